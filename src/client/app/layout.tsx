@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import { useSignOut } from '../features/auth/api/sign-out.ts';
+import { Link, useLocation } from './router.tsx';
+
+export function AppLayout({ children }: { children: ReactNode }) {
+  const signOut = useSignOut();
+  const { pathname } = useLocation();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/destinations" className="brand">
+          <img src="/favicon.svg" alt="" width={24} height={24} />
+          S3 destinations
+        </Link>
+        <nav aria-label="Main">
+          <Link to="/destinations" aria-current={pathname.startsWith('/destinations') ? 'page' : undefined}>
+            Destinations
+          </Link>
+        </nav>
+        <button type="button" className="button button-quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          Sign out
+        </button>
+      </header>
+      {signOut.isError && (
+        <p className="banner banner-error" role="alert">
+          Couldn't sign out: {signOut.error.message}
+        </p>
+      )}
+      <main id="main" className="app-main">
+        {children}
+      </main>
+    </>
+  );
+}

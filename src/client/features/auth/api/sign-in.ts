@@ -1,0 +1,15 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client.ts';
+import { sessionQueryOptions } from './get-session.ts';
+
+export const signIn = (password: string) => api<null>('/api/session', { method: 'POST', body: { password } });
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: signIn,
+    // The password is a secret: React Query must not keep it once the mutation settles.
+    gcTime: 0,
+    onSuccess: () => queryClient.invalidateQueries(sessionQueryOptions()),
+  });
+}

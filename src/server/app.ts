@@ -1,0 +1,114 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DestinationStream } from 'pino';
+import type { AppConfig } from './config.ts';
+import { registerErrorHandler } from './errors.ts';
+import { loggerOptions } from './logger.ts';
+import { destinationRoutes } from './routes/destinations.ts';
+import { healthRoutes } from './routes/health.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { registerRequestGuard } from './security/request-guard.ts';
+import { createSessionService } from './security/sessions.ts';
+import type { Store } from './store/index.ts';
+
+export type AppDeps = {
+  config: AppConfig;
+  store: Store;
+  /** The built single-page app (dist/client), or null to serve the API alone. */
+  clientDir: string | null;
+  logStream?: DestinationStream;
+};
+
+export const BODY_LIMIT = 64 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, store } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'S3 destinations admin API',
+        version: '1',
+        description: "Amazon S3 destination connectors, in the shapes of Unstructured's Workflow API for destinations.",
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const sessions = createSessionService(store.sessions);
+  registerRequestGuard(app, { publicOrigin: config.publicOrigin, sessions });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  await app.register(healthRoutes, { db: store.db });
+  await app.register(sessionRoutes, {
+    sessions,
+    settings: store.settings,
+    secureCookies: config.publicOrigin.startsWith('https:'),
+    allowAmbientCredentials: config.allowAmbientCredentials,
+  });
+  await app.register(destinationRoutes, {
+    destinations: store.destinations,
+    publicOrigin: config.publicOrigin,
+    allowAmbientCredentials: config.allowAmbientCredentials,
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerClient(app, deps.clientDir);
+  return app;
+}
+
+/** Serves the built app; any other GET outside /api gets index.html so deep links and reloads work. */
+async function registerClient(app: FastifyInstance, clientDir: string | null) {
+  const index = clientDir ? path.join(clientDir, 'index.html') : null;
+  const hasClient = index !== null && fs.existsSync(index);
+  if (hasClient && clientDir) {
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      wildcard: false,
+      index: false,
+      setHeaders(res, file) {
+        // Hashed file names never change content: cache them for good; everything else revalidates.
+        const hashed = file.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const isApi = request.url === '/api' || request.url.startsWith('/api/');
+    if (isApi || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      return reply.code(404).send({ detail: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
+    }
+    if (!hasClient) {
+      return reply.code(404).type('text/plain').send('The browser app is not built: run npm run build (npm start does it).');
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
+}

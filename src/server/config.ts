@@ -1,0 +1,74 @@
+import path from 'node:path';
+
+export type AppConfig = {
+  port: number;
+  host: string;
+  publicOrigin: string;
+  trustProxy: boolean;
+  dataDir: string;
+  databaseUrl: string | null;
+  encryptionKey: string | null;
+  adminPassword: string | null;
+  checkTimeoutMs: number;
+  checkConcurrency: number;
+  checkRatePerMin: number;
+  s3EndpointAllowlist: string[];
+  allowAmbientCredentials: boolean;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+/** Reads the environment of design.md's configuration table; a bad value stops startup with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const publicOrigin = (env.PUBLIC_ORIGIN?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  let origin: URL;
+  try {
+    origin = new URL(publicOrigin);
+  } catch {
+    throw new ConfigError(`PUBLIC_ORIGIN must be an origin like https://s3-admin.example.com (got "${publicOrigin}")`);
+  }
+  if (origin.origin !== publicOrigin) {
+    throw new ConfigError(`PUBLIC_ORIGIN must be an origin without a path, like ${origin.origin} (got "${publicOrigin}")`);
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port,
+    host,
+    publicOrigin,
+    trustProxy: boolean(env, 'TRUST_PROXY'),
+    dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
+    databaseUrl: env.DATABASE_URL?.trim() || null,
+    encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
+    adminPassword: env.ADMIN_PASSWORD || null,
+    checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),
+    checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
+    checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
+    s3EndpointAllowlist: (env.S3_ENDPOINT_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
+    logLevel,
+  };
+}

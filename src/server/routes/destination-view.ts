@@ -1,0 +1,27 @@
+import { credentialsMethod, credentialsState } from '../../shared/credentials.ts';
+import type { Destination } from '../../shared/destination-schemas.ts';
+import type { DestinationRecord } from '../store/destinations-repository.ts';
+
+/** The API's view of a stored destination: credentials state computed now, never a secret. */
+export function toDestination(record: DestinationRecord, now: Date): Destination {
+  const method = credentialsMethod(record.config);
+  const expiresAt = method === 'temporary' ? record.config.token_expires_at : null;
+  return {
+    id: record.id,
+    name: record.name,
+    type: record.type,
+    config: record.config,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+    version: record.version,
+    credentials: {
+      method,
+      expires_at: expiresAt,
+      state: credentialsState({ method, expiresAt, expiredByCheck: record.expired_by_check, now }),
+      expired_by_check: record.expired_by_check,
+    },
+    last_check: null,
+  };
+}
+
+export const etagOf = (record: DestinationRecord) => `"${record.version}"`;

@@ -1,0 +1,197 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import * as z from 'zod';
+import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
+import {
+  createCreateDestinationSchema,
+  DestinationListQuerySchema,
+  DestinationParamsSchema,
+  DestinationSchema,
+  DestinationWithWarningsSchema,
+  UpdateDestinationSchema,
+} from '../../shared/destination-schemas.ts';
+import { checkS3Config } from '../../shared/s3-config.ts';
+import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
+import { collectWarnings } from '../../shared/warnings.ts';
+import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
+import {
+  DuplicateNameError,
+  InvalidCursorError,
+  type DestinationRecord,
+  type DestinationsRepository,
+} from '../store/destinations-repository.ts';
+import { etagOf, toDestination } from './destination-view.ts';
+
+export type DestinationRoutesOptions = {
+  destinations: DestinationsRepository;
+  publicOrigin: string;
+  allowAmbientCredentials: boolean;
+};
+
+const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
+const notFound = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
+
+/** The version an `If-Match` names, '*' for any, or a 428 when the header is missing. */
+function requiredVersion(ifMatch: string | undefined): number | '*' | null {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new HttpError(428, 'Send If-Match with the ETag of your last read, so changes made elsewhere are not overwritten');
+  }
+  if (ifMatch.trim() === '*') return '*';
+  // Strong comparison (RFC 9110): a weak tag never matches.
+  const tags = ifMatch.split(',').map((tag) => /^\s*"(\d+)"\s*$/.exec(tag)?.[1]);
+  const versions = tags.filter((v): v is string => v !== undefined).map(Number);
+  return versions.length === 1 ? (versions[0] ?? null) : null;
+}
+
+const changedElsewhere = () =>
+  new HttpError(412, 'This destination was changed elsewhere since you read it; reload it and make your change again');
+
+function ensureCurrent(record: DestinationRecord, ifMatch: string | undefined): number {
+  const wanted = requiredVersion(ifMatch);
+  if (wanted !== '*' && wanted !== record.version) throw changedElsewhere();
+  return record.version;
+}
+
+function duplicateName(error: unknown): never {
+  if (error instanceof DuplicateNameError) {
+    throw new HttpError(409, `A destination named "${error.destinationName}" already exists; choose another name`);
+  }
+  throw error;
+}
+
+export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> = async (app, options) => {
+  const { destinations } = options;
+  const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
+
+  app.get(
+    '/api/v1/destinations',
+    {
+      schema: {
+        summary: 'List destinations, newest first; with `limit`, one page and a Link header to the next',
+        querystring: DestinationListQuerySchema,
+        response: { 200: z.array(DestinationSchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const now = new Date();
+      const { limit, cursor } = request.query;
+      if (limit === undefined) {
+        if (cursor !== undefined) throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
+        return (await destinations.list()).map((record) => toDestination(record, now));
+      }
+      let page;
+      try {
+        page = await destinations.listPage(limit, cursor ?? null);
+      } catch (error) {
+        if (error instanceof InvalidCursorError) {
+          throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: error.message, type: 'value_error' }]);
+        }
+        throw error;
+      }
+      if (page.nextCursor !== null) {
+        const next = new URL('/api/v1/destinations', options.publicOrigin);
+        if (request.query.destination_type) next.searchParams.set('destination_type', request.query.destination_type);
+        next.searchParams.set('limit', String(limit));
+        next.searchParams.set('cursor', page.nextCursor);
+        reply.header('link', `<${next.href}>; rel="next"`);
+      }
+      return page.items.map((record) => toDestination(record, now));
+    },
+  );
+
+  app.post(
+    '/api/v1/destinations',
+    {
+      schema: {
+        summary: 'Create a destination',
+        body: createCreateDestinationSchema(checkOptions),
+        response: { 201: DestinationWithWarningsSchema, 409: DetailSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const record = await destinations.create(request.body).catch(duplicateName);
+      const now = new Date();
+      reply.code(201).header('etag', etagOf(record)).header('location', `/api/v1/destinations/${record.id}`);
+      return { ...toDestination(record, now), warnings: collectWarnings(request.body.config, now) };
+    },
+  );
+
+  app.get(
+    '/api/v1/destinations/:id',
+    {
+      schema: {
+        summary: 'Get a destination (ETag: its version)',
+        params: DestinationParamsSchema,
+        response: { 200: DestinationSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const record = await destinations.findById(request.params.id);
+      if (!record) throw notFound(request.params.id);
+      reply.header('etag', etagOf(record));
+      return toDestination(record, new Date());
+    },
+  );
+
+  app.put(
+    '/api/v1/destinations/:id',
+    {
+      schema: {
+        summary: 'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match required)',
+        params: DestinationParamsSchema,
+        body: UpdateDestinationSchema,
+        response: { 200: DestinationWithWarningsSchema, 409: DetailSchema, 412: DetailSchema, 428: DetailSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      requiredVersion(request.headers['if-match']);
+      const record = await destinations.findById(id);
+      const stored = await destinations.findConfigWithSecrets(id);
+      if (!record || !stored) throw notFound(id);
+      const version = ensureCurrent(record, request.headers['if-match']);
+
+      const patch = request.body.config ?? {};
+      const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch);
+      const { issues, value: config } = checkS3Config(merged, checkOptions);
+      const allIssues = [...patchIssues, ...issues];
+      if (allIssues.length > 0) throw new UnprocessableError(configIssuesToDetail(allIssues));
+
+      // New credentials deserve a fresh verdict: an ExpiredToken answer was about the old ones.
+      const credentialsChanged = config.key !== stored.key || config.secret !== stored.secret || config.token !== stored.token;
+      const updated = await destinations
+        .update(id, version, {
+          name: request.body.name ?? record.name,
+          config,
+          expiredByCheck: record.expired_by_check && !credentialsChanged,
+        })
+        .catch(duplicateName);
+      if (updated === null) throw notFound(id);
+      // Someone saved between our read and our write.
+      if (updated === 'stale') throw changedElsewhere();
+      const now = new Date();
+      reply.header('etag', etagOf(updated));
+      return { ...toDestination(updated, now), warnings: collectWarnings(config, now) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/destinations/:id',
+    {
+      schema: {
+        summary: 'Delete a destination and its connection checks (If-Match required)',
+        params: DestinationParamsSchema,
+        response: { 200: DetailSchema, 412: DetailSchema, 428: DetailSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      requiredVersion(request.headers['if-match']);
+      const record = await destinations.findById(id);
+      if (!record) throw notFound(id);
+      const result = await destinations.remove(id, ensureCurrent(record, request.headers['if-match']));
+      if (result === null) throw notFound(id);
+      if (result === 'stale') throw changedElsewhere();
+      return { detail: `Deleted destination "${record.name}"` };
+    },
+  );
+};

@@ -1,0 +1,83 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Secrets at rest: AES-256-GCM, a fresh 96-bit IV per write, and associated data that binds a ciphertext to its row
+ * and field, so a value copied into another row or column does not decrypt. Stored as
+ * `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url); the key id names the key for a later rotation.
+ */
+export type SecretCipher = {
+  keyId: string;
+  encrypt(plaintext: string, associatedData: string): string;
+  decrypt(stored: string, associatedData: string): string;
+};
+
+export class EncryptionKeyError extends Error {}
+export class DecryptionError extends Error {}
+
+const KEY_FILE = 'encryption.key';
+
+export function createSecretCipher(key: Buffer): SecretCipher {
+  if (key.length !== 32) throw new EncryptionKeyError('The encryption key must be 32 bytes');
+  const keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  return {
+    keyId,
+    encrypt(plaintext, associatedData) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      const parts = [iv, ciphertext, cipher.getAuthTag()].map((b) => b.toString('base64url'));
+      return ['v1', keyId, ...parts].join('.');
+    },
+    decrypt(stored, associatedData) {
+      const [version, storedKeyId, iv, ciphertext, tag, ...extra] = stored.split('.');
+      if (version !== 'v1' || !iv || ciphertext === undefined || !tag || extra.length > 0) {
+        throw new DecryptionError('The stored value is not in a format this version can read');
+      }
+      if (storedKeyId !== keyId) {
+        throw new DecryptionError(`The stored value was encrypted with key ${storedKeyId}, not the current key ${keyId}`);
+      }
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      } catch {
+        throw new DecryptionError('The stored value failed its integrity check: it was altered or belongs elsewhere');
+      }
+    },
+  };
+}
+
+function decodeKey(encoded: string, source: string): Buffer {
+  const key = Buffer.from(encoded.trim(), 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/=_-]+$/.test(encoded.trim())) {
+    throw new EncryptionKeyError(
+      `${source} must hold a 32-byte key in base64 (make one with: openssl rand -base64 32); it decodes to ${key.length} bytes`,
+    );
+  }
+  return key;
+}
+
+/** The key from APP_ENCRYPTION_KEY, else from DATA_DIR/encryption.key, generated there once with mode 0600. */
+export function loadEncryptionKey(options: { envKey: string | null; dataDir: string }): { key: Buffer; source: string } {
+  if (options.envKey) return { key: decodeKey(options.envKey, 'APP_ENCRYPTION_KEY'), source: 'APP_ENCRYPTION_KEY' };
+  const file = path.join(options.dataDir, KEY_FILE);
+  try {
+    return { key: decodeKey(fs.readFileSync(file, 'utf8'), file), source: file };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const encoded = randomBytes(32).toString('base64');
+  // 'wx': two processes starting together must not each write a different key.
+  try {
+    fs.writeFileSync(file, `${encoded}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { key: decodeKey(fs.readFileSync(file, 'utf8'), file), source: file };
+  }
+  return { key: decodeKey(encoded, file), source: file };
+}

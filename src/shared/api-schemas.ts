@@ -1,0 +1,26 @@
+import * as z from 'zod';
+
+/** FastAPI's 422 body, as Unstructured answers. */
+export const ValidationErrorSchema = z.object({
+  loc: z.array(z.union([z.string(), z.number().int()])),
+  msg: z.string(),
+  type: z.string(),
+});
+export type ValidationError = z.infer<typeof ValidationErrorSchema>;
+export const HTTPValidationErrorSchema = z.object({ detail: z.array(ValidationErrorSchema) }).meta({ id: 'HTTPValidationError' });
+
+/** Every other error: one sentence. */
+export const DetailSchema = z.object({ detail: z.string() });
+
+export const SignInSchema = z.object({
+  password: z.string({ error: 'Enter the admin password' }).min(1, 'Enter the admin password').max(1024, 'That password is too long'),
+});
+
+export const SessionSchema = z.object({
+  signed_in: z.literal(true),
+  expires_at: z.string(),
+  settings: z.object({ ambient_credentials_allowed: z.boolean() }),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const HealthSchema = z.object({ status: z.literal('ok') });

@@ -1,0 +1,131 @@
+import * as z from 'zod';
+import { checkS3Config, normalizeS3Config, type CheckOptions, type S3Config } from './s3-config.ts';
+
+const text = (label: string, max: number) =>
+  z.string({ error: `${label} must be text` }).max(max, `${label} can be at most ${max} characters`);
+const flag = (label: string) => z.boolean({ error: `${label} must be true or false` });
+
+export const NameSchema = z
+  .string({ error: 'Enter a name for this connector' })
+  .trim()
+  .min(1, 'Enter a name for this connector')
+  .max(100, 'Names can be at most 100 characters');
+
+const fields = {
+  remote_url: text('The Bucket URI', 1024),
+  anonymous: flag('anonymous'),
+  ambient_credentials: flag('ambient_credentials'),
+  key: text('The AWS Key', 256).nullable(),
+  secret: text('The AWS Secret Key', 256).nullable(),
+  // Generous before whitespace is stripped; the 16 KiB rule applies to the token itself.
+  token: text('The STS Token', 64 * 1024).nullable(),
+  endpoint_url: text('The Custom URL', 2048).nullable(),
+  region: text('The region', 64).nullable(),
+  token_expires_at: text('The token expiry', 64).nullable().meta({ description: 'RFC 3339 time at which the STS Token expires' }),
+};
+
+/** A full S3 config as a client sends it, before the field rules. */
+export const S3ConfigDraftSchema = z.object({
+  remote_url: z.string({ error: 'Enter a Bucket URI, like s3://my-bucket/' }).max(1024, 'The Bucket URI can be at most 1024 characters'),
+  anonymous: fields.anonymous.optional(),
+  ambient_credentials: fields.ambient_credentials.optional(),
+  key: fields.key.optional(),
+  secret: fields.secret.optional(),
+  token: fields.token.optional(),
+  endpoint_url: fields.endpoint_url.optional(),
+  region: fields.region.optional(),
+  token_expires_at: fields.token_expires_at.optional(),
+});
+
+
+export function createS3ConfigInputSchema(options: CheckOptions) {
+  return S3ConfigDraftSchema.transform((draft, ctx): S3Config => {
+    const { issues, value } = checkS3Config(normalizeS3Config(draft), options);
+    for (const issue of issues) {
+      ctx.issues.push({ code: 'custom', path: [issue.field], message: issue.message, params: { type: issue.type }, input: undefined });
+    }
+    return value;
+  });
+}
+
+/** PUT semantics: an omitted field keeps its stored value, null clears it, a value replaces it. */
+export const S3ConfigPatchSchema = z.object({
+  remote_url: fields.remote_url.optional(),
+  anonymous: fields.anonymous.nullable().optional(),
+  ambient_credentials: fields.ambient_credentials.nullable().optional(),
+  key: fields.key.optional(),
+  secret: fields.secret.optional(),
+  token: fields.token.optional(),
+  endpoint_url: fields.endpoint_url.optional(),
+  region: fields.region.optional(),
+  token_expires_at: fields.token_expires_at.optional(),
+});
+export type S3ConfigPatch = z.infer<typeof S3ConfigPatchSchema>;
+
+export function createCreateDestinationSchema(options: CheckOptions) {
+  return z.object({
+    name: NameSchema,
+    type: z.literal('s3', { error: 'Only destinations of type "s3" are supported' }),
+    config: createS3ConfigInputSchema(options),
+  });
+}
+export type CreateDestinationInput = z.input<ReturnType<typeof createCreateDestinationSchema>>;
+
+export const UpdateDestinationSchema = z.object({
+  name: NameSchema.optional(),
+  config: S3ConfigPatchSchema.optional(),
+});
+export type UpdateDestinationInput = z.infer<typeof UpdateDestinationSchema>;
+
+export const ConfigWarningSchema = z.object({ field: z.string(), code: z.string(), message: z.string() });
+
+/** The config as the API shows it: never the secret or the token, not even masked. */
+export const DestinationConfigViewSchema = z.object({
+  remote_url: z.string(),
+  anonymous: z.boolean(),
+  ambient_credentials: z.boolean(),
+  key: z.string().nullable(),
+  endpoint_url: z.string().nullable(),
+  region: z.string().nullable(),
+  token_expires_at: z.string().nullable(),
+  has_secret: z.boolean(),
+  has_token: z.boolean(),
+});
+
+export const CredentialsSchema = z.object({
+  method: z.enum(['access_key', 'temporary', 'anonymous', 'ambient']),
+  expires_at: z.string().nullable(),
+  state: z.enum(['ok', 'expiring', 'expired', 'unknown', 'not_applicable']),
+  expired_by_check: z.boolean(),
+});
+
+export const DestinationSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    type: z.literal('s3'),
+    config: DestinationConfigViewSchema,
+    created_at: z.string(),
+    updated_at: z.string(),
+    version: z.number().int(),
+    credentials: CredentialsSchema,
+    last_check: z.null(),
+  })
+  .meta({ id: 'Destination' });
+export type Destination = z.infer<typeof DestinationSchema>;
+
+export const DestinationWithWarningsSchema = DestinationSchema.extend({ warnings: z.array(ConfigWarningSchema) });
+export type DestinationWithWarnings = z.infer<typeof DestinationWithWarningsSchema>;
+
+export const DestinationListQuerySchema = z.object({
+  destination_type: z.literal('s3', { error: 'Only destination_type=s3 is supported' }).optional(),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(500, 'limit can be at most 500')
+    .optional(),
+  cursor: z.string().max(200, 'cursor is not one this server gave out').optional(),
+});
+
+export const DestinationParamsSchema = z.object({ id: z.uuid({ error: 'Destination ids are UUIDs' }) });

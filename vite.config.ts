@@ -1,0 +1,21 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist/client', emptyOutDir: true, sourcemap: true },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    // `npm run dev` starts the API on 8080 with PUBLIC_ORIGIN set to this server's origin.
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    // better-sqlite3 is a native addon: separate processes keep each test file's database handles apart.
+    pool: 'forks',
+    setupFiles: ['src/test-setup.ts'],
+  },
+});
