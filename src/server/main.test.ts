@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from './client-build.ts';
+import { tempDataDir } from './test-support/test-app.ts';
+
+type Run = { code: number | null; stderr: string };
+
+/** Starts the real entry point and stops it once it says it is ready (or exits by itself). */
+function start(env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--api-only'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('is ready on')) child.kill('SIGTERM');
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('startup', () => {
+  it('prints a generated admin password once, on the first start only, and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = tempDataDir();
+    const first = await start({ DATA_DIR: dataDir });
+    expect(first.stderr).toMatch(/Admin password \(shown once.*\): [A-Za-z0-9_-]{24}/);
+    expect(first.code).toBe(0);
+    expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
+    const second = await start({ DATA_DIR: dataDir });
+    expect(second.stderr).toContain('is ready on');
+    expect(second.stderr).not.toContain('Admin password');
+  }, 60_000);
+
+  it('stops with a clear message when APP_ENCRYPTION_KEY is not the key the data was written with', async () => {
+    const dataDir = tempDataDir();
+    const key = randomBytes(32).toString('base64');
+    expect((await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key, ADMIN_PASSWORD: 'pw' })).code).toBe(0);
+    const wrong = await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_PASSWORD: 'pw' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^Cannot start: The encryption key \(id [0-9a-f]{8}\) is not the one the data in .* was encrypted with/m);
+    expect(wrong.stderr).not.toContain('at ');
+  }, 60_000);
+
+  it('names the variable when a setting is malformed', async () => {
+    const run = await start({ DATA_DIR: tempDataDir(), CHECK_TIMEOUT_MS: 'soon' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Cannot start: CHECK_TIMEOUT_MS must be a whole number');
+  }, 30_000);
+});

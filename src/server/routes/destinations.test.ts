@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractErrors } from '../test-support/contract.ts';
+import { AWS_KEY, buildTestApp, destinationBody, type TestApp } from '../test-support/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(() => t.close());
+
+const create = (body: unknown) => t.request({ method: 'POST', url: '/api/v1/destinations', body: body as object });
+async function created(config: Record<string, unknown> = {}) {
+  const response = await create(destinationBody(config));
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json();
+}
+const get = (id: string) => t.request({ method: 'GET', url: `/api/v1/destinations/${id}` });
+const put = (id: string, body: object, ifMatch: string | null = '"1"') =>
+  t.request({ method: 'PUT', url: `/api/v1/destinations/${id}`, body, headers: ifMatch === null ? {} : { 'if-match': ifMatch } });
+
+describe('create and read', () => {
+  it('creates a destination and answers 201 with its view, ETag and Location', async () => {
+    const response = await create(destinationBody({ remote_url: 's3://my-bucket/exports' }, 'Invoices'));
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body).toMatchObject({
+      name: 'Invoices',
+      type: 's3',
+      version: 1,
+      config: {
+        remote_url: 's3://my-bucket/exports/',
+        anonymous: false,
+        ambient_credentials: false,
+        key: AWS_KEY,
+        endpoint_url: null,
+        region: null,
+        token_expires_at: null,
+        has_secret: true,
+        has_token: false,
+      },
+      credentials: { method: 'access_key', expires_at: null, state: 'not_applicable', expired_by_check: false },
+      last_check: null,
+      warnings: [],
+    });
+    expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
+    expect(response.headers.etag).toBe('"1"');
+    expect(response.headers.location).toBe(`/api/v1/destinations/${body.id}`);
+  });
+
+  it('answers the view with the ETag on GET', async () => {
+    const destination = await created();
+    const response = await get(destination.id);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.etag).toBe('"1"');
+    const { warnings: _w, ...view } = destination;
+    expect(response.json()).toEqual(view);
+  });
+
+  it('validates create, get and list responses against Unstructured’s DestinationConnectorInformation', async () => {
+    const destination = await created({ endpoint_url: 'https://minio.example.com', key: 'minio', secret: 'minio-secret' });
+    expect(contractErrors('DestinationConnectorInformation', destination)).toEqual([]);
+    expect(contractErrors('DestinationConnectorInformation', (await get(destination.id)).json())).toEqual([]);
+    const list = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json();
+    for (const item of list) expect(contractErrors('DestinationConnectorInformation', item)).toEqual([]);
+  });
+
+  it('reports warnings without refusing the config', async () => {
+    const body = await created({ key: null, secret: null, anonymous: true });
+    expect(body.warnings).toEqual([
+      { field: 'anonymous', code: 'anonymous_not_recommended', message: expect.stringContaining('not recommended') },
+    ]);
+    expect(body.credentials).toMatchObject({ method: 'anonymous', state: 'not_applicable' });
+  });
+
+  it('shows temporary credentials with their expiry and state', async () => {
+    const expires = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const body = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdz\nEabc', token_expires_at: expires });
+    expect(body.config).toMatchObject({ has_token: true, token_expires_at: expires });
+    expect(body.credentials).toEqual({ method: 'temporary', expires_at: expires, state: 'expiring', expired_by_check: false });
+  });
+
+  it('answers 404 with a sentence for an unknown id', async () => {
+    const response = await get('6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ detail: 'There is no destination with id 6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d' });
+  });
+
+  it('answers 422 naming the path for a malformed id', async () => {
+    const response = await get('not-a-uuid');
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({ detail: [{ loc: ['path', 'id'], msg: 'Destination ids are UUIDs', type: 'value_error' }] });
+  });
+
+  it('answers 409 for a name already taken, whatever its case', async () => {
+    await created();
+    const first = await create(destinationBody({}, 'Shared name'));
+    expect(first.statusCode).toBe(201);
+    const second = await create(destinationBody({}, '  shared NAME '));
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toEqual({ detail: 'A destination named "shared NAME" already exists; choose another name' });
+  });
+});
+
+describe('list', () => {
+  it('lists every destination, newest first, without a limit', async () => {
+    const a = await created();
+    const b = await created();
+    const response = await t.request({ method: 'GET', url: '/api/v1/destinations?destination_type=s3' });
+    expect(response.statusCode).toBe(200);
+    const ids = response.json().map((d: { id: string }) => d.id);
+    expect(ids.indexOf(b.id)).toBeLessThan(ids.indexOf(a.id));
+    expect(response.headers.link).toBeUndefined();
+  });
+
+  it('pages with limit and follows Link rel="next" until every destination was seen once', async () => {
+    for (let i = 0; i < 5; i++) await created();
+    const all = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json().map((d: { id: string }) => d.id);
+    const seen: string[] = [];
+    let url: string | null = '/api/v1/destinations?limit=2';
+    let pages = 0;
+    while (url) {
+      const response = await t.request({ method: 'GET', url });
+      expect(response.statusCode).toBe(200);
+      const page = response.json();
+      expect(page.length).toBeLessThanOrEqual(2);
+      seen.push(...page.map((d: { id: string }) => d.id));
+      const link = response.headers.link as string | undefined;
+      const next = link ? /^<([^>]+)>; rel="next"$/.exec(link)?.[1] : undefined;
+      url = next ? new URL(next).pathname + new URL(next).search : null;
+      pages++;
+    }
+    expect(seen).toEqual(all);
+    expect(pages).toBe(Math.ceil(all.length / 2));
+  });
+
+  it.each([
+    ['limit=0', 'limit', 'limit must be at least 1'],
+    ['limit=abc', 'limit', 'limit must be a number'],
+    ['limit=501', 'limit', 'limit can be at most 500'],
+    ['limit=2&cursor=garbage', 'cursor', 'This cursor is not one this server gave out; start again without it'],
+    ['cursor=abc', 'cursor', 'A cursor needs a limit'],
+    ['destination_type=gcs', 'destination_type', 'Only destination_type=s3 is supported'],
+  ])('refuses ?%s on the query parameter', async (query, field, msg) => {
+    const response = await t.request({ method: 'GET', url: `/api/v1/destinations?${query}` });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail).toEqual([expect.objectContaining({ loc: ['query', field], msg })]);
+  });
+});
+
+describe('delete', () => {
+  it('deletes with the current ETag, then the destination is gone', async () => {
+    const destination = await created();
+    const response = await t.request({ method: 'DELETE', url: `/api/v1/destinations/${destination.id}`, headers: { 'if-match': '"1"' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ detail: `Deleted destination "${destination.name}"` });
+    expect((await get(destination.id)).statusCode).toBe(404);
+  });
+
+  it('answers 428 without If-Match and keeps the destination', async () => {
+    const destination = await created();
+    const response = await t.request({ method: 'DELETE', url: `/api/v1/destinations/${destination.id}` });
+    expect(response.statusCode).toBe(428);
+    expect(response.json().detail).toContain('If-Match');
+    expect((await get(destination.id)).statusCode).toBe(200);
+  });
+
+  it('answers 412 for a stale ETag and keeps the destination', async () => {
+    const destination = await created();
+    expect((await put(destination.id, { name: `${destination.name} renamed` })).statusCode).toBe(200);
+    const response = await t.request({ method: 'DELETE', url: `/api/v1/destinations/${destination.id}`, headers: { 'if-match': '"1"' } });
+    expect(response.statusCode).toBe(412);
+    expect(response.json().detail).toContain('changed elsewhere');
+    expect((await get(destination.id)).statusCode).toBe(200);
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    const response = await t.request({
+      method: 'DELETE',
+      url: '/api/v1/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d',
+      headers: { 'if-match': '"1"' },
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});

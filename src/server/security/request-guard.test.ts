@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, destinationBody, signIn, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(() => t.close());
+
+const PUBLIC_ROUTES = ['GET /api/health', 'HEAD /api/health', 'POST /api/session'];
+const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
+
+describe('sign-in is required everywhere under /api', () => {
+  it('marks exactly the health check and sign-in as public', () => {
+    const publicRoutes = t.app.routeTable.filter((r) => r.public).map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('answers 401 on every other registered /api route without a session (walking the route table)', async () => {
+    const routes = t.app.routeTable.filter((r) => r.url.startsWith('/api') && !r.public);
+    expect(routes.length).toBeGreaterThanOrEqual(8);
+    for (const route of routes) {
+      const url = route.url.replace(/:[a-z_]+/g, SAMPLE_ID);
+      const hasBody = route.method === 'POST' || route.method === 'PUT';
+      const response = await t.request({
+        method: route.method as 'GET',
+        url,
+        cookie: null,
+        ...(hasBody ? { body: {} } : {}),
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      if (route.method !== 'HEAD') expect(response.json(), `${route.method} ${route.url}`).toEqual({ detail: 'Sign in to use the API' });
+    }
+  });
+
+  it('answers 401 for a made-up session cookie', async () => {
+    const response = await t.request({ method: 'GET', url: '/api/v1/destinations', cookie: 'session=forged' });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('answers the health check without a session', async () => {
+    const response = await t.request({ method: 'GET', url: '/api/health', cookie: null });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers 401 rather than 404 for unknown /api paths without a session', async () => {
+    expect((await t.request({ method: 'GET', url: '/api/v1/nothing', cookie: null })).statusCode).toBe(401);
+    expect((await t.request({ method: 'GET', url: '/api/v1/nothing' })).statusCode).toBe(404);
+  });
+});
+
+describe('CSRF: state-changing requests come from the app’s own page (403 before 401)', () => {
+  const body = destinationBody();
+  it.each<[string, Record<string, string | undefined>]>([
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['a look-alike Origin', { origin: `${TEST_ORIGIN}.evil.example` }],
+    ['the null Origin of a sandboxed page', { origin: 'null' }],
+    ['Sec-Fetch-Site cross-site without Origin', { origin: undefined, 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site same-site without Origin', { origin: undefined, 'sec-fetch-site': 'same-site' }],
+    ['no X-Requested-With', { 'x-requested-with': undefined }],
+    ['a wrong X-Requested-With', { 'x-requested-with': 'fetch' }],
+  ])('refuses %s, signed in or not', async (_case, headers) => {
+    for (const cookie of [undefined, null]) {
+      const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body, cookie, headers });
+      expect(response.statusCode).toBe(403);
+      expect(typeof response.json().detail).toBe('string');
+    }
+  });
+
+  it.each([
+    ['text/plain', 'name=x'],
+    ['application/x-www-form-urlencoded', 'name=x&type=s3'],
+    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--x--'],
+  ])('refuses a %s body, as a cross-site form post would send', async (type, payload) => {
+    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', payload, headers: { 'content-type': type } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().detail).toContain('JSON');
+  });
+
+  it('refuses a foreign sign-in (login CSRF) and a foreign sign-out', async () => {
+    const headers = { origin: 'https://evil.example' };
+    expect((await t.request({ method: 'POST', url: '/api/session', body: { password: 'x' }, headers, cookie: null })).statusCode).toBe(403);
+    expect((await t.request({ method: 'DELETE', url: '/api/session', headers })).statusCode).toBe(403);
+  });
+
+  it('accepts a non-browser client that sends neither Origin nor Sec-Fetch-Site but carries the header', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body, headers: { origin: undefined } });
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('leaves reads alone: a GET needs no CSRF header', async () => {
+    const response = await t.request({ method: 'GET', url: '/api/v1/destinations', headers: { 'x-requested-with': undefined, origin: undefined } });
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('sessions', () => {
+  it('refuses a wrong password with 401 and sets no cookie', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'wrong' }, cookie: null });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ detail: 'That password is not right' });
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('answers 422 on the password field when it is missing', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/session', body: {}, cookie: null });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0].loc).toEqual(['body', 'password']);
+  });
+
+  it('sets an HttpOnly, SameSite=Strict cookie for the whole app, not Secure on http', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'correct horse battery staple' }, cookie: null });
+    const cookie = response.cookies.find((c) => c.name === 'session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookie?.secure).toBeFalsy();
+  });
+
+  it('tells who is signed in, with the session expiry and server settings', async () => {
+    const response = await t.request({ method: 'GET', url: '/api/session' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      signed_in: true,
+      expires_at: expect.stringMatching(/Z$/),
+      settings: { ambient_credentials_allowed: false },
+    });
+  });
+
+  it('signs out: the cookie is cleared and the old token no longer works', async () => {
+    const cookie = await signIn(t);
+    const response = await t.request({ method: 'DELETE', url: '/api/session', cookie });
+    expect(response.statusCode).toBe(204);
+    expect(response.cookies.find((c) => c.name === 'session')?.value).toBe('');
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie })).statusCode).toBe(401);
+  });
+
+  it('issues a new session id at sign-in and ends the one sent along', async () => {
+    const before = await signIn(t);
+    const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'correct horse battery staple' }, cookie: before });
+    const after = `session=${response.cookies.find((c) => c.name === 'session')?.value}`;
+    expect(after).not.toBe(before);
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(401);
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie: after })).statusCode).toBe(200);
+  });
+
+  it('stores only a hash of the session token', async () => {
+    const token = t.cookie.replace('session=', '');
+    const rows = t.store.db.prepare('SELECT token_hash FROM sessions').pluck().all() as string[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows).not.toContain(token);
+  });
+});
+
+describe('behind https', () => {
+  it('marks the cookie Secure when PUBLIC_ORIGIN is https', async () => {
+    const secure = await buildTestApp({ publicOrigin: 'https://s3-admin.example.com' });
+    try {
+      const response = await secure.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { origin: 'https://s3-admin.example.com', 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json' },
+        payload: JSON.stringify({ password: 'correct horse battery staple' }),
+      });
+      expect(response.cookies.find((c) => c.name === 'session')?.secure).toBe(true);
+    } finally {
+      await secure.close();
+    }
+  });
+});

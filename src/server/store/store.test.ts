@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretCipher, DecryptionError, EncryptionKeyError } from '../security/crypto.ts';
+import { buildTestApp, destinationBody, tempDataDir, type TestApp } from '../test-support/test-app.ts';
+import { migrate } from './db.ts';
+import { DATABASE_FILE, openStore } from './index.ts';
+
+// Unique markers: if either shows up anywhere it should not, the test names the leak.
+const SECRET_MARKER = 'SECRETMARKERzq7'.padEnd(40, 'x');
+const TOKEN_MARKER = `TOKENMARKERzq7${'y'.repeat(300)}`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(() => t.close());
+
+async function createWithMarkers() {
+  const response = await t.request({
+    method: 'POST',
+    url: '/api/v1/destinations',
+    body: destinationBody({ key: 'ASIAIOSFODNN7EXAMPLE', secret: SECRET_MARKER, token: TOKEN_MARKER }),
+  });
+  expect(response.statusCode).toBe(201);
+  return response;
+}
+
+describe('secrets never leave the server', () => {
+  it('keeps the secret and token out of every response body (create, get, list, update)', async () => {
+    const createResponse = await createWithMarkers();
+    const { id } = createResponse.json();
+    const responses = [
+      createResponse,
+      await t.request({ method: 'GET', url: `/api/v1/destinations/${id}` }),
+      await t.request({ method: 'GET', url: '/api/v1/destinations' }),
+      await t.request({ method: 'GET', url: '/api/v1/destinations?limit=1' }),
+      await t.request({ method: 'PUT', url: `/api/v1/destinations/${id}`, body: { name: `renamed-${id}` }, headers: { 'if-match': '"1"' } }),
+      await t.request({
+        method: 'PUT',
+        url: `/api/v1/destinations/${id}`,
+        body: { config: { secret: SECRET_MARKER.replace('x', 'z'), token: `${TOKEN_MARKER}Q` } },
+        headers: { 'if-match': '"2"' },
+      }),
+    ];
+    for (const response of responses) {
+      expect(response.statusCode).toBeLessThan(300);
+      const raw = `${JSON.stringify(response.headers)}\n${response.body}`;
+      expect(raw).not.toContain('SECRETMARKER');
+      expect(raw).not.toContain('TOKENMARKER');
+    }
+    expect(createResponse.json().config).toMatchObject({ has_secret: true, has_token: true });
+    expect(createResponse.json().config).not.toHaveProperty('secret');
+    expect(createResponse.json().config).not.toHaveProperty('token');
+  });
+
+  it('keeps the values out of the database file and its WAL: only ciphertext is written', async () => {
+    const { id } = (await createWithMarkers()).json();
+    t.store.db.pragma('wal_checkpoint(PASSIVE)');
+    const file = path.join(t.config.dataDir, DATABASE_FILE);
+    const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+    expect(bytes.includes('SECRETMARKER')).toBe(false);
+    expect(bytes.includes('TOKENMARKER')).toBe(false);
+    expect(bytes.includes(id)).toBe(true);
+    expect(await t.store.destinations.findConfigWithSecrets(id)).toMatchObject({ secret: SECRET_MARKER, token: TOKEN_MARKER });
+  });
+
+  it('refuses a tampered ciphertext instead of returning garbage', async () => {
+    const { id } = (await createWithMarkers()).json();
+    const sealed = t.store.db.prepare('SELECT secret_enc FROM destinations WHERE id = ?').pluck().get(id) as string;
+    const parts = sealed.split('.');
+    parts[3] = `A${(parts[3] as string).slice(1)}`;
+    t.store.db.prepare('UPDATE destinations SET secret_enc = ? WHERE id = ?').run(parts.join('.'), id);
+    await expect(t.store.destinations.findConfigWithSecrets(id)).rejects.toThrow(DecryptionError);
+  });
+
+  it('refuses a secret copied from another destination’s row', async () => {
+    const a = (await createWithMarkers()).json().id;
+    const b = (await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody() })).json().id;
+    t.store.db.prepare('UPDATE destinations SET secret_enc = (SELECT secret_enc FROM destinations WHERE id = ?) WHERE id = ?').run(a, b);
+    await expect(t.store.destinations.findConfigWithSecrets(b)).rejects.toThrow(DecryptionError);
+  });
+});
+
+describe('the SQLite store', () => {
+  it('runs with WAL, synchronous=FULL and foreign keys on', () => {
+    expect(t.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(t.store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(t.store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('records each migration once and applies none twice', () => {
+    const applied = t.store.db.prepare('SELECT name FROM schema_migrations').pluck().all();
+    expect(applied).toContain('001-initial.sql');
+    expect(migrate(t.store.db)).toEqual([]);
+  });
+
+  it('stops at startup when the key is not the one the data was written with', async () => {
+    const dataDir = tempDataDir();
+    const store = await openStore({ dataDir, cipher: createSecretCipher(randomBytes(32)) });
+    store.close();
+    const wrong = createSecretCipher(randomBytes(32));
+    await expect(openStore({ dataDir, cipher: wrong })).rejects.toThrow(EncryptionKeyError);
+    await expect(openStore({ dataDir, cipher: wrong })).rejects.toThrow(/not the one the data .* was encrypted with/);
+  });
+
+  it('opens again with the right key', async () => {
+    const dataDir = tempDataDir();
+    const key = randomBytes(32);
+    (await openStore({ dataDir, cipher: createSecretCipher(key) })).close();
+    const again = await openStore({ dataDir, cipher: createSecretCipher(key) });
+    expect(await again.destinations.list()).toEqual([]);
+    again.close();
+  });
+});

@@ -1,0 +1,93 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../app.ts';
+import { loadConfig, type AppConfig } from '../config.ts';
+import { ensureAdminPassword } from '../security/admin-password.ts';
+import { createSecretCipher } from '../security/crypto.ts';
+import { openStore, type Store } from '../store/index.ts';
+
+export const TEST_ORIGIN = 'http://127.0.0.1:8080';
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export type TestApp = {
+  app: FastifyInstance;
+  store: Store;
+  config: AppConfig;
+  key: Buffer;
+  /** The signed-in session cookie (`session=…`). */
+  cookie: string;
+  /** A request from the app's own page: origin, CSRF header, JSON and the session cookie unless overridden. */
+  request(options: InjectOptions & { cookie?: string | null }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+};
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 's3-admin-test-'));
+}
+
+/** A real app over a temp SQLite file, signed in once: `app.inject()` only, no network. */
+export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const config: AppConfig = {
+    ...loadConfig({}),
+    dataDir: tempDataDir(),
+    publicOrigin: TEST_ORIGIN,
+    logLevel: 'silent',
+    adminPassword: TEST_PASSWORD,
+    ...overrides,
+  };
+  const key = randomBytes(32);
+  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key) });
+  await ensureAdminPassword(store.settings, config.adminPassword, () => undefined);
+  const app = await buildApp({ config, store, clientDir: null });
+
+  // Headers given as undefined are left out, to test requests that lack them.
+  const request: TestApp['request'] = ({ cookie, headers, ...options }) => {
+    const merged: Record<string, string | string[] | number | undefined> = {
+      origin: config.publicOrigin,
+      'x-requested-with': 'XMLHttpRequest',
+      ...(options.body !== undefined || options.payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(cookie === null ? {} : { cookie: cookie ?? testApp.cookie }),
+      ...headers,
+    };
+    const defined = Object.entries(merged).filter((entry): entry is [string, string | string[] | number] => entry[1] !== undefined);
+    return app.inject({ ...options, headers: Object.fromEntries(defined) });
+  };
+
+  const testApp: TestApp = {
+    app,
+    store,
+    config,
+    key,
+    cookie: '',
+    request,
+    async close() {
+      await app.close();
+      store.close();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+  testApp.cookie = await signIn(testApp);
+  return testApp;
+}
+
+export async function signIn(testApp: TestApp, password = TEST_PASSWORD): Promise<string> {
+  const response = await testApp.request({ method: 'POST', url: '/api/session', body: { password }, cookie: null });
+  if (response.statusCode !== 204) throw new Error(`sign-in answered ${response.statusCode}: ${response.body}`);
+  const cookie = response.cookies.find((c) => c.name === 'session');
+  if (!cookie) throw new Error('sign-in set no session cookie');
+  return `session=${cookie.value}`;
+}
+
+export const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+export const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+let counter = 0;
+/** A unique, valid destination body; `config` entries override the defaults (undefined removes one). */
+export function destinationBody(config: Record<string, unknown> = {}, name = `dest-${process.pid}-${++counter}`) {
+  const merged: Record<string, unknown> = { remote_url: 's3://my-bucket/exports/', key: AWS_KEY, secret: AWS_SECRET, ...config };
+  for (const [field, value] of Object.entries(merged)) if (value === undefined) delete merged[field];
+  return { name, type: 's3', config: merged };
+}
