@@ -17,5 +17,7 @@ export default defineConfig({
     // better-sqlite3 is a native addon: separate processes keep each test file's database handles apart.
     pool: 'forks',
     setupFiles: ['src/test-setup.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'reports/unit.json' },
   },
 });

@@ -9,9 +9,10 @@ export function useSignOut() {
   return useMutation({
     mutationFn: signOut,
     onSuccess: () => {
+      const sessionKey = sessionQueryOptions().queryKey;
+      queryClient.setQueryData(sessionKey, null);
       // Nothing of the signed-in session stays in memory for the next person at this browser.
-      queryClient.clear();
-      queryClient.setQueryData(sessionQueryOptions().queryKey, null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
     },
   });
 }

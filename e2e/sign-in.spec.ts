@@ -1,0 +1,42 @@
+import { E2E_PASSWORD } from '../playwright.config.ts';
+import { CSRF_HEADERS, createDestination, expect, expectNoAxeViolations, test, uniqueName } from './fixtures.ts';
+
+test('signs in with the admin password and lands on the destinations', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByLabel('Admin password')).toBeFocused();
+  await page.getByLabel('Admin password').fill(E2E_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/destinations$/);
+});
+
+test('says on the field when the password is wrong, and when it is missing', async ({ page }) => {
+  await page.goto('/destinations');
+  const password = page.getByLabel('Admin password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(password).toHaveAccessibleDescription('Enter the admin password');
+  await expect(password).toHaveAttribute('aria-invalid', 'true');
+  await password.fill('not the password');
+  await password.press('Enter');
+  await expect(password).toHaveAccessibleDescription('That password is not right');
+  await expect(password).toBeFocused();
+});
+
+test('the sign-in screen passes axe', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test('signs out: back to sign-in, and the session no longer opens the API', async ({ signedInPage: page, api }) => {
+  await createDestination(api, uniqueName('Before sign-out'));
+  await page.goto('/destinations');
+  await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  const response = await page.request.get('/api/v1/destinations', { headers: CSRF_HEADERS });
+  expect(response.status()).toBe(401);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});

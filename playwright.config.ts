@@ -1,0 +1,47 @@
+import { defineConfig, devices } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const E2E_PORT = 41730;
+export const E2E_ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
+export const E2E_PASSWORD = 'e2e admin password';
+const dataDir = path.join(os.tmpdir(), `s3-admin-e2e-${E2E_PORT}`);
+
+// Debian's Chromium where there is no Playwright browser download (CI here); CHROMIUM_PATH overrides.
+const debianChromium = '/usr/bin/chromium';
+const executablePath = process.env.CHROMIUM_PATH ?? (fs.existsSync(debianChromium) ? debianChromium : undefined);
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
+  use: {
+    baseURL: E2E_ORIGIN,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    // The production build (npm run test:e2e builds it first), on a fresh data directory.
+    command: `rm -rf ${dataDir} && node --import tsx src/server/main.ts`,
+    url: `${E2E_ORIGIN}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PORT: String(E2E_PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: E2E_PASSWORD,
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
