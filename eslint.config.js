@@ -8,6 +8,7 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'reports/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.{js,mjs}'], languageOptions: { globals: { ...globals.node } } },
   {
     files: ['**/*.{ts,tsx}'],
     plugins: { 'import-x': importX },
