@@ -14,6 +14,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? (fs.existsSync(debianChromiu
 
 export default defineConfig({
   testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,

@@ -12,7 +12,7 @@ export default defineConfig({
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
     environment: 'node',
     // better-sqlite3 is a native addon: separate processes keep each test file's database handles apart.
     pool: 'forks',

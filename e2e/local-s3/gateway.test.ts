@@ -1,0 +1,158 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3, type LocalS3 } from './gateway.ts';
+import { IDENTITIES, type Identity } from './identities.ts';
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3();
+});
+afterAll(() => s3.close());
+
+const credentialsOf = (identity: Identity, overrides: Partial<{ secretAccessKey: string; sessionToken: string }> = {}) => ({
+  accessKeyId: identity.accessKeyId,
+  secretAccessKey: identity.secretAccessKey,
+  ...(identity.sessionToken ? { sessionToken: identity.sessionToken } : {}),
+  ...overrides,
+});
+const client = (credentials: ReturnType<typeof credentialsOf>, region = 'us-east-1') =>
+  new S3Client({ endpoint: s3.endpoint, region, credentials, forcePathStyle: true, maxAttempts: 1 });
+const put = (c: S3Client, key: string, bucket = 'local-bucket') =>
+  c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from('probe') }));
+const errorOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, headers: e.$response?.headers ?? {} };
+  }
+  throw new Error('expected the request to fail');
+};
+
+describe('local S3 endpoint: signatures and credentials', () => {
+  it('accepts a correctly signed request with the right key and stores the object', async () => {
+    await put(client(credentialsOf(IDENTITIES.writer)), 'gateway/right-key.txt');
+    expect(await s3.listKeys('local-bucket', 'gateway/')).toContain('gateway/right-key.txt');
+  });
+
+  it('answers SignatureDoesNotMatch (403) for a wrong secret', async () => {
+    const c = client(credentialsOf(IDENTITIES.writer, { secretAccessKey: IDENTITIES.readOnly.secretAccessKey }));
+    expect(await errorOf(put(c, 'gateway/x'))).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+  });
+
+  it('answers InvalidAccessKeyId (403) for an unknown key', async () => {
+    const c = client({ accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: IDENTITIES.writer.secretAccessKey });
+    expect(await errorOf(put(c, 'gateway/x'))).toMatchObject({ name: 'InvalidAccessKeyId', status: 403 });
+  });
+
+  it('accepts temporary credentials with their token', async () => {
+    await put(client(credentialsOf(IDENTITIES.temporary)), 'gateway/temporary.txt');
+    expect(await s3.listKeys('local-bucket', 'gateway/temporary')).toEqual(['gateway/temporary.txt']);
+  });
+
+  it('answers InvalidToken (400) for a wrong or missing token', async () => {
+    const wrong = client(credentialsOf(IDENTITIES.temporary, { sessionToken: 'not-the-token' }));
+    expect(await errorOf(put(wrong, 'gateway/x'))).toMatchObject({ name: 'InvalidToken', status: 400 });
+    const { sessionToken: _omitted, ...missing } = credentialsOf(IDENTITIES.temporary);
+    expect(await errorOf(put(client(missing), 'gateway/x'))).toMatchObject({ name: 'InvalidToken', status: 400 });
+  });
+
+  it('answers ExpiredToken (400) for expired credentials', async () => {
+    expect(await errorOf(put(client(credentialsOf(IDENTITIES.expired)), 'gateway/x'))).toMatchObject({ name: 'ExpiredToken', status: 400 });
+  });
+
+  it('answers XAmzContentSHA256Mismatch when the body is not the one signed', async () => {
+    const c = client(credentialsOf(IDENTITIES.writer));
+    c.middlewareStack.add((next) => async (args) => {
+      const request = args.request as { body?: unknown };
+      request.body = Buffer.from('PROBE'); // same length, other bytes
+      return next(args);
+    }, { step: 'finalizeRequest', priority: 'low' });
+    expect(await errorOf(put(c, 'gateway/tampered'))).toMatchObject({ name: 'XAmzContentSHA256Mismatch', status: 400 });
+  });
+});
+
+describe('local S3 endpoint: permissions, buckets and regions', () => {
+  it('refuses a write for a read-only identity with AccessDenied naming s3:PutObject', async () => {
+    const error = put(client(credentialsOf(IDENTITIES.readOnly)), 'gateway/read-only');
+    await expect(error).rejects.toThrow(/not authorized to perform: s3:PutObject/);
+  });
+
+  it('lets a read-only identity list, truncating at MaxKeys as S3 does', async () => {
+    expect((await s3.listKeys('local-bucket')).length).toBeGreaterThan(1);
+    const result = await client(credentialsOf(IDENTITIES.readOnly)).send(new ListObjectsV2Command({ Bucket: 'local-bucket', MaxKeys: 1 }));
+    expect(result).toMatchObject({ KeyCount: 1, IsTruncated: true });
+    expect(result.Contents).toHaveLength(1);
+  });
+
+  it('refuses a delete for the no-delete identity, after letting it write', async () => {
+    const c = client(credentialsOf(IDENTITIES.noDelete));
+    await put(c, 'gateway/no-delete.txt');
+    expect(await errorOf(c.send(new DeleteObjectCommand({ Bucket: 'local-bucket', Key: 'gateway/no-delete.txt' })))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+  });
+
+  it('refuses a list for the write-only identity', async () => {
+    const c = client(credentialsOf(IDENTITIES.writeOnly));
+    expect(await errorOf(c.send(new ListObjectsV2Command({ Bucket: 'local-bucket' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('answers NoSuchBucket (404) for a bucket that does not exist', async () => {
+    expect(await errorOf(put(client(credentialsOf(IDENTITIES.writer)), 'x', 'missing-bucket'))).toMatchObject({ name: 'NoSuchBucket', status: 404 });
+  });
+
+  it('answers PermanentRedirect (301) with x-amz-bucket-region for a bucket in another region', async () => {
+    const error = await errorOf(client(credentialsOf(IDENTITIES.writer)).send(new ListObjectsV2Command({ Bucket: 'eu-bucket' })));
+    expect(error).toMatchObject({ name: 'PermanentRedirect', status: 301 });
+    expect(error.headers['x-amz-bucket-region']).toBe('eu-west-1');
+  });
+
+  it('serves a bucket in another region when signed for it', async () => {
+    await put(client(credentialsOf(IDENTITIES.writer), 'eu-west-1'), 'gateway/eu.txt', 'eu-bucket');
+    expect(await s3.listKeys('eu-bucket', 'gateway/')).toEqual(['gateway/eu.txt']);
+  });
+
+  it('runs a multipart upload through to a stored object', async () => {
+    const c = client(credentialsOf(IDENTITIES.writer));
+    const Key = 'gateway/multipart.bin';
+    const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'local-bucket', Key }));
+    const { ETag } = await c.send(new UploadPartCommand({ Bucket: 'local-bucket', Key, UploadId, PartNumber: 1, Body: Buffer.from('part') }));
+    await c.send(new CompleteMultipartUploadCommand({ Bucket: 'local-bucket', Key, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
+    expect(await s3.listKeys('local-bucket', Key)).toEqual([Key]);
+  });
+});
+
+describe('local STS: GetCallerIdentity', () => {
+  const sts = (credentials: ReturnType<typeof credentialsOf>) =>
+    new STSClient({ endpoint: s3.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+  it('answers the ARN and account of the caller', async () => {
+    const result = await sts(credentialsOf(IDENTITIES.temporary)).send(new GetCallerIdentityCommand({}));
+    expect(result).toMatchObject({ Arn: IDENTITIES.temporary.arn, Account: '123456789012' });
+  });
+
+  it('answers InvalidClientTokenId for an unknown key, ExpiredToken for expired credentials', async () => {
+    const unknown = sts({ accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'x'.repeat(40) });
+    expect(await errorOf(unknown.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
+    expect(await errorOf(sts(credentialsOf(IDENTITIES.expired)).send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'ExpiredToken',
+      status: 403,
+    });
+  });
+
+  it('answers SignatureDoesNotMatch for a wrong secret', async () => {
+    const wrong = sts(credentialsOf(IDENTITIES.writer, { secretAccessKey: 'y'.repeat(40) }));
+    expect(await errorOf(wrong.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+  });
+});

@@ -1,0 +1,273 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import S3rver from 's3rver';
+import { sendCallerIdentity, sendS3Error, sendStsError } from './aws-errors.ts';
+import { ACCOUNT, BUCKETS, findIdentity, type Identity, type S3Action } from './identities.ts';
+import { computeSignature, decodeAwsChunked, parseAmzDate, parseAuthorization, parseRawQuery } from './sigv4.ts';
+
+export type RecordedRequest = { operation: string; accessKeyId: string; bucket: string | null; key: string | null };
+
+export type LocalS3 = {
+  /** `http://127.0.0.1:<port>`: the S3 and STS endpoint. */
+  endpoint: string;
+  port: number;
+  /** Every authenticated request that reached an operation, in order. */
+  requests: RecordedRequest[];
+  /** Milliseconds added before answering each request (for benchmarks); may be changed while running. */
+  latencyMs: number;
+  listKeys(bucket: string, prefix?: string): Promise<string[]>;
+  close(): Promise<void>;
+};
+
+const SKEW_MS = 15 * 60 * 1000;
+const MAX_BODY = 16 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) req.destroy(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The S3 operation and the IAM action it needs, from a path-style request. */
+function operationOf(method: string, key: string | null, query: Record<string, unknown>): [string, S3Action | null] {
+  if (key === null) {
+    if (method === 'GET' && 'location' in query) return ['GetBucketLocation', 's3:ListBucket'];
+    if (method === 'GET') return [query['list-type'] === '2' ? 'ListObjectsV2' : 'ListObjects', 's3:ListBucket'];
+    if (method === 'HEAD') return ['HeadBucket', 's3:ListBucket'];
+    return [`${method}Bucket`, null];
+  }
+  if (method === 'POST' && 'uploads' in query) return ['CreateMultipartUpload', 's3:PutObject'];
+  if (method === 'PUT' && 'uploadId' in query) return ['UploadPart', 's3:PutObject'];
+  if (method === 'POST' && 'uploadId' in query) return ['CompleteMultipartUpload', 's3:PutObject'];
+  if (method === 'DELETE' && 'uploadId' in query) return ['AbortMultipartUpload', 's3:AbortMultipartUpload'];
+  if (method === 'PUT') return ['PutObject', 's3:PutObject'];
+  if (method === 'DELETE') return ['DeleteObject', 's3:DeleteObject'];
+  if (method === 'GET' || method === 'HEAD') return [method === 'GET' ? 'GetObject' : 'HeadObject', 's3:GetObject'];
+  return [`${method}Object`, null];
+}
+
+function truncateList(xml: string, maxKeys: number): string {
+  const contents = xml.match(/<Contents>[\s\S]*?<\/Contents>/g) ?? [];
+  const kept = contents.slice(0, maxKeys);
+  const truncated = contents.length > maxKeys;
+  const body = xml.replace(/<Contents>[\s\S]*<\/Contents>/, kept.join(''));
+  return body
+    .replace(/<KeyCount>\d+<\/KeyCount>/, `<KeyCount>${kept.length}</KeyCount>`)
+    .replace(/<MaxKeys>\d+<\/MaxKeys>/, `<MaxKeys>${maxKeys}</MaxKeys>`)
+    .replace(/<IsTruncated>\w+<\/IsTruncated>/, `<IsTruncated>${truncated}</IsTruncated>`);
+}
+
+/**
+ * s3rver behind a gateway that does what s3rver does not: verify SigV4 against the identity table, enforce tokens,
+ * expiry, permissions and bucket regions, answer sts:GetCallerIdentity, and reply with AWS's exact error XML.
+ */
+export async function startLocalS3(options: { latencyMs?: number; port?: number } = {}): Promise<LocalS3> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
+  const s3rver = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory,
+    configureBuckets: Object.keys(BUCKETS).map((name) => ({ name, configs: [] })),
+  });
+  const backend = (await s3rver.run()) as AddressInfo;
+  const requests: RecordedRequest[] = [];
+
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: string,
+    body: Buffer,
+    rewrite?: (xml: string) => string,
+  ) => {
+    const headers: http.OutgoingHttpHeaders = {};
+    const drop = new Set(['authorization', 'x-amz-security-token', 'host', 'content-length', 'transfer-encoding', 'expect',
+      'content-encoding', 'x-amz-decoded-content-length', 'x-amz-trailer']);
+    for (const [name, value] of Object.entries(req.headers)) if (!drop.has(name) && value !== undefined) headers[name] = value;
+    const encoding = req.headers['content-encoding']?.split(',').map((s) => s.trim()).filter((s) => s !== 'aws-chunked');
+    if (encoding?.length) headers['content-encoding'] = encoding.join(',');
+    headers['content-length'] = body.length;
+    const upstream = http.request(
+      { host: '127.0.0.1', port: backend.port, method: req.method, path: url, headers },
+      (answer) => {
+        if (!rewrite || answer.statusCode !== 200) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const xml = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
+          res.writeHead(200, { ...answer.headers, 'content-length': xml.length });
+          res.end(xml);
+        });
+      },
+    );
+    upstream.on('error', () => sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.'));
+    upstream.end(body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (gateway.latencyMs > 0) await new Promise((r) => setTimeout(r, gateway.latencyMs));
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
+    const method = req.method ?? 'GET';
+    let body = await readBody(req);
+    const isSts = method === 'POST' && rawPath === '/' && /(^|&)Action=/.test(body.toString('latin1'));
+    const fail = (status: number, code: string, message: string, extra?: Record<string, string>, headers?: Record<string, string>) =>
+      isSts ? sendStsError(res, status, code, message) : sendS3Error(res, status, code, message, extra, headers);
+
+    const auth = parseAuthorization(req.headers.authorization);
+    if (!auth) {
+      return isSts
+        ? fail(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token')
+        : fail(403, 'AccessDenied', 'Access Denied');
+    }
+    const identity: Identity | undefined = findIdentity(auth.accessKeyId);
+    if (!identity) {
+      return isSts
+        ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
+        : fail(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+            AWSAccessKeyId: auth.accessKeyId,
+          });
+    }
+    const amzDate = req.headers['x-amz-date'];
+    const signingDate = parseAmzDate(Array.isArray(amzDate) ? amzDate[0] : amzDate);
+    if (!signingDate || auth.day !== String(amzDate).slice(0, 8)) {
+      return fail(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed; the date does not match the scope.');
+    }
+    if (Math.abs(Date.now() - signingDate.getTime()) > SKEW_MS) {
+      return fail(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+    }
+    const expected = await computeSignature({
+      method,
+      rawPath,
+      rawQuery,
+      headers: req.headers,
+      body,
+      auth,
+      secretAccessKey: identity.secretAccessKey,
+      signingDate,
+    });
+    if (expected !== auth.signature) {
+      return fail(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+        { AWSAccessKeyId: auth.accessKeyId },
+      );
+    }
+    const token = req.headers['x-amz-security-token'];
+    if ((identity.sessionToken ?? undefined) !== token) {
+      return isSts
+        ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
+        : fail(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+    }
+    if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now()) {
+      return isSts
+        ? fail(403, 'ExpiredToken', 'The security token included in the request is expired')
+        : fail(400, 'ExpiredToken', 'The provided token has expired.');
+    }
+    const payloadHash = req.headers['x-amz-content-sha256'];
+    if (typeof payloadHash === 'string' && /^[0-9a-f]{64}$/.test(payloadHash)) {
+      if (createHash('sha256').update(body).digest('hex') !== payloadHash) {
+        return fail(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      }
+    }
+    if (isSts) {
+      requests.push({ operation: 'GetCallerIdentity', accessKeyId: auth.accessKeyId, bucket: null, key: null });
+      return sendCallerIdentity(res, { arn: identity.arn, userId: identity.userId, account: ACCOUNT });
+    }
+
+    const [, bucketPart = '', ...keyParts] = rawPath.split('/');
+    const bucket = decodeURIComponent(bucketPart);
+    const key = keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : null;
+    const query = parseRawQuery(rawQuery);
+    const [operation, action] = operationOf(method, key, query);
+    const region = BUCKETS[bucket];
+    if (region === undefined) {
+      return fail(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+    }
+    if (region !== auth.region) {
+      return fail(
+        301,
+        'PermanentRedirect',
+        'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+        { Endpoint: `s3.${region}.amazonaws.com`, Bucket: bucket },
+        { 'x-amz-bucket-region': region },
+      );
+    }
+    if (action === null || !identity.allow.includes(action)) {
+      return fail(
+        403,
+        'AccessDenied',
+        `User: ${identity.arn} is not authorized to perform: ${action ?? operation} on resource: "arn:aws:s3:::${bucket}${key ? `/${key}` : ''}" because no identity-based policy allows the ${action ?? operation} action`,
+      );
+    }
+    requests.push({ operation, accessKeyId: auth.accessKeyId, bucket, key });
+    // s3rver answers AbortMultipartUpload with MethodNotAllowed; S3 answers 204.
+    if (operation === 'AbortMultipartUpload') {
+      res.writeHead(204);
+      return res.end();
+    }
+    const streaming = String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+    if (streaming || req.headers['content-encoding']?.includes('aws-chunked')) body = decodeAwsChunked(body);
+    // s3rver fails (InternalError) on a truncated ListObjectsV2: list everything, then truncate as S3 would.
+    const maxKeys = operation === 'ListObjectsV2' && typeof query['max-keys'] === 'string' ? Number(query['max-keys']) : null;
+    const forwardQuery = rawQuery
+      .split('&')
+      .filter((p) => p && !p.startsWith('X-Amz-') && !p.startsWith('x-id=') && !(maxKeys !== null && p.startsWith('max-keys=')))
+      .join('&');
+    forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys));
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const gateway: LocalS3 = {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    latencyMs: options.latencyMs ?? 0,
+    async listKeys(bucketName, prefix = '') {
+      const xml = await new Promise<string>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: backend.port, path: `/${bucketName}?list-type=2&prefix=${encodeURIComponent(prefix)}` }, (r) => {
+            let text = '';
+            r.on('data', (c: Buffer) => (text += c.toString()));
+            r.on('end', () => resolve(text));
+          })
+          .on('error', reject);
+      });
+      return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1] ?? '');
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await s3rver.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+  return gateway;
+}
