@@ -18,7 +18,7 @@ export type Identity = {
   allow: S3Action[];
 };
 
-const secret = (seed: string) => `${seed}/LocalS3TestSecretKey+`.padEnd(40, 'x').slice(0, 40);
+const secret = (seed: string) => `${seed.replace(/[^A-Za-z0-9]/g, '')}/LocalS3TestSecretKey+`.padEnd(40, 'x').slice(0, 40);
 const hour = 3600_000;
 
 export const IDENTITIES = {

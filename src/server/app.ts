@@ -15,6 +15,8 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { loggerOptions } from './logger.ts';
+import { CheckWorker, type CheckWorkerOptions } from './check/worker.ts';
+import { connectionCheckRoutes } from './routes/connection-checks.ts';
 import { destinationRoutes } from './routes/destinations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -28,6 +30,8 @@ export type AppDeps = {
   /** The built single-page app (dist/client), or null to serve the API alone. */
   clientDir: string | null;
   logStream?: DestinationStream;
+  /** Overrides for the check worker (tests shorten leases and plug in a connect function). */
+  worker?: Partial<Pick<CheckWorkerOptions, 'leaseMs' | 'pollMs' | 'runOptions'>>;
 };
 
 export const BODY_LIMIT = 64 * 1024;
@@ -36,6 +40,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered (method, url, public or not): the auth test walks it so no route can forget sign-in. */
     routeTable: { method: string; url: string; public: boolean }[];
+    checkWorker: CheckWorker;
   }
 }
 
@@ -87,10 +92,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: config.publicOrigin.startsWith('https:'),
     allowAmbientCredentials: config.allowAmbientCredentials,
   });
+  const worker = new CheckWorker({
+    checks: store.checks,
+    destinations: store.destinations,
+    concurrency: config.checkConcurrency,
+    budgetMs: config.checkTimeoutMs,
+    allowAmbientCredentials: config.allowAmbientCredentials,
+    log: app.log,
+    ...deps.worker,
+  });
+  app.decorate('checkWorker', worker);
+  app.addHook('onReady', async () => worker.start());
+  // Before the store closes: running checks are marked interrupted, not left SCHEDULED.
+  app.addHook('onClose', async () => worker.stop());
+
   await app.register(destinationRoutes, {
     destinations: store.destinations,
+    checks: store.checks,
+    worker,
     publicOrigin: config.publicOrigin,
     allowAmbientCredentials: config.allowAmbientCredentials,
+  });
+  await app.register(connectionCheckRoutes, {
+    checks: store.checks,
+    destinations: store.destinations,
+    worker,
+    allowAmbientCredentials: config.allowAmbientCredentials,
+    ratePerMinute: config.checkRatePerMin,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

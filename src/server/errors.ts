@@ -53,6 +53,21 @@ function zodDetail(context: string, entries: ZodValidationEntry[]): ValidationEr
   });
 }
 
+/** Issues of a schema applied by hand (not by the route) → FastAPI's detail, under `prefix`. */
+export function zodIssuesToDetail(
+  issues: { path: PropertyKey[]; message: string; code: string; params?: Record<string, unknown> }[],
+  prefix: (string | number)[],
+): ValidationError[] {
+  return issues.map((issue) => {
+    const custom = issue.params?.type;
+    return {
+      loc: [...prefix, ...issue.path.map((part) => (typeof part === 'number' ? part : String(part)))],
+      msg: issue.message,
+      type: typeof custom === 'string' ? custom : (ZOD_TYPES[issue.code] ?? issue.code),
+    };
+  });
+}
+
 const BODY_ERRORS: Record<string, ValidationError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { loc: ['body'], msg: 'The request body is not valid JSON', type: 'json_invalid' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { loc: ['body'], msg: 'The request body is empty: send a JSON object', type: 'missing' },

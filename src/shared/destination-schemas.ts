@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ConnectionCheckSummarySchema } from './check-schemas.ts';
 import { checkS3Config, normalizeS3Config, type CheckOptions, type S3Config } from './s3-config.ts';
 
 const text = (label: string, max: number) =>
@@ -109,7 +110,7 @@ export const DestinationSchema = z
     updated_at: z.string(),
     version: z.number().int(),
     credentials: CredentialsSchema,
-    last_check: z.null(),
+    last_check: ConnectionCheckSummarySchema.nullable(),
   })
   .meta({ id: 'Destination' });
 export type Destination = z.infer<typeof DestinationSchema>;

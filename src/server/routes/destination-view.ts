@@ -1,9 +1,10 @@
 import { credentialsMethod, credentialsState } from '../../shared/credentials.ts';
+import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
 import type { Destination } from '../../shared/destination-schemas.ts';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
 
 /** The API's view of a stored destination: credentials state computed now, never a secret. */
-export function toDestination(record: DestinationRecord, now: Date): Destination {
+export function toDestination(record: DestinationRecord, now: Date, lastCheck: ConnectionCheckSummary | null): Destination {
   const method = credentialsMethod(record.config);
   const expiresAt = method === 'temporary' ? record.config.token_expires_at : null;
   return {
@@ -20,7 +21,7 @@ export function toDestination(record: DestinationRecord, now: Date): Destination
       state: credentialsState({ method, expiresAt, expiredByCheck: record.expired_by_check, now }),
       expired_by_check: record.expired_by_check,
     },
-    last_check: null,
+    last_check: lastCheck,
   };
 }
 

@@ -12,7 +12,9 @@ import {
 import { checkS3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
+import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
+import type { ChecksRepository } from '../store/checks-repository.ts';
 import {
   DuplicateNameError,
   InvalidCursorError,
@@ -23,6 +25,8 @@ import { etagOf, toDestination } from './destination-view.ts';
 
 export type DestinationRoutesOptions = {
   destinations: DestinationsRepository;
+  checks: ChecksRepository;
+  worker: CheckWorker;
   publicOrigin: string;
   allowAmbientCredentials: boolean;
 };
@@ -59,7 +63,14 @@ function duplicateName(error: unknown): never {
 }
 
 export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> = async (app, options) => {
-  const { destinations } = options;
+  const { destinations, checks } = options;
+  const view = async (record: DestinationRecord, now = new Date()) =>
+    toDestination(record, now, await checks.latestSummary(record.id));
+  const views = async (records: DestinationRecord[]) => {
+    const now = new Date();
+    const latest = await checks.latestSummaries();
+    return records.map((record) => toDestination(record, now, latest.get(record.id) ?? null));
+  };
   const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
 
   app.get(
@@ -72,11 +83,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const now = new Date();
       const { limit, cursor } = request.query;
       if (limit === undefined) {
         if (cursor !== undefined) throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
-        return (await destinations.list()).map((record) => toDestination(record, now));
+        return views(await destinations.list());
       }
       let page;
       try {
@@ -94,7 +104,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         next.searchParams.set('cursor', page.nextCursor);
         reply.header('link', `<${next.href}>; rel="next"`);
       }
-      return page.items.map((record) => toDestination(record, now));
+      return views(page.items);
     },
   );
 
@@ -111,7 +121,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       const record = await destinations.create(request.body).catch(duplicateName);
       const now = new Date();
       reply.code(201).header('etag', etagOf(record)).header('location', `/api/v1/destinations/${record.id}`);
-      return { ...toDestination(record, now), warnings: collectWarnings(request.body.config, now) };
+      return { ...(await view(record, now)), warnings: collectWarnings(request.body.config, now) };
     },
   );
 
@@ -128,7 +138,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       const record = await destinations.findById(request.params.id);
       if (!record) throw notFound(request.params.id);
       reply.header('etag', etagOf(record));
-      return toDestination(record, new Date());
+      return view(record);
     },
   );
 
@@ -170,7 +180,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       if (updated === 'stale') throw changedElsewhere();
       const now = new Date();
       reply.header('etag', etagOf(updated));
-      return { ...toDestination(updated, now), warnings: collectWarnings(config, now) };
+      return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };
     },
   );
 
@@ -188,7 +198,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       requiredVersion(request.headers['if-match']);
       const record = await destinations.findById(id);
       if (!record) throw notFound(id);
-      const result = await destinations.remove(id, ensureCurrent(record, request.headers['if-match']));
+      const version = ensureCurrent(record, request.headers['if-match']);
+      const result = await destinations.remove(id, version);
+      // The rows of its checks went with it (ON DELETE CASCADE); a running one must stop talking to S3 too.
+      if (result === 'deleted') options.worker.cancelForDestination(id);
       if (result === null) throw notFound(id);
       if (result === 'stale') throw changedElsewhere();
       return { detail: `Deleted destination "${record.name}"` };

@@ -8,7 +8,7 @@ declare module 'fastify' {
     public?: boolean;
   }
   interface FastifyRequest {
-    session: { expiresAt: Date } | null;
+    session: { id: string; expiresAt: Date } | null;
   }
 }
 

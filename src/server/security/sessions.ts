@@ -24,8 +24,8 @@ export function createSessionService(repo: SessionsRepository, now: () => Date =
       return { token, expiresAt };
     },
 
-    /** The session's absolute expiry when the token is valid, else null (and an expired session is removed). */
-    async validate(token: string | undefined): Promise<{ expiresAt: Date } | null> {
+    /** The session (its id is the token's hash) when the token is valid, else null; an expired one is removed. */
+    async validate(token: string | undefined): Promise<{ id: string; expiresAt: Date } | null> {
       if (!token) return null;
       const tokenHash = hashToken(token);
       const session = await repo.find(tokenHash);
@@ -37,7 +37,7 @@ export function createSessionService(repo: SessionsRepository, now: () => Date =
         return null;
       }
       if (at - lastSeen >= TOUCH_EVERY_MS) await repo.touch(tokenHash, new Date(at).toISOString());
-      return { expiresAt: new Date(session.expires_at) };
+      return { id: tokenHash, expiresAt: new Date(session.expires_at) };
     },
 
     async end(token: string | undefined): Promise<void> {

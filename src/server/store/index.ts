@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
 import { openDatabase } from './db.ts';
+import { createChecksRepository } from './checks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
 import { createSettingsRepository } from './settings-repository.ts';
@@ -36,6 +37,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     db,
     settings,
     destinations: createDestinationsRepository(db, options.cipher),
+    checks: createChecksRepository(db, options.cipher),
     sessions: createSessionsRepository(db),
     close: () => db.close(),
   };

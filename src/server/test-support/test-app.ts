@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../app.ts';
+import { buildApp, type AppDeps } from '../app.ts';
 import { loadConfig, type AppConfig } from '../config.ts';
 import { ensureAdminPassword } from '../security/admin-password.ts';
 import { createSecretCipher } from '../security/crypto.ts';
@@ -21,15 +21,17 @@ export type TestApp = {
   cookie: string;
   /** A request from the app's own page: origin, CSRF header, JSON and the session cookie unless overridden. */
   request(options: InjectOptions & { cookie?: string | null }): Promise<LightMyRequestResponse>;
-  close(): Promise<void>;
+  close(options?: { keepData?: boolean }): Promise<void>;
 };
 
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 's3-admin-test-'));
 }
 
+export type TestAppOptions = { key?: Buffer; worker?: AppDeps['worker'] };
+
 /** A real app over a temp SQLite file, signed in once: `app.inject()` only, no network. */
-export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config: AppConfig = {
     ...loadConfig({}),
     dataDir: tempDataDir(),
@@ -38,10 +40,10 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<
     adminPassword: TEST_PASSWORD,
     ...overrides,
   };
-  const key = randomBytes(32);
+  const key = options.key ?? randomBytes(32);
   const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key) });
   await ensureAdminPassword(store.settings, config.adminPassword, () => undefined);
-  const app = await buildApp({ config, store, clientDir: null });
+  const app = await buildApp({ config, store, clientDir: null, ...(options.worker ? { worker: options.worker } : {}) });
 
   // Headers given as undefined are left out, to test requests that lack them.
   const request: TestApp['request'] = ({ cookie, headers, ...options }) => {
@@ -63,10 +65,10 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<
     key,
     cookie: '',
     request,
-    async close() {
+    async close(options: { keepData?: boolean } = {}) {
       await app.close();
       store.close();
-      fs.rmSync(config.dataDir, { recursive: true, force: true });
+      if (!options.keepData) fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
   testApp.cookie = await signIn(testApp);

@@ -1,0 +1,51 @@
+import { isKnownErrorCode } from '../../shared/error-catalogue.ts';
+
+export type ClassifiedError = { code: string; bucketRegion: string | null };
+
+type SdkError = {
+  name?: string;
+  code?: string;
+  Code?: string;
+  cause?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+};
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'ConnectionRefused',
+  ENOTFOUND: 'DnsNotFound',
+  EAI_AGAIN: 'DnsNotFound',
+  ECONNRESET: 'ConnectionReset',
+  EPIPE: 'ConnectionReset',
+  ETIMEDOUT: 'Timeout',
+  ECONNABORTED: 'Timeout',
+  EHOSTUNREACH: 'NetworkError',
+  ENETUNREACH: 'NetworkError',
+  CERT_HAS_EXPIRED: 'TlsError',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TlsError',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TlsError',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TlsError',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TlsError',
+  EPROTO: 'TlsError',
+};
+
+/**
+ * An SDK or network error → a code of the shared catalogue (or the service's own code when it is one we do not
+ * describe), plus the bucket's region when S3 named it. The raw message is never kept.
+ */
+export function classifyError(error: unknown): ClassifiedError {
+  const e = (error ?? {}) as SdkError;
+  const status = e.$metadata?.httpStatusCode;
+  const bucketRegion = e.$response?.headers?.['x-amz-bucket-region'] ?? null;
+  if (status === 301 || e.name === 'PermanentRedirect') return { code: 'PermanentRedirect', bucketRegion };
+  if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.name === 'RequestTimeout') return { code: 'Timeout', bucketRegion };
+  const network = e.code ?? (e.cause as SdkError | undefined)?.code;
+  if (network && NETWORK_CODES[network]) return { code: NETWORK_CODES[network], bucketRegion };
+  // HEAD answers carry no error body: the SDK names them after the status.
+  if (e.name === 'Forbidden' || (status === 403 && e.name === 'UnknownError')) return { code: 'AccessDenied', bucketRegion };
+  if (e.name === 'NotFound') return { code: 'NoSuchBucket', bucketRegion };
+  const name = e.name ?? e.Code;
+  if (name && isKnownErrorCode(name)) return { code: name, bucketRegion };
+  if (name && /^[A-Z][A-Za-z0-9]+$/.test(name) && name !== 'Error' && name !== 'UnknownError') return { code: name, bucketRegion };
+  return { code: status && status >= 500 ? 'InternalError' : network ? 'NetworkError' : 'Unknown', bucketRegion };
+}

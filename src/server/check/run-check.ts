@@ -1,0 +1,303 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { parseBucketUri } from '../../shared/bucket-uri.ts';
+import { pendingSteps, type Step, type StepName } from '../../shared/check-schemas.ts';
+import { describeError } from '../../shared/error-catalogue.ts';
+import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
+import { collectWarnings } from '../../shared/warnings.ts';
+import { classifyError } from './classify-error.ts';
+import { createS3Client, createStsClient, fipsRegion, type ClientOptions } from './s3-clients.ts';
+
+export type CheckOutcome = {
+  status: 'SUCCESS' | 'FAILURE';
+  reason: string | null;
+  steps: Step[];
+  identity: { arn: string; account: string } | null;
+  region: string | null;
+  /** S3 or STS answered ExpiredToken / TokenRefreshRequired. */
+  expiredToken: boolean;
+};
+
+export type RunCheckOptions = {
+  budgetMs: number;
+  allowAmbientCredentials: boolean;
+  /** Aborts the whole check (the destination was deleted, the server is stopping). */
+  signal?: AbortSignal;
+  onProgress?: (steps: Step[]) => void;
+  clientOptions?: Partial<ClientOptions>;
+  /** Opens the TCP connection of the endpoint step (the SSRF guard plugs in here). */
+  connect?: (host: string, port: number, signal: AbortSignal) => Promise<void>;
+};
+
+const CLEANUP_GRACE_MS = 3_000;
+
+/** A failure the step already described itself (wrong region, invalid config). */
+class StepFailure extends Error {
+  constructor(readonly patch: Pick<Step, 'code' | 'message' | 'hint'>) {
+    super(patch.message ?? 'step failed');
+  }
+}
+const STEP_ACTION: Partial<Record<StepName, string>> = {
+  bucket: 's3:ListBucket',
+  write: 's3:PutObject',
+  multipart: 's3:PutObject',
+  cleanup: 's3:DeleteObject',
+};
+
+function defaultConnect(host: string, port: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const done = (error?: Error) => {
+      socket.destroy();
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = () => done(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    signal.addEventListener('abort', onAbort);
+    socket.once('connect', () => done());
+    socket.once('error', (error) => done(error));
+  });
+}
+
+/**
+ * The connection check: validate → endpoint → (identity ‖ bucket) → write → multipart → cleanup, each step timed and
+ * explained through the shared catalogue, within one total budget that a silent endpoint cannot stretch.
+ */
+export async function runConnectionCheck(config: S3Config, options: RunCheckOptions): Promise<CheckOutcome> {
+  const steps = pendingSteps();
+  const budget = AbortSignal.timeout(options.budgetMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
+  const step = (name: StepName) => steps.find((s) => s.name === name) as Step;
+  const publish = () => options.onProgress?.(steps.map((s) => ({ ...s })));
+  const set = (name: StepName, patch: Partial<Step>) => {
+    Object.assign(step(name), patch);
+    publish();
+  };
+  const skip = (names: StepName[], message: string) => {
+    for (const name of names) if (step(name).status === 'pending') Object.assign(step(name), { status: 'skipped', message });
+    publish();
+  };
+
+  const parsed = parseBucketUri(config.remote_url, { customEndpoint: config.endpoint_url !== null, ambientCredentials: config.ambient_credentials });
+  const bucket = parsed.ok ? parsed.value.bucket : '';
+  const prefix = parsed.ok ? parsed.value.prefix : '';
+  const context = { bucket, prefix, region: config.region };
+  let region = fipsRegion(config.remote_url) ?? config.region ?? 'us-east-1';
+  let regionFound: string | null = config.region;
+  let identity: CheckOutcome['identity'] = null;
+  const clientOptions: ClientOptions = { connectionTimeoutMs: Math.min(options.budgetMs, 5_000), ...options.clientOptions };
+  let s3: S3Client | null = null;
+  const s3For = (r: string) => (s3 && r === region ? s3 : (s3 = createS3Client(config, (region = r), clientOptions)));
+
+  /** Runs one step: times it, and turns an error into the catalogue's words. */
+  const run = async (name: StepName, body: () => Promise<Partial<Step> | void>) => {
+    set(name, { status: 'running' });
+    const started = performance.now();
+    try {
+      const result = (await body()) ?? {};
+      set(name, { status: 'passed', ...result, duration_ms: Math.round(performance.now() - started) });
+    } catch (error) {
+      const duration_ms = Math.round(performance.now() - started);
+      if (options.signal?.aborted) throw error;
+      if (error instanceof StepFailure) {
+        set(name, { status: 'failed', duration_ms, iam_action: null, ...error.patch });
+        return;
+      }
+      const classified = budget.aborted ? { code: 'Timeout', bucketRegion: null } : classifyError(error);
+      const described = describeError(classified.code, { ...context, action: STEP_ACTION[name] });
+      const message =
+        classified.code === 'Timeout' && budget.aborted
+          ? `No answer within the check's time budget of ${Number((options.budgetMs / 1000).toFixed(1))} s.`
+          : described.message;
+      set(name, {
+        status: 'failed',
+        duration_ms,
+        code: classified.code,
+        message,
+        hint: described.hint,
+        iam_action: classified.code === 'AccessDenied' ? (STEP_ACTION[name] ?? null) : null,
+      });
+    }
+  };
+  const failed = (...names: StepName[]) => names.some((name) => step(name).status === 'failed');
+
+  // 1. validate — never trust the client: the shared rules again.
+  await run('validate', async () => {
+    const { issues } = checkS3Config(config, { allowAmbientCredentials: options.allowAmbientCredentials });
+    if (issues.length > 0) {
+      throw new StepFailure({
+        code: 'InvalidConfig',
+        message: issues.map((issue) => issue.message).join('; '),
+        hint: 'Fix these fields and test again.',
+      });
+    }
+    const warnings = collectWarnings(config, new Date());
+    return warnings.length > 0 ? { status: 'warning', code: warnings[0]?.code ?? null, message: warnings.map((w) => w.message).join(' ') } : {};
+  });
+  if (failed('validate')) {
+    skip(['endpoint', 'identity', 'bucket', 'write', 'multipart', 'cleanup'], 'Skipped: the configuration is not valid.');
+    return outcome();
+  }
+
+  // 2. endpoint — DNS and TCP for a Custom URL.
+  if (config.endpoint_url === null) {
+    skip(['endpoint'], 'Skipped: AWS endpoint.');
+  } else {
+    const url = new URL(config.endpoint_url);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const connect = options.connect ?? defaultConnect;
+    await run('endpoint', async () => {
+      await connect(url.hostname.replace(/^\[|\]$/g, ''), port, signal);
+      return { message: `Connected to ${url.host}.` };
+    });
+    if (failed('endpoint')) {
+      skip(['identity', 'bucket', 'write', 'multipart', 'cleanup'], 'Skipped: the endpoint could not be reached.');
+      return outcome();
+    }
+  }
+
+  // 3. identity ‖ bucket
+  const identityStep = async () => {
+    if (config.endpoint_url !== null) return skip(['identity'], 'Skipped: S3-compatible services have no STS identity to show.');
+    if (config.anonymous) return skip(['identity'], 'Skipped: anonymous access has no identity.');
+    await run('identity', async () => {
+      const sts = createStsClient(config, region, clientOptions);
+      const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+      identity = { arn: answer.Arn ?? '', account: answer.Account ?? '' };
+      return { message: `Signed in as ${identity.arn}.` };
+    });
+  };
+  const bucketStep = () =>
+    run('bucket', async () => {
+      const list = (r: string) =>
+        s3For(r).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1 }), { abortSignal: signal });
+      try {
+        await list(region);
+      } catch (error) {
+        const classified = classifyError(error);
+        if (classified.code === 'AccessDenied') {
+          return {
+            status: 'warning',
+            code: 'AccessDenied',
+            message: 'Listing the bucket is denied: that is fine for a write-only role; the write step below is what matters.',
+            hint: `Allow s3:ListBucket on arn:aws:s3:::${bucket} if you want the bucket itself checked.`,
+            iam_action: 's3:ListBucket',
+          };
+        }
+        if (classified.code !== 'PermanentRedirect') throw error;
+        if (!classified.bucketRegion || classified.bucketRegion === region) {
+          throw new StepFailure(describeError('RegionRedirectLoop', context));
+        }
+        if (config.region !== null) {
+          throw new StepFailure(describeError('WrongRegion', { ...context, bucketRegion: classified.bucketRegion }));
+        }
+        await list(classified.bucketRegion);
+      }
+      regionFound = config.endpoint_url === null ? region : config.region;
+      return { message: config.endpoint_url === null ? `Bucket "${bucket}" found in ${region}.` : `Bucket "${bucket}" found.` };
+    });
+  await Promise.all([identityStep(), bucketStep()]);
+  if (failed('identity', 'bucket')) {
+    skip(['write', 'multipart', 'cleanup'], `Skipped: the ${failed('identity') ? 'credentials were' : 'bucket was'} not accepted.`);
+    return outcome();
+  }
+
+  // 4. write — the step that matters for a destination.
+  const probe = `${prefix}.connection-test/${randomUUID()}`;
+  const written: string[] = [];
+  await run('write', async () => {
+    await s3For(region).send(
+      new PutObjectCommand({ Bucket: bucket, Key: probe, Body: Buffer.from('Connection test by S3 destinations admin.\n'), ContentType: 'text/plain' }),
+      { abortSignal: signal },
+    );
+    written.push(probe);
+    return { message: `Wrote ${probe}.` };
+  });
+
+  // 5. multipart — how large outputs are written.
+  if (failed('write')) {
+    skip(['multipart'], 'Skipped: the write step failed.');
+  } else {
+    const key = `${probe}-multipart`;
+    await run('multipart', async () => {
+      const client = s3For(region);
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+      try {
+        const part = await client.send(
+          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.from('multipart probe\n') }),
+          { abortSignal: signal },
+        );
+        await client.send(
+          new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        // Abort only on failure, so no half-finished upload is left to be billed.
+        await client
+          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }), { abortSignal: AbortSignal.timeout(CLEANUP_GRACE_MS) })
+          .catch(() => undefined);
+        throw error;
+      }
+      written.push(key);
+      return { message: 'Uploaded and completed a one-part multipart upload.' };
+    });
+  }
+
+  // 6. cleanup — always after any write, with a short grace of its own so a spent budget still tidies up.
+  if (written.length === 0) {
+    skip(['cleanup'], 'Skipped: nothing was written.');
+  } else {
+    const cleanupSignal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(CLEANUP_GRACE_MS)]) : AbortSignal.timeout(CLEANUP_GRACE_MS);
+    set('cleanup', { status: 'running' });
+    const started = performance.now();
+    const left: string[] = [];
+    let code: string | null = null;
+    for (const key of written) {
+      try {
+        await s3For(region).send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: cleanupSignal });
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        code ??= classifyError(error).code;
+        left.push(key);
+      }
+    }
+    const duration_ms = Math.round(performance.now() - started);
+    if (left.length === 0) {
+      set('cleanup', { status: 'passed', duration_ms, message: `Deleted ${written.length} test object${written.length > 1 ? 's' : ''}.` });
+    } else {
+      set('cleanup', {
+        status: 'warning',
+        duration_ms,
+        code,
+        message: `Could not delete the test objects; left in the bucket: ${left.join(', ')}.`,
+        hint: `Delete them by hand; allow s3:DeleteObject on arn:aws:s3:::${bucket}/${prefix}.connection-test/* to let the check clean up after itself.`,
+        iam_action: code === 'AccessDenied' ? 's3:DeleteObject' : null,
+      });
+    }
+  }
+  return outcome();
+
+  function outcome(): CheckOutcome {
+    const firstFailure = steps.find((s) => s.status === 'failed');
+    return {
+      status: firstFailure ? 'FAILURE' : 'SUCCESS',
+      reason: firstFailure?.message ?? null,
+      steps: steps.map((s) => ({ ...s })),
+      identity,
+      region: regionFound,
+      expiredToken: steps.some((s) => s.code === 'ExpiredToken' || s.code === 'TokenRefreshRequired'),
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { S3Config } from '../../shared/s3-config.ts';
+
+export type ClientOptions = {
+  /** Connect timeout per request; the check's total budget is enforced by an abort signal on top. */
+  connectionTimeoutMs: number;
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpsAgent;
+};
+
+const FIPS_REGION = /\.s3-fips(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com$/;
+
+/** The region a FIPS-form Bucket URI names, if it is one. */
+export function fipsRegion(remoteUrl: string): string | null {
+  if (!remoteUrl.startsWith('https://')) return null;
+  return FIPS_REGION.exec(new URL(remoteUrl).hostname)?.[1] ?? null;
+}
+
+function baseConfig(config: S3Config, region: string, options: ClientOptions) {
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: options.connectionTimeoutMs,
+    ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
+    ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
+  });
+  const credentials =
+    config.key !== null && config.secret !== null
+      ? { accessKeyId: config.key, secretAccessKey: config.secret, ...(config.token ? { sessionToken: config.token } : {}) }
+      : undefined;
+  return {
+    region,
+    // One attempt: a check reports what happened, it does not hide a flaky endpoint behind retries.
+    maxAttempts: 1,
+    requestHandler,
+    // Ambient credentials: no credentials option, so the SDK uses the server's own provider chain.
+    ...(credentials ? { credentials } : {}),
+    // Anonymous: requests go out unsigned.
+    ...(config.anonymous ? { signer: { sign: async <T>(request: T) => request } } : {}),
+  };
+}
+
+export function createS3Client(config: S3Config, region: string, options: ClientOptions): S3Client {
+  const custom: Partial<S3ClientConfig> =
+    config.endpoint_url !== null
+      ? {
+          endpoint: config.endpoint_url,
+          forcePathStyle: true,
+          // Some S3-compatible services reject the SDK's default checksum headers.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
+      : fipsRegion(config.remote_url)
+        ? { useFipsEndpoint: true }
+        : {};
+  return new S3Client({ ...baseConfig(config, region, options), ...custom } as S3ClientConfig);
+}
+
+export function createStsClient(config: S3Config, region: string, options: ClientOptions): STSClient {
+  return new STSClient({
+    ...baseConfig(config, region, options),
+    ...(fipsRegion(config.remote_url) ? { useFipsEndpoint: true } : {}),
+  } as STSClientConfig);
+}

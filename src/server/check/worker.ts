@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Step } from '../../shared/check-schemas.ts';
+import { INTERRUPTED_REASON, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
+import type { DestinationsRepository } from '../store/destinations-repository.ts';
+import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
+
+export type CheckWorkerOptions = {
+  checks: ChecksRepository;
+  destinations: DestinationsRepository;
+  concurrency: number;
+  budgetMs: number;
+  allowAmbientCredentials: boolean;
+  log: FastifyBaseLogger;
+  /** How long a claim holds without renewal; a crashed worker's checks fail once it runs out. */
+  leaseMs?: number;
+  pollMs?: number;
+  runOptions?: Partial<RunCheckOptions>;
+};
+
+/**
+ * Runs connection checks from the queue in the store: claims rows with a lease, runs at most `concurrency` at once,
+ * renews the lease while running, and publishes each step change. A check is claimed once and so runs at most once.
+ */
+export class CheckWorker {
+  readonly id = `worker-${randomUUID()}`;
+  /**
+   * 'change' (id, update?) whenever a check changes: with the new state when this worker wrote it, so a listener can
+   * pass on every step in order; without, when it must read the store.
+   */
+  readonly events = new EventEmitter().setMaxListeners(0);
+  private readonly running = new Map<string, { controller: AbortController; destinationId: string | null; done: Promise<void> }>();
+  private readonly leaseMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private claiming = false;
+  private stopped = false;
+
+  constructor(private readonly options: CheckWorkerOptions) {
+    this.leaseMs = options.leaseMs ?? options.budgetMs + 15_000;
+  }
+
+  start() {
+    this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 1_000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** A new check was scheduled: look now rather than at the next poll. */
+  kick() {
+    void this.tick();
+  }
+
+  runningCount() {
+    return this.running.size;
+  }
+
+  /** Aborts the running checks of a destination that is being deleted. */
+  cancelForDestination(destinationId: string) {
+    for (const run of this.running.values()) if (run.destinationId === destinationId) run.controller.abort();
+  }
+
+  /** Stops claiming; running checks are aborted and marked interrupted, so none is left SCHEDULED for good. */
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const runs = [...this.running.values()];
+    for (const run of runs) run.controller.abort(new Error('stopping'));
+    await Promise.all(runs.map((run) => run.done));
+  }
+
+  /** Stops without a word to the store, as a crash would: the leases are left to run out. */
+  abandon() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const run of this.running.values()) run.controller.abort(new Error('abandoned'));
+  }
+
+  private async tick() {
+    if (this.stopped || this.claiming) return;
+    this.claiming = true;
+    try {
+      for (const id of await this.options.checks.failExpiredLeases(new Date())) this.events.emit('change', id);
+      const free = this.options.concurrency - this.running.size;
+      if (free <= 0) return;
+      const claimed = await this.options.checks.claim(this.id, new Date(Date.now() + this.leaseMs), free);
+      for (const check of claimed) this.launch(check);
+    } catch (error) {
+      this.options.log.error({ err: error }, 'connection check queue failed');
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private launch(check: ClaimedCheck) {
+    const controller = new AbortController();
+    const done = this.execute(check, controller).finally(() => {
+      this.running.delete(check.id);
+      this.kick();
+    });
+    this.running.set(check.id, { controller, destinationId: check.destinationId, done });
+  }
+
+  private async execute(check: ClaimedCheck, controller: AbortController) {
+    const { checks, destinations } = this.options;
+    const renewal = setInterval(() => {
+      void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
+    }, Math.max(250, this.leaseMs / 3));
+    try {
+      const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId) : null);
+      if (!config) {
+        await checks.finish(check.id, { status: 'FAILURE', reason: 'The destination was deleted before its check ran.', steps: [], identity: null, region: null });
+        return;
+      }
+      const outcome = await runConnectionCheck(config, {
+        budgetMs: this.options.budgetMs,
+        allowAmbientCredentials: this.options.allowAmbientCredentials,
+        ...this.options.runOptions,
+        signal: controller.signal,
+        onProgress: (steps: Step[]) => {
+          void checks.saveProgress(check.id, this.id, steps).then((update) => {
+            if (update) this.events.emit('change', check.id, update);
+          });
+        },
+      });
+      await checks.finish(check.id, outcome);
+      const saved = (await checks.findById(check.id))?.destination_id;
+      if (saved) {
+        if (outcome.expiredToken) await destinations.setExpiredByCheck(saved, true);
+        else if (outcome.status === 'SUCCESS') await destinations.setExpiredByCheck(saved, false);
+        await checks.prune(saved);
+      }
+    } catch (error) {
+      if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'abandoned') return;
+      if (!controller.signal.aborted) this.options.log.error({ err: error }, 'connection check failed unexpectedly');
+      const current = await checks.findById(check.id);
+      await checks.finish(check.id, {
+        status: 'FAILURE',
+        reason: !controller.signal.aborted
+          ? 'The check failed unexpectedly; the details are in the server log.'
+          : (controller.signal.reason as Error | undefined)?.message === 'stopping'
+            ? INTERRUPTED_REASON
+            : 'The check was cancelled before it finished.',
+        steps: current?.steps ?? [],
+        identity: null,
+        region: null,
+      });
+    } finally {
+      clearInterval(renewal);
+      this.events.emit('change', check.id);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import * as z from 'zod';
+import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
+import { CheckParamsSchema, ConnectionCheckSchema, UnsavedCheckRequestSchema, type ConnectionCheck } from '../../shared/check-schemas.ts';
+import { createS3ConfigInputSchema, DestinationParamsSchema, S3ConfigPatchSchema } from '../../shared/destination-schemas.ts';
+import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
+import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
+import type { CheckWorker } from '../check/worker.ts';
+import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
+import { createRateLimiter } from '../security/rate-limit.ts';
+import type { ChecksRepository } from '../store/checks-repository.ts';
+import type { DestinationsRepository } from '../store/destinations-repository.ts';
+
+export type CheckRoutesOptions = {
+  checks: ChecksRepository;
+  destinations: DestinationsRepository;
+  worker: CheckWorker;
+  allowAmbientCredentials: boolean;
+  ratePerMinute: number;
+};
+
+const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
+const HEARTBEAT_MS = 15_000;
+// Catches changes written by another process (several instances on one store); events cover this one.
+const STORE_POLL_MS = 1_000;
+
+export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app, options) => {
+  const { checks, destinations, worker } = options;
+  const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
+  const limiter = createRateLimiter(options.ratePerMinute);
+  const noDestination = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
+
+  /** Starts count against the session's CHECK_RATE_PER_MIN. */
+  const rateLimit = (sessionId: string) => {
+    const wait = limiter.take(sessionId);
+    if (wait > 0) {
+      throw new HttpError(429, `Too many connection checks: wait ${wait} s and try again`, { 'retry-after': String(wait) });
+    }
+  };
+  const schedule = async (input: Parameters<ChecksRepository['create']>[0]) => {
+    const check = await checks.create(input);
+    worker.kick();
+    return check;
+  };
+
+  app.post(
+    '/api/v1/destinations/:id/connection-check',
+    {
+      schema: {
+        summary: 'Start a connection check of a saved destination',
+        params: DestinationParamsSchema,
+        response: { 202: ConnectionCheckSchema, 429: DetailSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (!(await destinations.findById(request.params.id))) throw noDestination(request.params.id);
+      rateLimit(request.session?.id ?? request.ip);
+      reply.code(202);
+      return schedule({ destinationId: request.params.id });
+    },
+  );
+
+  app.get(
+    '/api/v1/destinations/:id/connection-check',
+    {
+      schema: {
+        summary: 'The latest connection check of a destination',
+        params: DestinationParamsSchema,
+        response: { 200: ConnectionCheckSchema, ...errors },
+      },
+    },
+    async (request) => {
+      if (!(await destinations.findById(request.params.id))) throw noDestination(request.params.id);
+      const latest = (await checks.history(request.params.id))[0];
+      if (!latest) throw new HttpError(404, 'This destination has not been checked yet');
+      return latest;
+    },
+  );
+
+  app.get(
+    '/api/v1/destinations/:id/connection-checks',
+    {
+      schema: {
+        summary: 'The connection checks of a destination, newest first (the last 50 are kept)',
+        params: DestinationParamsSchema,
+        response: { 200: z.array(ConnectionCheckSchema), ...errors },
+      },
+    },
+    async (request) => {
+      if (!(await destinations.findById(request.params.id))) throw noDestination(request.params.id);
+      return checks.history(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/v1/connection-checks',
+    {
+      schema: {
+        summary:
+          'Check an unsaved config: {type: "s3", config} in full, or {destination_id, config: patch} merged on the server with the saved config (secrets included)',
+        body: UnsavedCheckRequestSchema,
+        response: { 202: ConnectionCheckSchema, 429: DetailSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { destination_id: destinationId, config: rawConfig } = request.body;
+      let config: S3Config;
+      if (destinationId === undefined) {
+        if (request.body.type !== 's3') {
+          throw new UnprocessableError([{ loc: ['body', 'type'], msg: 'Send type "s3" with a full config, or a destination_id with a patch', type: 'missing' }]);
+        }
+        const parsed = createS3ConfigInputSchema(checkOptions).safeParse(rawConfig);
+        if (!parsed.success) throw new UnprocessableError(zodIssuesToDetail(parsed.error.issues, ['body', 'config']));
+        config = parsed.data;
+      } else {
+        const patch = S3ConfigPatchSchema.safeParse(rawConfig);
+        if (!patch.success) throw new UnprocessableError(zodIssuesToDetail(patch.error.issues, ['body', 'config']));
+        const stored = await destinations.findConfigWithSecrets(destinationId);
+        if (!stored) throw noDestination(destinationId);
+        const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch.data);
+        const { issues, value } = checkS3Config(merged, checkOptions);
+        if (patchIssues.length + issues.length > 0) throw new UnprocessableError(configIssuesToDetail([...patchIssues, ...issues]));
+        config = value;
+      }
+      rateLimit(request.session?.id ?? request.ip);
+      reply.code(202);
+      return schedule({ destinationId: null, baseDestinationId: destinationId ?? null, config });
+    },
+  );
+
+  app.get(
+    '/api/v1/connection-checks/:check_id',
+    {
+      schema: { summary: 'A connection check', params: CheckParamsSchema, response: { 200: ConnectionCheckSchema, ...errors } },
+    },
+    async (request) => {
+      const check = await checks.findById(request.params.check_id);
+      if (!check) throw new HttpError(404, `There is no connection check with id ${request.params.check_id}`);
+      return check;
+    },
+  );
+
+  app.get(
+    '/api/v1/connection-checks/:check_id/events',
+    {
+      schema: {
+        summary: 'Server-sent events: the check (event "check") each time a step changes, then the stream closes',
+        params: CheckParamsSchema,
+        response: { 404: DetailSchema, 401: DetailSchema, 422: HTTPValidationErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.check_id;
+      if (!(await checks.findById(id))) throw new HttpError(404, `There is no connection check with id ${id}`);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      let lastRevision = -1;
+      let closed = false;
+      let queue = Promise.resolve();
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        worker.events.off('change', onChange);
+        clearInterval(heartbeat);
+        clearInterval(poll);
+        res.end();
+      };
+      const write = (check: ConnectionCheck, revision: number) => {
+        if (closed || revision <= lastRevision) return;
+        lastRevision = revision;
+        res.write(`event: check\nid: ${revision}\ndata: ${JSON.stringify(ConnectionCheckSchema.parse(check))}\n\n`);
+        if (check.status !== 'SCHEDULED') close();
+      };
+      // One send at a time, so events leave in the order the store recorded them.
+      const send = (update?: { check: ConnectionCheck; revision: number }) =>
+        (queue = queue.then(async () => {
+          if (closed) return;
+          if (update) return write(update.check, update.revision);
+          const revision = await checks.revisionOf(id);
+          const check = revision === null ? null : await checks.findById(id);
+          if (revision === null || !check) return close();
+          write(check, revision);
+        }));
+      const onChange = (changed: string, update?: { check: ConnectionCheck; revision: number }) => {
+        if (changed === id) void send(update);
+      };
+      worker.events.on('change', onChange);
+      const heartbeat = setInterval(() => res.write(': still running\n\n'), HEARTBEAT_MS);
+      const poll = setInterval(() => void send(), STORE_POLL_MS);
+      request.raw.on('close', close);
+      await send();
+    },
+  );
+};

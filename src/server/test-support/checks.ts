@@ -1,0 +1,26 @@
+import { expect } from 'vitest';
+import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { TestApp } from './test-app.ts';
+
+/** Polls a check until it has an outcome (the events stream has its own test). */
+export async function waitForCheck(t: TestApp, id: string, timeoutMs = 20_000): Promise<ConnectionCheck> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await t.request({ method: 'GET', url: `/api/v1/connection-checks/${id}` });
+    expect(response.statusCode, response.body).toBe(200);
+    const check = response.json() as ConnectionCheck;
+    if (check.status !== 'SCHEDULED') return check;
+    if (Date.now() > deadline) throw new Error(`check ${id} still SCHEDULED after ${timeoutMs} ms: ${response.body}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** `name:status[:code]` of every step, for compact assertions. */
+export const stepSummary = (check: ConnectionCheck) =>
+  check.steps.map((s) => `${s.name}:${s.status}${s.code ? `:${s.code}` : ''}`);
+
+export const stepOf = (check: ConnectionCheck, name: string) => {
+  const step = check.steps.find((s) => s.name === name);
+  if (!step) throw new Error(`no step ${name}`);
+  return step;
+};

@@ -1,0 +1,141 @@
+/**
+ * Every S3, STS and network error the connection check can meet, as a user should read it: one sentence, what to
+ * do, and the IAM action involved. Never a raw SDK message.
+ */
+export type ErrorContext = { bucket: string; prefix: string; region: string | null; bucketRegion?: string | null; action?: string };
+
+type Entry = { message: (c: ErrorContext) => string; hint: (c: ErrorContext) => string; propagation?: boolean; iamAction?: string };
+
+export const PROPAGATION_NOTE =
+  'New buckets and changes to bucket or IAM policies can take from minutes to hours to reach every S3 endpoint: if you just made the change, wait and test again.';
+
+const CATALOGUE: Record<string, Entry> = {
+  AccessDenied: {
+    message: (c) => `Access denied: these credentials may not ${c.action ?? 'do this'} on bucket "${c.bucket}".`,
+    hint: (c) => `Allow ${c.action ?? 'the action'} for this identity on arn:aws:s3:::${c.bucket}${c.prefix ? `/${c.prefix}*` : ''} (see the policy on the review step).`,
+    propagation: true,
+  },
+  NoSuchBucket: {
+    message: (c) => `The bucket "${c.bucket}" does not exist (or not in this account's view of the endpoint).`,
+    hint: () => 'Check the bucket name in the Bucket URI; with a Custom URL, check that the bucket exists on that service.',
+    propagation: true,
+  },
+  InvalidAccessKeyId: {
+    message: () => 'S3 does not know this AWS Key: it was deleted, deactivated or mistyped.',
+    hint: () => 'Copy the access key ID again from IAM (or your provider), or create a new access key.',
+  },
+  InvalidClientTokenId: {
+    message: () => 'AWS does not recognise these credentials: the AWS Key is unknown or the STS Token does not belong to it.',
+    hint: () => 'Copy the AWS Key, AWS Secret Key and STS Token again from the same source; temporary credentials must be used together.',
+  },
+  SignatureDoesNotMatch: {
+    message: () => 'The AWS Secret Key does not match the AWS Key: requests signed with it are refused.',
+    hint: () => 'Paste the secret access key that was issued with this key (no spaces); if it is lost, create a new access key.',
+  },
+  ExpiredToken: {
+    message: () => 'These temporary credentials have expired.',
+    hint: () => 'Get fresh credentials (for example aws sts assume-role) and replace them with Update credentials.',
+  },
+  TokenRefreshRequired: {
+    message: () => 'These temporary credentials must be refreshed.',
+    hint: () => 'Get fresh credentials and replace them with Update credentials.',
+  },
+  InvalidToken: {
+    message: () => 'The STS Token is malformed or does not belong to this AWS Key.',
+    hint: () => 'Copy the session token again, together with the AWS Key and AWS Secret Key it was issued with.',
+  },
+  WrongRegion: {
+    message: (c) => `The bucket "${c.bucket}" is in ${c.bucketRegion}, not in ${c.region}.`,
+    hint: (c) => `Set Region to ${c.bucketRegion}, or leave it empty to have it found automatically.`,
+  },
+  RegionRedirectLoop: {
+    message: (c) => `S3 keeps redirecting requests for bucket "${c.bucket}" without saying which region it is in.`,
+    hint: () => 'Set the Region of the bucket explicitly.',
+  },
+  RequestTimeTooSkewed: {
+    message: () => "The server's clock differs from S3's by more than 15 minutes, so its signatures are refused.",
+    hint: () => 'Synchronise the clock of the machine running this app (NTP).',
+  },
+  AuthorizationHeaderMalformed: {
+    message: () => 'The endpoint refused the request signature as malformed (often a region mismatch).',
+    hint: () => 'Check the Region; with a Custom URL use the region your provider documents (us-east-1 for MinIO, auto for R2).',
+  },
+  AllAccessDisabled: {
+    message: (c) => `All access to bucket "${c.bucket}" has been disabled.`,
+    hint: () => 'Contact the bucket owner or AWS Support.',
+  },
+  AccountProblem: {
+    message: () => 'The AWS account has a problem that prevents this operation.',
+    hint: () => 'Check the account status and billing in the AWS console.',
+  },
+  NotImplemented: {
+    message: () => 'The endpoint does not implement this S3 operation.',
+    hint: () => 'Your S3-compatible service may not support multipart uploads: check its documentation.',
+  },
+  MethodNotAllowed: {
+    message: () => 'The endpoint does not allow this S3 operation here.',
+    hint: () => 'Check that the Custom URL points at the S3 API of your service, not at its console.',
+  },
+  XAmzContentSHA256Mismatch: {
+    message: () => 'The endpoint received different bytes from the ones that were signed.',
+    hint: () => 'A proxy between this app and the endpoint changes request bodies; send the traffic to the endpoint directly.',
+  },
+  SlowDown: {
+    message: () => 'The endpoint asked to slow down (too many requests).',
+    hint: () => 'Wait a minute and test again.',
+  },
+  ServiceUnavailable: {
+    message: () => 'The endpoint is temporarily unavailable.',
+    hint: () => 'Wait a minute and test again; check the provider’s status page.',
+  },
+  InternalError: {
+    message: () => 'The endpoint answered with an internal error.',
+    hint: () => 'Test again; if it persists, check the provider’s status page.',
+  },
+  InvalidBucketName: {
+    message: (c) => `The endpoint does not accept "${c.bucket}" as a bucket name.`,
+    hint: () => 'Use a name of 3–63 lowercase letters, digits, dots and hyphens.',
+  },
+  Timeout: {
+    message: () => 'The endpoint did not answer in time.',
+    hint: () => 'Check the Custom URL, the port, and any firewall between this server and the endpoint.',
+  },
+  ConnectionRefused: {
+    message: () => 'The connection was refused: nothing is listening at this address and port.',
+    hint: () => 'Check the host and port of the Custom URL, and that the service is running.',
+  },
+  ConnectionReset: {
+    message: () => 'The endpoint closed the connection unexpectedly.',
+    hint: () => 'Check that the Custom URL uses the right scheme (https:// or http://) for that port.',
+  },
+  DnsNotFound: {
+    message: () => 'The host name of the endpoint could not be resolved.',
+    hint: () => 'Check the spelling of the Custom URL host, and that this server can resolve it.',
+  },
+  TlsError: {
+    message: () => "The endpoint's TLS certificate could not be verified.",
+    hint: () => 'Use a certificate from a trusted authority, or check the host name in the Custom URL matches the certificate.',
+  },
+  NetworkError: {
+    message: () => 'The endpoint could not be reached.',
+    hint: () => 'Check the Custom URL and the network between this server and the endpoint.',
+  },
+  Unknown: {
+    message: () => 'The endpoint answered with an error this app does not know.',
+    hint: () => 'Test again; if it persists, check the endpoint’s own logs with the error code shown.',
+  },
+};
+
+export type DescribedError = { code: string; message: string; hint: string };
+
+export function describeError(code: string, context: ErrorContext): DescribedError {
+  const entry = CATALOGUE[code] ?? CATALOGUE.Unknown!;
+  const hint = entry.hint(context);
+  return {
+    code,
+    message: entry.message(context),
+    hint: entry.propagation ? `${hint} ${PROPAGATION_NOTE}` : hint,
+  };
+}
+
+export const isKnownErrorCode = (code: string) => code in CATALOGUE;
