@@ -1,0 +1,235 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
+import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
+import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import { HISTORY_LIMIT, INTERRUPTED_REASON } from '../store/checks-repository.ts';
+import { stepOf, waitForCheck } from '../test-support/checks.ts';
+import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
+
+let s3: LocalS3;
+let t: TestApp;
+let silent: net.Server;
+let silentUrl: string;
+const sockets: net.Socket[] = [];
+const WRITER = { key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey };
+
+beforeAll(async () => {
+  s3 = await startLocalS3();
+  process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+  process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
+  silent = net.createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+  await new Promise((resolve) => silent.once('listening', resolve));
+  silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000 });
+});
+afterAll(async () => {
+  await t.close();
+  await s3.close();
+  for (const socket of sockets) socket.destroy();
+  silent.close();
+});
+
+let counter = 0;
+async function createDestination(app: TestApp, config: Record<string, unknown> = WRITER) {
+  const response = await app.request({
+    method: 'POST',
+    url: '/api/v1/destinations',
+    body: { name: `queue-${++counter}`, type: 's3', config: { remote_url: 's3://local-bucket/queue/', ...config } },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as { id: string; version: number };
+}
+const startCheck = (app: TestApp, id: string) => app.request({ method: 'POST', url: `/api/v1/destinations/${id}/connection-check` });
+
+describe('checks of unsaved configs', () => {
+  it('checks a full unsaved config and keeps its secret only until it finishes', async () => {
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { type: 's3', config: { remote_url: 's3://local-bucket/unsaved/', ...WRITER } },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toMatchObject({ status: 'SCHEDULED', destination_id: null });
+    const check = await waitForCheck(t, response.json().id);
+    expect(check.status).toBe('SUCCESS');
+    const sealed = t.store.db.prepare('SELECT config_enc FROM connection_checks WHERE id = ?').pluck().get(check.id);
+    expect(sealed).toBeNull();
+  });
+
+  it('merges a patch with a saved destination on the server, using the saved secret', async () => {
+    const destination = await createDestination(t, { ...WRITER, region: 'us-west-2' });
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { destination_id: destination.id, config: { region: null, remote_url: 's3://local-bucket/merged/' } },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    const check = await waitForCheck(t, response.json().id);
+    expect(check.status).toBe('SUCCESS');
+    expect(check.destination_id).toBeNull();
+    expect(s3.requests.filter((r) => r.operation === 'PutObject').at(-1)).toMatchObject({
+      accessKeyId: IDENTITIES.writer.accessKeyId,
+      key: expect.stringMatching(/^merged\/\.connection-test\//),
+    });
+    // Not saved: the destination and its history are untouched.
+    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json()).toEqual([]);
+  });
+
+  it('refuses a merged patch that changes the key without the secret (422 on the field)', async () => {
+    const destination = await createDestination(t);
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { destination_id: destination.id, config: { key: IDENTITIES.readOnly.accessKeyId } },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0]).toMatchObject({ loc: ['body', 'config', 'secret'], type: 'secret_required' });
+  });
+
+  it('refuses an invalid unsaved config on the field it concerns', async () => {
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { type: 's3', config: { remote_url: 's3://Bad_Bucket/', ...WRITER } },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail).toEqual([
+      { loc: ['body', 'config', 'remote_url'], msg: "Bucket names can't contain uppercase letters", type: 'bucket_uppercase' },
+    ]);
+  });
+
+  it('answers 404 for a merged check of an unknown destination', async () => {
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { destination_id: '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d', config: {} },
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('history and latest', () => {
+  it('answers 404 for the latest check before any ran, and an empty history', async () => {
+    const destination = await createDestination(t);
+    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-check` })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json()).toEqual([]);
+  });
+
+  it('lists checks newest first and shows the latest on the destination', async () => {
+    const destination = await createDestination(t);
+    const first = await waitForCheck(t, (await startCheck(t, destination.id)).json().id);
+    const second = await waitForCheck(t, (await startCheck(t, destination.id)).json().id);
+    const history = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json();
+    expect(history.map((c: ConnectionCheck) => c.id)).toEqual([second.id, first.id]);
+    const latest = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-check` })).json();
+    expect(latest.id).toBe(second.id);
+    const view = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}` })).json();
+    expect(view.last_check).toEqual({
+      id: second.id,
+      status: 'SUCCESS',
+      reason: null,
+      created_at: second.created_at,
+      reported_at: second.reported_at,
+    });
+    const listed = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json();
+    expect(listed.find((d: { id: string }) => d.id === destination.id).last_check.id).toBe(second.id);
+  });
+
+  it(`keeps the last ${HISTORY_LIMIT} checks of a destination`, async () => {
+    const destination = await createDestination(t);
+    const ids: string[] = [];
+    for (let i = 0; i < HISTORY_LIMIT + 5; i++) {
+      const check = await t.store.checks.create({ destinationId: destination.id });
+      await t.store.checks.finish(check.id, { status: 'SUCCESS', reason: null, steps: [], identity: null, region: null });
+      ids.push(check.id);
+    }
+    expect(await t.store.checks.prune(destination.id)).toBe(5);
+    const history = await t.store.checks.history(destination.id);
+    expect(history).toHaveLength(HISTORY_LIMIT);
+    expect(history.map((c) => c.id)).toEqual(ids.slice(5).reverse());
+  });
+});
+
+describe('the queue', () => {
+  it('cancels the running check when its destination is deleted', async () => {
+    const destination = await createDestination(t, { ...WRITER, endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
+    const check = (await startCheck(t, destination.id)).json();
+    await expect.poll(() => t.app.checkWorker.runningCount()).toBe(1);
+    const deleted = await t.request({ method: 'DELETE', url: `/api/v1/destinations/${destination.id}`, headers: { 'if-match': '"1"' } });
+    expect(deleted.statusCode).toBe(200);
+    await expect.poll(() => t.app.checkWorker.runningCount()).toBe(0);
+    expect((await t.request({ method: 'GET', url: `/api/v1/connection-checks/${check.id}` })).statusCode).toBe(404);
+  });
+
+  it('runs at most CHECK_CONCURRENCY checks at once', async () => {
+    const narrow = await buildTestApp({ checkConcurrency: 2, checkTimeoutMs: 1_000, checkRatePerMin: 100 });
+    try {
+      const destination = await createDestination(narrow, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
+      const ids = [];
+      for (let i = 0; i < 4; i++) ids.push((await startCheck(narrow, destination.id)).json().id);
+      await expect.poll(() => narrow.app.checkWorker.runningCount()).toBe(2);
+      const scheduled = narrow.store.db
+        .prepare("SELECT count(*) FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL")
+        .pluck()
+        .get();
+      expect(scheduled).toBe(2);
+      for (const id of ids) expect((await waitForCheck(narrow, id)).status).toBe('FAILURE');
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('fails a check cut off by a crash as "interrupted by a restart" after the restart, and never runs it again', async () => {
+    const first = await buildTestApp({ checkTimeoutMs: 30_000 }, { worker: { leaseMs: 600, pollMs: 100 } });
+    const destination = await createDestination(first, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
+    const check = (await startCheck(first, destination.id)).json();
+    // Crash while the bucket step waits on the silent endpoint.
+    await expect
+      .poll(async () => stepOf((await first.request({ method: 'GET', url: `/api/v1/connection-checks/${check.id}` })).json(), 'bucket').status)
+      .toBe('running');
+    const connectionsBefore = sockets.length;
+    // A crash: the worker stops without a word to the store, the process goes away.
+    first.app.checkWorker.abandon();
+    await first.close({ keepData: true });
+
+    const second = await buildTestApp({ dataDir: first.config.dataDir }, { key: first.key, worker: { leaseMs: 600, pollMs: 100 } });
+    try {
+      const finished = await waitForCheck(second, check.id);
+      expect(finished).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
+      expect(finished.reason).toContain('interrupted by a restart');
+      expect(stepOf(finished, 'endpoint').status).toBe('passed');
+      expect(stepOf(finished, 'bucket')).toMatchObject({ status: 'failed', code: 'Interrupted' });
+      expect(stepOf(finished, 'cleanup').status).toBe('skipped');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sockets.length).toBe(connectionsBefore);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('marks running checks interrupted when the server stops gracefully', async () => {
+    const app = await buildTestApp({ checkTimeoutMs: 30_000 });
+    const destination = await createDestination(app, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
+    const check = (await startCheck(app, destination.id)).json();
+    await expect.poll(() => app.app.checkWorker.runningCount()).toBe(1);
+    await app.app.close();
+    expect(await app.store.checks.findById(check.id)).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
+    app.store.close();
+  });
+
+  it('answers 429 with Retry-After past CHECK_RATE_PER_MIN', async () => {
+    const limited = await buildTestApp({ checkRatePerMin: 2 });
+    try {
+      const destination = await createDestination(limited);
+      expect((await startCheck(limited, destination.id)).statusCode).toBe(202);
+      expect((await startCheck(limited, destination.id)).statusCode).toBe(202);
+      const refused = await startCheck(limited, destination.id);
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json().detail).toContain('Too many connection checks');
+    } finally {
+      await limited.close();
+    }
+  });
+});
