@@ -6,6 +6,8 @@ import path from 'node:path';
 export const E2E_PORT = 41730;
 export const E2E_ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_PASSWORD = 'e2e admin password';
+export const E2E_S3_PORT = 41731;
+export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
 const dataDir = path.join(os.tmpdir(), `s3-admin-e2e-${E2E_PORT}`);
 
 // Debian's Chromium where there is no Playwright browser download (CI here); CHROMIUM_PATH overrides.
@@ -31,18 +33,31 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
-  webServer: {
-    // The production build (npm run test:e2e builds it first), on a fresh data directory.
-    command: `rm -rf ${dataDir} && node --import tsx src/server/main.ts`,
-    url: `${E2E_ORIGIN}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      PORT: String(E2E_PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD: E2E_PASSWORD,
-      LOG_LEVEL: 'warn',
+  webServer: [
+    {
+      // The local S3 endpoint (s3rver behind the SigV4 gateway): the only S3 the browser tests reach.
+      command: `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20`,
+      url: `${E2E_S3_ENDPOINT}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
     },
-  },
+    {
+      // The production build (npm run test:e2e builds it first), on a fresh data directory.
+      command: `rm -rf ${dataDir} && node --import tsx src/server/main.ts`,
+      url: `${E2E_ORIGIN}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PORT: String(E2E_PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        ADMIN_PASSWORD: E2E_PASSWORD,
+        LOG_LEVEL: 'warn',
+        CHECK_TIMEOUT_MS: '8000',
+        CHECK_RATE_PER_MIN: '1000',
+        AWS_ENDPOINT_URL_S3: E2E_S3_ENDPOINT,
+        AWS_ENDPOINT_URL_STS: E2E_S3_ENDPOINT,
+      },
+    },
+  ],
 });

@@ -1,6 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_ORIGIN, E2E_PASSWORD } from '../playwright.config.ts';
+import { E2E_ORIGIN, E2E_PASSWORD, E2E_S3_ENDPOINT } from '../playwright.config.ts';
+import { IDENTITIES, type Identity } from './local-s3/identities.ts';
+
+export { IDENTITIES, E2E_S3_ENDPOINT };
 
 export const CSRF_HEADERS = { origin: E2E_ORIGIN, 'x-requested-with': 'XMLHttpRequest' };
 
@@ -62,3 +65,32 @@ export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
+
+/** Fills the wizard's steps for an S3-compatible connector on the local endpoint, stopping on the review step. */
+export async function fillWizard(
+  page: Page,
+  options: { name: string; remoteUrl?: string; identity?: Identity; secret?: string },
+) {
+  const identity = options.identity ?? IDENTITIES.writer;
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name').fill(options.name);
+  await page.getByRole('radio', { name: 'Other S3-compatible' }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Bucket URI').fill(options.remoteUrl ?? 's3://local-bucket/e2e/');
+  await page.getByLabel('Custom URL').fill(E2E_S3_ENDPOINT);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('textbox', { name: 'AWS Key' }).fill(identity.accessKeyId);
+  await page.getByLabel('AWS Secret Key').fill(options.secret ?? identity.secretAccessKey);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+}
+
+/** The outcome line of the check shown on the page, once the check has one. */
+export async function checkOutcome(page: Page) {
+  const outcome = page.getByText(/^Connection (works|failed)/);
+  await expect(outcome).toBeVisible({ timeout: 15_000 });
+  return outcome.innerText();
+}
+
+/** A step row of the timeline, found by its label. */
+export const stepRow = (page: Page, label: string) => page.getByRole('listitem').filter({ has: page.getByText(label, { exact: true }) });

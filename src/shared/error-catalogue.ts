@@ -11,8 +11,9 @@ export const PROPAGATION_NOTE =
 
 const CATALOGUE: Record<string, Entry> = {
   AccessDenied: {
-    message: (c) => `Access denied: these credentials may not ${c.action ?? 'do this'} on bucket "${c.bucket}".`,
-    hint: (c) => `Allow ${c.action ?? 'the action'} for this identity on arn:aws:s3:::${c.bucket}${c.prefix ? `/${c.prefix}*` : ''} (see the policy on the review step).`,
+    message: (c) => `Access denied: these credentials lack ${c.action ?? 'the permission needed'} on bucket "${c.bucket}".`,
+    hint: (c) =>
+      `Allow ${c.action ?? 'the action'} for this identity on arn:aws:s3:::${c.bucket}${c.action === 's3:ListBucket' || !c.prefix ? '' : `/${c.prefix}*`} (the least-privilege policy shown with the check does).`,
     propagation: true,
   },
   NoSuchBucket: {

@@ -1,20 +1,36 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { sessionQueryOptions, useSession } from '../features/auth/api/get-session.ts';
-import { SignInScreen } from '../features/auth/components/sign-in-screen.tsx';
+import { SignInAgainDialog, SignInScreen } from '../features/auth/components/sign-in-screen.tsx';
 import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
 import { onSignedOut } from '../lib/api-client.ts';
+import { Link, matchPath, navigate, useLocation } from '../lib/router.tsx';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { ErrorState, LoadingState } from '../ui/status-message.tsx';
 import { AppLayout } from './layout.tsx';
-import { Link, navigate, useLocation } from './router.tsx';
 
-function Routes() {
+// Forms, zod and dialogs load with the screens that need them; the list route stays light.
+const NewConnectorWizard = lazy(() =>
+  import('../features/destinations/components/wizard/new-connector-wizard.tsx').then((m) => ({ default: m.NewConnectorWizard })),
+);
+const DestinationDetail = lazy(() =>
+  import('../features/destinations/components/destination-detail.tsx').then((m) => ({ default: m.DestinationDetail })),
+);
+const EditDestination = lazy(() =>
+  import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })),
+);
+
+function Routes({ allowAmbient }: { allowAmbient: boolean }) {
   const { pathname } = useLocation();
   useEffect(() => {
     if (pathname === '/') navigate('/destinations', { replace: true });
   }, [pathname]);
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
+  if (pathname === '/destinations/new') return <NewConnectorWizard allowAmbient={allowAmbient} />;
+  const edit = matchPath('/destinations/:id/edit', pathname);
+  if (edit?.id) return <EditDestination key={edit.id} id={edit.id} allowAmbient={allowAmbient} />;
+  const detail = matchPath('/destinations/:id', pathname);
+  if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} />;
   return (
     <section>
       <PageHeading title="Page not found" />
@@ -28,21 +44,26 @@ function Routes() {
 export function App() {
   const queryClient = useQueryClient();
   const session = useSession();
-  // Any 401 means the session ended (expired, signed out elsewhere): ask again who is signed in.
+  // Set while signed in; cleared by an explicit sign-out. A session that ends by itself keeps the page mounted.
+  const [signedIn, setSignedIn] = useState(false);
   useEffect(() => onSignedOut(() => void queryClient.invalidateQueries(sessionQueryOptions())), [queryClient]);
+  if (session.data && !signedIn) setSignedIn(true);
 
   if (session.isPending) return <LoadingState label="Loading…" />;
-  if (session.isError) {
+  if (session.isError && !signedIn) {
     return (
       <main className="app-main">
         <ErrorState title="Can't reach the server" message={session.error.message} onRetry={() => void session.refetch()} />
       </main>
     );
   }
-  if (session.data === null) return <SignInScreen />;
+  if (!session.data && !signedIn) return <SignInScreen />;
   return (
-    <AppLayout>
-      <Routes />
+    <AppLayout onSignOut={() => setSignedIn(false)}>
+      <Suspense fallback={<LoadingState label="Loading…" />}>
+        <Routes allowAmbient={session.data?.settings.ambient_credentials_allowed ?? false} />
+      </Suspense>
+      {session.data === null && <SignInAgainDialog />}
     </AppLayout>
   );
 }

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { useSignOut } from '../features/auth/api/sign-out.ts';
-import { Link, useLocation } from './router.tsx';
+import { Link, useLocation } from '../lib/router.tsx';
 
-export function AppLayout({ children }: { children: ReactNode }) {
+export function AppLayout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const signOut = useSignOut();
   const { pathname } = useLocation();
   return (
@@ -20,7 +20,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
             Destinations
           </Link>
         </nav>
-        <button type="button" className="button button-quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+        <button type="button" className="button button-quiet" onClick={() => {
+            onSignOut();
+            signOut.mutate();
+          }} disabled={signOut.isPending}>
           Sign out
         </button>
       </header>

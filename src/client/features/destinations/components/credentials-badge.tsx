@@ -32,12 +32,12 @@ function stateLabel(credentials: Destination['credentials'], now: number): { tex
   }
 }
 
-export function CredentialsBadge({ credentials }: { credentials: Destination['credentials'] }) {
+export function CredentialsBadge({ credentials, showMethod = true }: { credentials: Destination['credentials']; showMethod?: boolean }) {
   const now = useNow(30_000);
   const state = stateLabel(credentials, now);
   return (
     <span className="credentials">
-      <span>{METHOD_LABEL[credentials.method]}</span>
+      {showMethod && <span>{METHOD_LABEL[credentials.method]}</span>}
       {state && <span className={`badge badge-${state.tone}`}>{state.text}</span>}
     </span>
   );

@@ -1,9 +1,25 @@
+import { lazy, Suspense, useState } from 'react';
+import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { Link, navigate } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
+import { relativeTime } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useNow } from '../../../ui/use-now.ts';
 import { useDestinations } from '../api/get-destinations.ts';
+import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { CredentialsBadge } from './credentials-badge.tsx';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// The dialog (and Radix) load only when someone deletes: the list stays light.
+const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
+
+const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
+  access_key: 'Access key',
+  temporary: 'Temporary (STS)',
+  anonymous: 'Anonymous',
+  ambient: 'Server credentials',
+};
+const CHECK_LABEL = { SCHEDULED: 'Testing…', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
+const CHECK_TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
 function endpointLabel(endpointUrl: string | null): string {
   if (endpointUrl === null) return 'Amazon S3';
@@ -14,24 +30,54 @@ function endpointLabel(endpointUrl: string | null): string {
   }
 }
 
+function LastCheck({ check, now }: { check: Destination['last_check']; now: number }) {
+  if (!check) return <span className="badge badge-neutral">Not tested</span>;
+  return (
+    <span className="last-check">
+      <span className={`badge badge-${CHECK_TONE[check.status]}`} title={check.reason ?? undefined}>
+        {CHECK_LABEL[check.status]}
+      </span>{' '}
+      <time dateTime={check.created_at} className="muted">
+        {relativeTime(check.created_at, now)}
+      </time>
+    </span>
+  );
+}
+
 export function DestinationsList() {
   const destinations = useDestinations();
+  const startCheck = useStartConnectionCheck();
+  const now = useNow(30_000);
+  const [deleting, setDeleting] = useState<Destination | null>(null);
+
+  const test = async (destination: Destination) => {
+    const check = await startCheck.mutateAsync(destination.id);
+    navigate(`/destinations/${destination.id}?check=${check.id}`);
+  };
+
   return (
     <section aria-labelledby="destinations-heading">
       <div className="page-header">
         <PageHeading title="Destinations" id="destinations-heading" />
+        <Link to="/destinations/new" className="button button-primary">
+          New connector
+        </Link>
       </div>
+      {startCheck.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't start the check: {startCheck.error.message}
+        </p>
+      )}
       {destinations.isPending ? (
         <LoadingState label="Loading destinations…" />
       ) : destinations.isError ? (
-        <ErrorState
-          title="Couldn't load the destinations"
-          message={destinations.error.message}
-          onRetry={() => void destinations.refetch()}
-        />
+        <ErrorState title="Couldn't load the destinations" message={destinations.error.message} onRetry={() => void destinations.refetch()} />
       ) : destinations.data.length === 0 ? (
         <EmptyState title="No destination connectors yet">
           <p className="muted">A destination connector tells your pipelines which S3 bucket to write to, and with which credentials.</p>
+          <Link to="/destinations/new" className="button button-primary">
+            Create your first connector
+          </Link>
         </EmptyState>
       ) : (
         <div className="table-wrap">
@@ -44,31 +90,60 @@ export function DestinationsList() {
                 <th scope="col">Endpoint</th>
                 <th scope="col">Credentials</th>
                 <th scope="col">Last check</th>
-                <th scope="col">Updated</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {destinations.data.map((destination) => (
                 <tr key={destination.id}>
-                  <th scope="row">{destination.name}</th>
+                  <th scope="row">
+                    <Link to={`/destinations/${destination.id}`}>{destination.name}</Link>
+                  </th>
                   <td>
                     <code>{destination.config.remote_url}</code>
                   </td>
                   <td>{endpointLabel(destination.config.endpoint_url)}</td>
                   <td>
-                    <CredentialsBadge credentials={destination.credentials} />
+                    <span className="muted">{METHOD_LABEL[destination.credentials.method]}</span>{' '}
+                    <CredentialsBadge credentials={destination.credentials} showMethod={false} />
                   </td>
                   <td>
-                    <span className="badge badge-neutral">Not tested</span>
+                    <LastCheck check={destination.last_check} now={now} />
                   </td>
-                  <td>
-                    <time dateTime={destination.updated_at}>{dateFormat.format(new Date(destination.updated_at))}</time>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => void test(destination)}
+                      aria-label={`Test ${destination.name}`}
+                      disabled={startCheck.isPending}
+                    >
+                      Test
+                    </button>
+                    <Link to={`/destinations/${destination.id}/edit`} className="button button-small" aria-label={`Edit ${destination.name}`}>
+                      Edit
+                    </Link>
+                    <button
+                      type="button"
+                      className="button button-small button-danger-quiet"
+                      onClick={() => setDeleting(destination)}
+                      aria-label={`Delete ${destination.name}`}
+                    >
+                      Delete
+                    </button>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {deleting && (
+        <Suspense fallback={null}>
+          <DeleteDestinationDialog destination={deleting} open onOpenChange={(open) => !open && setDeleting(null)} />
+        </Suspense>
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
  * A small history router: the app has a handful of routes, and a router library would weigh more on the list route
@@ -17,10 +17,42 @@ function subscribe(listener: () => void) {
 
 const currentLocation = () => `${window.location.pathname}${window.location.search}`;
 
-export function navigate(to: string, options: { replace?: boolean } = {}) {
+/** While set, leaving the page asks first (unsaved input). */
+let blockerMessage: string | null = null;
+let shownLocation = typeof window === 'undefined' ? '' : currentLocation();
+const mayLeave = () => blockerMessage === null || window.confirm(blockerMessage);
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', () => {
+    // Back/forward cannot be cancelled: put the page back when the user chooses to stay.
+    if (!mayLeave()) {
+      window.history.pushState(null, '', shownLocation);
+      return;
+    }
+    shownLocation = currentLocation();
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (blockerMessage !== null) event.preventDefault();
+  });
+}
+
+/** Asks before leaving while `message` is set; pass null to stop asking. */
+export function useLeaveGuard(message: string | null) {
+  useEffect(() => {
+    blockerMessage = message;
+    return () => {
+      blockerMessage = null;
+    };
+  }, [message]);
+}
+
+export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}) {
   if (to === currentLocation()) return;
+  if (!options.force && !mayLeave()) return;
+  blockerMessage = null;
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
+  shownLocation = currentLocation();
   listeners.forEach((listener) => listener());
 }
 

@@ -1,0 +1,13 @@
+// Runs the local S3 endpoint on its own: for the browser tests (`--port`) and behind `npm run demo`.
+import { startLocalS3 } from './gateway.ts';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+
+const s3 = await startLocalS3({ port: Number(arg('port') ?? 0), latencyMs: Number(arg('latency') ?? 0) });
+process.stdout.write(`Local S3 endpoint listening on ${s3.endpoint}\n`);
+const stop = () => void s3.close().then(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

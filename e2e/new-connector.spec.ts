@@ -1,0 +1,188 @@
+import { checkOutcome, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, fillWizard, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+
+test('creates a connector end to end: Save and Test lands on its page with the steps filled in live', async ({ signedInPage: page }) => {
+  const name = uniqueName('Invoices');
+  await fillWizard(page, { name });
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await expect(page).toHaveURL(/\/destinations\/[0-9a-f-]{36}\?check=[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  for (const label of ['Endpoint reachable', 'Bucket', 'Write a test object', 'Multipart upload', 'Clean up']) {
+    await expect(stepRow(page, label).getByText('Passed', { exact: true })).toBeVisible();
+  }
+  await expect(stepRow(page, 'Identity (STS)').getByText('Skipped', { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: 'Destinations' }).first().click();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('Passed', { exact: true })).toBeVisible();
+  await expect(row.getByRole('cell', { name: '127.0.0.1:41731' })).toBeVisible();
+});
+
+test('after saving, the secret appears nowhere in the page or browser storage', async ({ signedInPage: page }) => {
+  await fillWizard(page, { name: uniqueName('No leak') });
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await checkOutcome(page);
+  const html = await page.content();
+  expect(html).not.toContain(IDENTITIES.writer.secretAccessKey);
+  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  expect(storage).not.toContain(IDENTITIES.writer.secretAccessKey);
+  expect(page.url()).not.toContain('LocalS3TestSecretKey');
+});
+
+const FIELD_CASES: [string, string, string, string][] = [
+  // [step's field label, value, step index to reach, message]
+  ['Name', '', 'Connector', 'Enter a name for this connector'],
+  ['Name', 'n'.repeat(101), 'Connector', 'Names can be at most 100 characters'],
+  ['Bucket URI', '', 'Bucket', 'Enter a Bucket URI, like s3://my-bucket/ or s3://my-bucket/exports/'],
+  ['Bucket URI', 'my-bucket', 'Bucket', 'Bucket URIs start with s3:// — for example s3://my-bucket/ or s3://my-bucket/exports/'],
+  ['Bucket URI', 's3://My-Bucket/', 'Bucket', "Bucket names can't contain uppercase letters"],
+  ['Bucket URI', 's3://ab/', 'Bucket', 'Bucket names must be 3 to 63 characters long (this one has 2)'],
+  ['Bucket URI', 's3://my..bucket/', 'Bucket', "Bucket names can't contain two dots in a row"],
+  ['Bucket URI', 's3://my-bucket//x/', 'Bucket', "Remove the extra / after the bucket name: the prefix can't start with /"],
+  ['Region (optional)', 'Frankfurt', 'Bucket', 'AWS regions look like us-east-1 or eu-west-2: lowercase letters, hyphens and a number'],
+  ['AWS Key', '', 'Authentication', 'Enter the AWS Key (an access key ID such as AKIA…), or choose anonymous access'],
+  ['AWS Key', 'akia123', 'Authentication', 'AWS Keys contain only uppercase letters and digits, like AKIAIOSFODNN7EXAMPLE'],
+  ['AWS Key', 'AKIA123', 'Authentication', 'AWS Keys are 16 to 128 characters long (this one has 7)'],
+  ['AWS Secret Key', 'short', 'Authentication', 'AWS Secret Keys are exactly 40 characters of letters, digits, / + and ='],
+];
+
+test.describe('each field says specifically what is wrong, on the field', () => {
+  for (const [label, value, stepTitle, message] of FIELD_CASES) {
+    test(`${label} = "${value.slice(0, 20)}" → ${message}`, async ({ signedInPage: page }) => {
+      await page.goto('/destinations/new');
+      const steps = ['Connector', 'Bucket', 'Authentication'];
+      const valid: Record<string, string> = {
+        Name: uniqueName('Rules'),
+        'Bucket URI': 's3://my-bucket/',
+        'Region (optional)': '',
+        'AWS Key': 'AKIAIOSFODNN7EXAMPLE',
+        'AWS Secret Key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      };
+      const fieldsOf: Record<string, string[]> = {
+        Connector: ['Name'],
+        Bucket: ['Bucket URI', 'Region (optional)'],
+        Authentication: ['AWS Key', 'AWS Secret Key'],
+      };
+      for (const step of steps) {
+        for (const field of fieldsOf[step] ?? []) {
+          const input = field === 'AWS Key' ? page.getByRole('textbox', { name: 'AWS Key' }) : page.getByLabel(field);
+          await input.fill(field === label ? value : (valid[field] ?? ''));
+        }
+        await page.getByRole('button', { name: 'Next' }).click();
+        if (step === stepTitle) break;
+      }
+      const field = label === 'AWS Key' ? page.getByRole('textbox', { name: 'AWS Key' }) : page.getByLabel(label);
+      await expect(field).toHaveAttribute('aria-invalid', 'true');
+      await expect(field).toHaveAccessibleDescription(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      await expect(field).toBeFocused();
+      await expect(page.getByText('Invalid input')).toHaveCount(0);
+    });
+  }
+});
+
+test('Back keeps every value, and warnings show without blocking', async ({ signedInPage: page }) => {
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name').fill('Kept values');
+  await page.getByRole('radio', { name: 'MinIO' }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByLabel('Region (optional)')).toHaveValue('us-east-1');
+  await page.getByLabel('Bucket URI').fill('s3://My_Lab/out');
+  await page.getByLabel('Custom URL').fill('http://minio.lab:9000');
+  await page.getByLabel('Custom URL').blur();
+  await expect(page.getByText('This Custom URL uses http://')).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 3 of 4: Authentication' })).toBeVisible();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('Bucket URI')).toHaveValue('s3://My_Lab/out');
+  await expect(page.getByLabel('Custom URL')).toHaveValue('http://minio.lab:9000');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('Name')).toHaveValue('Kept values');
+  await expect(page.getByRole('radio', { name: 'MinIO' })).toBeChecked();
+});
+
+test('a wrong secret fails the check with its hint', async ({ signedInPage: page }) => {
+  await fillWizard(page, { name: uniqueName('Wrong secret'), secret: IDENTITIES.readOnly.secretAccessKey });
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  expect(await checkOutcome(page)).toContain('The AWS Secret Key does not match the AWS Key');
+  const bucket = stepRow(page, 'Bucket');
+  await expect(bucket.getByText('Failed', { exact: true })).toBeVisible();
+  await expect(bucket.getByText('SignatureDoesNotMatch')).toBeVisible();
+  await expect(bucket.getByText(/Paste the secret access key that was issued with this key/)).toBeVisible();
+});
+
+test('a missing bucket fails the bucket step, with the propagation note', async ({ signedInPage: page }) => {
+  await fillWizard(page, { name: uniqueName('Missing bucket'), remoteUrl: 's3://no-such-bucket/' });
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  expect(await checkOutcome(page)).toContain('The bucket "no-such-bucket" does not exist');
+  await expect(stepRow(page, 'Bucket').getByText(/minutes to hours/)).toBeVisible();
+  await expect(stepRow(page, 'Write a test object').getByText('Skipped', { exact: true })).toBeVisible();
+});
+
+test('a read-only identity fails the write and offers the policy to copy', async ({ signedInPage: page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await fillWizard(page, { name: uniqueName('Read only'), identity: IDENTITIES.readOnly });
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await checkOutcome(page);
+  const write = stepRow(page, 'Write a test object');
+  await expect(write.getByText('s3:PutObject', { exact: true })).toBeVisible();
+  await write.getByText('Least-privilege policy for this destination').click();
+  await expect(write.locator('pre')).toContainText('"s3:PutObject"');
+  await write.getByRole('button', { name: 'Copy policy' }).click();
+  await expect(write.getByRole('status')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('arn:aws:s3:::local-bucket/e2e/*');
+});
+
+test('Test checks the unsaved connector before saving it', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Tested first');
+  await fillWizard(page, { name });
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  await expect(page).toHaveURL(/\/destinations\/new$/);
+  const list = (await (await api.get('/api/v1/destinations')).json()) as { name: string }[];
+  expect(list.map((d) => d.name)).not.toContain(name);
+});
+
+test('the whole New connector flow works with the keyboard alone', async ({ signedInPage: page }) => {
+  await page.goto('/destinations');
+  const name = uniqueName('Keyboard');
+  await page.getByRole('link', { name: 'New connector' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Name')).toBeVisible();
+  await page.getByLabel('Name').focus();
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab');
+  // Arrow keys move through the provider radios: Amazon S3 → MinIO → R2 → B2 → Ceph → Other.
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('radio', { name: 'Other S3-compatible' })).toBeChecked();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Step 2 of 4: Bucket' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('s3://local-bucket/keyboard/');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(E2E_S3_ENDPOINT);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Step 3 of 4: Authentication' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('radio', { name: 'Access key' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(IDENTITIES.writer.accessKeyId);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(IDENTITIES.writer.secretAccessKey);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeFocused();
+  const save = page.getByRole('button', { name: 'Save and Test' });
+  for (let i = 0; i < 6 && !(await save.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(save).toBeFocused();
+  await page.keyboard.press('Enter');
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});
+
+test('the wizard passes axe on every step', async ({ signedInPage: page }) => {
+  await page.goto('/destinations/new');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page);
+  await fillWizard(page, { name: uniqueName('Axe wizard') });
+  await expectNoAxeViolations(page);
+});

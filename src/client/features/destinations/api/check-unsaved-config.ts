@@ -1,0 +1,10 @@
+import { useMutation } from '@tanstack/react-query';
+import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
+import type { S3ConfigDraft } from '../../../../shared/s3-config.ts';
+import { api } from '../../../lib/api-client.ts';
+
+export const checkUnsavedConfig = (config: S3ConfigDraft) =>
+  api<ConnectionCheck>('/api/v1/connection-checks', { method: 'POST', body: { type: 's3', config } });
+
+/** Tests a config before saving it; the variables hold the secret, so they are not kept. */
+export const useCheckUnsavedConfig = () => useMutation({ mutationFn: checkUnsavedConfig, gcTime: 0 });

@@ -1,0 +1,45 @@
+import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
+import { Link } from '../../../lib/router.tsx';
+import { formatDuration, relativeTime } from '../../../ui/relative-time.ts';
+import { useNow } from '../../../ui/use-now.ts';
+
+const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
+const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
+
+/** Every past check of a destination, newest first; each opens its results. */
+export function CheckHistory({ destinationId, checks, selected }: { destinationId: string; checks: ConnectionCheck[]; selected: string | null }) {
+  const now = useNow(30_000);
+  if (checks.length === 0) return <p className="muted">No connection checks yet.</p>;
+  return (
+    <table className="table history">
+      <caption className="visually-hidden">Connection check history, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Result</th>
+          <th scope="col">Duration</th>
+          <th scope="col">Reason</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.map((check) => {
+          const duration = check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
+          return (
+            <tr key={check.id} aria-current={check.id === selected ? 'true' : undefined}>
+              <td>
+                <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${new Date(check.created_at).toLocaleString()}`}>
+                  <time dateTime={check.created_at}>{relativeTime(check.created_at, now)}</time>
+                </Link>
+              </td>
+              <td>
+                <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
+              </td>
+              <td>{formatDuration(duration)}</td>
+              <td>{check.reason ?? ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,154 @@
+import { parseBucketUri } from '../../../../shared/bucket-uri.ts';
+import type { ConnectionCheck, Step, StepName } from '../../../../shared/check-schemas.ts';
+import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
+import { CopyButton } from '../../../ui/copy-button.tsx';
+import { formatDuration } from '../../../ui/relative-time.ts';
+import { useCheckEvents } from '../api/use-check-events.ts';
+
+const STEP_LABEL: Record<StepName, string> = {
+  validate: 'Configuration',
+  endpoint: 'Endpoint reachable',
+  identity: 'Identity (STS)',
+  bucket: 'Bucket',
+  write: 'Write a test object',
+  multipart: 'Multipart upload',
+  cleanup: 'Clean up',
+};
+const STATUS_LABEL: Record<Step['status'], string> = {
+  pending: 'Waiting',
+  running: 'Running',
+  passed: 'Passed',
+  warning: 'Warning',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
+const STATUS_ICON: Record<Step['status'], string> = { pending: '○', running: '', passed: '✓', warning: '!', failed: '✕', skipped: '–' };
+
+function Outcome({ check }: { check: ConnectionCheck }) {
+  const warnings = check.steps.filter((s) => s.status === 'warning').length;
+  if (check.status === 'SCHEDULED') {
+    return <p className="outcome outcome-running">Testing the connection…</p>;
+  }
+  if (check.status === 'SUCCESS') {
+    return (
+      <p className="outcome outcome-ok">
+        Connection works{warnings > 0 ? ` — with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}.
+      </p>
+    );
+  }
+  return <p className="outcome outcome-failed">Connection failed: {check.reason}</p>;
+}
+
+function StepRow({ step, longest, policy }: { step: Step; longest: number; policy: string | null }) {
+  const width = step.duration_ms === null || longest === 0 ? 0 : Math.max(2, (step.duration_ms / longest) * 100);
+  const problem = step.status === 'failed' || step.status === 'warning';
+  return (
+    <li className={`step step-${step.status}`}>
+      <div className="step-head">
+        <span className="step-icon" aria-hidden="true">
+          {step.status === 'running' ? <span className="spinner spinner-small" /> : STATUS_ICON[step.status]}
+        </span>
+        <span className="step-name">{STEP_LABEL[step.name]}</span>
+        <span className="step-status">{STATUS_LABEL[step.status]}</span>
+        <span className="step-duration">{formatDuration(step.duration_ms)}</span>
+      </div>
+      <div className="step-bar" aria-hidden="true">
+        <span style={{ width: `${width}%` }} />
+      </div>
+      {step.message && <p className="step-message">{step.message}</p>}
+      {problem && (step.code || step.hint || step.iam_action) && (
+        <dl className="step-details">
+          {step.code && (
+            <>
+              <dt>Code</dt>
+              <dd>
+                <code>{step.code}</code>
+              </dd>
+            </>
+          )}
+          {step.iam_action && (
+            <>
+              <dt>IAM action</dt>
+              <dd>
+                <code>{step.iam_action}</code>
+              </dd>
+            </>
+          )}
+          {step.hint && (
+            <>
+              <dt>What to do</dt>
+              <dd>{step.hint}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      {problem && step.code === 'AccessDenied' && policy && (
+        <details className="policy">
+          <summary>Least-privilege policy for this destination</summary>
+          <pre>{policy}</pre>
+          <CopyButton text={policy} label="Copy policy" />
+        </details>
+      )}
+    </li>
+  );
+}
+
+/** The steps of a check as a timeline: status, time (and a bar to compare), and for problems what to do. */
+export function CheckResults({ check, remoteUrl, title = 'Connection check' }: { check: ConnectionCheck; remoteUrl: string; title?: string }) {
+  const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
+  const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix) : null;
+  const longest = Math.max(0, ...check.steps.map((s) => s.duration_ms ?? 0));
+  return (
+    <section className="check-results" aria-label={title} aria-busy={check.status === 'SCHEDULED'}>
+      <div role="status" aria-live="polite">
+        <Outcome check={check} />
+      </div>
+      {(check.identity || check.region) && (
+        <dl className="check-facts">
+          {check.identity && (
+            <>
+              <dt>Identity</dt>
+              <dd>
+                <code>{check.identity.arn}</code> (account {check.identity.account})
+              </dd>
+            </>
+          )}
+          {check.region && (
+            <>
+              <dt>Bucket region</dt>
+              <dd>{check.region}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      <ol className="timeline">
+        {check.steps.map((step) => (
+          <StepRow key={step.name} step={step} longest={longest} policy={policy} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** A check that may still be running: follows it live until it has an outcome. */
+export function LiveCheckResults({
+  initial,
+  remoteUrl,
+  onFinished,
+}: {
+  initial: ConnectionCheck;
+  remoteUrl: string;
+  onFinished?: (check: ConnectionCheck) => void;
+}) {
+  const { check, connectionLost } = useCheckEvents(initial, onFinished);
+  return (
+    <>
+      {connectionLost && (
+        <p className="banner banner-warning" role="status">
+          Lost the live connection to the server; reconnecting…
+        </p>
+      )}
+      <CheckResults check={check} remoteUrl={remoteUrl} />
+    </>
+  );
+}

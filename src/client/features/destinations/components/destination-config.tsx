@@ -1,0 +1,70 @@
+import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { Link } from '../../../lib/router.tsx';
+import { CredentialsBadge } from './credentials-badge.tsx';
+
+const METHOD_LABEL = { access_key: 'Access key', temporary: 'Temporary STS credentials', anonymous: 'Anonymous', ambient: 'Server credentials (ambient)' };
+
+/** The saved configuration: secrets only as "Set", with a way to replace them. */
+export function DestinationConfig({ destination }: { destination: Destination }) {
+  const { config, credentials } = destination;
+  const usesKey = credentials.method === 'access_key' || credentials.method === 'temporary';
+  const replace = (
+    <Link to={`/destinations/${destination.id}/edit`} className="inline-action">
+      Replace
+    </Link>
+  );
+  return (
+    <dl className="config">
+      <div>
+        <dt>Bucket URI</dt>
+        <dd>
+          <code>{config.remote_url}</code>
+        </dd>
+      </div>
+      <div>
+        <dt>Endpoint</dt>
+        <dd>{config.endpoint_url ? <code>{config.endpoint_url}</code> : 'Amazon S3'}</dd>
+      </div>
+      <div>
+        <dt>Region</dt>
+        <dd>{config.region ?? 'Found automatically'}</dd>
+      </div>
+      <div>
+        <dt>Authentication</dt>
+        <dd>
+          {METHOD_LABEL[credentials.method]} <CredentialsBadge credentials={credentials} showMethod={false} />
+        </dd>
+      </div>
+      {usesKey && (
+        <>
+          <div>
+            <dt>AWS Key</dt>
+            <dd>
+              <code>{config.key}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>AWS Secret Key</dt>
+            <dd>
+              {config.has_secret ? 'Set' : 'Not set'} {replace}
+            </dd>
+          </div>
+        </>
+      )}
+      {credentials.method === 'temporary' && (
+        <>
+          <div>
+            <dt>STS Token</dt>
+            <dd>
+              {config.has_token ? 'Set' : 'Not set'} {replace}
+            </dd>
+          </div>
+          <div>
+            <dt>Token expiry</dt>
+            <dd>{config.token_expires_at ? <time dateTime={config.token_expires_at}>{new Date(config.token_expires_at).toLocaleString()}</time> : 'Unknown'}</dd>
+          </div>
+        </>
+      )}
+    </dl>
+  );
+}

@@ -1,0 +1,106 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
+import { Link, navigate, useLocation } from '../../../lib/router.tsx';
+import { PageHeading } from '../../../ui/page-heading.tsx';
+import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
+import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
+import { useStartConnectionCheck } from '../api/start-connection-check.ts';
+import { CheckHistory } from './check-history.tsx';
+import { LiveCheckResults } from './check-results.tsx';
+import { DestinationConfig } from './destination-config.tsx';
+
+const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
+
+export function DestinationDetail({ id }: { id: string }) {
+  const queryClient = useQueryClient();
+  const destination = useDestination(id);
+  const checks = useConnectionChecks(id);
+  const { search } = useLocation();
+  const startCheck = useStartConnectionCheck();
+  const [deleting, setDeleting] = useState(false);
+
+  if (destination.isPending) return <LoadingState label="Loading the connector…" />;
+  if (destination.isError) {
+    return (
+      <ErrorState
+        title={destination.error.message.startsWith('There is no destination') ? 'Connector not found' : "Couldn't load the connector"}
+        message={destination.error.message}
+        onRetry={() => void destination.refetch()}
+      />
+    );
+  }
+  const d = destination.data;
+  const history = checks.data ?? [];
+  const selectedId = search.get('check');
+  const selected = history.find((c) => c.id === selectedId) ?? (selectedId ? null : (history[0] ?? null));
+
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: destinationQueryOptions(id).queryKey });
+    void queryClient.invalidateQueries({ queryKey: connectionChecksQueryOptions(id).queryKey });
+  };
+  const testAgain = async () => {
+    const check = await startCheck.mutateAsync(id);
+    await queryClient.invalidateQueries({ queryKey: connectionChecksQueryOptions(id).queryKey });
+    navigate(`/destinations/${id}?check=${check.id}`, { replace: true });
+  };
+
+  return (
+    <article className="detail" aria-labelledby="detail-title">
+      <div className="page-header">
+        <div>
+          <p className="breadcrumb">
+            <Link to="/destinations">Destinations</Link> /
+          </p>
+          <PageHeading title={d.name} id="detail-title" />
+        </div>
+        <div className="actions">
+          <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
+            {startCheck.isPending ? 'Starting…' : history.length > 0 ? 'Test again' : 'Test'}
+          </button>
+          <Link to={`/destinations/${id}/edit`} className="button">
+            Edit
+          </Link>
+          <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
+            Delete
+          </button>
+        </div>
+      </div>
+      {startCheck.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't start the check: {startCheck.error.message}
+        </p>
+      )}
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="config-title">
+          <h2 id="config-title">Configuration</h2>
+          <DestinationConfig destination={d} />
+        </section>
+        <section className="card" aria-labelledby="results-title">
+          <h2 id="results-title">Test results</h2>
+          {selected ? (
+            <LiveCheckResults key={selected.id} initial={selected} remoteUrl={d.config.remote_url} onFinished={refresh} />
+          ) : checks.isPending ? (
+            <LoadingState label="Loading the checks…" />
+          ) : (
+            <p className="muted">{selectedId ? 'That check is no longer in the history.' : 'Not tested yet: use Test to check the bucket and credentials.'}</p>
+          )}
+        </section>
+      </div>
+      <section className="card" aria-labelledby="history-title">
+        <h2 id="history-title">History</h2>
+        <CheckHistory destinationId={id} checks={history} selected={selected?.id ?? null} />
+      </section>
+      {deleting && (
+        <Suspense fallback={null}>
+          <DeleteDestinationDialog
+            destination={d}
+            open={deleting}
+            onOpenChange={setDeleting}
+            onDeleted={() => navigate('/destinations', { replace: true })}
+          />
+        </Suspense>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,115 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { createConnectorFormSchema, formToPatch, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
+import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { ApiError, NetworkError } from '../../../lib/api-client.ts';
+import { Link, navigate, useLeaveGuard } from '../../../lib/router.tsx';
+import { PageHeading } from '../../../ui/page-heading.tsx';
+import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
+import { useUpdateDestination } from '../api/update-destination.ts';
+import { BucketFields, CredentialFields, MethodField, NameField } from './connector-fields.tsx';
+import { applyServerErrors, useConfigWarnings, useTouchedValidation } from './form-support.ts';
+
+/** The form's values for a saved connector: everything but the secrets, which stay on the server. */
+function valuesOf(d: Destination): ConnectorFormValues {
+  const provider: Provider = d.config.endpoint_url ? 'other' : 'aws';
+  return {
+    name: d.name,
+    provider,
+    remote_url: d.config.remote_url,
+    endpoint_url: d.config.endpoint_url ?? '',
+    region: d.config.region ?? '',
+    method: d.credentials.method,
+    key: d.config.key ?? '',
+    secret: '',
+    token: '',
+    token_expires_at: d.config.token_expires_at ?? '',
+  };
+}
+
+export function EditDestination({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
+  const destination = useDestination(id);
+  if (destination.isPending) return <LoadingState label="Loading the connector…" />;
+  if (destination.isError) return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
+  return <EditForm key={destination.data.version} destination={destination.data} allowAmbient={allowAmbient} />;
+}
+
+function EditForm({ destination, allowAmbient }: { destination: Destination; allowAmbient: boolean }) {
+  const queryClient = useQueryClient();
+  const saved = useMemo(() => ({ config: destination.config }), [destination]);
+  const schema = useMemo(() => createConnectorFormSchema({ allowAmbientCredentials: allowAmbient, saved }), [allowAmbient, saved]);
+  const form = useForm<ConnectorFormValues>({ resolver: zodResolver(schema), mode: 'onSubmit', defaultValues: valuesOf(destination) });
+  const { handleSubmit, control, setError, formState } = form;
+  const register = useTouchedValidation(form);
+  const values = useWatch({ control }) as ConnectorFormValues;
+  const warnings = useConfigWarnings(values);
+  const update = useUpdateDestination();
+  const [failure, setFailure] = useState<{ message: string; stale?: boolean } | null>(null);
+  const [done, setDone] = useState(false);
+  useLeaveGuard(formState.isDirty && !done ? 'Leave without saving your changes to this connector?' : null);
+
+  const save = handleSubmit(async (v) => {
+    setFailure(null);
+    const config = formToPatch(v, saved);
+    const changes = { ...(v.name.trim() !== destination.name ? { name: v.name } : {}), ...(Object.keys(config).length > 0 ? { config } : {}) };
+    if (Object.keys(changes).length === 0) return navigate(`/destinations/${destination.id}`, { force: true });
+    try {
+      await update.mutateAsync({ id: destination.id, version: destination.version, changes });
+      setDone(true);
+      await queryClient.invalidateQueries({ queryKey: destinationQueryOptions(destination.id).queryKey });
+      navigate(`/destinations/${destination.id}`, { force: true });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        return setFailure({ message: 'This connector was changed elsewhere since you opened it.', stale: true });
+      }
+      if (error instanceof ApiError && applyServerErrors(error, setError).length > 0) return;
+      setFailure({ message: error instanceof NetworkError ? `${error.message} Your changes are still here.` : (error as Error).message });
+    }
+  });
+
+  const reload = async () => {
+    setFailure(null);
+    // A new version re-keys the form with the saved values.
+    await queryClient.refetchQueries({ queryKey: destinationQueryOptions(destination.id).queryKey });
+  };
+
+  const fieldProps = { register, errors: formState.errors, warnings, values };
+  return (
+    <section aria-labelledby="edit-title">
+      <p className="breadcrumb">
+        <Link to="/destinations">Destinations</Link> / <Link to={`/destinations/${destination.id}`}>{destination.name}</Link> /
+      </p>
+      <PageHeading title={`Edit ${destination.name}`} id="edit-title" />
+      <form className="card edit-form" onSubmit={(e) => void save(e)} noValidate aria-labelledby="edit-title">
+        <NameField {...fieldProps} />
+        <h2>Bucket</h2>
+        <BucketFields {...fieldProps} values={{ ...values, provider: destination.config.endpoint_url ? 'other' : values.provider }} />
+        <h2>Authentication</h2>
+        <MethodField {...fieldProps} allowAmbient={allowAmbient} />
+        <CredentialFields {...fieldProps} saved={{ hasSecret: destination.config.has_secret, hasToken: destination.config.has_token }} />
+        {failure && (
+          <div className="notice notice-error" role="alert">
+            <p>{failure.message}</p>
+            {failure.stale && (
+              <button type="button" className="button" onClick={() => void reload()}>
+                Reload the saved connector
+              </button>
+            )}
+          </div>
+        )}
+        <div className="wizard-actions">
+          <Link to={`/destinations/${destination.id}`} className="button">
+            Cancel
+          </Link>
+          <span className="spacer" />
+          <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
+            {formState.isSubmitting ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { useCallback } from 'react';
+import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError } from 'react-hook-form';
+import { formFieldOf, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
+import { normalizeS3Config, type S3ConfigField } from '../../../../shared/s3-config.ts';
+import { collectWarnings } from '../../../../shared/warnings.ts';
+import type { ApiError } from '../../../lib/api-client.ts';
+import { useNow } from '../../../ui/use-now.ts';
+
+/** The shared warnings of what is typed now, on the form field each concerns. */
+export function useConfigWarnings(values: ConnectorFormValues): Partial<Record<ConnectorFormField, string>> {
+  const now = useNow(30_000);
+  const warnings: Partial<Record<ConnectorFormField, string>> = {};
+  try {
+    for (const warning of collectWarnings(normalizeS3Config(formToDraft(values)), new Date(now))) {
+      warnings[formFieldOf(warning.field)] ??= warning.message;
+    }
+  } catch {
+    // An unfinished URL or time yields no warning; the field's own error says what is wrong.
+  }
+  return warnings;
+}
+
+/** Puts a server 409/422 on the fields it names; returns those fields (empty when none matched). */
+export function applyServerErrors(error: ApiError, setError: UseFormSetError<ConnectorFormValues>): ConnectorFormField[] {
+  const fields: ConnectorFormField[] = [];
+  if (error.status === 409 && typeof error.detail === 'string') {
+    setError('name', { message: error.detail }, { shouldFocus: false });
+    return ['name'];
+  }
+  if (error.status !== 422 || !Array.isArray(error.detail)) return fields;
+  for (const item of error.detail) {
+    const [, first, second] = item.loc;
+    const field = first === 'name' ? 'name' : first === 'config' && typeof second === 'string' ? formFieldOf(second as S3ConfigField) : null;
+    if (field && !fields.includes(field)) {
+      setError(field, { message: item.msg });
+      fields.push(field);
+    }
+  }
+  return fields;
+}
+
+/**
+ * "onTouched" validation that does not swallow clicks: a field is checked when focus leaves it for another field,
+ * and re-checked as it is fixed, but not when focus leaves it for a button. An error appearing on that blur would
+ * push the button away from under the pointer between mousedown and mouseup, and the click (Next, Save) would be
+ * lost. The button's own handler validates instead.
+ */
+export function useTouchedValidation(form: UseFormReturn<ConnectorFormValues>): UseFormRegister<ConnectorFormValues> {
+  const { register, trigger, getFieldState } = form;
+  return useCallback(
+    (name: FieldPath<ConnectorFormValues>, options?: RegisterOptions<ConnectorFormValues, FieldPath<ConnectorFormValues>>) =>
+      register(name, {
+        ...options,
+        onBlur: (event: React.FocusEvent) => {
+          options?.onBlur?.(event);
+          if (!(event.relatedTarget instanceof HTMLButtonElement)) void trigger(name);
+        },
+        onChange: (event: React.ChangeEvent) => {
+          options?.onChange?.(event);
+          if (getFieldState(name).invalid) void trigger(name);
+        },
+      }),
+    [register, trigger, getFieldState],
+  ) as UseFormRegister<ConnectorFormValues>;
+}

@@ -1,0 +1,187 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
+import type { ConnectionCheck } from '../../../../../shared/check-schemas.ts';
+import {
+  createConnectorFormSchema,
+  EMPTY_FORM,
+  formToDraft,
+  type ConnectorFormField,
+  type ConnectorFormValues,
+} from '../../../../../shared/connector-form.ts';
+import { ApiError, NetworkError } from '../../../../lib/api-client.ts';
+import { navigate, useLeaveGuard } from '../../../../lib/router.tsx';
+import { PageHeading } from '../../../../ui/page-heading.tsx';
+import { useCheckUnsavedConfig } from '../../api/check-unsaved-config.ts';
+import { useCreateDestination } from '../../api/create-destination.ts';
+import { startConnectionCheck } from '../../api/start-connection-check.ts';
+import { LiveCheckResults } from '../check-results.tsx';
+import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
+import { applyServerErrors, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
+import { ReviewStep } from './review-step.tsx';
+
+const STEPS: { title: string; fields: ConnectorFormField[] }[] = [
+  { title: 'Connector', fields: ['name', 'provider'] },
+  { title: 'Bucket', fields: ['remote_url', 'endpoint_url', 'region'] },
+  { title: 'Authentication', fields: ['method', 'key', 'secret', 'token', 'token_expires_at'] },
+  { title: 'Review', fields: [] },
+];
+const stepOfField = (field: string) => Math.max(0, STEPS.findIndex((s) => s.fields.includes(field as ConnectorFormField)));
+
+export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) {
+  const schema = useMemo(() => createConnectorFormSchema({ allowAmbientCredentials: allowAmbient }), [allowAmbient]);
+  const form = useForm<ConnectorFormValues>({ resolver: zodResolver(schema), mode: 'onSubmit', defaultValues: EMPTY_FORM });
+  const { handleSubmit, trigger, control, setValue, setError, setFocus, getValues, formState } = form;
+  const register = useTouchedValidation(form);
+  const values = useWatch({ control }) as ConnectorFormValues;
+  const warnings = useConfigWarnings(values);
+  const [step, setStep] = useState(0);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [testCheck, setTestCheck] = useState<ConnectionCheck | null>(null);
+  const create = useCreateDestination();
+  const testUnsaved = useCheckUnsavedConfig();
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+
+  useLeaveGuard(formState.isDirty ? 'Leave without saving? What you typed in this connector will be lost.' : null);
+  useEffect(() => {
+    if (step > 0) stepHeading.current?.focus();
+  }, [step]);
+
+  /** Moves to the first step with an error and focuses its first invalid field. */
+  const showErrors = (errors: FieldErrors<ConnectorFormValues>) => {
+    const first = STEPS.flatMap((s) => s.fields).find((field) => errors[field]);
+    if (!first) return;
+    setStep(stepOfField(first));
+    window.setTimeout(() => setFocus(first), 0);
+  };
+
+  const next = async () => {
+    const fields = STEPS[step]?.fields ?? [];
+    if (await trigger(fields)) return setStep((s) => Math.min(s + 1, STEPS.length - 1));
+    // The first invalid field of this step, in the order they are shown (from the schema itself: the form's error
+    // state may still be settling from the blur that the click on Next caused).
+    const result = schema.safeParse(getValues());
+    const invalid = new Set(result.success ? [] : result.error.issues.map((issue) => String(issue.path[0])));
+    const first = fields.find((field) => invalid.has(field));
+    if (first) window.setTimeout(() => setFocus(first), 0);
+  };
+
+  const explain = (error: unknown) => {
+    if (error instanceof NetworkError) return setFailure(`${error.message} Everything you typed is still here.`);
+    if (error instanceof ApiError) {
+      const fields = applyServerErrors(error, setError);
+      if (fields.length > 0) {
+        setStep(stepOfField(fields[0] as string));
+        window.setTimeout(() => setFocus(fields[0] as ConnectorFormField), 0);
+        return setFailure(null);
+      }
+      return setFailure(error.message);
+    }
+    setFailure('Something went wrong; everything you typed is still here.');
+  };
+
+  const saveAndTest = handleSubmit(async (v) => {
+    setFailure(null);
+    try {
+      const destination = await create.mutateAsync({ name: v.name, type: 's3', config: formToDraft(v) });
+      const check = await startConnectionCheck(destination.id).catch(() => null);
+      navigate(`/destinations/${destination.id}${check ? `?check=${check.id}` : ''}`, { force: true });
+    } catch (error) {
+      explain(error);
+    }
+  }, showErrors);
+
+  const test = handleSubmit(async (v) => {
+    setFailure(null);
+    try {
+      setTestCheck(await testUnsaved.mutateAsync(formToDraft(v)));
+    } catch (error) {
+      explain(error);
+    }
+  }, showErrors);
+
+  const onSubmit = (event: React.FormEvent) => {
+    event.preventDefault();
+    // Enter advances; on the last step it saves.
+    if (step < STEPS.length - 1) void next();
+    else void saveAndTest();
+  };
+
+  const fieldProps = { register, errors: formState.errors, warnings, values };
+  const current = STEPS[step] as (typeof STEPS)[number];
+  return (
+    <section className="wizard" aria-labelledby="wizard-title">
+      <PageHeading title="New connector" id="wizard-title" />
+      <ol className="stepper" aria-label="Steps">
+        {STEPS.map((s, i) => (
+          <li key={s.title} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
+            <span className="stepper-number" aria-hidden="true">
+              {i < step ? '✓' : i + 1}
+            </span>
+            {s.title}
+            {i < step && <span className="visually-hidden"> (done)</span>}
+          </li>
+        ))}
+      </ol>
+      <form className="card wizard-card" onSubmit={onSubmit} noValidate aria-labelledby="wizard-step-title">
+        <h2 id="wizard-step-title" ref={stepHeading} tabIndex={-1}>
+          Step {step + 1} of {STEPS.length}: {current.title}
+        </h2>
+        {step === 0 && (
+          <>
+            <NameField {...fieldProps} />
+            <ProviderField {...fieldProps} setValue={setValue} />
+          </>
+        )}
+        {step === 1 && <BucketFields {...fieldProps} />}
+        {step === 2 && (
+          <>
+            <MethodField {...fieldProps} allowAmbient={allowAmbient} />
+            <CredentialFields {...fieldProps} />
+          </>
+        )}
+        {step === 3 && <ReviewStep values={values} warnings={warnings} />}
+
+        {failure && (
+          <div className="notice notice-error" role="alert">
+            <p>{failure}</p>
+            {step === STEPS.length - 1 && (
+              <button type="button" className="button" onClick={() => void saveAndTest()}>
+                Retry
+              </button>
+            )}
+          </div>
+        )}
+
+        <div className="wizard-actions">
+          {step > 0 && (
+            <button type="button" className="button" onClick={() => setStep((s) => s - 1)}>
+              Back
+            </button>
+          )}
+          <span className="spacer" />
+          {step < STEPS.length - 1 ? (
+            <button type="submit" className="button button-primary">
+              Next
+            </button>
+          ) : (
+            <>
+              <button type="button" className="button" onClick={() => void test()} disabled={testUnsaved.isPending}>
+                {testUnsaved.isPending ? 'Starting test…' : 'Test'}
+              </button>
+              <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
+                {formState.isSubmitting ? 'Saving…' : 'Save and Test'}
+              </button>
+            </>
+          )}
+        </div>
+        {step === STEPS.length - 1 && testCheck && (
+          <div className="wizard-test">
+            <h3>Test of the unsaved connector</h3>
+            <LiveCheckResults key={testCheck.id} initial={testCheck} remoteUrl={values.remote_url} />
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { parseBucketUri } from '../../../../../shared/bucket-uri.ts';
+import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues } from '../../../../../shared/connector-form.ts';
+import { buildLeastPrivilegePolicy } from '../../../../../shared/iam-policy.ts';
+import { CopyButton } from '../../../../ui/copy-button.tsx';
+
+/** Everything entered, secrets as "set" only, and the policy this bucket and prefix need. */
+export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; warnings: Partial<Record<ConnectorFormField, string>> }) {
+  const custom = values.provider !== 'aws';
+  const parsed = parseBucketUri(values.remote_url, { customEndpoint: custom, ambientCredentials: values.method === 'ambient' });
+  const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix) : null;
+  const usesKey = values.method === 'access_key' || values.method === 'temporary';
+  const rows: [string, string][] = [
+    ['Name', values.name],
+    ['Provider', PROVIDERS[values.provider].label],
+    ['Bucket URI', parsed.ok ? parsed.value.normalized : values.remote_url],
+    ...(custom ? ([['Custom URL', values.endpoint_url]] as [string, string][]) : []),
+    ['Region', values.region || 'Found automatically'],
+    ['Authentication', METHODS[values.method].label],
+    ...(usesKey
+      ? ([
+          ['AWS Key', values.key],
+          ['AWS Secret Key', values.secret ? 'Set' : 'Not set'],
+        ] as [string, string][])
+      : []),
+    ...(values.method === 'temporary'
+      ? ([
+          ['STS Token', values.token ? 'Set' : 'Not set'],
+          ['Token expiry', values.token_expires_at || 'Unknown'],
+        ] as [string, string][])
+      : []),
+  ];
+  const warningList = Object.values(warnings);
+  return (
+    <>
+      <dl className="review">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {warningList.length > 0 && (
+        <ul className="notice notice-warning" aria-label="Warnings">
+          {warningList.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      {policy && !custom && (
+        <div className="policy-block">
+          <h3>Least-privilege IAM policy</h3>
+          <p className="muted">Attach this to the identity of the AWS Key: it may list the bucket and write, abort and delete under the prefix — nothing else.</p>
+          <pre aria-label="IAM policy">{policy}</pre>
+          <CopyButton text={policy} label="Copy policy" />
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,164 @@
+import * as z from 'zod';
+import type { ConfigIssue, S3Config, S3ConfigDraft, S3ConfigField } from './s3-config.ts';
+import { checkS3Config, normalizeS3Config } from './s3-config.ts';
+import { mergeS3ConfigPatch } from './s3-config-patch.ts';
+import type { S3ConfigPatch } from './destination-schemas.ts';
+import { NameSchema } from './destination-schemas.ts';
+
+export const PROVIDERS = {
+  aws: { label: 'Amazon S3', endpointExample: null, region: null, help: 'Buckets on Amazon S3 itself.' },
+  minio: {
+    label: 'MinIO',
+    endpointExample: 'https://minio.example.com:9000',
+    region: 'us-east-1',
+    help: 'The address of the MinIO S3 API (port 9000 by default), not of its console. MinIO signs for us-east-1 unless configured otherwise.',
+  },
+  r2: {
+    label: 'Cloudflare R2',
+    endpointExample: 'https://<ACCOUNT_ID>.r2.cloudflarestorage.com',
+    region: 'auto',
+    help: 'Your account’s R2 endpoint (R2 → Overview → S3 API). R2 uses the region "auto".',
+  },
+  b2: {
+    label: 'Backblaze B2',
+    endpointExample: 'https://s3.us-west-004.backblazeb2.com',
+    region: 'us-west-004',
+    help: 'The S3 endpoint shown on the bucket’s page; its region is the part after "s3." (for example us-west-004).',
+  },
+  ceph: {
+    label: 'Ceph (RADOS Gateway)',
+    endpointExample: 'https://rgw.example.com',
+    region: null,
+    help: 'The address of the RADOS Gateway. Set Region only if your zonegroup expects one.',
+  },
+  other: { label: 'Other S3-compatible', endpointExample: 'https://s3.example.com', region: null, help: 'Any service that speaks the S3 API.' },
+} as const;
+export type Provider = keyof typeof PROVIDERS;
+
+export const METHODS = {
+  access_key: { label: 'Access key', help: 'A long-term AWS Key (AKIA…) and its AWS Secret Key.' },
+  temporary: { label: 'Temporary STS credentials', help: 'An AWS Key (ASIA…), AWS Secret Key and STS Token, as from aws sts assume-role. They expire.' },
+  anonymous: { label: 'Anonymous', help: 'No credentials. Not recommended: only works with a bucket anyone can write to.' },
+  ambient: { label: 'Server credentials (ambient)', help: "The AWS credentials of the machine running this app (instance role, environment)." },
+} as const;
+export type Method = keyof typeof METHODS;
+
+const text = z.string();
+/** The connector form: the wizard and the edit page share it. All fields are text, as inputs give them. */
+export const ConnectorFormFields = z.object({
+  name: text,
+  provider: z.enum(Object.keys(PROVIDERS) as [Provider, ...Provider[]]),
+  remote_url: text,
+  endpoint_url: text,
+  region: text,
+  method: z.enum(Object.keys(METHODS) as [Method, ...Method[]]),
+  key: text,
+  secret: text,
+  token: text,
+  token_expires_at: text,
+});
+export type ConnectorFormValues = z.infer<typeof ConnectorFormFields>;
+export type ConnectorFormField = keyof ConnectorFormValues;
+
+export const EMPTY_FORM: ConnectorFormValues = {
+  name: '',
+  provider: 'aws',
+  remote_url: '',
+  endpoint_url: '',
+  region: '',
+  method: 'access_key',
+  key: '',
+  secret: '',
+  token: '',
+  token_expires_at: '',
+};
+
+/** The config a form describes, with only the fields its provider and method use. */
+export function formToDraft(values: ConnectorFormValues): S3ConfigDraft {
+  const usesKey = values.method === 'access_key' || values.method === 'temporary';
+  const temporary = values.method === 'temporary';
+  return {
+    remote_url: values.remote_url,
+    anonymous: values.method === 'anonymous',
+    ambient_credentials: values.method === 'ambient',
+    key: usesKey ? values.key : null,
+    secret: usesKey ? values.secret : null,
+    token: temporary ? values.token : null,
+    token_expires_at: temporary ? values.token_expires_at : null,
+    endpoint_url: values.provider === 'aws' ? null : values.endpoint_url,
+    region: values.region,
+  };
+}
+
+const FIELD_OF: Record<S3ConfigField, ConnectorFormField> = {
+  remote_url: 'remote_url',
+  anonymous: 'method',
+  ambient_credentials: 'method',
+  key: 'key',
+  secret: 'secret',
+  token: 'token',
+  endpoint_url: 'endpoint_url',
+  region: 'region',
+  token_expires_at: 'token_expires_at',
+};
+export const formFieldOf = (field: S3ConfigField): ConnectorFormField => FIELD_OF[field];
+
+/** What an edit keeps from the saved connector: the browser never holds the secret, only whether there is one. */
+export type SavedConnector = { config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean } };
+
+// Stand-ins for saved secrets while validating an edit in the browser: shaped to pass the field rules, never sent.
+const KEPT_SECRET = 'KeptSecretKeptSecretKeptSecretKeptSecret';
+const KEPT_TOKEN = 'KeptToken';
+
+/** The PUT patch of an edit: only what changed, secrets only when typed again. */
+export function formToPatch(values: ConnectorFormValues, saved: SavedConnector): S3ConfigPatch {
+  const next = normalizeS3Config(formToDraft(values));
+  const patch: S3ConfigPatch = {};
+  const before = saved.config;
+  if (next.remote_url !== before.remote_url) patch.remote_url = next.remote_url;
+  if (next.anonymous !== before.anonymous) patch.anonymous = next.anonymous;
+  if (next.ambient_credentials !== before.ambient_credentials) patch.ambient_credentials = next.ambient_credentials;
+  if (next.key !== before.key) patch.key = next.key;
+  if (next.endpoint_url !== before.endpoint_url) patch.endpoint_url = next.endpoint_url;
+  if (next.region !== before.region) patch.region = next.region;
+  if (next.token_expires_at !== before.token_expires_at) patch.token_expires_at = next.token_expires_at;
+  const usesKey = values.method === 'access_key' || values.method === 'temporary';
+  if (next.secret !== null) patch.secret = next.secret;
+  else if (!usesKey && before.has_secret) patch.secret = null;
+  if (next.token !== null) patch.token = next.token;
+  else if (values.method !== 'temporary' && before.has_token) patch.token = null;
+  return patch;
+}
+
+/**
+ * The form's schema: the shared field rules of the API (checkS3Config, and for an edit the same patch rules the
+ * server applies), each problem on the form field it concerns, plus what the form adds (provider, method).
+ */
+export function createConnectorFormSchema(options: { allowAmbientCredentials: boolean; saved?: SavedConnector }) {
+  return ConnectorFormFields.superRefine((values, ctx) => {
+    const name = NameSchema.safeParse(values.name);
+    if (!name.success) ctx.addIssue({ code: 'custom', path: ['name'], message: name.error.issues[0]?.message ?? 'Enter a name' });
+    if (values.provider !== 'aws' && values.endpoint_url.trim() === '') {
+      ctx.addIssue({ code: 'custom', path: ['endpoint_url'], message: `Enter the Custom URL of your ${PROVIDERS[values.provider].label} service` });
+    }
+    if (values.method === 'temporary' && values.token.trim() === '' && !options.saved?.config.has_token) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'Enter the STS Token that came with these temporary credentials' });
+    }
+    let issues: ConfigIssue[];
+    if (options.saved) {
+      const saved = options.saved.config;
+      const stored: S3Config = { ...saved, secret: saved.has_secret ? KEPT_SECRET : null, token: saved.has_token ? KEPT_TOKEN : null };
+      const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, formToPatch(values, options.saved));
+      issues = [...patchIssues, ...checkS3Config(merged, options).issues];
+    } else {
+      issues = checkS3Config(normalizeS3Config(formToDraft(values)), options).issues;
+    }
+    const seen = new Set<string>();
+    for (const issue of issues) {
+      const field = formFieldOf(issue.field);
+      if (seen.has(field)) continue;
+      seen.add(field);
+      ctx.addIssue({ code: 'custom', path: [field], message: issue.message });
+    }
+  });
+}
