@@ -187,6 +187,10 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
           const check = revision === null ? null : await checks.findById(id);
           if (revision === null || !check) return close();
           write(check, revision);
+        }).catch((error: unknown) => {
+          // A broken send must not stall the ones queued behind it: end the stream; EventSource reconnects.
+          request.log.warn({ err: error }, 'connection check events stream failed');
+          close();
         }));
       const onChange = (changed: string, update?: { check: ConnectionCheck; revision: number }) => {
         if (changed === id) void send(update);

@@ -6,21 +6,21 @@ import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
  * the stream closes itself when the check has its outcome. Key the component by check id to follow another check.
  */
 export function useCheckEvents(initial: ConnectionCheck, onFinished?: (check: ConnectionCheck) => void) {
-  const [check, setCheck] = useState<ConnectionCheck>(initial);
+  const [streamed, setStreamed] = useState<ConnectionCheck>(initial);
   const [connectionLost, setConnectionLost] = useState(false);
   const finished = useRef(onFinished);
   useEffect(() => {
     finished.current = onFinished;
   });
+  const startedRunning = useRef(initial.status === 'SCHEDULED');
   const { id } = initial;
-  const running = initial.status === 'SCHEDULED';
 
   useEffect(() => {
-    if (!running) return;
+    if (!startedRunning.current) return;
     const source = new EventSource(`/api/v1/connection-checks/${id}/events`);
     source.addEventListener('check', (event) => {
       const next = JSON.parse((event as MessageEvent<string>).data) as ConnectionCheck;
-      setCheck(next);
+      setStreamed(next);
       setConnectionLost(false);
       if (next.status !== 'SCHEDULED') {
         source.close();
@@ -30,7 +30,9 @@ export function useCheckEvents(initial: ConnectionCheck, onFinished?: (check: Co
     // EventSource reconnects by itself; say so while it does.
     source.onerror = () => setConnectionLost(source.readyState !== EventSource.CLOSED);
     return () => source.close();
-  }, [id, running]);
+  }, [id]);
 
-  return { check, connectionLost };
+  // A refetch may bring the outcome before the stream does: the finished state wins.
+  const check = streamed.status === 'SCHEDULED' && initial.status !== 'SCHEDULED' ? initial : streamed;
+  return { check, connectionLost: connectionLost && check.status === 'SCHEDULED' };
 }

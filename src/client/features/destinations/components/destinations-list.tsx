@@ -48,7 +48,9 @@ export function DestinationsList() {
   const destinations = useDestinations();
   const startCheck = useStartConnectionCheck();
   const now = useNow(30_000);
+  // The dialog stays mounted once opened, so closing it returns focus to the Delete button that opened it.
   const [deleting, setDeleting] = useState<Destination | null>(null);
+  const [deleteOpen, setDeleteOpen] = useState(false);
 
   const test = async (destination: Destination) => {
     const check = await startCheck.mutateAsync(destination.id);
@@ -128,7 +130,10 @@ export function DestinationsList() {
                     <button
                       type="button"
                       className="button button-small button-danger-quiet"
-                      onClick={() => setDeleting(destination)}
+                      onClick={() => {
+                        setDeleting(destination);
+                        setDeleteOpen(true);
+                      }}
                       aria-label={`Delete ${destination.name}`}
                     >
                       Delete
@@ -142,7 +147,7 @@ export function DestinationsList() {
       )}
       {deleting && (
         <Suspense fallback={null}>
-          <DeleteDestinationDialog destination={deleting} open onOpenChange={(open) => !open && setDeleting(null)} />
+          <DeleteDestinationDialog destination={deleting} open={deleteOpen} onOpenChange={setDeleteOpen} />
         </Suspense>
       )}
     </section>

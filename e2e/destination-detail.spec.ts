@@ -1,0 +1,139 @@
+import {
+  checkOutcome,
+  createDestination,
+  E2E_S3_ENDPOINT,
+  expect,
+  expectNoAxeViolations,
+  fillWizard,
+  IDENTITIES,
+  test,
+  uniqueName,
+} from './fixtures.ts';
+
+const localConfig = (identity = IDENTITIES.writer) => ({
+  remote_url: 's3://local-bucket/detail/',
+  endpoint_url: E2E_S3_ENDPOINT,
+  key: identity.accessKeyId,
+  secret: identity.secretAccessKey,
+});
+
+test('Test again adds a second check to the history, each openable', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('History'), localConfig());
+  await page.goto(`/destinations/${destination.id}`);
+  await expect(page.getByText('Not tested yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  await page.getByRole('button', { name: 'Test again' }).click();
+  await expect(page.getByRole('table', { name: /history/i }).getByRole('row')).toHaveCount(3);
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  const links = page.getByRole('table', { name: /history/i }).getByRole('link');
+  await expect(links).toHaveCount(2);
+  await links.last().click();
+  await expect(page).toHaveURL(/\?check=[0-9a-f-]{36}$/);
+  await expect(page.getByRole('table', { name: /history/i }).getByRole('row').last()).toHaveAttribute('aria-current', 'true');
+});
+
+test('edits the name and replaces the secret, keeping what was not touched', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Edit me'), localConfig(IDENTITIES.readOnly));
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByLabel('AWS Secret Key')).toHaveValue('');
+  await expect(page.getByLabel('AWS Secret Key')).toHaveAccessibleDescription(/A secret key is saved: leave this empty to keep it/);
+  const name = uniqueName('Edited');
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('textbox', { name: 'AWS Key' }).fill(IDENTITIES.writer.accessKeyId);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  // A new key needs its secret again: saved credentials never go with a key they were not entered for.
+  await expect(page.getByLabel('AWS Secret Key')).toHaveAccessibleDescription(/You changed the AWS Key: enter the AWS Secret Key again/);
+  await page.getByLabel('AWS Secret Key').fill(IDENTITIES.writer.secretAccessKey);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  const saved = await (await api.get(`/api/v1/destinations/${destination.id}`)).json();
+  expect(saved).toMatchObject({ name, version: 2, config: { key: IDENTITIES.writer.accessKeyId, remote_url: 's3://local-bucket/detail/' } });
+  await page.getByRole('button', { name: 'Test' }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  expect(await page.content()).not.toContain(IDENTITIES.writer.secretAccessKey);
+});
+
+test('a stale edit says the connector changed elsewhere and offers a reload', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Stale'), localConfig());
+  await page.goto(`/destinations/${destination.id}/edit`);
+  await expect(page.getByLabel('Name', { exact: true })).toBeVisible();
+  const elsewhere = uniqueName('Renamed elsewhere');
+  const put = await api.put(`/api/v1/destinations/${destination.id}`, { data: { name: elsewhere }, headers: { 'if-match': '"1"' } });
+  expect(put.status()).toBe(200);
+  await page.getByLabel('Region (optional)').fill('us-east-1');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('alert')).toContainText('This connector was changed elsewhere since you opened it.');
+  await page.getByRole('button', { name: 'Reload the saved connector' }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(elsewhere);
+});
+
+test('deletes from the list after a dialog that names the connector; Escape cancels', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Doomed');
+  await createDestination(api, name, localConfig());
+  await page.goto('/destinations');
+  const trigger = page.getByRole('button', { name: `Delete ${name}` });
+  await trigger.click();
+  const dialog = page.getByRole('dialog', { name: `Delete “${name}”?` });
+  await expect(dialog).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(trigger).toBeFocused();
+  await trigger.click();
+  await dialog.getByRole('button', { name: 'Delete connector' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toHaveCount(0);
+});
+
+test('the list row Test starts a check and shows it on the detail page', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Row test');
+  await createDestination(api, name, localConfig());
+  await page.goto('/destinations');
+  await page.getByRole('button', { name: `Test ${name}` }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});
+
+test('the detail and edit pages pass axe', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Axe detail'), localConfig(IDENTITIES.readOnly));
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await checkOutcome(page);
+  await page.getByText('Least-privilege policy for this destination').click();
+  await expectNoAxeViolations(page);
+  await page.goto(`/destinations/${destination.id}/edit`);
+  await expect(page.getByLabel('Name')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test('a session that ends mid-wizard signs in again without losing what was typed', async ({ signedInPage: page, context }) => {
+  const name = uniqueName('Survives sign-in');
+  await fillWizard(page, { name });
+  await context.clearCookies();
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Admin password').fill('e2e admin password');
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+});
+
+test('leaving the wizard with unsaved input asks first', async ({ signedInPage: page }) => {
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name').fill('Half typed');
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Destinations' }).click();
+  expect(asked).toContain('Leave without saving?');
+  await expect(page).toHaveURL(/\/destinations\/new$/);
+  await expect(page.getByLabel('Name')).toHaveValue('Half typed');
+});
