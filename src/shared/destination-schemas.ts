@@ -75,6 +75,8 @@ export type CreateDestinationInput = z.input<ReturnType<typeof createCreateDesti
 export const UpdateDestinationSchema = z.object({
   name: NameSchema.optional(),
   config: S3ConfigPatchSchema.optional(),
+  /** Ours: a finished check of exactly this change (merged with this destination) joins its history. */
+  connection_check_id: z.uuid({ error: 'connection_check_id must be a connection check id (a UUID)' }).optional(),
 });
 export type UpdateDestinationInput = z.infer<typeof UpdateDestinationSchema>;
 

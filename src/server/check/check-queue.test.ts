@@ -233,3 +233,49 @@ describe('the queue', () => {
     }
   });
 });
+
+describe('replacing credentials: test, then save with the check', () => {
+  it('a PUT of only the credentials keeps the rest, and the merged check joins the history', async () => {
+    const destination = await createDestination(t, { key: IDENTITIES.expired.accessKeyId, secret: IDENTITIES.expired.secretAccessKey, token: IDENTITIES.expired.sessionToken, region: 'us-east-1' });
+    const fresh = {
+      key: IDENTITIES.temporary.accessKeyId,
+      secret: IDENTITIES.temporary.secretAccessKey,
+      token: IDENTITIES.temporary.sessionToken,
+      token_expires_at: IDENTITIES.temporary.expiresAt.toISOString(),
+    };
+    const tested = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { destination_id: destination.id, config: fresh } });
+    const check = await waitForCheck(t, tested.json().id);
+    expect(check.status).toBe('SUCCESS');
+    const saved = await t.request({
+      method: 'PUT',
+      url: `/api/v1/destinations/${destination.id}`,
+      headers: { 'if-match': '"1"' },
+      body: { config: fresh, connection_check_id: check.id },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json()).toMatchObject({
+      config: { key: IDENTITIES.temporary.accessKeyId, region: 'us-east-1', remote_url: 's3://local-bucket/queue/', has_token: true },
+      credentials: { method: 'temporary', state: 'expiring', expires_at: fresh.token_expires_at },
+      last_check: { id: check.id, status: 'SUCCESS' },
+    });
+    const history = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json();
+    expect(history.map((c: ConnectionCheck) => c.id)).toEqual([check.id]);
+    expect(history[0].destination_id).toBe(destination.id);
+  });
+
+  it('refuses a check that did not test a change to this destination', async () => {
+    const a = await createDestination(t);
+    const b = await createDestination(t);
+    const tested = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { destination_id: a.id, config: {} } });
+    const check = await waitForCheck(t, tested.json().id);
+    const response = await t.request({
+      method: 'PUT',
+      url: `/api/v1/destinations/${b.id}`,
+      headers: { 'if-match': '"1"' },
+      body: { name: 'never', connection_check_id: check.id },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0].loc).toEqual(['body', 'connection_check_id']);
+    expect((await t.store.destinations.findById(b.id))?.version).toBe(1);
+  });
+});

@@ -160,6 +160,16 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       if (!record || !stored) throw notFound(id);
       const version = ensureCurrent(record, request.headers['if-match']);
 
+      const checkId = request.body.connection_check_id;
+      if (checkId !== undefined && !(await checks.isAdoptable(checkId, id))) {
+        throw new UnprocessableError([
+          {
+            loc: ['body', 'connection_check_id'],
+            msg: 'This connection check is not a finished check of a change to this destination',
+            type: 'value_error',
+          },
+        ]);
+      }
       const patch = request.body.config ?? {};
       const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch);
       const { issues, value: config } = checkS3Config(merged, checkOptions);
@@ -178,6 +188,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       if (updated === null) throw notFound(id);
       // Someone saved between our read and our write.
       if (updated === 'stale') throw changedElsewhere();
+      if (checkId !== undefined) {
+        await checks.adopt(checkId, id);
+        await checks.prune(id);
+      }
       const now = new Date();
       reply.header('etag', etagOf(updated));
       return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };

@@ -73,6 +73,8 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
   const finish = db.prepare(`UPDATE connection_checks SET status = @status, reason = @reason, steps = @steps, identity = @identity,
       region = @region, reported_at = @reported_at, config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1
     WHERE id = @id AND status = 'SCHEDULED'`);
+  const adopt = db.prepare(`UPDATE connection_checks SET destination_id = base_destination_id, base_destination_id = NULL
+    WHERE id = ? AND base_destination_id = ? AND status != 'SCHEDULED'`);
   const selectExpired = db.prepare(
     "SELECT * FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NOT NULL AND lease_until <= ?",
   );
@@ -180,6 +182,17 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
         });
       }
       return rows.map((row) => row.id);
+    },
+
+    /** A finished check of an unsaved change, once that change is saved, joins the destination's history. */
+    async adopt(id: string, destinationId: string): Promise<boolean> {
+      return adopt.run(id, destinationId).changes === 1;
+    },
+
+    /** Whether a finished check tested a change merged with this destination (and so may join its history). */
+    async isAdoptable(id: string, destinationId: string): Promise<boolean> {
+      const row = findRow(id);
+      return row !== undefined && row.base_destination_id === destinationId && row.status !== 'SCHEDULED';
     },
 
     /** Keeps the newest HISTORY_LIMIT finished checks of a destination. */
