@@ -165,6 +165,8 @@ test('the whole New connector flow works with the keyboard alone', async ({ sign
   await page.keyboard.press('Tab');
   await expect(page.getByRole('radio', { name: 'Access key' })).toBeFocused();
   await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Paste credentials (optional)')).toBeFocused();
+  await page.keyboard.press('Tab');
   await page.keyboard.type(IDENTITIES.writer.accessKeyId);
   await page.keyboard.press('Tab');
   await page.keyboard.type(IDENTITIES.writer.secretAccessKey);

@@ -39,7 +39,9 @@ function Outcome({ check }: { check: ConnectionCheck }) {
   return <p className="outcome outcome-failed">Connection failed: {check.reason}</p>;
 }
 
-function StepRow({ step, longest, policy }: { step: Step; longest: number; policy: string | null }) {
+type StepRowProps = { step: Step; longest: number; policy: string | null; onUpdateCredentials?: (() => void) | undefined };
+
+function StepRow({ step, longest, policy, onUpdateCredentials }: StepRowProps) {
   const width = step.duration_ms === null || longest === 0 ? 0 : Math.max(2, (step.duration_ms / longest) * 100);
   const problem = step.status === 'failed' || step.status === 'warning';
   return (
@@ -82,6 +84,11 @@ function StepRow({ step, longest, policy }: { step: Step; longest: number; polic
           )}
         </dl>
       )}
+      {problem && (step.code === 'ExpiredToken' || step.code === 'TokenRefreshRequired') && onUpdateCredentials && (
+        <button type="button" className="button button-small step-action" onClick={onUpdateCredentials}>
+          Update credentials
+        </button>
+      )}
       {problem && step.code === 'AccessDenied' && policy && (
         <details className="policy">
           <summary>Least-privilege policy for this destination</summary>
@@ -94,7 +101,9 @@ function StepRow({ step, longest, policy }: { step: Step; longest: number; polic
 }
 
 /** The steps of a check as a timeline: status, time (and a bar to compare), and for problems what to do. */
-export function CheckResults({ check, remoteUrl, title = 'Connection check' }: { check: ConnectionCheck; remoteUrl: string; title?: string }) {
+type CheckResultsProps = { check: ConnectionCheck; remoteUrl: string; title?: string; onUpdateCredentials?: (() => void) | undefined };
+
+export function CheckResults({ check, remoteUrl, title = 'Connection check', onUpdateCredentials }: CheckResultsProps) {
   const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
   const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix) : null;
   const longest = Math.max(0, ...check.steps.map((s) => s.duration_ms ?? 0));
@@ -123,7 +132,7 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check' }: {
       )}
       <ol className="timeline">
         {check.steps.map((step) => (
-          <StepRow key={step.name} step={step} longest={longest} policy={policy} />
+          <StepRow key={step.name} step={step} longest={longest} policy={policy} onUpdateCredentials={onUpdateCredentials} />
         ))}
       </ol>
     </section>
@@ -135,10 +144,12 @@ export function LiveCheckResults({
   initial,
   remoteUrl,
   onFinished,
+  onUpdateCredentials,
 }: {
   initial: ConnectionCheck;
   remoteUrl: string;
   onFinished?: (check: ConnectionCheck) => void;
+  onUpdateCredentials?: () => void;
 }) {
   const { check, connectionLost } = useCheckEvents(initial, onFinished);
   return (
@@ -148,7 +159,7 @@ export function LiveCheckResults({
           Lost the live connection to the server; reconnecting…
         </p>
       )}
-      <CheckResults check={check} remoteUrl={remoteUrl} />
+      <CheckResults check={check} remoteUrl={remoteUrl} onUpdateCredentials={onUpdateCredentials} />
     </>
   );
 }

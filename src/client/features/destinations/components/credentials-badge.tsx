@@ -1,4 +1,6 @@
+import { credentialsState } from '../../../../shared/credentials.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { relativeTime } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 
 const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
@@ -7,34 +9,41 @@ const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
   anonymous: 'Anonymous',
   ambient: 'Server credentials',
 };
+export const URGENT_WITHIN_MS = 60 * 60 * 1000;
 
-function relative(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} days`;
+/** The state of the credentials now, by the shared expiry function, with the browser's urgency under an hour. */
+export function credentialsNow(credentials: Destination['credentials'], now: number) {
+  const state = credentialsState({
+    method: credentials.method,
+    expiresAt: credentials.expires_at,
+    expiredByCheck: credentials.expired_by_check,
+    now: new Date(now),
+  });
+  const left = credentials.expires_at ? Date.parse(credentials.expires_at) - now : null;
+  return { state, urgent: state === 'expiring' && left !== null && left <= URGENT_WITHIN_MS };
 }
 
-function stateLabel(credentials: Destination['credentials'], now: number): { text: string; tone: string } | null {
-  const left = credentials.expires_at ? Date.parse(credentials.expires_at) - now : null;
-  switch (credentials.state) {
+function label(credentials: Destination['credentials'], now: number): { text: string; tone: string } | null {
+  const { state, urgent } = credentialsNow(credentials, now);
+  const when = credentials.expires_at ? relativeTime(credentials.expires_at, now) : null;
+  switch (state) {
     case 'ok':
-      return { text: `Expires in ${relative(left ?? 0)}`, tone: 'ok' };
+      return { text: `Expires ${when}`, tone: 'ok' };
     case 'expiring':
-      return { text: `Expires in ${relative(left ?? 0)}`, tone: 'warning' };
+      return { text: `Expires ${when}`, tone: urgent ? 'danger' : 'warning' };
     case 'expired':
-      return { text: left !== null && left < 0 ? `Expired ${relative(left)} ago` : 'Expired', tone: 'danger' };
+      return { text: when && Date.parse(credentials.expires_at ?? '') <= now ? `Expired ${when}` : 'Expired', tone: 'danger' };
     case 'unknown':
-      return { text: 'Expiry unknown', tone: 'neutral' };
+      return { text: 'Expiry unknown — add it to get warnings', tone: 'neutral' };
     case 'not_applicable':
       return null;
   }
 }
 
+/** A badge that moves on by itself (every 30 s) and turns urgent under an hour. */
 export function CredentialsBadge({ credentials, showMethod = true }: { credentials: Destination['credentials']; showMethod?: boolean }) {
   const now = useNow(30_000);
-  const state = stateLabel(credentials, now);
+  const state = label(credentials, now);
   return (
     <span className="credentials">
       {showMethod && <span>{METHOD_LABEL[credentials.method]}</span>}

@@ -11,6 +11,7 @@ import { LiveCheckResults } from './check-results.tsx';
 import { DestinationConfig } from './destination-config.tsx';
 
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
+const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
 export function DestinationDetail({ id }: { id: string }) {
   const queryClient = useQueryClient();
@@ -19,6 +20,13 @@ export function DestinationDetail({ id }: { id: string }) {
   const { search } = useLocation();
   const startCheck = useStartConnectionCheck();
   const [deleting, setDeleting] = useState(false);
+  const [updating, setUpdating] = useState(false);
+  // Mounted from the first opening on, so closing returns focus to the button that opened it.
+  const [updateMounted, setUpdateMounted] = useState(false);
+  const openUpdate = () => {
+    setUpdateMounted(true);
+    setUpdating(true);
+  };
 
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
   if (destination.isError) {
@@ -58,6 +66,11 @@ export function DestinationDetail({ id }: { id: string }) {
           <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
             {startCheck.isPending ? 'Starting…' : history.length > 0 ? 'Test again' : 'Test'}
           </button>
+          {(d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
+            <button type="button" className="button" onClick={openUpdate}>
+              Update credentials
+            </button>
+          )}
           <Link to={`/destinations/${id}/edit`} className="button">
             Edit
           </Link>
@@ -79,7 +92,13 @@ export function DestinationDetail({ id }: { id: string }) {
         <section className="card" aria-labelledby="results-title">
           <h2 id="results-title">Test results</h2>
           {selected ? (
-            <LiveCheckResults key={selected.id} initial={selected} remoteUrl={d.config.remote_url} onFinished={refresh} />
+            <LiveCheckResults
+              key={selected.id}
+              initial={selected}
+              remoteUrl={d.config.remote_url}
+              onFinished={refresh}
+              onUpdateCredentials={openUpdate}
+            />
           ) : checks.isPending ? (
             <LoadingState label="Loading the checks…" />
           ) : (
@@ -91,6 +110,18 @@ export function DestinationDetail({ id }: { id: string }) {
         <h2 id="history-title">History</h2>
         <CheckHistory destinationId={id} checks={history} selected={selected?.id ?? null} />
       </section>
+      {updateMounted && (
+        <Suspense fallback={null}>
+          <UpdateCredentialsDialog
+            destination={d}
+            open={updating}
+            onOpenChange={(open) => {
+              setUpdating(open);
+              if (!open) refresh();
+            }}
+          />
+        </Suspense>
+      )}
       {deleting && (
         <Suspense fallback={null}>
           <DeleteDestinationDialog

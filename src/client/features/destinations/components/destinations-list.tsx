@@ -1,16 +1,17 @@
 import { lazy, Suspense, useState } from 'react';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { Link, navigate } from '../../../lib/router.tsx';
+import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { relativeTime } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useDestinations } from '../api/get-destinations.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
-import { CredentialsBadge } from './credentials-badge.tsx';
+import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
+const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
 const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
   access_key: 'Access key',
@@ -51,6 +52,16 @@ export function DestinationsList() {
   // The dialog stays mounted once opened, so closing it returns focus to the Delete button that opened it.
   const [deleting, setDeleting] = useState<Destination | null>(null);
   const [deleteOpen, setDeleteOpen] = useState(false);
+  const [updatingCredentials, setUpdatingCredentials] = useState<Destination | null>(null);
+  const [updateOpen, setUpdateOpen] = useState(false);
+  const { search } = useLocation();
+  const onlyAttention = search.get('credentials') === 'attention';
+  const needsAttention = (d: Destination) => {
+    const { state } = credentialsNow(d.credentials, now);
+    return state === 'expired' || state === 'expiring';
+  };
+  const attention = destinations.data?.filter(needsAttention) ?? [];
+  const shown = (onlyAttention ? attention : destinations.data) ?? [];
 
   const test = async (destination: Destination) => {
     const check = await startCheck.mutateAsync(destination.id);
@@ -65,6 +76,19 @@ export function DestinationsList() {
           New connector
         </Link>
       </div>
+      {attention.length > 0 && (
+        <div className="banner banner-warning attention" role="status">
+          <span>
+            {attention.length === 1 ? '1 connector has' : `${attention.length} connectors have`} credentials that have expired or expire
+            within 24 hours.
+          </span>{' '}
+          {onlyAttention ? (
+            <Link to="/destinations">Show all connectors</Link>
+          ) : (
+            <Link to="/destinations?credentials=attention">Show {attention.length === 1 ? 'it' : 'them'}</Link>
+          )}
+        </div>
+      )}
       {startCheck.isError && (
         <p className="notice notice-error" role="alert">
           Couldn't start the check: {startCheck.error.message}
@@ -98,7 +122,7 @@ export function DestinationsList() {
               </tr>
             </thead>
             <tbody>
-              {destinations.data.map((destination) => (
+              {shown.map((destination) => (
                 <tr key={destination.id}>
                   <th scope="row">
                     <Link to={`/destinations/${destination.id}`}>{destination.name}</Link>
@@ -115,6 +139,19 @@ export function DestinationsList() {
                     <LastCheck check={destination.last_check} now={now} />
                   </td>
                   <td className="row-actions">
+                    {needsAttention(destination) && (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => {
+                          setUpdatingCredentials(destination);
+                          setUpdateOpen(true);
+                        }}
+                        aria-label={`Update credentials of ${destination.name}`}
+                      >
+                        Update credentials
+                      </button>
+                    )}
                     <button
                       type="button"
                       className="button button-small"
@@ -144,6 +181,11 @@ export function DestinationsList() {
             </tbody>
           </table>
         </div>
+      )}
+      {updatingCredentials && (
+        <Suspense fallback={null}>
+          <UpdateCredentialsDialog key={updatingCredentials.id} destination={updatingCredentials} open={updateOpen} onOpenChange={setUpdateOpen} />
+        </Suspense>
       )}
       {deleting && (
         <Suspense fallback={null}>

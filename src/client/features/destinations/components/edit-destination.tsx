@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { createConnectorFormSchema, formToPatch, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
+import { createConnectorFormSchema, formToPatch, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { ApiError, NetworkError } from '../../../lib/api-client.ts';
 import { Link, navigate, useLeaveGuard } from '../../../lib/router.tsx';
@@ -11,24 +11,7 @@ import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
 import { BucketFields, CredentialFields, MethodField, NameField } from './connector-fields.tsx';
-import { applyServerErrors, useConfigWarnings, useTouchedValidation } from './form-support.ts';
-
-/** The form's values for a saved connector: everything but the secrets, which stay on the server. */
-function valuesOf(d: Destination): ConnectorFormValues {
-  const provider: Provider = d.config.endpoint_url ? 'other' : 'aws';
-  return {
-    name: d.name,
-    provider,
-    remote_url: d.config.remote_url,
-    endpoint_url: d.config.endpoint_url ?? '',
-    region: d.config.region ?? '',
-    method: d.credentials.method,
-    key: d.config.key ?? '',
-    secret: '',
-    token: '',
-    token_expires_at: d.config.token_expires_at ?? '',
-  };
-}
+import { applyServerErrors, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 
 export function EditDestination({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
   const destination = useDestination(id);

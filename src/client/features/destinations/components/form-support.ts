@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError } from 'react-hook-form';
-import { formFieldOf, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
+import { formFieldOf, formToDraft, type ConnectorFormField, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
+import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { normalizeS3Config, type S3ConfigField } from '../../../../shared/s3-config.ts';
 import { collectWarnings } from '../../../../shared/warnings.ts';
 import type { ApiError } from '../../../lib/api-client.ts';
@@ -63,3 +64,21 @@ export function useTouchedValidation(form: UseFormReturn<ConnectorFormValues>): 
     [register, trigger, getFieldState],
   ) as UseFormRegister<ConnectorFormValues>;
 }
+
+/** The form's values for a saved connector: everything but the secrets, which stay on the server. */
+export function valuesOf(d: Destination): ConnectorFormValues {
+  const provider: Provider = d.config.endpoint_url ? 'other' : 'aws';
+  return {
+    name: d.name,
+    provider,
+    remote_url: d.config.remote_url,
+    endpoint_url: d.config.endpoint_url ?? '',
+    region: d.config.region ?? '',
+    method: d.credentials.method,
+    key: d.config.key ?? '',
+    secret: '',
+    token: '',
+    token_expires_at: d.config.token_expires_at ?? '',
+  };
+}
+

@@ -18,6 +18,7 @@ import { startConnectionCheck } from '../../api/start-connection-check.ts';
 import { LiveCheckResults } from '../check-results.tsx';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
 import { applyServerErrors, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
+import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 
 const STEPS: { title: string; fields: ConnectorFormField[] }[] = [
@@ -137,6 +138,18 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
         {step === 2 && (
           <>
             <MethodField {...fieldProps} allowAmbient={allowAmbient} />
+            {(values.method === 'access_key' || values.method === 'temporary') && (
+              <PasteCredentialsBox
+                onFill={(pasted) => {
+                  const options = { shouldDirty: true, shouldValidate: true };
+                  setValue('method', pasted.token ? 'temporary' : 'access_key', options);
+                  setValue('key', pasted.key, options);
+                  setValue('secret', pasted.secret, options);
+                  setValue('token', pasted.token ?? '', options);
+                  setValue('token_expires_at', pasted.expiresAt ?? '', options);
+                }}
+              />
+            )}
             <CredentialFields {...fieldProps} />
           </>
         )}

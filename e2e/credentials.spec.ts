@@ -1,0 +1,145 @@
+import { checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+
+const temporary = IDENTITIES.temporary;
+const hours = (n: number) => new Date(Date.now() + n * 3600_000).toISOString();
+const config = (overrides: Record<string, unknown> = {}) => ({
+  remote_url: 's3://local-bucket/credentials/',
+  key: temporary.accessKeyId,
+  secret: temporary.secretAccessKey,
+  token: temporary.sessionToken,
+  ...overrides,
+});
+
+const PASTES: [string, string][] = [
+  [
+    'aws sts output (JSON)',
+    JSON.stringify({ Credentials: { AccessKeyId: temporary.accessKeyId, SecretAccessKey: temporary.secretAccessKey, SessionToken: temporary.sessionToken, Expiration: temporary.expiresAt.toISOString() } }, null, 2),
+  ],
+  [
+    'aws configure export-credentials (JSON)',
+    JSON.stringify({ Version: 1, AccessKeyId: temporary.accessKeyId, SecretAccessKey: temporary.secretAccessKey, SessionToken: temporary.sessionToken, Expiration: temporary.expiresAt.toISOString() }),
+  ],
+  [
+    'environment variables',
+    `export AWS_ACCESS_KEY_ID=${temporary.accessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${temporary.secretAccessKey}\nexport AWS_SESSION_TOKEN=${temporary.sessionToken}\nexport AWS_CREDENTIAL_EXPIRATION=${temporary.expiresAt.toISOString()}`,
+  ],
+  [
+    'PowerShell $Env: lines',
+    `$Env:AWS_ACCESS_KEY_ID="${temporary.accessKeyId}"\n$Env:AWS_SECRET_ACCESS_KEY="${temporary.secretAccessKey}"\n$Env:AWS_SESSION_TOKEN="${temporary.sessionToken}"\n$Env:AWS_CREDENTIAL_EXPIRATION="${temporary.expiresAt.toISOString()}"`,
+  ],
+  [
+    'Windows cmd set lines',
+    `set AWS_ACCESS_KEY_ID=${temporary.accessKeyId}\nset AWS_SECRET_ACCESS_KEY=${temporary.secretAccessKey}\nset AWS_SESSION_TOKEN=${temporary.sessionToken}\nset AWS_CREDENTIAL_EXPIRATION=${temporary.expiresAt.toISOString()}`,
+  ],
+  [
+    '~/.aws/credentials profile',
+    `[writer]\naws_access_key_id = ${temporary.accessKeyId}\naws_secret_access_key = ${temporary.secretAccessKey}\naws_session_token = ${temporary.sessionToken}\nx_security_token_expires = ${temporary.expiresAt.toISOString()}`,
+  ],
+];
+
+for (const [format, text] of PASTES) {
+  test(`pasting ${format} in the wizard fills the credentials and says what it found`, async ({ signedInPage: page }) => {
+    await page.goto('/destinations/new');
+    await page.getByLabel('Name').fill(uniqueName('Pasted'));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Bucket URI').fill('s3://local-bucket/pasted/');
+    await page.getByRole('button', { name: 'Next' }).click();
+    const box = page.getByLabel('Paste credentials (optional)');
+    await box.fill(text);
+    await expect(page.getByText(new RegExp(`^Filled key, secret and token; expires .*\\(from ${format.replace(/[.*+?^${}()|[\]\\$]/g, '\\$&')}\\)\\.$`))).toBeVisible();
+    await expect(box).toHaveValue('');
+    await expect(page.getByRole('radio', { name: 'Temporary STS credentials' })).toBeChecked();
+    await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue(temporary.accessKeyId);
+    await expect(page.getByLabel('AWS Secret Key')).toHaveValue(temporary.secretAccessKey);
+    await expect(page.getByLabel('STS Token')).toHaveValue(temporary.sessionToken);
+    await expect(page.getByLabel('Token expiry (optional)')).toHaveValue(temporary.expiresAt.toISOString());
+  });
+}
+
+test('refuses a paste it cannot read, saying so', async ({ signedInPage: page }) => {
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name').fill(uniqueName('Bad paste'));
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/pasted/');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Paste credentials (optional)').fill('{"Credentials": {"AccessKeyId": "ASIA');
+  await expect(page.getByText(/incomplete or malformed/)).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue('');
+});
+
+test('the expiry badge counts down by itself and turns urgent, then expired with the banner', async ({ signedInPage: page, api }) => {
+  await page.clock.install({ time: new Date() });
+  const name = uniqueName('Countdown');
+  await createDestination(api, name, config({ token_expires_at: hours(2) }));
+  await page.goto('/destinations');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('Expires in 2 hours')).toBeVisible();
+  await expect(row.getByText('Expires in 2 hours')).toHaveClass(/badge-warning/);
+  await page.clock.fastForward('01:30:00');
+  await expect(row.getByText('Expires in 30 minutes')).toHaveClass(/badge-danger/);
+  await page.clock.fastForward('01:00:00');
+  await expect(row.getByText('Expired 30 minutes ago')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'expired or expire within 24 hours' })).toBeVisible();
+  await page.getByRole('link', { name: /^Show (it|them)$/ }).click();
+  await expect(page).toHaveURL(/credentials=attention/);
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toBeVisible();
+});
+
+test('replacing expired credentials through the dialog turns the check green and the state ok', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Replace me');
+  const destination = await createDestination(
+    api,
+    name,
+    config({ key: IDENTITIES.expired.accessKeyId, secret: IDENTITIES.expired.secretAccessKey, token: IDENTITIES.expired.sessionToken, token_expires_at: hours(-1) }),
+  );
+  await page.goto('/destinations');
+  const trigger = page.getByRole('button', { name: `Update credentials of ${name}` });
+  await trigger.click();
+  const dialog = page.getByRole('dialog', { name: `Update credentials of “${name}”` });
+  await expect(dialog).toBeVisible();
+  await expectNoAxeViolations(page);
+  await dialog.getByLabel('Paste credentials (optional)').fill(PASTES[2]![1]);
+  await dialog.getByRole('button', { name: 'Test and save' }).click();
+  await expect(dialog).toBeHidden({ timeout: 15_000 });
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText(/^Expires in 1[12] hours$/)).toBeVisible();
+  await expect(row.getByText(/^Expired/)).toHaveCount(0);
+  await expect(row.getByText('Passed', { exact: true })).toBeVisible();
+  const saved = await (await api.get(`/api/v1/destinations/${destination.id}`)).json();
+  expect(saved).toMatchObject({ config: { key: temporary.accessKeyId, remote_url: 's3://local-bucket/credentials/' }, last_check: { status: 'SUCCESS' } });
+});
+
+test('a check answered ExpiredToken marks the connector expired and offers the dialog from the failed step', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Expired by check');
+  const destination = await createDestination(
+    api,
+    name,
+    config({ key: IDENTITIES.expired.accessKeyId, secret: IDENTITIES.expired.secretAccessKey, token: IDENTITIES.expired.sessionToken }),
+  );
+  await page.goto(`/destinations/${destination.id}`);
+  await expect(page.getByText('Expiry unknown — add it to get warnings')).toBeVisible();
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toContain('These temporary credentials have expired.');
+  await expect(page.getByText('Expired', { exact: true })).toBeVisible();
+  await stepRow(page, 'Identity (STS)').getByRole('button', { name: 'Update credentials' }).click();
+  const dialog = page.getByRole('dialog', { name: `Update credentials of “${name}”` });
+  await expect(dialog).toBeVisible();
+  // A failing replacement shows its steps and offers Save anyway.
+  await dialog.getByRole('textbox', { name: 'AWS Key' }).fill(IDENTITIES.expired.accessKeyId);
+  await dialog.getByLabel('AWS Secret Key').fill(IDENTITIES.expired.secretAccessKey);
+  await dialog.getByLabel('STS Token').fill(IDENTITIES.expired.sessionToken);
+  await dialog.getByRole('button', { name: 'Test and save' }).click();
+  await expect(dialog.getByText(/^Connection failed/)).toBeVisible({ timeout: 15_000 });
+  await expect(dialog.getByRole('button', { name: 'Save anyway' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('a Custom URL connector offers no expiry badge for long-term keys', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Long-term');
+  await createDestination(api, name, { remote_url: 's3://local-bucket/x/', endpoint_url: E2E_S3_ENDPOINT, key: 'minio', secret: 'minio-secret' });
+  await page.goto('/destinations');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('Access key')).toBeVisible();
+  await expect(row.locator('.badge', { hasText: /Expire/ })).toHaveCount(0);
+});

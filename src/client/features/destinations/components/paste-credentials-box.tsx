@@ -1,0 +1,54 @@
+import { useId, useState } from 'react';
+import { parsePastedCredentials, PASTE_FORMAT_LABEL, type PastedCredentials } from '../../../../shared/paste-credentials.ts';
+import { relativeTime } from '../../../ui/relative-time.ts';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** What a paste filled in, in one line: "Filled key, secret and token; expires 14:32, in 58 minutes". */
+export function describeFill(value: PastedCredentials, now: number): string {
+  const filled = `Filled key, secret${value.token ? ' and token' : ''}`;
+  const expiry = value.expiresAt ? `; expires ${timeFormat.format(new Date(value.expiresAt))}, ${relativeTime(value.expiresAt, now)}` : '';
+  return `${filled}${expiry} (from ${PASTE_FORMAT_LABEL[value.format]}).`;
+}
+
+/**
+ * A box to paste CLI output or a credentials profile into: read here, in the browser, then cleared. What it finds
+ * fills the fields; the pasted text itself goes nowhere.
+ */
+export function PasteCredentialsBox({ onFill }: { onFill: (value: PastedCredentials) => void }) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
+  const read = (pasted: string) => {
+    setText(pasted);
+    if (pasted.trim() === '') return setOutcome(null);
+    const result = parsePastedCredentials(pasted);
+    if (!result.ok) return setOutcome({ ok: false, message: result.message });
+    onFill(result.value);
+    setText('');
+    setOutcome({ ok: true, message: describeFill(result.value, Date.now()) });
+  };
+  return (
+    <div className="field paste-box">
+      <label htmlFor={id}>Paste credentials (optional)</label>
+      <textarea
+        id={id}
+        rows={3}
+        value={text}
+        onChange={(event) => read(event.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        className="secret-text"
+        aria-describedby={`${id}-hint ${id}-outcome`}
+        aria-invalid={outcome && !outcome.ok ? true : undefined}
+        placeholder="aws sts assume-role … output, export-credentials output, or a credentials profile"
+      />
+      <p id={`${id}-outcome`} role="status" className={outcome?.ok === false ? 'field-error' : 'field-ok'}>
+        {outcome?.message ?? ''}
+      </p>
+      <p id={`${id}-hint`} className="field-hint">
+        Read here in your browser to fill AWS Key, AWS Secret Key, STS Token and the expiry; the pasted text is not kept or sent.
+      </p>
+    </div>
+  );
+}
