@@ -3,7 +3,7 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { relativeTime } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 
-const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
+export const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
   access_key: 'Access key',
   temporary: 'Temporary (STS)',
   anonymous: 'Anonymous',

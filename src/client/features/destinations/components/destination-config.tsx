@@ -1,8 +1,7 @@
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link } from '../../../lib/router.tsx';
-import { CredentialsBadge } from './credentials-badge.tsx';
+import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
 
-const METHOD_LABEL = { access_key: 'Access key', temporary: 'Temporary STS credentials', anonymous: 'Anonymous', ambient: 'Server credentials (ambient)' };
 
 /** The saved configuration: secrets only as "Set", with a way to replace them. */
 export function DestinationConfig({ destination }: { destination: Destination }) {

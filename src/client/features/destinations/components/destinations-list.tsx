@@ -13,12 +13,6 @@ import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
-const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
-  access_key: 'Access key',
-  temporary: 'Temporary (STS)',
-  anonymous: 'Anonymous',
-  ambient: 'Server credentials',
-};
 const CHECK_LABEL = { SCHEDULED: 'Testing…', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
 const CHECK_TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
@@ -132,8 +126,7 @@ export function DestinationsList() {
                   </td>
                   <td>{endpointLabel(destination.config.endpoint_url)}</td>
                   <td>
-                    <span className="muted">{METHOD_LABEL[destination.credentials.method]}</span>{' '}
-                    <CredentialsBadge credentials={destination.credentials} showMethod={false} />
+                    <CredentialsBadge credentials={destination.credentials} />
                   </td>
                   <td>
                     <LastCheck check={destination.last_check} now={now} />
