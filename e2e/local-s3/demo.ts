@@ -18,6 +18,7 @@ const app = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     DATA_DIR: process.env.DATA_DIR ?? path.join(root, 'data-demo'),
     ADMIN_PASSWORD: password,
     // The Amazon S3 path of the app goes to the local endpoint too: nothing here touches real AWS.
+    S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${s3.port}`,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_STS: s3.endpoint,
   },

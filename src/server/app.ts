@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { registerRequestGuard } from './security/request-guard.ts';
 import { createSessionService } from './security/sessions.ts';
+import { createSsrfGuard, parseAllowlist } from './security/ssrf-guard.ts';
 import type { Store } from './store/index.ts';
 
 export type AppDeps = {
@@ -92,6 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: config.publicOrigin.startsWith('https:'),
     allowAmbientCredentials: config.allowAmbientCredentials,
   });
+  // Every connection a check opens goes through the SSRF guard: the SDK's agents and the endpoint step alike.
+  const guard = createSsrfGuard(parseAllowlist(config.s3EndpointAllowlist));
   const worker = new CheckWorker({
     checks: store.checks,
     destinations: store.destinations,
@@ -100,6 +103,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowAmbientCredentials: config.allowAmbientCredentials,
     log: app.log,
     ...deps.worker,
+    runOptions: {
+      clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent },
+      connect: guard.connect,
+      ...deps.worker?.runOptions,
+    },
   });
   app.decorate('checkWorker', worker);
   app.addHook('onReady', async () => worker.start());

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
 
 export type AppConfig = {
   port: number;
@@ -53,6 +54,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (origin.origin !== publicOrigin) {
     throw new ConfigError(`PUBLIC_ORIGIN must be an origin without a path, like ${origin.origin} (got "${publicOrigin}")`);
   }
+  const s3EndpointAllowlist = (env.S3_ENDPOINT_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    parseAllowlist(s3EndpointAllowlist);
+  } catch (error) {
+    if (error instanceof AllowlistError) throw new ConfigError(error.message);
+    throw error;
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
@@ -67,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),
     checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
-    s3EndpointAllowlist: (env.S3_ENDPOINT_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    s3EndpointAllowlist,
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
     logLevel,
   };

@@ -2,7 +2,15 @@
  * Every S3, STS and network error the connection check can meet, as a user should read it: one sentence, what to
  * do, and the IAM action involved. Never a raw SDK message.
  */
-export type ErrorContext = { bucket: string; prefix: string; region: string | null; bucketRegion?: string | null; action?: string };
+export type ErrorContext = {
+  bucket: string;
+  prefix: string;
+  region: string | null;
+  bucketRegion?: string | null;
+  action?: string | undefined;
+  address?: string | undefined;
+  port?: number | undefined;
+};
 
 type Entry = { message: (c: ErrorContext) => string; hint: (c: ErrorContext) => string; propagation?: boolean; iamAction?: string };
 
@@ -96,6 +104,12 @@ const CATALOGUE: Record<string, Entry> = {
   InvalidBucketName: {
     message: (c) => `The endpoint does not accept "${c.bucket}" as a bucket name.`,
     hint: () => 'Use a name of 3–63 lowercase letters, digits, dots and hyphens.',
+  },
+  AddressNotAllowed: {
+    message: (c) =>
+      `This server may not connect to ${c.address ?? 'that address'}: it is a loopback, private, link-local or metadata address.`,
+    hint: (c) =>
+      `If the endpoint really lives in your private network, an administrator can allow it with S3_ENDPOINT_ALLOWLIST=${c.address ?? 'ADDRESS'}${c.port ? `:${c.port}` : ''} (a CIDR, host or host:port).`,
   },
   Timeout: {
     message: () => 'The endpoint did not answer in time.',

@@ -12,7 +12,7 @@ beforeAll(async () => {
   s3 = await startLocalS3({ latencyMs: 60 });
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
-  t = await buildTestApp({ checkTimeoutMs: 10_000 });
+  t = await buildTestApp({ checkTimeoutMs: 10_000, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`] });
   origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {

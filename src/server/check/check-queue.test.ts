@@ -12,6 +12,8 @@ let t: TestApp;
 let silent: net.Server;
 let silentUrl: string;
 const sockets: net.Socket[] = [];
+/** The harness's own endpoints, and only them, pass the SSRF guard. */
+const allowlist = () => [`127.0.0.1:${s3.port}`, `127.0.0.1:${(silent.address() as net.AddressInfo).port}`];
 const WRITER = { key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey };
 
 beforeAll(async () => {
@@ -21,7 +23,7 @@ beforeAll(async () => {
   silent = net.createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
   await new Promise((resolve) => silent.once('listening', resolve));
   silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
-  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000 });
+  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000, s3EndpointAllowlist: allowlist() });
 });
 afterAll(async () => {
   await t.close();
@@ -163,7 +165,7 @@ describe('the queue', () => {
   });
 
   it('runs at most CHECK_CONCURRENCY checks at once', async () => {
-    const narrow = await buildTestApp({ checkConcurrency: 2, checkTimeoutMs: 1_000, checkRatePerMin: 100 });
+    const narrow = await buildTestApp({ checkConcurrency: 2, checkTimeoutMs: 1_000, checkRatePerMin: 100, s3EndpointAllowlist: allowlist() });
     try {
       const destination = await createDestination(narrow, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
       const ids = [];
@@ -181,7 +183,7 @@ describe('the queue', () => {
   });
 
   it('fails a check cut off by a crash as "interrupted by a restart" after the restart, and never runs it again', async () => {
-    const first = await buildTestApp({ checkTimeoutMs: 30_000 }, { worker: { leaseMs: 600, pollMs: 100 } });
+    const first = await buildTestApp({ checkTimeoutMs: 30_000, s3EndpointAllowlist: allowlist() }, { worker: { leaseMs: 600, pollMs: 100 } });
     const destination = await createDestination(first, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
     const check = (await startCheck(first, destination.id)).json();
     // Crash while the bucket step waits on the silent endpoint.
@@ -193,7 +195,7 @@ describe('the queue', () => {
     first.app.checkWorker.abandon();
     await first.close({ keepData: true });
 
-    const second = await buildTestApp({ dataDir: first.config.dataDir }, { key: first.key, worker: { leaseMs: 600, pollMs: 100 } });
+    const second = await buildTestApp({ dataDir: first.config.dataDir, s3EndpointAllowlist: allowlist() }, { key: first.key, worker: { leaseMs: 600, pollMs: 100 } });
     try {
       const finished = await waitForCheck(second, check.id);
       expect(finished).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
@@ -209,7 +211,7 @@ describe('the queue', () => {
   });
 
   it('marks running checks interrupted when the server stops gracefully', async () => {
-    const app = await buildTestApp({ checkTimeoutMs: 30_000 });
+    const app = await buildTestApp({ checkTimeoutMs: 30_000, s3EndpointAllowlist: allowlist() });
     const destination = await createDestination(app, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
     const check = (await startCheck(app, destination.id)).json();
     await expect.poll(() => app.app.checkWorker.runningCount()).toBe(1);
@@ -219,7 +221,7 @@ describe('the queue', () => {
   });
 
   it('answers 429 with Retry-After past CHECK_RATE_PER_MIN', async () => {
-    const limited = await buildTestApp({ checkRatePerMin: 2 });
+    const limited = await buildTestApp({ checkRatePerMin: 2, s3EndpointAllowlist: allowlist() });
     try {
       const destination = await createDestination(limited);
       expect((await startCheck(limited, destination.id)).statusCode).toBe(202);

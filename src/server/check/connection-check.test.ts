@@ -14,7 +14,8 @@ beforeAll(async () => {
   // The AWS path: the SDK's own endpoint overrides send S3 and STS traffic to the local endpoint.
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
-  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000 });
+  // The harness allows only its own endpoint's port through the SSRF guard.
+  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`] });
 });
 afterAll(async () => {
   await t.close();
@@ -184,19 +185,29 @@ describe('connection check with a Custom URL', () => {
         server.close(() => resolve(port));
       });
     });
-    const check = await checkOf({ ...credentials(IDENTITIES.writer), endpoint_url: `http://127.0.0.1:${closed}` });
-    expect(stepOf(check, 'endpoint')).toMatchObject({ status: 'failed', code: 'ConnectionRefused' });
-    expect(check.reason).toBe('The connection was refused: nothing is listening at this address and port.');
-    expect(stepSummary(check).slice(2).every((s) => s.endsWith(':skipped'))).toBe(true);
+    const app = await buildTestApp({ s3EndpointAllowlist: [`127.0.0.1:${closed}`] });
+    try {
+      const created = await app.request({
+        method: 'POST',
+        url: '/api/v1/connection-checks',
+        body: { type: 's3', config: { remote_url: 's3://local-bucket/', endpoint_url: `http://127.0.0.1:${closed}`, ...credentials(IDENTITIES.writer) } },
+      });
+      const check = await waitForCheck(app, created.json().id);
+      expect(stepOf(check, 'endpoint')).toMatchObject({ status: 'failed', code: 'ConnectionRefused' });
+      expect(check.reason).toBe('The connection was refused: nothing is listening at this address and port.');
+      expect(stepSummary(check).slice(2).every((s) => s.endsWith(':skipped'))).toBe(true);
+    } finally {
+      await app.close();
+    }
   });
 
   it('fails with a timeout sentence on a silent endpoint, within the budget plus a margin', async () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
     await new Promise((resolve) => silent.once('listening', resolve));
-    const budgeted = await buildTestApp({ checkTimeoutMs: 1_500 });
+    const { port } = silent.address() as net.AddressInfo;
+    const budgeted = await buildTestApp({ checkTimeoutMs: 1_500, s3EndpointAllowlist: [`127.0.0.1:${port}`] });
     try {
-      const { port } = silent.address() as net.AddressInfo;
       const created = await budgeted.request({
         method: 'POST',
         url: '/api/v1/connection-checks',
@@ -214,5 +225,14 @@ describe('connection check with a Custom URL', () => {
       for (const socket of sockets) socket.destroy();
       silent.close();
     }
+  });
+});
+
+describe('the SSRF guard in the check', () => {
+  it('refuses a Custom URL on a loopback port that is not allowed, saying how to allow it', async () => {
+    const check = await checkOf({ ...credentials(IDENTITIES.writer), endpoint_url: 'http://127.0.0.1:9' });
+    expect(stepOf(check, 'endpoint')).toMatchObject({ status: 'failed', code: 'AddressNotAllowed' });
+    expect(check.reason).toBe('This server may not connect to 127.0.0.1: it is a loopback, private, link-local or metadata address.');
+    expect(stepOf(check, 'endpoint').hint).toContain('S3_ENDPOINT_ALLOWLIST=127.0.0.1:9');
   });
 });

@@ -116,7 +116,12 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
         return;
       }
       const classified = budget.aborted ? { code: 'Timeout', bucketRegion: null } : classifyError(error);
-      const described = describeError(classified.code, { ...context, action: STEP_ACTION[name] });
+      const described = describeError(classified.code, {
+        ...context,
+        action: STEP_ACTION[name],
+        address: 'address' in classified ? classified.address : undefined,
+        port: 'port' in classified ? classified.port : undefined,
+      });
       const message =
         classified.code === 'Timeout' && budget.aborted
           ? `No answer within the check's time budget of ${Number((options.budgetMs / 1000).toFixed(1))} s.`

@@ -1,0 +1,194 @@
+import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import ipaddr from 'ipaddr.js';
+
+type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
+
+/**
+ * The SSRF guard of the connection check. A Custom URL is typed by a user, so every connection the check opens goes
+ * through here: the address actually connected to (after DNS, so names that resolve to private addresses and DNS
+ * rebinding are covered) must be a public unicast address, or be allowed by S3_ENDPOINT_ALLOWLIST. Cloud metadata
+ * addresses are refused whatever the allowlist says.
+ */
+export type AllowEntry = { raw: string; host: string | null; range: [ipaddr.IPv4 | ipaddr.IPv6, number] | null; port: number | null };
+
+export class AllowlistError extends Error {}
+
+export class AddressNotAllowedError extends Error {
+  readonly code = 'EADDRNOTALLOWED';
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    readonly why: string,
+  ) {
+    super(`Connecting to ${address}:${port} is not allowed: ${why}`);
+    this.name = 'AddressNotAllowedError';
+  }
+}
+
+const METADATA = ['169.254.169.254', 'fd00:ec2::254', '169.254.170.2'].map((a) => ipaddr.parse(a));
+
+/** IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is. */
+function normalise(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+}
+
+const sameKind = (a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6) => a.kind() === b.kind();
+const inRange = (address: ipaddr.IPv4 | ipaddr.IPv6, range: [ipaddr.IPv4 | ipaddr.IPv6, number]) =>
+  sameKind(address, range[0]) && address.match(range as [ipaddr.IPv4, number]);
+
+/** Parses `CIDR`, `IP`, `host`, `host:port`, `CIDR:port`, `[v6]:port`; refuses entries that cover a metadata address. */
+export function parseAllowlist(entries: string[]): AllowEntry[] {
+  return entries.map((raw) => {
+    let target = raw;
+    let port: number | null = null;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw);
+    if (bracketed) {
+      target = bracketed[1] ?? '';
+      port = bracketed[2] ? Number(bracketed[2]) : null;
+    } else if ((raw.match(/:/g) ?? []).length === 1) {
+      const [head, tail] = raw.split(':');
+      target = head ?? '';
+      port = Number(tail);
+    }
+    if (port !== null && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new AllowlistError(`S3_ENDPOINT_ALLOWLIST entry "${raw}" has an invalid port`);
+    }
+    let range: AllowEntry['range'] = null;
+    if (ipaddr.isValidCIDR(target)) range = ipaddr.parseCIDR(target);
+    else if (ipaddr.isValid(target)) {
+      const address = normalise(target);
+      range = [address, address.kind() === 'ipv4' ? 32 : 128];
+    }
+    if (range) {
+      const covered = METADATA.find((meta) => inRange(meta, range));
+      if (covered) {
+        throw new AllowlistError(
+          `S3_ENDPOINT_ALLOWLIST entry "${raw}" covers the cloud metadata address ${covered.toString()}; narrow it so the metadata service stays unreachable`,
+        );
+      }
+      return { raw, host: null, range, port };
+    }
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(target)) {
+      throw new AllowlistError(`S3_ENDPOINT_ALLOWLIST entry "${raw}" is not a CIDR, an IP address or a host name`);
+    }
+    return { raw, host: target.toLowerCase(), range: null, port };
+  });
+}
+
+/** Why connecting to `address` (reached through `hostname`) on `port` is refused, or null when it is allowed. */
+export function refusal(address: string, hostname: string, port: number, allowlist: AllowEntry[]): string | null {
+  if (!ipaddr.isValid(address)) return 'not an IP address';
+  const ip = normalise(address);
+  if (METADATA.some((meta) => sameKind(ip, meta) && ip.toString() === meta.toString())) return 'it is a cloud metadata address';
+  const allowed = allowlist.some(
+    (entry) =>
+      (entry.port === null || entry.port === port) &&
+      (entry.range ? inRange(ip, entry.range) : entry.host === hostname.toLowerCase().replace(/\.$/, '')),
+  );
+  if (allowed) return null;
+  const range = ip.range();
+  if (range === 'unicast') return null;
+  const kinds: Record<string, string> = {
+    unspecified: 'it is the unspecified address',
+    loopback: 'it is a loopback address',
+    private: 'it is a private network address',
+    carrierGradeNat: 'it is a carrier-grade NAT address',
+    linkLocal: 'it is a link-local address',
+    uniqueLocal: 'it is a unique local (private) IPv6 address',
+    multicast: 'it is a multicast address',
+    broadcast: 'it is the broadcast address',
+  };
+  return kinds[range] ?? `it is a reserved address (${range})`;
+}
+
+type Lookup = typeof dns.lookup;
+
+export type SsrfGuard = {
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+  /** Opens (and closes) a TCP connection through the guard: the check's endpoint step. */
+  connect(host: string, port: number, signal: AbortSignal): Promise<void>;
+};
+
+/** A `lookup` that refuses addresses the guard refuses, so the decision is made on the address connected to. */
+function guardedLookup(hostname: string, port: number, allowlist: AllowEntry[], lookup: Lookup) {
+  return (host: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
+    lookup(host, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error);
+      for (const { address } of addresses) {
+        const why = refusal(address, hostname, port, allowlist);
+        if (why) return callback(new AddressNotAllowedError(address, port, why));
+      }
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0];
+      return first ? callback(null, first.address, first.family) : callback(Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' }));
+    });
+  };
+}
+
+function guardOptions<T extends net.NetConnectOpts & { host?: string | null; servername?: string }>(options: T, allowlist: AllowEntry[], lookup: Lookup): T {
+  const host = options.host ?? 'localhost';
+  const port = Number((options as { port?: number }).port ?? 0);
+  if (net.isIP(host)) {
+    const why = refusal(host, host, port, allowlist);
+    if (why) throw new AddressNotAllowedError(host, port, why);
+  }
+  return { ...options, lookup: guardedLookup(host, port, allowlist, lookup) as unknown as net.LookupFunction };
+}
+
+export function createSsrfGuard(allowlist: AllowEntry[], lookup: Lookup = dns.lookup): SsrfGuard {
+  // http.Agent takes the first answer: report the refusal through the callback at once, before returning a socket.
+  const refused = (error: unknown, callback?: ConnectionCallback) => {
+    const socket = new net.Socket();
+    if (callback) callback(error as Error, socket);
+    else process.nextTick(() => socket.destroy(error as Error));
+    return socket;
+  };
+  class GuardedHttpAgent extends http.Agent {
+    override createConnection(options: net.NetConnectOpts, callback?: ConnectionCallback) {
+      try {
+        return super.createConnection(guardOptions(options as net.TcpNetConnectOpts, allowlist, lookup), callback);
+      } catch (error) {
+        return refused(error, callback);
+      }
+    }
+  }
+  class GuardedHttpsAgent extends https.Agent {
+    override createConnection(options: net.NetConnectOpts, callback?: ConnectionCallback) {
+      try {
+        return super.createConnection(guardOptions(options as net.TcpNetConnectOpts, allowlist, lookup), callback);
+      } catch (error) {
+        return refused(error, callback);
+      }
+    }
+  }
+  return {
+    httpAgent: new GuardedHttpAgent({ keepAlive: false }),
+    httpsAgent: new GuardedHttpsAgent({ keepAlive: false }),
+    connect(host, port, signal) {
+      return new Promise((resolve, reject) => {
+        let socket: net.Socket;
+        try {
+          socket = net.connect(guardOptions({ host, port }, allowlist, lookup));
+        } catch (error) {
+          return reject(error);
+        }
+        const done = (error?: Error) => {
+          socket.destroy();
+          signal.removeEventListener('abort', onAbort);
+          if (error) reject(error);
+          else resolve();
+        };
+        const onAbort = () => done(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        signal.addEventListener('abort', onAbort);
+        socket.once('connect', () => done());
+        socket.once('error', (error) => done(error));
+      });
+    },
+  };
+}
