@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './client-build.ts';
+import { checkAdminPassword } from './security/admin-password.ts';
+import { createSecretCipher } from './security/crypto.ts';
+import { openStore } from './store/index.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
 type Run = { code: number | null; stderr: string };
@@ -57,4 +60,45 @@ describe('startup', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Cannot start: CHECK_TIMEOUT_MS must be a whole number');
   }, 30_000);
+});
+
+describe('npm run set-password', () => {
+  function setPassword(dataDir: string, input: string): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/set-password.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stderr }));
+      child.stdin.end(input);
+    });
+  }
+
+  it('sets a new password from standard input and signs every session out', async () => {
+    const dataDir = tempDataDir();
+    expect((await start({ DATA_DIR: dataDir })).code).toBe(0);
+    const run = await setPassword(dataDir, 'a brand new admin password\n');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('The admin password is changed');
+    const key = Buffer.from(fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64');
+    const store = await openStore({ dataDir, cipher: createSecretCipher(key) });
+    try {
+      expect(await checkAdminPassword(store.settings, 'a brand new admin password')).toBe(true);
+      expect(await checkAdminPassword(store.settings, 'anything else')).toBe(false);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('refuses a short password and changes nothing', async () => {
+    const dataDir = tempDataDir();
+    expect((await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'the original password' })).code).toBe(0);
+    const run = await setPassword(dataDir, 'short\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('at least 12 characters');
+  }, 60_000);
 });

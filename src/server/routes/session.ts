@@ -3,8 +3,12 @@ import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema } 
 import { HttpError } from '../errors.ts';
 import { checkAdminPassword } from '../security/admin-password.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
+import { createRateLimiter } from '../security/rate-limit.ts';
 import type { SettingsRepository } from '../store/settings-repository.ts';
 import * as z from 'zod';
+
+// Failed sign-ins per client address per minute; then even the right password waits.
+export const SIGN_IN_FAILURES_PER_MINUTE = 10;
 
 export type SessionRoutesOptions = {
   sessions: SessionService;
@@ -15,6 +19,7 @@ export type SessionRoutesOptions = {
 
 export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, options) => {
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secureCookies } as const;
+  const failures = createRateLimiter(SIGN_IN_FAILURES_PER_MINUTE);
 
   app.get(
     '/api/session',
@@ -33,11 +38,16 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
       schema: {
         summary: 'Sign in with the admin password',
         body: SignInSchema,
-        response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema, 422: HTTPValidationErrorSchema },
+        response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema, 422: HTTPValidationErrorSchema, 429: DetailSchema },
       },
     },
     async (request, reply) => {
+      const wait = failures.wait(request.ip);
+      if (wait > 0) {
+        throw new HttpError(429, `Too many failed sign-ins: wait ${wait} s and try again`, { 'retry-after': String(wait) });
+      }
       if (!(await checkAdminPassword(options.settings, request.body.password))) {
+        failures.hit(request.ip);
         throw new HttpError(401, 'That password is not right');
       }
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.

@@ -167,3 +167,20 @@ describe('behind https', () => {
     }
   });
 });
+
+describe('sign-in attempts are limited', () => {
+  it('answers 429 with Retry-After after 10 failed attempts a minute, even for the right password', async () => {
+    const limited = await buildTestApp();
+    try {
+      const attempt = (password: string) => limited.request({ method: 'POST', url: '/api/session', body: { password }, cookie: null });
+      for (let i = 0; i < 10; i++) expect((await attempt(`wrong ${i}`)).statusCode).toBe(401);
+      const refused = await attempt('correct horse battery staple');
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json().detail).toMatch(/^Too many failed sign-ins: wait \d+ s and try again$/);
+    } finally {
+      await limited.close();
+    }
+    // Each attempt verifies a scrypt hash (~0.5 s here): eleven take a while on a 2-core machine.
+  }, 30_000);
+});
