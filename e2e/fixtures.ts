@@ -15,6 +15,16 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
+  // Every page fails its test on a Content Security Policy violation: the suite runs on the production build with
+  // the production headers, so a violation here is one in production.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    await use(page);
+    expect(violations, 'Content Security Policy violations').toEqual([]);
+  },
   api: async ({ playwright }, use) => {
     const api = await playwright.request.newContext({ baseURL: E2E_ORIGIN, extraHTTPHeaders: CSRF_HEADERS });
     const response = await api.post('/api/session', { data: { password: E2E_PASSWORD } });
