@@ -28,7 +28,7 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 's3-admin-test-'));
 }
 
-export type TestAppOptions = { key?: Buffer; worker?: AppDeps['worker'] };
+export type TestAppOptions = { key?: Buffer; worker?: AppDeps['worker']; logStream?: AppDeps['logStream'] };
 
 /** A real app over a temp SQLite file, signed in once: `app.inject()` only, no network. */
 export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -43,7 +43,13 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
   const key = options.key ?? randomBytes(32);
   const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key) });
   await ensureAdminPassword(store.settings, config.adminPassword, () => undefined);
-  const app = await buildApp({ config, store, clientDir: null, ...(options.worker ? { worker: options.worker } : {}) });
+  const app = await buildApp({
+    config,
+    store,
+    clientDir: null,
+    ...(options.worker ? { worker: options.worker } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+  });
 
   // Headers given as undefined are left out, to test requests that lack them.
   const request: TestApp['request'] = ({ cookie, headers, ...options }) => {
