@@ -9,6 +9,7 @@ export type AppConfig = {
   dataDir: string;
   databaseUrl: string | null;
   encryptionKey: string | null;
+  encryptionPreviousKey: string | null;
   adminPassword: string | null;
   checkTimeoutMs: number;
   checkConcurrency: number;
@@ -71,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
     databaseUrl: env.DATABASE_URL?.trim() || null,
     encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
+    encryptionPreviousKey: env.APP_ENCRYPTION_KEY_PREVIOUS?.trim() || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),
     checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),

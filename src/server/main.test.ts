@@ -102,3 +102,29 @@ describe('npm run set-password', () => {
     expect(run.stderr).toContain('at least 12 characters');
   }, 60_000);
 });
+
+describe('npm run rotate-key', () => {
+  it('moves the data to a new key file, keeps the old one as .previous, and the app starts on the new key', async () => {
+    const dataDir = tempDataDir();
+    expect((await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'rotation test password' })).code).toBe(0);
+    const before = fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8');
+    const run = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/rotate-key.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/Re-encrypted \d+ values under key [0-9a-f]{8}/);
+    expect(fs.readFileSync(path.join(dataDir, 'encryption.key.previous'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8')).not.toBe(before);
+    expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
+    fs.rmSync(path.join(dataDir, 'encryption.key.previous'));
+    expect((await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'rotation test password' })).stderr).toContain('is ready on');
+  }, 60_000);
+});

@@ -10,8 +10,12 @@ async function main() {
   if (config.databaseUrl !== null) {
     throw new ConfigError('DATABASE_URL (PostgreSQL) is not supported by this version yet; unset it to use the SQLite store in DATA_DIR');
   }
-  const { key } = loadEncryptionKey({ envKey: config.encryptionKey, dataDir: config.dataDir });
-  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key) });
+  const { key, previous } = loadEncryptionKey({
+    envKey: config.encryptionKey,
+    envPreviousKey: config.encryptionPreviousKey,
+    dataDir: config.dataDir,
+  });
+  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key, previous) });
   await ensureAdminPassword(store.settings, config.adminPassword, (password) => {
     // Printed once, on the first start, straight to the terminal: never through the logger.
     process.stderr.write(

@@ -29,8 +29,12 @@ async function readPassword(prompt: string): Promise<string> {
 
 async function main() {
   const config = loadConfig();
-  const { key } = loadEncryptionKey({ envKey: config.encryptionKey, dataDir: config.dataDir });
-  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key) });
+  const { key, previous } = loadEncryptionKey({
+    envKey: config.encryptionKey,
+    envPreviousKey: config.encryptionPreviousKey,
+    dataDir: config.dataDir,
+  });
+  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key, previous) });
   try {
     const password = await readPassword('New admin password: ');
     if (password.length < MIN_LENGTH) throw new ConfigError(`The password must be at least ${MIN_LENGTH} characters`);

@@ -16,11 +16,12 @@ export type SecretCipher = {
 export class EncryptionKeyError extends Error {}
 export class DecryptionError extends Error {}
 
-const KEY_FILE = 'encryption.key';
-
-export function createSecretCipher(key: Buffer): SecretCipher {
+/** Encrypts with `key`; decrypts with whichever of `key` and `previous` wrote the value (rotation keeps both). */
+export function createSecretCipher(key: Buffer, previous: Buffer[] = []): SecretCipher {
   if (key.length !== 32) throw new EncryptionKeyError('The encryption key must be 32 bytes');
-  const keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  const idOf = (k: Buffer) => createHash('sha256').update(k).digest('hex').slice(0, 8);
+  const keyId = idOf(key);
+  const ring = new Map([...previous, key].map((k) => [idOf(k), k]));
   return {
     keyId,
     encrypt(plaintext, associatedData) {
@@ -36,11 +37,12 @@ export function createSecretCipher(key: Buffer): SecretCipher {
       if (version !== 'v1' || !iv || ciphertext === undefined || !tag || extra.length > 0) {
         throw new DecryptionError('The stored value is not in a format this version can read');
       }
-      if (storedKeyId !== keyId) {
+      const decryptionKey = ring.get(storedKeyId ?? '');
+      if (!decryptionKey) {
         throw new DecryptionError(`The stored value was encrypted with key ${storedKeyId}, not the current key ${keyId}`);
       }
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', decryptionKey, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(associatedData, 'utf8'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
         return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
@@ -61,15 +63,37 @@ function decodeKey(encoded: string, source: string): Buffer {
   return key;
 }
 
-/** The key from APP_ENCRYPTION_KEY, else from DATA_DIR/encryption.key, generated there once with mode 0600. */
-export function loadEncryptionKey(options: { envKey: string | null; dataDir: string }): { key: Buffer; source: string } {
-  if (options.envKey) return { key: decodeKey(options.envKey, 'APP_ENCRYPTION_KEY'), source: 'APP_ENCRYPTION_KEY' };
-  const file = path.join(options.dataDir, KEY_FILE);
+export const KEY_FILE = 'encryption.key';
+/** Written by rotate-key before it re-encrypts, and kept after: an interrupted rotation leaves every value readable. */
+export const NEXT_KEY_FILE = 'encryption.key.next';
+export const PREVIOUS_KEY_FILE = 'encryption.key.previous';
+
+export type LoadedKeys = { key: Buffer; previous: Buffer[]; source: string };
+
+function readKeyFile(file: string): Buffer | null {
   try {
-    return { key: decodeKey(fs.readFileSync(file, 'utf8'), file), source: file };
+    return decodeKey(fs.readFileSync(file, 'utf8'), file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
+}
+
+/**
+ * The key from APP_ENCRYPTION_KEY (with APP_ENCRYPTION_KEY_PREVIOUS still readable during a rotation), else from
+ * DATA_DIR/encryption.key (with the .next and .previous files of a rotation), generated there once with mode 0600.
+ */
+export function loadEncryptionKey(options: { envKey: string | null; envPreviousKey?: string | null; dataDir: string }): LoadedKeys {
+  if (options.envKey) {
+    const previous = options.envPreviousKey ? [decodeKey(options.envPreviousKey, 'APP_ENCRYPTION_KEY_PREVIOUS')] : [];
+    return { key: decodeKey(options.envKey, 'APP_ENCRYPTION_KEY'), previous, source: 'APP_ENCRYPTION_KEY' };
+  }
+  const file = path.join(options.dataDir, KEY_FILE);
+  const others = [NEXT_KEY_FILE, PREVIOUS_KEY_FILE]
+    .map((name) => readKeyFile(path.join(options.dataDir, name)))
+    .filter((k): k is Buffer => k !== null);
+  const existing = readKeyFile(file);
+  if (existing) return { key: existing, previous: others, source: file };
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const encoded = randomBytes(32).toString('base64');
   // 'wx': two processes starting together must not each write a different key.
@@ -77,7 +101,7 @@ export function loadEncryptionKey(options: { envKey: string | null; dataDir: str
     fs.writeFileSync(file, `${encoded}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return { key: decodeKey(fs.readFileSync(file, 'utf8'), file), source: file };
+    return { key: readKeyFile(file) as Buffer, previous: others, source: file };
   }
-  return { key: decodeKey(encoded, file), source: file };
+  return { key: decodeKey(encoded, file), previous: others, source: file };
 }

@@ -7,8 +7,8 @@ import { createSessionsRepository } from './sessions-repository.ts';
 import { createSettingsRepository } from './settings-repository.ts';
 
 export const DATABASE_FILE = 'destinations.sqlite';
-const KEY_CHECK = 'encryption_key_check';
-const KEY_CHECK_AAD = 'settings:encryption_key_check';
+export const KEY_CHECK = 'encryption_key_check';
+export const KEY_CHECK_AAD = 'settings:encryption_key_check';
 
 export type Store = Awaited<ReturnType<typeof openStore>>;
 
