@@ -28,6 +28,9 @@ test('Test again adds a second check to the history, each openable', async ({ si
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
   const links = page.getByRole('table', { name: /history/i }).getByRole('link');
   await expect(links).toHaveCount(2);
+  const activity = page.getByRole('region', { name: 'Activity' });
+  await expect(activity.getByText('Connection check')).toHaveCount(2);
+  await expect(activity.getByText('Created')).toBeVisible();
   await links.last().click();
   await expect(page).toHaveURL(/\?check=[0-9a-f-]{36}$/);
   await expect(page.getByRole('table', { name: /history/i }).getByRole('row').last()).toHaveAttribute('aria-current', 'true');

@@ -110,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { db: store.db });
   await app.register(sessionRoutes, {
+    activity: store.activity,
     sessions,
     settings: store.settings,
     secureCookies: config.publicOrigin.startsWith('https:'),
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const worker = new CheckWorker({
     checks: store.checks,
     destinations: store.destinations,
+    activity: store.activity,
     concurrency: config.checkConcurrency,
     budgetMs: config.checkTimeoutMs,
     allowAmbientCredentials: config.allowAmbientCredentials,
@@ -138,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(destinationRoutes, {
     destinations: store.destinations,
+    activity: store.activity,
     checks: store.checks,
     worker,
     publicOrigin: config.publicOrigin,

@@ -134,6 +134,12 @@ describe('history and latest', () => {
       created_at: second.created_at,
       reported_at: second.reported_at,
     });
+    const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json();
+    expect(activity.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`)).toEqual([
+      'check.finished:ok',
+      'check.finished:ok',
+      'destination.created:ok',
+    ]);
     const listed = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json();
     expect(listed.find((d: { id: string }) => d.id === destination.id).last_check.id).toBe(second.id);
   });

@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Step } from '../../shared/check-schemas.ts';
 import { INTERRUPTED_REASON, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
+import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
 
 export type CheckWorkerOptions = {
   checks: ChecksRepository;
   destinations: DestinationsRepository;
+  activity?: ActivityRepository;
   concurrency: number;
   budgetMs: number;
   allowAmbientCredentials: boolean;
@@ -129,6 +131,12 @@ export class CheckWorker {
         if (outcome.expiredToken) await destinations.setExpiredByCheck(saved, true);
         else if (outcome.status === 'SUCCESS') await destinations.setExpiredByCheck(saved, false);
         await checks.prune(saved);
+        await this.options.activity?.record({
+          destinationId: saved,
+          kind: 'check.finished',
+          outcome: outcome.status === 'SUCCESS' ? 'ok' : 'failed',
+          detail: outcome.reason,
+        });
       }
     } catch (error) {
       if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'abandoned') return;

@@ -210,3 +210,25 @@ describe('PUT: patch semantics', () => {
     expect(replaced.json().credentials).toMatchObject({ state: 'unknown', expired_by_check: false });
   });
 });
+
+describe('activity log', () => {
+  it('records creation, changes (field names only, never values) and deletion, newest first', async () => {
+    const d = await created();
+    expect((await put(d.id, { name: `${d.name} renamed`, config: { secret: OTHER_SECRET, region: 'eu-west-1' } })).statusCode).toBe(200);
+    const response = await t.request({ method: 'GET', url: `/api/v1/destinations/${d.id}/activity` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([
+      { kind: 'destination.updated', outcome: 'ok', detail: 'name, config.secret, config.region', at: expect.stringMatching(/Z$/) },
+      { kind: 'destination.created', outcome: 'ok', detail: null, at: expect.stringMatching(/Z$/) },
+    ]);
+    expect(response.body).not.toContain(OTHER_SECRET);
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${d.id}`, headers: { 'if-match': '"2"' } })).statusCode).toBe(200);
+    expect(await t.store.activity.forDestination(d.id)).toContainEqual(expect.objectContaining({ kind: 'destination.deleted', detail: `${d.name} renamed` }));
+  });
+
+  it('records sign-ins and failed sign-ins', async () => {
+    await t.request({ method: 'POST', url: '/api/session', body: { password: 'not it' }, cookie: null });
+    const kinds = t.store.db.prepare('SELECT kind FROM activity_log WHERE destination_id IS NULL').pluck().all();
+    expect(kinds).toEqual(expect.arrayContaining(['session.signed_in', 'session.sign_in_failed']));
+  });
+});

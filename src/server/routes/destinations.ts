@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
+import { ActivitySchema } from '../../shared/activity-schemas.ts';
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
 import {
   createCreateDestinationSchema,
@@ -14,6 +15,7 @@ import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
+import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import {
   DuplicateNameError,
@@ -25,6 +27,7 @@ import { etagOf, toDestination } from './destination-view.ts';
 
 export type DestinationRoutesOptions = {
   destinations: DestinationsRepository;
+  activity: ActivityRepository;
   checks: ChecksRepository;
   worker: CheckWorker;
   publicOrigin: string;
@@ -119,6 +122,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     },
     async (request, reply) => {
       const record = await destinations.create(request.body).catch(duplicateName);
+      await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok' });
       const now = new Date();
       reply.code(201).header('etag', etagOf(record)).header('location', `/api/v1/destinations/${record.id}`);
       return { ...(await view(record, now)), warnings: collectWarnings(request.body.config, now) };
@@ -192,9 +196,27 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         await checks.adopt(checkId, id);
         await checks.prune(id);
       }
+      // Which fields changed, never their values.
+      const changed = [...(request.body.name !== undefined ? ['name'] : []), ...Object.keys(patch).map((field) => `config.${field}`)];
+      await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null });
       const now = new Date();
       reply.header('etag', etagOf(updated));
       return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };
+    },
+  );
+
+  app.get(
+    '/api/v1/destinations/:id/activity',
+    {
+      schema: {
+        summary: 'What happened to a destination, newest first: changes (field names only), checks, deletion',
+        params: DestinationParamsSchema,
+        response: { 200: z.array(ActivitySchema), ...errors },
+      },
+    },
+    async (request) => {
+      if (!(await destinations.findById(request.params.id))) throw notFound(request.params.id);
+      return options.activity.forDestination(request.params.id);
     },
   );
 
@@ -215,7 +237,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       const version = ensureCurrent(record, request.headers['if-match']);
       const result = await destinations.remove(id, version);
       // The rows of its checks went with it (ON DELETE CASCADE); a running one must stop talking to S3 too.
-      if (result === 'deleted') options.worker.cancelForDestination(id);
+      if (result === 'deleted') {
+        options.worker.cancelForDestination(id);
+        await options.activity.record({ destinationId: id, kind: 'destination.deleted', outcome: 'ok', detail: record.name });
+      }
       if (result === null) throw notFound(id);
       if (result === 'stale') throw changedElsewhere();
       return { detail: `Deleted destination "${record.name}"` };

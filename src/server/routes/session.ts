@@ -4,6 +4,7 @@ import { HttpError } from '../errors.ts';
 import { checkAdminPassword } from '../security/admin-password.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import { createRateLimiter } from '../security/rate-limit.ts';
+import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { SettingsRepository } from '../store/settings-repository.ts';
 import * as z from 'zod';
 
@@ -11,6 +12,7 @@ import * as z from 'zod';
 export const SIGN_IN_FAILURES_PER_MINUTE = 10;
 
 export type SessionRoutesOptions = {
+  activity: ActivityRepository;
   sessions: SessionService;
   settings: SettingsRepository;
   secureCookies: boolean;
@@ -48,8 +50,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
       }
       if (!(await checkAdminPassword(options.settings, request.body.password))) {
         failures.hit(request.ip);
+        await options.activity.record({ destinationId: null, kind: 'session.sign_in_failed', outcome: 'failed' });
         throw new HttpError(401, 'That password is not right');
       }
+      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok' });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
       const session = await options.sessions.start();
@@ -63,6 +67,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
     { schema: { summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } } },
     async (request, reply) => {
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
+      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok' });
       reply.clearCookie(SESSION_COOKIE, cookieOptions);
       return reply.code(204).send(null);
     },

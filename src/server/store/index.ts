@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
 import { openDatabase } from './db.ts';
+import { createActivityRepository } from './activity-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
@@ -38,6 +39,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     settings,
     destinations: createDestinationsRepository(db, options.cipher),
     checks: createChecksRepository(db, options.cipher),
+    activity: createActivityRepository(db),
     sessions: createSessionsRepository(db),
     close: () => db.close(),
   };

@@ -6,6 +6,8 @@ import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
+import { activityQueryOptions } from '../api/get-activity.ts';
+import { ActivityList } from './activity-list.tsx';
 import { CheckHistory } from './check-history.tsx';
 import { LiveCheckResults } from './check-results.tsx';
 import { DestinationConfig } from './destination-config.tsx';
@@ -46,6 +48,7 @@ export function DestinationDetail({ id }: { id: string }) {
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: destinationQueryOptions(id).queryKey });
     void queryClient.invalidateQueries({ queryKey: connectionChecksQueryOptions(id).queryKey });
+    void queryClient.invalidateQueries({ queryKey: activityQueryOptions(id).queryKey });
   };
   const testAgain = async () => {
     const check = await startCheck.mutateAsync(id);
@@ -109,6 +112,10 @@ export function DestinationDetail({ id }: { id: string }) {
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
         <CheckHistory destinationId={id} checks={history} selected={selected?.id ?? null} />
+      </section>
+      <section className="card" aria-labelledby="activity-title">
+        <h2 id="activity-title">Activity</h2>
+        <ActivityList destinationId={id} />
       </section>
       {updateMounted && (
         <Suspense fallback={null}>

@@ -1,0 +1,11 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { Activity } from '../../../../shared/activity-schemas.ts';
+import { api } from '../../../lib/api-client.ts';
+
+export const getActivity = (destinationId: string, signal?: AbortSignal) =>
+  api<Activity[]>(`/api/v1/destinations/${destinationId}/activity`, { signal });
+
+export const activityQueryOptions = (destinationId: string) =>
+  queryOptions({ queryKey: ['destinations', destinationId, 'activity'], queryFn: ({ signal }) => getActivity(destinationId, signal) });
+
+export const useActivity = (destinationId: string) => useQuery(activityQueryOptions(destinationId));

@@ -1,0 +1,39 @@
+import type { Activity } from '../../../../shared/activity-schemas.ts';
+import { relativeTime } from '../../../ui/relative-time.ts';
+import { useNow } from '../../../ui/use-now.ts';
+import { useActivity } from '../api/get-activity.ts';
+
+const LABEL: Record<Activity['kind'], string> = {
+  'destination.created': 'Created',
+  'destination.updated': 'Changed',
+  'destination.deleted': 'Deleted',
+  'check.finished': 'Connection check',
+  'session.signed_in': 'Signed in',
+  'session.sign_in_failed': 'Sign-in failed',
+  'session.signed_out': 'Signed out',
+};
+
+/** What happened to this connector: changes (field names, never values), checks and their outcome. */
+export function ActivityList({ destinationId }: { destinationId: string }) {
+  const activity = useActivity(destinationId);
+  const now = useNow(30_000);
+  if (activity.isPending) return <p className="muted">Loading the activity…</p>;
+  if (activity.isError) return <p className="notice notice-error">Couldn't load the activity: {activity.error.message}</p>;
+  if (activity.data.length === 0) return <p className="muted">Nothing yet.</p>;
+  return (
+    <ol className="activity">
+      {activity.data.map((entry, i) => (
+        <li key={`${entry.at}-${i}`}>
+          <time dateTime={entry.at} className="muted">
+            {relativeTime(entry.at, now)}
+          </time>{' '}
+          <strong>{LABEL[entry.kind]}</strong>
+          {entry.kind === 'check.finished' && (
+            <span className={`badge badge-${entry.outcome === 'ok' ? 'ok' : 'danger'}`}>{entry.outcome === 'ok' ? 'Passed' : 'Failed'}</span>
+          )}
+          {entry.detail && <span className="activity-detail">{entry.kind === 'destination.updated' ? `: ${entry.detail}` : ` — ${entry.detail}`}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,13 @@
+import * as z from 'zod';
+
+export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export const ActivitySchema = z.object({
+  kind: z.enum(ACTIVITY_KINDS),
+  outcome: z.enum(['ok', 'failed']),
+  /** Names of the fields changed, or a check's reason: never a value. */
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+export type Activity = z.infer<typeof ActivitySchema>;
