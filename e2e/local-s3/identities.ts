@@ -50,6 +50,16 @@ export const IDENTITIES = {
     userId: 'AROALOCALWRITERROLE01:expired-session',
     allow: ALL,
   },
+  /** Expired temporary credentials whose secret and token are the leak test's markers (ExpiredToken with markers). */
+  expiredMarked: {
+    accessKeyId: 'ASIALOCALEXPIREDMARK',
+    secretAccessKey: 'LEAKqz7SECRETexpired/'.padEnd(40, 'E'),
+    sessionToken: `LEAKqz7TOKENexpired${'E'.repeat(120)}`,
+    expiresAt: new Date(Date.now() - hour),
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/local-writer-role/expired-marked`,
+    userId: 'AROALOCALWRITERROLE01:expired-marked',
+    allow: ALL,
+  },
   /** Can list and read, not write. */
   readOnly: {
     accessKeyId: 'AKIALOCALREADONLY001',

@@ -75,8 +75,22 @@ it('keeps the secret and token out of every response, the trace log and the data
     url: '/api/v1/connection-checks',
     body: { type: 's3', config: { remote_url: 's3://local-bucket/leak/', key: IDENTITIES.writer.accessKeyId, secret: SECRET, token: TOKEN } },
   });
+  // ExpiredToken with marker credentials (the local endpoint knows them, expired).
+  const expired = await send({
+    method: 'POST',
+    url: '/api/v1/connection-checks',
+    body: {
+      type: 's3',
+      config: {
+        remote_url: 's3://local-bucket/leak/',
+        key: IDENTITIES.expiredMarked.accessKeyId,
+        secret: IDENTITIES.expiredMarked.secretAccessKey,
+        token: IDENTITIES.expiredMarked.sessionToken,
+      },
+    },
+  });
   const codes = [];
-  for (const started of [saved, merged, unsaved]) {
+  for (const started of [saved, merged, unsaved, expired]) {
     const check = await waitForCheck(t, started.json().id);
     codes.push(check.steps.find((s) => s.name === 'bucket')?.code);
     bodies.push(JSON.stringify(check));
@@ -84,7 +98,7 @@ it('keeps the secret and token out of every response, the trace log and the data
     const stream = await fetch(`${origin}/api/v1/connection-checks/${check.id}/events`, { headers: { cookie: t.cookie } });
     bodies.push(await stream.text());
   }
-  expect(codes).toEqual(['SignatureDoesNotMatch', 'InvalidToken', 'SignatureDoesNotMatch']);
+  expect(codes).toEqual(['SignatureDoesNotMatch', 'InvalidToken', 'SignatureDoesNotMatch', 'ExpiredToken']);
   await send({ method: 'GET', url: `/api/v1/destinations/${id}/connection-checks` });
 
   expect(bodies.length).toBeGreaterThan(12);
