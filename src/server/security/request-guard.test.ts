@@ -203,3 +203,41 @@ describe('security headers', () => {
     expect(response.headers['strict-transport-security']).toBeUndefined();
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const failTenTimes = async (app: TestApp, from: string) => {
+    for (let i = 0; i < 10; i++) {
+      const response = await app.request({
+        method: 'POST',
+        url: '/api/session',
+        body: { password: `wrong ${i}` },
+        cookie: null,
+        headers: { 'x-forwarded-for': from },
+      });
+      expect(response.statusCode).toBe(401);
+    }
+  };
+  const attemptFrom = (app: TestApp, from: string) =>
+    app.request({ method: 'POST', url: '/api/session', body: { password: 'wrong again' }, cookie: null, headers: { 'x-forwarded-for': from } });
+
+  it('on: the client address comes from X-Forwarded-For, so one client’s failures do not lock out another', async () => {
+    const proxied = await buildTestApp({ trustProxy: true });
+    try {
+      await failTenTimes(proxied, '203.0.113.1');
+      expect((await attemptFrom(proxied, '203.0.113.1')).statusCode).toBe(429);
+      expect((await attemptFrom(proxied, '203.0.113.2')).statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  }, 60_000);
+
+  it('off: X-Forwarded-For is ignored, so a client cannot dodge the limit by inventing addresses', async () => {
+    const direct = await buildTestApp({ trustProxy: false });
+    try {
+      await failTenTimes(direct, '203.0.113.1');
+      expect((await attemptFrom(direct, '203.0.113.2')).statusCode).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  }, 60_000);
+});
