@@ -10,12 +10,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import { pendingSteps, type Step, type StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
 import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
+import { createSsrfGuard } from '../security/ssrf-guard.ts';
 import { classifyError } from './classify-error.ts';
 import { createS3Client, createStsClient, fipsRegion, type ClientOptions } from './s3-clients.ts';
 
@@ -54,22 +54,6 @@ const STEP_ACTION: Partial<Record<StepName, string>> = {
   multipart: 's3:PutObject',
   cleanup: 's3:DeleteObject',
 };
-
-function defaultConnect(host: string, port: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const done = (error?: Error) => {
-      socket.destroy();
-      signal.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onAbort = () => done(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-    signal.addEventListener('abort', onAbort);
-    socket.once('connect', () => done());
-    socket.once('error', (error) => done(error));
-  });
-}
 
 /**
  * The connection check: validate → endpoint → (identity ‖ bucket) → write → multipart → cleanup, each step timed and
@@ -162,7 +146,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   } else {
     const url = new URL(config.endpoint_url);
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    const connect = options.connect ?? defaultConnect;
+    // Without a guard of the app's, the strictest one: no allowlist.
+    const connect = options.connect ?? createSsrfGuard([]).connect;
     await run('endpoint', async () => {
       await connect(url.hostname.replace(/^\[|\]$/g, ''), port, signal);
       return { message: `Connected to ${url.host}.` };

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
-import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError } from 'react-hook-form';
+import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError, UseFormSetValue } from 'react-hook-form';
+import type { PastedCredentials } from '../../../../shared/paste-credentials.ts';
 import { formFieldOf, formToDraft, type ConnectorFormField, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { normalizeS3Config, type S3ConfigField } from '../../../../shared/s3-config.ts';
@@ -82,3 +83,13 @@ export function valuesOf(d: Destination): ConnectorFormValues {
   };
 }
 
+
+/** Fills the credential fields from a paste; a token means temporary credentials. */
+export function fillFromPaste(setValue: UseFormSetValue<ConnectorFormValues>, pasted: PastedCredentials) {
+  const options = { shouldDirty: true, shouldValidate: true };
+  setValue('method', pasted.token ? 'temporary' : 'access_key', options);
+  setValue('key', pasted.key, options);
+  setValue('secret', pasted.secret, options);
+  setValue('token', pasted.token ?? '', options);
+  setValue('token_expires_at', pasted.expiresAt ?? '', options);
+}

@@ -11,7 +11,7 @@ import { destinationsQueryOptions } from '../api/get-destinations.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
 import { LiveCheckResults } from './check-results.tsx';
 import { CredentialFields } from './connector-fields.tsx';
-import { applyServerErrors, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
+import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 
 type Props = { destination: Destination; open: boolean; onOpenChange: (open: boolean) => void };
@@ -97,12 +97,7 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
       <form onSubmit={(e) => void testAndSave(e)} noValidate className="dialog-form">
         <PasteCredentialsBox
           onFill={(pasted) => {
-            const options = { shouldDirty: true, shouldValidate: true };
-            setValue('method', pasted.token ? 'temporary' : 'access_key', options);
-            setValue('key', pasted.key, options);
-            setValue('secret', pasted.secret, options);
-            setValue('token', pasted.token ?? '', options);
-            setValue('token_expires_at', pasted.expiresAt ?? '', options);
+            fillFromPaste(setValue, pasted);
             setCheck(null);
           }}
         />

@@ -17,7 +17,7 @@ import { useCreateDestination } from '../../api/create-destination.ts';
 import { startConnectionCheck } from '../../api/start-connection-check.ts';
 import { LiveCheckResults } from '../check-results.tsx';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
-import { applyServerErrors, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
+import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 
@@ -139,16 +139,7 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
           <>
             <MethodField {...fieldProps} allowAmbient={allowAmbient} />
             {(values.method === 'access_key' || values.method === 'temporary') && (
-              <PasteCredentialsBox
-                onFill={(pasted) => {
-                  const options = { shouldDirty: true, shouldValidate: true };
-                  setValue('method', pasted.token ? 'temporary' : 'access_key', options);
-                  setValue('key', pasted.key, options);
-                  setValue('secret', pasted.secret, options);
-                  setValue('token', pasted.token ?? '', options);
-                  setValue('token_expires_at', pasted.expiresAt ?? '', options);
-                }}
-              />
+              <PasteCredentialsBox onFill={(pasted) => fillFromPaste(setValue, pasted)} />
             )}
             <CredentialFields {...fieldProps} />
           </>
