@@ -11,6 +11,22 @@ import { tempDataDir } from './test-support/test-app.ts';
 
 type Run = { code: number | null; stderr: string };
 
+/** Runs one of the project's command-line scripts to its end, `input` on standard input. */
+function runScript(script: string, env: Record<string, string>, input = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stderr }));
+    child.stdin.end(input);
+  });
+}
+
 /** Starts the real entry point and stops it once it says it is ready (or exits by itself). */
 function start(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -63,20 +79,7 @@ describe('startup', () => {
 });
 
 describe('npm run set-password', () => {
-  function setPassword(dataDir: string, input: string): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/set-password.ts'], {
-        cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-        stdio: ['pipe', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stderr }));
-      child.stdin.end(input);
-    });
-  }
+  const setPassword = (dataDir: string, input: string) => runScript('src/server/set-password.ts', { DATA_DIR: dataDir }, input);
 
   it('sets a new password from standard input and signs every session out', async () => {
     const dataDir = tempDataDir();
@@ -108,17 +111,7 @@ describe('npm run rotate-key', () => {
     const dataDir = tempDataDir();
     expect((await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'rotation test password' })).code).toBe(0);
     const before = fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8');
-    const run = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/rotate-key.ts'], {
-        cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stderr }));
-    });
+    const run = await runScript('src/server/rotate-key.ts', { DATA_DIR: dataDir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/Re-encrypted \d+ values under key [0-9a-f]{8}/);
     expect(fs.readFileSync(path.join(dataDir, 'encryption.key.previous'), 'utf8')).toBe(before);

@@ -41,4 +41,17 @@ export function Dialog({ open, onOpenChange, title, description, children }: Dia
   );
 }
 
-export const DialogClose = RadixDialog.Close;
+
+/** The row under a dialog: Cancel closes it; the dialog's own buttons follow. */
+export function DialogActions({ children }: { children: ReactNode }) {
+  return (
+    <div className="dialog-actions">
+      <RadixDialog.Close asChild>
+        <button type="button" className="button">
+          Cancel
+        </button>
+      </RadixDialog.Close>
+      {children}
+    </div>
+  );
+}

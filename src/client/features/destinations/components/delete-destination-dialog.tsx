@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ApiError } from '../../../lib/api-client.ts';
-import { Dialog, DialogClose } from '../../../ui/dialog.tsx';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { useDeleteDestination } from '../api/delete-destination.ts';
 
 type Props = {
@@ -40,16 +40,11 @@ export default function DeleteDestinationDialog({ destination, open, onOpenChang
           {error}
         </p>
       )}
-      <div className="dialog-actions">
-        <DialogClose asChild>
-          <button type="button" className="button">
-            Cancel
-          </button>
-        </DialogClose>
+      <DialogActions>
         <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={remove.isPending}>
           {remove.isPending ? 'Deleting…' : 'Delete connector'}
         </button>
-      </div>
+      </DialogActions>
     </Dialog>
   );
 }

@@ -6,7 +6,7 @@ import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
 import { createConnectorFormSchema, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { ApiError, api } from '../../../lib/api-client.ts';
-import { Dialog, DialogClose } from '../../../ui/dialog.tsx';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { destinationsQueryOptions } from '../api/get-destinations.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
 import { LiveCheckResults } from './check-results.tsx';
@@ -121,12 +121,7 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
             <LiveCheckResults key={check.id} initial={check} remoteUrl={destination.config.remote_url} onFinished={onFinished} />
           </div>
         )}
-        <div className="dialog-actions">
-          <DialogClose asChild>
-            <button type="button" className="button">
-              Cancel
-            </button>
-          </DialogClose>
+        <DialogActions>
           {check?.status === 'FAILURE' ? (
             <button type="button" className="button" onClick={() => void save(null)} disabled={update.isPending}>
               Save anyway
@@ -135,7 +130,7 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
           <button type="submit" className="button button-primary" disabled={formState.isSubmitting || update.isPending}>
             {update.isPending ? 'Saving…' : 'Test and save'}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );
