@@ -128,8 +128,6 @@ export class CheckWorker {
       await checks.finish(check.id, outcome);
       const saved = (await checks.findById(check.id))?.destination_id;
       if (saved) {
-        if (outcome.expiredToken) await destinations.setExpiredByCheck(saved, true);
-        else if (outcome.status === 'SUCCESS') await destinations.setExpiredByCheck(saved, false);
         await checks.prune(saved);
         await this.options.activity?.record({
           destinationId: saved,

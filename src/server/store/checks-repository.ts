@@ -25,7 +25,10 @@ type Row = {
 };
 
 export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null };
-export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'>;
+export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
+  /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
+  expiredToken?: boolean;
+};
 
 function toView(row: Row): ConnectionCheck {
   return {
@@ -73,6 +76,10 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
   const finish = db.prepare(`UPDATE connection_checks SET status = @status, reason = @reason, steps = @steps, identity = @identity,
       region = @region, reported_at = @reported_at, config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1
     WHERE id = @id AND status = 'SCHEDULED'`);
+  // A passing check clears the mark an earlier ExpiredToken left; any other failure leaves it as it was. Not a user
+  // edit: the version stays, so nobody's If-Match goes stale because a check ran.
+  const markDestination = db.prepare(`UPDATE destinations SET expired_by_check = @expired
+    WHERE id = (SELECT destination_id FROM connection_checks WHERE id = @id)`);
   const adopt = db.prepare(`UPDATE connection_checks SET destination_id = base_destination_id, base_destination_id = NULL
     WHERE id = ? AND base_destination_id = ? AND status != 'SCHEDULED'`);
   const selectExpired = db.prepare(
@@ -153,18 +160,25 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
       return { check: toView(row), revision: row.revision };
     },
 
+    /**
+     * Records the result, and in the same transaction the saved destination's expired_by_check, so that no reader
+     * sees the finished check beside credentials not yet marked.
+     */
     async finish(id: string, result: CheckResult): Promise<boolean> {
-      return (
-        finish.run({
-          id,
-          status: result.status,
-          reason: result.reason,
-          steps: JSON.stringify(result.steps),
-          identity: result.identity === null ? null : JSON.stringify(result.identity),
-          region: result.region,
-          reported_at: new Date().toISOString(),
-        }).changes === 1
-      );
+      return db.transaction(() => {
+        const finished =
+          finish.run({
+            id,
+            status: result.status,
+            reason: result.reason,
+            steps: JSON.stringify(result.steps),
+            identity: result.identity === null ? null : JSON.stringify(result.identity),
+            region: result.region,
+            reported_at: new Date().toISOString(),
+          }).changes === 1;
+        if (finished && (result.expiredToken || result.status === 'SUCCESS')) markDestination.run({ id, expired: result.expiredToken ? 1 : 0 });
+        return finished;
+      })();
     },
 
     /** Checks whose worker stopped renewing its lease (a crash, a kill): FAILURE, never run again. */

@@ -112,7 +112,6 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher) {
       expired_by_check = @expired_by_check, updated_at = @now, version = version + 1
     WHERE id = @id AND version = @version`);
   const deleteRow = db.prepare('DELETE FROM destinations WHERE id = ? AND version = ?');
-  const setExpiredByCheck = db.prepare('UPDATE destinations SET expired_by_check = ? WHERE id = ?');
 
   const columns = (id: string, config: S3Config) => ({
     remote_url: config.remote_url,
@@ -193,11 +192,6 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher) {
       }
       if (changes === 1) return findById(id);
       return (await findById(id)) ? 'stale' : null;
-    },
-
-    /** Not a user edit: the version stays, so nobody's If-Match goes stale because a check ran. */
-    async setExpiredByCheck(id: string, expired: boolean): Promise<void> {
-      setExpiredByCheck.run(expired ? 1 : 0, id);
     },
 
     async remove(id: string, version: number): Promise<'deleted' | 'stale' | null> {

@@ -114,3 +114,34 @@ describe('the SQLite store', () => {
     again.close();
   });
 });
+
+describe('finishing a check', () => {
+  const result = { reason: 'r', steps: [], identity: null, region: null };
+  const scheduleFor = async () => {
+    const { id } = (await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody() })).json();
+    const check = await t.store.checks.create({ destinationId: id });
+    return { id, checkId: check.id };
+  };
+  const expiredFlag = (id: string) => t.store.db.prepare('SELECT expired_by_check FROM destinations WHERE id = ?').pluck().get(id);
+
+  it('marks the credentials expired in the same write that records an ExpiredToken result', async () => {
+    const { id, checkId } = await scheduleFor();
+    expect(await t.store.checks.finish(checkId, { ...result, status: 'FAILURE', expiredToken: true })).toBe(true);
+    expect(expiredFlag(id)).toBe(1);
+    const version = (await t.store.destinations.findById(id))?.version;
+    const next = await t.store.checks.create({ destinationId: id });
+    await t.store.checks.finish(next.id, { ...result, status: 'SUCCESS' });
+    expect(expiredFlag(id)).toBe(0);
+    expect((await t.store.destinations.findById(id))?.version).toBe(version);
+  });
+
+  it('leaves the mark alone on other failures and on a check that already finished', async () => {
+    const { id, checkId } = await scheduleFor();
+    await t.store.checks.finish(checkId, { ...result, status: 'FAILURE', expiredToken: true });
+    const failed = await t.store.checks.create({ destinationId: id });
+    await t.store.checks.finish(failed.id, { ...result, status: 'FAILURE' });
+    expect(expiredFlag(id)).toBe(1);
+    expect(await t.store.checks.finish(checkId, { ...result, status: 'SUCCESS' })).toBe(false);
+    expect(expiredFlag(id)).toBe(1);
+  });
+});
