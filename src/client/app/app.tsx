@@ -1,7 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { sessionQueryOptions, useSession } from '../features/auth/api/get-session.ts';
-import { SignInAgainDialog, SignInScreen } from '../features/auth/components/sign-in-screen.tsx';
 import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
 import { onSignedOut } from '../lib/api-client.ts';
 import { Link, matchPath, navigate, useLocation } from '../lib/router.tsx';
@@ -9,7 +8,12 @@ import { PageHeading } from '../ui/page-heading.tsx';
 import { ErrorState, LoadingState } from '../ui/status-message.tsx';
 import { AppLayout } from './layout.tsx';
 
-// Forms, zod and dialogs load with the screens that need them; the list route stays light.
+// Forms, zod and dialogs load with the screens that need them; the list route stays light. Sign-in too: a signed-in
+// admin opening the list never needs react-hook-form or the dialog code.
+const SignInScreen = lazy(() => import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInScreen })));
+const SignInAgainDialog = lazy(() =>
+  import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInAgainDialog })),
+);
 const NewConnectorWizard = lazy(() =>
   import('../features/destinations/components/wizard/new-connector-wizard.tsx').then((m) => ({ default: m.NewConnectorWizard })),
 );
@@ -57,13 +61,23 @@ export function App() {
       </main>
     );
   }
-  if (!session.data && !signedIn) return <SignInScreen />;
+  if (!session.data && !signedIn) {
+    return (
+      <Suspense fallback={<LoadingState label="Loading…" />}>
+        <SignInScreen />
+      </Suspense>
+    );
+  }
   return (
     <AppLayout onSignOut={() => setSignedIn(false)}>
       <Suspense fallback={<LoadingState label="Loading…" />}>
         <Routes allowAmbient={session.data?.settings.ambient_credentials_allowed ?? false} />
       </Suspense>
-      {session.data === null && <SignInAgainDialog />}
+      {session.data === null && (
+        <Suspense fallback={null}>
+          <SignInAgainDialog />
+        </Suspense>
+      )}
     </AppLayout>
   );
 }
