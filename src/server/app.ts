@@ -135,8 +135,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('checkWorker', worker);
   app.addHook('onReady', async () => worker.start());
-  // Before the store closes: running checks are marked interrupted, not left SCHEDULED.
-  app.addHook('onClose', async () => worker.stop());
+  // On close, before waiting for in-flight requests: running checks are marked interrupted (not left SCHEDULED), and
+  // event streams, which would otherwise hold the close open, send that and end.
+  app.addHook('preClose', async () => worker.stop());
 
   await app.register(destinationRoutes, {
     destinations: store.destinations,

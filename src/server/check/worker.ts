@@ -62,13 +62,17 @@ export class CheckWorker {
     for (const run of this.running.values()) if (run.destinationId === destinationId) run.controller.abort();
   }
 
-  /** Stops claiming; running checks are aborted and marked interrupted, so none is left SCHEDULED for good. */
+  /**
+   * Stops claiming; running checks are aborted and marked interrupted, so none is left SCHEDULED for good. Checks not
+   * yet claimed stay queued for the next start. Then 'stopped', so that event streams can end.
+   */
   async stop() {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     const runs = [...this.running.values()];
     for (const run of runs) run.controller.abort(new Error('stopping'));
     await Promise.all(runs.map((run) => run.done));
+    this.events.emit('stopped');
   }
 
   /** Stops without a word to the store, as a crash would: the leases are left to run out. */

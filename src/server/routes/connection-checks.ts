@@ -168,6 +168,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         if (closed) return;
         closed = true;
         worker.events.off('change', onChange);
+        worker.events.off('stopped', onStopped);
         clearInterval(heartbeat);
         clearInterval(poll);
         res.end();
@@ -196,6 +197,9 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         if (changed === id) void send(update);
       };
       worker.events.on('change', onChange);
+      // The server is shutting down: whatever the check's state now, this instance has nothing more to say.
+      const onStopped = () => void queue.then(close);
+      worker.events.on('stopped', onStopped);
       const heartbeat = setInterval(() => res.write(': still running\n\n'), HEARTBEAT_MS);
       const poll = setInterval(() => void send(), STORE_POLL_MS);
       request.raw.on('close', close);

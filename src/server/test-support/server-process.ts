@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { PROJECT_ROOT } from '../client-build.ts';
+
+export const PROCESS_PASSWORD = 'durable horse battery staple';
+
+/** A free loopback port, found by binding to port 0 and letting go. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export type ServerProcess = {
+  origin: string;
+  child: ChildProcess;
+  /** Everything the process wrote to stderr so far. */
+  stderr: () => string;
+  /** A signed-in fetch with the headers the CSRF check wants. */
+  api: (path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string>;
+};
+
+/**
+ * Runs the real entry point (`src/server/main.ts --api-only`) as a child process on `port`, waits until it says it is
+ * ready, and signs in. The same DATA_DIR and APP_ENCRYPTION_KEY start it again on the same data.
+ */
+export async function startServerProcess(options: { dataDir: string; key: string; port: number; env?: Record<string, string> }) {
+  const origin = `http://127.0.0.1:${options.port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--api-only'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(options.port),
+      DATA_DIR: options.dataDir,
+      APP_ENCRYPTION_KEY: options.key,
+      ADMIN_PASSWORD: PROCESS_PASSWORD,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${stderr}`)), 30_000);
+    const onData = () => {
+      if (!stderr.includes('is ready on')) return;
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      resolve();
+    };
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before it was ready:\n${stderr}`));
+    });
+  });
+
+  const csrf = { origin, 'x-requested-with': 'XMLHttpRequest' };
+  const signIn = await fetch(`${origin}/api/session`, {
+    method: 'POST',
+    headers: { ...csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ password: PROCESS_PASSWORD }),
+  });
+  const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('session='))?.split(';')[0];
+  if (signIn.status !== 204 || !cookie) throw new Error(`sign-in answered ${signIn.status}`);
+
+  const api: ServerProcess['api'] = (path, init = {}) =>
+    fetch(`${origin}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { ...csrf, cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  return { origin, child, stderr: () => stderr, api, exited } satisfies ServerProcess;
+}
+
+export const newEncryptionKey = () => randomBytes(32).toString('base64');
