@@ -44,3 +44,33 @@ test('deep links and unknown paths work after a reload', async ({ signedInPage: 
   await page.goBack();
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('pages a long list 50 rows at a time; the page is in the URL, so Back and reload keep it', async ({ signedInPage: page, api }) => {
+  await deleteAllDestinations(api);
+  const names: string[] = [];
+  for (let n = 1; n <= 55; n++) {
+    names.push(`Paged ${String(n).padStart(2, '0')}`);
+    await createDestination(api, names.at(-1)!);
+  }
+  await page.goto('/destinations');
+  const rows = page.locator('tbody tr');
+  const pages = page.getByRole('navigation', { name: 'Pages of destinations' });
+  await expect(rows).toHaveCount(50);
+  await expect(pages).toContainText('1–50 of 55 · page 1 of 2');
+  // Newest first: the newest is on page 1, the five oldest on page 2.
+  await expect(page.getByRole('row', { name: /Paged 55/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Paged 05/ })).toHaveCount(0);
+  await expect(pages.getByText('Previous page')).toHaveAttribute('aria-disabled', 'true');
+  await expectNoAxeViolations(page);
+
+  await pages.getByRole('link', { name: 'Next page' }).click();
+  await expect(page).toHaveURL(/\/destinations\?page=2$/);
+  await expect(rows).toHaveCount(5);
+  await expect(pages).toContainText('51–55 of 55 · page 2 of 2');
+  await expect(page.getByRole('row', { name: /Paged 01/ })).toBeVisible();
+  await page.reload();
+  await expect(rows).toHaveCount(5);
+  await page.goBack();
+  await expect(rows).toHaveCount(50);
+  await deleteAllDestinations(api);
+});

@@ -13,6 +13,9 @@ import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
+/** Rows per page: a thousand connectors render as fast as fifty. */
+const PAGE_SIZE = 50;
+
 const CHECK_LABEL = { SCHEDULED: 'Testing…', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
 const CHECK_TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
@@ -39,6 +42,37 @@ function LastCheck({ check, now }: { check: Destination['last_check']; now: numb
   );
 }
 
+function Pagination({ page, pageCount, total, search }: { page: number; pageCount: number; total: number; search: URLSearchParams }) {
+  const hrefOf = (target: number) => {
+    const params = new URLSearchParams(search);
+    if (target === 1) params.delete('page');
+    else params.set('page', String(target));
+    const query = params.toString();
+    return `/destinations${query ? `?${query}` : ''}`;
+  };
+  const first = (page - 1) * PAGE_SIZE + 1;
+  const last = Math.min(total, page * PAGE_SIZE);
+  const step = (target: number, label: string) =>
+    target >= 1 && target <= pageCount ? (
+      <Link to={hrefOf(target)} className="button button-small">
+        {label}
+      </Link>
+    ) : (
+      <span className="button button-small" aria-disabled="true">
+        {label}
+      </span>
+    );
+  return (
+    <nav className="pagination" aria-label="Pages of destinations">
+      {step(page - 1, 'Previous page')}
+      <span>
+        {first.toLocaleString('en')}–{last.toLocaleString('en')} of {total.toLocaleString('en')} · page {page} of {pageCount}
+      </span>
+      {step(page + 1, 'Next page')}
+    </nav>
+  );
+}
+
 export function DestinationsList() {
   const destinations = useDestinations();
   const startCheck = useStartConnectionCheck();
@@ -56,6 +90,9 @@ export function DestinationsList() {
   };
   const attention = destinations.data?.filter(needsAttention) ?? [];
   const shown = (onlyAttention ? attention : destinations.data) ?? [];
+  const pageCount = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  const page = Math.min(pageCount, Math.max(1, Math.trunc(Number(search.get('page'))) || 1));
+  const visible = shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
 
   const test = async (destination: Destination) => {
     const check = await startCheck.mutateAsync(destination.id);
@@ -116,7 +153,7 @@ export function DestinationsList() {
               </tr>
             </thead>
             <tbody>
-              {shown.map((destination) => (
+              {visible.map((destination) => (
                 <tr key={destination.id}>
                   <th scope="row">
                     <Link to={`/destinations/${destination.id}`}>{destination.name}</Link>
@@ -173,6 +210,7 @@ export function DestinationsList() {
               ))}
             </tbody>
           </table>
+          {pageCount > 1 && <Pagination page={page} pageCount={pageCount} total={shown.length} search={search} />}
         </div>
       )}
       {updatingCredentials && (
