@@ -134,6 +134,34 @@ describe('list', () => {
     expect(pages).toBe(Math.ceil(all.length / 2));
   });
 
+  it('shows every write at once, though the whole list is cached: create, rename, delete, a check scheduled and finished', async () => {
+    const list = async () => (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as { id: string; name: string; last_check: { status: string } | null }[];
+    const find = async (id: string) => (await list()).find((d) => d.id === id);
+    const destination = await created();
+    expect(await find(destination.id)).toMatchObject({ name: destination.name, last_check: null });
+    expect((await put(destination.id, { name: 'Renamed while cached' })).statusCode).toBe(200);
+    expect(await find(destination.id)).toMatchObject({ name: 'Renamed while cached' });
+    const check = await t.store.checks.create({ destinationId: destination.id });
+    expect(await find(destination.id)).toMatchObject({ last_check: { id: check.id, status: 'SCHEDULED' } });
+    await t.store.checks.finish(check.id, { status: 'FAILURE', reason: 'r', steps: [], identity: null, region: null });
+    expect(await find(destination.id)).toMatchObject({ last_check: { id: check.id, status: 'FAILURE' } });
+    const version = (await get(destination.id)).json().version;
+    await t.request({ method: 'DELETE', url: `/api/v1/destinations/${destination.id}`, headers: { 'if-match': `"${version}"` } });
+    expect(await find(destination.id)).toBeUndefined();
+  });
+
+  it('moves with the clock: a cached list turns credentials expired once their time has passed', async () => {
+    const expiresAt = new Date(Date.now() + 1_200).toISOString();
+    const destination = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'IQoJb3JpZ2luSessionToken0123456789', token_expires_at: expiresAt });
+    const stateOf = async () =>
+      ((await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as { id: string; credentials: { state: string } }[]).find(
+        (d) => d.id === destination.id,
+      )?.credentials.state;
+    expect(await stateOf()).toBe('expiring');
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(await stateOf()).toBe('expired');
+  });
+
   it.each([
     ['limit=0', 'limit', 'limit must be at least 1'],
     ['limit=abc', 'limit', 'limit must be a number'],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCheckSummary, type Step } from '../../shared/check-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import type { Db } from './db.ts';
+import type { Db, ListChanges } from './db.ts';
 
 export const HISTORY_LIMIT = 50;
 export const INTERRUPTED_REASON = 'The check was interrupted by a restart before it finished; run it again.';
@@ -55,7 +55,7 @@ function interruptedSteps(steps: Step[]): Step[] {
   );
 }
 
-export function createChecksRepository(db: Db, cipher: SecretCipher) {
+export function createChecksRepository(db: Db, cipher: SecretCipher, changes: ListChanges = { version: 0 }) {
   const aad = (id: string) => `connection_checks:${id}:config`;
   const insert = db.prepare(`INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at)
     VALUES (@id, @destination_id, @base_destination_id, 'SCHEDULED', @steps, @config_enc, @created_at)`);
@@ -110,6 +110,7 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
         config_enc: input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
         created_at: new Date().toISOString(),
       });
+      changes.version++;
       return toView(findRow(id) as Row);
     },
 
@@ -177,6 +178,7 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
             reported_at: new Date().toISOString(),
           }).changes === 1;
         if (finished && (result.expiredToken || result.status === 'SUCCESS')) markDestination.run({ id, expired: result.expiredToken ? 1 : 0 });
+        if (finished) changes.version++;
         return finished;
       })();
     },
@@ -195,12 +197,15 @@ export function createChecksRepository(db: Db, cipher: SecretCipher) {
           reported_at: now.toISOString(),
         });
       }
+      if (rows.length > 0) changes.version++;
       return rows.map((row) => row.id);
     },
 
     /** A finished check of an unsaved change, once that change is saved, joins the destination's history. */
     async adopt(id: string, destinationId: string): Promise<boolean> {
-      return adopt.run(id, destinationId).changes === 1;
+      const adopted = adopt.run(id, destinationId).changes === 1;
+      if (adopted) changes.version++;
+      return adopted;
     },
 
     /** Whether a finished check tested a change merged with this destination (and so may join its history). */

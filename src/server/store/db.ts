@@ -4,6 +4,12 @@ import path from 'node:path';
 
 export type Db = Database.Database;
 
+/**
+ * Counts the writes that change what the destinations list shows (a destination; the latest check of one): the key of
+ * the list's cache. In-process, like the store it counts.
+ */
+export type ListChanges = { version: number };
+
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
 /** Opens (creating if needed) the SQLite file with WAL, synchronous=FULL and foreign keys, then migrates it. */

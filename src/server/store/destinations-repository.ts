@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import type { Db } from './db.ts';
+import type { Db, ListChanges } from './db.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
 export type DestinationRecord = {
@@ -88,7 +88,7 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursorError('This cursor is not one this server gave out; start again without it');
 }
 
-export function createDestinationsRepository(db: Db, cipher: SecretCipher) {
+export function createDestinationsRepository(db: Db, cipher: SecretCipher, changes: ListChanges = { version: 0 }) {
   const aad = (id: string, field: 'secret' | 'token') => `destinations:${id}:${field}`;
   const seal = (id: string, field: 'secret' | 'token', value: string | null) =>
     value === null ? null : cipher.encrypt(value, aad(id, field));
@@ -163,6 +163,7 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher) {
       const id = randomUUID();
       try {
         insert.run({ id, name: input.name, now: new Date().toISOString(), ...columns(id, input.config) });
+        changes.version++;
       } catch (error) {
         if (isUniqueViolation(error)) throw new DuplicateNameError(input.name);
         throw error;
@@ -176,9 +177,9 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher) {
       version: number,
       input: { name: string; config: S3Config; expiredByCheck: boolean },
     ): Promise<DestinationRecord | 'stale' | null> {
-      let changes: number;
+      let changed: number;
       try {
-        changes = updateRow.run({
+        changed = updateRow.run({
           id,
           version,
           name: input.name,
@@ -190,12 +191,18 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher) {
         if (isUniqueViolation(error)) throw new DuplicateNameError(input.name);
         throw error;
       }
-      if (changes === 1) return findById(id);
+      if (changed === 1) {
+        changes.version++;
+        return findById(id);
+      }
       return (await findById(id)) ? 'stale' : null;
     },
 
     async remove(id: string, version: number): Promise<'deleted' | 'stale' | null> {
-      if (deleteRow.run(id, version).changes === 1) return 'deleted';
+      if (deleteRow.run(id, version).changes === 1) {
+        changes.version++;
+        return 'deleted';
+      }
       return (await findById(id)) ? 'stale' : null;
     },
   };

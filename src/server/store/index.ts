@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
-import { openDatabase } from './db.ts';
+import { openDatabase, type ListChanges } from './db.ts';
 import { createActivityRepository } from './activity-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
@@ -34,11 +34,13 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     }
     throw error;
   }
+  const listChanges: ListChanges = { version: 0 };
   return {
     db,
     settings,
-    destinations: createDestinationsRepository(db, options.cipher),
-    checks: createChecksRepository(db, options.cipher),
+    listChanges,
+    destinations: createDestinationsRepository(db, options.cipher, listChanges),
+    checks: createChecksRepository(db, options.cipher, listChanges),
     activity: createActivityRepository(db),
     sessions: createSessionsRepository(db),
     close: () => db.close(),

@@ -28,7 +28,13 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 's3-admin-test-'));
 }
 
-export type TestAppOptions = { key?: Buffer; worker?: AppDeps['worker']; logStream?: AppDeps['logStream'] };
+export type TestAppOptions = {
+  key?: Buffer;
+  worker?: AppDeps['worker'];
+  logStream?: AppDeps['logStream'];
+  /** Serve the browser app's build too (benchmarks); the API tests leave it out. */
+  clientDir?: string;
+};
 
 /** A real app over a temp SQLite file, signed in once: `app.inject()` only, no network. */
 export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,7 +52,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
   const app = await buildApp({
     config,
     store,
-    clientDir: null,
+    clientDir: options.clientDir ?? null,
     ...(options.worker ? { worker: options.worker } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });

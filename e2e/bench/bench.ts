@@ -1,0 +1,138 @@
+// `npm run bench`: the performance figures of docs/benchmarks.md, each beside its budget and a baseline measured in
+// the same run. Everything is local: the app in this process, the local S3 endpoint with 20 ms added per request, a
+// silent endpoint, and Debian's Chromium.
+import { chromium } from '@playwright/test';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/client-build.ts';
+import { freePort } from '../../src/server/test-support/server-process.ts';
+import { buildTestApp } from '../../src/server/test-support/test-app.ts';
+import { startLocalS3 } from '../local-s3/gateway.ts';
+import { launchOptions } from '../../playwright.config.ts';
+import { listRenderFigure, listRenderTime, measureResultLatency, preparePage } from './browser.ts';
+import { measureBundle } from './bundle.ts';
+import { createDestination, measureCheckTimes, writerConfig } from './check-time.ts';
+import type { Figure } from './figures.ts';
+import { measureListDuringChecks, measureListLoad } from './load.ts';
+
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+const BURST = 200;
+const MANY = 1_000;
+const FEW = 10;
+
+if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('Build the browser app first: npm run build');
+
+const s3 = await startLocalS3({ latencyMs: 20 });
+process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
+const sockets: net.Socket[] = [];
+const silent = net.createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+await new Promise((resolve) => silent.once('listening', resolve));
+const silentPort = (silent.address() as net.AddressInfo).port;
+
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+const t = await buildTestApp(
+  {
+    publicOrigin: origin,
+    checkTimeoutMs: 3_000,
+    checkConcurrency: 8,
+    checkRatePerMin: 100_000,
+    s3EndpointAllowlist: [`127.0.0.1:${s3.port}`, `127.0.0.1:${silentPort}`],
+  },
+  { clientDir: CLIENT_DIR },
+);
+await t.app.listen({ port, host: '127.0.0.1' });
+const browser = await chromium.launch(launchOptions);
+const context = await browser.newContext();
+await context.addCookies([{ name: 'session', value: t.cookie.slice('session='.length), url: origin }]);
+const page = await context.newPage();
+await preparePage(page);
+
+const figures: Figure[] = [];
+const step = (label: string) => process.stderr.write(`bench: ${label}…\n`);
+let chunks: string[] = [];
+try {
+  step('bundle');
+  const bundle = await measureBundle(page, origin);
+  figures.push(...bundle.figures);
+  chunks = bundle.chunks;
+
+  step('check wall time and a silent endpoint');
+  figures.push(...(await measureCheckTimes(t, s3.endpoint, `http://127.0.0.1:${silentPort}`)));
+
+  step('result latency');
+  const watched = await createDestination(t, writerConfig(), 'Result latency');
+  figures.push(await measureResultLatency(t, page, origin, watched));
+
+  step(`list page with ${FEW} and ${MANY} destinations`);
+  const existing = async () => (await t.store.destinations.list()).length;
+  const seed = async (upTo: number) => {
+    const ids: string[] = [];
+    for (let n = await existing(); n < upTo; n++) ids.push(await createDestination(t, writerConfig(`bench/${n}/`), `Seeded ${n}`));
+    return ids;
+  };
+  await seed(FEW);
+  const few = await listRenderTime(page, origin);
+  const seeded = await seed(MANY);
+  const many = await listRenderTime(page, origin);
+  figures.push(listRenderFigure(few, many, [FEW, MANY]));
+
+  step(`list under load (${LOAD_SECONDS} s runs)`);
+  const listLoad = await measureListLoad(t, origin, LOAD_SECONDS);
+  figures.push(...listLoad.figures);
+
+  step(`list during a burst of ${BURST} checks`);
+  figures.push(await measureListDuringChecks(t, origin, seeded.slice(0, BURST), listLoad.idle, LOAD_SECONDS));
+} finally {
+  await browser.close();
+  await t.close();
+  await s3.close();
+  for (const socket of sockets) socket.destroy();
+  silent.close();
+}
+
+const header = ['Figure', 'Value', 'Budget', ''];
+const rows = figures.map((f) => [f.name, f.value, f.budget, f.pass ? 'pass' : 'FAIL']);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n\n`);
+for (const f of figures) process.stdout.write(`  ${f.name}: ${f.detail}\n`);
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+const markdown = `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).
+Timing figures are ratios against a baseline measured in the same run, so a slower or busier machine moves both.
+
+## Reproduce
+
+\`\`\`sh
+npm ci
+npm run bench            # builds the browser app, then prints this table and rewrites this file
+BENCH_LOAD_SECONDS=10 npm run bench   # longer load runs
+\`\`\`
+
+Chromium: Debian's \`/usr/bin/chromium\` (or \`CHROMIUM_PATH\`), as for the browser tests. The app runs in the bench's
+process on a fresh data directory; S3 is the local endpoint (s3rver behind the SigV4 gateway) with 20 ms added to every
+request; a "silent endpoint" is a TCP listener that accepts and never answers.
+
+## Figures
+
+| Figure | Value | Budget | |
+|---|---|---|---|
+${figures.map((f) => `| ${f.name} | ${f.value} | ${f.budget} | ${f.pass ? 'pass' : '**FAIL**'} |`).join('\n')}
+
+## How each was measured
+
+${figures.map((f) => `- **${f.name}**: ${f.detail}.`).join('\n')}
+
+## Chunks loaded on demand (gzip)
+
+${chunks.map((chunk) => `- ${chunk}`).join('\n')}
+`;
+fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), markdown);
+process.stdout.write(`\nWrote docs/benchmarks.md (${figures.filter((f) => f.pass).length} of ${figures.length} within budget).\n`);
+process.exitCode = figures.every((f) => f.pass) ? 0 : 1;

@@ -1,0 +1,76 @@
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import type { TestApp } from '../../src/server/test-support/test-app.ts';
+import { timeCheck } from './check-time.ts';
+import { ms, ratio, type Figure } from './figures.ts';
+
+const CONNECTIONS = 50;
+const LIST_PATH = '/api/v1/destinations';
+
+type Load = { requestsPerSecond: number; p99: number; errors: number; non2xx: number; requests: number };
+
+/** autocannon in a worker thread, so the load it makes does not share the event loop of the servers it measures. */
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, workers: 1 });
+  return {
+    requestsPerSecond: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+/**
+ * GET /api/v1/destinations (the whole list, signed in) under 50 connections, beside a bare Fastify route in the same
+ * process that sends the same bytes with nothing behind it: no session, no store, no schema.
+ */
+export async function measureListLoad(t: TestApp, origin: string, seconds: number): Promise<{ figures: Figure[]; idle: Load }> {
+  const listed = await fetch(`${origin}${LIST_PATH}`, { headers: { cookie: t.cookie } });
+  const body = await listed.text();
+  const count = (JSON.parse(body) as unknown[]).length;
+  const bare = Fastify();
+  bare.get('/bare', (_request, reply) => reply.type('application/json; charset=utf-8').send(body));
+  const bareOrigin = await bare.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    await load(`${bareOrigin}/bare`, {}, 1); // warm-up
+    const baseline = await load(`${bareOrigin}/bare`, {}, seconds);
+    await load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, 1);
+    const list = await load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, seconds);
+    if (list.errors + list.non2xx > 0) throw new Error(`the list answered ${list.non2xx} non-2xx and ${list.errors} errors under load`);
+    const share = list.requestsPerSecond / baseline.requestsPerSecond;
+    return {
+      idle: list,
+      figures: [
+        {
+          name: `List of ${count} under ${CONNECTIONS} connections: requests/s vs a bare route`,
+          value: `${Math.round(list.requestsPerSecond)}/s, p99 ${ms(list.p99)} = ${(share * 100).toFixed(0)} %`,
+          budget: '≥ 30 % of the bare route',
+          pass: share >= 0.3,
+          detail: `bare route with the same ${Math.round(body.length / 1024)} KB body: ${Math.round(baseline.requestsPerSecond)}/s, p99 ${ms(baseline.p99)}; ${seconds} s each`,
+        },
+      ],
+    };
+  } finally {
+    await bare.close();
+  }
+}
+
+/** The list's p99 while 200 checks are queued and running, against the idle p99 measured the same way. */
+export async function measureListDuringChecks(t: TestApp, origin: string, destinationIds: string[], idle: Load, seconds: number): Promise<Figure> {
+  const during = load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, seconds);
+  const started = performance.now();
+  const checks = Promise.all(destinationIds.map((id) => timeCheck(t, id)));
+  const busy = await during;
+  const finished = await checks;
+  const failed = finished.filter(({ check }) => check.status !== 'SUCCESS').length;
+  const burstMs = performance.now() - started;
+  const slower = busy.p99 / idle.p99;
+  return {
+    name: `List p99 during a burst of ${destinationIds.length} checks vs idle`,
+    value: `${ms(busy.p99)} = ${ratio(slower)}`,
+    budget: '≤ 3×',
+    pass: slower <= 3 && failed === 0,
+    detail: `idle p99 ${ms(idle.p99)}; ${Math.round(busy.requestsPerSecond)}/s during; the ${destinationIds.length} checks took ${ms(burstMs)}, ${failed} failed`,
+  };
+}
