@@ -2,6 +2,7 @@
 // the same run. Everything is local: the app in this process, the local S3 endpoint with 20 ms added per request, a
 // silent endpoint, and Debian's Chromium.
 import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,7 +10,6 @@ import path from 'node:path';
 import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/client-build.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
-import { startLocalS3 } from '../local-s3/gateway.ts';
 import { launchOptions } from '../../playwright.config.ts';
 import { listRenderFigure, listRenderTime, measureResultLatency, preparePage } from './browser.ts';
 import { measureBundle } from './bundle.ts';
@@ -24,7 +24,25 @@ const FEW = 10;
 
 if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('Build the browser app first: npm run build');
 
-const s3 = await startLocalS3({ latencyMs: 20 });
+/** The local S3 endpoint in a process of its own, so its work does not land on the app's event loop. */
+async function startLocalS3Process(latencyMs: number) {
+  const s3Port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/local-s3/serve.ts', '--port', String(s3Port), '--latency', String(latencyMs)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve());
+    child.once('exit', (code) => reject(new Error(`the local S3 endpoint exited (${code})`)));
+  });
+  return {
+    port: s3Port,
+    endpoint: `http://127.0.0.1:${s3Port}`,
+    close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
+  };
+}
+
+const s3 = await startLocalS3Process(20);
 process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
 process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
 const sockets: net.Socket[] = [];
@@ -116,8 +134,8 @@ BENCH_LOAD_SECONDS=10 npm run bench   # longer load runs
 \`\`\`
 
 Chromium: Debian's \`/usr/bin/chromium\` (or \`CHROMIUM_PATH\`), as for the browser tests. The app runs in the bench's
-process on a fresh data directory; S3 is the local endpoint (s3rver behind the SigV4 gateway) with 20 ms added to every
-request; a "silent endpoint" is a TCP listener that accepts and never answers.
+process on a fresh data directory; S3 is the local endpoint (s3rver behind the SigV4 gateway, in a process of its own) with
+20 ms added to every request; load comes from autocannon in a worker thread; a "silent endpoint" is a TCP listener that accepts and never answers.
 
 ## Figures
 
