@@ -143,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     destinations: store.destinations,
     activity: store.activity,
     checks: store.checks,
-    listChanges: store.listChanges,
+    listFingerprint: store.listFingerprint,
     worker,
     publicOrigin: config.publicOrigin,
     allowAmbientCredentials: config.allowAmbientCredentials,

@@ -55,6 +55,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (origin.origin !== publicOrigin) {
     throw new ConfigError(`PUBLIC_ORIGIN must be an origin without a path, like ${origin.origin} (got "${publicOrigin}")`);
   }
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  // Shown without its password: the value is a secret of its own.
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/db (got "${databaseUrl.split(':')[0]}:…")`);
+  }
   const s3EndpointAllowlist = (env.S3_ENDPOINT_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   try {
     parseAllowlist(s3EndpointAllowlist);
@@ -70,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicOrigin,
     trustProxy: boolean(env, 'TRUST_PROXY'),
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
-    databaseUrl: env.DATABASE_URL?.trim() || null,
+    databaseUrl,
     encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
     encryptionPreviousKey: env.APP_ENCRYPTION_KEY_PREVIOUS?.trim() || null,
     adminPassword: env.ADMIN_PASSWORD || null,

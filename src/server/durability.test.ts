@@ -4,6 +4,7 @@ import type { ConnectionCheck } from '../shared/check-schemas.ts';
 import { createSecretCipher } from './security/crypto.ts';
 import { INTERRUPTED_REASON } from './store/checks-repository.ts';
 import { openStore } from './store/index.ts';
+import { sqliteHandle } from './store/sql.ts';
 import { freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
@@ -86,13 +87,13 @@ async function burstAndSignal(server: ServerProcess, signal: NodeJS.Signals, aft
 async function expectAllSaved(dataDir: string, key: string, acknowledged: Map<string, number>) {
   const store = await openStore({ dataDir, cipher: createSecretCipher(Buffer.from(key, 'base64')) });
   try {
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteHandle(store.db)?.pragma('integrity_check', { simple: true })).toBe('ok');
     const ids = new Set((await store.destinations.list()).map((d) => d.id));
     const missing = [...acknowledged.keys()].filter((id) => !ids.has(id));
     expect(missing, 'acknowledged creates missing after the restart').toEqual([]);
     for (const [id, n] of acknowledged) expect((await store.destinations.findConfigWithSecrets(id))?.secret).toBe(secretOf(n));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -93,7 +93,7 @@ describe('npm run set-password', () => {
       expect(await checkAdminPassword(store.settings, 'a brand new admin password')).toBe(true);
       expect(await checkAdminPassword(store.settings, 'anything else')).toBe(false);
     } finally {
-      store.close();
+      await store.close();
     }
   }, 60_000);
 

@@ -7,15 +7,12 @@ import { openStore } from './store/index.ts';
 
 async function main() {
   const config = loadConfig();
-  if (config.databaseUrl !== null) {
-    throw new ConfigError('DATABASE_URL (PostgreSQL) is not supported by this version yet; unset it to use the SQLite store in DATA_DIR');
-  }
   const { key, previous } = loadEncryptionKey({
     envKey: config.encryptionKey,
     envPreviousKey: config.encryptionPreviousKey,
     dataDir: config.dataDir,
   });
-  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key, previous) });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
   await ensureAdminPassword(store.settings, config.adminPassword, (password) => {
     // Printed once, on the first start, straight to the terminal: never through the logger.
     process.stderr.write(
@@ -34,7 +31,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
-    store.close();
+    await store.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -32,12 +32,16 @@ async function main() {
     fs.writeFileSync(nextFile, `${next.toString('base64')}\n`, { mode: 0o600 });
   }
   const target = createSecretCipher(next);
-  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(keys.key, [...keys.previous, next]) });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    cipher: createSecretCipher(keys.key, [...keys.previous, next]),
+  });
   let count: number;
   try {
-    count = reencryptAll(store.db, createSecretCipher(keys.key, [...keys.previous, next]), target);
+    count = await reencryptAll(store.db, createSecretCipher(keys.key, [...keys.previous, next]), target);
   } finally {
-    store.close();
+    await store.close();
   }
   if (fileMode) {
     fs.renameSync(path.join(config.dataDir, KEY_FILE), path.join(config.dataDir, PREVIOUS_KEY_FILE));

@@ -34,18 +34,18 @@ async function main() {
     envPreviousKey: config.encryptionPreviousKey,
     dataDir: config.dataDir,
   });
-  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key, previous) });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
   try {
     const password = await readPassword('New admin password: ');
     if (password.length < MIN_LENGTH) throw new ConfigError(`The password must be at least ${MIN_LENGTH} characters`);
     await setAdminPassword(store.settings, password);
-    const ended = store.db.prepare('DELETE FROM sessions').run().changes;
+    const ended = await store.sessions.removeAll();
     process.stderr.write(`The admin password is changed; ${ended} session${ended === 1 ? '' : 's'} signed out.\n`);
     if (config.adminPassword !== null) {
       process.stderr.write('Note: ADMIN_PASSWORD is set in the environment and replaces this password at the next start.\n');
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -55,7 +55,7 @@ describe('checks of unsaved configs', () => {
     expect(response.json()).toMatchObject({ status: 'SCHEDULED', destination_id: null });
     const check = await waitForCheck(t, response.json().id);
     expect(check.status).toBe('SUCCESS');
-    const sealed = t.store.db.prepare('SELECT config_enc FROM connection_checks WHERE id = ?').pluck().get(check.id);
+    const sealed = (await t.store.db.get<{ config_enc: string | null }>('SELECT config_enc FROM connection_checks WHERE id = $1', [check.id]))?.config_enc;
     expect(sealed).toBeNull();
   });
 
@@ -177,10 +177,9 @@ describe('the queue', () => {
       const ids = [];
       for (let i = 0; i < 4; i++) ids.push((await startCheck(narrow, destination.id)).json().id);
       await expect.poll(() => narrow.app.checkWorker.runningCount()).toBe(2);
-      const scheduled = narrow.store.db
-        .prepare("SELECT count(*) FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL")
-        .pluck()
-        .get();
+      const scheduled = (
+        await narrow.store.db.get<{ count: number }>("SELECT COUNT(*) AS count FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL")
+      )?.count;
       expect(scheduled).toBe(2);
       for (const id of ids) expect((await waitForCheck(narrow, id)).status).toBe('FAILURE');
     } finally {
@@ -223,7 +222,7 @@ describe('the queue', () => {
     await expect.poll(() => app.app.checkWorker.runningCount()).toBe(1);
     await app.app.close();
     expect(await app.store.checks.findById(check.id)).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
-    app.store.close();
+    await app.store.close();
   });
 
   it('answers 429 with Retry-After past CHECK_RATE_PER_MIN', async () => {

@@ -203,7 +203,7 @@ describe('PUT: patch semantics', () => {
 
   it('resets expired_by_check when the credentials change, and only then', async () => {
     const d = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: TOKEN });
-    t.store.db.prepare('UPDATE destinations SET expired_by_check = 1 WHERE id = ?').run(d.id);
+    await t.store.db.run('UPDATE destinations SET expired_by_check = 1 WHERE id = $1', [d.id]);
     const renamed = await put(d.id, { name: `${d.name} r` });
     expect(renamed.json().credentials).toMatchObject({ state: 'expired', expired_by_check: true });
     const replaced = await put(d.id, { config: { token: `${TOKEN}NEW` } }, '"2"');
@@ -228,7 +228,7 @@ describe('activity log', () => {
 
   it('records sign-ins and failed sign-ins', async () => {
     await t.request({ method: 'POST', url: '/api/session', body: { password: 'not it' }, cookie: null });
-    const kinds = t.store.db.prepare('SELECT kind FROM activity_log WHERE destination_id IS NULL').pluck().all();
+    const kinds = (await t.store.db.all<{ kind: string }>('SELECT kind FROM activity_log WHERE destination_id IS NULL')).map((row) => row.kind);
     expect(kinds).toEqual(expect.arrayContaining(['session.signed_in', 'session.sign_in_failed']));
   });
 });

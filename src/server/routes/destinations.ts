@@ -17,7 +17,6 @@ import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
-import type { ListChanges } from '../store/db.ts';
 import {
   DuplicateNameError,
   InvalidCursorError,
@@ -30,7 +29,8 @@ export type DestinationRoutesOptions = {
   destinations: DestinationsRepository;
   activity: ActivityRepository;
   checks: ChecksRepository;
-  listChanges: ListChanges;
+  /** Changes when what the whole list shows changes: the key of its cache. */
+  listFingerprint: () => Promise<string>;
   worker: CheckWorker;
   publicOrigin: string;
   allowAmbientCredentials: boolean;
@@ -81,11 +81,12 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     return records.map((record) => toDestination(record, now, latest.get(record.id) ?? null));
   };
   const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
-  // The whole list, encoded as the response serializer would: rebuilt when a write changes what it shows, or a second
-  // on. A thousand destinations cost ~15 ms to read, view and encode; a cached one costs nothing.
-  let cachedList: { version: number; builtAt: number; body: string } | null = null;
+  // The whole list, encoded as the response serializer would: rebuilt when the store's fingerprint of what it shows
+  // changes (whichever instance wrote), or a second on. A thousand destinations cost ~15 ms to read, view and
+  // encode; the fingerprint is two aggregate queries.
+  let cachedList: { version: string; builtAt: number; body: string } | null = null;
   const wholeList = async () => {
-    const version = options.listChanges.version;
+    const version = await options.listFingerprint();
     if (cachedList === null || cachedList.version !== version || Date.now() - cachedList.builtAt >= LIST_CACHE_MS) {
       const body = JSON.stringify(z.encode(DestinationListSchema, await views(await destinations.list())));
       cachedList = { version, builtAt: Date.now(), body };

@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { HealthSchema } from '../../shared/api-schemas.ts';
-import type { Db } from '../store/db.ts';
+import type { Sql } from '../store/sql.ts';
 
 /** For load balancers: answers only when the store answers. */
-export const healthRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, options) => {
-  const ping = options.db.prepare('SELECT 1');
+export const healthRoutes: FastifyPluginAsyncZod<{ db: Sql }> = async (app, options) => {
   app.get(
     '/api/health',
     { config: { public: true }, schema: { summary: 'Liveness and store check', response: { 200: HealthSchema } } },
     async () => {
-      ping.get();
+      await options.db.get('SELECT 1 AS ok');
       return { status: 'ok' as const };
     },
   );

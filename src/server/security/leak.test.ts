@@ -6,6 +6,7 @@ import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import { redactDeep } from '../logger.ts';
 import { DATABASE_FILE } from '../store/index.ts';
+import { sqliteHandle } from '../store/sql.ts';
 import { waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 
@@ -108,7 +109,7 @@ it('keeps the secret and token out of every response, the trace log and the data
   expect(log.join('')).toContain('"msg":"incoming request"');
   expect(log.join('')).not.toContain(MARKER);
 
-  t.store.db.pragma('wal_checkpoint(PASSIVE)');
+  sqliteHandle(t.store.db)?.pragma('wal_checkpoint(PASSIVE)');
   const file = path.join(t.config.dataDir, DATABASE_FILE);
   const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
   expect(bytes.includes(MARKER)).toBe(false);

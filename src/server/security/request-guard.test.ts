@@ -145,7 +145,7 @@ describe('sessions', () => {
 
   it('stores only a hash of the session token', async () => {
     const token = t.cookie.replace('session=', '');
-    const rows = t.store.db.prepare('SELECT token_hash FROM sessions').pluck().all() as string[];
+    const rows = (await t.store.db.all<{ token_hash: string }>('SELECT token_hash FROM sessions')).map((row) => row.token_hash);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).not.toContain(token);
   });

@@ -20,7 +20,7 @@ describe('session timeouts', () => {
     expect(await sessions.validate(token)).not.toBeNull();
     advance(IDLE_TIMEOUT_MS);
     expect(await sessions.validate(token)).toBeNull();
-    store.close();
+    await store.close();
   });
 
   it('keeps an active session alive until the absolute timeout, then ends it', async () => {
@@ -32,7 +32,7 @@ describe('session timeouts', () => {
     }
     advance(IDLE_TIMEOUT_MS);
     expect(await sessions.validate(token)).toBeNull();
-    store.close();
+    await store.close();
   });
 
   it('sweeps expired sessions out of the store', async () => {
@@ -41,6 +41,6 @@ describe('session timeouts', () => {
     await sessions.start();
     advance(IDLE_TIMEOUT_MS + 1);
     expect(await sessions.sweep()).toBe(2);
-    store.close();
+    await store.close();
   });
 });

@@ -1,15 +1,22 @@
 import type { Activity, ActivityKind } from '../../shared/activity-schemas.ts';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
-export function createActivityRepository(db: Db) {
-  const insert = db.prepare('INSERT INTO activity_log (destination_id, kind, outcome, detail, at) VALUES (?, ?, ?, ?, ?)');
-  const selectFor = db.prepare('SELECT kind, outcome, detail, at FROM activity_log WHERE destination_id = ? ORDER BY id DESC LIMIT ?');
+export function createActivityRepository(db: Sql) {
   return {
     async record(entry: { destinationId: string | null; kind: ActivityKind; outcome: 'ok' | 'failed'; detail?: string | null }): Promise<void> {
-      insert.run(entry.destinationId, entry.kind, entry.outcome, entry.detail ?? null, new Date().toISOString());
+      await db.run('INSERT INTO activity_log (destination_id, kind, outcome, detail, at) VALUES ($1, $2, $3, $4, $5)', [
+        entry.destinationId,
+        entry.kind,
+        entry.outcome,
+        entry.detail ?? null,
+        new Date().toISOString(),
+      ]);
     },
     async forDestination(destinationId: string, limit = 100): Promise<Activity[]> {
-      return selectFor.all(destinationId, limit) as Activity[];
+      return db.all<Activity>('SELECT kind, outcome, detail, at FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2', [
+        destinationId,
+        limit,
+      ]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import type { Db, ListChanges } from './db.ts';
+import { UniqueViolationError, type Sql } from './sql.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
 export type DestinationRecord = {
@@ -43,9 +43,10 @@ type Row = {
   version: number;
 };
 
+// has_secret / has_token as 0/1 integers in both dialects (PostgreSQL would answer `IS NOT NULL` with a boolean).
 const PUBLIC_COLUMNS = `id, name, type, remote_url, anonymous, ambient_credentials, access_key, endpoint_url, region,
   token_expires_at, expired_by_check, created_at, updated_at, version,
-  secret_enc IS NOT NULL AS has_secret, token_enc IS NOT NULL AS has_token`;
+  CASE WHEN secret_enc IS NULL THEN 0 ELSE 1 END AS has_secret, CASE WHEN token_enc IS NULL THEN 0 ELSE 1 END AS has_token`;
 
 type PublicRow = Omit<Row, 'secret_enc' | 'token_enc'> & { has_secret: number; has_token: number };
 
@@ -72,9 +73,6 @@ function toRecord(row: PublicRow): DestinationRecord {
   };
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
-
 const encodeCursor = (record: DestinationRecord) =>
   Buffer.from(JSON.stringify([record.created_at, record.id])).toString('base64url');
 
@@ -88,68 +86,73 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursorError('This cursor is not one this server gave out; start again without it');
 }
 
-export function createDestinationsRepository(db: Db, cipher: SecretCipher, changes: ListChanges = { version: 0 }) {
+export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
   const aad = (id: string, field: 'secret' | 'token') => `destinations:${id}:${field}`;
   const seal = (id: string, field: 'secret' | 'token', value: string | null) =>
     value === null ? null : cipher.encrypt(value, aad(id, field));
 
-  const selectById = db.prepare(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE id = ?`);
-  const selectAll = db.prepare(`SELECT ${PUBLIC_COLUMNS} FROM destinations ORDER BY created_at DESC, id DESC`);
-  const selectPage = db.prepare(
-    `SELECT ${PUBLIC_COLUMNS} FROM destinations ORDER BY created_at DESC, id DESC LIMIT ?`,
-  );
-  const selectPageAfter = db.prepare(
-    `SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`,
-  );
-  const selectSecrets = db.prepare('SELECT secret_enc, token_enc FROM destinations WHERE id = ?');
-  const insert = db.prepare(`INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials,
-      access_key, secret_enc, token_enc, endpoint_url, region, token_expires_at, created_at, updated_at, version)
-    VALUES (@id, @name, 's3', @remote_url, @anonymous, @ambient_credentials, @key, @secret_enc, @token_enc,
-      @endpoint_url, @region, @token_expires_at, @now, @now, 1)`);
-  const updateRow = db.prepare(`UPDATE destinations SET name = @name, remote_url = @remote_url, anonymous = @anonymous,
-      ambient_credentials = @ambient_credentials, access_key = @key, secret_enc = @secret_enc, token_enc = @token_enc,
-      endpoint_url = @endpoint_url, region = @region, token_expires_at = @token_expires_at,
-      expired_by_check = @expired_by_check, updated_at = @now, version = version + 1
-    WHERE id = @id AND version = @version`);
-  const deleteRow = db.prepare('DELETE FROM destinations WHERE id = ? AND version = ?');
-
-  const columns = (id: string, config: S3Config) => ({
-    remote_url: config.remote_url,
-    anonymous: config.anonymous ? 1 : 0,
-    ambient_credentials: config.ambient_credentials ? 1 : 0,
-    key: config.key,
-    secret_enc: seal(id, 'secret', config.secret),
-    token_enc: seal(id, 'token', config.token),
-    endpoint_url: config.endpoint_url,
-    region: config.region,
-    token_expires_at: config.token_expires_at,
-  });
+  const ORDER = 'ORDER BY created_at DESC, id DESC';
+  // The stored columns of a config, in the order of the INSERT and UPDATE below.
+  const columns = (id: string, config: S3Config) => [
+    config.remote_url,
+    config.anonymous ? 1 : 0,
+    config.ambient_credentials ? 1 : 0,
+    config.key,
+    seal(id, 'secret', config.secret),
+    seal(id, 'token', config.token),
+    config.endpoint_url,
+    config.region,
+    config.token_expires_at,
+  ];
 
   const findById = async (id: string): Promise<DestinationRecord | null> => {
-    const row = selectById.get(id) as PublicRow | undefined;
+    const row = await db.get<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE id = $1`, [id]);
     return row ? toRecord(row) : null;
+  };
+  const writing = async <T>(name: string, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof UniqueViolationError) throw new DuplicateNameError(name);
+      throw error;
+    }
   };
 
   return {
     findById,
 
     async list(): Promise<DestinationRecord[]> {
-      return (selectAll.all() as PublicRow[]).map(toRecord);
+      return (await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations ${ORDER}`)).map(toRecord);
     },
 
     async listPage(limit: number, cursor: string | null): Promise<DestinationPage> {
-      const rows = (
-        cursor === null ? selectPage.all(limit + 1) : selectPageAfter.all(...decodeCursor(cursor), limit + 1)
-      ) as PublicRow[];
+      const rows =
+        cursor === null
+          ? await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations ${ORDER} LIMIT $1`, [limit + 1])
+          : await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE (created_at, id) < ($1, $2) ${ORDER} LIMIT $3`, [
+              ...decodeCursor(cursor),
+              limit + 1,
+            ]);
       const items = rows.slice(0, limit).map(toRecord);
       const last = items.at(-1);
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
+    /**
+     * What the whole list shows changes when this does: a destination added, removed, edited (its version) or marked
+     * expired by a check. Cheap, and read from the database, so it holds for writes made by another instance too.
+     */
+    async fingerprint(): Promise<string> {
+      const row = await db.get<{ count: number; versions: number | null; expired: number | null }>(
+        'SELECT COUNT(*) AS count, SUM(version) AS versions, SUM(expired_by_check) AS expired FROM destinations',
+      );
+      return `${row?.count}:${row?.versions ?? 0}:${row?.expired ?? 0}`;
+    },
+
     /** The full config, secret and token decrypted: for the connection check and for merging a patch. */
     async findConfigWithSecrets(id: string): Promise<S3Config | null> {
       const record = await findById(id);
-      const sealed = selectSecrets.get(id) as Pick<Row, 'secret_enc' | 'token_enc'> | undefined;
+      const sealed = await db.get<Pick<Row, 'secret_enc' | 'token_enc'>>('SELECT secret_enc, token_enc FROM destinations WHERE id = $1', [id]);
       if (!record || !sealed) return null;
       const { has_secret: _s, has_token: _t, ...config } = record.config;
       return {
@@ -161,13 +164,15 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher, chang
 
     async create(input: { name: string; config: S3Config }): Promise<DestinationRecord> {
       const id = randomUUID();
-      try {
-        insert.run({ id, name: input.name, now: new Date().toISOString(), ...columns(id, input.config) });
-        changes.version++;
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new DuplicateNameError(input.name);
-        throw error;
-      }
+      const now = new Date().toISOString();
+      await writing(input.name, () =>
+        db.run(
+          `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
+             endpoint_url, region, token_expires_at, created_at, updated_at, version)
+           VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)`,
+          [id, input.name, ...columns(id, input.config), now],
+        ),
+      );
       return (await findById(id)) as DestinationRecord;
     },
 
@@ -177,32 +182,21 @@ export function createDestinationsRepository(db: Db, cipher: SecretCipher, chang
       version: number,
       input: { name: string; config: S3Config; expiredByCheck: boolean },
     ): Promise<DestinationRecord | 'stale' | null> {
-      let changed: number;
-      try {
-        changed = updateRow.run({
-          id,
-          version,
-          name: input.name,
-          now: new Date().toISOString(),
-          expired_by_check: input.expiredByCheck ? 1 : 0,
-          ...columns(id, input.config),
-        }).changes;
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new DuplicateNameError(input.name);
-        throw error;
-      }
-      if (changed === 1) {
-        changes.version++;
-        return findById(id);
-      }
+      const changed = await writing(input.name, () =>
+        db.run(
+          `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
+             secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12,
+             expired_by_check = $13, updated_at = $14, version = version + 1
+           WHERE id = $1 AND version = $2`,
+          [id, version, input.name, ...columns(id, input.config), input.expiredByCheck ? 1 : 0, new Date().toISOString()],
+        ),
+      );
+      if (changed === 1) return findById(id);
       return (await findById(id)) ? 'stale' : null;
     },
 
     async remove(id: string, version: number): Promise<'deleted' | 'stale' | null> {
-      if (deleteRow.run(id, version).changes === 1) {
-        changes.version++;
-        return 'deleted';
-      }
+      if ((await db.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version])) === 1) return 'deleted';
       return (await findById(id)) ? 'stale' : null;
     },
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
-import { openDatabase, type ListChanges } from './db.ts';
+import { migrate } from './db.ts';
+import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { createActivityRepository } from './activity-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
@@ -14,35 +15,40 @@ export const KEY_CHECK_AAD = 'settings:encryption_key_check';
 export type Store = Awaited<ReturnType<typeof openStore>>;
 
 /**
- * Opens the SQLite store in `dataDir` and proves the encryption key is the one the data was written with: a wrong key
- * must stop startup, not surface weeks later as a check that cannot decrypt its secret.
+ * Opens the store — SQLite in `dataDir`, or PostgreSQL when `databaseUrl` is set — migrates it, and proves the
+ * encryption key is the one the data was written with: a wrong key must stop startup, not surface weeks later as a
+ * check that cannot decrypt its secret.
  */
-export async function openStore(options: { dataDir: string; cipher: SecretCipher }) {
-  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
+export async function openStore(options: { dataDir: string; cipher: SecretCipher; databaseUrl?: string | null }) {
+  const db: SqlDatabase = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(path.join(options.dataDir, DATABASE_FILE));
   const settings = createSettingsRepository(db);
   try {
+    await migrate(db);
     const check = await settings.get(KEY_CHECK);
     if (check === null) await settings.set(KEY_CHECK, options.cipher.encrypt('key check', KEY_CHECK_AAD));
     else options.cipher.decrypt(check, KEY_CHECK_AAD);
   } catch (error) {
-    db.close();
+    await db.close();
     if (error instanceof DecryptionError) {
+      const where = options.databaseUrl ? 'the database at DATABASE_URL' : options.dataDir;
       throw new EncryptionKeyError(
-        `The encryption key (id ${options.cipher.keyId}) is not the one the data in ${options.dataDir} was encrypted with. ` +
+        `The encryption key (id ${options.cipher.keyId}) is not the one the data in ${where} was encrypted with. ` +
           'Start with the original APP_ENCRYPTION_KEY or DATA_DIR/encryption.key (see "Backup and restore" in the README).',
       );
     }
     throw error;
   }
-  const listChanges: ListChanges = { version: 0 };
+  const destinations = createDestinationsRepository(db, options.cipher);
+  const checks = createChecksRepository(db, options.cipher);
   return {
     db,
     settings,
-    listChanges,
-    destinations: createDestinationsRepository(db, options.cipher, listChanges),
-    checks: createChecksRepository(db, options.cipher, listChanges),
+    destinations,
+    checks,
     activity: createActivityRepository(db),
     sessions: createSessionsRepository(db),
+    /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
+    listFingerprint: async () => `${await destinations.fingerprint()}/${await checks.fingerprint()}`,
     close: () => db.close(),
   };
 }

@@ -32,38 +32,38 @@ describe('key rotation', () => {
   it('re-encrypts every secret, token, unsaved config and the key check under the new key', async () => {
     const { dataDir, oldKey, store, ids } = await seeded();
     const newKey = randomBytes(32);
-    expect(reencryptAll(store.db, createSecretCipher(oldKey), createSecretCipher(newKey))).toBe(3 * 2 + 1 + 1);
-    store.close();
+    expect(await reencryptAll(store.db, createSecretCipher(oldKey), createSecretCipher(newKey))).toBe(3 * 2 + 1 + 1);
+    await store.close();
 
     const rotated = await openStore({ dataDir, cipher: createSecretCipher(newKey) });
     for (const [n, id] of ids.entries()) {
       expect(await rotated.destinations.findConfigWithSecrets(id)).toMatchObject({ secret: config(n).secret, token: `token-${n}` });
     }
-    const keyIds = rotated.db.prepare('SELECT secret_enc FROM destinations').pluck().all() as string[];
+    const keyIds = (await rotated.db.all<{ secret_enc: string }>('SELECT secret_enc FROM destinations')).map((row) => row.secret_enc);
     expect(keyIds.every((sealed) => sealed.split('.')[1] === createSecretCipher(newKey).keyId)).toBe(true);
-    rotated.close();
+    await rotated.close();
     await expect(openStore({ dataDir, cipher: createSecretCipher(oldKey) })).rejects.toThrow(EncryptionKeyError);
   });
 
   it('keeps values under the old key readable while both keys are held', async () => {
     const { dataDir, oldKey, store, ids } = await seeded();
-    store.close();
+    await store.close();
     const both = await openStore({ dataDir, cipher: createSecretCipher(randomBytes(32), [oldKey]) });
     expect((await both.destinations.findConfigWithSecrets(ids[0] as string))?.secret).toBe(config(0).secret);
-    both.close();
+    await both.close();
   });
 
   it('an interrupted rotation rolls back: everything stays readable under the old key', async () => {
     const { dataDir, oldKey, store, ids } = await seeded();
     // One value that cannot be decrypted stops the rotation half-way through the table.
-    const broken = store.db.prepare('SELECT secret_enc FROM destinations WHERE id = ?').pluck().get(ids[2]) as string;
-    store.db.prepare('UPDATE destinations SET secret_enc = ? WHERE id = ?').run(`${broken.slice(0, -4)}AAAA`, ids[2]);
+    const broken = (await store.db.get<{ secret_enc: string }>('SELECT secret_enc FROM destinations WHERE id = $1', [ids[2]!]))!.secret_enc;
+    await store.db.run('UPDATE destinations SET secret_enc = $1 WHERE id = $2', [`${broken.slice(0, -4)}AAAA`, ids[2]!]);
     const newKey = randomBytes(32);
-    expect(() => reencryptAll(store.db, createSecretCipher(oldKey), createSecretCipher(newKey))).toThrow(DecryptionError);
-    store.close();
+    await expect(reencryptAll(store.db, createSecretCipher(oldKey), createSecretCipher(newKey))).rejects.toThrow(DecryptionError);
+    await store.close();
     const again = await openStore({ dataDir, cipher: createSecretCipher(oldKey) });
     expect((await again.destinations.findConfigWithSecrets(ids[0] as string))?.secret).toBe(config(0).secret);
     expect((await again.destinations.findConfigWithSecrets(ids[1] as string))?.token).toBe('token-1');
-    again.close();
+    await again.close();
   });
 });

@@ -1,5 +1,5 @@
 import type { SecretCipher } from '../security/crypto.ts';
-import type { Db } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 import { KEY_CHECK, KEY_CHECK_AAD } from './index.ts';
 
 type Sealed = { table: string; column: string; key: string; aad: (id: string) => string };
@@ -16,20 +16,17 @@ const SEALED: Sealed[] = [
  * Re-encrypts every stored secret from `from` (which can read them all) to `to`, in one transaction: a failure
  * half-way rolls everything back, so each value stays under exactly one key that the app still holds.
  */
-export function reencryptAll(db: Db, from: SecretCipher, to: SecretCipher): number {
-  return db
-    .transaction(() => {
-      let count = 0;
-      for (const { table, column, key, aad } of SEALED) {
-        const where = table === 'settings' ? `WHERE ${key} = '${KEY_CHECK}'` : `WHERE ${column} IS NOT NULL`;
-        const rows = db.prepare(`SELECT ${key} AS id, ${column} AS sealed FROM ${table} ${where}`).all() as { id: string; sealed: string }[];
-        const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`);
-        for (const row of rows) {
-          update.run(to.encrypt(from.decrypt(row.sealed, aad(row.id)), aad(row.id)), row.id);
-          count++;
-        }
+export async function reencryptAll(db: SqlDatabase, from: SecretCipher, to: SecretCipher): Promise<number> {
+  return db.transaction(async (tx) => {
+    let count = 0;
+    for (const { table, column, key, aad } of SEALED) {
+      const [where, params] = table === 'settings' ? [`WHERE ${key} = $1`, [KEY_CHECK]] : [`WHERE ${column} IS NOT NULL`, []];
+      const rows = await tx.all<{ id: string; sealed: string }>(`SELECT ${key} AS id, ${column} AS sealed FROM ${table} ${where}`, params);
+      for (const row of rows) {
+        await tx.run(`UPDATE ${table} SET ${column} = $1 WHERE ${key} = $2`, [to.encrypt(from.decrypt(row.sealed, aad(row.id)), aad(row.id)), row.id]);
+        count++;
       }
-      return count;
-    })
-    .immediate();
+    }
+    return count;
+  });
 }

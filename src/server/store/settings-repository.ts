@@ -1,16 +1,12 @@
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
-export function createSettingsRepository(db: Db) {
-  const select = db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
-  const upsert = db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
+export function createSettingsRepository(db: Sql) {
   return {
     async get(key: string): Promise<string | null> {
-      return (select.get(key) as string | undefined) ?? null;
+      return (await db.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]))?.value ?? null;
     },
     async set(key: string, value: string): Promise<void> {
-      upsert.run(key, value);
+      await db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
     },
   };
 }

@@ -6,6 +6,7 @@ import { createSecretCipher, DecryptionError, EncryptionKeyError } from '../secu
 import { buildTestApp, destinationBody, tempDataDir, type TestApp } from '../test-support/test-app.ts';
 import { migrate } from './db.ts';
 import { DATABASE_FILE, openStore } from './index.ts';
+import { sqliteHandle } from './sql.ts';
 
 // Unique markers: if either shows up anywhere it should not, the test names the leak.
 const SECRET_MARKER = 'SECRETMARKERzq7'.padEnd(40, 'x');
@@ -57,7 +58,7 @@ describe('secrets never leave the server', () => {
 
   it('keeps the values out of the database file and its WAL: only ciphertext is written', async () => {
     const { id } = (await createWithMarkers()).json();
-    t.store.db.pragma('wal_checkpoint(PASSIVE)');
+    sqliteHandle(t.store.db)?.pragma('wal_checkpoint(PASSIVE)');
     const file = path.join(t.config.dataDir, DATABASE_FILE);
     const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
     expect(bytes.includes('SECRETMARKER')).toBe(false);
@@ -68,38 +69,38 @@ describe('secrets never leave the server', () => {
 
   it('refuses a tampered ciphertext instead of returning garbage', async () => {
     const { id } = (await createWithMarkers()).json();
-    const sealed = t.store.db.prepare('SELECT secret_enc FROM destinations WHERE id = ?').pluck().get(id) as string;
+    const sealed = (await t.store.db.get<{ secret_enc: string }>('SELECT secret_enc FROM destinations WHERE id = $1', [id]))!.secret_enc;
     const parts = sealed.split('.');
     parts[3] = `A${(parts[3] as string).slice(1)}`;
-    t.store.db.prepare('UPDATE destinations SET secret_enc = ? WHERE id = ?').run(parts.join('.'), id);
+    await t.store.db.run('UPDATE destinations SET secret_enc = $1 WHERE id = $2', [parts.join('.'), id]);
     await expect(t.store.destinations.findConfigWithSecrets(id)).rejects.toThrow(DecryptionError);
   });
 
   it('refuses a secret copied from another destination’s row', async () => {
     const a = (await createWithMarkers()).json().id;
     const b = (await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody() })).json().id;
-    t.store.db.prepare('UPDATE destinations SET secret_enc = (SELECT secret_enc FROM destinations WHERE id = ?) WHERE id = ?').run(a, b);
+    await t.store.db.run('UPDATE destinations SET secret_enc = (SELECT secret_enc FROM destinations WHERE id = $1) WHERE id = $2', [a, b]);
     await expect(t.store.destinations.findConfigWithSecrets(b)).rejects.toThrow(DecryptionError);
   });
 });
 
 describe('the SQLite store', () => {
   it('runs with WAL, synchronous=FULL and foreign keys on', () => {
-    expect(t.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(t.store.db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(t.store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqliteHandle(t.store.db)?.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqliteHandle(t.store.db)?.pragma('synchronous', { simple: true })).toBe(2);
+    expect(sqliteHandle(t.store.db)?.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
-  it('records each migration once and applies none twice', () => {
-    const applied = t.store.db.prepare('SELECT name FROM schema_migrations').pluck().all();
-    expect(applied).toContain('001-initial.sql');
-    expect(migrate(t.store.db)).toEqual([]);
+  it('records each migration once and applies none twice', async () => {
+    const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql']);
+    expect(await migrate(t.store.db)).toEqual([]);
   });
 
   it('stops at startup when the key is not the one the data was written with', async () => {
     const dataDir = tempDataDir();
     const store = await openStore({ dataDir, cipher: createSecretCipher(randomBytes(32)) });
-    store.close();
+    await store.close();
     const wrong = createSecretCipher(randomBytes(32));
     await expect(openStore({ dataDir, cipher: wrong })).rejects.toThrow(EncryptionKeyError);
     await expect(openStore({ dataDir, cipher: wrong })).rejects.toThrow(/not the one the data .* was encrypted with/);
@@ -111,7 +112,7 @@ describe('the SQLite store', () => {
     (await openStore({ dataDir, cipher: createSecretCipher(key) })).close();
     const again = await openStore({ dataDir, cipher: createSecretCipher(key) });
     expect(await again.destinations.list()).toEqual([]);
-    again.close();
+    await again.close();
   });
 });
 
@@ -122,16 +123,17 @@ describe('finishing a check', () => {
     const check = await t.store.checks.create({ destinationId: id });
     return { id, checkId: check.id };
   };
-  const expiredFlag = (id: string) => t.store.db.prepare('SELECT expired_by_check FROM destinations WHERE id = ?').pluck().get(id);
+  const expiredFlag = async (id: string) =>
+    (await t.store.db.get<{ expired_by_check: number }>('SELECT expired_by_check FROM destinations WHERE id = $1', [id]))?.expired_by_check;
 
   it('marks the credentials expired in the same write that records an ExpiredToken result', async () => {
     const { id, checkId } = await scheduleFor();
     expect(await t.store.checks.finish(checkId, { ...result, status: 'FAILURE', expiredToken: true })).toBe(true);
-    expect(expiredFlag(id)).toBe(1);
+    expect(await expiredFlag(id)).toBe(1);
     const version = (await t.store.destinations.findById(id))?.version;
     const next = await t.store.checks.create({ destinationId: id });
     await t.store.checks.finish(next.id, { ...result, status: 'SUCCESS' });
-    expect(expiredFlag(id)).toBe(0);
+    expect(await expiredFlag(id)).toBe(0);
     expect((await t.store.destinations.findById(id))?.version).toBe(version);
   });
 
@@ -140,8 +142,8 @@ describe('finishing a check', () => {
     await t.store.checks.finish(checkId, { ...result, status: 'FAILURE', expiredToken: true });
     const failed = await t.store.checks.create({ destinationId: id });
     await t.store.checks.finish(failed.id, { ...result, status: 'FAILURE' });
-    expect(expiredFlag(id)).toBe(1);
+    expect(await expiredFlag(id)).toBe(1);
     expect(await t.store.checks.finish(checkId, { ...result, status: 'SUCCESS' })).toBe(false);
-    expect(expiredFlag(id)).toBe(1);
+    expect(await expiredFlag(id)).toBe(1);
   });
 });

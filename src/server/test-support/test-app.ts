@@ -79,7 +79,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     request,
     async close(options: { keepData?: boolean } = {}) {
       await app.close();
-      store.close();
+      await store.close();
       if (!options.keepData) fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };

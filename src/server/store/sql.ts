@@ -1,0 +1,176 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * The one seam between the repositories and a database: SQL with `$1…$n` parameters that both SQLite and PostgreSQL
+ * run as written, a few rows back, and transactions. Values are strings, numbers and nulls only (booleans are stored
+ * as 0/1 integers in both dialects), so a row reads the same whichever store produced it.
+ */
+export type SqlValue = string | number | null;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Sql {
+  readonly dialect: Dialect;
+  /** The rows a statement returns (a SELECT, or a write with RETURNING). */
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
+  /** Runs a write; resolves with the number of rows it changed. */
+  run(sql: string, params?: SqlValue[]): Promise<number>;
+  /** Runs a script of several statements without parameters (the migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlDatabase extends Sql {
+  /**
+   * Runs `work` in one transaction that takes the write lock up front (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks as
+   * the statements take them): all of it commits, or none of it.
+   */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A write refused by a UNIQUE constraint, in either dialect. */
+export class UniqueViolationError extends Error {
+  constructor(cause: unknown) {
+    super('unique constraint violated', { cause });
+  }
+}
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Error && 'code' in error && (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === '23505');
+
+async function translateErrors<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new UniqueViolationError(error);
+    throw error;
+  }
+}
+
+/** SQLite: better-sqlite3 with WAL, synchronous=FULL and foreign keys; `$n` becomes `?n`. */
+export type SqliteDatabase = SqlDatabase & { raw: Database.Database };
+
+/** The better-sqlite3 handle under a SQLite store (its pragmas, its file), or null on PostgreSQL. */
+export const sqliteHandle = (db: SqlDatabase): Database.Database | null => ('raw' in db ? (db as SqliteDatabase).raw : null);
+
+export function openSqlite(file: string): SqliteDatabase {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a create answered 201 survives a power cut, not only a process crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  // `$n` becomes a positional `?`, the values put in the order the placeholders appear (a `$n` may appear twice).
+  const statements = new Map<string, { statement: Database.Statement; order: number[] }>();
+  const bind = (sql: string, params: SqlValue[]) => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      const order: number[] = [];
+      const statement = db.prepare(sql.replace(/\$(\d+)/g, (_, n: string) => (order.push(Number(n) - 1), '?')));
+      prepared = { statement, order };
+      statements.set(sql, prepared);
+    }
+    return { statement: prepared.statement, values: prepared.order.map((index) => params[index] ?? null) };
+  };
+  const direct: Sql = {
+    dialect: 'sqlite',
+    all: <T>(sql: string, params: SqlValue[] = []) =>
+      translateErrors(() => {
+        const { statement, values } = bind(sql, params);
+        return statement.all(...values) as T[];
+      }),
+    get: <T>(sql: string, params: SqlValue[] = []) =>
+      translateErrors(() => {
+        const { statement, values } = bind(sql, params);
+        return statement.get(...values) as T | undefined;
+      }),
+    run: (sql: string, params: SqlValue[] = []) =>
+      translateErrors(() => {
+        const { statement, values } = bind(sql, params);
+        return statement.run(...values).changes;
+      }),
+    exec: (sql: string) => translateErrors(() => void db.exec(sql)),
+  };
+
+  // One connection: while a transaction awaits between its statements, nothing else may run on it, or that work
+  // would join the transaction. Everything outside waits for the transaction in progress.
+  let inProgress: Promise<unknown> = Promise.resolve();
+  let open = false;
+  const outside = async <R>(work: () => Promise<R>): Promise<R> => {
+    while (open) await inProgress;
+    return work();
+  };
+
+  return {
+    dialect: 'sqlite',
+    raw: db,
+    all: (sql, params) => outside(() => direct.all(sql, params)),
+    get: (sql, params) => outside(() => direct.get(sql, params)),
+    run: (sql, params) => outside(() => direct.run(sql, params)),
+    exec: (sql) => outside(() => direct.exec(sql)),
+    transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      const run = async () => {
+        open = true;
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        } finally {
+          open = false;
+        }
+      };
+      const next = inProgress.then(run, run);
+      inProgress = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await inProgress;
+      db.close();
+    },
+  };
+}
+
+// COUNT(*) and BIGINT come back from pg as strings; the schema keeps to INTEGER, and this turns int8 into numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** PostgreSQL through a `pg` pool. */
+export function openPostgres(connectionString: string, options: { max?: number } = {}): SqlDatabase & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle client that loses its connection must not take the process down; the next query gets a new one.
+  pool.on('error', () => undefined);
+  const over = (client: pg.Pool | pg.PoolClient): Sql => ({
+    dialect: 'postgres',
+    all: <T>(sql: string, params: SqlValue[] = []) => translateErrors(async () => (await client.query(sql, params)).rows as T[]),
+    get: <T>(sql: string, params: SqlValue[] = []) => translateErrors(async () => (await client.query(sql, params)).rows[0] as T | undefined),
+    run: (sql: string, params: SqlValue[] = []) => translateErrors(async () => (await client.query(sql, params)).rowCount ?? 0),
+    exec: (sql: string) => translateErrors(async () => void (await client.query(sql))),
+  });
+  return {
+    ...over(pool),
+    pool,
+    async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(over(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
