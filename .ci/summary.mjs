@@ -15,6 +15,13 @@ if (unit) {
   skipped += unit.numPendingTests + unit.numTodoTests;
   console.log(`unit + API (vitest): ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
 }
+const postgres = read('reports/unit-postgres.json');
+if (postgres) {
+  passed += postgres.numPassedTests;
+  failed += postgres.numFailedTests;
+  skipped += postgres.numPendingTests + postgres.numTodoTests;
+  console.log(`API on PostgreSQL (vitest): ${postgres.numPassedTests} passed, ${postgres.numFailedTests} failed`);
+}
 const e2e = read('reports/e2e.json');
 if (e2e) {
   const { expected, unexpected, flaky, skipped: e2eSkipped } = e2e.stats;

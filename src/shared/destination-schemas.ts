@@ -10,7 +10,9 @@ export const NameSchema = z
   .string({ error: 'Enter a name for this connector' })
   .trim()
   .min(1, 'Enter a name for this connector')
-  .max(100, 'Names can be at most 100 characters');
+  .max(100, 'Names can be at most 100 characters')
+  // Tabs, line breaks and NUL have no place in a name, and PostgreSQL cannot store NUL in text at all.
+  .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "Names can't contain control characters such as tabs or line breaks");
 
 const fields = {
   remote_url: text('The Bucket URI', 1024),

@@ -200,7 +200,7 @@ describe('the queue', () => {
     first.app.checkWorker.abandon();
     await first.close({ keepData: true });
 
-    const second = await buildTestApp({ dataDir: first.config.dataDir, s3EndpointAllowlist: allowlist() }, { key: first.key, worker: { leaseMs: 600, pollMs: 100 } });
+    const second = await buildTestApp({ dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl, s3EndpointAllowlist: allowlist() }, { key: first.key, worker: { leaseMs: 600, pollMs: 100 } });
     try {
       const finished = await waitForCheck(second, check.id);
       expect(finished).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });

@@ -112,6 +112,9 @@ export class CheckWorker {
     const renewal = setInterval(() => {
       void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
     }, Math.max(250, this.leaseMs / 3));
+    // Step changes are written one after another, in the order they happened: on a pooled database two writes in
+    // flight at once could land out of order and a later state be overwritten by an earlier one.
+    let progress = Promise.resolve();
     try {
       const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId) : null);
       if (!config) {
@@ -124,11 +127,15 @@ export class CheckWorker {
         ...this.options.runOptions,
         signal: controller.signal,
         onProgress: (steps: Step[]) => {
-          void checks.saveProgress(check.id, this.id, steps).then((update) => {
-            if (update) this.events.emit('change', check.id, update);
-          });
+          progress = progress
+            .then(() => checks.saveProgress(check.id, this.id, steps))
+            .then((update) => {
+              if (update) this.events.emit('change', check.id, update);
+            })
+            .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not record a step of a connection check'));
         },
       });
+      await progress;
       await checks.finish(check.id, outcome);
       const saved = (await checks.findById(check.id))?.destination_id;
       if (saved) {

@@ -77,6 +77,8 @@ describe('422 for every field rule, on the field it concerns', () => {
     ['name missing', { type: 's3', config: { remote_url: 's3://my-bucket/' } }, ['body', 'name'], 'Enter a name'],
     ['name blank', destinationBody({}, '   '), ['body', 'name'], 'Enter a name'],
     ['name too long', destinationBody({}, 'n'.repeat(101)), ['body', 'name'], 'at most 100'],
+    ['name with a NUL', destinationBody({}, 'bad\u0000name'), ['body', 'name'], "can't contain control characters"],
+    ['name with a line break', destinationBody({}, 'two\nlines'), ['body', 'name'], "can't contain control characters"],
     ['type not s3', { ...destinationBody(), type: 'gcs' }, ['body', 'type'], 'Only destinations of type "s3"'],
     ['config missing', { name: 'x', type: 's3' }, ['body', 'config'], ''],
     ['body an array', [destinationBody()], ['body'], ''],

@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import { redactDeep } from '../logger.ts';
-import { DATABASE_FILE } from '../store/index.ts';
-import { sqliteHandle } from '../store/sql.ts';
 import { waitForCheck } from '../test-support/checks.ts';
-import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
+import { buildTestApp, storedBytes, type TestApp } from '../test-support/test-app.ts';
 
 // Unique markers, shaped to pass the field rules: if either shows up where it should not, the test names the sink.
 const SECRET = 'LEAKqz7SECRETmarker/'.padEnd(40, 'S');
@@ -109,9 +105,8 @@ it('keeps the secret and token out of every response, the trace log and the data
   expect(log.join('')).toContain('"msg":"incoming request"');
   expect(log.join('')).not.toContain(MARKER);
 
-  sqliteHandle(t.store.db)?.pragma('wal_checkpoint(PASSIVE)');
-  const file = path.join(t.config.dataDir, DATABASE_FILE);
-  const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+  const bytes = await storedBytes(t);
+  expect(bytes.includes(id)).toBe(true);
   expect(bytes.includes(MARKER)).toBe(false);
 });
 

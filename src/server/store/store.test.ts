@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretCipher, DecryptionError, EncryptionKeyError } from '../security/crypto.ts';
-import { buildTestApp, destinationBody, tempDataDir, type TestApp } from '../test-support/test-app.ts';
+import { buildTestApp, destinationBody, ON_POSTGRES, storedBytes, tempDataDir, type TestApp } from '../test-support/test-app.ts';
 import { migrate } from './db.ts';
-import { DATABASE_FILE, openStore } from './index.ts';
+import { openStore } from './index.ts';
 import { sqliteHandle } from './sql.ts';
 
 // Unique markers: if either shows up anywhere it should not, the test names the leak.
@@ -56,11 +54,9 @@ describe('secrets never leave the server', () => {
     expect(createResponse.json().config).not.toHaveProperty('token');
   });
 
-  it('keeps the values out of the database file and its WAL: only ciphertext is written', async () => {
+  it('keeps the values out of what is stored (the SQLite file and its WAL, or the PostgreSQL rows): only ciphertext', async () => {
     const { id } = (await createWithMarkers()).json();
-    sqliteHandle(t.store.db)?.pragma('wal_checkpoint(PASSIVE)');
-    const file = path.join(t.config.dataDir, DATABASE_FILE);
-    const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+    const bytes = await storedBytes(t);
     expect(bytes.includes('SECRETMARKER')).toBe(false);
     expect(bytes.includes('TOKENMARKER')).toBe(false);
     expect(bytes.includes(id)).toBe(true);
@@ -84,8 +80,8 @@ describe('secrets never leave the server', () => {
   });
 });
 
-describe('the SQLite store', () => {
-  it('runs with WAL, synchronous=FULL and foreign keys on', () => {
+describe('the store', () => {
+  it.skipIf(ON_POSTGRES)('runs with WAL, synchronous=FULL and foreign keys on (skipped on PostgreSQL: SQLite pragmas)', () => {
     expect(sqliteHandle(t.store.db)?.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(sqliteHandle(t.store.db)?.pragma('synchronous', { simple: true })).toBe(2);
     expect(sqliteHandle(t.store.db)?.pragma('foreign_keys', { simple: true })).toBe(1);

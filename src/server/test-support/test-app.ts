@@ -7,7 +7,9 @@ import { buildApp, type AppDeps } from '../app.ts';
 import { loadConfig, type AppConfig } from '../config.ts';
 import { ensureAdminPassword } from '../security/admin-password.ts';
 import { createSecretCipher } from '../security/crypto.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
+import { sqliteHandle } from '../store/sql.ts';
+import pg from 'pg';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -23,6 +25,47 @@ export type TestApp = {
   request(options: InjectOptions & { cookie?: string | null }): Promise<LightMyRequestResponse>;
   close(options?: { keepData?: boolean }): Promise<void>;
 };
+
+/** The suite's PostgreSQL run: `TEST_DATABASE_URL` names a database, and each test app gets a schema of its own there. */
+export const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+
+async function onAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty schema in the test database, and the URL that makes it the one a store works in. */
+async function freshSchema(): Promise<string> {
+  const schema = `t_${randomBytes(8).toString('hex')}`;
+  await onAdmin((client) => client.query(`CREATE SCHEMA ${schema}`));
+  const base = process.env.TEST_DATABASE_URL as string;
+  return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+const schemaOf = (url: string) => /search_path%3D(t_[0-9a-f]+)/.exec(url)?.[1];
+
+/**
+ * Everything the store has written, as it is at rest: the SQLite file and its WAL; on PostgreSQL, every row of every
+ * table of the test app's schema as the server returns it (its files are the cluster's, not ours to read).
+ */
+export async function storedBytes(testApp: TestApp): Promise<Buffer> {
+  const sqlite = sqliteHandle(testApp.store.db);
+  if (sqlite) {
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+    const file = path.join(testApp.config.dataDir, DATABASE_FILE);
+    return Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+  }
+  const tables = await testApp.store.db.all<{ name: string }>(
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()',
+  );
+  const rows = await Promise.all(tables.map(({ name }) => testApp.store.db.all(`SELECT * FROM ${name}`)));
+  return Buffer.from(JSON.stringify(rows));
+}
 
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 's3-admin-test-'));
@@ -41,13 +84,14 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
   const config: AppConfig = {
     ...loadConfig({}),
     dataDir: tempDataDir(),
+    databaseUrl: overrides.databaseUrl ?? (ON_POSTGRES ? await freshSchema() : null),
     publicOrigin: TEST_ORIGIN,
     logLevel: 'silent',
     adminPassword: TEST_PASSWORD,
     ...overrides,
   };
   const key = options.key ?? randomBytes(32);
-  const store = await openStore({ dataDir: config.dataDir, cipher: createSecretCipher(key) });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key) });
   await ensureAdminPassword(store.settings, config.adminPassword, () => undefined);
   const app = await buildApp({
     config,
@@ -80,7 +124,10 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     async close(options: { keepData?: boolean } = {}) {
       await app.close();
       await store.close();
-      if (!options.keepData) fs.rmSync(config.dataDir, { recursive: true, force: true });
+      if (options.keepData) return;
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+      const schema = config.databaseUrl ? schemaOf(config.databaseUrl) : undefined;
+      if (schema) await onAdmin((client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
     },
   };
   testApp.cookie = await signIn(testApp);
