@@ -40,7 +40,7 @@ async function onAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** A new, empty schema in the test database, and the URL that makes it the one a store works in. */
-async function freshSchema(): Promise<string> {
+export async function freshSchema(): Promise<string> {
   const schema = `t_${randomBytes(8).toString('hex')}`;
   await onAdmin((client) => client.query(`CREATE SCHEMA ${schema}`));
   const base = process.env.TEST_DATABASE_URL as string;

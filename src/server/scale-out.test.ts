@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3, type LocalS3 } from '../../e2e/local-s3/gateway.ts';
+import { IDENTITIES } from '../../e2e/local-s3/identities.ts';
+import type { ConnectionCheck } from '../shared/check-schemas.ts';
+import { INTERRUPTED_REASON } from './store/checks-repository.ts';
+import { freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
+import { freshSchema, tempDataDir } from './test-support/test-app.ts';
+
+// Two app processes on one PostgreSQL (the suite's PostgreSQL run only: `npm run test:postgres`). Each check has a
+// destination of its own, so the PutObject requests the local S3 endpoint counts under its prefix tell how many times
+// that check ran.
+let s3: LocalS3;
+let a: ServerProcess;
+let b: ServerProcess;
+beforeAll(async () => {
+  if (!process.env.TEST_DATABASE_URL) throw new Error('run through npm run test:postgres: this test needs TEST_DATABASE_URL');
+  s3 = await startLocalS3({ latencyMs: 20 });
+  const env = {
+    DATABASE_URL: await freshSchema(),
+    CHECK_TIMEOUT_MS: '5000',
+    CHECK_CONCURRENCY: '4',
+    CHECK_RATE_PER_MIN: '10000',
+    S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${s3.port}`,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_STS: s3.endpoint,
+  };
+  const key = newEncryptionKey();
+  // Both start at once: the migrations are applied once, under an advisory lock.
+  [a, b] = await Promise.all([
+    startServerProcess({ dataDir: tempDataDir(), key, port: await freePort(), env }),
+    startServerProcess({ dataDir: tempDataDir(), key, port: await freePort(), env }),
+  ]);
+}, 60_000);
+afterAll(async () => {
+  for (const server of [a, b]) if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
+  await Promise.all([a?.exited, b?.exited]);
+  await s3?.close();
+});
+
+let counter = 0;
+async function newDestination(server: ServerProcess): Promise<{ id: string; prefix: string }> {
+  const prefix = `scale-out/${++counter}/`;
+  const response = await server.api('/api/v1/destinations', {
+    method: 'POST',
+    body: {
+      name: `scale-out ${counter}`,
+      type: 's3',
+      config: { remote_url: `s3://local-bucket/${prefix}`, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey },
+    },
+  });
+  expect(response.status).toBe(201);
+  return { id: ((await response.json()) as { id: string }).id, prefix };
+}
+
+const writesUnder = (prefix: string) => s3.requests.filter((r) => r.operation === 'PutObject' && r.key?.startsWith(prefix)).length;
+
+async function finished(server: ServerProcess, id: string, timeoutMs: number): Promise<ConnectionCheck> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const check = (await (await server.api(`/api/v1/connection-checks/${id}`)).json()) as ConnectionCheck;
+    if (check.status !== 'SCHEDULED' || Date.now() > deadline) return check;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('two instances on one PostgreSQL', () => {
+  it('runs 100 checks submitted alternately to both exactly once each, every one visible from both', async () => {
+    const destinations = await Promise.all(Array.from({ length: 100 }, () => newDestination(a)));
+    const started = await Promise.all(
+      destinations.map(async ({ id }, n) => {
+        const response = await (n % 2 === 0 ? a : b).api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' });
+        expect(response.status).toBe(202);
+        return ((await response.json()) as ConnectionCheck).id;
+      }),
+    );
+    for (const [n, checkId] of started.entries()) {
+      const onA = await finished(a, checkId, 60_000);
+      const onB = (await (await b.api(`/api/v1/connection-checks/${checkId}`)).json()) as ConnectionCheck;
+      expect(onA).toMatchObject({ status: 'SUCCESS' });
+      expect(onB).toEqual(onA);
+      expect(writesUnder(destinations[n]!.prefix), `probe writes of check ${n}`).toBe(1);
+    }
+  }, 120_000);
+
+  it('streams a check started on one instance from the other, to its end', async () => {
+    const { id } = await newDestination(a);
+    const check = (await (await a.api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' })).json()) as ConnectionCheck;
+    const stream = await b.api(`/api/v1/connection-checks/${check.id}/events`, { headers: { accept: 'text/event-stream' } });
+    expect(stream.status).toBe(200);
+    const events = (await stream.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice('data: '.length)) as ConnectionCheck);
+    expect(events.at(-1)).toMatchObject({ id: check.id, status: 'SUCCESS' });
+  }, 60_000);
+
+  it('one instance killed mid-burst loses nothing acknowledged: its checks end interrupted, none runs twice', async () => {
+    const destinations = await Promise.all(Array.from({ length: 40 }, () => newDestination(a)));
+    const acknowledged: { checkId: string; prefix: string }[] = [];
+    let killed = false;
+    await Promise.all(
+      destinations.map(async ({ id, prefix }, n) => {
+        const server = n % 2 === 0 || killed ? a : b;
+        try {
+          const response = await server.api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' });
+          if (response.status === 202) acknowledged.push({ checkId: ((await response.json()) as ConnectionCheck).id, prefix });
+        } catch {
+          // Sent to the instance as it died: never acknowledged, so nothing is owed.
+        }
+        if (!killed && acknowledged.length >= 20) {
+          killed = true;
+          b.child.kill('SIGKILL');
+        }
+      }),
+    );
+    expect(await b.exited).toBe('SIGKILL');
+    expect(acknowledged.length).toBeGreaterThanOrEqual(20);
+
+    const outcomes = { success: 0, interrupted: 0 };
+    for (const { checkId, prefix } of acknowledged) {
+      // A dead instance's claims run out with their lease (CHECK_TIMEOUT_MS + 15 s) and end as interrupted.
+      const check = await finished(a, checkId, 40_000);
+      expect(check.status, `check ${checkId}`).not.toBe('SCHEDULED');
+      if (check.status === 'SUCCESS') {
+        outcomes.success++;
+        expect(writesUnder(prefix)).toBe(1);
+      } else {
+        expect(check.reason).toBe(INTERRUPTED_REASON);
+        outcomes.interrupted++;
+        expect(writesUnder(prefix)).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(outcomes.success + outcomes.interrupted).toBe(acknowledged.length);
+  }, 120_000);
+});
