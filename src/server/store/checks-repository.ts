@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCheckSummary, type Step } from '../../shared/check-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import type { Sql, SqlDatabase } from './sql.ts';
+import { bumpListVersion, type Sql, type SqlDatabase } from './sql.ts';
 
 export const HISTORY_LIMIT = 50;
 export const INTERRUPTED_REASON = 'The check was interrupted by a restart before it finished; run it again.';
@@ -88,6 +88,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
           new Date().toISOString(),
         ],
       );
+      await bumpListVersion(db);
       return toView((await findRow(id)) as Row);
     },
 
@@ -121,14 +122,6 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
          WHERE position = 1`,
       );
       return new Map(rows.map(({ destination_id, ...summary }) => [destination_id, summary]));
-    },
-
-    /** What the list shows of checks changes when this does: a check asked for, or one leaving SCHEDULED. */
-    async fingerprint(): Promise<string> {
-      const row = await db.get<{ newest: number | null; scheduled: number }>(
-        "SELECT (SELECT MAX(seq) FROM connection_checks) AS newest, (SELECT COUNT(*) FROM connection_checks WHERE status = 'SCHEDULED') AS scheduled",
-      );
-      return `${row?.newest ?? 0}:${row?.scheduled ?? 0}`;
     },
 
     /**
@@ -183,6 +176,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
             result.expiredToken ? 1 : 0,
           ]);
         }
+        if (finished) await bumpListVersion(tx);
         return finished;
       });
     },
@@ -210,6 +204,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         );
         if (changed === 1) failed.push(row.id);
       }
+      if (failed.length > 0) await bumpListVersion(db);
       return failed;
     },
 
@@ -220,6 +215,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
          WHERE id = $1 AND base_destination_id = $2 AND status != 'SCHEDULED'`,
         [id, destinationId],
       );
+      if (adopted === 1) await bumpListVersion(db);
       return adopted === 1;
     },
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import { UniqueViolationError, type Sql } from './sql.ts';
+import { bumpListVersion, UniqueViolationError, type Sql } from './sql.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
 export type DestinationRecord = {
@@ -138,17 +138,6 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
-    /**
-     * What the whole list shows changes when this does: a destination added, removed, edited (its version) or marked
-     * expired by a check. Cheap, and read from the database, so it holds for writes made by another instance too.
-     */
-    async fingerprint(): Promise<string> {
-      const row = await db.get<{ count: number; versions: number | null; expired: number | null }>(
-        'SELECT COUNT(*) AS count, SUM(version) AS versions, SUM(expired_by_check) AS expired FROM destinations',
-      );
-      return `${row?.count}:${row?.versions ?? 0}:${row?.expired ?? 0}`;
-    },
-
     /** The full config, secret and token decrypted: for the connection check and for merging a patch. */
     async findConfigWithSecrets(id: string): Promise<S3Config | null> {
       const record = await findById(id);
@@ -173,6 +162,7 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
           [id, input.name, ...columns(id, input.config), now],
         ),
       );
+      await bumpListVersion(db);
       return (await findById(id)) as DestinationRecord;
     },
 
@@ -191,12 +181,18 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
           [id, version, input.name, ...columns(id, input.config), input.expiredByCheck ? 1 : 0, new Date().toISOString()],
         ),
       );
-      if (changed === 1) return findById(id);
+      if (changed === 1) {
+        await bumpListVersion(db);
+        return findById(id);
+      }
       return (await findById(id)) ? 'stale' : null;
     },
 
     async remove(id: string, version: number): Promise<'deleted' | 'stale' | null> {
-      if ((await db.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version])) === 1) return 'deleted';
+      if ((await db.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version])) === 1) {
+        await bumpListVersion(db);
+        return 'deleted';
+      }
       return (await findById(id)) ? 'stale' : null;
     },
   };
