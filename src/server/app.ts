@@ -25,6 +25,7 @@ import { registerRequestGuard } from './security/request-guard.ts';
 import { createSessionService } from './security/sessions.ts';
 import { createSsrfGuard, parseAllowlist } from './security/ssrf-guard.ts';
 import type { Store } from './store/index.ts';
+import type { Notifications } from './store/sql.ts';
 
 export type AppDeps = {
   config: AppConfig;
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   app.decorate('checkWorker', worker);
+  await relayCheckChanges(app, worker, store.db.notifications);
   app.addHook('onReady', async () => worker.start());
   // On close, before waiting for in-flight requests: running checks are marked interrupted (not left SCHEDULED), and
   // event streams, which would otherwise hold the close open, send that and end.
@@ -189,3 +191,25 @@ async function registerClient(app: FastifyInstance, clientDir: string | null) {
     return reply.sendFile('index.html');
   });
 }
+
+const CHECK_CHANNEL = 'connection_check_changed';
+
+/**
+ * Several instances on one PostgreSQL: every change of a check this instance writes is announced with NOTIFY, and
+ * every change another instance announces is passed to this instance's event streams, which then read the store. A
+ * browser following a check sees each step at once whichever instance it reached (the streams' store poll remains
+ * the fallback). `origin` keeps a relayed change from being announced again.
+ */
+async function relayCheckChanges(app: FastifyInstance, worker: CheckWorker, notifications: Notifications | undefined) {
+  if (!notifications) return;
+  worker.events.on('change', (id: string, _update: unknown, origin?: 'relayed') => {
+    if (origin === 'relayed') return;
+    notifications.notify(CHECK_CHANNEL, `${worker.id} ${id}`).catch((error: unknown) => app.log.warn({ err: error }, 'could not announce a check change'));
+  });
+  const stop = await notifications.listen(CHECK_CHANNEL, (payload) => {
+    const [from, id] = payload.split(' ');
+    if (from !== worker.id && id) worker.events.emit('change', id, undefined, 'relayed');
+  });
+  app.addHook('onClose', async () => stop());
+}
+

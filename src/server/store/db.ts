@@ -15,9 +15,10 @@ function forDialect(sql: string, dialect: SqlDatabase['dialect']): string {
 
 /** Applies the numbered .sql files not applied yet, in order, in one transaction: all of them or none. */
 export async function migrate(db: SqlDatabase): Promise<string[]> {
-  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   return db.transaction(async (tx) => {
+    // First the lock: two instances creating even the bookkeeping table at once collide on PostgreSQL's catalogue.
     if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
     const applied = new Set((await tx.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name));
     const pending = fs
       .readdirSync(MIGRATIONS_DIR)

@@ -22,7 +22,16 @@ export interface Sql {
   exec(sql: string): Promise<void>;
 }
 
+/** PostgreSQL's LISTEN/NOTIFY: how instances sharing one database tell each other at once that something changed. */
+export interface Notifications {
+  notify(channel: string, payload: string): Promise<void>;
+  /** Listens on a connection of its own; resolves with the function that stops listening. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
 export interface SqlDatabase extends Sql {
+  /** Set on PostgreSQL only: SQLite is one process, which needs nobody told. */
+  readonly notifications?: Notifications;
   /**
    * Runs `work` in one transaction that takes the write lock up front (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks as
    * the statements take them): all of it commits, or none of it.
@@ -146,7 +155,7 @@ export function openSqlite(file: string): SqliteDatabase {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** PostgreSQL through a `pg` pool. */
-export function openPostgres(connectionString: string, options: { max?: number } = {}): SqlDatabase & { pool: pg.Pool } {
+export function openPostgres(connectionString: string, options: { max?: number } = {}): SqlDatabase & { pool: pg.Pool; notifications: Notifications } {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client that loses its connection must not take the process down; the next query gets a new one.
   pool.on('error', () => undefined);
@@ -157,9 +166,26 @@ export function openPostgres(connectionString: string, options: { max?: number }
     run: (sql: string, params: SqlValue[] = []) => translateErrors(async () => (await client.query(sql, params)).rowCount ?? 0),
     exec: (sql: string) => translateErrors(async () => void (await client.query(sql))),
   });
+  const notifications: Notifications = {
+    async notify(channel, payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async listen(channel, onMessage) {
+      const client = new pg.Client({ connectionString });
+      // A lost listening connection only slows other instances' streams down to their store poll.
+      client.on('error', () => undefined);
+      client.on('notification', (message) => {
+        if (message.channel === channel && message.payload !== undefined) onMessage(message.payload);
+      });
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return () => client.end();
+    },
+  };
   return {
     ...over(pool),
     pool,
+    notifications,
     async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
