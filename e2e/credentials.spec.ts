@@ -135,6 +135,33 @@ test('a check answered ExpiredToken marks the connector expired and offers the d
   await expect(dialog).toBeHidden();
 });
 
+test('a check that ends before the page reads it still updates the connector: the history, not only the stream, brings it', async ({
+  signedInPage: page,
+  api,
+}) => {
+  const name = uniqueName('Faster than the page');
+  const destination = await createDestination(
+    api,
+    name,
+    config({ key: IDENTITIES.expired.accessKeyId, secret: IDENTITIES.expired.secretAccessKey, token: IDENTITIES.expired.sessionToken }),
+  );
+  await page.goto(`/destinations/${destination.id}`);
+  await expect(page.getByText('Expiry unknown — add it to get warnings')).toBeVisible();
+  // The history the page reads after starting the check is held until the check has ended on the server: the page
+  // then meets a finished check, with no event stream to follow, while its copy of the connector predates the outcome.
+  await page.route(`**/api/v1/destinations/${destination.id}/connection-checks`, async (route) => {
+    await expect
+      .poll(async () => ((await (await api.get(`/api/v1/destinations/${destination.id}/connection-check`)).json()) as { status?: string }).status, {
+        timeout: 10_000,
+      })
+      .toBe('FAILURE');
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toContain('These temporary credentials have expired.');
+  await expect(page.getByText('Expired', { exact: true })).toBeVisible();
+});
+
 test('a Custom URL connector offers no expiry badge for long-term keys', async ({ signedInPage: page, api }) => {
   const name = uniqueName('Long-term');
   await createDestination(api, name, { remote_url: 's3://local-bucket/x/', endpoint_url: E2E_S3_ENDPOINT, key: 'minio', secret: 'minio-secret' });

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
@@ -29,6 +29,20 @@ export function DestinationDetail({ id }: { id: string }) {
     setUpdateMounted(true);
     setUpdating(true);
   };
+
+  // A check that ends changes the connector too (credentials marked expired, or cleared; the activity log). The outcome
+  // may arrive on the event stream or, for a check faster than the page, already finished in the refetched history,
+  // with no stream opened: either way, once the newest check has a new outcome, read the connector again.
+  const newest = checks.data?.[0];
+  const newestOutcome = checks.data === undefined ? undefined : newest && newest.status !== 'SCHEDULED' ? `${newest.id}:${newest.status}` : null;
+  const seenOutcome = useRef(newestOutcome);
+  useEffect(() => {
+    const before = seenOutcome.current;
+    seenOutcome.current = newestOutcome;
+    if (before === undefined || !newestOutcome || newestOutcome === before) return;
+    void queryClient.invalidateQueries({ queryKey: destinationQueryOptions(id).queryKey });
+    void queryClient.invalidateQueries({ queryKey: activityQueryOptions(id).queryKey });
+  }, [newestOutcome, id, queryClient]);
 
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
   if (destination.isError) {
