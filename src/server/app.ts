@@ -145,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     destinations: store.destinations,
     activity: store.activity,
     checks: store.checks,
-    listFingerprint: store.listFingerprint,
+    listVersion: store.listVersion,
     worker,
     publicOrigin: config.publicOrigin,
     allowAmbientCredentials: config.allowAmbientCredentials,

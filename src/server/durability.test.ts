@@ -5,7 +5,7 @@ import { createSecretCipher } from './security/crypto.ts';
 import { INTERRUPTED_REASON } from './store/checks-repository.ts';
 import { openStore } from './store/index.ts';
 import { sqliteHandle } from './store/sql.ts';
-import { freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
+import { checkWhenEnded, freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
 // The real entry point as a child process, killed the hard way and the polite way. An endpoint that accepts and never
@@ -117,16 +117,7 @@ describe('durability of the server process', () => {
       const listed = (await (await second.api('/api/v1/destinations')).json()) as { id: string }[];
       const listedIds = new Set(listed.map((d) => d.id));
       expect([...acknowledged.keys()].filter((id) => !listedIds.has(id))).toEqual([]);
-      const ended = await Promise.all(
-        checkIds.map(async (id) => {
-          const deadline = Date.now() + 40_000;
-          for (;;) {
-            const check = (await (await second.api(`/api/v1/connection-checks/${id}`)).json()) as ConnectionCheck;
-            if (check.status !== 'SCHEDULED' || Date.now() > deadline) return check;
-            await new Promise((resolve) => setTimeout(resolve, 250));
-          }
-        }),
-      );
+      const ended = await Promise.all(checkIds.map((id) => checkWhenEnded(second, id, 40_000)));
       for (const check of ended) {
         expect(check).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
         expect(check.steps.some((step) => step.code === 'Interrupted')).toBe(true);

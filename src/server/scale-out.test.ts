@@ -3,7 +3,7 @@ import { startLocalS3, type LocalS3 } from '../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../e2e/local-s3/identities.ts';
 import type { ConnectionCheck } from '../shared/check-schemas.ts';
 import { INTERRUPTED_REASON } from './store/checks-repository.ts';
-import { freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
+import { checkWhenEnded, freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
 import { freshSchema, tempDataDir } from './test-support/test-app.ts';
 
 // Two app processes on one PostgreSQL (the suite's PostgreSQL run only: `npm run test:postgres`). Each check has a
@@ -55,15 +55,6 @@ async function newDestination(server: ServerProcess): Promise<{ id: string; pref
 
 const writesUnder = (prefix: string) => s3.requests.filter((r) => r.operation === 'PutObject' && r.key?.startsWith(prefix)).length;
 
-async function finished(server: ServerProcess, id: string, timeoutMs: number): Promise<ConnectionCheck> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const check = (await (await server.api(`/api/v1/connection-checks/${id}`)).json()) as ConnectionCheck;
-    if (check.status !== 'SCHEDULED' || Date.now() > deadline) return check;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABASE_URL: npm run test:postgres)', () => {
   it('runs 100 checks submitted alternately to both exactly once each, every one visible from both', async () => {
     const destinations = await Promise.all(Array.from({ length: 100 }, () => newDestination(a)));
@@ -75,7 +66,7 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
       }),
     );
     for (const [n, checkId] of started.entries()) {
-      const onA = await finished(a, checkId, 60_000);
+      const onA = await checkWhenEnded(a, checkId, 60_000);
       const onB = (await (await b.api(`/api/v1/connection-checks/${checkId}`)).json()) as ConnectionCheck;
       expect(onA).toMatchObject({ status: 'SUCCESS' });
       expect(onB).toEqual(onA);
@@ -124,7 +115,7 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
     const outcomes = { success: 0, interrupted: 0 };
     for (const { checkId, prefix } of acknowledged) {
       // A dead instance's claims run out with their lease (CHECK_TIMEOUT_MS + 15 s) and end as interrupted.
-      const check = await finished(a, checkId, 40_000);
+      const check = await checkWhenEnded(a, checkId, 40_000);
       expect(check.status, `check ${checkId}`).not.toBe('SCHEDULED');
       if (check.status === 'SUCCESS') {
         outcomes.success++;

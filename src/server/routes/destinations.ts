@@ -30,7 +30,7 @@ export type DestinationRoutesOptions = {
   activity: ActivityRepository;
   checks: ChecksRepository;
   /** Changes when what the whole list shows changes: the key of its cache. */
-  listFingerprint: () => Promise<string>;
+  listVersion: () => Promise<string>;
   worker: CheckWorker;
   publicOrigin: string;
   allowAmbientCredentials: boolean;
@@ -81,12 +81,12 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     return records.map((record) => toDestination(record, now, latest.get(record.id) ?? null));
   };
   const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
-  // The whole list, encoded as the response serializer would: rebuilt when the store's fingerprint of what it shows
-  // changes (whichever instance wrote), or a second on. A thousand destinations cost ~15 ms to read, view and
-  // encode; the fingerprint is two aggregate queries.
+  // The whole list, encoded as the response serializer would: rebuilt when the store's list version moves (a write it
+  // shows, on whichever instance), or a second on. A thousand destinations cost ~15 ms to read, view and encode; the
+  // version is one primary-key lookup.
   let cachedList: { version: string; builtAt: number; body: string } | null = null;
   const wholeList = async () => {
-    const version = await options.listFingerprint();
+    const version = await options.listVersion();
     if (cachedList === null || cachedList.version !== version || Date.now() - cachedList.builtAt >= LIST_CACHE_MS) {
       const body = JSON.stringify(z.encode(DestinationListSchema, await views(await destinations.list())));
       cachedList = { version, builtAt: Date.now(), body };

@@ -188,19 +188,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       ]);
       const failed: string[] = [];
       for (const row of rows) {
-        const result = {
-          status: 'FAILURE' as const,
-          reason: INTERRUPTED_REASON,
-          steps: interruptedSteps(JSON.parse(row.steps) as Step[]),
-          identity: row.identity === null ? null : (JSON.parse(row.identity) as CheckResult['identity']),
-          region: row.region,
-        };
         // Guarded on the lease it expired with: a renewal that came in since wins.
         const changed = await db.run(
-          `UPDATE connection_checks SET status = $2, reason = $3, steps = $4, reported_at = $5, config_enc = NULL,
+          `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, config_enc = NULL,
              claimed_by = NULL, lease_until = NULL, revision = revision + 1
-           WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $5`,
-          [row.id, result.status, result.reason, JSON.stringify(result.steps), now.toISOString()],
+           WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $4`,
+          [row.id, INTERRUPTED_REASON, JSON.stringify(interruptedSteps(JSON.parse(row.steps) as Step[])), now.toISOString()],
         );
         if (changed === 1) failed.push(row.id);
       }

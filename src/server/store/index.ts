@@ -48,7 +48,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     activity: createActivityRepository(db),
     sessions: createSessionsRepository(db),
     /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
-    listFingerprint: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),
+    listVersion: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import type { ConnectionCheck } from '../../shared/check-schemas.ts';
 import { PROJECT_ROOT } from '../client-build.ts';
 
 export const PROCESS_PASSWORD = 'durable horse battery staple';
@@ -78,6 +79,16 @@ export async function startServerProcess(options: { dataDir: string; key: string
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   return { origin, child, stderr: () => stderr, api, exited } satisfies ServerProcess;
+}
+
+/** The check as the server reports it once it has left SCHEDULED, or as it stands when `timeoutMs` has passed. */
+export async function checkWhenEnded(server: ServerProcess, id: string, timeoutMs: number): Promise<ConnectionCheck> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const check = (await (await server.api(`/api/v1/connection-checks/${id}`)).json()) as ConnectionCheck;
+    if (check.status !== 'SCHEDULED' || Date.now() > deadline) return check;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export const newEncryptionKey = () => randomBytes(32).toString('base64');

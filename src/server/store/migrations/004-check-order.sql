@@ -1,5 +1,3 @@
 -- The order checks were asked for, for ties within one millisecond: SQLite's rowid has no PostgreSQL twin.
 ALTER TABLE connection_checks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX connection_checks_seq ON connection_checks (seq);
--- The list's fingerprint reads these without a scan.
-CREATE INDEX connection_checks_scheduled ON connection_checks (status) WHERE status = 'SCHEDULED';

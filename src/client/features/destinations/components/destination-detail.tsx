@@ -113,7 +113,7 @@ export function DestinationDetail({ id }: { id: string }) {
               key={selected.id}
               initial={selected}
               remoteUrl={d.config.remote_url}
-              onFinished={refresh}
+              onFinished={() => void queryClient.invalidateQueries({ queryKey: connectionChecksQueryOptions(id).queryKey })}
               onUpdateCredentials={openUpdate}
             />
           ) : checks.isPending ? (
