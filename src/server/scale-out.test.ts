@@ -40,7 +40,9 @@ afterAll(async () => {
 
 let counter = 0;
 async function newDestination(server: ServerProcess): Promise<{ id: string; prefix: string }> {
-  const prefix = `scale-out/${++counter}/`;
+  // A top-level prefix per destination: s3rver keeps objects as files and removes emptied folders on delete, so one
+  // check's cleanup under a shared parent folder could pull it from under another check's write.
+  const prefix = `scale-out-${++counter}/`;
   const response = await server.api('/api/v1/destinations', {
     method: 'POST',
     body: {
@@ -68,7 +70,7 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
     for (const [n, checkId] of started.entries()) {
       const onA = await checkWhenEnded(a, checkId, 60_000);
       const onB = (await (await b.api(`/api/v1/connection-checks/${checkId}`)).json()) as ConnectionCheck;
-      expect(onA).toMatchObject({ status: 'SUCCESS' });
+      expect(onA, `check ${n}: ${onA.reason}`).toMatchObject({ status: 'SUCCESS' });
       expect(onB).toEqual(onA);
       expect(writesUnder(destinations[n]!.prefix), `probe writes of check ${n}`).toBe(1);
     }
