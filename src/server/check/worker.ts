@@ -36,6 +36,8 @@ export class CheckWorker {
   private readonly leaseMs: number;
   private timer: NodeJS.Timeout | null = null;
   private claiming = false;
+  /** The claim in progress (or the last one): stop() waits for it, so a check claimed as it stops is stopped too. */
+  private claimed: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly options: CheckWorkerOptions) {
@@ -69,6 +71,7 @@ export class CheckWorker {
   async stop() {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.claimed;
     const runs = [...this.running.values()];
     for (const run of runs) run.controller.abort(new Error('stopping'));
     await Promise.all(runs.map((run) => run.done));
@@ -82,9 +85,14 @@ export class CheckWorker {
     for (const run of this.running.values()) run.controller.abort(new Error('abandoned'));
   }
 
-  private async tick() {
-    if (this.stopped || this.claiming) return;
+  private tick(): Promise<void> {
+    if (this.stopped || this.claiming) return this.claimed;
     this.claiming = true;
+    this.claimed = this.claimAndLaunch();
+    return this.claimed;
+  }
+
+  private async claimAndLaunch() {
     try {
       for (const id of await this.options.checks.failExpiredLeases(new Date())) this.events.emit('change', id);
       const free = this.options.concurrency - this.running.size;
