@@ -1,11 +1,17 @@
+import ipaddr from 'ipaddr.js';
 import path from 'node:path';
+import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './security/allowed-hosts.ts';
 import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
+
+/** Fastify's `trustProxy` forms we accept: none, a hop count, or the proxies' addresses and CIDRs. Never `true`. */
+export type TrustProxy = false | number | string[];
 
 export type AppConfig = {
   port: number;
   host: string;
   publicOrigin: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  allowedHosts: AllowedHost[];
   dataDir: string;
   databaseUrl: string | null;
   encryptionKey: string | null;
@@ -14,6 +20,7 @@ export type AppConfig = {
   checkTimeoutMs: number;
   checkConcurrency: number;
   checkRatePerMin: number;
+  signInRatePerMin: number;
   s3EndpointAllowlist: string[];
   allowAmbientCredentials: boolean;
   logLevel: string;
@@ -39,6 +46,32 @@ function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+// proxy-addr's names for address ranges, which Fastify's trustProxy accepts beside addresses and CIDRs.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError(
+      'TRUST_PROXY=true would trust every X-Forwarded-For hop, so any client could choose its own address: set the number of ' +
+        'proxies in front of the app (TRUST_PROXY=1) or their addresses (TRUST_PROXY=10.0.0.5,10.0.1.0/24)',
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY must be a hop count from 1 to 10, or proxy addresses (got "${raw}")`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!PROXY_RANGE_NAMES.includes(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry)) {
+      throw new ConfigError(`TRUST_PROXY entry "${entry}" is not a hop count, an IP address, a CIDR or one of ${PROXY_RANGE_NAMES.join(', ')}`);
+    }
+  }
+  return entries;
 }
 
 /** Reads the environment of design.md's configuration table; a bad value stops startup with its name. */
@@ -67,13 +100,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (error instanceof AllowlistError) throw new ConfigError(error.message);
     throw error;
   }
+  let allowedHosts: AllowedHost[];
+  try {
+    allowedHosts = allowedHostsFrom(env.ALLOWED_HOSTS, publicOrigin, host);
+  } catch (error) {
+    if (error instanceof AllowedHostsError) throw new ConfigError(error.message);
+    throw error;
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     port,
     host,
     publicOrigin,
-    trustProxy: boolean(env, 'TRUST_PROXY'),
+    trustProxy: trustProxy(env),
+    allowedHosts,
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
     databaseUrl,
     encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
@@ -82,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),
     checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
+    signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
     s3EndpointAllowlist,
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
     logLevel,

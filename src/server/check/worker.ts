@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Step } from '../../shared/check-schemas.ts';
-import { INTERRUPTED_REASON, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
+import { INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
@@ -22,16 +22,22 @@ export type CheckWorkerOptions = {
 };
 
 /**
+ * The worker's change channel. `change`: a check changed — with its new state when this instance wrote it (so a
+ * listener can pass on every step in order), without when the listener must read the store; `relayed` when another
+ * instance announced it. `stopped`: this instance will say nothing more (shutdown).
+ */
+export type CheckEvents = {
+  change: [id: string, update?: CheckUpdate, origin?: 'relayed'];
+  stopped: [];
+};
+
+/**
  * Runs connection checks from the queue in the store: claims rows with a lease, runs at most `concurrency` at once,
  * renews the lease while running, and publishes each step change. A check is claimed once and so runs at most once.
  */
 export class CheckWorker {
   readonly id = `worker-${randomUUID()}`;
-  /**
-   * 'change' (id, update?) whenever a check changes: with the new state when this worker wrote it, so a listener can
-   * pass on every step in order; without, when it must read the store.
-   */
-  readonly events = new EventEmitter().setMaxListeners(0);
+  readonly events = new EventEmitter<CheckEvents>().setMaxListeners(0);
   private readonly running = new Map<string, { controller: AbortController; destinationId: string | null; done: Promise<void> }>();
   private readonly leaseMs: number;
   private timer: NodeJS.Timeout | null = null;

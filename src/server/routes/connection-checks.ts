@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
@@ -7,7 +8,7 @@ import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
-import { createRateLimiter } from '../security/rate-limit.ts';
+import { principalOf } from '../security/route-access.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 
@@ -27,13 +28,15 @@ const STORE_POLL_MS = 1_000;
 export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app, options) => {
   const { checks, destinations, worker } = options;
   const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
-  const limiter = createRateLimiter(options.ratePerMinute);
+  // Keyed on who asks (the admin; a user or an API key when those exist), not on a session a new sign-in replaces.
+  const starts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000, keyGenerator: principalOf });
   const noDestination = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
 
-  /** Starts count against the session's CHECK_RATE_PER_MIN. */
-  const rateLimit = (sessionId: string) => {
-    const wait = limiter.take(sessionId);
-    if (wait > 0) {
+  /** Starts count against the caller's CHECK_RATE_PER_MIN. */
+  const rateLimit = async (request: FastifyRequest) => {
+    const start = await starts(request);
+    if (!start.isAllowed && start.isExceeded) {
+      const wait = Math.max(1, start.ttlInSeconds);
       throw new HttpError(429, `Too many connection checks: wait ${wait} s and try again`, { 'retry-after': String(wait) });
     }
   };
@@ -44,8 +47,9 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   };
 
   app.post(
-    '/api/v1/destinations/:id/connection-check',
+    '/v1/destinations/:id/connection-check',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'Start a connection check of a saved destination',
         params: DestinationParamsSchema,
@@ -54,15 +58,16 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     },
     async (request, reply) => {
       if (!(await destinations.findById(request.params.id))) throw noDestination(request.params.id);
-      rateLimit(request.session?.id ?? request.ip);
+      await rateLimit(request);
       reply.code(202);
       return schedule({ destinationId: request.params.id });
     },
   );
 
   app.get(
-    '/api/v1/destinations/:id/connection-check',
+    '/v1/destinations/:id/connection-check',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'The latest connection check of a destination',
         params: DestinationParamsSchema,
@@ -78,8 +83,9 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   );
 
   app.get(
-    '/api/v1/destinations/:id/connection-checks',
+    '/v1/destinations/:id/connection-checks',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'The connection checks of a destination, newest first (the last 50 are kept)',
         params: DestinationParamsSchema,
@@ -93,8 +99,9 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   );
 
   app.post(
-    '/api/v1/connection-checks',
+    '/v1/connection-checks',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary:
           'Check an unsaved config: {type: "s3", config} in full, or {destination_id, config: patch} merged on the server with the saved config (secrets included)',
@@ -122,15 +129,16 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         if (patchIssues.length + issues.length > 0) throw new UnprocessableError(configIssuesToDetail([...patchIssues, ...issues]));
         config = value;
       }
-      rateLimit(request.session?.id ?? request.ip);
+      await rateLimit(request);
       reply.code(202);
       return schedule({ destinationId: null, baseDestinationId: destinationId ?? null, config });
     },
   );
 
   app.get(
-    '/api/v1/connection-checks/:check_id',
+    '/v1/connection-checks/:check_id',
     {
+      config: { access: 'signed-in' },
       schema: { summary: 'A connection check', params: CheckParamsSchema, response: { 200: ConnectionCheckSchema, ...errors } },
     },
     async (request) => {
@@ -141,8 +149,9 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   );
 
   app.get(
-    '/api/v1/connection-checks/:check_id/events',
+    '/v1/connection-checks/:check_id/events',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'Server-sent events: the check (event "check") each time a step changes, then the stream closes',
         params: CheckParamsSchema,
@@ -155,11 +164,12 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
+        // The headers every answer carries (security headers, no-store), which a hijacked reply would otherwise lose.
+        ...(reply.getHeaders() as Record<string, string>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
       });
       let lastRevision = -1;
       let closed = false;

@@ -95,8 +95,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   };
 
   app.get(
-    '/api/v1/destinations',
+    '/v1/destinations',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'List destinations, newest first; with `limit`, one page and a Link header to the next',
         querystring: DestinationListQuerySchema,
@@ -132,8 +133,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   );
 
   app.post(
-    '/api/v1/destinations',
+    '/v1/destinations',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'Create a destination',
         body: createCreateDestinationSchema(checkOptions),
@@ -150,8 +152,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   );
 
   app.get(
-    '/api/v1/destinations/:id',
+    '/v1/destinations/:id',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'Get a destination (ETag: its version)',
         params: DestinationParamsSchema,
@@ -167,8 +170,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   );
 
   app.put(
-    '/api/v1/destinations/:id',
+    '/v1/destinations/:id',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match required)',
         params: DestinationParamsSchema,
@@ -226,8 +230,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   );
 
   app.get(
-    '/api/v1/destinations/:id/activity',
+    '/v1/destinations/:id/activity',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'What happened to a destination, newest first: changes (field names only), checks, deletion',
         params: DestinationParamsSchema,
@@ -241,8 +246,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   );
 
   app.delete(
-    '/api/v1/destinations/:id',
+    '/v1/destinations/:id',
     {
+      config: { access: 'signed-in' },
       schema: {
         summary: 'Delete a destination and its connection checks (If-Match required)',
         params: DestinationParamsSchema,

@@ -1,42 +1,39 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import pLimit from 'p-limit';
+import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema } from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
 import { checkAdminPassword } from '../security/admin-password.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
-import { createRateLimiter } from '../security/rate-limit.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { SettingsRepository } from '../store/settings-repository.ts';
-import * as z from 'zod';
 
-// Failed sign-ins per client address per minute; then even the right password waits.
-export const SIGN_IN_FAILURES_PER_MINUTE = 10;
+/**
+ * A password check is scrypt with 128 MiB on libuv's pool, which DNS and file reads share: a few at a time keep the
+ * server answering during a burst of sign-ins. Those beyond the queue are told to come back (429), not held.
+ */
+export const PASSWORD_CHECKS_AT_ONCE = 1;
+export const PASSWORD_CHECKS_QUEUED = 8;
 
-export type SessionRoutesOptions = {
-  activity: ActivityRepository;
-  sessions: SessionService;
-  settings: SettingsRepository;
-  secureCookies: boolean;
-  allowAmbientCredentials: boolean;
-};
+type SessionRouteOptions = { sessions: SessionService; secureCookies: boolean; activity: ActivityRepository };
 
-export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, options) => {
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secureCookies } as const;
-  const failures = createRateLimiter(SIGN_IN_FAILURES_PER_MINUTE);
+export const cookieOptions = (secure: boolean) => ({ path: '/', httpOnly: true, sameSite: 'strict', secure }) as const;
 
-  app.get(
-    '/api/session',
-    { schema: { summary: 'Who is signed in', response: { 200: SessionSchema, 401: DetailSchema } } },
-    async (request) => ({
-      signed_in: true as const,
-      expires_at: (request.session as { expiresAt: Date }).expiresAt.toISOString(),
-      settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
-    }),
-  );
+const tooMany = (seconds: number, why: string) =>
+  new HttpError(429, `${why}: wait ${seconds} s and try again`, { 'retry-after': String(seconds) });
+
+/** POST /api/session — public: signing in is how a session begins. */
+export const signInRoutes: FastifyPluginAsyncZod<
+  SessionRouteOptions & { settings: SettingsRepository; signInRatePerMinute: number }
+> = async (app, options) => {
+  // Every attempt counts, and is counted before the password is checked: a burst cannot outrun its own count.
+  const attempts = app.createRateLimit({ max: options.signInRatePerMinute, timeWindow: 60_000 });
+  const passwordChecks = pLimit(PASSWORD_CHECKS_AT_ONCE);
 
   app.post(
-    '/api/session',
+    '/session',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         summary: 'Sign in with the admin password',
         body: SignInSchema,
@@ -44,31 +41,51 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const wait = failures.wait(request.ip);
-      if (wait > 0) {
-        throw new HttpError(429, `Too many failed sign-ins: wait ${wait} s and try again`, { 'retry-after': String(wait) });
-      }
-      if (!(await checkAdminPassword(options.settings, request.body.password))) {
-        failures.hit(request.ip);
-        await options.activity.record({ destinationId: null, kind: 'session.sign_in_failed', outcome: 'failed' });
+      const attempt = await attempts(request);
+      if (!attempt.isAllowed && attempt.isExceeded) throw tooMany(Math.max(1, attempt.ttlInSeconds), 'Too many sign-in attempts');
+      // After the per-address count, so one client cannot fill the queue that everyone's sign-in waits in.
+      if (passwordChecks.pendingCount >= PASSWORD_CHECKS_QUEUED) throw tooMany(1, 'The server is busy checking other sign-ins');
+      const right = await passwordChecks(() => checkAdminPassword(options.settings, request.body.password));
+      if (!right) {
+        request.log.warn({ remoteAddress: request.ip }, 'sign-in failed: wrong password');
+        await options.activity.record({ destinationId: null, kind: 'session.sign_in_failed', outcome: 'failed', clientAddress: request.ip });
         throw new HttpError(401, 'That password is not right');
       }
-      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok' });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
       const session = await options.sessions.start();
-      reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
+      reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(options.secureCookies), expires: session.expiresAt });
       return reply.code(204).send(null);
     },
   );
+};
+
+/** GET and DELETE /api/session — signed in. */
+export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { allowAmbientCredentials: boolean }> = async (app, options) => {
+  app.get(
+    '/session',
+    {
+      config: { access: 'signed-in' },
+      schema: { summary: 'Who is signed in', response: { 200: SessionSchema, 401: DetailSchema } },
+    },
+    async (request) => ({
+      signed_in: true as const,
+      expires_at: (request.session as { expiresAt: Date }).expiresAt.toISOString(),
+      settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
+    }),
+  );
 
   app.delete(
-    '/api/session',
-    { schema: { summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } } },
+    '/session',
+    {
+      config: { access: 'signed-in' },
+      schema: { summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } },
+    },
     async (request, reply) => {
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok' });
-      reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip });
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secureCookies));
       return reply.code(204).send(null);
     },
   );

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
-import { redactDeep } from '../logger.ts';
 import { waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, storedBytes, type TestApp } from '../test-support/test-app.ts';
 
@@ -102,22 +101,10 @@ it('keeps the secret and token out of every response, the trace log and the data
   for (const body of bodies) expect(body).not.toContain(MARKER);
 
   expect(log.length).toBeGreaterThan(20);
-  expect(log.join('')).toContain('"msg":"incoming request"');
+  expect(log.join('')).toContain('"msg":"request completed"');
   expect(log.join('')).not.toContain(MARKER);
 
   const bytes = await storedBytes(t);
   expect(bytes.includes(id)).toBe(true);
   expect(bytes.includes(MARKER)).toBe(false);
-});
-
-it('redacts credential fields at any depth, including the signed request an SDK error carries', () => {
-  const error = Object.assign(new Error(`SignatureDoesNotMatch for ${TOKEN}`), {
-    name: 'SignatureDoesNotMatch',
-    CanonicalRequest: `PUT\n/bucket/key\n\nx-amz-security-token:${TOKEN}`,
-    StringToSign: `AWS4-HMAC-SHA256\n${TOKEN}`,
-    $response: { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=…', 'x-amz-security-token': TOKEN } },
-  });
-  const redacted = JSON.stringify(redactDeep({ err: error, deep: { a: { b: { c: { secret: SECRET, token: TOKEN, password: 'pw' } } } } }));
-  expect(redacted).not.toContain(MARKER);
-  expect(redacted).toContain('SignatureDoesNotMatch');
 });

@@ -12,12 +12,12 @@ const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
 
 describe('sign-in is required everywhere under /api', () => {
   it('marks exactly the health check and sign-in as public', () => {
-    const publicRoutes = t.app.routeTable.filter((r) => r.public).map((r) => `${r.method} ${r.url}`);
+    const publicRoutes = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
 
   it('answers 401 on every other registered /api route without a session (walking the route table)', async () => {
-    const routes = t.app.routeTable.filter((r) => r.url.startsWith('/api') && !r.public);
+    const routes = t.app.routeTable.filter((r) => r.context === 'protected-api');
     expect(routes.length).toBeGreaterThanOrEqual(8);
     for (const route of routes) {
       const url = route.url.replace(/:[a-z_]+/g, SAMPLE_ID);
@@ -169,15 +169,16 @@ describe('behind https', () => {
 });
 
 describe('sign-in attempts are limited', () => {
-  it('answers 429 with Retry-After after 10 failed attempts a minute, even for the right password', async () => {
+  it('answers 429 with Retry-After after 10 attempts a minute from one address, even for the right password', async () => {
     const limited = await buildTestApp();
     try {
       const attempt = (password: string) => limited.request({ method: 'POST', url: '/api/session', body: { password }, cookie: null });
-      for (let i = 0; i < 10; i++) expect((await attempt(`wrong ${i}`)).statusCode).toBe(401);
+      // The harness signed in once: that was the first of the ten.
+      for (let i = 0; i < 9; i++) expect((await attempt(`wrong ${i}`)).statusCode).toBe(401);
       const refused = await attempt('correct horse battery staple');
       expect(refused.statusCode).toBe(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-      expect(refused.json().detail).toMatch(/^Too many failed sign-ins: wait \d+ s and try again$/);
+      expect(refused.json().detail).toMatch(/^Too many sign-in attempts: wait \d+ s and try again$/);
     } finally {
       await limited.close();
     }
@@ -205,8 +206,8 @@ describe('security headers', () => {
 });
 
 describe('TRUST_PROXY', () => {
-  const failTenTimes = async (app: TestApp, from: string) => {
-    for (let i = 0; i < 10; i++) {
+  const fail = async (app: TestApp, from: string, times: number) => {
+    for (let i = 0; i < times; i++) {
       const response = await app.request({
         method: 'POST',
         url: '/api/session',
@@ -221,9 +222,9 @@ describe('TRUST_PROXY', () => {
     app.request({ method: 'POST', url: '/api/session', body: { password: 'wrong again' }, cookie: null, headers: { 'x-forwarded-for': from } });
 
   it('on: the client address comes from X-Forwarded-For, so one client’s failures do not lock out another', async () => {
-    const proxied = await buildTestApp({ trustProxy: true });
+    const proxied = await buildTestApp({ trustProxy: 1 });
     try {
-      await failTenTimes(proxied, '203.0.113.1');
+      await fail(proxied, '203.0.113.1', 10);
       expect((await attemptFrom(proxied, '203.0.113.1')).statusCode).toBe(429);
       expect((await attemptFrom(proxied, '203.0.113.2')).statusCode).toBe(401);
     } finally {
@@ -234,7 +235,8 @@ describe('TRUST_PROXY', () => {
   it('off: X-Forwarded-For is ignored, so a client cannot dodge the limit by inventing addresses', async () => {
     const direct = await buildTestApp({ trustProxy: false });
     try {
-      await failTenTimes(direct, '203.0.113.1');
+      // The harness's own sign-in, from the same socket address, was the first of the ten.
+      await fail(direct, '203.0.113.1', 9);
       expect((await attemptFrom(direct, '203.0.113.2')).statusCode).toBe(429);
     } finally {
       await direct.close();

@@ -1,12 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
 import { SESSION_COOKIE, type SessionService } from './sessions.ts';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Reachable without signing in (health, sign-in). */
-    public?: boolean;
-  }
   interface FastifyRequest {
     session: { id: string; expiresAt: Date } | null;
   }
@@ -34,20 +30,17 @@ export function csrfRefusal(request: FastifyRequest, publicOrigin: string): stri
 }
 
 /**
- * Registered before every route: CSRF first (403 before 401, so a foreign page learns nothing about the session),
- * then the session cookie on everything under /api that is not marked public.
+ * The API's first hook, for public and protected routes alike: never cached; CSRF first (403 before 401, so a foreign
+ * page learns nothing about the session); then who is calling. Whether that caller may use the route is decided by
+ * the hooks of the context the route matched in (route-access.ts).
  */
-export function registerRequestGuard(app: FastifyInstance, options: { publicOrigin: string; sessions: SessionService }) {
-  app.decorateRequest('session', null);
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') && request.url !== '/api') return;
+export function apiGuard(options: { publicOrigin: string; sessions: SessionService }) {
+  return async (request: FastifyRequest, reply: { header(name: string, value: string): unknown }) => {
+    reply.header('cache-control', 'no-store');
     if (!SAFE_METHODS.has(request.method)) {
       const refusal = csrfRefusal(request, options.publicOrigin);
       if (refusal) throw new HttpError(403, refusal);
     }
     request.session = await options.sessions.validate(request.cookies[SESSION_COOKIE]);
-    if (!request.session && !request.routeOptions.config.public) {
-      throw new HttpError(401, 'Sign in to use the API');
-    }
-  });
+  };
 }

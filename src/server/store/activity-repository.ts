@@ -3,14 +3,28 @@ import type { Sql } from './sql.ts';
 
 export function createActivityRepository(db: Sql) {
   return {
-    async record(entry: { destinationId: string | null; kind: ActivityKind; outcome: 'ok' | 'failed'; detail?: string | null }): Promise<void> {
-      await db.run('INSERT INTO activity_log (destination_id, kind, outcome, detail, at) VALUES ($1, $2, $3, $4, $5)', [
+    async record(entry: {
+      destinationId: string | null;
+      kind: ActivityKind;
+      outcome: 'ok' | 'failed';
+      detail?: string | null;
+      clientAddress?: string | null;
+    }): Promise<void> {
+      await db.run('INSERT INTO activity_log (destination_id, kind, outcome, detail, at, client_address) VALUES ($1, $2, $3, $4, $5, $6)', [
         entry.destinationId,
         entry.kind,
         entry.outcome,
         entry.detail ?? null,
         new Date().toISOString(),
+        entry.clientAddress ?? null,
       ]);
+    },
+    /** Sign-ins, sign-outs and failed attempts, newest first, with the address they came from. */
+    async sessionEvents(limit = 100): Promise<(Activity & { client_address: string | null })[]> {
+      return db.all(
+        "SELECT kind, outcome, detail, at, client_address FROM activity_log WHERE kind LIKE 'session.%' ORDER BY id DESC LIMIT $1",
+        [limit],
+      );
     },
     async forDestination(destinationId: string, limit = 100): Promise<Activity[]> {
       return db.all<Activity>('SELECT kind, outcome, detail, at FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2', [

@@ -25,6 +25,8 @@ type Row = {
   seq: number;
 };
 
+/** A check as one write left it, with the revision that orders the writes. */
+export type CheckUpdate = { check: ConnectionCheck; revision: number };
 export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null };
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
   /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
@@ -153,7 +155,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     },
 
     /** Records the steps as they are now; returns the check with its new revision, or null if it is no longer ours. */
-    async saveProgress(id: string, workerId: string, steps: Step[]): Promise<{ check: ConnectionCheck; revision: number } | null> {
+    async saveProgress(id: string, workerId: string, steps: Step[]): Promise<CheckUpdate | null> {
       const row = await db.get<Row>(
         "UPDATE connection_checks SET steps = $1, revision = revision + 1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED' RETURNING *",
         [JSON.stringify(steps), id, workerId],

@@ -1,0 +1,77 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppConfig } from '../config.ts';
+import { connectionCheckRoutes } from '../routes/connection-checks.ts';
+import { destinationRoutes } from '../routes/destinations.ts';
+import { healthRoutes } from '../routes/health.ts';
+import { sessionRoutes, signInRoutes } from '../routes/session.ts';
+import { apiGuard } from '../security/request-guard.ts';
+import { requireSignedIn, type RouteAccess } from '../security/route-access.ts';
+import type { SessionService } from '../security/sessions.ts';
+import type { Store } from '../store/index.ts';
+
+export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: SessionService; routeAccess: RouteAccess };
+
+/**
+ * Everything under /api, in two sibling contexts: public routes, and protected ones whose hook requires a signed-in
+ * caller. Access is decided by the context a request's route matched in — however its URL was spelled — and each
+ * context refuses at startup a route declaring an access it does not enforce.
+ */
+export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess }) => {
+  const secureCookies = config.publicOrigin.startsWith('https:');
+  api.decorateRequest('session', null);
+  api.addHook('onRequest', apiGuard({ publicOrigin: config.publicOrigin, sessions }));
+  // Limits are applied by the routes that need them (sign-in attempts, check starts), from its bounded store.
+  await api.register(rateLimit, { global: false });
+
+  await api.register(
+    async (open) => {
+      routeAccess.claim(open, 'public-api', ['public']);
+      await open.register(healthRoutes, { db: store.db });
+      await open.register(signInRoutes, {
+        sessions,
+        secureCookies,
+        activity: store.activity,
+        settings: store.settings,
+        signInRatePerMinute: config.signInRatePerMin,
+      });
+    },
+    { prefix: '/api' },
+  );
+
+  await api.register(
+    async (protectedApi) => {
+      routeAccess.claim(protectedApi, 'protected-api', ['signed-in']);
+      protectedApi.addHook('onRequest', async (request) => requireSignedIn(request));
+      const worker = protectedApi.checkWorker;
+      await protectedApi.register(sessionRoutes, {
+        sessions,
+        secureCookies,
+        activity: store.activity,
+        allowAmbientCredentials: config.allowAmbientCredentials,
+      });
+      await protectedApi.register(destinationRoutes, {
+        destinations: store.destinations,
+        activity: store.activity,
+        checks: store.checks,
+        listVersion: store.listVersion,
+        worker,
+        publicOrigin: config.publicOrigin,
+        allowAmbientCredentials: config.allowAmbientCredentials,
+      });
+      await protectedApi.register(connectionCheckRoutes, {
+        checks: store.checks,
+        destinations: store.destinations,
+        worker,
+        allowAmbientCredentials: config.allowAmbientCredentials,
+        ratePerMinute: config.checkRatePerMin,
+      });
+      protectedApi.get('/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => api.swagger());
+      // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.
+      protectedApi.setNotFoundHandler(async (request, reply) =>
+        reply.code(404).send({ detail: `Nothing here: ${request.method} ${request.url.split('?')[0]}` }),
+      );
+    },
+    { prefix: '/api' },
+  );
+};

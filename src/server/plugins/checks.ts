@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppConfig } from '../config.ts';
+import { CheckWorker, type CheckWorkerOptions } from '../check/worker.ts';
+import { createSsrfGuard, parseAllowlist } from '../security/ssrf-guard.ts';
+import type { Store } from '../store/index.ts';
+import type { Notifications } from '../store/sql.ts';
+
+export type ChecksPluginOptions = {
+  config: AppConfig;
+  store: Store;
+  /** Overrides for the check worker (tests shorten leases and plug in a connect function). */
+  worker?: Partial<Pick<CheckWorkerOptions, 'leaseMs' | 'pollMs' | 'runOptions'>>;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    checkWorker: CheckWorker;
+  }
+}
+
+/**
+ * The connection-check worker and its lifecycle: it starts when the app is ready and stops first on close (running
+ * checks are marked interrupted, not left SCHEDULED, and event streams, which would otherwise hold the close open,
+ * end). Wrapped with fastify-plugin so every context reaches the worker as `app.checkWorker`.
+ */
+export const checksPlugin = fp<ChecksPluginOptions>(
+  async (app, { config, store, worker: overrides }) => {
+    // Every connection a check opens goes through the SSRF guard: the SDK's agents and the endpoint step alike.
+    const guard = createSsrfGuard(parseAllowlist(config.s3EndpointAllowlist));
+    const worker = new CheckWorker({
+      checks: store.checks,
+      destinations: store.destinations,
+      activity: store.activity,
+      concurrency: config.checkConcurrency,
+      budgetMs: config.checkTimeoutMs,
+      allowAmbientCredentials: config.allowAmbientCredentials,
+      log: app.log,
+      ...overrides,
+      runOptions: {
+        clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent },
+        connect: guard.connect,
+        ...overrides?.runOptions,
+      },
+    });
+    app.decorate('checkWorker', worker);
+    await relayCheckChanges(app, worker, store.db.notifications);
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('preClose', async () => worker.stop());
+  },
+  { name: 'checks' },
+);
+
+const CHECK_CHANNEL = 'connection_check_changed';
+
+/**
+ * Several instances on one PostgreSQL: every change of a check this instance writes is announced with NOTIFY, and
+ * every change another instance announces is passed to this instance's event streams, which then read the store. A
+ * browser following a check sees each step at once whichever instance it reached (the streams' store poll remains
+ * the fallback). `origin` keeps a relayed change from being announced again.
+ */
+async function relayCheckChanges(app: FastifyInstance, worker: CheckWorker, notifications: Notifications | undefined) {
+  if (!notifications) return;
+  worker.events.on('change', (id, _update, origin) => {
+    if (origin === 'relayed') return;
+    notifications.notify(CHECK_CHANNEL, `${worker.id} ${id}`).catch((error: unknown) => app.log.warn({ err: error }, 'could not announce a check change'));
+  });
+  const stop = await notifications.listen(CHECK_CHANNEL, (payload) => {
+    const [from, id] = payload.split(' ');
+    if (from !== worker.id && id) worker.events.emit('change', id, undefined, 'relayed');
+  });
+  app.addHook('onClose', async () => stop());
+}
