@@ -7,7 +7,7 @@ import path from 'node:path';
 import S3rver from 's3rver';
 import { sendCallerIdentity, sendS3Error, sendStsError } from './aws-errors.ts';
 import { ACCOUNT, BUCKETS, findIdentity, type Identity, type S3Action } from './identities.ts';
-import { computeSignature, decodeAwsChunked, parseAmzDate, parseAuthorization, parseRawQuery } from './sigv4.ts';
+import { computeSignature, decodeAwsChunked, describeSigning, parseAmzDate, parseAuthorization, parseRawQuery, spacedHex } from './sigv4.ts';
 
 export type RecordedRequest = { operation: string; accessKeyId: string; bucket: string | null; key: string | null };
 
@@ -165,11 +165,22 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       signingDate,
     });
     if (expected !== auth.signature) {
+      // S3 quotes what it computed so the client can compare, in this order (the fields are not in S3's
+      // ErrorResponses page; they are what S3 sends); the canonical request holds every signed header, the session
+      // token included, as text and as bytes.
+      const { canonicalRequest, stringToSign } = describeSigning({ method, rawPath, rawQuery, headers: req.headers, auth, amzDate: String(amzDate) });
       return fail(
         403,
         'SignatureDoesNotMatch',
         'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-        { AWSAccessKeyId: auth.accessKeyId },
+        {
+          AWSAccessKeyId: auth.accessKeyId,
+          StringToSign: stringToSign,
+          SignatureProvided: auth.signature,
+          StringToSignBytes: spacedHex(stringToSign),
+          CanonicalRequest: canonicalRequest,
+          CanonicalRequestBytes: spacedHex(canonicalRequest),
+        },
       );
     }
     const token = req.headers['x-amz-security-token'];
@@ -181,7 +192,8 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now()) {
       return isSts
         ? fail(403, 'ExpiredToken', 'The security token included in the request is expired')
-        : fail(400, 'ExpiredToken', 'The provided token has expired.');
+        : // S3 names the expired token back, as <Token-0>.
+          fail(400, 'ExpiredToken', 'The provided token has expired.', { 'Token-0': String(token) });
     }
     const payloadHash = req.headers['x-amz-content-sha256'];
     if (typeof payloadHash === 'string' && /^[0-9a-f]{64}$/.test(payloadHash)) {

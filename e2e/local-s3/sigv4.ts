@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -94,4 +95,42 @@ export function decodeAwsChunked(body: Buffer): Buffer {
     offset = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(chunks);
+}
+
+const rfc3986 = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** Bytes as S3 quotes them in an error: lower-case hex pairs separated by spaces. */
+export const spacedHex = (text: string) => Buffer.from(text, 'utf8').toString('hex').replace(/(..)(?!$)/g, '$1 ');
+
+/**
+ * The canonical request and string to sign as S3 computed them, which a SignatureDoesNotMatch answer quotes back (with
+ * every signed header, the session token included) so a client can compare them with its own.
+ */
+export function describeSigning(input: {
+  method: string;
+  rawPath: string;
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  auth: Authorization;
+  amzDate: string;
+}): { canonicalRequest: string; stringToSign: string } {
+  const { auth } = input;
+  const header = (name: string) => {
+    const value = input.headers[name];
+    return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim().replace(/\s+/g, ' ');
+  };
+  const query = Object.entries(parseRawQuery(input.rawQuery))
+    .flatMap(([name, value]) => [value].flat().map((v) => `${rfc3986(name)}=${rfc3986(v)}`))
+    .sort()
+    .join('&');
+  const canonicalRequest = [
+    input.method,
+    input.rawPath,
+    query,
+    `${auth.signedHeaders.map((name) => `${name}:${header(name)}`).join('\n')}\n`,
+    auth.signedHeaders.join(';'),
+    header('x-amz-content-sha256') || 'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const digest = createHash('sha256').update(canonicalRequest).digest('hex');
+  const stringToSign = ['AWS4-HMAC-SHA256', input.amzDate, `${auth.day}/${auth.region}/${auth.service}/aws4_request`, digest].join('\n');
+  return { canonicalRequest, stringToSign };
 }

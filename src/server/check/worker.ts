@@ -5,6 +5,7 @@ import type { Step } from '../../shared/check-schemas.ts';
 import { INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
+import { holdSecrets } from '../logger.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
 
 export type CheckWorkerOptions = {
@@ -129,8 +130,11 @@ export class CheckWorker {
     // Step changes are written one after another, in the order they happened: on a pooled database two writes in
     // flight at once could land out of order and a later state be overwritten by an earlier one.
     let progress = Promise.resolve();
+    let release = () => {};
     try {
       const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId) : null);
+      // Whatever is logged while the check runs (an SDK error quotes the token, a canonical request its bytes).
+      release = holdSecrets([config?.secret, config?.token]);
       if (!config) {
         await checks.finish(check.id, { status: 'FAILURE', reason: 'The destination was deleted before its check ran.', steps: [], identity: null, region: null });
         return;
@@ -177,6 +181,7 @@ export class CheckWorker {
         region: null,
       });
     } finally {
+      release();
       clearInterval(renewal);
       this.events.emit('change', check.id);
     }

@@ -5,7 +5,8 @@ import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { sessionRoutes, signInRoutes } from '../routes/session.ts';
-import { apiGuard } from '../security/request-guard.ts';
+import { holdSecrets } from '../logger.ts';
+import { apiGuard, secretsOfBody } from '../security/request-guard.ts';
 import { requireSignedIn, type RouteAccess } from '../security/route-access.ts';
 import type { SessionService } from '../security/sessions.ts';
 import type { Store } from '../store/index.ts';
@@ -21,6 +22,14 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   const secureCookies = config.publicOrigin.startsWith('https:');
   api.decorateRequest('session', null);
   api.addHook('onRequest', apiGuard({ publicOrigin: config.publicOrigin, sessions }));
+  // The credentials a request carries are kept out of every log line until it is answered, whatever logs them.
+  const released = new WeakMap<object, () => void>();
+  api.addHook('preValidation', async (request) => {
+    released.set(request, holdSecrets(secretsOfBody(request.body)));
+  });
+  const release = async (request: object) => released.get(request)?.();
+  api.addHook('onResponse', release);
+  api.addHook('onRequestAbort', release);
   // Limits are applied by the routes that need them (sign-in attempts, check starts), from its bounded store.
   await api.register(rateLimit, { global: false });
 

@@ -1,0 +1,241 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest, type RawResponse } from '../test-support/raw-http.ts';
+import { buildTestApp, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
+import { createRouteAccess, RouteAccessError, type RouteEntry } from './route-access.ts';
+
+let t: TestApp;
+let port: number;
+beforeAll(async () => {
+  t = await buildTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as { port: number }).port;
+});
+afterAll(() => t.close());
+
+const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
+const PUBLIC_API = ['GET /api/health', 'HEAD /api/health', 'POST /api/session'];
+const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+describe('the route table: every route is in the context that enforces its access', () => {
+  it('puts exactly the health check and sign-in in the public API context', () => {
+    const open = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual([...PUBLIC_API].sort());
+    expect(t.app.routeTable.filter((r) => r.context === 'public-api').every((r) => r.access === 'public')).toBe(true);
+  });
+
+  it('puts every other /api route in the protected context, declared signed-in', () => {
+    const api = t.app.routeTable.filter((r) => r.url === '/api' || r.url.startsWith('/api/'));
+    const protectedRoutes = api.filter((r) => !PUBLIC_API.includes(`${r.method} ${r.url}`));
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(14);
+    for (const route of protectedRoutes) expect(route, `${route.method} ${route.url}`).toMatchObject({ context: 'protected-api', access: 'signed-in' });
+  });
+
+  it('keeps the browser app context free of API routes', () => {
+    const browser = t.app.routeTable.filter((r) => r.context === 'browser-app');
+    expect(browser.every((r) => !r.url.toLowerCase().startsWith('/api'))).toBe(true);
+  });
+});
+
+describe('startup refuses a route whose access nobody enforces', () => {
+  const tryBuild = async (register: (app: FastifyInstance, access: ReturnType<typeof createRouteAccess>) => Promise<void>) => {
+    const app = Fastify();
+    const access = createRouteAccess(app);
+    try {
+      await register(app, access);
+      await app.ready();
+      return null;
+    } catch (error) {
+      return error;
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('a route registered outside every access context', async () => {
+    const error = await tryBuild(async (app) => {
+      app.get('/api/stray', { config: { access: 'signed-in' } }, async () => 'x');
+    });
+    expect(error).toBeInstanceOf(RouteAccessError);
+    expect((error as Error).message).toContain('GET /api/stray');
+  });
+
+  it('a route that declares no access', async () => {
+    const error = await tryBuild(async (app, access) => {
+      await app.register(async (api: FastifyInstance) => {
+        access.claim(api, 'protected-api', ['signed-in']);
+        api.get('/api/forgot', async () => 'x');
+      });
+    });
+    expect(error).toBeInstanceOf(RouteAccessError);
+    expect((error as Error).message).toMatch(/GET \/api\/forgot declares access nothing/);
+  });
+
+  it('a public route registered in the protected context, and a signed-in one in the public context', async () => {
+    for (const [context, allowed, declared] of [
+      ['protected-api', 'signed-in', 'public'],
+      ['public-api', 'public', 'signed-in'],
+    ] as const) {
+      const error = await tryBuild(async (app, access) => {
+        await app.register(async (api: FastifyInstance) => {
+          access.claim(api, context, [allowed]);
+          api.get('/api/misplaced', { config: { access: declared } }, async () => 'x');
+        });
+      });
+      expect(error, context).toBeInstanceOf(RouteAccessError);
+    }
+  });
+
+  it('builds when every route is claimed and declared', async () => {
+    expect(
+      await tryBuild(async (app, access) => {
+        await app.register(async (api: FastifyInstance) => {
+          access.claim(api, 'protected-api', ['signed-in']);
+          api.get('/api/fine', { config: { access: 'signed-in' } }, async () => 'x');
+        });
+      }),
+    ).toBeNull();
+  });
+});
+
+/** The route's URL with sample ids, then the other spellings of it that a router or proxy might treat as the same. */
+function spellings(route: RouteEntry): { label: string; target: string }[] {
+  const url = route.url.replace(/:[a-z_]+/g, SAMPLE_ID);
+  const segments = url.split('/').slice(1);
+  const join = (parts: string[]) => `/${parts.join('/')}`;
+  const out: { label: string; target: string }[] = [];
+  segments.forEach((segment, i) => {
+    const letter = /[a-z]/i.exec(segment);
+    if (letter) {
+      const encoded = `${segment.slice(0, letter.index)}%${letter[0].charCodeAt(0).toString(16)}${segment.slice(letter.index + 1)}`;
+      out.push({ label: `percent-encoded letter in segment ${i}`, target: join(segments.map((s, j) => (j === i ? encoded : s))) });
+      const upper = `%${letter[0].charCodeAt(0).toString(16).toUpperCase()}`;
+      out.push({ label: `upper-case escape in segment ${i}`, target: join(segments.map((s, j) => (j === i ? `${s.slice(0, letter.index)}${upper}${s.slice(letter.index + 1)}` : s))) });
+    }
+    out.push({ label: `// before segment ${i}`, target: join(segments.map((s, j) => (j === i ? `/${s}` : s))) });
+    out.push({ label: `/./ before segment ${i}`, target: join(segments.map((s, j) => (j === i ? `./${s}` : s))) });
+    out.push({ label: `;param on segment ${i}`, target: join(segments.map((s, j) => (j === i ? `${s};x=1` : s))) });
+  });
+  out.push({ label: 'as written', target: url });
+  out.push({ label: 'upper case', target: url.toUpperCase() });
+  out.push({ label: 'first segment upper case', target: join([segments[0]?.toUpperCase() ?? '', ...segments.slice(1)]) });
+  out.push({ label: 'trailing slash', target: `${url}/` });
+  out.push({ label: '/.. back into the path', target: `/x/..${url}` });
+  out.push({ label: 'absolute-form target', target: `http://127.0.0.1:${port}${url}` });
+  out.push({ label: 'absolute-form, encoded', target: `http://127.0.0.1:${port}${url.replace('/api', '/%61pi')}` });
+  return out;
+}
+
+const bodyFor = (method: string) => (STATE_CHANGING.has(method) ? '{}' : undefined);
+const jsonHeaders = (method: string): Record<string, string> => (STATE_CHANGING.has(method) ? { 'content-type': 'application/json' } : {});
+
+describe('every protected route, however its URL is spelled', () => {
+  const protectedRoutes = () => t.app.routeTable.filter((r) => r.context === 'protected-api');
+
+  it('answers 401 or 404 without a session, never a handler’s answer and never a 5xx', async () => {
+    const seen: string[] = [];
+    for (const route of protectedRoutes()) {
+      for (const { label, target } of spellings(route)) {
+        const headers = { origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...jsonHeaders(route.method) };
+        const response = await rawRequest(port, route.method, target, headers, bodyFor(route.method));
+        seen.push(`${route.method} ${target} (${label}) → ${response.status}`);
+        expect([401, 404], `${route.method} ${target} (${label})`).toContain(response.status);
+        expect(response.headers['content-security-policy'], `${route.method} ${target}`).toBeDefined();
+      }
+    }
+    expect(seen.length).toBeGreaterThan(200);
+  });
+
+  it('answers 403 or 404 to a signed-in state-changing request without X-Requested-With', async () => {
+    for (const route of protectedRoutes().filter((r) => STATE_CHANGING.has(r.method))) {
+      for (const { label, target } of spellings(route)) {
+        const headers = { cookie: t.cookie, ...jsonHeaders(route.method) };
+        const response = await rawRequest(port, route.method, target, headers, bodyFor(route.method));
+        expect([403, 404], `${route.method} ${target} (${label})`).toContain(response.status);
+      }
+    }
+  });
+
+  it('answers the public routes under every spelling without a 5xx', async () => {
+    for (const route of t.app.routeTable.filter((r) => r.context === 'public-api')) {
+      for (const { label, target } of spellings(route)) {
+        const headers = { origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...jsonHeaders(route.method) };
+        const response = await rawRequest(port, route.method, target, headers, bodyFor(route.method));
+        expect(response.status, `${route.method} ${target} (${label})`).toBeLessThan(500);
+      }
+    }
+  });
+
+  it('answers GET /%61pi/session with 401 (it was a 500)', async () => {
+    const response = await rawRequest(port, 'GET', '/%61pi/session');
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toEqual({ detail: 'Sign in to use the API' });
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('serves a signed-in caller the same route under an encoded spelling, with no-store', async () => {
+    const response = await rawRequest(port, 'GET', '/%61pi/v1/destinations', { cookie: t.cookie });
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('the Host check (DNS rebinding)', () => {
+  const get = (target: string, host: string) => rawRequest(port, 'GET', target, { host, cookie: t.cookie });
+
+  it.each(['evil.example', 'evil.example:8080', 'attacker.test.', '127.0.0.1.nip.io', ''])('answers 421 for Host "%s"', async (host) => {
+    const response = await get('/api/v1/destinations', host);
+    expect(response.status).toBe(421);
+    expect(JSON.parse(response.body).detail).toContain('PUBLIC_ORIGIN');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it.each(['127.0.0.1:8080', 'localhost', 'LOCALHOST:1234', '[::1]:8080'])('accepts Host "%s" (PUBLIC_ORIGIN’s host and loopback)', async (host) => {
+    expect((await get('/api/v1/destinations', host)).status).toBe(200);
+  });
+
+  it('answers the health check whatever the Host, for load balancers', async () => {
+    expect((await get('/api/health', 'evil.example')).status).toBe(200);
+  });
+
+  it('judges an absolute-form target by its authority too', async () => {
+    const response = await rawRequest(port, 'GET', 'http://evil.example/api/v1/destinations', { host: `127.0.0.1:${port}`, cookie: t.cookie });
+    expect(response.status).toBe(421);
+  });
+
+  it('refuses the browser app’s page on a foreign Host too', async () => {
+    expect((await get('/destinations', 'evil.example')).status).toBe(421);
+  });
+});
+
+describe('every answer carries the security headers', () => {
+  const expectHardened = (response: RawResponse, what: string) => {
+    expect(response.headers['content-security-policy'], what).toContain("default-src 'self'");
+    expect(response.headers['x-frame-options'], what).toBe('DENY');
+    expect(response.headers['x-content-type-options'], what).toBe('nosniff');
+  };
+
+  it('on 401, 403, 404, 413, 421 and 422', async () => {
+    const json = { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest' };
+    const cases: [number, Promise<RawResponse>][] = [
+      [401, rawRequest(port, 'GET', '/api/v1/destinations')],
+      [403, rawRequest(port, 'POST', '/api/v1/destinations', { 'content-type': 'application/json', origin: 'https://evil.example' }, '{}')],
+      [404, rawRequest(port, 'GET', '/api/v1/nothing', { cookie: t.cookie })],
+      [404, rawRequest(port, 'DELETE', '/not-api')],
+      [413, rawRequest(port, 'POST', '/api/v1/destinations', { ...json, cookie: t.cookie }, JSON.stringify({ name: 'x'.repeat(70_000) }))],
+      [421, rawRequest(port, 'GET', '/api/health/x', { host: 'evil.example' })],
+      [422, rawRequest(port, 'POST', '/api/v1/destinations', { ...json, cookie: t.cookie }, '{')],
+    ];
+    for (const [status, pending] of cases) {
+      const response = await pending;
+      expect(response.status).toBe(status);
+      expectHardened(response, String(status));
+    }
+  });
+
+  it('on the event stream, which writes its own head', async () => {
+    const response = await rawRequest(port, 'GET', `/api/v1/connection-checks/${SAMPLE_ID}/events`, { cookie: t.cookie });
+    expect(response.status).toBe(404);
+    expectHardened(response, 'events 404');
+  });
+});
