@@ -13,12 +13,13 @@ async function main() {
     dataDir: config.dataDir,
   });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
-  await ensureAdminPassword(store.settings, config.adminPassword, (password) => {
+  const { signedOut } = await ensureAdminPassword(store, config.adminPassword, (password) => {
     // Printed once, on the first start, straight to the terminal: never through the logger.
     process.stderr.write(
       `\n  Admin password (shown once; set ADMIN_PASSWORD to choose your own): ${password}\n\n`,
     );
   });
+  if (signedOut > 0) process.stderr.write(`ADMIN_PASSWORD changed: ${signedOut} session${signedOut === 1 ? '' : 's'} signed out.\n`);
 
   // --api-only: `npm run dev`, where Vite's dev server serves the browser app.
   const apiOnly = process.argv.includes('--api-only');

@@ -11,6 +11,9 @@ import { requireSignedIn, type RouteAccess } from '../security/route-access.ts';
 import type { SessionService } from '../security/sessions.ts';
 import type { Store } from '../store/index.ts';
 
+// Expired and idle sessions are removed at start and then this often, so the table holds only live ones.
+export const SESSION_SWEEP_MS = 10 * 60 * 1000;
+
 export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: SessionService; routeAccess: RouteAccess };
 
 /**
@@ -30,6 +33,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   const release = async (request: object) => released.get(request)?.();
   api.addHook('onResponse', release);
   api.addHook('onRequestAbort', release);
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => sessions.sweep().catch((error: unknown) => api.log.warn({ err: error }, 'could not remove expired sessions'));
+  api.addHook('onReady', async () => {
+    await sweep();
+    sweeper = setInterval(() => void sweep(), SESSION_SWEEP_MS).unref();
+  });
+  api.addHook('onClose', async () => clearInterval(sweeper));
   // Limits are applied by the routes that need them (sign-in attempts, check starts), from its bounded store.
   await api.register(rateLimit, { global: false });
 

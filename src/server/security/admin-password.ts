@@ -1,26 +1,31 @@
+import type { SessionsRepository } from '../store/sessions-repository.ts';
 import type { SettingsRepository } from '../store/settings-repository.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 
 const SETTING = 'admin_password_hash';
 
 /**
- * ADMIN_PASSWORD, when set, is the password (a changed value replaces the stored hash). Otherwise the stored hash is
- * kept, and on the very first start a password is generated and handed to `announce` once: only its hash is kept.
+ * ADMIN_PASSWORD, when set, is the password: a changed value replaces the stored hash and signs every session out (as
+ * `npm run set-password` does), so whoever knew the old one is not left signed in. Otherwise the stored hash is kept,
+ * and on the very first start a password is generated and handed to `announce` once: only its hash is kept.
+ * Returns how many sessions a changed password ended.
  */
 export async function ensureAdminPassword(
-  settings: SettingsRepository,
+  store: { settings: SettingsRepository; sessions: SessionsRepository },
   configured: string | null,
   announce: (password: string) => void,
-): Promise<void> {
-  const stored = await settings.get(SETTING);
+): Promise<{ signedOut: number }> {
+  const stored = await store.settings.get(SETTING);
   if (configured !== null) {
-    if (stored === null || !(await verifyPassword(configured, stored))) await settings.set(SETTING, await hashPassword(configured));
-    return;
+    if (stored !== null && (await verifyPassword(configured, stored))) return { signedOut: 0 };
+    await store.settings.set(SETTING, await hashPassword(configured));
+    return { signedOut: stored === null ? 0 : await store.sessions.removeAll() };
   }
-  if (stored !== null) return;
+  if (stored !== null) return { signedOut: 0 };
   const password = generatePassword();
-  await settings.set(SETTING, await hashPassword(password));
+  await store.settings.set(SETTING, await hashPassword(password));
   announce(password);
+  return { signedOut: 0 };
 }
 
 export async function checkAdminPassword(settings: SettingsRepository, password: string): Promise<boolean> {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, destinationBody, signIn, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
+import { PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_QUEUED } from '../routes/session.ts';
+import { buildTestApp, destinationBody, signIn, TEST_ORIGIN, TEST_PASSWORD, type TestApp } from '../test-support/test-app.ts';
+import { ensureAdminPassword } from './admin-password.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -151,6 +153,54 @@ describe('sessions', () => {
   });
 });
 
+describe('session lifetime', () => {
+  it('signs every session out when ADMIN_PASSWORD changes (as npm run set-password does)', async () => {
+    const own = await buildTestApp();
+    try {
+      const before = await signIn(own);
+      expect((await own.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(200);
+      // What main.ts does at start with the environment's ADMIN_PASSWORD: unchanged, nobody is signed out.
+      expect(await ensureAdminPassword(own.store, TEST_PASSWORD, () => undefined)).toEqual({ signedOut: 0 });
+      expect((await own.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(200);
+      const changed = await ensureAdminPassword(own.store, 'a different admin password', () => undefined);
+      expect(changed.signedOut).toBeGreaterThanOrEqual(2);
+      expect((await own.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(401);
+      expect((await own.request({ method: 'GET', url: '/api/session', cookie: own.cookie })).statusCode).toBe(401);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+
+  it('removes expired sessions from the store when the app starts', async () => {
+    const first = await buildTestApp();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await first.store.sessions.create({ token_hash: 'expired-session', created_at: past, last_seen_at: past, expires_at: past });
+    await first.close({ keepData: true });
+    const second = await buildTestApp({ dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl }, { key: first.key });
+    try {
+      expect(await second.store.sessions.find('expired-session')).toBeNull();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('counts connection checks per principal, so signing in again does not reset CHECK_RATE_PER_MIN', async () => {
+    const limited = await buildTestApp({ checkRatePerMin: 2 });
+    try {
+      const start = (cookie: string) =>
+        limited.request({ method: 'POST', url: '/api/v1/connection-checks', body: destinationBody({ remote_url: 's3://rate-bucket/x/' }), cookie });
+      expect((await start(limited.cookie)).statusCode).toBe(202);
+      expect((await start(limited.cookie)).statusCode).toBe(202);
+      const fresh = await signIn(limited);
+      const refused = await start(fresh);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().detail).toMatch(/^Too many connection checks: wait \d+ s and try again$/);
+    } finally {
+      await limited.close();
+    }
+  }, 30_000);
+});
+
 describe('behind https', () => {
   it('marks the cookie Secure when PUBLIC_ORIGIN is https', async () => {
     const secure = await buildTestApp({ publicOrigin: 'https://s3-admin.example.com' });
@@ -184,6 +234,56 @@ describe('sign-in attempts are limited', () => {
     }
     // Each attempt verifies a scrypt hash (~0.5 s here): eleven take a while on a 2-core machine.
   }, 30_000);
+
+  it('counts a burst before checking any password: 40 at once from one address, 9 checked (the harness signed in once)', async () => {
+    const limited = await buildTestApp();
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => limited.request({ method: 'POST', url: '/api/session', body: { password: `wrong ${i}` }, cookie: null })),
+      );
+      const statuses = answers.map((a) => a.statusCode);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(9);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(31);
+      for (const refused of answers.filter((a) => a.statusCode === 429)) {
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        expect(refused.headers['content-security-policy']).toBeDefined();
+      }
+      // Each failure is on record with where it came from.
+      const failures = (await limited.store.activity.sessionEvents()).filter((e) => e.kind === 'session.sign_in_failed');
+      expect(failures).toHaveLength(9);
+      expect(failures.every((e) => e.client_address === '127.0.0.1')).toBe(true);
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
+
+  it('bounds the password checks waiting at once, so a burst from many addresses cannot starve the server, then lets the admin in', async () => {
+    const proxied = await buildTestApp({ trustProxy: 1 });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          proxied.request({
+            method: 'POST',
+            url: '/api/session',
+            body: { password: `wrong ${i}` },
+            cookie: null,
+            headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
+          }),
+        ),
+      );
+      const checked = answers.filter((a) => a.statusCode === 401).length;
+      const busy = answers.filter((a) => a.statusCode === 429);
+      expect(checked).toBeGreaterThanOrEqual(1);
+      expect(checked).toBeLessThanOrEqual(PASSWORD_CHECKS_AT_ONCE + PASSWORD_CHECKS_QUEUED);
+      expect(busy.length).toBe(40 - checked);
+      expect(busy[0]?.json().detail).toBe('The server is busy checking other sign-ins: wait 1 s and try again');
+      expect(busy[0]?.headers['retry-after']).toBe('1');
+      const admin = await proxied.request({ method: 'POST', url: '/api/session', body: { password: TEST_PASSWORD }, cookie: null, headers: { 'x-forwarded-for': '203.0.113.77' } });
+      expect(admin.statusCode).toBe(204);
+    } finally {
+      await proxied.close();
+    }
+  }, 60_000);
 });
 
 describe('security headers', () => {

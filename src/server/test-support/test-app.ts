@@ -92,7 +92,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
   };
   const key = options.key ?? randomBytes(32);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key) });
-  await ensureAdminPassword(store.settings, config.adminPassword, () => undefined);
+  await ensureAdminPassword(store, config.adminPassword, () => undefined);
   const app = await buildApp({
     config,
     store,
