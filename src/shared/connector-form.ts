@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import type { ConfigIssue, S3Config, S3ConfigDraft, S3ConfigField } from './s3-config.ts';
+import type { ConfigIssue, S3ConfigDraft, S3ConfigField } from './s3-config.ts';
 import { checkS3Config, normalizeS3Config } from './s3-config.ts';
 import { mergeS3ConfigPatch } from './s3-config-patch.ts';
+import { withStandIns, type SavedConnector } from './saved-config.ts';
 import type { S3ConfigPatch } from './destination-schemas.ts';
 import { NameSchema } from './destination-schemas.ts';
 
@@ -103,12 +104,7 @@ const FIELD_OF: Record<S3ConfigField, ConnectorFormField> = {
 };
 export const formFieldOf = (field: S3ConfigField): ConnectorFormField => FIELD_OF[field];
 
-/** What an edit keeps from the saved connector: the browser never holds the secret, only whether there is one. */
-export type SavedConnector = { config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean } };
-
-// Stand-ins for saved secrets while validating an edit in the browser: shaped to pass the field rules, never sent.
-const KEPT_SECRET = 'KeptSecretKeptSecretKeptSecretKeptSecret';
-const KEPT_TOKEN = 'KeptToken';
+export type { SavedConnector };
 
 /** The PUT patch of an edit: only what changed, secrets only when typed again. */
 export function formToPatch(values: ConnectorFormValues, saved: SavedConnector): S3ConfigPatch {
@@ -146,9 +142,7 @@ export function createConnectorFormSchema(options: { allowAmbientCredentials: bo
     }
     let issues: ConfigIssue[];
     if (options.saved) {
-      const saved = options.saved.config;
-      const stored: S3Config = { ...saved, secret: saved.has_secret ? KEPT_SECRET : null, token: saved.has_token ? KEPT_TOKEN : null };
-      const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, formToPatch(values, options.saved));
+      const { merged, issues: patchIssues } = mergeS3ConfigPatch(withStandIns(options.saved), formToPatch(values, options.saved));
       issues = [...patchIssues, ...checkS3Config(merged, options).issues];
     } else {
       issues = checkS3Config(normalizeS3Config(formToDraft(values)), options).issues;

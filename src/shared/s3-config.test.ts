@@ -58,6 +58,7 @@ describe('checkS3Config: every field rule', () => {
     ['anonymous and ambient', { anonymous: true, ambient_credentials: true, key: null, secret: null }, [['ambient_credentials', 'method_conflict']], true],
     ['ambient on a server that does not allow it', { ambient_credentials: true, key: null, secret: null }, [['ambient_credentials', 'ambient_disabled']]],
     ['ambient with a key', { ambient_credentials: true, secret: null }, [['key', 'key_not_allowed']], true],
+    ['ambient with a Custom URL', { ambient_credentials: true, key: null, secret: null, endpoint_url: 'https://minio.example.com' }, [['ambient_credentials', 'ambient_custom_url']], true],
     ['FIPS URI without ambient', { remote_url: 'https://b.s3-fips.us-east-1.amazonaws.com/' }, [['remote_url', 'bucket_uri_fips']]],
   ])('%s', (_label, draft, expected, allowAmbient) => {
     expect(issuesOf(draft, allowAmbient)).toEqual(expected);

@@ -110,6 +110,13 @@ export function checkS3Config(config: S3Config, options: CheckOptions): { issues
 
   if (config.anonymous && config.ambient_credentials) {
     add('ambient_credentials', 'method_conflict', 'Choose either anonymous access or ambient credentials, not both');
+  } else if (config.ambient_credentials && custom) {
+    // The server's own key and session token would be signed into requests to whatever host the Custom URL names.
+    add(
+      'ambient_credentials',
+      'ambient_custom_url',
+      "Server credentials are only ever sent to Amazon S3, never to a Custom URL: choose access keys for this service, or Amazon S3 without a Custom URL",
+    );
   } else if (config.ambient_credentials && !options.allowAmbientCredentials) {
     add(
       'ambient_credentials',

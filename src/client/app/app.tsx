@@ -34,7 +34,7 @@ function Routes({ allowAmbient }: { allowAmbient: boolean }) {
   const edit = matchPath('/destinations/:id/edit', pathname);
   if (edit?.id) return <EditDestination key={edit.id} id={edit.id} allowAmbient={allowAmbient} />;
   const detail = matchPath('/destinations/:id', pathname);
-  if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} />;
+  if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} allowAmbient={allowAmbient} />;
   return (
     <section>
       <PageHeading title="Page not found" />

@@ -37,10 +37,20 @@ function baseConfig(config: S3Config, region: string, options: ClientOptions) {
     requestHandler,
     // Ambient credentials: no credentials option, so the SDK uses the server's own provider chain.
     ...(credentials ? { credentials } : {}),
-    // Anonymous: requests go out unsigned.
-    ...(config.anonymous ? { signer: { sign: async <T>(request: T) => request } } : {}),
+    ...(config.anonymous ? ANONYMOUS : {}),
   };
 }
+
+/**
+ * Anonymous: Smithy's no-auth scheme is the only one offered, so requests go out unsigned and no identity is ever
+ * resolved — the SDK's default credential chain (environment, files, container and instance metadata endpoints) is
+ * never consulted, and the server's own credentials can never be attached.
+ */
+const NO_AUTH = 'smithy.api#noAuth';
+const ANONYMOUS = {
+  httpAuthSchemeProvider: () => [{ schemeId: NO_AUTH }],
+  httpAuthSchemes: [{ schemeId: NO_AUTH, identityProvider: () => async () => ({}), signer: { sign: async <T>(request: T) => request } }],
+};
 
 export function createS3Client(config: S3Config, region: string, options: ClientOptions): S3Client {
   const custom: Partial<S3ClientConfig> =

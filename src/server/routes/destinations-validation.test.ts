@@ -105,6 +105,17 @@ describe('with ambient credentials allowed', () => {
     expect(response.json().credentials.method).toBe('ambient');
   });
 
+  it('refuses ambient credentials with a Custom URL, on the method: the server’s own credentials go only to Amazon S3', async () => {
+    const body = destinationBody({ key: null, secret: null, ambient_credentials: true, endpoint_url: 'https://collector.example.net' });
+    const response = await post(body, ambient);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'config', 'ambient_credentials'], type: 'ambient_custom_url', msg: expect.stringContaining('never to a Custom URL') }),
+    ]);
+    const check = await ambient.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: body.config } });
+    expect(check.statusCode).toBe(422);
+  });
+
   it('refuses an AWS Key with ambient credentials', async () => {
     const response = await post(destinationBody({ ambient_credentials: true, secret: null }), ambient);
     expect(response.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'key'], type: 'key_not_allowed' })]);

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { savedConfigIssues } from '../../../../shared/saved-config.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
@@ -15,7 +16,7 @@ import { DestinationConfig } from './destination-config.tsx';
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
-export function DestinationDetail({ id }: { id: string }) {
+export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
   const queryClient = useQueryClient();
   const destination = useDestination(id);
   const checks = useConnectionChecks(id);
@@ -55,6 +56,8 @@ export function DestinationDetail({ id }: { id: string }) {
     );
   }
   const d = destination.data;
+  // A rule added since it was saved, or a server setting changed: say so here, not only when a check fails at validate.
+  const problems = savedConfigIssues(d, { allowAmbientCredentials: allowAmbient });
   const history = checks.data ?? [];
   const selectedId = search.get('check');
   const selected = history.find((c) => c.id === selectedId) ?? (selectedId ? null : (history[0] ?? null));
@@ -96,6 +99,18 @@ export function DestinationDetail({ id }: { id: string }) {
           </button>
         </div>
       </div>
+      {problems.length > 0 && (
+        <div className="notice notice-error" role="status">
+          <p>
+            <strong>This connector can’t be used as it is saved.</strong> <Link to={`/destinations/${id}/edit`}>Edit it</Link> to fix:
+          </p>
+          <ul>
+            {problems.map((problem) => (
+              <li key={`${problem.field}:${problem.type}`}>{problem.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {startCheck.isError && (
         <p className="notice notice-error" role="alert">
           Couldn't start the check: {startCheck.error.message}
