@@ -104,8 +104,27 @@ describe('the decision, for addresses no test may send a packet to', () => {
     ['169.254.169.254', 'cloud metadata'],
     ['169.254.170.2', 'cloud metadata'],
     ['fd00:ec2::254', 'cloud metadata'],
-    ['169.254.10.10', 'link-local'],
-    ['fe80::1', 'link-local'],
+    // All of link-local is metadata: 169.254.170.23 (EKS Pod Identity), 169.254.10.10, fe80::/10.
+    ['169.254.170.23', 'cloud metadata'],
+    ['169.254.10.10', 'cloud metadata'],
+    ['fe80::1', 'cloud metadata'],
+    ['fd00:ec2::23', 'cloud metadata'],
+    ['100.100.100.200', 'cloud metadata'],
+    // Azure's WireServer is a public address: refused by name, not by range.
+    ['168.63.129.16', 'cloud metadata'],
+    // IPv6 forms that embed an IPv4 address are judged by that address (the URL parser turns [::127.0.0.1] into ::7f00:1).
+    ['::7f00:1', 'loopback'],
+    ['::a9fe:a9fe', 'cloud metadata'],
+    ['::a00:1', 'private network'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'cloud metadata'],
+    ['64:ff9b::c0a8:101', 'private network'],
+    ['64:ff9b:1:a9fe:a9:fe00::', 'cloud metadata'],
+    ['64:ff9b:1:7f00:0:100::', 'loopback'],
+    ['2002:7f00:1::1', 'loopback'],
+    ['2002:a9fe:a9fe::', 'cloud metadata'],
+    ['2002:a00:1::', 'private network'],
     ['fc00::1', 'unique local'],
     ['::ffff:10.0.0.1', 'private network'],
     ['::ffff:169.254.169.254', 'cloud metadata'],
@@ -116,9 +135,18 @@ describe('the decision, for addresses no test may send a packet to', () => {
     expect(refusal(address, address, 443, [])).toContain(words);
   });
 
-  it('allows public unicast addresses', () => {
+  it('allows public unicast addresses, in IPv6 embedding forms too', () => {
     expect(refusal('52.216.1.1', 's3.amazonaws.com', 443, [])).toBeNull();
     expect(refusal('2600:1f18::1', 's3.amazonaws.com', 443, [])).toBeNull();
+    expect(refusal('64:ff9b::34d8:101', 's3.amazonaws.com', 443, [])).toBeNull();
+    expect(refusal('2002:34d8:101::1', 's3.amazonaws.com', 443, [])).toBeNull();
+  });
+
+  it('judges the URL parser’s form of [::127.0.0.1] and [::169.254.169.254]', () => {
+    for (const url of ['http://[::127.0.0.1]/', 'http://[::169.254.169.254]/']) {
+      const host = new URL(url).hostname.slice(1, -1);
+      expect(refusal(host, host, 80, [])).not.toBeNull();
+    }
   });
 
   it('refuses a name that resolves to a private address, through the guarded lookup', async () => {
@@ -154,10 +182,37 @@ describe('S3_ENDPOINT_ALLOWLIST', () => {
     expect(refusal('169.254.169.254', 'metadata', 80, parseAllowlist(['metadata']))).toContain('cloud metadata');
   });
 
-  it.each(['169.254.0.0/16', '169.254.169.254', '0.0.0.0/0', 'fd00::/8', '[::/0]:80'])('refuses the entry %s at startup: it covers a metadata address', (entry) => {
+  it.each([
+    '169.254.0.0/16',
+    '169.254.169.254',
+    '169.254.170.23',
+    '169.254.0.0/24',
+    '0.0.0.0/0',
+    '100.100.100.0/24',
+    '168.63.129.16',
+    '168.63.0.0/16',
+    'fd00::/8',
+    'fd00:ec2::254',
+    'fe80::/64',
+    '[::/0]:80',
+    // Metadata reached through an IPv6 embedding form.
+    '::ffff:169.254.169.254',
+    '[::ffff:a9fe:0/112]:80',
+    '::a9fe:a9fe',
+    '64:ff9b::/96',
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b:1::/48',
+    '64:ff9b:1:a9fe::/64',
+    '2002::/16',
+    '2002:a9fe::/32',
+  ])('refuses the entry %s at startup: it covers a metadata address', (entry) => {
     expect(() => parseAllowlist([entry])).toThrow(AllowlistError);
     expect(() => loadConfig({ S3_ENDPOINT_ALLOWLIST: entry })).toThrow(ConfigError);
     expect(() => loadConfig({ S3_ENDPOINT_ALLOWLIST: entry })).toThrow(/metadata/);
+  });
+
+  it.each(['10.0.0.0/8', '100.64.0.0/16', '64:ff9b::a00:0/104', '2002:a00::/24', 'fd12::/16', '172.16.0.0/12'])('accepts %s, which reaches no metadata address', (entry) => {
+    expect(() => parseAllowlist([entry])).not.toThrow();
   });
 
   it.each(['10.0.0.0/8:99999', 'not a host!', 'a:b'])('refuses the malformed entry %s', (entry) => {

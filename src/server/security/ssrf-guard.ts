@@ -29,17 +29,69 @@ export class AddressNotAllowedError extends Error {
   }
 }
 
-const METADATA = ['169.254.169.254', 'fd00:ec2::254', '169.254.170.2'].map((a) => ipaddr.parse(a));
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = [Address, number];
 
-/** IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is. */
-function normalise(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
+/**
+ * "Metadata never": every address a cloud's instance metadata, credentials or platform agent answers on, as ranges —
+ * all of IPv4 and IPv6 link-local (169.254.169.254 on AWS, GCP and Azure, 169.254.170.2 and .23 for ECS and EKS
+ * credentials), AWS's IPv6 metadata fd00:ec2::254, Alibaba's 100.100.100.200 and Azure's WireServer 168.63.129.16
+ * (a public address). No allowlist entry can reach them.
+ */
+export const METADATA_RANGES: Range[] = ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::/32', '100.100.100.200/32', '168.63.129.16/32'].map((cidr) =>
+  ipaddr.parseCIDR(cidr),
+);
+
+/**
+ * IPv6 forms that carry an IPv4 address (RFC 4291 mapped and compatible, RFC 6145 translated, RFC 6052 NAT64 and
+ * RFC 8215 local-use NAT64, RFC 3056 6to4): where the four IPv4 bytes sit. A connection to one of these reaches, or is
+ * routed by, the IPv4 address inside, so the guard judges that address.
+ */
+const EMBEDDINGS: { range: Range; bytes: [number, number, number, number] }[] = [
+  { range: ipaddr.parseCIDR('::ffff:0:0/96'), bytes: [12, 13, 14, 15] },
+  { range: ipaddr.parseCIDR('::ffff:0:0:0/96'), bytes: [12, 13, 14, 15] },
+  { range: ipaddr.parseCIDR('::/96'), bytes: [12, 13, 14, 15] },
+  { range: ipaddr.parseCIDR('64:ff9b::/96'), bytes: [12, 13, 14, 15] },
+  // A /48 prefix puts the IPv4 address around the reserved "u" octet (byte 8): RFC 6052, section 2.2.
+  { range: ipaddr.parseCIDR('64:ff9b:1::/48'), bytes: [6, 7, 9, 10] },
+  { range: ipaddr.parseCIDR('2002::/16'), bytes: [2, 3, 4, 5] },
+];
+
+const sameKind = (a: Address, b: Address) => a.kind() === b.kind();
+const inRange = (address: Address, range: Range) => sameKind(address, range[0]) && address.match(range as [ipaddr.IPv4, number]);
+const UNSPECIFIED_OR_LOOPBACK = ['::', '::1'];
+
+/** The address a connection really reaches: the IPv4 address inside an IPv6 embedding form, else itself. */
+export function normalise(address: string): Address {
   const parsed = ipaddr.parse(address);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  if (parsed.kind() === 'ipv4' || UNSPECIFIED_OR_LOOPBACK.includes(parsed.toString())) return parsed;
+  const bytes = parsed.toByteArray();
+  const form = EMBEDDINGS.find((embedding) => inRange(parsed, embedding.range));
+  return form ? ipaddr.fromByteArray(form.bytes.map((i) => bytes[i] ?? 0)) : parsed;
 }
 
-const sameKind = (a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6) => a.kind() === b.kind();
-const inRange = (address: ipaddr.IPv4 | ipaddr.IPv6, range: [ipaddr.IPv4 | ipaddr.IPv6, number]) =>
-  sameKind(address, range[0]) && address.match(range as [ipaddr.IPv4, number]);
+const isMetadata = (address: Address) => METADATA_RANGES.some((range) => inRange(address, range));
+
+/** A range of IPv4 addresses as each embedding form writes it: a CIDR per form (the bits before the last fixed one). */
+function embeddedRanges([base, bits]: Range): Range[] {
+  if (base.kind() !== 'ipv4') return [];
+  const v4 = base.toByteArray();
+  return EMBEDDINGS.map(({ range, bytes }) => {
+    const v6 = range[0].toByteArray();
+    bytes.forEach((position, i) => (v6[position] = v4[i] ?? 0));
+    const lastBit = bits === 0 ? null : bits - 1;
+    const prefix = lastBit === null ? range[1] : (bytes[Math.floor(lastBit / 8)] ?? 0) * 8 + (lastBit % 8) + 1;
+    return [ipaddr.fromByteArray(v6), prefix] as Range;
+  });
+}
+
+/** Whether two CIDR ranges share an address (CIDRs are nested or apart, so one holds the other's first address). */
+const overlaps = (a: Range, b: Range) => sameKind(a[0], b[0]) && (inRange(a[0], b) || inRange(b[0], a));
+
+/** The metadata address an allowlist range would reach, directly or through an embedding form, if any. */
+function metadataCoveredBy(range: Range): Range | undefined {
+  return METADATA_RANGES.find((meta) => [meta, ...embeddedRanges(meta)].some((form) => overlaps(range, form)));
+}
 
 /** Parses `CIDR`, `IP`, `host`, `host:port`, `CIDR:port`, `[v6]:port`; refuses entries that cover a metadata address. */
 export function parseAllowlist(entries: string[]): AllowEntry[] {
@@ -65,10 +117,10 @@ export function parseAllowlist(entries: string[]): AllowEntry[] {
       range = [address, address.kind() === 'ipv4' ? 32 : 128];
     }
     if (range) {
-      const covered = METADATA.find((meta) => inRange(meta, range));
+      const covered = metadataCoveredBy(range);
       if (covered) {
         throw new AllowlistError(
-          `S3_ENDPOINT_ALLOWLIST entry "${raw}" covers the cloud metadata address ${covered.toString()}; narrow it so the metadata service stays unreachable`,
+          `S3_ENDPOINT_ALLOWLIST entry "${raw}" covers cloud metadata addresses (${covered[0].toString()}/${covered[1]}); narrow it so the metadata services stay unreachable`,
         );
       }
       return { raw, host: null, range, port };
@@ -84,7 +136,7 @@ export function parseAllowlist(entries: string[]): AllowEntry[] {
 export function refusal(address: string, hostname: string, port: number, allowlist: AllowEntry[]): string | null {
   if (!ipaddr.isValid(address)) return 'not an IP address';
   const ip = normalise(address);
-  if (METADATA.some((meta) => sameKind(ip, meta) && ip.toString() === meta.toString())) return 'it is a cloud metadata address';
+  if (isMetadata(ip)) return 'it is a cloud metadata address';
   const allowed = allowlist.some(
     (entry) =>
       (entry.port === null || entry.port === port) &&
