@@ -12,6 +12,7 @@ import {
   PREVIOUS_KEY_FILE,
 } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
+import { writePrivateFile } from './security/private-files.ts';
 import { reencryptAll } from './store/reencrypt.ts';
 
 async function main() {
@@ -29,7 +30,7 @@ async function main() {
   else if (fs.existsSync(nextFile)) next = Buffer.from(fs.readFileSync(nextFile, 'utf8').trim(), 'base64');
   else {
     next = randomBytes(32);
-    fs.writeFileSync(nextFile, `${next.toString('base64')}\n`, { mode: 0o600 });
+    writePrivateFile(nextFile, `${next.toString('base64')}\n`);
   }
   const target = createSecretCipher(next);
   const store = await openStore({

@@ -1,5 +1,7 @@
 import { isKnownErrorCode } from '../../shared/error-catalogue.ts';
 
+export const MAX_CODE_LENGTH = 64;
+
 export type ClassifiedError = { code: string; bucketRegion: string | null; address?: string; port?: number };
 
 type SdkError = {
@@ -50,6 +52,10 @@ export function classifyError(error: unknown): ClassifiedError {
   if (e.name === 'NotFound') return { code: 'NoSuchBucket', bucketRegion };
   const name = e.name ?? e.Code;
   if (name && isKnownErrorCode(name)) return { code: name, bucketRegion };
-  if (name && /^[A-Z][A-Za-z0-9]+$/.test(name) && name !== 'Error' && name !== 'UnknownError') return { code: name, bucketRegion };
+  // A code we do not describe is the endpoint's own word: kept when it looks like a code, and never longer than 64
+  // characters (a hostile endpoint's 10 KB "code" would otherwise be stored and shown).
+  if (name && /^[A-Z][A-Za-z0-9]+$/.test(name) && name !== 'Error' && name !== 'UnknownError') {
+    return { code: name.slice(0, MAX_CODE_LENGTH), bucketRegion };
+  }
   return { code: status && status >= 500 ? 'InternalError' : network ? 'NetworkError' : 'Unknown', bucketRegion };
 }

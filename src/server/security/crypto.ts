@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from './private-files.ts';
 
 /**
  * Secrets at rest: AES-256-GCM, a fresh 96-bit IV per write, and associated data that binds a ciphertext to its row
@@ -94,11 +95,11 @@ export function loadEncryptionKey(options: { envKey: string | null; envPreviousK
     .filter((k): k is Buffer => k !== null);
   const existing = readKeyFile(file);
   if (existing) return { key: existing, previous: others, source: file };
-  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(options.dataDir);
   const encoded = randomBytes(32).toString('base64');
   // 'wx': two processes starting together must not each write a different key.
   try {
-    fs.writeFileSync(file, `${encoded}\n`, { mode: 0o600, flag: 'wx' });
+    writePrivateFile(file, `${encoded}\n`, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return { key: readKeyFile(file) as Buffer, previous: others, source: file };

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
+import { ensurePrivateDir, ensurePrivateFile } from '../security/private-files.ts';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -69,7 +69,8 @@ export type SqliteDatabase = SqlDatabase & { raw: Database.Database };
 export const sqliteHandle = (db: SqlDatabase): Database.Database | null => ('raw' in db ? (db as SqliteDatabase).raw : null);
 
 export function openSqlite(file: string): SqliteDatabase {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(path.dirname(file));
+  ensurePrivateFile(file, [`${file}-wal`, `${file}-shm`]);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: a create answered 201 survives a power cut, not only a process crash.
