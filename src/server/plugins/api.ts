@@ -25,9 +25,10 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   const secureCookies = config.publicOrigin.startsWith('https:');
   api.decorateRequest('session', null);
   api.addHook('onRequest', apiGuard({ publicOrigin: config.publicOrigin, sessions }));
-  // The credentials a request carries are kept out of every log line until it is answered, whatever logs them.
+  // The credentials a request carries are kept out of every log line until it is answered, whatever logs them. Held
+  // once the body passed its schema (bounded lengths): a hostile body must not make the server encode megabytes.
   const released = new WeakMap<object, () => void>();
-  api.addHook('preValidation', async (request) => {
+  api.addHook('preHandler', async (request) => {
     released.set(request, holdSecrets(secretsOfBody(request.body)));
   });
   const release = async (request: object) => released.get(request)?.();

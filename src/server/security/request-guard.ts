@@ -49,8 +49,8 @@ const field = (value: unknown, name: string): unknown =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
-/** The credentials a request body may carry, read at fixed places (never by walking it): password, secret, token. */
+/** The AWS credentials a request body may carry, read at fixed places (never by walking it): secret and token. */
 export function secretsOfBody(body: unknown): (string | null)[] {
   const config = field(body, 'config');
-  return [text(field(body, 'password')), text(field(config, 'secret')), text(field(config, 'token'))];
+  return [text(field(config, 'secret')), text(field(config, 'token'))];
 }
