@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { sendCallerIdentity, sendS3Error, sendStsError } from './aws-errors.ts';
-import { ACCOUNT, BUCKETS, findIdentity, type Identity, type S3Action } from './identities.ts';
+import { ACCOUNT, BARE_403_BUCKETS, BUCKET_POLICIES, BUCKETS, findIdentity, type Identity, type S3Action } from './identities.ts';
+import { evaluate, type PolicyDocument } from './policy.ts';
 import { computeSignature, decodeAwsChunked, describeSigning, parseAmzDate, parseAuthorization, parseRawQuery, spacedHex } from './sigv4.ts';
 
 export type RecordedRequest = { operation: string; accessKeyId: string; bucket: string | null; key: string | null };
@@ -19,6 +20,8 @@ export type LocalS3 = {
   requests: RecordedRequest[];
   /** Milliseconds added before answering each request (for benchmarks); may be changed while running. */
   latencyMs: number;
+  /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
+  setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
   close(): Promise<void>;
 };
@@ -84,6 +87,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
   });
   const backend = (await s3rver.run()) as AddressInfo;
   const requests: RecordedRequest[] = [];
+  const policies = new Map<string, PolicyDocument>();
 
   const forward = (
     req: IncomingMessage,
@@ -211,6 +215,10 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     const key = keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : null;
     const query = parseRawQuery(rawQuery);
     const [operation, action] = operationOf(method, key, query);
+    if (BARE_403_BUCKETS.has(bucket)) {
+      res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': 'BARE403' });
+      return res.end();
+    }
     const region = BUCKETS[bucket];
     if (region === undefined) {
       return fail(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
@@ -224,12 +232,31 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
         { 'x-amz-bucket-region': region },
       );
     }
-    if (action === null || !identity.allow.includes(action)) {
-      return fail(
-        403,
-        'AccessDenied',
-        `User: ${identity.arn} is not authorized to perform: ${action ?? operation} on resource: "arn:aws:s3:::${bucket}${key ? `/${key}` : ''}" because no identity-based policy allows the ${action ?? operation} action`,
-      );
+    const resource = `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}`;
+    const sse = req.headers['x-amz-server-side-encryption'];
+    const decision =
+      action === null
+        ? ({ allowed: false, explicit: false, policy: 'identity-based' } as const)
+        : evaluate(
+            {
+              action,
+              resource,
+              principalArn: identity.arn,
+              keys: {
+                's3:prefix': operation.startsWith('ListObjects') && typeof query.prefix === 'string' ? query.prefix : undefined,
+                's3:x-amz-server-side-encryption': typeof sse === 'string' ? sse : undefined,
+              },
+            },
+            policies.get(identity.accessKeyId) ?? identity.policy,
+            BUCKET_POLICIES[bucket] ?? null,
+          );
+    if (!decision.allowed) {
+      // AWS's wording for same-account requests (S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors").
+      const denied = `${action ?? operation}`;
+      const why = decision.explicit
+        ? `with an explicit deny in ${decision.policy === 'identity-based' ? 'an' : 'a'} ${decision.policy} policy`
+        : `because no ${decision.policy} policy allows the ${denied} action`;
+      return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
     }
     requests.push({ operation, accessKeyId: auth.accessKeyId, bucket, key });
     // s3rver answers AbortMultipartUpload with MethodNotAllowed; S3 answers 204.
@@ -262,6 +289,10 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     port,
     requests,
     latencyMs: options.latencyMs ?? 0,
+    setPolicy(accessKeyId, policy) {
+      if (policy) policies.set(accessKeyId, policy);
+      else policies.delete(accessKeyId);
+    },
     async listKeys(bucketName, prefix = '') {
       const xml = await new Promise<string>((resolve, reject) => {
         http

@@ -1,11 +1,14 @@
+import { allowing, type PolicyDocument } from './policy.ts';
+
 /**
  * The identities and buckets the local S3 endpoint knows: one per case the connection check must tell apart.
- * Keys look like AWS keys so the product's AWS-side field rules accept them.
+ * Keys look like AWS keys so the product's AWS-side field rules accept them. Each identity holds an IAM policy, which
+ * the endpoint evaluates as AWS does (policy.ts).
  */
 export const ACCOUNT = '123456789012';
 
-export type S3Action = 's3:ListBucket' | 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:AbortMultipartUpload';
-const ALL: S3Action[] = ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+export type S3Action = 's3:ListBucket' | 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:DeleteObjectVersion' | 's3:AbortMultipartUpload';
+const ALL = allowing(['s3:*']);
 
 export type Identity = {
   accessKeyId: string;
@@ -15,7 +18,8 @@ export type Identity = {
   expiresAt?: Date;
   arn: string;
   userId: string;
-  allow: S3Action[];
+  /** The identity-based policy; tests may replace it while the endpoint runs (LocalS3.setPolicy). */
+  policy: PolicyDocument;
 };
 
 const secret = (seed: string) => `${seed.replace(/[^A-Za-z0-9]/g, '')}/LocalS3TestSecretKey+`.padEnd(40, 'x').slice(0, 40);
@@ -28,7 +32,7 @@ export const IDENTITIES = {
     secretAccessKey: secret('writer'),
     arn: `arn:aws:iam::${ACCOUNT}:user/local-writer`,
     userId: 'AIDALOCALWRITER00001',
-    allow: ALL,
+    policy: ALL,
   },
   /** Temporary credentials (as from sts assume-role), valid for 12 hours from start. */
   temporary: {
@@ -38,7 +42,7 @@ export const IDENTITIES = {
     expiresAt: new Date(Date.now() + 12 * hour),
     arn: `arn:aws:sts::${ACCOUNT}:assumed-role/local-writer-role/check-session`,
     userId: 'AROALOCALWRITERROLE01:check-session',
-    allow: ALL,
+    policy: ALL,
   },
   /** Temporary credentials that expired an hour before start. */
   expired: {
@@ -48,7 +52,7 @@ export const IDENTITIES = {
     expiresAt: new Date(Date.now() - hour),
     arn: `arn:aws:sts::${ACCOUNT}:assumed-role/local-writer-role/expired-session`,
     userId: 'AROALOCALWRITERROLE01:expired-session',
-    allow: ALL,
+    policy: ALL,
   },
   /** Expired temporary credentials whose secret and token are the leak test's markers (ExpiredToken with markers). */
   expiredMarked: {
@@ -58,7 +62,7 @@ export const IDENTITIES = {
     expiresAt: new Date(Date.now() - hour),
     arn: `arn:aws:sts::${ACCOUNT}:assumed-role/local-writer-role/expired-marked`,
     userId: 'AROALOCALWRITERROLE01:expired-marked',
-    allow: ALL,
+    policy: ALL,
   },
   /** Can list and read, not write. */
   readOnly: {
@@ -66,7 +70,7 @@ export const IDENTITIES = {
     secretAccessKey: secret('read-only'),
     arn: `arn:aws:iam::${ACCOUNT}:user/local-reader`,
     userId: 'AIDALOCALREADONLY001',
-    allow: ['s3:ListBucket', 's3:GetObject'],
+    policy: allowing(['s3:ListBucket', 's3:GetObject']),
   },
   /** Can write but not delete. */
   noDelete: {
@@ -74,7 +78,7 @@ export const IDENTITIES = {
     secretAccessKey: secret('no-delete'),
     arn: `arn:aws:iam::${ACCOUNT}:user/local-no-delete`,
     userId: 'AIDALOCALNODELETE001',
-    allow: ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+    policy: allowing(['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']),
   },
   /** A write-only role: may not list the bucket. */
   writeOnly: {
@@ -82,7 +86,29 @@ export const IDENTITIES = {
     secretAccessKey: secret('write-only'),
     arn: `arn:aws:iam::${ACCOUNT}:user/local-write-only`,
     userId: 'AIDALOCALWRITEONLY01',
-    allow: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+    policy: allowing(['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']),
+  },
+  /** May do everything but write to local-bucket: an explicit Deny in its own policy. */
+  explicitDeny: {
+    accessKeyId: 'AKIALOCALEXPLICITDNY',
+    secretAccessKey: secret('explicit-deny'),
+    arn: `arn:aws:iam::${ACCOUNT}:user/local-explicit-deny`,
+    userId: 'AIDALOCALEXPLICITDNY',
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+        { Effect: 'Deny', Action: 's3:PutObject', Resource: 'arn:aws:s3:::local-bucket/*' },
+      ],
+    },
+  },
+  /** Holds no permission of its own: tests give it the policy under test (the app's least-privilege policy). */
+  policyUnderTest: {
+    accessKeyId: 'AKIALOCALPOLICYTEST1',
+    secretAccessKey: secret('policy-under-test'),
+    arn: `arn:aws:iam::${ACCOUNT}:user/local-policy-under-test`,
+    userId: 'AIDALOCALPOLICYTEST1',
+    policy: { Version: '2012-10-17', Statement: [] },
   },
 } satisfies Record<string, Identity>;
 
@@ -90,7 +116,36 @@ export const IDENTITIES = {
 export const BUCKETS: Record<string, string> = {
   'local-bucket': 'us-east-1',
   'eu-bucket': 'eu-west-1',
+  'deny-writes-bucket': 'us-east-1',
+  'kms-only-bucket': 'us-east-1',
+  'bare-403-bucket': 'us-east-1',
 };
+
+/** Bucket policies (resource-based), evaluated with the identity's. */
+export const BUCKET_POLICIES: Record<string, PolicyDocument> = {
+  // Nobody may write here, whatever their own policy says.
+  'deny-writes-bucket': {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'NoWrites', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::deny-writes-bucket/*' }],
+  },
+  // The common policy that refuses every write not encrypted with SSE-KMS.
+  'kms-only-bucket': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DenyUnencryptedWrites',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::kms-only-bucket/*',
+        Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      },
+    ],
+  },
+};
+
+/** Buckets whose every answer is a 403 with no body at all, as some proxies and firewalls in front of S3 send. */
+export const BARE_403_BUCKETS = new Set(['bare-403-bucket']);
 
 export function findIdentity(accessKeyId: string): Identity | undefined {
   return Object.values(IDENTITIES).find((identity: Identity) => identity.accessKeyId === accessKeyId);

@@ -1,3 +1,6 @@
+import type { Denial } from './access-denied.ts';
+import { resourceFor } from './s3-arn.ts';
+
 /**
  * Every S3, STS and network error the connection check can meet, as a user should read it: one sentence, what to
  * do, and the IAM action involved. Never a raw SDK message.
@@ -10,6 +13,10 @@ export type ErrorContext = {
   action?: string | undefined;
   address?: string | undefined;
   port?: number | undefined;
+  /** The ARN partition of the region (aws, aws-cn, aws-us-gov…). */
+  partition?: string | undefined;
+  /** Which policy refused, when AWS's AccessDenied message said so. */
+  denial?: Denial | null | undefined;
 };
 
 type Entry = { message: (c: ErrorContext) => string; hint: (c: ErrorContext) => string; propagation?: boolean; iamAction?: string };
@@ -19,9 +26,8 @@ export const PROPAGATION_NOTE =
 
 const CATALOGUE: Record<string, Entry> = {
   AccessDenied: {
-    message: (c) => `Access denied: these credentials lack ${c.action ?? 'the permission needed'} on bucket "${c.bucket}".`,
-    hint: (c) =>
-      `Allow ${c.action ?? 'the action'} for this identity on arn:aws:s3:::${c.bucket}${c.action === 's3:ListBucket' || !c.prefix ? '' : `/${c.prefix}*`} (the least-privilege policy shown with the check does).`,
+    message: (c) => accessDenied(c).message,
+    hint: (c) => accessDenied(c).hint,
     propagation: true,
   },
   NoSuchBucket: {
@@ -140,6 +146,72 @@ const CATALOGUE: Record<string, Entry> = {
     hint: () => 'Test again; if it persists, check the endpoint’s own logs with the error code shown.',
   },
 };
+
+const WRITE_ACTIONS = new Set(['s3:PutObject', 's3:AbortMultipartUpload']);
+
+/**
+ * AccessDenied in words that send the user to the policy that refused: advising "allow it for this identity" when a
+ * bucket policy or an SCP denies explicitly would send them to the one place that cannot fix it.
+ */
+function accessDenied(c: ErrorContext): { message: string; hint: string } {
+  const action = c.action ?? 'this request';
+  const resource = c.action ? resourceFor(c.action, c.bucket, c.prefix, c.partition) : `the bucket "${c.bucket}"`;
+  const denies = c.denial?.explicit ? 'explicitly denies' : 'does not allow';
+  switch (c.denial?.policy) {
+    case 'identity-based':
+      return c.denial.explicit
+        ? {
+            message: `Access denied: an IAM policy of these credentials explicitly denies ${action} on ${resource}.`,
+            hint: `Find the Deny statement for ${action} in the policies attached to this identity (and its groups) and remove or narrow it: no Allow overrides a Deny.`,
+          }
+        : {
+            message: `Access denied: no IAM policy of these credentials allows ${action} on ${resource}.`,
+            hint: `Allow ${action} on ${resource} in an IAM policy of this identity (the least-privilege policy shown with the check does).`,
+          };
+    case 'resource-based':
+      return c.denial.explicit
+        ? {
+            message: `Access denied: the bucket policy of "${c.bucket}" explicitly denies ${action} to these credentials.`,
+            hint:
+              `Look for a Deny statement in the bucket policy (S3 console → the bucket → Permissions); an IAM Allow cannot override it.` +
+              (c.action && WRITE_ACTIONS.has(c.action)
+                ? ' Bucket policies often require server-side encryption (SSE-KMS) or a specific ACL on every object written: if this one does, the probe (which sends neither) is refused, and your pipeline must send them.'
+                : ''),
+          }
+        : {
+            message: `Access denied: the bucket policy of "${c.bucket}" does not allow ${action} to these credentials.`,
+            hint: `The bucket belongs to another account, so its bucket policy must allow this identity too: ask its owner to allow ${action} on ${resource}.`,
+          };
+    case 'service control':
+    case 'resource control': {
+      const kind = c.denial.policy === 'service control' ? 'service control policy (SCP)' : 'resource control policy (RCP)';
+      return {
+        message: `Access denied: a ${kind} of your AWS Organization ${denies} ${action}.`,
+        hint: `A ${kind} applies to whole accounts: ask your organization's administrators to allow ${action} on ${resource}; this identity's own policies cannot.`,
+      };
+    }
+    case 'permissions boundary':
+      return {
+        message: `Access denied: the permissions boundary of these credentials ${denies} ${action}.`,
+        hint: `Add ${action} on ${resource} to the identity's permissions boundary (IAM → the user or role → Permissions boundary): its IAM policy alone is not enough.`,
+      };
+    case 'session':
+      return {
+        message: `Access denied: the session policy of these temporary credentials ${denies} ${action}.`,
+        hint: `The credentials were created with a session policy (aws sts assume-role --policy …): create them without it, or with ${action} on ${resource} allowed.`,
+      };
+    case 'VPC endpoint':
+      return {
+        message: `Access denied: the policy of the VPC endpoint this server reaches S3 through ${denies} ${action}.`,
+        hint: `Allow ${action} on ${resource} in the S3 VPC endpoint's policy (VPC console → Endpoints).`,
+      };
+    default:
+      return {
+        message: `Access denied: these credentials may not use ${action} on bucket "${c.bucket}".`,
+        hint: `Allow ${action} on ${resource} in an IAM policy of this identity (the least-privilege policy shown with the check does); if it is allowed there, look for a Deny in the bucket policy.`,
+      };
+  }
+}
 
 export type DescribedError = { code: string; message: string; hint: string };
 

@@ -1,13 +1,16 @@
+import { bucketArn, objectsArn } from './s3-arn.ts';
+
 /**
  * The least-privilege IAM policy for a destination: list the bucket (limited to the prefix), and write, abort and
- * delete objects under the prefix — exactly what the connection check and a pipeline writing there need.
+ * delete objects under the prefix — exactly what the connection check and a pipeline writing there need. Object
+ * actions name the objects' ARN, ListBucket the bucket's; the partition follows the region.
  */
-export function buildLeastPrivilegePolicy(bucket: string, prefix: string): string {
+export function buildLeastPrivilegePolicy(bucket: string, prefix: string, partition = 'aws'): string {
   const list: Record<string, unknown> = {
     Sid: 'ListTheDestinationPrefix',
     Effect: 'Allow',
     Action: 's3:ListBucket',
-    Resource: `arn:aws:s3:::${bucket}`,
+    Resource: bucketArn(bucket, partition),
   };
   if (prefix) list.Condition = { StringLike: { 's3:prefix': [`${prefix}*`] } };
   const policy = {
@@ -18,7 +21,7 @@ export function buildLeastPrivilegePolicy(bucket: string, prefix: string): strin
         Sid: 'WriteUnderThePrefix',
         Effect: 'Allow',
         Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
-        Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
+        Resource: objectsArn(bucket, prefix, partition),
       },
     ],
   };

@@ -1,11 +1,13 @@
+import { parseAccessDenied, type Denial } from '../../shared/access-denied.ts';
 import { isKnownErrorCode } from '../../shared/error-catalogue.ts';
 
 export const MAX_CODE_LENGTH = 64;
 
-export type ClassifiedError = { code: string; bucketRegion: string | null; address?: string; port?: number };
+export type ClassifiedError = { code: string; bucketRegion: string | null; address?: string; port?: number; denial?: Denial | null };
 
 type SdkError = {
   name?: string;
+  message?: string;
   code?: string;
   Code?: string;
   cause?: unknown;
@@ -47,10 +49,13 @@ export function classifyError(error: unknown): ClassifiedError {
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.name === 'RequestTimeout') return { code: 'Timeout', bucketRegion };
   const network = e.code ?? (e.cause as SdkError | undefined)?.code;
   if (network && NETWORK_CODES[network]) return { code: NETWORK_CODES[network], bucketRegion };
-  // HEAD answers carry no error body: the SDK names them after the status.
-  if (e.name === 'Forbidden' || (status === 403 && e.name === 'UnknownError')) return { code: 'AccessDenied', bucketRegion };
-  if (e.name === 'NotFound') return { code: 'NoSuchBucket', bucketRegion };
   const name = e.name ?? e.Code;
+  if (name === 'AccessDenied') return { code: 'AccessDenied', bucketRegion, denial: parseAccessDenied(e.message) };
+  // Answers without an error body (HEAD, or a proxy's bare 403): the SDK names them after the status ("Forbidden",
+  // "NotFound") or not at all ("Unknown"); the status is what S3 said.
+  const nameless = !name || ['Unknown', 'UnknownError', 'Error', 'Forbidden', 'NotFound'].includes(name);
+  if (nameless && status === 403) return { code: 'AccessDenied', bucketRegion, denial: null };
+  if (nameless && status === 404) return { code: 'NoSuchBucket', bucketRegion };
   if (name && isKnownErrorCode(name)) return { code: name, bucketRegion };
   // A code we do not describe is the endpoint's own word: kept when it looks like a code, and never longer than 64
   // characters (a hostile endpoint's 10 KB "code" would otherwise be stored and shown).

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import { pendingSteps, type Step, type StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
+import { objectsArn, partitionOf } from '../../shared/s3-arn.ts';
 import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import { createSsrfGuard } from '../security/ssrf-guard.ts';
@@ -78,6 +79,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   const bucket = parsed.ok ? parsed.value.bucket : '';
   const prefix = parsed.ok ? parsed.value.prefix : '';
   const context = { bucket, prefix, region: config.region };
+  // ARNs in hints carry the partition of the region the check ends up in (a Custom URL's service uses "aws").
+  const partition = () => (config.endpoint_url === null ? partitionOf(regionFound ?? region) : 'aws');
   let region = fipsRegion(config.remote_url) ?? config.region ?? 'us-east-1';
   let regionFound: string | null = config.region;
   let identity: CheckOutcome['identity'] = null;
@@ -105,6 +108,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
         action: STEP_ACTION[name],
         address: 'address' in classified ? classified.address : undefined,
         port: 'port' in classified ? classified.port : undefined,
+        partition: partition(),
+        denial: classified.denial,
       });
       const message =
         classified.code === 'Timeout' && budget.aborted
@@ -169,31 +174,39 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       return { message: `Signed in as ${identity.arn}.` };
     });
   };
+  const listDenied = (error: unknown): Partial<Step> | null => {
+    const classified = classifyError(error);
+    if (classified.code !== 'AccessDenied') return null;
+    const described = describeError('AccessDenied', { ...context, action: 's3:ListBucket', partition: partition(), denial: classified.denial });
+    return {
+      status: 'warning',
+      code: 'AccessDenied',
+      message: 'Listing the bucket is denied: that is fine for a write-only role; the write step below is what matters.',
+      hint: described.hint,
+      iam_action: 's3:ListBucket',
+    };
+  };
   const bucketStep = () =>
     run('bucket', async () => {
       const list = (r: string) =>
-        s3For(r).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1 }), { abortSignal: signal });
-      try {
-        await list(region);
-      } catch (error) {
-        const classified = classifyError(error);
-        if (classified.code === 'AccessDenied') {
-          return {
-            status: 'warning',
-            code: 'AccessDenied',
-            message: 'Listing the bucket is denied: that is fine for a write-only role; the write step below is what matters.',
-            hint: `Allow s3:ListBucket on arn:aws:s3:::${bucket} if you want the bucket itself checked.`,
-            iam_action: 's3:ListBucket',
-          };
-        }
-        if (classified.code !== 'PermanentRedirect') throw error;
-        if (!classified.bucketRegion || classified.bucketRegion === region) {
-          throw new StepFailure(describeError('RegionRedirectLoop', context));
-        }
-        if (config.region !== null) {
-          throw new StepFailure(describeError('WrongRegion', { ...context, bucketRegion: classified.bucketRegion }));
-        }
-        await list(classified.bucketRegion);
+        s3For(r)
+          .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1 }), { abortSignal: signal })
+          .then(() => null, (error: unknown) => error);
+      let error = await list(region);
+      const redirect = error === null ? null : classifyError(error);
+      if (redirect?.code === 'PermanentRedirect') {
+        const found = redirect.bucketRegion;
+        if (!found || found === region) throw new StepFailure(describeError('RegionRedirectLoop', context));
+        // The region S3 named is the bucket's, whatever the retry answers: shown everywhere from here on.
+        regionFound = found;
+        if (config.region !== null) throw new StepFailure(describeError('WrongRegion', { ...context, bucketRegion: found }));
+        error = await list(found);
+      }
+      if (error !== null) {
+        // A write-only role may not list, before or after the redirect: a warning, not a failure.
+        const denied = listDenied(error);
+        if (denied) return denied;
+        throw error;
       }
       regionFound = config.endpoint_url === null ? region : config.region;
       return { message: config.endpoint_url === null ? `Bucket "${bucket}" found in ${region}.` : `Bucket "${bucket}" found.` };
@@ -272,7 +285,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
         duration_ms,
         code,
         message: `Could not delete the test objects; left in the bucket: ${left.join(', ')}.`,
-        hint: `Delete them by hand; allow s3:DeleteObject on arn:aws:s3:::${bucket}/${prefix}.connection-test/* to let the check clean up after itself.`,
+        hint: `Delete them by hand; allow s3:DeleteObject on ${objectsArn(bucket, `${prefix}.connection-test/`, partition())} to let the check clean up after itself.`,
         iam_action: code === 'AccessDenied' ? 's3:DeleteObject' : null,
       });
     }
@@ -286,7 +299,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       reason: firstFailure?.message ?? null,
       steps: steps.map((s) => ({ ...s })),
       identity,
-      region: regionFound,
+      // Listing may be denied (a write-only role): a write accepted in this region is as good a proof of it.
+      region: regionFound ?? (config.endpoint_url === null && step('write').status === 'passed' ? region : null),
       expiredToken: steps.some((s) => s.code === 'ExpiredToken' || s.code === 'TokenRefreshRequired'),
     };
   }

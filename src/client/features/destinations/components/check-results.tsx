@@ -1,6 +1,7 @@
 import { parseBucketUri } from '../../../../shared/bucket-uri.ts';
 import type { ConnectionCheck, Step, StepName } from '../../../../shared/check-schemas.ts';
 import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
+import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { formatDuration } from '../../../ui/relative-time.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
@@ -105,7 +106,7 @@ type CheckResultsProps = { check: ConnectionCheck; remoteUrl: string; title?: st
 
 export function CheckResults({ check, remoteUrl, title = 'Connection check', onUpdateCredentials }: CheckResultsProps) {
   const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
-  const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix) : null;
+  const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(check.region)) : null;
   const longest = Math.max(0, ...check.steps.map((s) => s.duration_ms ?? 0));
   return (
     <section className="check-results" aria-label={title} aria-busy={check.status === 'SCHEDULED'}>

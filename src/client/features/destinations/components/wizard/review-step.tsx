@@ -1,13 +1,14 @@
 import { parseBucketUri } from '../../../../../shared/bucket-uri.ts';
 import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues } from '../../../../../shared/connector-form.ts';
 import { buildLeastPrivilegePolicy } from '../../../../../shared/iam-policy.ts';
+import { partitionOf } from '../../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../../ui/copy-button.tsx';
 
 /** Everything entered, secrets as "set" only, and the policy this bucket and prefix need. */
 export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; warnings: Partial<Record<ConnectorFormField, string>> }) {
   const custom = values.provider !== 'aws';
   const parsed = parseBucketUri(values.remote_url, { customEndpoint: custom, ambientCredentials: values.method === 'ambient' });
-  const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix) : null;
+  const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(values.region)) : null;
   const usesKey = values.method === 'access_key' || values.method === 'temporary';
   const rows: [string, string][] = [
     ['Name', values.name],

@@ -1,0 +1,31 @@
+import { checkOutcome, createDestination, expect, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+
+// The Amazon S3 path: no Custom URL, so the check speaks to "AWS" (the local endpoint, through the SDK's endpoint
+// overrides) exactly as it would to the real service.
+const aws = (remoteUrl: string, extra: Record<string, unknown> = {}) => ({
+  remote_url: remoteUrl,
+  key: IDENTITIES.writer.accessKeyId,
+  secret: IDENTITIES.writer.secretAccessKey,
+  ...extra,
+});
+
+test('a bucket policy that denies writes: the results say so, and send the user to the bucket policy', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Denied by bucket policy'), aws('s3://deny-writes-bucket/e2e/'));
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toContain('the bucket policy of "deny-writes-bucket" explicitly denies s3:PutObject');
+  const write = stepRow(page, 'Write a test object');
+  await expect(write.getByText(/Look for a Deny statement in the bucket policy/)).toBeVisible();
+  await expect(write.getByText(/server-side encryption \(SSE-KMS\)/)).toBeVisible();
+});
+
+test('a wrong Region: the results name the bucket’s region, in the step and in the summary', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Wrong region'), aws('s3://eu-bucket/e2e/', { region: 'us-east-1' }));
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toContain('The bucket "eu-bucket" is in eu-west-1, not in us-east-1.');
+  await expect(stepRow(page, 'Bucket').getByText(/Set Region to eu-west-1/)).toBeVisible();
+  const facts = page.locator('dl.check-facts');
+  await expect(facts.getByText('Bucket region')).toBeVisible();
+  await expect(facts.getByText('eu-west-1', { exact: true })).toBeVisible();
+});

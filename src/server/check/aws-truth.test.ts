@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
+import { IDENTITIES, type Identity } from '../../../e2e/local-s3/identities.ts';
+import type { PolicyDocument } from '../../../e2e/local-s3/policy.ts';
+import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import { buildLeastPrivilegePolicy } from '../../shared/iam-policy.ts';
+import { stepOf, stepSummary, waitForCheck } from '../test-support/checks.ts';
+import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
+
+let s3: LocalS3;
+let t: TestApp;
+beforeAll(async () => {
+  s3 = await startLocalS3();
+  process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+  process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
+  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`] });
+});
+afterAll(async () => {
+  await t.close();
+  await s3.close();
+});
+
+const credentials = (identity: Identity) => ({
+  key: identity.accessKeyId,
+  secret: identity.secretAccessKey,
+  ...(identity.sessionToken ? { token: identity.sessionToken } : {}),
+});
+
+/** Checks an unsaved config (AWS path: the SDK's endpoint overrides send it to the local endpoint). */
+async function check(config: Record<string, unknown>): Promise<ConnectionCheck> {
+  const started = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config } });
+  expect(started.statusCode, started.body).toBe(202);
+  return waitForCheck(t, started.json().id);
+}
+
+const policyUnderTest = IDENTITIES.policyUnderTest;
+const withPolicy = async (policy: PolicyDocument, remoteUrl: string) => {
+  s3.setPolicy(policyUnderTest.accessKeyId, policy);
+  try {
+    return await check({ remote_url: remoteUrl, ...credentials(policyUnderTest) });
+  } finally {
+    s3.setPolicy(policyUnderTest.accessKeyId, null);
+  }
+};
+
+describe('the least-privilege policy the app generates, held by an identity whose policy the endpoint evaluates', () => {
+  it.each([
+    ['a prefix', 'least/', 's3://local-bucket/least/'],
+    ['the whole bucket', '', 's3://local-bucket/'],
+  ])('with %s: passes every step', async (_label, prefix, remoteUrl) => {
+    const policy = JSON.parse(buildLeastPrivilegePolicy('local-bucket', prefix)) as PolicyDocument;
+    const result = await withPolicy(policy, remoteUrl);
+    expect(stepSummary(result)).toEqual([
+      'validate:passed',
+      'endpoint:skipped',
+      'identity:passed',
+      'bucket:passed',
+      'write:passed',
+      'multipart:passed',
+      'cleanup:passed',
+    ]);
+  });
+
+  it('without its list statement: the bucket step says s3:ListBucket is missing (a warning: write-only roles are legitimate)', async () => {
+    const policy = JSON.parse(buildLeastPrivilegePolicy('local-bucket', 'least/')) as PolicyDocument;
+    const result = await withPolicy({ ...policy, Statement: policy.Statement.slice(1) }, 's3://local-bucket/least/');
+    expect(stepOf(result, 'bucket')).toMatchObject({ status: 'warning', code: 'AccessDenied', iam_action: 's3:ListBucket' });
+    expect(stepOf(result, 'bucket').hint).toContain('arn:aws:s3:::local-bucket ');
+  });
+
+  it.each([
+    ['a prefix', 'least/', 's3://local-bucket/least/', 'arn:aws:s3:::local-bucket/least/*'],
+    ['the whole bucket', '', 's3://local-bucket/', 'arn:aws:s3:::local-bucket/*'],
+  ])('with %s, without its write statement: fails the write, and granting exactly the hinted statement fixes it', async (_label, prefix, remoteUrl, arn) => {
+    const policy = JSON.parse(buildLeastPrivilegePolicy('local-bucket', prefix)) as PolicyDocument;
+    const listOnly = { ...policy, Statement: policy.Statement.slice(0, 1) };
+    const failed = await withPolicy(listOnly, remoteUrl);
+    expect(failed.status).toBe('FAILURE');
+    const write = stepOf(failed, 'write');
+    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+    // The object ARN, never the bucket's: a statement on arn:aws:s3:::local-bucket allows no write.
+    expect(write.hint).toContain(`Allow s3:PutObject on ${arn} `);
+
+    const hinted = /Allow (s3:\w+) on (arn:aws:s3:::\S+)/.exec(write.hint ?? '');
+    const fixed = await withPolicy(
+      { ...listOnly, Statement: [...listOnly.Statement, { Effect: 'Allow', Action: hinted?.[1] ?? '', Resource: hinted?.[2] ?? '' }] },
+      remoteUrl,
+    );
+    expect(stepOf(fixed, 'write').status).toBe('passed');
+  });
+});
+
+describe('who denied: the hint sends the user to the policy that refused', () => {
+  it('an explicit deny in the identity’s own policy: find the Deny statement, not "allow it"', async () => {
+    const result = await check({ remote_url: 's3://local-bucket/denied/', ...credentials(IDENTITIES.explicitDeny) });
+    const write = stepOf(result, 'write');
+    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+    expect(write.message).toBe('Access denied: an IAM policy of these credentials explicitly denies s3:PutObject on arn:aws:s3:::local-bucket/denied/*.');
+    expect(write.hint).toMatch(/^Find the Deny statement for s3:PutObject/);
+  });
+
+  it.each(['deny-writes-bucket', 'kms-only-bucket'])('an explicit deny in the bucket policy of %s: look at the bucket policy, it may require SSE-KMS', async (bucket) => {
+    const result = await check({ remote_url: `s3://${bucket}/out/`, ...credentials(IDENTITIES.writer) });
+    const write = stepOf(result, 'write');
+    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied' });
+    expect(write.message).toBe(`Access denied: the bucket policy of "${bucket}" explicitly denies s3:PutObject to these credentials.`);
+    expect(write.hint).toContain('server-side encryption (SSE-KMS)');
+    expect(write.hint).not.toMatch(/Allow s3:PutObject/);
+    expect(stepOf(result, 'bucket').status).toBe('passed');
+  });
+
+  it('a 403 with no body at all is still AccessDenied, not an error this app does not know', async () => {
+    const result = await check({ remote_url: 's3://bare-403-bucket/out/', ...credentials(IDENTITIES.writer) });
+    expect(stepOf(result, 'bucket')).toMatchObject({ status: 'warning', code: 'AccessDenied' });
+    expect(stepOf(result, 'write')).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+    expect(stepOf(result, 'write').message).toContain('may not use s3:PutObject');
+  });
+});
+
+describe('regions', () => {
+  it('a write-only role with its bucket in another region and Region empty: listing denied after the redirect is a warning, the write passes', async () => {
+    const result = await check({ remote_url: 's3://eu-bucket/write-only/', ...credentials(IDENTITIES.writeOnly) });
+    expect(stepSummary(result)).toEqual([
+      'validate:passed',
+      'endpoint:skipped',
+      'identity:passed',
+      'bucket:warning:AccessDenied',
+      'write:passed',
+      'multipart:passed',
+      'cleanup:passed',
+    ]);
+    expect(result.status).toBe('SUCCESS');
+    expect(result.region).toBe('eu-west-1');
+  });
+
+  it('a wrong Region: fails with the bucket’s region, and the check names that region too', async () => {
+    const result = await check({ remote_url: 's3://eu-bucket/x/', region: 'us-east-1', ...credentials(IDENTITIES.writer) });
+    expect(stepOf(result, 'bucket')).toMatchObject({ status: 'failed', code: 'WrongRegion' });
+    expect(stepOf(result, 'bucket').message).toContain('is in eu-west-1, not in us-east-1');
+    expect(result.region).toBe('eu-west-1');
+  });
+});
