@@ -17,7 +17,12 @@ export type ErrorContext = {
   partition?: string | undefined;
   /** Which policy refused, when AWS's AccessDenied message said so. */
   denial?: Denial | null | undefined;
+  /** The request went to a Custom URL (network hints speak of it), not to Amazon S3. */
+  customEndpoint?: boolean | undefined;
 };
+
+/** Where a network failure points: the Custom URL the user typed, or the way from this server to Amazon S3. */
+const toAws = 'the network between this server and Amazon S3 (a firewall, a missing route, or an outbound proxy that HTTPS_PROXY should name)';
 
 type Entry = { message: (c: ErrorContext) => string; hint: (c: ErrorContext) => string; propagation?: boolean; iamAction?: string };
 
@@ -119,19 +124,21 @@ const CATALOGUE: Record<string, Entry> = {
   },
   Timeout: {
     message: () => 'The endpoint did not answer in time.',
-    hint: () => 'Check the Custom URL, the port, and any firewall between this server and the endpoint.',
+    hint: (c) => (c.customEndpoint === false ? `Check ${toAws}.` : 'Check the Custom URL, the port, and any firewall between this server and the endpoint.'),
   },
   ConnectionRefused: {
     message: () => 'The connection was refused: nothing is listening at this address and port.',
-    hint: () => 'Check the host and port of the Custom URL, and that the service is running.',
+    hint: (c) => (c.customEndpoint === false ? `Check ${toAws}.` : 'Check the host and port of the Custom URL, and that the service is running.'),
   },
   ConnectionReset: {
     message: () => 'The endpoint closed the connection unexpectedly.',
-    hint: () => 'Check that the Custom URL uses the right scheme (https:// or http://) for that port.',
+    hint: (c) =>
+      c.customEndpoint === false ? `Check ${toAws}.` : 'Check that the Custom URL uses the right scheme (https:// or http://) for that port.',
   },
   DnsNotFound: {
     message: () => 'The host name of the endpoint could not be resolved.',
-    hint: () => 'Check the spelling of the Custom URL host, and that this server can resolve it.',
+    hint: (c) =>
+      c.customEndpoint === false ? 'Check that this server can resolve Amazon S3 host names (its DNS settings).' : 'Check the spelling of the Custom URL host, and that this server can resolve it.',
   },
   TlsError: {
     message: () => "The endpoint's TLS certificate could not be verified.",
@@ -139,7 +146,7 @@ const CATALOGUE: Record<string, Entry> = {
   },
   NetworkError: {
     message: () => 'The endpoint could not be reached.',
-    hint: () => 'Check the Custom URL and the network between this server and the endpoint.',
+    hint: (c) => (c.customEndpoint === false ? `Check ${toAws}.` : 'Check the Custom URL and the network between this server and the endpoint.'),
   },
   Unknown: {
     message: () => 'The endpoint answered with an error this app does not know.',

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES, type Identity } from '../../../e2e/local-s3/identities.ts';
@@ -9,15 +10,29 @@ import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 
 let s3: LocalS3;
 let t: TestApp;
+// An STS endpoint that accepts connections and never answers, and one where nothing listens.
+const held: net.Socket[] = [];
+const silentSts = net.createServer((socket) => void held.push(socket));
+let silentPort = 0;
+let closedPort = 0;
 beforeAll(async () => {
   s3 = await startLocalS3();
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
-  t = await buildTestApp({ checkTimeoutMs: 5_000, checkRatePerMin: 1_000, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`] });
+  await new Promise<void>((resolve) => silentSts.listen(0, '127.0.0.1', resolve));
+  silentPort = (silentSts.address() as net.AddressInfo).port;
+  const closed = net.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  closedPort = (closed.address() as net.AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const allow = [s3.port, silentPort, closedPort].map((port) => `127.0.0.1:${port}`);
+  t = await buildTestApp({ checkTimeoutMs: 8_000, checkRatePerMin: 1_000, s3EndpointAllowlist: allow });
 });
 afterAll(async () => {
   await t.close();
   await s3.close();
+  for (const socket of held) socket.destroy();
+  silentSts.close();
 });
 
 const credentials = (identity: Identity) => ({
@@ -138,5 +153,61 @@ describe('regions', () => {
     expect(stepOf(result, 'bucket')).toMatchObject({ status: 'failed', code: 'WrongRegion' });
     expect(stepOf(result, 'bucket').message).toContain('is in eu-west-1, not in us-east-1');
     expect(result.region).toBe('eu-west-1');
+  });
+});
+
+describe('STS does not block S3', () => {
+  const withSts = async (endpoint: string) => {
+    process.env.AWS_ENDPOINT_URL_STS = endpoint;
+    try {
+      const started = Date.now();
+      const result = await check({ remote_url: 's3://local-bucket/sts-down/', ...credentials(IDENTITIES.writer) });
+      return { result, elapsed: Date.now() - started };
+    } finally {
+      process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
+    }
+  };
+
+  it('a silent STS endpoint: identity is a warning after its own short budget, and every S3 step runs and passes', async () => {
+    const { result, elapsed } = await withSts(`http://127.0.0.1:${silentPort}`);
+    expect(stepSummary(result)).toEqual([
+      'validate:passed',
+      'endpoint:skipped',
+      'identity:warning:Timeout',
+      'bucket:passed',
+      'write:passed',
+      'multipart:passed',
+      'cleanup:passed',
+    ]);
+    expect(result.status).toBe('SUCCESS');
+    expect(stepOf(result, 'identity').message).toBe(`STS at http://127.0.0.1:${silentPort} did not answer in time, so the identity is not shown; S3 itself is checked below.`);
+    expect(stepOf(result, 'identity').duration_ms).toBeLessThan(4_000);
+    // Far inside the 8 s budget: the silent endpoint did not eat it.
+    expect(elapsed).toBeLessThan(6_000);
+  });
+
+  it('an STS endpoint where nothing listens: a warning, and S3 is checked', async () => {
+    const { result } = await withSts(`http://127.0.0.1:${closedPort}`);
+    expect(stepOf(result, 'identity')).toMatchObject({ status: 'warning', code: 'ConnectionRefused' });
+    expect(stepOf(result, 'write').status).toBe('passed');
+  });
+
+  it('credential errors from STS still fail the check', async () => {
+    const result = await check({ remote_url: 's3://local-bucket/sts-creds/', ...credentials(IDENTITIES.expired) });
+    expect(stepOf(result, 'identity')).toMatchObject({ status: 'failed', code: 'ExpiredToken' });
+    expect(result.status).toBe('FAILURE');
+  });
+
+  it('a network failure on the Amazon S3 path says nothing of a Custom URL', async () => {
+    process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${closedPort}`;
+    try {
+      const result = await check({ remote_url: 's3://local-bucket/s3-down/', ...credentials(IDENTITIES.writer) });
+      const bucket = stepOf(result, 'bucket');
+      expect(bucket).toMatchObject({ status: 'failed', code: 'ConnectionRefused' });
+      expect(bucket.hint).toContain('between this server and Amazon S3');
+      expect(bucket.hint).not.toContain('Custom URL');
+    } finally {
+      process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    }
   });
 });

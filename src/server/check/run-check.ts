@@ -42,6 +42,15 @@ export type RunCheckOptions = {
 };
 
 const CLEANUP_GRACE_MS = 3_000;
+/** STS only shows who the credentials are: a silent STS endpoint gets this much of the budget, never all of it. */
+const IDENTITY_BUDGET_MS = 3_000;
+/** What STS can answer about credentials (GetCallerIdentity cannot be denied by IAM): these fail the check. */
+const CREDENTIAL_ERRORS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
+
+/** Where STS requests go: the SDK's endpoint override when set, else the regional endpoint. */
+function stsEndpointOf(region: string, fips: boolean): string {
+  return process.env.AWS_ENDPOINT_URL_STS ?? `https://sts${fips ? '-fips' : ''}.${region}.amazonaws.com`;
+}
 
 /** A failure the step already described itself (wrong region, invalid config). */
 class StepFailure extends Error {
@@ -105,6 +114,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       const classified = budget.aborted ? { code: 'Timeout', bucketRegion: null } : classifyError(error);
       const described = describeError(classified.code, {
         ...context,
+        customEndpoint: config.endpoint_url !== null,
         action: STEP_ACTION[name],
         address: 'address' in classified ? classified.address : undefined,
         port: 'port' in classified ? classified.port : undefined,
@@ -169,9 +179,25 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     if (config.anonymous) return skip(['identity'], 'Skipped: anonymous access has no identity.');
     await run('identity', async () => {
       const sts = createStsClient(config, region, clientOptions);
-      const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-      identity = { arn: answer.Arn ?? '', account: answer.Account ?? '' };
-      return { message: `Signed in as ${identity.arn}.` };
+      const own = AbortSignal.timeout(Math.min(IDENTITY_BUDGET_MS, options.budgetMs / 2));
+      try {
+        const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.any([signal, own]) });
+        identity = { arn: answer.Arn ?? '', account: answer.Account ?? '' };
+        return { message: `Signed in as ${identity.arn}.` };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const code = own.aborted ? 'Timeout' : classifyError(error).code;
+        if (CREDENTIAL_ERRORS.has(code)) throw error;
+        // STS unreachable while S3 may well answer (a VPC with an S3 gateway endpoint and no route to STS): the S3
+        // steps below are the test that matters.
+        const endpoint = stsEndpointOf(region, fipsRegion(config.remote_url) !== null);
+        return {
+          status: 'warning',
+          code,
+          message: `STS at ${endpoint} ${code === 'Timeout' ? 'did not answer in time' : 'could not be reached'}, so the identity is not shown; S3 itself is checked below.`,
+          hint: `Allow this server outbound HTTPS to ${endpoint.replace(/^https?:\/\//, '')} to see which identity the credentials belong to; writing to S3 does not need it.`,
+        } satisfies Partial<Step>;
+      }
     });
   };
   const listDenied = (error: unknown): Partial<Step> | null => {
