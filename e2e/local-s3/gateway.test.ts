@@ -59,11 +59,11 @@ describe('local S3 endpoint: signatures and credentials', () => {
     expect(await s3.listKeys('local-bucket', 'gateway/temporary')).toEqual(['gateway/temporary.txt']);
   });
 
-  it('answers InvalidToken (400) for a wrong or missing token', async () => {
+  it('answers InvalidToken (400) for a wrong token, and InvalidAccessKeyId (403) for a temporary key sent without one', async () => {
     const wrong = client(credentialsOf(IDENTITIES.temporary, { sessionToken: 'not-the-token' }));
     expect(await errorOf(put(wrong, 'gateway/x'))).toMatchObject({ name: 'InvalidToken', status: 400 });
     const { sessionToken: _omitted, ...missing } = credentialsOf(IDENTITIES.temporary);
-    expect(await errorOf(put(client(missing), 'gateway/x'))).toMatchObject({ name: 'InvalidToken', status: 400 });
+    expect(await errorOf(put(client(missing), 'gateway/x'))).toMatchObject({ name: 'InvalidAccessKeyId', status: 403 });
   });
 
   it('answers ExpiredToken (400) for expired credentials', async () => {

@@ -20,6 +20,8 @@ export type LocalS3 = {
   requests: RecordedRequest[];
   /** Milliseconds added before answering each request (for benchmarks); may be changed while running. */
   latencyMs: number;
+  /** How far this endpoint's clock is from the machine's (tests of a server whose clock is off); may be changed. */
+  clockOffsetMs: number;
   /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
   setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
@@ -155,8 +157,16 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     if (!signingDate || auth.day !== String(amzDate).slice(0, 8)) {
       return fail(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed; the date does not match the scope.');
     }
-    if (Math.abs(Date.now() - signingDate.getTime()) > SKEW_MS) {
-      return fail(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+    const serverTime = new Date(Date.now() + gateway.clockOffsetMs);
+    if (Math.abs(serverTime.getTime() - signingDate.getTime()) > SKEW_MS) {
+      // S3 says when it received the request by its own clock, and how much skew it allows.
+      return fail(
+        403,
+        'RequestTimeTooSkewed',
+        'The difference between the request time and the current time is too large.',
+        { RequestTime: String(amzDate), ServerTime: serverTime.toISOString().replace(/\.\d{3}Z$/, 'Z'), MaxAllowedSkewMilliseconds: String(SKEW_MS) },
+        { date: serverTime.toUTCString() },
+      );
     }
     const expected = await computeSignature({
       method,
@@ -188,6 +198,10 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       );
     }
     const token = req.headers['x-amz-security-token'];
+    if (identity.sessionToken && token === undefined && !isSts) {
+      // A temporary key without its session token is unknown to S3 as a key.
+      return fail(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: auth.accessKeyId });
+    }
     if ((identity.sessionToken ?? undefined) !== token) {
       return isSts
         ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
@@ -289,6 +303,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     port,
     requests,
     latencyMs: options.latencyMs ?? 0,
+    clockOffsetMs: 0,
     setPolicy(accessKeyId, policy) {
       if (policy) policies.set(accessKeyId, policy);
       else policies.delete(accessKeyId);

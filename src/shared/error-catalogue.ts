@@ -19,7 +19,17 @@ export type ErrorContext = {
   denial?: Denial | null | undefined;
   /** The request went to a Custom URL (network hints speak of it), not to Amazon S3. */
   customEndpoint?: boolean | undefined;
+  /** The AWS Key is a temporary one (ASIA…) and no STS Token was given. */
+  temporaryKeyWithoutToken?: boolean | undefined;
+  /** RequestTimeTooSkewed: this server's clock minus the endpoint's, when the endpoint said. */
+  skewMs?: number | null | undefined;
 };
+
+function describeSkew(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const amount = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
+  return `${amount} ${ms > 0 ? 'ahead of' : 'behind'}`;
+}
 
 /** Where a network failure points: the Custom URL the user typed, or the way from this server to Amazon S3. */
 const toAws = 'the network between this server and Amazon S3 (a firewall, a missing route, or an outbound proxy that HTTPS_PROXY should name)';
@@ -41,8 +51,14 @@ const CATALOGUE: Record<string, Entry> = {
     propagation: true,
   },
   InvalidAccessKeyId: {
-    message: () => 'S3 does not know this AWS Key: it was deleted, deactivated or mistyped.',
-    hint: () => 'Copy the access key ID again from IAM (or your provider), or create a new access key.',
+    message: (c) =>
+      c.temporaryKeyWithoutToken
+        ? 'This AWS Key (ASIA…) is a temporary key: it is refused without the STS Token issued with it.'
+        : 'S3 does not know this AWS Key: it was deleted, deactivated or mistyped.',
+    hint: (c) =>
+      c.temporaryKeyWithoutToken
+        ? 'Choose Temporary credentials and paste the STS Token (and its expiry) that came with this key.'
+        : 'Copy the access key ID again from IAM (or your provider), or create a new access key.',
   },
   InvalidClientTokenId: {
     message: () => 'AWS does not recognise these credentials: the AWS Key is unknown or the STS Token does not belong to it.',
@@ -73,7 +89,10 @@ const CATALOGUE: Record<string, Entry> = {
     hint: () => 'Set the Region of the bucket explicitly.',
   },
   RequestTimeTooSkewed: {
-    message: () => "The server's clock differs from S3's by more than 15 minutes, so its signatures are refused.",
+    message: (c) =>
+      typeof c.skewMs === 'number'
+        ? `This server's clock is ${describeSkew(c.skewMs)} the endpoint's; signatures more than 15 minutes off are refused.`
+        : "The server's clock differs from S3's by more than 15 minutes, so its signatures are refused.",
     hint: () => 'Synchronise the clock of the machine running this app (NTP).',
   },
   AuthorizationHeaderMalformed: {

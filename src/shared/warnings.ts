@@ -25,6 +25,16 @@ export function collectWarnings(config: S3Config, now: Date): ConfigWarning[] {
     const problem = parsed.ok ? parsed.awsNameProblems[0] : undefined;
     if (problem) add('remote_url', problem.type, `${problem.message} on Amazon S3; your S3-compatible service may accept it`);
   }
+  if (config.endpoint_url === null) {
+    const parsed = parseBucketUri(config.remote_url, { customEndpoint: false, ambientCredentials: config.ambient_credentials });
+    if (parsed.ok && parsed.value.bucket.includes('.')) {
+      add(
+        'remote_url',
+        'bucket_dotted',
+        "Bucket names with dots break HTTPS in S3's usual virtual-hosted addressing (its certificate covers one level of *.s3.amazonaws.com): the check addresses this bucket path-style, and your pipeline must too",
+      );
+    }
+  }
   if (config.key?.startsWith('AKIA') && config.token !== null) {
     add('token', 'token_with_long_term_key', 'Keys starting with AKIA are long-term keys and do not need an STS Token');
   }

@@ -211,3 +211,27 @@ describe('STS does not block S3', () => {
     }
   });
 });
+
+describe('smaller truths', () => {
+  it('a clock 20 minutes off: the check says how far and which way', async () => {
+    s3.clockOffsetMs = -20 * 60_000;
+    try {
+      const result = await check({ remote_url: 's3://local-bucket/skew/', ...credentials(IDENTITIES.writer) });
+      const bucket = stepOf(result, 'bucket');
+      expect(bucket).toMatchObject({ status: 'failed', code: 'RequestTimeTooSkewed' });
+      expect(bucket.message).toBe("This server's clock is 20 minutes ahead of the endpoint's; signatures more than 15 minutes off are refused.");
+      expect(bucket.hint).toContain('NTP');
+    } finally {
+      s3.clockOffsetMs = 0;
+    }
+  });
+
+  it('a temporary key without its STS Token on a Custom URL: says the key is temporary, not that it is unknown', async () => {
+    const { accessKeyId, secretAccessKey } = IDENTITIES.temporary;
+    const result = await check({ remote_url: 's3://local-bucket/asia/', endpoint_url: s3.endpoint, key: accessKeyId, secret: secretAccessKey });
+    const bucket = stepOf(result, 'bucket');
+    expect(bucket).toMatchObject({ status: 'failed', code: 'InvalidAccessKeyId' });
+    expect(bucket.message).toBe('This AWS Key (ASIA…) is a temporary key: it is refused without the STS Token issued with it.');
+    expect(bucket.hint).toMatch(/^Choose Temporary credentials and paste the STS Token/);
+  });
+});

@@ -206,7 +206,9 @@ describe('the queue', () => {
       expect(finished).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
       expect(finished.reason).toContain('interrupted by a restart');
       expect(stepOf(finished, 'endpoint').status).toBe('passed');
-      expect(stepOf(finished, 'bucket')).toMatchObject({ status: 'failed', code: 'Interrupted' });
+      // No step is left running or waiting: each unfinished one is skipped, saying why.
+      expect(stepOf(finished, 'bucket')).toMatchObject({ status: 'skipped', message: `Skipped: ${INTERRUPTED_REASON.replace(/^T/, 't')}` });
+      expect(finished.steps.every((step) => step.status !== 'running' && step.status !== 'pending')).toBe(true);
       expect(stepOf(finished, 'cleanup').status).toBe('skipped');
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(sockets.length).toBe(connectionsBefore);
@@ -221,7 +223,11 @@ describe('the queue', () => {
     const check = (await startCheck(app, destination.id)).json();
     await expect.poll(() => app.app.checkWorker.runningCount()).toBe(1);
     await app.app.close();
-    expect(await app.store.checks.findById(check.id)).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
+    const stopped = await app.store.checks.findById(check.id);
+    expect(stopped).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
+    // The endpoint step was running: it is skipped with the reason, and nothing after it says "waiting".
+    expect(stopped?.steps.map((step) => step.status)).toEqual(['warning', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stepOf(stopped as ConnectionCheck, 'endpoint').message).toBe(`Skipped: ${INTERRUPTED_REASON.replace(/^T/, 't')}`);
     await app.store.close();
   });
 

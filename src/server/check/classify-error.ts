@@ -3,7 +3,21 @@ import { isKnownErrorCode } from '../../shared/error-catalogue.ts';
 
 export const MAX_CODE_LENGTH = 64;
 
-export type ClassifiedError = { code: string; bucketRegion: string | null; address?: string; port?: number; denial?: Denial | null };
+export type ClassifiedError = {
+  code: string;
+  bucketRegion: string | null;
+  address?: string;
+  port?: number;
+  denial?: Denial | null;
+  /** RequestTimeTooSkewed: how far this server's clock is ahead of S3's (negative: behind), in ms. */
+  skewMs?: number | null;
+};
+
+/** `20250901T162148Z` (the request's X-Amz-Date, as S3 quotes it) → epoch ms. */
+function amzTime(value: unknown): number | null {
+  const m = typeof value === 'string' ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value) : null;
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : null;
+}
 
 type SdkError = {
   name?: string;
@@ -56,6 +70,11 @@ export function classifyError(error: unknown): ClassifiedError {
   const nameless = !name || ['Unknown', 'UnknownError', 'Error', 'Forbidden', 'NotFound'].includes(name);
   if (nameless && status === 403) return { code: 'AccessDenied', bucketRegion, denial: null };
   if (nameless && status === 404) return { code: 'NoSuchBucket', bucketRegion };
+  if (name === 'RequestTimeTooSkewed') {
+    const requested = amzTime((e as Record<string, unknown>).RequestTime);
+    const server = Date.parse(String((e as Record<string, unknown>).ServerTime ?? ''));
+    return { code: name, bucketRegion, skewMs: requested !== null && Number.isFinite(server) ? requested - server : null };
+  }
   if (name && isKnownErrorCode(name)) return { code: name, bucketRegion };
   // A code we do not describe is the endpoint's own word: kept when it looks like a code, and never longer than 64
   // characters (a hostile endpoint's 10 KB "code" would otherwise be stored and shown).

@@ -46,6 +46,8 @@ const CLEANUP_GRACE_MS = 3_000;
 const IDENTITY_BUDGET_MS = 3_000;
 /** What STS can answer about credentials (GetCallerIdentity cannot be denied by IAM): these fail the check. */
 const CREDENTIAL_ERRORS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
+/** STS not reached, or not answering: common where S3 is reached through a VPC gateway endpoint and STS is not. */
+const UNREACHABLE = new Set(['Timeout', 'ConnectionRefused', 'ConnectionReset', 'DnsNotFound', 'NetworkError', 'TlsError', 'AddressNotAllowed', 'ServiceUnavailable', 'InternalError']);
 
 /** Where STS requests go: the SDK's endpoint override when set, else the regional endpoint. */
 function stsEndpointOf(region: string, fips: boolean): string {
@@ -120,6 +122,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
         port: 'port' in classified ? classified.port : undefined,
         partition: partition(),
         denial: classified.denial,
+        skewMs: classified.skewMs,
+        temporaryKeyWithoutToken: config.key?.startsWith('ASIA') === true && config.token === null,
       });
       const message =
         classified.code === 'Timeout' && budget.aborted
@@ -186,8 +190,14 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
         return { message: `Signed in as ${identity.arn}.` };
       } catch (error) {
         if (signal.aborted) throw error;
-        const code = own.aborted ? 'Timeout' : classifyError(error).code;
+        const classified = own.aborted ? { code: 'Timeout', bucketRegion: null } : classifyError(error);
+        const code = classified.code;
         if (CREDENTIAL_ERRORS.has(code)) throw error;
+        if (!UNREACHABLE.has(code)) {
+          // STS answered something else (a skewed clock, throttling): said, but S3's own answers below decide.
+          const described = describeError(code, { ...context, customEndpoint: false, skewMs: classified.skewMs });
+          return { status: 'warning', code, message: `STS answered: ${described.message} The S3 steps below decide.`, hint: described.hint } satisfies Partial<Step>;
+        }
         // STS unreachable while S3 may well answer (a VPC with an S3 gateway endpoint and no route to STS): the S3
         // steps below are the test that matters.
         const endpoint = stsEndpointOf(region, fipsRegion(config.remote_url) !== null);

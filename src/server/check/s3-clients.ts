@@ -3,6 +3,7 @@ import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 
 export type ClientOptions = {
@@ -52,6 +53,11 @@ const ANONYMOUS = {
   httpAuthSchemes: [{ schemeId: NO_AUTH, identityProvider: () => async () => ({}), signer: { sign: async <T>(request: T) => request } }],
 };
 
+function dottedBucket(config: S3Config): boolean {
+  const parsed = parseBucketUri(config.remote_url, { customEndpoint: false, ambientCredentials: config.ambient_credentials });
+  return parsed.ok && parsed.value.bucket.includes('.');
+}
+
 export function createS3Client(config: S3Config, region: string, options: ClientOptions): S3Client {
   const custom: Partial<S3ClientConfig> =
     config.endpoint_url !== null
@@ -62,9 +68,11 @@ export function createS3Client(config: S3Config, region: string, options: Client
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
         }
-      : fipsRegion(config.remote_url)
-        ? { useFipsEndpoint: true }
-        : {};
+      : {
+          ...(fipsRegion(config.remote_url) ? { useFipsEndpoint: true } : {}),
+          // bucket.with.dots.s3.amazonaws.com fails certificate validation (the wildcard covers one label).
+          ...(dottedBucket(config) ? { forcePathStyle: true } : {}),
+        };
   return new S3Client({ ...baseConfig(config, region, options), ...custom } as S3ClientConfig);
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Step } from '../../shared/check-schemas.ts';
-import { INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
+import { cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
@@ -168,18 +168,14 @@ export class CheckWorker {
     } catch (error) {
       if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'abandoned') return;
       if (!controller.signal.aborted) this.options.log.error({ err: error }, 'connection check failed unexpectedly');
+      await progress;
       const current = await checks.findById(check.id);
-      await checks.finish(check.id, {
-        status: 'FAILURE',
-        reason: !controller.signal.aborted
-          ? 'The check failed unexpectedly; the details are in the server log.'
-          : (controller.signal.reason as Error | undefined)?.message === 'stopping'
-            ? INTERRUPTED_REASON
-            : 'The check was cancelled before it finished.',
-        steps: current?.steps ?? [],
-        identity: null,
-        region: null,
-      });
+      const reason = !controller.signal.aborted
+        ? 'The check failed unexpectedly; the details are in the server log.'
+        : (controller.signal.reason as Error | undefined)?.message === 'stopping'
+          ? INTERRUPTED_REASON
+          : 'The check was cancelled before it finished.';
+      await checks.finish(check.id, { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null });
     } finally {
       release();
       clearInterval(renewal);

@@ -47,14 +47,13 @@ function toView(row: Row): ConnectionCheck {
   };
 }
 
-/** A check cut off by a crash: the running step failed, the rest never ran. */
-function interruptedSteps(steps: Step[]): Step[] {
+/**
+ * A check cut off before it ended (a restart, a crash, a deletion, a cancel): no step may stay running or waiting;
+ * each one that had not finished is skipped, saying why.
+ */
+export function cutOffSteps(steps: Step[], reason: string): Step[] {
   return steps.map((step) =>
-    step.status === 'running'
-      ? { ...step, status: 'failed', code: 'Interrupted', message: INTERRUPTED_REASON, hint: 'Run the check again.' }
-      : step.status === 'pending'
-        ? { ...step, status: 'skipped', message: 'Skipped: the check was interrupted.' }
-        : step,
+    step.status === 'running' || step.status === 'pending' ? { ...step, status: 'skipped', duration_ms: null, code: null, message: `Skipped: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, hint: null, iam_action: null } : step,
   );
 }
 
@@ -195,7 +194,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
           `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, config_enc = NULL,
              claimed_by = NULL, lease_until = NULL, revision = revision + 1
            WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $4`,
-          [row.id, INTERRUPTED_REASON, JSON.stringify(interruptedSteps(JSON.parse(row.steps) as Step[])), now.toISOString()],
+          [row.id, INTERRUPTED_REASON, JSON.stringify(cutOffSteps(JSON.parse(row.steps) as Step[], INTERRUPTED_REASON)), now.toISOString()],
         );
         if (changed === 1) failed.push(row.id);
       }
