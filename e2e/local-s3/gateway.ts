@@ -140,9 +140,8 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
 
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) {
-      return isSts
-        ? fail(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token')
-        : fail(403, 'AccessDenied', 'Access Denied');
+      // Unsigned: STS refuses; S3 judges the request as anonymous, by the bucket policy alone.
+      return isSts ? fail(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token') : serveS3(null, null);
     }
     const identity: Identity | undefined = findIdentity(auth.accessKeyId);
     if (!identity) {
@@ -223,70 +222,77 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       requests.push({ operation: 'GetCallerIdentity', accessKeyId: auth.accessKeyId, bucket: null, key: null });
       return sendCallerIdentity(res, { arn: identity.arn, userId: identity.userId, account: ACCOUNT });
     }
+    return serveS3(identity, auth.region);
 
-    const [, bucketPart = '', ...keyParts] = rawPath.split('/');
-    const bucket = decodeURIComponent(bucketPart);
-    const key = keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : null;
-    const query = parseRawQuery(rawQuery);
-    const [operation, action] = operationOf(method, key, query);
-    if (BARE_403_BUCKETS.has(bucket)) {
-      res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': 'BARE403' });
-      return res.end();
-    }
-    const region = BUCKETS[bucket];
-    if (region === undefined) {
-      return fail(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
-    }
-    if (region !== auth.region) {
-      return fail(
-        301,
-        'PermanentRedirect',
-        'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
-        { Endpoint: `s3.${region}.amazonaws.com`, Bucket: bucket },
-        { 'x-amz-bucket-region': region },
-      );
-    }
-    const resource = `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}`;
-    const sse = req.headers['x-amz-server-side-encryption'];
-    const decision =
-      action === null
-        ? ({ allowed: false, explicit: false, policy: 'identity-based' } as const)
-        : evaluate(
-            {
-              action,
-              resource,
-              principalArn: identity.arn,
-              keys: {
-                's3:prefix': operation.startsWith('ListObjects') && typeof query.prefix === 'string' ? query.prefix : undefined,
-                's3:x-amz-server-side-encryption': typeof sse === 'string' ? sse : undefined,
+    /** An S3 operation by `identity`, or by anyone (anonymous, unsigned) when it is null. */
+    async function serveS3(identity: Identity | null, signedRegion: string | null) {
+      const [, bucketPart = '', ...keyParts] = rawPath.split('/');
+      const bucket = decodeURIComponent(bucketPart);
+      const key = keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : null;
+      const query = parseRawQuery(rawQuery);
+      const [operation, action] = operationOf(method, key, query);
+      if (BARE_403_BUCKETS.has(bucket)) {
+        res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': 'BARE403' });
+        return res.end();
+      }
+      const region = BUCKETS[bucket];
+      if (region === undefined) {
+        return fail(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+      }
+      // An unsigned request names no region; this one endpoint serves every region, so it is taken as the right one.
+      if (signedRegion !== null && region !== signedRegion) {
+        return fail(
+          301,
+          'PermanentRedirect',
+          'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+          { Endpoint: `s3.${region}.amazonaws.com`, Bucket: bucket },
+          { 'x-amz-bucket-region': region },
+        );
+      }
+      const resource = `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}`;
+      const sse = req.headers['x-amz-server-side-encryption'];
+      const decision =
+        action === null
+          ? ({ allowed: false, explicit: false, policy: 'identity-based' } as const)
+          : evaluate(
+              {
+                action,
+                resource,
+                principalArn: identity?.arn ?? null,
+                keys: {
+                  's3:prefix': operation.startsWith('ListObjects') && typeof query.prefix === 'string' ? query.prefix : undefined,
+                  's3:x-amz-server-side-encryption': typeof sse === 'string' ? sse : undefined,
+                },
               },
-            },
-            policies.get(identity.accessKeyId) ?? identity.policy,
-            BUCKET_POLICIES[bucket] ?? null,
-          );
-    if (!decision.allowed) {
-      // AWS's wording for same-account requests (S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors").
-      const denied = `${action ?? operation}`;
-      const why = decision.explicit
-        ? `with an explicit deny in ${decision.policy === 'identity-based' ? 'an' : 'a'} ${decision.policy} policy`
-        : `because no ${decision.policy} policy allows the ${denied} action`;
-      return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
+              identity ? (policies.get(identity.accessKeyId) ?? identity.policy) : null,
+              BUCKET_POLICIES[bucket] ?? null,
+            );
+      if (!decision.allowed) {
+        // AWS's wording for same-account requests (S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors").
+        const denied = `${action ?? operation}`;
+        const why = decision.explicit
+          ? `with an explicit deny in ${decision.policy === 'identity-based' ? 'an' : 'a'} ${decision.policy} policy`
+          : `because no ${decision.policy} policy allows the ${denied} action`;
+        // An anonymous request gets S3's plain "Access Denied": there is no user to name.
+        if (!identity) return fail(403, 'AccessDenied', 'Access Denied');
+        return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
+      }
+      requests.push({ operation, accessKeyId: identity?.accessKeyId ?? 'anonymous', bucket, key });
+      // s3rver answers AbortMultipartUpload with MethodNotAllowed; S3 answers 204.
+      if (operation === 'AbortMultipartUpload') {
+        res.writeHead(204);
+        return res.end();
+      }
+      const streaming = String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+      if (streaming || req.headers['content-encoding']?.includes('aws-chunked')) body = decodeAwsChunked(body);
+      // s3rver fails (InternalError) on a truncated ListObjectsV2: list everything, then truncate as S3 would.
+      const maxKeys = operation === 'ListObjectsV2' && typeof query['max-keys'] === 'string' ? Number(query['max-keys']) : null;
+      const forwardQuery = rawQuery
+        .split('&')
+        .filter((p) => p && !p.startsWith('X-Amz-') && !p.startsWith('x-id=') && !(maxKeys !== null && p.startsWith('max-keys=')))
+        .join('&');
+      forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys));
     }
-    requests.push({ operation, accessKeyId: auth.accessKeyId, bucket, key });
-    // s3rver answers AbortMultipartUpload with MethodNotAllowed; S3 answers 204.
-    if (operation === 'AbortMultipartUpload') {
-      res.writeHead(204);
-      return res.end();
-    }
-    const streaming = String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
-    if (streaming || req.headers['content-encoding']?.includes('aws-chunked')) body = decodeAwsChunked(body);
-    // s3rver fails (InternalError) on a truncated ListObjectsV2: list everything, then truncate as S3 would.
-    const maxKeys = operation === 'ListObjectsV2' && typeof query['max-keys'] === 'string' ? Number(query['max-keys']) : null;
-    const forwardQuery = rawQuery
-      .split('&')
-      .filter((p) => p && !p.startsWith('X-Amz-') && !p.startsWith('x-id=') && !(maxKeys !== null && p.startsWith('max-keys=')))
-      .join('&');
-    forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys));
   };
 
   const server = http.createServer((req, res) => {

@@ -119,10 +119,25 @@ export const BUCKETS: Record<string, string> = {
   'deny-writes-bucket': 'us-east-1',
   'kms-only-bucket': 'us-east-1',
   'bare-403-bucket': 'us-east-1',
+  'public-drop-bucket': 'us-east-1',
 };
 
 /** Bucket policies (resource-based), evaluated with the identity's. */
 export const BUCKET_POLICIES: Record<string, PolicyDocument> = {
+  // Anyone, signed or not, may list and drop objects here (a public drop box: what anonymous access needs).
+  'public-drop-bucket': {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AnyoneLists', Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::public-drop-bucket' },
+      {
+        Sid: 'AnyoneWrites',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: 'arn:aws:s3:::public-drop-bucket/*',
+      },
+    ],
+  },
   // Nobody may write here, whatever their own policy says.
   'deny-writes-bucket': {
     Version: '2012-10-17',

@@ -19,6 +19,8 @@ export type ErrorContext = {
   denial?: Denial | null | undefined;
   /** The request went to a Custom URL (network hints speak of it), not to Amazon S3. */
   customEndpoint?: boolean | undefined;
+  /** The request was unsigned (anonymous access). */
+  anonymous?: boolean | undefined;
   /** The AWS Key is a temporary one (ASIA…) and no STS Token was given. */
   temporaryKeyWithoutToken?: boolean | undefined;
   /** RequestTimeTooSkewed: this server's clock minus the endpoint's, when the endpoint said. */
@@ -183,6 +185,13 @@ function accessDenied(c: ErrorContext): { message: string; hint: string } {
   const action = c.action ?? 'this request';
   const resource = c.action ? resourceFor(c.action, c.bucket, c.prefix, c.partition) : `the bucket "${c.bucket}"`;
   const denies = c.denial?.explicit ? 'explicitly denies' : 'does not allow';
+  if (c.anonymous) {
+    const what = c.action === 's3:ListBucket' ? 'listing' : c.action === 's3:DeleteObject' ? 'deletes' : 'writes';
+    return {
+      message: `Access denied: this bucket does not accept anonymous ${what} (${action}).`,
+      hint: `Anonymous access works only where the bucket policy lets anyone (Principal "*") use ${action} on ${resource}, which is rarely wise: choose access keys instead.`,
+    };
+  }
   switch (c.denial?.policy) {
     case 'identity-based':
       return c.denial.explicit

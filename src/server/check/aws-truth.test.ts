@@ -235,3 +235,29 @@ describe('smaller truths', () => {
     expect(bucket.hint).toMatch(/^Choose Temporary credentials and paste the STS Token/);
   });
 });
+
+describe('anonymous access', () => {
+  it('passes against a bucket whose policy lets anyone write, with unsigned requests', async () => {
+    const before = s3.requests.length;
+    const result = await check({ remote_url: 's3://public-drop-bucket/anonymous/', anonymous: true });
+    expect(stepSummary(result)).toEqual([
+      'validate:warning:anonymous_not_recommended',
+      'endpoint:skipped',
+      'identity:skipped',
+      'bucket:passed',
+      'write:passed',
+      'multipart:passed',
+      'cleanup:passed',
+    ]);
+    expect(s3.requests.slice(before).every((request) => request.accessKeyId === 'anonymous')).toBe(true);
+  });
+
+  it('fails on a bucket that does not accept anonymous writes, saying so', async () => {
+    const result = await check({ remote_url: 's3://local-bucket/anonymous/', anonymous: true });
+    expect(stepOf(result, 'bucket')).toMatchObject({ status: 'warning', code: 'AccessDenied' });
+    const write = stepOf(result, 'write');
+    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied' });
+    expect(write.message).toBe('Access denied: this bucket does not accept anonymous writes (s3:PutObject).');
+    expect(write.hint).toContain('choose access keys instead');
+  });
+});

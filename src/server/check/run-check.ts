@@ -89,7 +89,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   const parsed = parseBucketUri(config.remote_url, { customEndpoint: config.endpoint_url !== null, ambientCredentials: config.ambient_credentials });
   const bucket = parsed.ok ? parsed.value.bucket : '';
   const prefix = parsed.ok ? parsed.value.prefix : '';
-  const context = { bucket, prefix, region: config.region };
+  const context = { bucket, prefix, region: config.region, anonymous: config.anonymous };
   // ARNs in hints carry the partition of the region the check ends up in (a Custom URL's service uses "aws").
   const partition = () => (config.endpoint_url === null ? partitionOf(regionFound ?? region) : 'aws');
   let region = fipsRegion(config.remote_url) ?? config.region ?? 'us-east-1';
