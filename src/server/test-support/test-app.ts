@@ -1,7 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type AppDeps } from '../app.ts';
 import { loadConfig, type AppConfig } from '../config.ts';
@@ -9,6 +8,7 @@ import { ensureAdminPassword } from '../security/admin-password.ts';
 import { createSecretCipher } from '../security/crypto.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
 import { sqliteHandle } from '../store/sql.ts';
+import { tempDataDir } from './temp-dirs.ts';
 import pg from 'pg';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
@@ -67,9 +67,7 @@ export async function storedBytes(testApp: TestApp): Promise<Buffer> {
   return Buffer.from(JSON.stringify(rows));
 }
 
-export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 's3-admin-test-'));
-}
+export { tempDataDir } from './temp-dirs.ts';
 
 export type TestAppOptions = {
   key?: Buffer;
