@@ -29,3 +29,18 @@ test('a wrong Region: the results name the bucket’s region, in the step and in
   await expect(facts.getByText('Bucket region')).toBeVisible();
   await expect(facts.getByText('eu-west-1', { exact: true })).toBeVisible();
 });
+
+test('a versioned bucket without s3:DeleteObjectVersion: the cleanup warning names the action and each version left', async ({ signedInPage: page, api }) => {
+  const identity = IDENTITIES.noVersionDelete;
+  const destination = await createDestination(
+    api,
+    uniqueName('Versioned'),
+    aws('s3://versioned-bucket/e2e/', { key: identity.accessKeyId, secret: identity.secretAccessKey }),
+  );
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  const cleanup = stepRow(page, 'Clean up');
+  await expect(cleanup.getByText(/Could not delete the test object versions; left in the bucket: e2e\/\.connection-test\/.+ \(version .+\)/)).toBeVisible();
+  await expect(cleanup.getByText('s3:DeleteObjectVersion', { exact: true })).toBeVisible();
+});

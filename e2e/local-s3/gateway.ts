@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,9 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { sendCallerIdentity, sendS3Error, sendStsError } from './aws-errors.ts';
-import { ACCOUNT, BARE_403_BUCKETS, BUCKET_POLICIES, BUCKETS, findIdentity, type Identity, type S3Action } from './identities.ts';
+import { ACCOUNT, BARE_403_BUCKETS, BUCKET_POLICIES, BUCKETS, findIdentity, VERSIONED_BUCKETS, type Identity, type S3Action } from './identities.ts';
 import { evaluate, type PolicyDocument } from './policy.ts';
 import { computeSignature, decodeAwsChunked, describeSigning, parseAmzDate, parseAuthorization, parseRawQuery, spacedHex } from './sigv4.ts';
+
+export type ObjectVersion = { key: string; versionId: string; deleteMarker: boolean };
 
 export type RecordedRequest = { operation: string; accessKeyId: string; bucket: string | null; key: string | null };
 
@@ -25,6 +27,8 @@ export type LocalS3 = {
   /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
   setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
+  /** Every version and delete marker a versioned bucket holds under `prefix` (what ListObjectVersions would show). */
+  versions(bucket: string, prefix?: string): ObjectVersion[];
   close(): Promise<void>;
 };
 
@@ -57,6 +61,7 @@ function operationOf(method: string, key: string | null, query: Record<string, u
   if (method === 'PUT' && 'uploadId' in query) return ['UploadPart', 's3:PutObject'];
   if (method === 'POST' && 'uploadId' in query) return ['CompleteMultipartUpload', 's3:PutObject'];
   if (method === 'DELETE' && 'uploadId' in query) return ['AbortMultipartUpload', 's3:AbortMultipartUpload'];
+  if (method === 'DELETE' && 'versionId' in query) return ['DeleteObjectVersion', 's3:DeleteObjectVersion'];
   if (method === 'PUT') return ['PutObject', 's3:PutObject'];
   if (method === 'DELETE') return ['DeleteObject', 's3:DeleteObject'];
   if (method === 'GET' || method === 'HEAD') return [method === 'GET' ? 'GetObject' : 'HeadObject', 's3:GetObject'];
@@ -90,6 +95,16 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
   const backend = (await s3rver.run()) as AddressInfo;
   const requests: RecordedRequest[] = [];
   const policies = new Map<string, PolicyDocument>();
+  // Versioned buckets: bucket → key → versions, oldest first.
+  const versionStore = new Map<string, Map<string, ObjectVersion[]>>();
+  const versionsOf = (bucket: string, key: string) => {
+    const keys = versionStore.get(bucket) ?? new Map<string, ObjectVersion[]>();
+    versionStore.set(bucket, keys);
+    const list = keys.get(key) ?? [];
+    keys.set(key, list);
+    return list;
+  };
+  const newVersionId = () => randomBytes(24).toString('base64url');
 
   const forward = (
     req: IncomingMessage,
@@ -97,34 +112,63 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     url: string,
     body: Buffer,
     rewrite?: (xml: string) => string,
-  ) => {
-    const headers: http.OutgoingHttpHeaders = {};
-    const drop = new Set(['authorization', 'x-amz-security-token', 'host', 'content-length', 'transfer-encoding', 'expect',
-      'content-encoding', 'x-amz-decoded-content-length', 'x-amz-trailer']);
-    for (const [name, value] of Object.entries(req.headers)) if (!drop.has(name) && value !== undefined) headers[name] = value;
-    const encoding = req.headers['content-encoding']?.split(',').map((s) => s.trim()).filter((s) => s !== 'aws-chunked');
-    if (encoding?.length) headers['content-encoding'] = encoding.join(',');
-    headers['content-length'] = body.length;
-    const upstream = http.request(
-      { host: '127.0.0.1', port: backend.port, method: req.method, path: url, headers },
-      (answer) => {
-        if (!rewrite || answer.statusCode !== 200) {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          const xml = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
-          res.writeHead(200, { ...answer.headers, 'content-length': xml.length });
-          res.end(xml);
-        });
-      },
-    );
-    upstream.on('error', () => sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.'));
-    upstream.end(body);
+    extraHeaders: Record<string, string> = {},
+  ): Promise<void> =>
+    new Promise<void>((done) => {
+      const headers: http.OutgoingHttpHeaders = {};
+      const drop = new Set(['authorization', 'x-amz-security-token', 'host', 'content-length', 'transfer-encoding', 'expect',
+        'content-encoding', 'x-amz-decoded-content-length', 'x-amz-trailer']);
+      for (const [name, value] of Object.entries(req.headers)) if (!drop.has(name) && value !== undefined) headers[name] = value;
+      const encoding = req.headers['content-encoding']?.split(',').map((s) => s.trim()).filter((s) => s !== 'aws-chunked');
+      if (encoding?.length) headers['content-encoding'] = encoding.join(',');
+      headers['content-length'] = body.length;
+      const upstream = http.request(
+        { host: '127.0.0.1', port: backend.port, method: req.method, path: url, headers },
+        (answer) => {
+          if (!rewrite || answer.statusCode !== 200) {
+            const ok = (answer.statusCode ?? 500) < 300;
+            res.writeHead(answer.statusCode ?? 502, ok ? { ...answer.headers, ...extraHeaders } : answer.headers);
+            answer.pipe(res);
+            answer.on('end', done);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            const xml = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
+            res.writeHead(200, { ...answer.headers, 'content-length': xml.length });
+            res.end(xml);
+            done();
+          });
+        },
+      );
+      upstream.on('error', () => {
+        sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+        done();
+      });
+      upstream.end(body);
+  });
+
+  // s3rver removes a folder once a delete empties it, so two deletes — or a delete and a write — in one folder at once
+  // can fail with a 500 that S3 would never send. What changes a bucket reaches s3rver one request at a time.
+  const tails = new Map<string, Promise<void>>();
+  const oneAtATime = (bucket: string, work: () => Promise<void>): Promise<void> => {
+    const next = (tails.get(bucket) ?? Promise.resolve()).then(work);
+    tails.set(bucket, next);
+    return next;
   };
+
+  const deleteFromBackend = (bucket: string, rawPath: string) =>
+    oneAtATime(
+      bucket,
+      () =>
+        new Promise<void>((done) =>
+          http
+            .request({ host: '127.0.0.1', port: backend.port, method: 'DELETE', path: rawPath }, (answer) => answer.resume().on('end', done))
+            .on('error', () => done())
+            .end(),
+        ),
+    );
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (gateway.latencyMs > 0) await new Promise((r) => setTimeout(r, gateway.latencyMs));
@@ -231,6 +275,8 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       const key = keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : null;
       const query = parseRawQuery(rawQuery);
       const [operation, action] = operationOf(method, key, query);
+      // No bucket named (ListBuckets): S3 refuses it to anyone anonymous.
+      if (bucket === '' && !identity) return fail(403, 'AccessDenied', 'Access Denied');
       if (BARE_403_BUCKETS.has(bucket)) {
         res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': 'BARE403' });
         return res.end();
@@ -278,6 +324,35 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
         return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
       }
       requests.push({ operation, accessKeyId: identity?.accessKeyId ?? 'anonymous', bucket, key });
+      // Versioning, which s3rver lacks (S3 User Guide, "Retaining multiple versions of objects with S3 Versioning"):
+      // a write adds a version; a delete without a version id adds a delete marker and removes nothing; a delete of a
+      // version removes it — unless Object Lock holds it.
+      const versioning = key !== null ? VERSIONED_BUCKETS[bucket] : undefined;
+      let versionHeaders: Record<string, string> = {};
+      if (versioning && key !== null) {
+        const list = versionsOf(bucket, key);
+        if (operation === 'PutObject' || operation === 'CompleteMultipartUpload') {
+          const versionId = newVersionId();
+          list.push({ key, versionId, deleteMarker: false });
+          versionHeaders = { 'x-amz-version-id': versionId };
+        } else if (operation === 'DeleteObject') {
+          const versionId = newVersionId();
+          list.push({ key, versionId, deleteMarker: true });
+          versionHeaders = { 'x-amz-version-id': versionId, 'x-amz-delete-marker': 'true' };
+        } else if (operation === 'DeleteObjectVersion') {
+          const versionId = String(query.versionId);
+          const index = list.findIndex((version) => version.versionId === versionId);
+          if (index !== -1 && versioning.objectLock && !list[index]?.deleteMarker) {
+            return fail(403, 'AccessDenied', 'Access Denied because object protected by object lock.');
+          }
+          const removed = index === -1 ? undefined : list.splice(index, 1)[0];
+          res.writeHead(204, { 'x-amz-version-id': versionId, ...(removed?.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}) });
+          res.end();
+          // The bytes s3rver holds go once no version of the key is left.
+          if (list.length === 0) await deleteFromBackend(bucket, rawPath);
+          return;
+        }
+      }
       // s3rver answers AbortMultipartUpload with MethodNotAllowed; S3 answers 204.
       if (operation === 'AbortMultipartUpload') {
         res.writeHead(204);
@@ -291,7 +366,10 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
         .split('&')
         .filter((p) => p && !p.startsWith('X-Amz-') && !p.startsWith('x-id=') && !(maxKeys !== null && p.startsWith('max-keys=')))
         .join('&');
-      forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys));
+      const send = () =>
+        forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys), versionHeaders);
+      if (method === 'GET' || method === 'HEAD') return send();
+      return oneAtATime(bucket, send);
     }
   };
 
@@ -313,6 +391,10 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     setPolicy(accessKeyId, policy) {
       if (policy) policies.set(accessKeyId, policy);
       else policies.delete(accessKeyId);
+    },
+    versions(bucketName, prefix = '') {
+      const keys = versionStore.get(bucketName) ?? new Map<string, ObjectVersion[]>();
+      return [...keys.entries()].filter(([key]) => key.startsWith(prefix)).flatMap(([, list]) => list);
     },
     async listKeys(bucketName, prefix = '') {
       const xml = await new Promise<string>((resolve, reject) => {

@@ -102,6 +102,14 @@ export const IDENTITIES = {
       ],
     },
   },
+  /** What a destination needed before versioned buckets: may delete objects, not their versions. */
+  noVersionDelete: {
+    accessKeyId: 'AKIALOCALNOVERSIONDL',
+    secretAccessKey: secret('no-version-delete'),
+    arn: `arn:aws:iam::${ACCOUNT}:user/local-no-version-delete`,
+    userId: 'AIDALOCALNOVERSIONDL',
+    policy: allowing(['s3:ListBucket', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']),
+  },
   /** Holds no permission of its own: tests give it the policy under test (the app's least-privilege policy). */
   policyUnderTest: {
     accessKeyId: 'AKIALOCALPOLICYTEST1',
@@ -120,6 +128,17 @@ export const BUCKETS: Record<string, string> = {
   'kms-only-bucket': 'us-east-1',
   'bare-403-bucket': 'us-east-1',
   'public-drop-bucket': 'us-east-1',
+  'versioned-bucket': 'us-east-1',
+  'locked-bucket': 'us-east-1',
+};
+
+/**
+ * Buckets with S3 Versioning on (s3rver has none: the endpoint keeps the versions itself). `objectLock`: every version
+ * is under a default retention, so no version can be deleted — only hidden behind a delete marker.
+ */
+export const VERSIONED_BUCKETS: Record<string, { objectLock: boolean }> = {
+  'versioned-bucket': { objectLock: false },
+  'locked-bucket': { objectLock: true },
 };
 
 /** Bucket policies (resource-based), evaluated with the identity's. */

@@ -82,6 +82,6 @@ describe('ARNs', () => {
 
   it('the least-privilege policy follows the partition', () => {
     const policy = JSON.parse(buildLeastPrivilegePolicy('b', 'p/', 'aws-cn')) as { Statement: { Resource: string }[] };
-    expect(policy.Statement.map((s) => s.Resource)).toEqual(['arn:aws-cn:s3:::b', 'arn:aws-cn:s3:::b/p/*']);
+    expect(policy.Statement.map((s) => s.Resource)).toEqual(['arn:aws-cn:s3:::b', 'arn:aws-cn:s3:::b/p/*', 'arn:aws-cn:s3:::b/p/.connection-test/*']);
   });
 });

@@ -47,6 +47,11 @@ const CATALOGUE: Record<string, Entry> = {
     hint: (c) => accessDenied(c).hint,
     propagation: true,
   },
+  ObjectLocked: {
+    message: () => 'S3 Object Lock protects these versions: they cannot be deleted until their retention period ends.',
+    hint: (c) =>
+      `Writing works — Object Lock only keeps what is written. The test objects are a few bytes each under ${c.prefix}.connection-test/ and can be deleted once the bucket's retention period ends.`,
+  },
   NoSuchBucket: {
     message: (c) => `The bucket "${c.bucket}" does not exist (or not in this account's view of the endpoint).`,
     hint: () => 'Check the bucket name in the Bucket URI; with a Custom URL, check that the bucket exists on that service.',

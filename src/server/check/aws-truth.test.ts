@@ -261,3 +261,42 @@ describe('anonymous access', () => {
     expect(write.hint).toContain('choose access keys instead');
   });
 });
+
+describe('versioned buckets keep nothing of the check', () => {
+  const probeVersions = (bucket: string, prefix: string) => s3.versions(bucket, `${prefix}.connection-test/`);
+
+  it('deletes the exact versions it wrote: no version and no delete marker is left', async () => {
+    const result = await check({ remote_url: 's3://versioned-bucket/v1/', ...credentials(IDENTITIES.writer) });
+    expect(stepOf(result, 'cleanup')).toMatchObject({ status: 'passed', message: 'Deleted the 2 test object versions written.' });
+    expect(probeVersions('versioned-bucket', 'v1/')).toEqual([]);
+  });
+
+  it('with the app’s least-privilege policy (which allows s3:DeleteObjectVersion on the probes only): nothing is left', async () => {
+    const policy = JSON.parse(buildLeastPrivilegePolicy('versioned-bucket', 'v2/')) as PolicyDocument;
+    const result = await withPolicy(policy, 's3://versioned-bucket/v2/');
+    expect(result.status).toBe('SUCCESS');
+    expect(stepOf(result, 'cleanup').status).toBe('passed');
+    expect(probeVersions('versioned-bucket', 'v2/')).toEqual([]);
+  });
+
+  it('without s3:DeleteObjectVersion: a warning that names the action and lists each key and version left behind', async () => {
+    const result = await check({ remote_url: 's3://versioned-bucket/v3/', ...credentials(IDENTITIES.noVersionDelete) });
+    const left = probeVersions('versioned-bucket', 'v3/');
+    expect(left).toHaveLength(2);
+    const cleanup = stepOf(result, 'cleanup');
+    expect(cleanup).toMatchObject({ status: 'warning', code: 'AccessDenied', iam_action: 's3:DeleteObjectVersion' });
+    for (const version of left) expect(cleanup.message).toContain(`${version.key} (version ${version.versionId})`);
+    expect(cleanup.hint).toContain('allow s3:DeleteObjectVersion on arn:aws:s3:::versioned-bucket/v3/.connection-test/*');
+    expect(result.status).toBe('SUCCESS');
+  });
+
+  it('under Object Lock: the write passes, and the cleanup warning says the versions are held, listing them', async () => {
+    const result = await check({ remote_url: 's3://locked-bucket/v4/', ...credentials(IDENTITIES.writer) });
+    expect(stepOf(result, 'write').status).toBe('passed');
+    const cleanup = stepOf(result, 'cleanup');
+    expect(cleanup).toMatchObject({ status: 'warning', code: 'ObjectLocked', iam_action: null });
+    expect(cleanup.message).toMatch(/^Could not delete the test object versions; left in the bucket: v4\/\.connection-test\/.+ \(version .+\)/);
+    expect(cleanup.hint).toContain('Object Lock only keeps what is written');
+    expect(probeVersions('locked-bucket', 'v4/')).toHaveLength(2);
+  });
+});

@@ -64,6 +64,8 @@ export function classifyError(error: unknown): ClassifiedError {
   const network = e.code ?? (e.cause as SdkError | undefined)?.code;
   if (network && NETWORK_CODES[network]) return { code: NETWORK_CODES[network], bucketRegion };
   const name = e.name ?? e.Code;
+  // S3 refuses to delete a version Object Lock holds with AccessDenied "…because object protected by object lock."
+  if (name === 'AccessDenied' && /object lock/i.test(e.message ?? '')) return { code: 'ObjectLocked', bucketRegion };
   if (name === 'AccessDenied') return { code: 'AccessDenied', bucketRegion, denial: parseAccessDenied(e.message) };
   // Answers without an error body (HEAD, or a proxy's bare 403): the SDK names them after the status ("Forbidden",
   // "NotFound") or not at all ("Unknown"); the status is what S3 said.

@@ -255,13 +255,15 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
 
   // 4. write — the step that matters for a destination.
   const probe = `${prefix}.connection-test/${randomUUID()}`;
-  const written: string[] = [];
+  // Each object written, with the version S3 gave it in a versioned bucket: cleanup deletes exactly that version (a
+  // delete without one only adds a delete marker, and every probe would stay).
+  const written: { key: string; versionId: string | undefined }[] = [];
   await run('write', async () => {
-    await s3For(region).send(
+    const put = await s3For(region).send(
       new PutObjectCommand({ Bucket: bucket, Key: probe, Body: Buffer.from('Connection test by S3 destinations admin.\n'), ContentType: 'text/plain' }),
       { abortSignal: signal },
     );
-    written.push(probe);
+    written.push({ key: probe, versionId: put.VersionId });
     return { message: `Wrote ${probe}.` };
   });
 
@@ -278,10 +280,11 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
           new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.from('multipart probe\n') }),
           { abortSignal: signal },
         );
-        await client.send(
+        const completed = await client.send(
           new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
           { abortSignal: signal },
         );
+        written.push({ key, versionId: completed.VersionId });
       } catch (error) {
         // Abort only on failure, so no half-finished upload is left to be billed.
         await client
@@ -289,7 +292,6 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
           .catch(() => undefined);
         throw error;
       }
-      written.push(key);
       return { message: 'Uploaded and completed a one-part multipart upload.' };
     });
   }
@@ -301,28 +303,40 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     const cleanupSignal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(CLEANUP_GRACE_MS)]) : AbortSignal.timeout(CLEANUP_GRACE_MS);
     set('cleanup', { status: 'running' });
     const started = performance.now();
-    const left: string[] = [];
-    let code: string | null = null;
-    for (const key of written) {
-      try {
-        await s3For(region).send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: cleanupSignal });
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        code ??= classifyError(error).code;
-        left.push(key);
-      }
-    }
+    // All at once: each delete is independent.
+    const results = await Promise.all(
+      written.map(async (object) => {
+        try {
+          const version = object.versionId ? { VersionId: object.versionId } : {};
+          await s3For(region).send(new DeleteObjectCommand({ Bucket: bucket, Key: object.key, ...version }), { abortSignal: cleanupSignal });
+          return null;
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          return { object, code: classifyError(error).code };
+        }
+      }),
+    );
+    const left = results.filter((result) => result !== null);
+    const versioned = written.some((object) => object.versionId !== undefined);
+    const things = versioned ? 'test object versions' : 'test objects';
     const duration_ms = Math.round(performance.now() - started);
     if (left.length === 0) {
-      set('cleanup', { status: 'passed', duration_ms, message: `Deleted ${written.length} test object${written.length > 1 ? 's' : ''}.` });
+      set('cleanup', { status: 'passed', duration_ms, message: `Deleted the ${written.length} ${things} written.` });
     } else {
+      const code = left[0]?.code ?? null;
+      const action = versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
+      const listed = left.map(({ object }) => (object.versionId ? `${object.key} (version ${object.versionId})` : object.key)).join(', ');
+      const probes = objectsArn(bucket, `${prefix}.connection-test/`, partition());
       set('cleanup', {
         status: 'warning',
         duration_ms,
         code,
-        message: `Could not delete the test objects; left in the bucket: ${left.join(', ')}.`,
-        hint: `Delete them by hand; allow s3:DeleteObject on ${objectsArn(bucket, `${prefix}.connection-test/`, partition())} to let the check clean up after itself.`,
-        iam_action: code === 'AccessDenied' ? 's3:DeleteObject' : null,
+        message: `Could not delete ${left.length === written.length ? 'the' : `${left.length} of the`} ${things}; left in the bucket: ${listed}.`,
+        hint:
+          code === 'AccessDenied'
+            ? `Delete them by hand${versioned ? ' (each version: aws s3api delete-object --version-id …)' : ''}; allow ${action} on ${probes} to let the check clean up after itself.`
+            : describeError(code ?? 'Unknown', { ...context, customEndpoint: config.endpoint_url !== null }).hint,
+        iam_action: code === 'AccessDenied' ? action : null,
       });
     }
   }
