@@ -253,26 +253,24 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     return outcome();
   }
 
-  // 4. write — the step that matters for a destination.
+  // 4 ‖ 5. write and multipart, at once: each writes a probe of its own. The write is the step that matters for a
+  // destination; multipart is how large outputs are written.
   const probe = `${prefix}.connection-test/${randomUUID()}`;
   // Each object written, with the version S3 gave it in a versioned bucket: cleanup deletes exactly that version (a
   // delete without one only adds a delete marker, and every probe would stay).
   const written: { key: string; versionId: string | undefined }[] = [];
-  await run('write', async () => {
-    const put = await s3For(region).send(
-      new PutObjectCommand({ Bucket: bucket, Key: probe, Body: Buffer.from('Connection test by S3 destinations admin.\n'), ContentType: 'text/plain' }),
-      { abortSignal: signal },
-    );
-    written.push({ key: probe, versionId: put.VersionId });
-    return { message: `Wrote ${probe}.` };
-  });
-
-  // 5. multipart — how large outputs are written.
-  if (failed('write')) {
-    skip(['multipart'], 'Skipped: the write step failed.');
-  } else {
-    const key = `${probe}-multipart`;
-    await run('multipart', async () => {
+  const writeStep = () =>
+    run('write', async () => {
+      const put = await s3For(region).send(
+        new PutObjectCommand({ Bucket: bucket, Key: probe, Body: Buffer.from('Connection test by S3 destinations admin.\n'), ContentType: 'text/plain' }),
+        { abortSignal: signal },
+      );
+      written.push({ key: probe, versionId: put.VersionId });
+      return { message: `Wrote ${probe}.` };
+    });
+  const multipartStep = () =>
+    run('multipart', async () => {
+      const key = `${probe}-multipart`;
       const client = s3For(region);
       const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
       try {
@@ -294,7 +292,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       }
       return { message: 'Uploaded and completed a one-part multipart upload.' };
     });
-  }
+  await Promise.all([writeStep(), multipartStep()]);
 
   // 6. cleanup — always after any write, with a short grace of its own so a spent budget still tidies up.
   if (written.length === 0) {

@@ -8,6 +8,9 @@ import type { DestinationsRepository } from '../store/destinations-repository.ts
 import { holdSecrets } from '../logger.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
 
+/** At most one progress write per this many ms per check (see execute). */
+const PROGRESS_EVERY_MS = 25;
+
 export type CheckWorkerOptions = {
   checks: ChecksRepository;
   destinations: DestinationsRepository;
@@ -128,8 +131,43 @@ export class CheckWorker {
       void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
     }, Math.max(250, this.leaseMs / 3));
     // Step changes are written one after another, in the order they happened: on a pooled database two writes in
-    // flight at once could land out of order and a later state be overwritten by an earlier one.
+    // flight at once could land out of order and a later state be overwritten by an earlier one. A write holds every
+    // step, so states that arrive while one is in flight, or within PROGRESS_EVERY_MS of the last, fold into the next:
+    // a check that ends in 40 ms costs one progress commit or two (its result is written by finish), and a step long
+    // enough to watch is always seen running.
     let progress = Promise.resolve();
+    let latest: Step[] | null = null;
+    let writing = false;
+    let timer: NodeJS.Timeout | null = null;
+    let lastWrite = performance.now();
+    const schedule = () => {
+      if (writing || timer || !latest) return;
+      const wait = lastWrite + PROGRESS_EVERY_MS - performance.now();
+      if (wait > 0) timer = setTimeout(() => ((timer = null), schedule()), wait);
+      else progress = writeProgress();
+    };
+    const writeProgress = async () => {
+      writing = true;
+      try {
+        const steps = latest as Step[];
+        latest = null;
+        const update = await checks.saveProgress(check.id, this.id, steps);
+        lastWrite = performance.now();
+        if (update) this.events.emit('change', check.id, update);
+      } catch (error) {
+        this.options.log.warn({ err: error }, 'could not record a step of a connection check');
+      } finally {
+        writing = false;
+        schedule();
+      }
+    };
+    /** The outcome supersedes progress not yet written; a write in flight is let finish, so the order holds. */
+    const settleProgress = async () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      latest = null;
+      while (writing) await progress;
+    };
     let release = () => {};
     try {
       const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId) : null);
@@ -145,30 +183,26 @@ export class CheckWorker {
         ...this.options.runOptions,
         signal: controller.signal,
         onProgress: (steps: Step[]) => {
-          progress = progress
-            .then(() => checks.saveProgress(check.id, this.id, steps))
-            .then((update) => {
-              if (update) this.events.emit('change', check.id, update);
-            })
-            .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not record a step of a connection check'));
+          latest = steps;
+          schedule();
         },
       });
-      await progress;
-      await checks.finish(check.id, outcome);
-      const saved = (await checks.findById(check.id))?.destination_id;
-      if (saved) {
-        await checks.prune(saved);
-        await this.options.activity?.record({
-          destinationId: saved,
-          kind: 'check.finished',
-          outcome: outcome.status === 'SUCCESS' ? 'ok' : 'failed',
-          detail: outcome.reason,
-        });
-      }
+      await settleProgress();
+      await checks.finish(check.id, outcome, async (tx, saved) => {
+        if (!saved) return;
+        await checks.prune(saved, tx);
+        await this.options.activity?.record(
+          { destinationId: saved, kind: 'check.finished', outcome: outcome.status === 'SUCCESS' ? 'ok' : 'failed', detail: outcome.reason },
+          tx,
+        );
+      });
     } catch (error) {
       if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'abandoned') return;
       if (!controller.signal.aborted) this.options.log.error({ err: error }, 'connection check failed unexpectedly');
-      await progress;
+      // Progress held back is written first here: the steps cut off are judged from the latest state.
+      const held = latest;
+      await settleProgress();
+      if (held) await checks.saveProgress(check.id, this.id, held).catch(() => null);
       const current = await checks.findById(check.id);
       const reason = !controller.signal.aborted
         ? 'The check failed unexpectedly; the details are in the server log.'
@@ -177,6 +211,7 @@ export class CheckWorker {
           : 'The check was cancelled before it finished.';
       await checks.finish(check.id, { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null });
     } finally {
+      if (timer) clearTimeout(timer);
       release();
       clearInterval(renewal);
       this.events.emit('change', check.id);

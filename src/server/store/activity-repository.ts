@@ -9,8 +9,8 @@ export function createActivityRepository(db: Sql) {
       outcome: 'ok' | 'failed';
       detail?: string | null;
       clientAddress?: string | null;
-    }): Promise<void> {
-      await db.run('INSERT INTO activity_log (destination_id, kind, outcome, detail, at, client_address) VALUES ($1, $2, $3, $4, $5, $6)', [
+    }, sql: Sql = db): Promise<void> {
+      await sql.run('INSERT INTO activity_log (destination_id, kind, outcome, detail, at, client_address) VALUES ($1, $2, $3, $4, $5, $6)', [
         entry.destinationId,
         entry.kind,
         entry.outcome,

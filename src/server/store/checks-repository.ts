@@ -168,9 +168,17 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
      * ExpiredToken left; any other failure leaves it as it was. Not a user edit: the version stays, so nobody's
      * If-Match goes stale because a check ran.
      */
-    async finish(id: string, result: CheckResult): Promise<boolean> {
+    /**
+     * Records the result. `alongside` runs in the same transaction once the check is finished (the saved destination's
+     * history prune and activity entry): one commit, and no reader sees the outcome without them.
+     */
+    async finish(id: string, result: CheckResult, alongside?: (tx: Sql, destinationId: string | null) => Promise<void>): Promise<boolean> {
       return db.transaction(async (tx) => {
         const finished = (await finishRow(tx, id, result, new Date().toISOString())) === 1;
+        if (finished && alongside) {
+          const row = await tx.get<{ destination_id: string | null }>('SELECT destination_id FROM connection_checks WHERE id = $1', [id]);
+          await alongside(tx, row?.destination_id ?? null);
+        }
         if (finished && (result.expiredToken || result.status === 'SUCCESS')) {
           await tx.run('UPDATE destinations SET expired_by_check = $2 WHERE id = (SELECT destination_id FROM connection_checks WHERE id = $1)', [
             id,
@@ -220,8 +228,8 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     },
 
     /** Keeps the newest HISTORY_LIMIT finished checks of a destination. */
-    async prune(destinationId: string): Promise<number> {
-      return db.run(
+    async prune(destinationId: string, sql: Sql = db): Promise<number> {
+      return sql.run(
         `DELETE FROM connection_checks WHERE destination_id = $1 AND status != 'SCHEDULED' AND id NOT IN
            (SELECT id FROM connection_checks WHERE destination_id = $1 ${NEWEST_FIRST} LIMIT $2)`,
         [destinationId, HISTORY_LIMIT],
