@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './security/allowed-hosts.ts';
 import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
@@ -22,6 +23,8 @@ export type AppConfig = {
   checkRatePerMin: number;
   signInRatePerMin: number;
   s3EndpointAllowlist: string[];
+  /** PEM certificates of extra authorities trusted for Custom URLs (S3_CA_BUNDLE), or null. */
+  s3CaBundle: string | null;
   allowAmbientCredentials: boolean;
   logLevel: string;
 };
@@ -72,6 +75,22 @@ function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
     }
   }
   return entries;
+}
+
+/** S3_CA_BUNDLE: the PEM file's certificates, read once at startup; a missing or certificate-less file stops it. */
+function caBundle(env: NodeJS.ProcessEnv): string | null {
+  const file = env.S3_CA_BUNDLE?.trim();
+  if (!file) return null;
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`S3_CA_BUNDLE names a file that cannot be read: ${file}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`S3_CA_BUNDLE must be a PEM file of certificates (-----BEGIN CERTIFICATE-----): ${file}`);
+  }
+  return pem;
 }
 
 /** Reads the environment of design.md's configuration table; a bad value stops startup with its name. */
@@ -125,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
     signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
     s3EndpointAllowlist,
+    s3CaBundle: caBundle(env),
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
     logLevel,
   };

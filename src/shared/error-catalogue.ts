@@ -167,8 +167,30 @@ const CATALOGUE: Record<string, Entry> = {
       c.customEndpoint === false ? 'Check that this server can resolve Amazon S3 host names (its DNS settings).' : 'Check the spelling of the Custom URL host, and that this server can resolve it.',
   },
   TlsError: {
-    message: () => "The endpoint's TLS certificate could not be verified.",
-    hint: () => 'Use a certificate from a trusted authority, or check the host name in the Custom URL matches the certificate.',
+    message: () => 'The secure (TLS) connection to the endpoint failed.',
+    hint: () => 'Check that the Custom URL uses the scheme and port your service documents for its S3 API.',
+  },
+  TlsNotHttps: {
+    message: () => 'This port does not speak HTTPS: it answered in plain HTTP.',
+    hint: () => 'Is the Custom URL http://…? Use http:// for this port (unencrypted), or the port where your service serves HTTPS.',
+  },
+  TlsSelfSigned: {
+    message: () => "The endpoint's certificate is self-signed, so no authority vouches for it.",
+    hint: () =>
+      'Give the service a certificate from your internal certificate authority and trust that authority with S3_CA_BUNDLE (a PEM file), or one from a public authority.',
+  },
+  TlsCertExpired: {
+    message: () => "The endpoint's certificate has expired (or is not valid yet).",
+    hint: () => 'Renew the certificate of the service; check this server’s clock too.',
+  },
+  TlsWrongHost: {
+    message: () => "The endpoint's certificate is for another host name than the one in the Custom URL.",
+    hint: () => 'Use the host name the certificate names in the Custom URL, or get a certificate that includes this one.',
+  },
+  TlsUnknownAuthority: {
+    message: () => "The endpoint's certificate is signed by an authority this server does not trust.",
+    hint: () =>
+      'If it is your organisation’s internal certificate authority (common with MinIO and Ceph), an administrator can trust it with S3_CA_BUNDLE, a PEM file of extra authorities.',
   },
   NetworkError: {
     message: () => 'The endpoint could not be reached.',

@@ -39,11 +39,16 @@ const NETWORK_CODES: Record<string, string> = {
   ECONNABORTED: 'Timeout',
   EHOSTUNREACH: 'NetworkError',
   ENETUNREACH: 'NetworkError',
-  CERT_HAS_EXPIRED: 'TlsError',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'TlsError',
-  SELF_SIGNED_CERT_IN_CHAIN: 'TlsError',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TlsError',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'TlsError',
+  // Each TLS mistake has its own fix: say which one it is (OpenSSL's verify codes, as Node reports them).
+  CERT_HAS_EXPIRED: 'TlsCertExpired',
+  CERT_NOT_YET_VALID: 'TlsCertExpired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TlsSelfSigned',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TlsSelfSigned',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TlsUnknownAuthority',
+  UNABLE_TO_GET_ISSUER_CERT: 'TlsUnknownAuthority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TlsUnknownAuthority',
+  CERT_UNTRUSTED: 'TlsUnknownAuthority',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TlsWrongHost',
   EPROTO: 'TlsError',
 };
 
@@ -62,6 +67,9 @@ export function classifyError(error: unknown): ClassifiedError {
   if (refused) return { code: 'AddressNotAllowed', bucketRegion, address: refused.address, port: refused.port };
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.name === 'RequestTimeout') return { code: 'Timeout', bucketRegion };
   const network = e.code ?? (e.cause as SdkError | undefined)?.code;
+  // An https:// URL on a port that answers plain HTTP: OpenSSL reads the HTTP answer as a TLS record.
+  const text = `${e.message ?? ''} ${(e.cause as SdkError | undefined)?.message ?? ''}`;
+  if (network === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(text)) return { code: 'TlsNotHttps', bucketRegion };
   if (network && NETWORK_CODES[network]) return { code: NETWORK_CODES[network], bucketRegion };
   const name = e.name ?? e.Code;
   // S3 refuses to delete a version Object Lock holds with AccessDenied "…because object protected by object lock."

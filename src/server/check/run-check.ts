@@ -47,7 +47,10 @@ const IDENTITY_BUDGET_MS = 3_000;
 /** What STS can answer about credentials (GetCallerIdentity cannot be denied by IAM): these fail the check. */
 const CREDENTIAL_ERRORS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
 /** STS not reached, or not answering: common where S3 is reached through a VPC gateway endpoint and STS is not. */
-const UNREACHABLE = new Set(['Timeout', 'ConnectionRefused', 'ConnectionReset', 'DnsNotFound', 'NetworkError', 'TlsError', 'AddressNotAllowed', 'ServiceUnavailable', 'InternalError']);
+const UNREACHABLE = new Set([
+  'Timeout', 'ConnectionRefused', 'ConnectionReset', 'DnsNotFound', 'NetworkError', 'AddressNotAllowed', 'ServiceUnavailable', 'InternalError',
+  'TlsError', 'TlsNotHttps', 'TlsSelfSigned', 'TlsCertExpired', 'TlsWrongHost', 'TlsUnknownAuthority',
+]);
 
 /** Where STS requests go: the SDK's endpoint override when set, else the regional endpoint. */
 function stsEndpointOf(region: string, fips: boolean): string {

@@ -2,6 +2,7 @@ import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 
@@ -193,7 +194,9 @@ function guardOptions<T extends net.NetConnectOpts & { host?: string | null; ser
   return { ...options, lookup: guardedLookup(host, port, allowlist, lookup) as unknown as net.LookupFunction };
 }
 
-export function createSsrfGuard(allowlist: AllowEntry[], lookup: Lookup = dns.lookup): SsrfGuard {
+export function createSsrfGuard(allowlist: AllowEntry[], lookup: Lookup = dns.lookup, options: { caBundle?: string | null } = {}): SsrfGuard {
+  // S3_CA_BUNDLE adds authorities to the public ones (MinIO or Ceph behind an internal CA); it never replaces them.
+  const ca = options.caBundle ? [...tls.rootCertificates, options.caBundle] : undefined;
   // http.Agent takes the first answer: report the refusal through the callback at once, before returning a socket.
   const refused = (error: unknown, callback?: ConnectionCallback) => {
     const socket = new net.Socket();
@@ -223,7 +226,7 @@ export function createSsrfGuard(allowlist: AllowEntry[], lookup: Lookup = dns.lo
     // Kept-alive sockets are reused only for the host and port they were judged for when they connected.
     // An idle one is closed after 5 s: a check is over by then, and no endpoint is held open for long.
     httpAgent: new GuardedHttpAgent({ keepAlive: true, maxFreeSockets: 16, timeout: 5_000 }),
-    httpsAgent: new GuardedHttpsAgent({ keepAlive: true, maxFreeSockets: 16, timeout: 5_000 }),
+    httpsAgent: new GuardedHttpsAgent({ keepAlive: true, maxFreeSockets: 16, timeout: 5_000, ...(ca ? { ca } : {}) }),
     connect(host, port, signal) {
       return new Promise((resolve, reject) => {
         let socket: net.Socket;
