@@ -41,7 +41,7 @@ const PASTES: [string, string][] = [
 for (const [format, text] of PASTES) {
   test(`pasting ${format} in the wizard fills the credentials and says what it found`, async ({ signedInPage: page }) => {
     await page.goto('/destinations/new');
-    await page.getByLabel('Name').fill(uniqueName('Pasted'));
+    await page.getByLabel('Name', { exact: true }).fill(uniqueName('Pasted'));
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Bucket URI').fill('s3://local-bucket/pasted/');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -59,7 +59,7 @@ for (const [format, text] of PASTES) {
 
 test('refuses a paste it cannot read, saying so', async ({ signedInPage: page }) => {
   await page.goto('/destinations/new');
-  await page.getByLabel('Name').fill(uniqueName('Bad paste'));
+  await page.getByLabel('Name', { exact: true }).fill(uniqueName('Bad paste'));
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Bucket URI').fill('s3://local-bucket/pasted/');
   await page.getByRole('button', { name: 'Next' }).click();

@@ -43,7 +43,7 @@ test('edits the name and replaces the secret, keeping what was not touched', asy
   await expect(page.getByLabel('AWS Secret Key')).toHaveValue('');
   await expect(page.getByLabel('AWS Secret Key')).toHaveAccessibleDescription(/A secret key is saved: leave this empty to keep it/);
   const name = uniqueName('Edited');
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('textbox', { name: 'AWS Key' }).fill(IDENTITIES.writer.accessKeyId);
   await page.getByRole('button', { name: 'Save changes' }).click();
   // A new key needs its secret again: saved credentials never go with a key they were not entered for.
@@ -107,7 +107,7 @@ test('the detail and edit pages pass axe', async ({ signedInPage: page, api }) =
   await page.getByText('Least-privilege policy for this destination').click();
   await expectNoAxeViolations(page);
   await page.goto(`/destinations/${destination.id}/edit`);
-  await expect(page.getByLabel('Name')).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toBeVisible();
   await expectNoAxeViolations(page);
 });
 
@@ -129,7 +129,7 @@ test('a session that ends mid-wizard signs in again without losing what was type
 
 test('leaving the wizard with unsaved input asks first', async ({ signedInPage: page }) => {
   await page.goto('/destinations/new');
-  await page.getByLabel('Name').fill('Half typed');
+  await page.getByLabel('Name', { exact: true }).fill('Half typed');
   let asked = '';
   page.once('dialog', (dialog) => {
     asked = dialog.message();
@@ -138,5 +138,5 @@ test('leaving the wizard with unsaved input asks first', async ({ signedInPage: 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Destinations' }).click();
   expect(asked).toContain('Leave without saving?');
   await expect(page).toHaveURL(/\/destinations\/new$/);
-  await expect(page.getByLabel('Name')).toHaveValue('Half typed');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Half typed');
 });

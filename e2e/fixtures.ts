@@ -83,7 +83,7 @@ export async function fillWizard(
 ) {
   const identity = options.identity ?? IDENTITIES.writer;
   await page.goto('/destinations/new');
-  await page.getByLabel('Name').fill(options.name);
+  await page.getByLabel('Name', { exact: true }).fill(options.name);
   await page.getByRole('radio', { name: 'Other S3-compatible' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Bucket URI').fill(options.remoteUrl ?? 's3://local-bucket/e2e/');

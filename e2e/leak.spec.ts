@@ -7,7 +7,7 @@ test('marker credentials typed, saved, tested and replaced appear in no page HTM
   // Create through the wizard with marker credentials (the check fails: SignatureDoesNotMatch).
   await page.goto('/destinations/new');
   const name = uniqueName('Browser leak');
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('radio', { name: 'Other S3-compatible' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Bucket URI').fill('s3://local-bucket/leak/');

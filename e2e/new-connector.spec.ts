@@ -81,7 +81,7 @@ test.describe('each field says specifically what is wrong, on the field', () => 
 
 test('Back keeps every value, and warnings show without blocking', async ({ signedInPage: page }) => {
   await page.goto('/destinations/new');
-  await page.getByLabel('Name').fill('Kept values');
+  await page.getByLabel('Name', { exact: true }).fill('Kept values');
   await page.getByRole('radio', { name: 'MinIO' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByLabel('Region (optional)')).toHaveValue('us-east-1');
@@ -95,7 +95,7 @@ test('Back keeps every value, and warnings show without blocking', async ({ sign
   await expect(page.getByLabel('Bucket URI')).toHaveValue('s3://My_Lab/out');
   await expect(page.getByLabel('Custom URL')).toHaveValue('http://minio.lab:9000');
   await page.getByRole('button', { name: 'Back' }).click();
-  await expect(page.getByLabel('Name')).toHaveValue('Kept values');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Kept values');
   await expect(page.getByRole('radio', { name: 'MinIO' })).toBeChecked();
 });
 
@@ -146,8 +146,8 @@ test('the whole New connector flow works with the keyboard alone', async ({ sign
   const name = uniqueName('Keyboard');
   await page.getByRole('link', { name: 'New connector' }).focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Name')).toBeVisible();
-  await page.getByLabel('Name').focus();
+  await expect(page.getByLabel('Name', { exact: true })).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).focus();
   await page.keyboard.type(name);
   await page.keyboard.press('Tab');
   // Arrow keys move through the provider radios: Amazon S3 → MinIO → R2 → B2 → Ceph → Other.
@@ -183,7 +183,7 @@ test('the wizard passes axe on every step', async ({ signedInPage: page }) => {
   await page.goto('/destinations/new');
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expectNoAxeViolations(page);
   await fillWizard(page, { name: uniqueName('Axe wizard') });
   await expectNoAxeViolations(page);

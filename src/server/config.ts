@@ -25,6 +25,8 @@ export type AppConfig = {
   s3EndpointAllowlist: string[];
   /** PEM certificates of extra authorities trusted for Custom URLs (S3_CA_BUNDLE), or null. */
   s3CaBundle: string | null;
+  /** HTTPS_PROXY, HTTP_PROXY or ALL_PROXY is set: the check reaches endpoints through it (NO_PROXY honoured). */
+  outboundProxy: boolean;
   allowAmbientCredentials: boolean;
   logLevel: string;
 };
@@ -75,6 +77,28 @@ function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
     }
   }
   return entries;
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];
+
+/** Whether an outbound proxy is set; each set one must be an http(s):// URL of a proxy (no path). */
+function outboundProxy(env: NodeJS.ProcessEnv): boolean {
+  let any = false;
+  for (const name of PROXY_VARIABLES) {
+    const raw = (env[name] ?? env[name.toLowerCase()])?.trim();
+    if (!raw) continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+    } catch {
+      url = null;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || (url.pathname !== '/' && url.pathname !== '')) {
+      throw new ConfigError(`${name} must be the URL of an HTTP proxy, like http://proxy.internal:3128`);
+    }
+    any = true;
+  }
+  return any;
 }
 
 /** S3_CA_BUNDLE: the PEM file's certificates, read once at startup; a missing or certificate-less file stops it. */
@@ -145,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
     s3EndpointAllowlist,
     s3CaBundle: caBundle(env),
+    outboundProxy: outboundProxy(env),
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
     logLevel,
   };

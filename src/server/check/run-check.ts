@@ -38,7 +38,7 @@ export type RunCheckOptions = {
   onProgress?: (steps: Step[]) => void;
   clientOptions?: Partial<ClientOptions>;
   /** Opens the TCP connection of the endpoint step (the SSRF guard plugs in here). */
-  connect?: (host: string, port: number, signal: AbortSignal) => Promise<void>;
+  connect?: (host: string, port: number, signal: AbortSignal) => Promise<string | void>;
 };
 
 const CLEANUP_GRACE_MS = 3_000;
@@ -171,8 +171,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     // Without a guard of the app's, the strictest one: no allowlist.
     const connect = options.connect ?? createSsrfGuard([]).connect;
     await run('endpoint', async () => {
-      await connect(url.hostname.replace(/^\[|\]$/g, ''), port, signal);
-      return { message: `Connected to ${url.host}.` };
+      const said = await connect(url.hostname.replace(/^\[|\]$/g, ''), port, signal);
+      return { message: said || `Connected to ${url.host}.` };
     });
     if (failed('endpoint')) {
       skip(['identity', 'bucket', 'write', 'multipart', 'cleanup'], 'Skipped: the endpoint could not be reached.');

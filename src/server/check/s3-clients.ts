@@ -10,7 +10,8 @@ export type ClientOptions = {
   /** Connect timeout per request; the check's total budget is enforced by an abort signal on top. */
   connectionTimeoutMs: number;
   httpAgent?: HttpAgent;
-  httpsAgent?: HttpsAgent;
+  /** An https.Agent, or the proxying agent of the SSRF guard (agent-base agents serve both schemes). */
+  httpsAgent?: HttpsAgent | HttpAgent;
 };
 
 const FIPS_REGION = /\.s3-fips(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com$/;
@@ -25,7 +26,7 @@ function baseConfig(config: S3Config, region: string, options: ClientOptions) {
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: options.connectionTimeoutMs,
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
-    ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
+    ...(options.httpsAgent ? { httpsAgent: options.httpsAgent as HttpsAgent } : {}),
   });
   const credentials =
     config.key !== null && config.secret !== null

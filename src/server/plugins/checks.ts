@@ -27,7 +27,10 @@ declare module 'fastify' {
 export const checksPlugin = fp<ChecksPluginOptions>(
   async (app, { config, store, worker: overrides }) => {
     // Every connection a check opens goes through the SSRF guard: the SDK's agents and the endpoint step alike.
-    const guard = createSsrfGuard(parseAllowlist(config.s3EndpointAllowlist), undefined, { caBundle: config.s3CaBundle });
+    const guard = createSsrfGuard(parseAllowlist(config.s3EndpointAllowlist), undefined, {
+      caBundle: config.s3CaBundle,
+      outboundProxy: config.outboundProxy,
+    });
     const worker = new CheckWorker({
       checks: store.checks,
       destinations: store.destinations,

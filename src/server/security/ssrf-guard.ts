@@ -4,7 +4,10 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { Agent as BaseAgent, type AgentConnectOpts } from 'agent-base';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import ipaddr from 'ipaddr.js';
+import { getProxyForUrl } from 'proxy-from-env';
 
 type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
 
@@ -163,9 +166,12 @@ type Lookup = typeof dns.lookup;
 
 export type SsrfGuard = {
   httpAgent: http.Agent;
-  httpsAgent: https.Agent;
-  /** Opens (and closes) a TCP connection through the guard: the check's endpoint step. */
-  connect(host: string, port: number, signal: AbortSignal): Promise<void>;
+  httpsAgent: http.Agent;
+  /**
+   * Opens (and closes) a TCP connection through the guard: the check's endpoint step. Through an outbound proxy it
+   * only judges the address, and answers what the step should say instead of "Connected".
+   */
+  connect(host: string, port: number, signal: AbortSignal): Promise<string | void>;
 };
 
 /** A `lookup` that refuses addresses the guard refuses, so the decision is made on the address connected to. */
@@ -194,9 +200,63 @@ function guardOptions<T extends net.NetConnectOpts & { host?: string | null; ser
   return { ...options, lookup: guardedLookup(host, port, allowlist, lookup) as unknown as net.LookupFunction };
 }
 
-export function createSsrfGuard(allowlist: AllowEntry[], lookup: Lookup = dns.lookup, options: { caBundle?: string | null } = {}): SsrfGuard {
+/** The address a connection to `host` may go to, judged as a direct connection would be; refuses otherwise. */
+function judgedAddress(host: string, port: number, allowlist: AllowEntry[], lookup: Lookup): Promise<string> {
+  if (net.isIP(host)) {
+    const why = refusal(host, host, port, allowlist);
+    return why ? Promise.reject(new AddressNotAllowedError(host, port, why)) : Promise.resolve(host);
+  }
+  return new Promise((resolve, reject) => {
+    guardedLookup(host, port, allowlist, lookup)(host, {}, (error: unknown, address: unknown) => (error ? reject(error) : resolve(String(address))));
+  });
+}
+
+/**
+ * With an outbound proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY; NO_PROXY honoured, as proxy-from-env reads them): the
+ * target is judged here first, exactly as a direct connection's, and the proxy is asked to CONNECT to the address
+ * judged — not to the name, which the proxy would resolve again (a rebinding DNS could answer it differently). Plain
+ * http:// endpoints are tunnelled too, for the same reason. Targets NO_PROXY exempts are connected directly.
+ */
+class GuardedProxyingAgent extends BaseAgent {
+  private readonly tunnels = new Map<string, HttpsProxyAgent<string>>();
+  constructor(
+    private readonly judge: (host: string, port: number) => Promise<string>,
+    private readonly ca: string[] | undefined,
+  ) {
+    super({ keepAlive: true, maxFreeSockets: 16, timeout: 5_000 });
+  }
+
+  override async connect(req: http.ClientRequest, opts: AgentConnectOpts): Promise<Duplex> {
+    const host = (opts.host ?? 'localhost').replace(/^\[|\]$/g, '');
+    const port = Number(opts.port);
+    const address = await this.judge(host, port);
+    const target = `${opts.secureEndpoint ? 'https' : 'http'}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+    const proxy = getProxyForUrl(target);
+    // The certificate is checked against the name (or address) asked for, while the connection goes to the address
+    // judged; said explicitly, since a tunnelled TLS socket is not told the host.
+    const tlsOptions = {
+      ...(net.isIP(host) ? {} : { servername: host }),
+      ...(this.ca ? { ca: this.ca } : {}),
+      checkServerIdentity: (_name: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(host, cert),
+    };
+    if (!proxy) return opts.secureEndpoint ? tls.connect({ host: address, port, ...tlsOptions }) : net.connect({ host: address, port });
+    let tunnel = this.tunnels.get(proxy);
+    if (!tunnel) {
+      tunnel = new HttpsProxyAgent(proxy);
+      this.tunnels.set(proxy, tunnel);
+    }
+    return tunnel.connect(req, { ...opts, host: address, ...tlsOptions } as AgentConnectOpts);
+  }
+}
+
+export function createSsrfGuard(
+  allowlist: AllowEntry[],
+  lookup: Lookup = dns.lookup,
+  options: { caBundle?: string | null; outboundProxy?: boolean } = {},
+): SsrfGuard {
   // S3_CA_BUNDLE adds authorities to the public ones (MinIO or Ceph behind an internal CA); it never replaces them.
   const ca = options.caBundle ? [...tls.rootCertificates, options.caBundle] : undefined;
+  const judge = (host: string, port: number) => judgedAddress(host, port, allowlist, lookup);
   // http.Agent takes the first answer: report the refusal through the callback at once, before returning a socket.
   const refused = (error: unknown, callback?: ConnectionCallback) => {
     const socket = new net.Socket();
@@ -221,6 +281,20 @@ export function createSsrfGuard(allowlist: AllowEntry[], lookup: Lookup = dns.lo
         return refused(error, callback);
       }
     }
+  }
+  if (options.outboundProxy) {
+    const proxying = new GuardedProxyingAgent(judge, ca);
+    return {
+      httpAgent: proxying,
+      httpsAgent: proxying,
+      // Through a proxy this server may not open TCP connections itself: the endpoint step judges the address, and
+      // the S3 steps reach it through the tunnel.
+      async connect(host, port) {
+        await judge(host, port);
+        const proxy = getProxyForUrl(`http://${net.isIPv6(host) ? `[${host}]` : host}:${port}`) || getProxyForUrl(`https://${net.isIPv6(host) ? `[${host}]` : host}:${port}`);
+        return proxy ? `${host} is an address this server may reach; requests go through the outbound proxy ${new URL(proxy).host}.` : undefined;
+      },
+    };
   }
   return {
     // Kept-alive sockets are reused only for the host and port they were judged for when they connected.

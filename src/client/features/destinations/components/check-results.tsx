@@ -108,6 +108,8 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
   const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
   const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(check.region)) : null;
   const longest = Math.max(0, ...check.steps.map((s) => s.duration_ms ?? 0));
+  // Once, under the first step a missing permission stopped: write and multipart run at once and may both be denied.
+  const policyStep = check.steps.find((s) => (s.status === 'failed' || s.status === 'warning') && s.code === 'AccessDenied')?.name;
   return (
     <section className="check-results" aria-label={title} aria-busy={check.status === 'SCHEDULED'}>
       <div role="status" aria-live="polite">
@@ -133,7 +135,13 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
       )}
       <ol className="timeline">
         {check.steps.map((step) => (
-          <StepRow key={step.name} step={step} longest={longest} policy={policy} onUpdateCredentials={onUpdateCredentials} />
+          <StepRow
+            key={step.name}
+            step={step}
+            longest={longest}
+            policy={step.name === policyStep ? policy : null}
+            onUpdateCredentials={onUpdateCredentials}
+          />
         ))}
       </ol>
     </section>
