@@ -24,3 +24,16 @@ export const stepOf = (check: ConnectionCheck, name: string) => {
   if (!step) throw new Error(`no step ${name}`);
   return step;
 };
+
+/** The credentials fields of a local-endpoint identity, as a config carries them. */
+export const credentialsOf = (identity: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => ({
+  key: identity.accessKeyId,
+  secret: identity.secretAccessKey,
+  ...(identity.sessionToken ? { token: identity.sessionToken } : {}),
+});
+
+/** `stepSummary` of a check where every step that runs passed: on Amazon S3, or on a Custom URL. */
+export function allPassed(on: 'aws' | 'custom', validate = 'validate:passed'): string[] {
+  const network = on === 'aws' ? ['endpoint:skipped', 'identity:passed'] : ['endpoint:passed', 'identity:skipped'];
+  return [validate, ...network, 'bucket:passed', 'write:passed', 'multipart:passed', 'cleanup:passed'];
+}
