@@ -50,6 +50,11 @@ export const checksPlugin = fp<ChecksPluginOptions>(
     await relayCheckChanges(app, worker, store.db.notifications);
     app.addHook('onReady', async () => worker.start());
     app.addHook('preClose', async () => worker.stop());
+    // Kept-alive sockets to endpoints go with the app, not at their idle timeout.
+    app.addHook('onClose', async () => {
+      guard.httpAgent.destroy();
+      guard.httpsAgent.destroy();
+    });
   },
   { name: 'checks' },
 );
