@@ -16,11 +16,14 @@ export const SignInSchema = z.object({
   password: z.string({ error: 'Enter the admin password' }).min(1, 'Enter the admin password').max(1024, 'That password is too long'),
 });
 
-export const SessionSchema = z.object({
+export const SignedInSessionSchema = z.object({
   signed_in: z.literal(true),
   expires_at: z.string(),
   settings: z.object({ ambient_credentials_allowed: z.boolean() }),
 });
+export type SignedInSession = z.infer<typeof SignedInSessionSchema>;
+/** Who is signed in: a public question, answered 200 either way (a signed-out page load is not an error). */
+export const SessionSchema = z.discriminatedUnion('signed_in', [SignedInSessionSchema, z.object({ signed_in: z.literal(false) })]);
 export type Session = z.infer<typeof SessionSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok') });

@@ -30,8 +30,6 @@ export type RequestOptions = {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** A 401 is this request's answer (asking who is signed in), not news that the session ended. */
-  expectSignedOut?: boolean;
 };
 export type ApiResponse<T> = { data: T; headers: Headers };
 
@@ -55,7 +53,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const text = await response.text();
   const data: unknown = text ? safeJson(text) : null;
   if (!response.ok) {
-    if (response.status === 401 && !options.expectSignedOut) signedOutListeners.forEach((listener) => listener());
+    if (response.status === 401) signedOutListeners.forEach((listener) => listener());
     const detail = (data as { detail?: unknown } | null)?.detail;
     throw new ApiError(
       response.status,

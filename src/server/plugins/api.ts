@@ -4,7 +4,7 @@ import type { AppConfig } from '../config.ts';
 import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
-import { sessionRoutes, signInRoutes } from '../routes/session.ts';
+import { publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
 import { holdSecrets } from '../logger.ts';
 import { apiGuard, secretsOfBody } from '../security/request-guard.ts';
 import { requireSignedIn, type RouteAccess } from '../security/route-access.ts';
@@ -48,12 +48,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
     async (open) => {
       routeAccess.claim(open, 'public-api', ['public']);
       await open.register(healthRoutes, { db: store.db });
-      await open.register(signInRoutes, {
+      await open.register(publicSessionRoutes, {
         sessions,
         secureCookies,
         activity: store.activity,
         settings: store.settings,
         signInRatePerMinute: config.signInRatePerMin,
+        allowAmbientCredentials: config.allowAmbientCredentials,
       });
     },
     { prefix: '/api' },
@@ -64,12 +65,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
       routeAccess.claim(protectedApi, 'protected-api', ['signed-in']);
       protectedApi.addHook('onRequest', async (request) => requireSignedIn(request));
       const worker = protectedApi.checkWorker;
-      await protectedApi.register(sessionRoutes, {
-        sessions,
-        secureCookies,
-        activity: store.activity,
-        allowAmbientCredentials: config.allowAmbientCredentials,
-      });
+      await protectedApi.register(sessionRoutes, { sessions, secureCookies, activity: store.activity });
       await protectedApi.register(destinationRoutes, {
         destinations: store.destinations,
         activity: store.activity,

@@ -22,10 +22,26 @@ export const cookieOptions = (secure: boolean) => ({ path: '/', httpOnly: true, 
 const tooMany = (seconds: number, why: string) =>
   new HttpError(429, `${why}: wait ${seconds} s and try again`, { 'retry-after': String(seconds) });
 
-/** POST /api/session — public: signing in is how a session begins. */
-export const signInRoutes: FastifyPluginAsyncZod<
-  SessionRouteOptions & { settings: SettingsRepository; signInRatePerMinute: number }
+/** GET and POST /api/session — public: who is signed in (anyone may ask), and signing in, which begins a session. */
+export const publicSessionRoutes: FastifyPluginAsyncZod<
+  SessionRouteOptions & { settings: SettingsRepository; signInRatePerMinute: number; allowAmbientCredentials: boolean }
 > = async (app, options) => {
+  app.get(
+    '/session',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Who is signed in ({signed_in: false} when nobody is)', response: { 200: SessionSchema } },
+    },
+    async (request) =>
+      request.session
+        ? {
+            signed_in: true as const,
+            expires_at: request.session.expiresAt.toISOString(),
+            settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
+          }
+        : { signed_in: false as const },
+  );
+
   // Every attempt counts, and is counted before the password is checked: a burst cannot outrun its own count.
   const attempts = app.createRateLimit({ max: options.signInRatePerMinute, timeWindow: 60_000 });
   const passwordChecks = pLimit(PASSWORD_CHECKS_AT_ONCE);
@@ -61,21 +77,8 @@ export const signInRoutes: FastifyPluginAsyncZod<
   );
 };
 
-/** GET and DELETE /api/session — signed in. */
-export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { allowAmbientCredentials: boolean }> = async (app, options) => {
-  app.get(
-    '/session',
-    {
-      config: { access: 'signed-in' },
-      schema: { summary: 'Who is signed in', response: { 200: SessionSchema, 401: DetailSchema } },
-    },
-    async (request) => ({
-      signed_in: true as const,
-      expires_at: (request.session as { expiresAt: Date }).expiresAt.toISOString(),
-      settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
-    }),
-  );
-
+/** DELETE /api/session — signed in. */
+export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (app, options) => {
   app.delete(
     '/session',
     {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_QUEUED } from '../routes/session.ts';
-import { buildTestApp, destinationBody, signIn, TEST_ORIGIN, TEST_PASSWORD, type TestApp } from '../test-support/test-app.ts';
+import { buildTestApp, destinationBody, isSignedIn, signIn, TEST_ORIGIN, TEST_PASSWORD, type TestApp } from '../test-support/test-app.ts';
 import { ensureAdminPassword } from './admin-password.ts';
 
 let t: TestApp;
@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PUBLIC_ROUTES = ['GET /api/health', 'HEAD /api/health', 'POST /api/session'];
+const PUBLIC_ROUTES = ['GET /api/health', 'HEAD /api/health', 'GET /api/session', 'HEAD /api/session', 'POST /api/session'];
 const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
 
 describe('sign-in is required everywhere under /api', () => {
@@ -118,6 +118,15 @@ describe('sessions', () => {
     expect(cookie?.secure).toBeFalsy();
   });
 
+  it('tells a caller who is not signed in so, with 200: a signed-out page load is not an error', async () => {
+    for (const cookie of [null, 'session=forged']) {
+      const response = await t.request({ method: 'GET', url: '/api/session', cookie });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ signed_in: false });
+      expect(response.headers['cache-control']).toBe('no-store');
+    }
+  });
+
   it('tells who is signed in, with the session expiry and server settings', async () => {
     const response = await t.request({ method: 'GET', url: '/api/session' });
     expect(response.statusCode).toBe(200);
@@ -133,7 +142,8 @@ describe('sessions', () => {
     const response = await t.request({ method: 'DELETE', url: '/api/session', cookie });
     expect(response.statusCode).toBe(204);
     expect(response.cookies.find((c) => c.name === 'session')?.value).toBe('');
-    expect((await t.request({ method: 'GET', url: '/api/session', cookie })).statusCode).toBe(401);
+    expect(await isSignedIn(t, cookie)).toBe(false);
+    expect((await t.request({ method: 'GET', url: '/api/v1/destinations', cookie })).statusCode).toBe(401);
   });
 
   it('issues a new session id at sign-in and ends the one sent along', async () => {
@@ -141,8 +151,8 @@ describe('sessions', () => {
     const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'correct horse battery staple' }, cookie: before });
     const after = `session=${response.cookies.find((c) => c.name === 'session')?.value}`;
     expect(after).not.toBe(before);
-    expect((await t.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(401);
-    expect((await t.request({ method: 'GET', url: '/api/session', cookie: after })).statusCode).toBe(200);
+    expect(await isSignedIn(t, before)).toBe(false);
+    expect(await isSignedIn(t, after)).toBe(true);
   });
 
   it('stores only a hash of the session token', async () => {
@@ -158,14 +168,14 @@ describe('session lifetime', () => {
     const own = await buildTestApp();
     try {
       const before = await signIn(own);
-      expect((await own.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(200);
+      expect(await isSignedIn(own, before)).toBe(true);
       // What main.ts does at start with the environment's ADMIN_PASSWORD: unchanged, nobody is signed out.
       expect(await ensureAdminPassword(own.store, TEST_PASSWORD, () => undefined)).toEqual({ signedOut: 0 });
-      expect((await own.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(200);
+      expect(await isSignedIn(own, before)).toBe(true);
       const changed = await ensureAdminPassword(own.store, 'a different admin password', () => undefined);
       expect(changed.signedOut).toBeGreaterThanOrEqual(2);
-      expect((await own.request({ method: 'GET', url: '/api/session', cookie: before })).statusCode).toBe(401);
-      expect((await own.request({ method: 'GET', url: '/api/session', cookie: own.cookie })).statusCode).toBe(401);
+      expect(await isSignedIn(own, before)).toBe(false);
+      expect(await isSignedIn(own, own.cookie)).toBe(false);
     } finally {
       await own.close();
     }

@@ -150,3 +150,10 @@ export function destinationBody(config: Record<string, unknown> = {}, name = `de
   for (const [field, value] of Object.entries(merged)) if (value === undefined) delete merged[field];
   return { name, type: 's3', config: merged };
 }
+
+/** Whether `cookie` is a live session, as the app itself asks (GET /api/session is public and answers either way). */
+export async function isSignedIn(testApp: TestApp, cookie: string): Promise<boolean> {
+  const response = await testApp.request({ method: 'GET', url: '/api/session', cookie });
+  if (response.statusCode !== 200) throw new Error(`GET /api/session answered ${response.statusCode}: ${response.body}`);
+  return (response.json() as { signed_in: boolean }).signed_in;
+}

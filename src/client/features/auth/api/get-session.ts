@@ -1,15 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Session } from '../../../../shared/api-schemas.ts';
-import { api, ApiError } from '../../../lib/api-client.ts';
+import type { Session, SignedInSession } from '../../../../shared/api-schemas.ts';
+import { api } from '../../../lib/api-client.ts';
 
-/** The session, or null when nobody is signed in (401 is an answer here, not an error). */
-export async function getSession(): Promise<Session | null> {
-  try {
-    return await api<Session>('/api/session', { expectSignedOut: true });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
-  }
+/** The session, or null when nobody is signed in (the server answers 200 {signed_in: false}). */
+export async function getSession(): Promise<SignedInSession | null> {
+  const session = await api<Session>('/api/session');
+  return session.signed_in ? session : null;
 }
 
 export const sessionQueryOptions = () => queryOptions({ queryKey: ['session'], queryFn: getSession, staleTime: 60_000 });
