@@ -74,3 +74,15 @@ test('pages a long list 50 rows at a time; the page is in the URL, so Back and r
   await expect(rows).toHaveCount(50);
   await deleteAllDestinations(api);
 });
+
+test('a file that is not there is a 404, not the app’s page with 200: /favicon.ico, a stale chunk', async ({ page }) => {
+  for (const path of ['/favicon.ico', '/assets/index-stale.js']) {
+    const response = await page.request.get(path);
+    expect(response.status(), path).toBe(404);
+    expect(response.headers()['content-type'], path).not.toContain('text/html');
+  }
+  expect((await page.request.get('/favicon.svg')).status()).toBe(200);
+  const deepLink = await page.request.get('/destinations/any-deep-link');
+  expect(deepLink.status()).toBe(200);
+  expect(deepLink.headers()['content-type']).toContain('text/html');
+});

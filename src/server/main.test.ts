@@ -53,12 +53,16 @@ describe('startup', () => {
   it('prints a generated admin password once, on the first start only, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = tempDataDir();
     const first = await start({ DATA_DIR: dataDir });
-    expect(first.stderr).toMatch(/Admin password \(shown once.*\): [A-Za-z0-9_-]{24}/);
+    // Framed, so it stands out from the log lines around it.
+    expect(first.stderr).toMatch(/┌─+┐\n\s+│ Admin password \(shown once\): [A-Za-z0-9_-]{24} +│\n(\s+│ .+ │\n)+\s+└─+┘/);
+    expect(first.stderr).toContain('npm run set-password');
     expect(first.code).toBe(0);
     expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
     const second = await start({ DATA_DIR: dataDir });
     expect(second.stderr).toContain('is ready on');
-    expect(second.stderr).not.toContain('Admin password');
+    expect(second.stderr).not.toContain('shown once');
+    // A later start says how to set a new one.
+    expect(second.stderr).toContain('Admin password: the one set before (change it with npm run set-password, or set ADMIN_PASSWORD).');
   }, 60_000);
 
   it('stops with a clear message when APP_ENCRYPTION_KEY is not the key the data was written with', async () => {

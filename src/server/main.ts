@@ -5,6 +5,12 @@ import { ensureAdminPassword } from './security/admin-password.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
 
+function framed(lines: string[]): string {
+  const width = Math.max(...lines.map((line) => line.length));
+  const rule = '─'.repeat(width + 2);
+  return `\n  ┌${rule}┐\n${lines.map((line) => `  │ ${line.padEnd(width)} │\n`).join('')}  └${rule}┘\n\n`;
+}
+
 async function main() {
   const config = loadConfig();
   const { key, previous } = loadEncryptionKey({
@@ -13,13 +19,17 @@ async function main() {
     dataDir: config.dataDir,
   });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
-  const { signedOut } = await ensureAdminPassword(store, config.adminPassword, (password) => {
-    // Printed once, on the first start, straight to the terminal: never through the logger.
-    process.stderr.write(
-      `\n  Admin password (shown once; set ADMIN_PASSWORD to choose your own): ${password}\n\n`,
-    );
+  const { source, signedOut } = await ensureAdminPassword(store, config.adminPassword, (password) => {
+    // Printed once, on the first start, straight to the terminal (never through the logger), framed so that it
+    // stands out from the log lines around it.
+    process.stderr.write(framed([
+      `Admin password (shown once): ${password}`,
+      'Sign in with it, and keep it somewhere safe: only its hash is stored.',
+      'Set ADMIN_PASSWORD to choose your own, or change it with npm run set-password.',
+    ]));
   });
   if (signedOut > 0) process.stderr.write(`ADMIN_PASSWORD changed: ${signedOut} session${signedOut === 1 ? '' : 's'} signed out.\n`);
+  if (source === 'stored') process.stderr.write('Admin password: the one set before (change it with npm run set-password, or set ADMIN_PASSWORD).\n');
 
   // --api-only: `npm run dev`, where Vite's dev server serves the browser app.
   const apiOnly = process.argv.includes('--api-only');

@@ -4,15 +4,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RouteAccess } from '../security/route-access.ts';
 
-/** A path under /api however it is cased: those get the API's 404, never the browser app's page. */
-function looksLikeApi(url: string): boolean {
+/**
+ * Paths that get a 404 rather than the browser app's page: anything under /api however it is cased (the API's), and
+ * a file that is not there (/favicon.ico, a stale /assets/… chunk): the page in its place would answer 200 with HTML.
+ */
+function notAPage(url: string): boolean {
   let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
   } catch {
     return true;
   }
-  return /^\/+api(?:\/|$)/i.test(pathname);
+  const last = pathname.split('/').pop() ?? '';
+  return /^\/+api(?:\/|$)/i.test(pathname) || /\.[A-Za-z0-9]{1,8}$/.test(last);
 }
 
 /**
@@ -37,7 +41,7 @@ export const browserAppPlugin: FastifyPluginAsync<{ clientDir: string | null; ro
     });
   }
   app.setNotFoundHandler(async (request, reply) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || looksLikeApi(request.url)) {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || notAPage(request.url)) {
       return reply.code(404).send({ detail: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
     }
     if (!hasClient) {

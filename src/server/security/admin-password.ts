@@ -8,24 +8,24 @@ const SETTING = 'admin_password_hash';
  * ADMIN_PASSWORD, when set, is the password: a changed value replaces the stored hash and signs every session out (as
  * `npm run set-password` does), so whoever knew the old one is not left signed in. Otherwise the stored hash is kept,
  * and on the very first start a password is generated and handed to `announce` once: only its hash is kept.
- * Returns how many sessions a changed password ended.
+ * Returns where the password came from, and how many sessions a changed one ended.
  */
 export async function ensureAdminPassword(
   store: { settings: SettingsRepository; sessions: SessionsRepository },
   configured: string | null,
   announce: (password: string) => void,
-): Promise<{ signedOut: number }> {
+): Promise<{ source: 'environment' | 'stored' | 'generated'; signedOut: number }> {
   const stored = await store.settings.get(SETTING);
   if (configured !== null) {
-    if (stored !== null && (await verifyPassword(configured, stored))) return { signedOut: 0 };
+    if (stored !== null && (await verifyPassword(configured, stored))) return { source: 'environment', signedOut: 0 };
     await store.settings.set(SETTING, await hashPassword(configured));
-    return { signedOut: stored === null ? 0 : await store.sessions.removeAll() };
+    return { source: 'environment', signedOut: stored === null ? 0 : await store.sessions.removeAll() };
   }
-  if (stored !== null) return { signedOut: 0 };
+  if (stored !== null) return { source: 'stored', signedOut: 0 };
   const password = generatePassword();
   await store.settings.set(SETTING, await hashPassword(password));
   announce(password);
-  return { signedOut: 0 };
+  return { source: 'generated', signedOut: 0 };
 }
 
 export async function checkAdminPassword(settings: SettingsRepository, password: string): Promise<boolean> {

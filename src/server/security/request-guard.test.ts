@@ -170,7 +170,7 @@ describe('session lifetime', () => {
       const before = await signIn(own);
       expect(await isSignedIn(own, before)).toBe(true);
       // What main.ts does at start with the environment's ADMIN_PASSWORD: unchanged, nobody is signed out.
-      expect(await ensureAdminPassword(own.store, TEST_PASSWORD, () => undefined)).toEqual({ signedOut: 0 });
+      expect(await ensureAdminPassword(own.store, TEST_PASSWORD, () => undefined)).toEqual({ source: 'environment', signedOut: 0 });
       expect(await isSignedIn(own, before)).toBe(true);
       const changed = await ensureAdminPassword(own.store, 'a different admin password', () => undefined);
       expect(changed.signedOut).toBeGreaterThanOrEqual(2);
