@@ -188,3 +188,24 @@ test('the wizard passes axe on every step', async ({ signedInPage: page }) => {
   await fillWizard(page, { name: uniqueName('Axe wizard') });
   await expectNoAxeViolations(page);
 });
+
+test('a temporary key under "Access key" is named on the AWS Key field, with a one-click switch to Temporary credentials', async ({ signedInPage: page }) => {
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name', { exact: true }).fill(uniqueName('Temporary key'));
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/temporary/');
+  await page.getByRole('button', { name: 'Next' }).click();
+  const key = page.getByRole('textbox', { name: 'AWS Key' });
+  await key.fill(IDENTITIES.temporary.accessKeyId);
+  await page.getByLabel('AWS Secret Key').fill(IDENTITIES.temporary.secretAccessKey);
+  await page.getByRole('button', { name: 'Next' }).click();
+  // Not a silent dead end: the error is on a field the user can see, and focus goes there.
+  await expect(key).toHaveAccessibleDescription(/This is a temporary key: choose Temporary credentials and add its STS Token/);
+  await expect(key).toBeFocused();
+  await page.getByRole('button', { name: 'Use Temporary credentials' }).click();
+  await expect(page.getByRole('radio', { name: 'Temporary STS credentials' })).toBeChecked();
+  await expect(page.getByLabel('STS Token')).toBeFocused();
+  await page.getByLabel('STS Token').fill(IDENTITIES.temporary.sessionToken);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+});

@@ -104,6 +104,35 @@ const FIELD_OF: Record<S3ConfigField, ConnectorFormField> = {
 };
 export const formFieldOf = (field: S3ConfigField): ConnectorFormField => FIELD_OF[field];
 
+/** The fields the form shows for these choices of provider and method. */
+export function shownFields(values: Pick<ConnectorFormValues, 'provider' | 'method'>): Set<ConnectorFormField> {
+  const shown = new Set<ConnectorFormField>(['name', 'provider', 'remote_url', 'region', 'method']);
+  if (values.provider !== 'aws') shown.add('endpoint_url');
+  if (values.method === 'access_key' || values.method === 'temporary') shown.add('key').add('secret');
+  if (values.method === 'temporary') shown.add('token').add('token_expires_at');
+  return shown;
+}
+
+export const TEMPORARY_KEY_UNDER_ACCESS_KEY = 'This is a temporary key: choose Temporary credentials and add its STS Token';
+
+/**
+ * Where an issue about `field` is shown: on the field itself, or — when these choices hide it — on the field whose
+ * choice hides it, so no error can sit on a hidden field and leave Next doing nothing. A temporary key entered under
+ * "Access key" (the likeliest mistake after aws sts assume-role) is said on the AWS Key, with what to do.
+ */
+export function placeIssue(
+  field: ConnectorFormField,
+  message: string,
+  values: Pick<ConnectorFormValues, 'provider' | 'method' | 'key'>,
+): { field: ConnectorFormField; message: string } {
+  const shown = shownFields(values);
+  if (shown.has(field)) return { field, message };
+  if ((field === 'token' || field === 'token_expires_at') && values.method === 'access_key' && /^ASIA/i.test(values.key.trim())) {
+    return { field: 'key', message: TEMPORARY_KEY_UNDER_ACCESS_KEY };
+  }
+  return { field: shown.has('key') ? 'key' : 'method', message };
+}
+
 export type { SavedConnector };
 
 /** The PUT patch of an edit: only what changed, secrets only when typed again. */
@@ -149,10 +178,10 @@ export function createConnectorFormSchema(options: { allowAmbientCredentials: bo
     }
     const seen = new Set<string>();
     for (const issue of issues) {
-      const field = formFieldOf(issue.field);
-      if (seen.has(field)) continue;
-      seen.add(field);
-      ctx.addIssue({ code: 'custom', path: [field], message: issue.message });
+      const placed = placeIssue(formFieldOf(issue.field), issue.message, values);
+      if (seen.has(placed.field)) continue;
+      seen.add(placed.field);
+      ctx.addIssue({ code: 'custom', path: [placed.field], message: placed.message });
     }
   });
 }

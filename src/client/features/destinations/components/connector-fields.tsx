@@ -128,7 +128,8 @@ export function CredentialFields({
   warnings,
   values,
   saved,
-}: FieldsProps & { saved?: { hasSecret: boolean; hasToken: boolean } }) {
+  onUseTemporary,
+}: FieldsProps & { saved?: { hasSecret: boolean; hasToken: boolean }; onUseTemporary?: () => void }) {
   if (values.method === 'anonymous' || values.method === 'ambient') {
     return values.method === 'anonymous' ? (
       <p className="notice notice-warning">Anonymous access is not recommended: it only works with a bucket anyone can write to.</p>
@@ -140,6 +141,13 @@ export function CredentialFields({
       <Field label="AWS Key" error={errors.key?.message} warning={warnings.key} hint={values.provider === 'aws' ? 'The access key ID, like AKIAIOSFODNN7EXAMPLE (ASIA… for temporary credentials).' : 'Your provider’s access key.'}>
         {(props) => <input {...props} type="text" {...secretInput} {...register('key')} />}
       </Field>
+      {onUseTemporary && values.method === 'access_key' && /^ASIA/i.test(values.key.trim()) && (
+        <p className="field-action">
+          <button type="button" className="button button-small" onClick={onUseTemporary}>
+            Use Temporary credentials
+          </button>
+        </p>
+      )}
       <Field label="AWS Secret Key" error={errors.secret?.message} warning={warnings.secret} hint={keep(saved?.hasSecret, 'secret key') ?? 'Shown only while you type it; never displayed again once saved.'}>
         {(props) => <input {...props} type="password" {...secretInput} {...register('secret')} />}
       </Field>

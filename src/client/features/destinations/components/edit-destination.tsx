@@ -48,7 +48,7 @@ function EditForm({ destination, allowAmbient }: { destination: Destination; all
       if (error instanceof ApiError && error.status === 412) {
         return setFailure({ message: 'This connector was changed elsewhere since you opened it.', stale: true });
       }
-      if (error instanceof ApiError && applyServerErrors(error, setError).length > 0) return;
+      if (error instanceof ApiError && applyServerErrors(error, setError, form.getValues()).length > 0) return;
       setFailure({ message: error instanceof NetworkError ? `${error.message} Your changes are still here.` : (error as Error).message });
     }
   });
@@ -72,7 +72,15 @@ function EditForm({ destination, allowAmbient }: { destination: Destination; all
         <BucketFields {...fieldProps} values={{ ...values, provider: destination.config.endpoint_url ? 'other' : values.provider }} />
         <h2>Authentication</h2>
         <MethodField {...fieldProps} allowAmbient={allowAmbient} />
-        <CredentialFields {...fieldProps} saved={{ hasSecret: destination.config.has_secret, hasToken: destination.config.has_token }} />
+        <CredentialFields
+          {...fieldProps}
+          saved={{ hasSecret: destination.config.has_secret, hasToken: destination.config.has_token }}
+          onUseTemporary={() => {
+            form.setValue('method', 'temporary', { shouldDirty: true });
+            form.clearErrors('key');
+            window.setTimeout(() => form.setFocus('token'), 0);
+          }}
+        />
         {failure && (
           <div className="notice notice-error" role="alert">
             <p>{failure.message}</p>

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError, UseFormSetValue } from 'react-hook-form';
 import type { PastedCredentials } from '../../../../shared/paste-credentials.ts';
-import { formFieldOf, formToDraft, type ConnectorFormField, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
+import { formFieldOf, placeIssue, formToDraft, type ConnectorFormField, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { normalizeS3Config, type S3ConfigField } from '../../../../shared/s3-config.ts';
 import { collectWarnings } from '../../../../shared/warnings.ts';
@@ -23,7 +23,11 @@ export function useConfigWarnings(values: ConnectorFormValues): Partial<Record<C
 }
 
 /** Puts a server 409/422 on the fields it names; returns those fields (empty when none matched). */
-export function applyServerErrors(error: ApiError, setError: UseFormSetError<ConnectorFormValues>): ConnectorFormField[] {
+export function applyServerErrors(
+  error: ApiError,
+  setError: UseFormSetError<ConnectorFormValues>,
+  values: ConnectorFormValues,
+): ConnectorFormField[] {
   const fields: ConnectorFormField[] = [];
   if (error.status === 409 && typeof error.detail === 'string') {
     setError('name', { message: error.detail }, { shouldFocus: false });
@@ -32,9 +36,12 @@ export function applyServerErrors(error: ApiError, setError: UseFormSetError<Con
   if (error.status !== 422 || !Array.isArray(error.detail)) return fields;
   for (const item of error.detail) {
     const [, first, second] = item.loc;
-    const field = first === 'name' ? 'name' : first === 'config' && typeof second === 'string' ? formFieldOf(second as S3ConfigField) : null;
-    if (field && !fields.includes(field)) {
-      setError(field, { message: item.msg });
+    const named = first === 'name' ? 'name' : first === 'config' && typeof second === 'string' ? formFieldOf(second as S3ConfigField) : null;
+    if (!named) continue;
+    // Never on a field these choices hide.
+    const { field, message } = placeIssue(named, item.msg, values);
+    if (!fields.includes(field)) {
+      setError(field, { message });
       fields.push(field);
     }
   }

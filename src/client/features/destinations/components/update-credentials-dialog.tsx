@@ -60,7 +60,7 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
       if (error instanceof ApiError && error.status === 412) {
         return setFailure('This connector was changed elsewhere since you opened it: close this dialog, reload, and try again.');
       }
-      if (error instanceof ApiError && applyServerErrors(error, setError).length > 0) return;
+      if (error instanceof ApiError && applyServerErrors(error, setError, form.getValues()).length > 0) return;
       setFailure((error as Error).message);
     }
   };
@@ -77,7 +77,7 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
         }),
       );
     } catch (error) {
-      if (error instanceof ApiError && applyServerErrors(error, setError).length > 0) return;
+      if (error instanceof ApiError && applyServerErrors(error, setError, form.getValues()).length > 0) return;
       setFailure((error as Error).message);
     }
   });

@@ -56,6 +56,13 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
     window.setTimeout(() => setFocus(first), 0);
   };
 
+  // A temporary key typed under "Access key": one click to the method it needs, then on to its STS Token.
+  const useTemporary = () => {
+    setValue('method', 'temporary', { shouldDirty: true });
+    form.clearErrors('key');
+    window.setTimeout(() => setFocus('token'), 0);
+  };
+
   const next = async () => {
     const fields = STEPS[step]?.fields ?? [];
     if (await trigger(fields)) return setStep((s) => Math.min(s + 1, STEPS.length - 1));
@@ -70,7 +77,7 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
   const explain = (error: unknown) => {
     if (error instanceof NetworkError) return setFailure(`${error.message} Everything you typed is still here.`);
     if (error instanceof ApiError) {
-      const fields = applyServerErrors(error, setError);
+      const fields = applyServerErrors(error, setError, getValues());
       if (fields.length > 0) {
         setStep(stepOfField(fields[0] as string));
         window.setTimeout(() => setFocus(fields[0] as ConnectorFormField), 0);
@@ -141,7 +148,7 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
             {(values.method === 'access_key' || values.method === 'temporary') && (
               <PasteCredentialsBox onFill={(pasted) => fillFromPaste(setValue, pasted)} />
             )}
-            <CredentialFields {...fieldProps} />
+            <CredentialFields {...fieldProps} onUseTemporary={useTemporary} />
           </>
         )}
         {step === 3 && <ReviewStep values={values} warnings={warnings} />}
