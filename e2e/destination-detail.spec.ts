@@ -88,6 +88,33 @@ test('deletes from the list after a dialog that names the connector; Escape canc
   await dialog.getByRole('button', { name: 'Delete connector' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toHaveCount(0);
+  // Says what was deleted, and focus is on the list, not lost with the row's button.
+  await expect(page.getByRole('status').filter({ hasText: `Deleted “${name}” and its connection check history.` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeFocused();
+});
+
+test('deleting from the detail page leads to the list, which says what was deleted', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Doomed from detail');
+  const destination = await createDestination(api, name, localConfig());
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete connector' }).click();
+  await expect(page).toHaveURL(/\/destinations$/);
+  await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: `Deleted “${name}”` })).toBeVisible();
+  // Said once: a reload does not say it again.
+  await page.reload();
+  await expect(page.getByText(`Deleted “${name}”`)).toHaveCount(0);
+});
+
+test('an unknown or malformed connector id is a not-found page with its own title and the way back, not "Try again"', async ({ signedInPage: page }) => {
+  for (const path of ['/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d', '/destinations/not-an-id', '/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d/edit']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: 'Connector not found', level: 1 }), path).toBeVisible();
+    await expect(page).toHaveTitle('Connector not found · S3 destinations');
+    await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Go to the destinations' })).toBeVisible();
+  }
 });
 
 test('the list row Test starts a check and shows it on the detail page', async ({ signedInPage: page, api }) => {

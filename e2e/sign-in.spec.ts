@@ -34,7 +34,11 @@ test('signs out: back to sign-in, and the session no longer opens the API', asyn
   await page.goto('/destinations');
   await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  // The sign-in screen itself, not the "Sign in again" dialog over the app.
+  await expect(page.getByRole('heading', { name: 'Sign in', exact: true, level: 1 })).toBeVisible();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  // The signed-in page's title does not stay behind.
+  await expect(page).toHaveTitle('Sign in · S3 destinations');
   const response = await page.request.get('/api/v1/destinations', { headers: CSRF_HEADERS });
   expect(response.status()).toBe(401);
   await page.reload();

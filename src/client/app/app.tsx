@@ -3,8 +3,8 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { sessionQueryOptions, useSession } from '../features/auth/api/get-session.ts';
 import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
 import { onSignedOut } from '../lib/api-client.ts';
-import { Link, matchPath, navigate, useLocation } from '../lib/router.tsx';
-import { PageHeading } from '../ui/page-heading.tsx';
+import { matchPath, navigate, useLocation } from '../lib/router.tsx';
+import { NotFound } from '../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../ui/status-message.tsx';
 import { AppLayout } from './layout.tsx';
 
@@ -36,12 +36,9 @@ function Routes({ allowAmbient }: { allowAmbient: boolean }) {
   const detail = matchPath('/destinations/:id', pathname);
   if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} allowAmbient={allowAmbient} />;
   return (
-    <section>
-      <PageHeading title="Page not found" />
-      <p>
-        There is nothing at <code>{pathname}</code>. <Link to="/destinations">Go to the destinations</Link>.
-      </p>
-    </section>
+    <NotFound title="Page not found">
+      There is nothing at <code>{pathname}</code>.
+    </NotFound>
   );
 }
 

@@ -21,8 +21,9 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
           </Link>
         </nav>
         <button type="button" className="button button-quiet" onClick={() => {
-            onSignOut();
-            signOut.mutate();
+            // After the server ended the session and the cache forgot it: flipped before, the next render would see
+            // the old session and flip back, leaving the "Sign in again" dialog over the app instead of sign-in.
+            signOut.mutate(undefined, { onSuccess: onSignOut });
           }} disabled={signOut.isPending}>
           Sign out
         </button>

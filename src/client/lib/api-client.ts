@@ -74,3 +74,9 @@ function safeJson(text: string): unknown {
     return null;
   }
 }
+
+/** The API said there is no such thing: an unknown id (404), or one that is not an id at all (422 on the path). */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.status === 404 || (error.status === 422 && Array.isArray(error.detail) && error.detail.some((item) => item.loc[0] === 'path'));
+}

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { useForm } from 'react-hook-form';
 import { ApiError } from '../../../lib/api-client.ts';
 import { Dialog } from '../../../ui/dialog.tsx';
@@ -49,6 +49,10 @@ function SignInForm({ titleId }: { titleId?: string }) {
 }
 
 export function SignInScreen() {
+  // The title of the page that was open before signing out must not stay.
+  useEffect(() => {
+    document.title = 'Sign in · S3 destinations';
+  }, []);
   return (
     <main className="sign-in">
       <div className="card sign-in-card">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ApiError } from '../../../lib/api-client.ts';
+import { flash } from '../../../lib/flash.ts';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { useDeleteDestination } from '../api/delete-destination.ts';
 
@@ -18,6 +19,8 @@ export default function DeleteDestinationDialog({ destination, open, onOpenChang
     setError(null);
     try {
       await remove.mutateAsync({ id: destination.id, version: destination.version });
+      // Said on the list, wherever the delete started.
+      flash.set(`Deleted “${destination.name}” and its connection check history.`);
       onOpenChange(false);
       onDeleted?.();
     } catch (e) {

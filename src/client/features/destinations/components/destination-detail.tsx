@@ -3,6 +3,8 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { savedConfigIssues } from '../../../../shared/saved-config.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { NotFound } from '../../../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
@@ -47,13 +49,8 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
 
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
   if (destination.isError) {
-    return (
-      <ErrorState
-        title={destination.error.message.startsWith('There is no destination') ? 'Connector not found' : "Couldn't load the connector"}
-        message={destination.error.message}
-        onRetry={() => void destination.refetch()}
-      />
-    );
+    if (isNotFound(destination.error)) return <NotFound title="Connector not found">There is no connector with this id; it may have been deleted.</NotFound>;
+    return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
   }
   const d = destination.data;
   // A rule added since it was saved, or a server setting changed: say so here, not only when a check fails at validate.

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
+import { flash } from '../../../lib/flash.ts';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { relativeTime } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
@@ -81,6 +82,8 @@ export function DestinationsList() {
   const [deleting, setDeleting] = useState<Destination | null>(null);
   const [deleteOpen, setDeleteOpen] = useState(false);
   const [updatingCredentials, setUpdatingCredentials] = useState<Destination | null>(null);
+  // What was just deleted, here or on the page the delete led back from: said once, politely.
+  const [notice, setNotice] = useState(() => flash.take());
   const [updateOpen, setUpdateOpen] = useState(false);
   const { search } = useLocation();
   const onlyAttention = search.get('credentials') === 'attention';
@@ -107,6 +110,11 @@ export function DestinationsList() {
           New connector
         </Link>
       </div>
+      {notice && (
+        <p className="notice notice-success" role="status">
+          {notice}
+        </p>
+      )}
       {attention.length > 0 && (
         <div className="banner banner-warning attention" role="status">
           <span>
@@ -220,7 +228,16 @@ export function DestinationsList() {
       )}
       {deleting && (
         <Suspense fallback={null}>
-          <DeleteDestinationDialog destination={deleting} open={deleteOpen} onOpenChange={setDeleteOpen} />
+          <DeleteDestinationDialog
+            destination={deleting}
+            open={deleteOpen}
+            onOpenChange={setDeleteOpen}
+            onDeleted={() => {
+              setNotice(flash.take());
+              // Its row (and the button that opened the dialog) is gone: focus goes to the list's heading.
+              window.setTimeout(() => document.getElementById('destinations-heading')?.focus(), 0);
+            }}
+          />
         </Suspense>
       )}
     </section>

@@ -7,6 +7,8 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { ApiError, NetworkError } from '../../../lib/api-client.ts';
 import { Link, navigate, useLeaveGuard } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { NotFound } from '../../../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
@@ -16,7 +18,10 @@ import { applyServerErrors, useConfigWarnings, useTouchedValidation, valuesOf } 
 export function EditDestination({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
   const destination = useDestination(id);
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
-  if (destination.isError) return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
+  if (destination.isError) {
+    if (isNotFound(destination.error)) return <NotFound title="Connector not found">There is no connector with this id to edit; it may have been deleted.</NotFound>;
+    return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
+  }
   return <EditForm key={destination.data.version} destination={destination.data} allowAmbient={allowAmbient} />;
 }
 
