@@ -53,6 +53,8 @@ test('edits the name and replaces the secret, keeping what was not touched', asy
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   const saved = await (await api.get(`/api/v1/destinations/${destination.id}`)).json();
   expect(saved).toMatchObject({ name, version: 2, config: { key: IDENTITIES.writer.accessKeyId, remote_url: 's3://local-bucket/detail/' } });
+  // The activity says what changed in the form's words, never the values.
+  await expect(page.getByRole('region', { name: 'Activity' }).getByText(': Name, AWS Key, AWS Secret Key')).toBeVisible();
   await page.getByRole('button', { name: 'Test' }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
   expect(await page.content()).not.toContain(IDENTITIES.writer.secretAccessKey);

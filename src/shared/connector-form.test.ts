@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createConnectorFormSchema, EMPTY_FORM, METHODS, shownFields, TEMPORARY_KEY_UNDER_ACCESS_KEY, type ConnectorFormValues } from './connector-form.ts';
+import { changedFieldLabels } from './field-labels.ts';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const KEYS = { 'a long-term key': 'AKIAIOSFODNN7EXAMPLE', 'a temporary key': 'ASIAIOSFODNN7EXAMPLE', 'no key': '' };
@@ -36,5 +37,17 @@ describe('no error is ever on a field the form hides', () => {
   it('asks for the token on the STS Token field once Temporary credentials is chosen', () => {
     const result = schema.safeParse(form({ method: 'temporary', key: KEYS['a temporary key'], secret: SECRET }));
     expect(new Set(result.error?.issues.map((issue) => issue.path[0]))).toEqual(new Set(['token']));
+  });
+});
+
+describe('activity shows the form’s words for what changed', () => {
+  it.each([
+    ['config.remote_url', ['Bucket URI']],
+    ['name, config.key, config.secret', ['Name', 'AWS Key', 'AWS Secret Key']],
+    ['config.anonymous, config.ambient_credentials', ['Authentication method']],
+    ['config.token, config.token_expires_at, config.endpoint_url, config.region', ['STS Token', 'Token expiry', 'Custom URL', 'Region']],
+    ['config.something_new', ['something_new']],
+  ])('%s', (detail, labels) => {
+    expect(changedFieldLabels(detail)).toEqual(labels);
   });
 });

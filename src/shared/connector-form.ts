@@ -104,6 +104,7 @@ const FIELD_OF: Record<S3ConfigField, ConnectorFormField> = {
 };
 export const formFieldOf = (field: S3ConfigField): ConnectorFormField => FIELD_OF[field];
 
+
 /** The fields the form shows for these choices of provider and method. */
 export function shownFields(values: Pick<ConnectorFormValues, 'provider' | 'method'>): Set<ConnectorFormField> {
   const shown = new Set<ConnectorFormField>(['name', 'provider', 'remote_url', 'region', 'method']);

@@ -1,4 +1,5 @@
 import type { Activity } from '../../../../shared/activity-schemas.ts';
+import { changedFieldLabels } from '../../../../shared/field-labels.ts';
 import { relativeTime } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
@@ -31,7 +32,11 @@ export function ActivityList({ destinationId }: { destinationId: string }) {
           {entry.kind === 'check.finished' && (
             <span className={`badge badge-${entry.outcome === 'ok' ? 'ok' : 'danger'}`}>{entry.outcome === 'ok' ? 'Passed' : 'Failed'}</span>
           )}
-          {entry.detail && <span className="activity-detail">{entry.kind === 'destination.updated' ? `: ${entry.detail}` : ` — ${entry.detail}`}</span>}
+          {entry.detail && (
+            <span className="activity-detail">
+              {entry.kind === 'destination.updated' ? `: ${changedFieldLabels(entry.detail).join(', ')}` : ` — ${entry.detail}`}
+            </span>
+          )}
         </li>
       ))}
     </ol>
