@@ -98,10 +98,14 @@ test('replacing expired credentials through the dialog turns the check green and
   await trigger.click();
   const dialog = page.getByRole('dialog', { name: `Update credentials of “${name}”` });
   await expect(dialog).toBeVisible();
+  // The same words as the wizard.
+  await expect(dialog.getByRole('group', { name: 'Authentication method' })).toBeVisible();
   await expectNoAxeViolations(page);
   await dialog.getByLabel('Paste credentials (optional)').fill(PASTES[2]![1]);
   await dialog.getByRole('button', { name: 'Test and save' }).click();
   await expect(dialog).toBeHidden({ timeout: 15_000 });
+  // Closing on success says so.
+  await expect(page.getByRole('status').filter({ hasText: `New credentials of “${name}” tested and saved.` })).toBeVisible();
   const row = page.getByRole('row', { name: new RegExp(name) });
   await expect(row.getByText(/^Expires in 1[12] hours$/)).toBeVisible();
   await expect(row.getByText(/^Expired/)).toHaveCount(0);

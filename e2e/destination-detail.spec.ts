@@ -169,3 +169,15 @@ test('leaving the wizard with unsaved input asks first', async ({ signedInPage: 
   await expect(page).toHaveURL(/\/destinations\/new$/);
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Half typed');
 });
+
+test('a browser clock behind the server never puts a finished check in the future: "just now", not "in 3 minutes"', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Clock behind'), localConfig());
+  const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();
+  await expect.poll(async () => (await (await api.get(`/api/v1/connection-checks/${started.id}`)).json()).status).not.toBe('SCHEDULED');
+  // Only the browser's clock is moved: the server's times stay real.
+  await page.clock.install({ time: new Date(Date.now() - 3 * 60_000) });
+  await page.goto(`/destinations/${destination.id}`);
+  const history = page.getByRole('table', { name: /history/i });
+  await expect(history.getByText('just now')).toBeVisible();
+  await expect(history.getByText(/^in /)).toHaveCount(0);
+});

@@ -85,3 +85,11 @@ describe('ARNs', () => {
     expect(policy.Statement.map((s) => s.Resource)).toEqual(['arn:aws-cn:s3:::b', 'arn:aws-cn:s3:::b/p/*', 'arn:aws-cn:s3:::b/p/.connection-test/*']);
   });
 });
+
+describe('expired credentials', () => {
+  it.each(['ExpiredToken', 'TokenRefreshRequired'])('%s: the advice reads right inside the Update credentials dialog too (it names no button)', (code) => {
+    const { hint } = describeError(code, { bucket: 'b', prefix: '', region: null });
+    expect(hint).toContain('replace the AWS Key, AWS Secret Key and STS Token');
+    expect(hint).not.toContain('Update credentials');
+  });
+});

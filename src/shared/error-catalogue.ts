@@ -77,11 +77,11 @@ const CATALOGUE: Record<string, Entry> = {
   },
   ExpiredToken: {
     message: () => 'These temporary credentials have expired.',
-    hint: () => 'Get fresh credentials (for example aws sts assume-role) and replace them with Update credentials.',
+    hint: () => 'Get fresh credentials (for example aws sts assume-role) and replace the AWS Key, AWS Secret Key and STS Token with them.',
   },
   TokenRefreshRequired: {
     message: () => 'These temporary credentials must be refreshed.',
-    hint: () => 'Get fresh credentials and replace them with Update credentials.',
+    hint: () => 'Get fresh credentials and replace the AWS Key, AWS Secret Key and STS Token with them.',
   },
   InvalidToken: {
     message: () => 'The STS Token is malformed or does not belong to this AWS Key.',

@@ -1,3 +1,4 @@
+import { noteServerDate } from './server-clock.ts';
 import type { ValidationError } from '../../shared/api-schemas.ts';
 
 /** An answer other than 2xx: `detail` is one sentence, or FastAPI's list of field problems on a 422. */
@@ -38,6 +39,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
+  const sentAt = Date.now();
   try {
     response = await fetch(path, {
       method: options.method ?? 'GET',
@@ -50,6 +52,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new NetworkError();
   }
+  noteServerDate(response.headers.get('date'), sentAt, Date.now());
   const text = await response.text();
   const data: unknown = text ? safeJson(text) : null;
   if (!response.ok) {

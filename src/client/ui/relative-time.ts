@@ -1,3 +1,5 @@
+import { onServerClock } from '../lib/server-clock.ts';
+
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
   ['hour', 3_600_000],
@@ -13,6 +15,15 @@ export function relativeTime(iso: string, now: number): string {
     if (Math.abs(diff) >= ms || unit === 'second') return format.format(Math.round(diff / ms), unit);
   }
   return '';
+}
+
+/**
+ * When something that has happened happened, by the server's clock (it wrote the time): "3 minutes ago", and "just
+ * now" for the last few seconds — never "in 2 seconds", whatever small disagreement between clocks is left.
+ */
+export function timeAgo(iso: string, browserNow: number): string {
+  const now = onServerClock(browserNow);
+  return now - Date.parse(iso) < 10_000 ? 'just now' : relativeTime(iso, now);
 }
 
 export const formatDuration = (ms: number | null) => (ms === null ? '' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);

@@ -1,6 +1,6 @@
 import type { Activity } from '../../../../shared/activity-schemas.ts';
 import { changedFieldLabels } from '../../../../shared/field-labels.ts';
-import { relativeTime } from '../../../ui/relative-time.ts';
+import { timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
 
@@ -26,7 +26,7 @@ export function ActivityList({ destinationId }: { destinationId: string }) {
       {activity.data.map((entry, i) => (
         <li key={`${entry.at}-${i}`}>
           <time dateTime={entry.at} className="muted">
-            {relativeTime(entry.at, now)}
+            {timeAgo(entry.at, now)}
           </time>{' '}
           <strong>{LABEL[entry.kind]}</strong>
           {entry.kind === 'check.finished' && (

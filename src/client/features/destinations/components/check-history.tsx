@@ -1,6 +1,6 @@
 import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
 import { Link } from '../../../lib/router.tsx';
-import { formatDuration, relativeTime } from '../../../ui/relative-time.ts';
+import { formatDuration, timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 
 const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
@@ -28,7 +28,7 @@ export function CheckHistory({ destinationId, checks, selected }: { destinationI
             <tr key={check.id} aria-current={check.id === selected ? 'true' : undefined}>
               <td>
                 <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${new Date(check.created_at).toLocaleString()}`}>
-                  <time dateTime={check.created_at}>{relativeTime(check.created_at, now)}</time>
+                  <time dateTime={check.created_at}>{timeAgo(check.created_at, now)}</time>
                 </Link>
               </td>
               <td>

@@ -26,6 +26,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
   const startCheck = useStartConnectionCheck();
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   // Mounted from the first opening on, so closing returns focus to the button that opened it.
   const [updateMounted, setUpdateMounted] = useState(false);
   const openUpdate = () => {
@@ -96,6 +97,11 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
           </button>
         </div>
       </div>
+      {notice && (
+        <p className="notice notice-success" role="status">
+          {notice}
+        </p>
+      )}
       {problems.length > 0 && (
         <div className="notice notice-error" role="status">
           <p>
@@ -148,6 +154,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
           <UpdateCredentialsDialog
             destination={d}
             open={updating}
+            onSaved={setNotice}
             onOpenChange={(open) => {
               setUpdating(open);
               if (!open) refresh();

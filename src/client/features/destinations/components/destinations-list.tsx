@@ -3,7 +3,7 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { flash } from '../../../lib/flash.ts';
 import { PageHeading } from '../../../ui/page-heading.tsx';
-import { relativeTime } from '../../../ui/relative-time.ts';
+import { timeAgo } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useDestinations } from '../api/get-destinations.ts';
@@ -37,7 +37,7 @@ function LastCheck({ check, now }: { check: Destination['last_check']; now: numb
         {CHECK_LABEL[check.status]}
       </span>{' '}
       <time dateTime={check.created_at} className="muted">
-        {relativeTime(check.created_at, now)}
+        {timeAgo(check.created_at, now)}
       </time>
     </span>
   );
@@ -223,7 +223,13 @@ export function DestinationsList() {
       )}
       {updatingCredentials && (
         <Suspense fallback={null}>
-          <UpdateCredentialsDialog key={updatingCredentials.id} destination={updatingCredentials} open={updateOpen} onOpenChange={setUpdateOpen} />
+          <UpdateCredentialsDialog
+            key={updatingCredentials.id}
+            destination={updatingCredentials}
+            open={updateOpen}
+            onOpenChange={setUpdateOpen}
+            onSaved={setNotice}
+          />
         </Suspense>
       )}
       {deleting && (

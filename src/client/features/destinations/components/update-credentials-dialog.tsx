@@ -14,14 +14,20 @@ import { CredentialFields } from './connector-fields.tsx';
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 
-type Props = { destination: Destination; open: boolean; onOpenChange: (open: boolean) => void };
+type Props = {
+  destination: Destination;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** Said by the page the dialog closes onto: what was saved. */
+  onSaved?: (message: string) => void;
+};
 
 /**
  * Replaces the AWS Key, AWS Secret Key, STS Token and expiry, and nothing else. "Test and save": the new
  * credentials are checked merged with the saved config on the server first, and saved (with that check) only when
  * it passes — or on "Save anyway". The old secret is never shown.
  */
-export default function UpdateCredentialsDialog({ destination, open, onOpenChange }: Props) {
+export default function UpdateCredentialsDialog({ destination, open, onOpenChange, onSaved }: Props) {
   const queryClient = useQueryClient();
   const saved = useMemo(() => ({ config: destination.config }), [destination]);
   const initialMethod = destination.credentials.method === 'temporary' ? 'temporary' : 'access_key';
@@ -55,6 +61,11 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
         changes: { config: credentials(form.getValues()), ...(checkId ? { connection_check_id: checkId } : {}) },
       });
       await queryClient.invalidateQueries({ queryKey: destinationsQueryOptions().queryKey });
+      onSaved?.(
+        checkId
+          ? `New credentials of “${destination.name}” tested and saved.`
+          : `New credentials of “${destination.name}” saved without a passing check.`,
+      );
       onOpenChange(false);
     } catch (error) {
       if (error instanceof ApiError && error.status === 412) {
@@ -102,7 +113,7 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
           }}
         />
         <fieldset className="choices choices-inline">
-          <legend>Kind of credentials</legend>
+          <legend>Authentication method</legend>
           <label className="choice">
             <input type="radio" value="access_key" {...register('method')} /> Access key
           </label>
@@ -110,7 +121,17 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
             <input type="radio" value="temporary" {...register('method')} /> Temporary STS credentials
           </label>
         </fieldset>
-        <CredentialFields register={register} errors={formState.errors} warnings={warnings} values={values} />
+        <CredentialFields
+          register={register}
+          errors={formState.errors}
+          warnings={warnings}
+          values={values}
+          onUseTemporary={() => {
+            setValue('method', 'temporary', { shouldDirty: true });
+            form.clearErrors('key');
+            window.setTimeout(() => form.setFocus('token'), 0);
+          }}
+        />
         {failure && (
           <p className="notice notice-error" role="alert">
             {failure}
