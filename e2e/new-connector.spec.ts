@@ -209,3 +209,23 @@ test('a temporary key under "Access key" is named on the AWS Key field, with a o
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
 });
+
+test('Test on the Review step shows its results: focus moves to them, in view at 1440×900; the policy waits, collapsed', async ({ signedInPage: page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name', { exact: true }).fill(uniqueName('Review test'));
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/review/');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('textbox', { name: 'AWS Key' }).fill(IDENTITIES.writer.accessKeyId);
+  await page.getByLabel('AWS Secret Key').fill(IDENTITIES.writer.secretAccessKey);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+  await expect(page.getByText('Least-privilege IAM policy')).toBeVisible();
+  await expect(page.getByLabel('IAM policy')).toBeHidden();
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  const heading = page.getByRole('heading', { name: 'Test of the unsaved connector' });
+  await expect(heading).toBeFocused();
+  await expect(heading).toBeInViewport();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});

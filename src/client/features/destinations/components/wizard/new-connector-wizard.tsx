@@ -103,6 +103,8 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
     setFailure(null);
     try {
       setTestCheck(await testUnsaved.mutateAsync(formToDraft(v)));
+      // The results appear below the review, often below the fold: focus (and so the view) goes to them.
+      window.setTimeout(() => document.getElementById('wizard-test-title')?.focus(), 0);
     } catch (error) {
       explain(error);
     }
@@ -188,7 +190,9 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
         </div>
         {step === STEPS.length - 1 && testCheck && (
           <div className="wizard-test">
-            <h3>Test of the unsaved connector</h3>
+            <h3 id="wizard-test-title" tabIndex={-1}>
+              Test of the unsaved connector
+            </h3>
             <LiveCheckResults key={testCheck.id} initial={testCheck} remoteUrl={values.remote_url} />
           </div>
         )}

@@ -49,12 +49,13 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
         </ul>
       )}
       {policy && !custom && (
-        <div className="policy-block">
-          <h3>Least-privilege IAM policy</h3>
+        // Collapsed until asked for: at 1440×900 an open policy pushed the test results below the fold.
+        <details className="policy-block">
+          <summary>Least-privilege IAM policy</summary>
           <p className="muted">Attach this to the identity of the AWS Key: it may list the bucket and write, abort and delete under the prefix — nothing else.</p>
           <pre aria-label="IAM policy">{policy}</pre>
           <CopyButton text={policy} label="Copy policy" />
-        </div>
+        </details>
       )}
     </>
   );
