@@ -171,3 +171,23 @@ test('a Custom URL connector offers no expiry badge for long-term keys', async (
   await expect(row.getByText('Access key')).toBeVisible();
   await expect(row.locator('.badge', { hasText: /Expire/ })).toHaveCount(0);
 });
+
+test('a pass from before the credentials expired is not shown green: the list and the detail say they expired since', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Passed then expired');
+  const destination = await createDestination(
+    api,
+    name,
+    config({ key: temporary.accessKeyId, secret: temporary.secretAccessKey, token: temporary.sessionToken, token_expires_at: hours(1) }),
+  );
+  const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();
+  await expect.poll(async () => (await (await api.get(`/api/v1/connection-checks/${started.id}`)).json()).status).toBe('SUCCESS');
+  await page.clock.install({ time: new Date() });
+  await page.goto('/destinations');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('Passed', { exact: true })).toHaveClass(/badge-ok/);
+  await page.clock.fastForward('02:00:00');
+  await expect(row.getByText('Passed before expiry')).toHaveClass(/badge-warning/);
+  await expect(row.getByText('Passed', { exact: true })).toHaveCount(0);
+  await row.getByRole('link', { name, exact: true }).first().click();
+  await expect(page.getByText(/This check passed, but the credentials have expired since/)).toBeVisible();
+});

@@ -6,6 +6,7 @@ import { PageHeading } from '../../../ui/page-heading.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import { NotFound } from '../../../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useNow } from '../../../ui/use-now.ts';
 import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
@@ -13,6 +14,7 @@ import { activityQueryOptions } from '../api/get-activity.ts';
 import { ActivityList } from './activity-list.tsx';
 import { CheckHistory } from './check-history.tsx';
 import { LiveCheckResults } from './check-results.tsx';
+import { credentialsNow } from './credentials-badge.tsx';
 import { DestinationConfig } from './destination-config.tsx';
 
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
@@ -27,6 +29,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const now = useNow(30_000);
   // Mounted from the first opening on, so closing returns focus to the button that opened it.
   const [updateMounted, setUpdateMounted] = useState(false);
   const openUpdate = () => {
@@ -126,6 +129,12 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
         </section>
         <section className="card" aria-labelledby="results-title">
           <h2 id="results-title">Test results</h2>
+          {selected?.status === 'SUCCESS' && credentialsNow(d.credentials, now).state === 'expired' && (
+            <p className="notice notice-warning">
+              This check passed, but the credentials have expired since: writes fail until they are replaced. Update the
+              credentials, then test again.
+            </p>
+          )}
           {selected ? (
             <LiveCheckResults
               key={selected.id}

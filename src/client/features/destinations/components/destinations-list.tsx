@@ -29,12 +29,17 @@ function endpointLabel(endpointUrl: string | null): string {
   }
 }
 
-function LastCheck({ check, now }: { check: Destination['last_check']; now: number }) {
+function LastCheck({ check, credentials, now }: { check: Destination['last_check']; credentials: Destination['credentials']; now: number }) {
   if (!check) return <span className="badge badge-neutral">Not tested</span>;
+  // A pass from before the credentials expired is no longer good news: not green.
+  const stale = check.status === 'SUCCESS' && credentialsNow(credentials, now).state === 'expired';
   return (
     <span className="last-check">
-      <span className={`badge badge-${CHECK_TONE[check.status]}`} title={check.reason ?? undefined}>
-        {CHECK_LABEL[check.status]}
+      <span
+        className={`badge badge-${stale ? 'warning' : CHECK_TONE[check.status]}`}
+        title={stale ? 'The last check passed, but the credentials have expired since: writes will fail until they are replaced.' : (check.reason ?? undefined)}
+      >
+        {stale ? 'Passed before expiry' : CHECK_LABEL[check.status]}
       </span>{' '}
       <time dateTime={check.created_at} className="muted">
         {timeAgo(check.created_at, now)}
@@ -174,7 +179,7 @@ export function DestinationsList() {
                     <CredentialsBadge credentials={destination.credentials} />
                   </td>
                   <td>
-                    <LastCheck check={destination.last_check} now={now} />
+                    <LastCheck check={destination.last_check} credentials={destination.credentials} now={now} />
                   </td>
                   <td className="row-actions">
                     {needsAttention(destination) && (
