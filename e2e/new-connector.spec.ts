@@ -1,4 +1,4 @@
-import { checkOutcome, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, fillWizard, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+import { checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, fillWizard, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
 
 test('creates a connector end to end: Save and Test lands on its page with the steps filled in live', async ({ signedInPage: page }) => {
   const name = uniqueName('Invoices');
@@ -228,4 +228,20 @@ test('Test on the Review step shows its results: focus moves to them, in view at
   await expect(heading).toBeFocused();
   await expect(heading).toBeInViewport();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});
+
+test('a name already in use is said on leaving the Name field, and Next does not move on', async ({ signedInPage: page, api }) => {
+  const taken = uniqueName('Taken');
+  await createDestination(api, taken);
+  await page.goto('/destinations/new');
+  const name = page.getByLabel('Name', { exact: true });
+  await name.fill(taken.toUpperCase());
+  await page.getByRole('radio', { name: 'Amazon S3' }).focus();
+  await expect(name).toHaveAccessibleDescription(new RegExp(`A destination named “${taken}” already exists; choose another name`));
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 1 of 4: Connector' })).toBeVisible();
+  await expect(name).toBeFocused();
+  await name.fill(`${taken} (2)`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 4: Bucket' })).toBeVisible();
 });

@@ -131,6 +131,8 @@ export const DestinationListQuerySchema = z.object({
     .max(500, 'limit can be at most 500')
     .optional(),
   cursor: z.string().max(200, 'cursor is not one this server gave out').optional(),
+  /** The one destination with this name (names are unique regardless of case), or none: `[]`. */
+  name: z.string().max(200, 'name can be at most 200 characters').optional(),
 });
 
 export const DestinationParamsSchema = z.object({ id: z.uuid({ error: 'Destination ids are UUIDs' }) });

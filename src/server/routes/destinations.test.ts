@@ -211,3 +211,18 @@ describe('delete', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('GET /api/v1/destinations?name=', () => {
+  it('answers the one destination with that name, regardless of case, or none', async () => {
+    const body = destinationBody({}, `Exact Name ${Date.now()}`);
+    const created = await t.request({ method: 'POST', url: '/api/v1/destinations', body });
+    expect(created.statusCode).toBe(201);
+    const byName = (name: string) => t.request({ method: 'GET', url: `/api/v1/destinations?name=${encodeURIComponent(name)}` });
+    const exact = await byName(body.name);
+    expect(exact.statusCode).toBe(200);
+    expect(exact.json().map((d: { id: string }) => d.id)).toEqual([created.json().id]);
+    expect((await byName(body.name.toUpperCase())).json()).toHaveLength(1);
+    expect((await byName(`${body.name} and more`)).json()).toEqual([]);
+    expect((await byName(body.name.slice(0, 5))).json()).toEqual([]);
+  });
+});

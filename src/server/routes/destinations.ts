@@ -99,13 +99,17 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     {
       config: { access: 'signed-in' },
       schema: {
-        summary: 'List destinations, newest first; with `limit`, one page and a Link header to the next',
+        summary: 'List destinations, newest first; with `limit`, one page and a Link header to the next; with `name`, the one so named (or none)',
         querystring: DestinationListQuerySchema,
         response: { 200: DestinationListSchema, ...errors },
       },
     },
     async (request, reply) => {
-      const { limit, cursor } = request.query;
+      const { limit, cursor, name } = request.query;
+      if (name !== undefined) {
+        const found = await destinations.findByName(name.trim());
+        return found ? views([found]) : [];
+      }
       if (limit === undefined) {
         if (cursor !== undefined) throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
         // Sent as is: a string with a JSON content type skips the serializer, whose encoding it already is (hence the

@@ -121,6 +121,12 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
   return {
     findById,
 
+    /** The destination with this name, compared as names are kept unique: regardless of case. */
+    async findByName(name: string): Promise<DestinationRecord | null> {
+      const row = await db.get<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE lower(name) = lower($1)`, [name]);
+      return row ? toRecord(row) : null;
+    },
+
     async list(): Promise<DestinationRecord[]> {
       return (await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations ${ORDER}`)).map(toRecord);
     },

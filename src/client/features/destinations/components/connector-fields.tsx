@@ -34,10 +34,17 @@ function Choice({ id, title, help, children }: { id: string; title: string; help
 
 const secretInput = { autoComplete: 'off', spellCheck: false, autoCapitalize: 'off', autoCorrect: 'off' } as const;
 
-export function NameField({ register, errors }: FieldsProps) {
+export function NameField({ register, errors, onLeave }: FieldsProps & { onLeave?: (name: string) => void }) {
   return (
     <Field label="Name" error={errors.name?.message} hint="How this connector is listed, for example “Invoices (prod)”. Unique.">
-      {(props) => <input {...props} type="text" autoComplete="off" {...register('name')} />}
+      {(props) => (
+        <input
+          {...props}
+          type="text"
+          autoComplete="off"
+          {...register('name', { onBlur: (event: React.FocusEvent<HTMLInputElement>) => onLeave?.(event.target.value) })}
+        />
+      )}
     </Field>
   );
 }

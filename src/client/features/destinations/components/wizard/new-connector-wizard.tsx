@@ -14,6 +14,7 @@ import { navigate, useLeaveGuard } from '../../../../lib/router.tsx';
 import { PageHeading } from '../../../../ui/page-heading.tsx';
 import { useCheckUnsavedConfig } from '../../api/check-unsaved-config.ts';
 import { useCreateDestination } from '../../api/create-destination.ts';
+import { findDestinationByName } from '../../api/find-destination-by-name.ts';
 import { startConnectionCheck } from '../../api/start-connection-check.ts';
 import { LiveCheckResults } from '../check-results.tsx';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
@@ -63,8 +64,27 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
     window.setTimeout(() => setFocus('token'), 0);
   };
 
+  // A name already in use is said on leaving the field (and keeps Next from moving on), not at the save three steps on.
+  const [takenName, setTakenName] = useState<string | null>(null);
+  const takenMessage = (name: string) => `A destination named “${name}” already exists; choose another name`;
+  const checkName = async (name: string) => {
+    const wanted = name.trim();
+    if (!wanted) return;
+    try {
+      const found = await findDestinationByName(wanted);
+      setTakenName(found ? wanted.toLowerCase() : null);
+      if (found) setError('name', { message: takenMessage(found.name) });
+    } catch {
+      // Unknown now: the save will say it if it is taken.
+    }
+  };
+
   const next = async () => {
     const fields = STEPS[step]?.fields ?? [];
+    if (step === 0 && takenName !== null && getValues('name').trim().toLowerCase() === takenName) {
+      setError('name', { message: takenMessage(getValues('name').trim()) });
+      return window.setTimeout(() => setFocus('name'), 0);
+    }
     if (await trigger(fields)) return setStep((s) => Math.min(s + 1, STEPS.length - 1));
     // The first invalid field of this step, in the order they are shown (from the schema itself: the form's error
     // state may still be settling from the blur that the click on Next caused).
@@ -139,7 +159,7 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
         </h2>
         {step === 0 && (
           <>
-            <NameField {...fieldProps} />
+            <NameField {...fieldProps} onLeave={(name) => void checkName(name)} />
             <ProviderField {...fieldProps} setValue={setValue} />
           </>
         )}
