@@ -245,22 +245,23 @@ describe('sign-in attempts are limited', () => {
     // Each attempt verifies a scrypt hash (~0.5 s here): eleven take a while on a 2-core machine.
   }, 30_000);
 
-  it('counts a burst before checking any password: 40 at once from one address, 9 checked (the harness signed in once)', async () => {
-    const limited = await buildTestApp();
+  // A limit of 3 keeps the scrypt work (≈0.5 s a password) of these tests small; the default 10 is tested above.
+  it('counts a burst before checking any password: 40 at once from one address, 2 checked under a limit of 3 (the harness signed in once)', async () => {
+    const limited = await buildTestApp({ signInRatePerMin: 3 });
     try {
       const answers = await Promise.all(
         Array.from({ length: 40 }, (_, i) => limited.request({ method: 'POST', url: '/api/session', body: { password: `wrong ${i}` }, cookie: null })),
       );
       const statuses = answers.map((a) => a.statusCode);
-      expect(statuses.filter((s) => s === 401)).toHaveLength(9);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(31);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(2);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(38);
       for (const refused of answers.filter((a) => a.statusCode === 429)) {
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
         expect(refused.headers['content-security-policy']).toBeDefined();
       }
       // Each failure is on record with where it came from.
       const failures = (await limited.store.activity.sessionEvents()).filter((e) => e.kind === 'session.sign_in_failed');
-      expect(failures).toHaveLength(9);
+      expect(failures).toHaveLength(2);
       expect(failures.every((e) => e.client_address === '127.0.0.1')).toBe(true);
     } finally {
       await limited.close();
@@ -332,9 +333,9 @@ describe('TRUST_PROXY', () => {
     app.request({ method: 'POST', url: '/api/session', body: { password: 'wrong again' }, cookie: null, headers: { 'x-forwarded-for': from } });
 
   it('on: the client address comes from X-Forwarded-For, so one client’s failures do not lock out another', async () => {
-    const proxied = await buildTestApp({ trustProxy: 1 });
+    const proxied = await buildTestApp({ trustProxy: 1, signInRatePerMin: 3 });
     try {
-      await fail(proxied, '203.0.113.1', 10);
+      await fail(proxied, '203.0.113.1', 3);
       expect((await attemptFrom(proxied, '203.0.113.1')).statusCode).toBe(429);
       expect((await attemptFrom(proxied, '203.0.113.2')).statusCode).toBe(401);
     } finally {
@@ -343,10 +344,10 @@ describe('TRUST_PROXY', () => {
   }, 60_000);
 
   it('off: X-Forwarded-For is ignored, so a client cannot dodge the limit by inventing addresses', async () => {
-    const direct = await buildTestApp({ trustProxy: false });
+    const direct = await buildTestApp({ trustProxy: false, signInRatePerMin: 3 });
     try {
-      // The harness's own sign-in, from the same socket address, was the first of the ten.
-      await fail(direct, '203.0.113.1', 9);
+      // The harness's own sign-in, from the same socket address, was the first of the three.
+      await fail(direct, '203.0.113.1', 2);
       expect((await attemptFrom(direct, '203.0.113.2')).statusCode).toBe(429);
     } finally {
       await direct.close();
