@@ -1,4 +1,4 @@
-import { checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+import { checkOutcome, createDestination, deleteAllDestinations, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 const temporary = IDENTITIES.temporary;
@@ -74,16 +74,35 @@ test('the expiry badge counts down by itself and turns urgent, then expired with
   await createDestination(api, name, config({ token_expires_at: hours(2) }));
   await page.goto('/destinations');
   const row = page.getByRole('row', { name: new RegExp(name) });
-  await expect(row.getByText('Expires in 2 hours')).toBeVisible();
-  await expect(row.getByText('Expires in 2 hours')).toHaveClass(/badge-warning/);
-  await page.clock.fastForward('01:30:00');
-  await expect(row.getByText('Expires in 30 minutes')).toHaveClass(/badge-danger/);
+  // A 2-hour lifetime warns in its last 30 minutes.
+  await expect(row.getByText('Expires in 2 hours')).toHaveClass(/badge-ok/);
+  await page.clock.fastForward('01:31:00');
+  await expect(row.getByText('Expires in 29 minutes')).toHaveClass(/badge-danger/);
+  await expect(page.getByRole('status').filter({ hasText: 'in the last quarter of their lifetime' })).toBeVisible();
   await page.clock.fastForward('01:00:00');
-  await expect(row.getByText('Expired 30 minutes ago')).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'expired or expire within 24 hours' })).toBeVisible();
+  await expect(row.getByText('Expired 31 minutes ago')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'temporary credentials that have expired' })).toBeVisible();
   await page.getByRole('link', { name: /^Show (it|them)$/ }).click();
   await expect(page).toHaveURL(/credentials=attention/);
   await expect(page.getByRole('row', { name: new RegExp(name) })).toBeVisible();
+});
+
+test('renewed 12-hour credentials raise no banner until their last 3 hours', async ({ signedInPage: page, api }) => {
+  await deleteAllDestinations(api);
+  await page.clock.install({ time: new Date() });
+  const name = uniqueName('Twelve hours');
+  await createDestination(api, name, config({ token_expires_at: hours(12) }));
+  await page.goto('/destinations');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('Expires in 12 hours')).toHaveClass(/badge-ok/);
+  const banner = page.getByRole('status').filter({ hasText: 'last quarter of their lifetime' });
+  await expect(banner).toHaveCount(0);
+  await page.clock.fastForward('08:50:00');
+  await expect(row.getByText('Expires in 3 hours')).toHaveClass(/badge-ok/);
+  await expect(banner).toHaveCount(0);
+  await page.clock.fastForward('00:20:00');
+  await expect(row.getByText(/^Expires in [23] hours$/)).toHaveClass(/badge-warning/);
+  await expect(banner).toBeVisible();
 });
 
 test('replacing expired credentials through the dialog turns the check green and the state ok', async ({ signedInPage: page, api }) => {

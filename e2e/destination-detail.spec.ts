@@ -181,3 +181,55 @@ test('a browser clock behind the server never puts a finished check in the futur
   await expect(history.getByText('just now')).toBeVisible();
   await expect(history.getByText(/^in /)).toHaveCount(0);
 });
+
+test('a result from before a change is marked on the detail page and the list; Save and Test on the edit page tests what was saved', async ({
+  signedInPage: page,
+  api,
+}) => {
+  const destination = await createDestination(api, uniqueName('Stale'), localConfig());
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  await expect(page.getByTestId('outdated-result')).toHaveCount(0);
+
+  // A rename is not a change to what was tested.
+  await page.getByRole('link', { name: 'Edit' }).click();
+  const renamed = uniqueName('Stale renamed');
+  await page.getByLabel('Name', { exact: true }).fill(renamed);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { name: renamed, level: 1 })).toBeVisible();
+  await expect(page.getByTestId('outdated-result')).toHaveCount(0);
+
+  // A new Bucket URI is.
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/elsewhere/');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByTestId('outdated-result')).toHaveText(/Tested before the last change to the configuration — test again/);
+  await expect(page.getByRole('table', { name: /history/i }).getByText('before a change')).toBeVisible();
+  await page.goto('/destinations');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: renamed }) });
+  await expect(row.getByText('Passed before the last change')).toBeVisible();
+  await expect(row.locator('.badge-ok')).toHaveCount(0);
+
+  // Save and Test from the edit page: saved, checked, and the result is current again.
+  await page.goto(`/destinations/${destination.id}/edit`);
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/detail/');
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await expect(page).toHaveURL(new RegExp(`/destinations/${destination.id}\\?check=[0-9a-f-]{36}$`));
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  await expect(page.getByTestId('outdated-result')).toHaveCount(0);
+  await expect(page.getByRole('table', { name: /history/i }).getByRole('row')).toHaveCount(3);
+  const saved = await (await api.get(`/api/v1/destinations/${destination.id}`)).json();
+  expect(saved).toMatchObject({ config_version: 3, config: { remote_url: 's3://local-bucket/detail/' }, last_check: { config_version: 3 } });
+});
+
+test('the edit page keeps the provider chosen in the wizard, and the detail page names it', async ({ signedInPage: page }) => {
+  const name = uniqueName('MinIO kept');
+  await fillWizard(page, { name, provider: 'MinIO' });
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: `MinIO at ${E2E_S3_ENDPOINT}` })).toBeVisible();
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByRole('radio', { name: 'MinIO' })).toBeChecked();
+  await expect(page.getByLabel('Custom URL')).toHaveValue(E2E_S3_ENDPOINT);
+});

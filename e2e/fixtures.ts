@@ -79,12 +79,12 @@ export async function expectNoAxeViolations(page: Page) {
 /** Fills the wizard's steps for an S3-compatible connector on the local endpoint, stopping on the review step. */
 export async function fillWizard(
   page: Page,
-  options: { name: string; remoteUrl?: string; identity?: Identity; secret?: string },
+  options: { name: string; remoteUrl?: string; identity?: Identity; secret?: string; provider?: string },
 ) {
   const identity = options.identity ?? IDENTITIES.writer;
   await page.goto('/destinations/new');
   await page.getByLabel('Name', { exact: true }).fill(options.name);
-  await page.getByRole('radio', { name: 'Other S3-compatible' }).check();
+  await page.getByRole('radio', { name: options.provider ?? 'Other S3-compatible' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Bucket URI').fill(options.remoteUrl ?? 's3://local-bucket/e2e/');
   await page.getByLabel('Custom URL').fill(E2E_S3_ENDPOINT);

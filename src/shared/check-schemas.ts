@@ -37,6 +37,8 @@ export const ConnectionCheckSchema = z
     steps: z.array(StepSchema),
     identity: z.object({ arn: z.string(), account: z.string() }).nullable(),
     region: z.string().nullable(),
+    /** Ours: the destination's config_version this check tested; null for a check of a config never saved. */
+    config_version: z.number().int().nullable(),
   })
   .meta({ id: 'ConnectionCheck' });
 export type ConnectionCheck = z.infer<typeof ConnectionCheckSchema>;
@@ -48,6 +50,7 @@ export const ConnectionCheckSummarySchema = ConnectionCheckSchema.pick({
   reason: true,
   created_at: true,
   reported_at: true,
+  config_version: true,
 });
 export type ConnectionCheckSummary = z.infer<typeof ConnectionCheckSummarySchema>;
 

@@ -5,36 +5,9 @@ import { mergeS3ConfigPatch } from './s3-config-patch.ts';
 import { withStandIns, type SavedConnector } from './saved-config.ts';
 import type { S3ConfigPatch } from './destination-schemas.ts';
 import { NameSchema } from './destination-schemas.ts';
+import { PROVIDER_IDS, PROVIDERS, providerFor } from './providers.ts';
 
-export const PROVIDERS = {
-  aws: { label: 'Amazon S3', endpointExample: null, region: null, help: 'Buckets on Amazon S3 itself.' },
-  minio: {
-    label: 'MinIO',
-    endpointExample: 'https://minio.example.com:9000',
-    region: 'us-east-1',
-    help: 'The address of the MinIO S3 API (port 9000 by default), not of its console. MinIO signs for us-east-1 unless configured otherwise.',
-  },
-  r2: {
-    label: 'Cloudflare R2',
-    endpointExample: 'https://<ACCOUNT_ID>.r2.cloudflarestorage.com',
-    region: 'auto',
-    help: 'Your account’s R2 endpoint (R2 → Overview → S3 API). R2 uses the region "auto".',
-  },
-  b2: {
-    label: 'Backblaze B2',
-    endpointExample: 'https://s3.us-west-004.backblazeb2.com',
-    region: 'us-west-004',
-    help: 'The S3 endpoint shown on the bucket’s page; its region is the part after "s3." (for example us-west-004).',
-  },
-  ceph: {
-    label: 'Ceph (RADOS Gateway)',
-    endpointExample: 'https://rgw.example.com',
-    region: null,
-    help: 'The address of the RADOS Gateway. Set Region only if your zonegroup expects one.',
-  },
-  other: { label: 'Other S3-compatible', endpointExample: 'https://s3.example.com', region: null, help: 'Any service that speaks the S3 API.' },
-} as const;
-export type Provider = keyof typeof PROVIDERS;
+export { PROVIDERS, type Provider } from './providers.ts';
 
 export const METHODS = {
   access_key: { label: 'Access key', help: 'A long-term AWS Key (AKIA…) and its AWS Secret Key.' },
@@ -48,7 +21,7 @@ const text = z.string();
 /** The connector form: the wizard and the edit page share it. All fields are text, as inputs give them. */
 export const ConnectorFormFields = z.object({
   name: text,
-  provider: z.enum(Object.keys(PROVIDERS) as [Provider, ...Provider[]]),
+  provider: z.enum(PROVIDER_IDS),
   remote_url: text,
   endpoint_url: text,
   region: text,
@@ -88,6 +61,7 @@ export function formToDraft(values: ConnectorFormValues): S3ConfigDraft {
     token_expires_at: temporary ? values.token_expires_at : null,
     endpoint_url: values.provider === 'aws' ? null : values.endpoint_url,
     region: values.region,
+    provider: values.provider,
   };
 }
 
@@ -148,6 +122,7 @@ export function formToPatch(values: ConnectorFormValues, saved: SavedConnector):
   if (next.endpoint_url !== before.endpoint_url) patch.endpoint_url = next.endpoint_url;
   if (next.region !== before.region) patch.region = next.region;
   if (next.token_expires_at !== before.token_expires_at) patch.token_expires_at = next.token_expires_at;
+  if (before.provider !== undefined && providerFor(next.endpoint_url, values.provider) !== before.provider) patch.provider = values.provider;
   const usesKey = values.method === 'access_key' || values.method === 'temporary';
   if (next.secret !== null) patch.secret = next.secret;
   else if (!usesKey && before.has_secret) patch.secret = null;

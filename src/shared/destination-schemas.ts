@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
+import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
 import { checkS3Config, normalizeS3Config, type CheckOptions, type S3Config } from './s3-config.ts';
 
 const text = (label: string, max: number) =>
@@ -25,6 +26,10 @@ const fields = {
   endpoint_url: text('The Custom URL', 2048).nullable(),
   region: text('The region', 64).nullable(),
   token_expires_at: text('The token expiry', 64).nullable().meta({ description: 'RFC 3339 time at which the STS Token expires' }),
+  provider: z
+    .enum(PROVIDER_IDS, { error: `provider must be one of ${PROVIDER_IDS.join(', ')}` })
+    .nullable()
+    .meta({ description: 'Ours: the service the wizard chose, kept for editing (aws without a Custom URL, other when not given)' }),
 };
 
 /** A full S3 config as a client sends it, before the field rules. */
@@ -38,16 +43,19 @@ export const S3ConfigDraftSchema = z.object({
   endpoint_url: fields.endpoint_url.optional(),
   region: fields.region.optional(),
   token_expires_at: fields.token_expires_at.optional(),
+  provider: fields.provider.optional(),
 });
 
+/** A config as saved with a destination: what the check uses, and the provider the form shows. */
+export type SavedS3Config = S3Config & { provider: Provider };
 
 export function createS3ConfigInputSchema(options: CheckOptions) {
-  return S3ConfigDraftSchema.transform((draft, ctx): S3Config => {
+  return S3ConfigDraftSchema.transform((draft, ctx): SavedS3Config => {
     const { issues, value } = checkS3Config(normalizeS3Config(draft), options);
     for (const issue of issues) {
       ctx.issues.push({ code: 'custom', path: [issue.field], message: issue.message, params: { type: issue.type }, input: undefined });
     }
-    return value;
+    return { ...value, provider: providerFor(value.endpoint_url, draft.provider) };
   });
 }
 
@@ -62,6 +70,7 @@ export const S3ConfigPatchSchema = z.object({
   endpoint_url: fields.endpoint_url.optional(),
   region: fields.region.optional(),
   token_expires_at: fields.token_expires_at.optional(),
+  provider: fields.provider.optional(),
 });
 export type S3ConfigPatch = z.infer<typeof S3ConfigPatchSchema>;
 
@@ -95,11 +104,15 @@ export const DestinationConfigViewSchema = z.object({
   token_expires_at: z.string().nullable(),
   has_secret: z.boolean(),
   has_token: z.boolean(),
+  provider: z.enum(PROVIDER_IDS),
+  token_saved_at: z.string().nullable().meta({ description: 'Ours: when the STS Token was saved, the start of its lifetime' }),
 });
 
 export const CredentialsSchema = z.object({
   method: z.enum(['access_key', 'temporary', 'anonymous', 'ambient']),
   expires_at: z.string().nullable(),
+  /** When the token was saved: with `expires_at`, the lifetime whose last quarter is 'expiring'. */
+  saved_at: z.string().nullable(),
   state: z.enum(['ok', 'expiring', 'expired', 'unknown', 'not_applicable']),
   expired_by_check: z.boolean(),
 });
@@ -113,6 +126,8 @@ export const DestinationSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     version: z.number().int(),
+    /** Moves when the config changes (a rename does not): a check of an older one is stale. */
+    config_version: z.number().int(),
     credentials: CredentialsSchema,
     last_check: ConnectionCheckSummarySchema.nullable(),
   })

@@ -1,7 +1,7 @@
 import type { S3ConfigField } from './s3-config.ts';
 
 /** The words the form uses for each field of a destination (Unstructured's names), for anything that lists them. */
-export const FIELD_LABELS: Record<S3ConfigField | 'name', string> = {
+export const FIELD_LABELS: Record<S3ConfigField | 'name' | 'provider', string> = {
   name: 'Name',
   remote_url: 'Bucket URI',
   anonymous: 'Authentication method',
@@ -12,6 +12,7 @@ export const FIELD_LABELS: Record<S3ConfigField | 'name', string> = {
   endpoint_url: 'Custom URL',
   region: 'Region',
   token_expires_at: 'Token expiry',
+  provider: 'Storage provider',
 };
 
 /** `name, config.remote_url, config.secret` (how a change is recorded: names, never values) → the form's labels. */

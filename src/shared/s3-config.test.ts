@@ -130,6 +130,7 @@ describe('the zod schema carries the rules onto their fields', () => {
       endpoint_url: null,
       region: null,
       token_expires_at: null,
+      provider: 'aws',
     });
   });
 

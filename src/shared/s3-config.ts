@@ -1,3 +1,4 @@
+import type { Provider } from './providers.ts';
 import { parseBucketUri } from './bucket-uri.ts';
 
 /**
@@ -23,6 +24,8 @@ export type S3ConfigDraft = {
   remote_url: string;
   anonymous?: boolean | undefined;
   ambient_credentials?: boolean | undefined;
+  /** Ours, kept with a saved destination for the form; the check ignores it. */
+  provider?: Provider | null | undefined;
 } & { [F in 'key' | 'secret' | 'token' | 'endpoint_url' | 'region' | 'token_expires_at']?: string | null | undefined };
 
 export type ConfigIssue = { field: S3ConfigField; type: string; message: string };

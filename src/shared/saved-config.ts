@@ -1,7 +1,10 @@
+import type { Provider } from './providers.ts';
 import { checkS3Config, type CheckOptions, type ConfigIssue, type S3Config } from './s3-config.ts';
 
 /** What the browser knows of a saved connector: never the secret or token, only whether there is one. */
-export type SavedConnector = { config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean } };
+export type SavedConnector = {
+  config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean; provider?: Provider; token_saved_at?: string | null };
+};
 
 // Stand-ins for saved secrets while the browser validates: shaped to pass the field rules, never sent.
 const KEPT_SECRET = 'KeptSecretKeptSecretKeptSecretKeptSecret';
@@ -9,7 +12,7 @@ const KEPT_TOKEN = 'KeptToken';
 
 /** The saved config with stand-ins where a secret or token is stored. */
 export function withStandIns(saved: SavedConnector): S3Config {
-  const { has_secret: hasSecret, has_token: hasToken, ...config } = saved.config;
+  const { has_secret: hasSecret, has_token: hasToken, provider: _provider, token_saved_at: _savedAt, ...config } = saved.config;
   return { ...config, secret: hasSecret ? KEPT_SECRET : null, token: hasToken ? KEPT_TOKEN : null };
 }
 

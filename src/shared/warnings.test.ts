@@ -43,11 +43,31 @@ describe('credentials', () => {
     ['temporary', null, true, 'expired'],
     ['temporary', at(-1), false, 'expired'],
     ['temporary', at(0), false, 'expired'],
-    ['temporary', at(60), false, 'expiring'],
-    ['temporary', at(24 * 60), false, 'expiring'],
-    ['temporary', at(24 * 60 + 1), false, 'ok'],
     ['temporary', at(24 * 60 + 1), true, 'expired'],
   ] as const)('%s expiring %s (expired by check: %s) is %s', (method, expiresAt, expiredByCheck, state) => {
-    expect(credentialsState({ method, expiresAt, expiredByCheck, now })).toBe(state);
+    expect(credentialsState({ method, expiresAt, savedAt: null, expiredByCheck, now })).toBe(state);
+  });
+
+  // Saved `lifetime` minutes before expiry, checked `left` minutes before it: the warning is the last quarter of the
+  // lifetime, at least 15 minutes and at most 24 hours.
+  it.each([
+    ['1-hour credentials', 60, 16, 'ok'],
+    ['1-hour credentials', 60, 15, 'expiring'],
+    ['30-minute credentials (at least 15 min)', 30, 16, 'ok'],
+    ['30-minute credentials (at least 15 min)', 30, 15, 'expiring'],
+    ['12-hour credentials, just renewed', 12 * 60, 12 * 60, 'ok'],
+    ['12-hour credentials', 12 * 60, 3 * 60 + 1, 'ok'],
+    ['12-hour credentials', 12 * 60, 3 * 60, 'expiring'],
+    ['36-hour credentials', 36 * 60, 9 * 60 + 1, 'ok'],
+    ['36-hour credentials', 36 * 60, 9 * 60, 'expiring'],
+    ['7-day credentials (at most 24 h)', 7 * 24 * 60, 24 * 60 + 1, 'ok'],
+    ['7-day credentials (at most 24 h)', 7 * 24 * 60, 24 * 60, 'expiring'],
+    ['an unknown start counts as long-lived', null, 24 * 60, 'expiring'],
+    ['an unknown start counts as long-lived', null, 24 * 60 + 1, 'ok'],
+    ['a start after the expiry counts as long-lived', -5, 60, 'expiring'],
+  ] as const)('%s (lifetime %s min) with %s min left: %s', (_label, lifetime, left, state) => {
+    const expiresAt = at(left);
+    const savedAt = lifetime === null ? null : new Date(Date.parse(expiresAt) - lifetime * 60_000).toISOString();
+    expect(credentialsState({ method: 'temporary', expiresAt, savedAt, expiredByCheck: false, now })).toBe(state);
   });
 });

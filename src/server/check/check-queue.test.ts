@@ -133,6 +133,7 @@ describe('history and latest', () => {
       reason: null,
       created_at: second.created_at,
       reported_at: second.reported_at,
+      config_version: 1,
     });
     const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json();
     expect(activity.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`)).toEqual([
@@ -272,8 +273,11 @@ describe('replacing credentials: test, then save with the check', () => {
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json()).toMatchObject({
       config: { key: IDENTITIES.temporary.accessKeyId, region: 'us-east-1', remote_url: 's3://local-bucket/queue/', has_token: true },
-      credentials: { method: 'temporary', state: 'expiring', expires_at: fresh.token_expires_at },
-      last_check: { id: check.id, status: 'SUCCESS' },
+      // 12-hour credentials saved just now: not in the last quarter of their lifetime.
+      credentials: { method: 'temporary', state: 'ok', expires_at: fresh.token_expires_at },
+      // The adopted check tested exactly what was saved: not stale.
+      config_version: 2,
+      last_check: { id: check.id, status: 'SUCCESS', config_version: 2 },
     });
     const history = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json();
     expect(history.map((c: ConnectionCheck) => c.id)).toEqual([check.id]);

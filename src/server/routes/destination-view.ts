@@ -7,6 +7,7 @@ import type { DestinationRecord } from '../store/destinations-repository.ts';
 export function toDestination(record: DestinationRecord, now: Date, lastCheck: ConnectionCheckSummary | null): Destination {
   const method = credentialsMethod(record.config);
   const expiresAt = method === 'temporary' ? record.config.token_expires_at : null;
+  const savedAt = method === 'temporary' ? record.config.token_saved_at : null;
   return {
     id: record.id,
     name: record.name,
@@ -15,10 +16,12 @@ export function toDestination(record: DestinationRecord, now: Date, lastCheck: C
     created_at: record.created_at,
     updated_at: record.updated_at,
     version: record.version,
+    config_version: record.config_version,
     credentials: {
       method,
       expires_at: expiresAt,
-      state: credentialsState({ method, expiresAt, expiredByCheck: record.expired_by_check, now }),
+      saved_at: savedAt,
+      state: credentialsState({ method, expiresAt, savedAt, expiredByCheck: record.expired_by_check, now }),
       expired_by_check: record.expired_by_check,
     },
     last_check: lastCheck,

@@ -121,12 +121,27 @@ describe('PUT: patch semantics', () => {
     expect(response.json().credentials.state).toBe('ok');
   });
 
-  it('sets a new token and its expiry together', async () => {
+  it('sets a new token and its expiry together, starting a new lifetime', async () => {
     const d = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: TOKEN });
     const expires = inHours(5);
+    const before = Date.now();
     const response = await put(d.id, { config: { token: `${TOKEN}2`, token_expires_at: expires } });
     expect(response.json().config.token_expires_at).toBe(expires);
-    expect(response.json().credentials.state).toBe('expiring');
+    expect(Date.parse(response.json().config.token_saved_at)).toBeGreaterThanOrEqual(before);
+    // Five hours from now, saved now: the warning starts in the last 75 minutes.
+    expect(response.json().credentials.state).toBe('ok');
+  });
+
+  it('keeps the start of the lifetime when only the expiry is edited, and clears it with the token', async () => {
+    const d = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: TOKEN, token_expires_at: inHours(5) });
+    const savedAt = d.config.token_saved_at;
+    expect(savedAt).not.toBeNull();
+    const edited = await put(d.id, { config: { token_expires_at: inHours(4) } });
+    expect(edited.json().config.token_saved_at).toBe(savedAt);
+    const cleared = await put(d.id, { config: { key: OTHER_KEY, secret: OTHER_SECRET, token: null, token_expires_at: null } }, edited.headers.etag as string);
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().config.token_saved_at).toBeNull();
+    expect(cleared.json().credentials.saved_at).toBeNull();
   });
 
   it('clearing the token turns temporary credentials into an access key and drops the expiry', async () => {
@@ -230,5 +245,57 @@ describe('activity log', () => {
     await t.request({ method: 'POST', url: '/api/session', body: { password: 'not it' }, cookie: null });
     const kinds = (await t.store.db.all<{ kind: string }>('SELECT kind FROM activity_log WHERE destination_id IS NULL')).map((row) => row.kind);
     expect(kinds).toEqual(expect.arrayContaining(['session.signed_in', 'session.sign_in_failed']));
+  });
+});
+
+describe('config_version: what a check tested', () => {
+  it('moves when what S3 is asked with changes, not on a rename or an edited expiry note', async () => {
+    const d = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: TOKEN, token_expires_at: inHours(5) });
+    expect(d).toMatchObject({ version: 1, config_version: 1 });
+    const renamed = await put(d.id, { name: `${d.name}-renamed` });
+    expect(renamed.json()).toMatchObject({ version: 2, config_version: 1 });
+    const noted = await put(d.id, { config: { token_expires_at: inHours(4) } }, renamed.headers.etag as string);
+    expect(noted.json()).toMatchObject({ version: 3, config_version: 1 });
+    const moved = await put(d.id, { config: { region: 'eu-west-1' } }, noted.headers.etag as string);
+    expect(moved.json()).toMatchObject({ version: 4, config_version: 2 });
+  });
+
+  it('is recorded by a check, so a result from before a change can be told apart', async () => {
+    const d = await created();
+    const check = await t.request({ method: 'POST', url: `/api/v1/destinations/${d.id}/connection-check` });
+    expect(check.statusCode).toBe(202);
+    expect(check.json().config_version).toBe(1);
+    await put(d.id, { config: { remote_url: 's3://my-bucket/elsewhere/' } });
+    const after = (await t.request({ method: 'GET', url: `/api/v1/destinations/${d.id}` })).json();
+    expect(after.config_version).toBe(2);
+    expect(after.last_check).toMatchObject({ id: check.json().id, config_version: 1 });
+  });
+});
+
+describe('provider: what the wizard chose', () => {
+  it.each([
+    ['kept with a Custom URL', { endpoint_url: 'https://minio.example.com:9000', provider: 'minio' }, 'minio'],
+    ['other with a Custom URL and none given (Unstructured clients)', { endpoint_url: 'https://minio.example.com:9000' }, 'other'],
+    ['aws without a Custom URL, whatever was sent', { provider: 'r2' }, 'aws'],
+    ['other when aws is sent with a Custom URL', { endpoint_url: 'https://minio.example.com:9000', provider: 'aws' }, 'other'],
+  ])('is %s', async (_label, config, provider) => {
+    expect((await created(config)).config.provider).toBe(provider);
+  });
+
+  it('is kept by edits that do not name it, changed by one that does, and follows the Custom URL away', async () => {
+    const d = await created({ endpoint_url: 'https://acct.r2.cloudflarestorage.com', provider: 'r2', region: 'auto' });
+    const kept = await put(d.id, { config: { region: 'auto' }, name: `${d.name}-2` });
+    expect(kept.json().config.provider).toBe('r2');
+    const changed = await put(d.id, { config: { provider: 'b2' } }, kept.headers.etag as string);
+    expect(changed.json().config.provider).toBe('b2');
+    const toAws = await put(d.id, { config: { endpoint_url: null, region: null, secret: AWS_SECRET } }, changed.headers.etag as string);
+    expect(toAws.statusCode, toAws.body).toBe(200);
+    expect(toAws.json().config.provider).toBe('aws');
+  });
+
+  it('refuses a provider it does not know, on that field', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ provider: 'gcs' }) });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0].loc).toEqual(['body', 'config', 'provider']);
   });
 });

@@ -74,10 +74,27 @@ describe('create and read', () => {
   });
 
   it('shows temporary credentials with their expiry and state', async () => {
-    const expires = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const expires = new Date(Date.now() + 10 * 60_000).toISOString();
+    const before = Date.now();
     const body = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdz\nEabc', token_expires_at: expires });
     expect(body.config).toMatchObject({ has_token: true, token_expires_at: expires });
-    expect(body.credentials).toEqual({ method: 'temporary', expires_at: expires, state: 'expiring', expired_by_check: false });
+    const savedAt = body.config.token_saved_at as string;
+    expect(Date.parse(savedAt)).toBeGreaterThanOrEqual(before);
+    // Ten minutes left is inside the last 15 minutes that even the shortest lifetime warns in.
+    expect(body.credentials).toEqual({ method: 'temporary', expires_at: expires, saved_at: savedAt, state: 'expiring', expired_by_check: false });
+  });
+
+  it('says 12-hour credentials are fine until their last 3 hours, measured from when the token was saved', async () => {
+    const hours = (n: number) => new Date(Date.now() + n * 3600_000).toISOString();
+    const d = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEabc', token_expires_at: hours(12) });
+    expect(d.credentials.state).toBe('ok');
+    // The same credentials 8 h 55 min and 9 h 5 min later: 3 h 5 min and 2 h 55 min left.
+    const at = async (savedHoursAgo: number, leftHours: number) => {
+      await t.store.db.run('UPDATE destinations SET token_saved_at = $1, token_expires_at = $2 WHERE id = $3', [hours(-savedHoursAgo), hours(leftHours), d.id]);
+      return (await get(d.id)).json().credentials.state;
+    };
+    expect(await at(8 + 55 / 60, 3 + 5 / 60)).toBe('ok');
+    expect(await at(9 + 5 / 60, 2 + 55 / 60)).toBe('expiring');
   });
 
   it('answers 404 with a sentence for an unknown id', async () => {

@@ -10,6 +10,7 @@ import {
   DestinationWithWarningsSchema,
   UpdateDestinationSchema,
 } from '../../shared/destination-schemas.ts';
+import { providerFor } from '../../shared/providers.ts';
 import { checkS3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
@@ -37,6 +38,9 @@ export type DestinationRoutesOptions = {
 };
 
 const DestinationListSchema = z.array(DestinationSchema);
+// What S3 is asked with: a change to any of these makes earlier results stale. A rename, the provider label or the
+// expiry note does not.
+const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region'] as const;
 // Credentials states and expiry warnings move with the clock: a cached list is rebuilt at least this often.
 const LIST_CACHE_MS = 1_000;
 
@@ -210,11 +214,15 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
 
       // New credentials deserve a fresh verdict: an ExpiredToken answer was about the old ones.
       const credentialsChanged = config.key !== stored.key || config.secret !== stored.secret || config.token !== stored.token;
+      const now = new Date();
       const updated = await destinations
         .update(id, version, {
           name: request.body.name ?? record.name,
-          config,
+          config: { ...config, provider: providerFor(config.endpoint_url, patch.provider === undefined ? stored.provider : patch.provider) },
           expiredByCheck: record.expired_by_check && !credentialsChanged,
+          configChanged: TESTED_FIELDS.some((field) => config[field] !== stored[field]),
+          // A new token starts a new lifetime; an edited expiry alone does not.
+          tokenSavedAt: config.token === null ? null : config.token !== stored.token ? now.toISOString() : (record.config.token_saved_at ?? now.toISOString()),
         })
         .catch(duplicateName);
       if (updated === null) throw notFound(id);
@@ -227,7 +235,6 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       // Which fields changed, never their values.
       const changed = [...(request.body.name !== undefined ? ['name'] : []), ...Object.keys(patch).map((field) => `config.${field}`)];
       await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null });
-      const now = new Date();
       reply.header('etag', etagOf(updated));
       return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };
     },

@@ -23,6 +23,7 @@ type Row = {
   reported_at: string | null;
   revision: number;
   seq: number;
+  config_version: number | null;
 };
 
 /** A check as one write left it, with the revision that orders the writes. */
@@ -44,6 +45,7 @@ function toView(row: Row): ConnectionCheck {
     steps: JSON.parse(row.steps) as Step[],
     identity: row.identity === null ? null : (JSON.parse(row.identity) as ConnectionCheck['identity']),
     region: row.region,
+    config_version: row.config_version,
   };
 }
 
@@ -60,7 +62,7 @@ export function cutOffSteps(steps: Step[], reason: string): Step[] {
 export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const aad = (id: string) => `connection_checks:${id}:config`;
   const NEWEST_FIRST = 'ORDER BY created_at DESC, seq DESC';
-  const SUMMARY = 'id, destination_id, status, reason, created_at, reported_at';
+  const SUMMARY = 'id, destination_id, status, reason, created_at, reported_at, config_version';
 
   const findRow = (id: string) => db.get<Row>('SELECT * FROM connection_checks WHERE id = $1', [id]);
   const decryptConfig = (row: Row): S3Config | null =>
@@ -78,8 +80,9 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     async create(input: { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config }): Promise<ConnectionCheck> {
       const id = randomUUID();
       await db.run(
-        `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq)
-         VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks))`,
+        `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version)
+         VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
+                 (SELECT config_version FROM destinations WHERE id = $2))`,
         [
           id,
           input.destinationId,
@@ -213,7 +216,8 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     /** A finished check of an unsaved change, once that change is saved, joins the destination's history. */
     async adopt(id: string, destinationId: string): Promise<boolean> {
       const adopted = await db.run(
-        `UPDATE connection_checks SET destination_id = base_destination_id, base_destination_id = NULL
+        `UPDATE connection_checks SET destination_id = base_destination_id, base_destination_id = NULL,
+           config_version = (SELECT config_version FROM destinations WHERE id = $2)
          WHERE id = $1 AND base_destination_id = $2 AND status != 'SCHEDULED'`,
         [id, destinationId],
       );

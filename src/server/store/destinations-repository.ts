@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { SavedS3Config } from '../../shared/destination-schemas.ts';
+import { providerFor, type Provider } from '../../shared/providers.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bumpListVersion, UniqueViolationError, type Sql } from './sql.ts';
@@ -8,12 +10,17 @@ export type DestinationRecord = {
   id: string;
   name: string;
   type: 's3';
-  config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean };
+  config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean; provider: Provider; token_saved_at: string | null };
+  /** Moves when the config changes, not on a rename: checks of an older one are stale. */
+  config_version: number;
   expired_by_check: boolean;
   created_at: string;
   updated_at: string;
   version: number;
 };
+
+/** A config to store; without a provider, the one `providerFor` gives. */
+type ConfigToSave = S3Config & { provider?: Provider | null };
 
 export type DestinationPage = { items: DestinationRecord[]; nextCursor: string | null };
 
@@ -37,6 +44,9 @@ type Row = {
   endpoint_url: string | null;
   region: string | null;
   token_expires_at: string | null;
+  provider: Provider | null;
+  token_saved_at: string | null;
+  config_version: number;
   expired_by_check: number;
   created_at: string;
   updated_at: string;
@@ -45,7 +55,7 @@ type Row = {
 
 // has_secret / has_token as 0/1 integers in both dialects (PostgreSQL would answer `IS NOT NULL` with a boolean).
 const PUBLIC_COLUMNS = `id, name, type, remote_url, anonymous, ambient_credentials, access_key, endpoint_url, region,
-  token_expires_at, expired_by_check, created_at, updated_at, version,
+  token_expires_at, provider, token_saved_at, config_version, expired_by_check, created_at, updated_at, version,
   CASE WHEN secret_enc IS NULL THEN 0 ELSE 1 END AS has_secret, CASE WHEN token_enc IS NULL THEN 0 ELSE 1 END AS has_token`;
 
 type PublicRow = Omit<Row, 'secret_enc' | 'token_enc'> & { has_secret: number; has_token: number };
@@ -65,7 +75,10 @@ function toRecord(row: PublicRow): DestinationRecord {
       token_expires_at: row.token_expires_at,
       has_secret: row.has_secret === 1,
       has_token: row.has_token === 1,
+      provider: row.provider ?? (row.endpoint_url === null ? 'aws' : 'other'),
+      token_saved_at: row.token_saved_at,
     },
+    config_version: row.config_version,
     expired_by_check: row.expired_by_check === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -93,7 +106,7 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
 
   const ORDER = 'ORDER BY created_at DESC, id DESC';
   // The stored columns of a config, in the order of the INSERT and UPDATE below.
-  const columns = (id: string, config: S3Config) => [
+  const columns = (id: string, config: ConfigToSave) => [
     config.remote_url,
     config.anonymous ? 1 : 0,
     config.ambient_credentials ? 1 : 0,
@@ -103,6 +116,7 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
     config.endpoint_url,
     config.region,
     config.token_expires_at,
+    providerFor(config.endpoint_url, config.provider),
   ];
 
   const findById = async (id: string): Promise<DestinationRecord | null> => {
@@ -145,11 +159,11 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
     },
 
     /** The full config, secret and token decrypted: for the connection check and for merging a patch. */
-    async findConfigWithSecrets(id: string): Promise<S3Config | null> {
+    async findConfigWithSecrets(id: string): Promise<SavedS3Config | null> {
       const record = await findById(id);
       const sealed = await db.get<Pick<Row, 'secret_enc' | 'token_enc'>>('SELECT secret_enc, token_enc FROM destinations WHERE id = $1', [id]);
       if (!record || !sealed) return null;
-      const { has_secret: _s, has_token: _t, ...config } = record.config;
+      const { has_secret: _s, has_token: _t, token_saved_at: _saved, ...config } = record.config;
       return {
         ...config,
         secret: sealed.secret_enc === null ? null : cipher.decrypt(sealed.secret_enc, aad(id, 'secret')),
@@ -157,34 +171,47 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
       };
     },
 
-    async create(input: { name: string; config: S3Config }): Promise<DestinationRecord> {
+    async create(input: { name: string; config: ConfigToSave }): Promise<DestinationRecord> {
       const id = randomUUID();
       const now = new Date().toISOString();
       await writing(input.name, () =>
         db.run(
           `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
-             endpoint_url, region, token_expires_at, created_at, updated_at, version)
-           VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)`,
-          [id, input.name, ...columns(id, input.config), now],
+             endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version)
+           VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1)`,
+          [id, input.name, ...columns(id, input.config), input.config.token === null ? null : now, now],
         ),
       );
       await bumpListVersion(db);
       return (await findById(id)) as DestinationRecord;
     },
 
-    /** Writes the whole row if `version` is still current; 'stale' when someone saved in between, null when gone. */
+    /**
+     * Writes the whole row if `version` is still current; 'stale' when someone saved in between, null when gone.
+     * `configChanged` moves the config version (what S3 is asked with changed); a new token restarts its lifetime.
+     */
     async update(
       id: string,
       version: number,
-      input: { name: string; config: S3Config; expiredByCheck: boolean },
+      input: { name: string; config: ConfigToSave; expiredByCheck: boolean; configChanged: boolean; tokenSavedAt: string | null },
     ): Promise<DestinationRecord | 'stale' | null> {
       const changed = await writing(input.name, () =>
         db.run(
           `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
-             secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12,
-             expired_by_check = $13, updated_at = $14, version = version + 1
+             secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
+             token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
+             config_version = config_version + $17
            WHERE id = $1 AND version = $2`,
-          [id, version, input.name, ...columns(id, input.config), input.expiredByCheck ? 1 : 0, new Date().toISOString()],
+          [
+            id,
+            version,
+            input.name,
+            ...columns(id, input.config),
+            input.tokenSavedAt,
+            input.expiredByCheck ? 1 : 0,
+            new Date().toISOString(),
+            input.configChanged ? 1 : 0,
+          ],
         ),
       );
       if (changed === 1) {

@@ -1,13 +1,16 @@
 import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
+import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link } from '../../../lib/router.tsx';
 import { formatDuration, timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
+import { testedBeforeChange } from '../lib/check-verdict.ts';
 
 const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
 const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
 /** Every past check of a destination, newest first; each opens its results. */
-export function CheckHistory({ destinationId, checks, selected }: { destinationId: string; checks: ConnectionCheck[]; selected: string | null }) {
+export function CheckHistory({ destination, checks, selected }: { destination: Pick<Destination, 'id' | 'config_version'>; checks: ConnectionCheck[]; selected: string | null }) {
+  const destinationId = destination.id;
   const now = useNow(30_000);
   if (checks.length === 0) return <p className="muted">No connection checks yet.</p>;
   return (
@@ -33,6 +36,7 @@ export function CheckHistory({ destinationId, checks, selected }: { destinationI
               </td>
               <td>
                 <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
+                {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
               </td>
               <td>{formatDuration(duration)}</td>
               <td>{check.reason ?? ''}</td>

@@ -16,6 +16,7 @@ export function credentialsNow(credentials: Destination['credentials'], now: num
   const state = credentialsState({
     method: credentials.method,
     expiresAt: credentials.expires_at,
+    savedAt: credentials.saved_at,
     expiredByCheck: credentials.expired_by_check,
     now: new Date(now),
   });

@@ -1,4 +1,5 @@
 import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { PROVIDERS } from '../../../../shared/providers.ts';
 import { Link } from '../../../lib/router.tsx';
 import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
 
@@ -21,8 +22,16 @@ export function DestinationConfig({ destination }: { destination: Destination })
         </dd>
       </div>
       <div>
-        <dt>Endpoint</dt>
-        <dd>{config.endpoint_url ? <code>{config.endpoint_url}</code> : 'Amazon S3'}</dd>
+        <dt>Storage provider</dt>
+        <dd>
+          {PROVIDERS[config.provider].label}
+          {config.endpoint_url && (
+            <>
+              {' at '}
+              <code>{config.endpoint_url}</code>
+            </>
+          )}
+        </dd>
       </div>
       <div>
         <dt>Region</dt>

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { savedConfigIssues } from '../../../../shared/saved-config.ts';
+import { flash } from '../../../lib/flash.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
@@ -11,10 +12,10 @@ import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-co
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { activityQueryOptions } from '../api/get-activity.ts';
+import { checkVerdict, testedBeforeChange } from '../lib/check-verdict.ts';
 import { ActivityList } from './activity-list.tsx';
 import { CheckHistory } from './check-history.tsx';
 import { LiveCheckResults } from './check-results.tsx';
-import { credentialsNow } from './credentials-badge.tsx';
 import { DestinationConfig } from './destination-config.tsx';
 
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
@@ -28,7 +29,8 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
   const startCheck = useStartConnectionCheck();
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  // What the page that led here had to say once (a save whose check could not start).
+  const [notice, setNotice] = useState<string | null>(() => flash.take());
   const now = useNow(30_000);
   // Mounted from the first opening on, so closing returns focus to the button that opened it.
   const [updateMounted, setUpdateMounted] = useState(false);
@@ -62,6 +64,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
   const history = checks.data ?? [];
   const selectedId = search.get('check');
   const selected = history.find((c) => c.id === selectedId) ?? (selectedId ? null : (history[0] ?? null));
+  const outdated = selected !== null && checkVerdict(selected, d, now).outdated;
 
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: destinationQueryOptions(id).queryKey });
@@ -129,10 +132,11 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
         </section>
         <section className="card" aria-labelledby="results-title">
           <h2 id="results-title">Test results</h2>
-          {selected?.status === 'SUCCESS' && credentialsNow(d.credentials, now).state === 'expired' && (
-            <p className="notice notice-warning">
-              This check passed, but the credentials have expired since: writes fail until they are replaced. Update the
-              credentials, then test again.
+          {selected && outdated && (
+            <p className="notice notice-warning" data-testid="outdated-result">
+              {testedBeforeChange(selected, d)
+                ? 'Tested before the last change to the configuration — test again to know whether it works now.'
+                : 'This check passed, but the credentials have expired since: writes fail until they are replaced. Update the credentials, then test again.'}
             </p>
           )}
           {selected ? (
@@ -152,7 +156,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
       </div>
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        <CheckHistory destinationId={id} checks={history} selected={selected?.id ?? null} />
+        <CheckHistory destination={d} checks={history} selected={selected?.id ?? null} />
       </section>
       <section className="card" aria-labelledby="activity-title">
         <h2 id="activity-title">Activity</h2>

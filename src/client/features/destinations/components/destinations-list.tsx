@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message
 import { useNow } from '../../../ui/use-now.ts';
 import { useDestinations } from '../api/get-destinations.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
+import { checkVerdict } from '../lib/check-verdict.ts';
 import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
@@ -17,8 +18,6 @@ const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.t
 /** Rows per page: a thousand connectors render as fast as fifty. */
 const PAGE_SIZE = 50;
 
-const CHECK_LABEL = { SCHEDULED: 'Testing…', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
-const CHECK_TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
 function endpointLabel(endpointUrl: string | null): string {
   if (endpointUrl === null) return 'Amazon S3';
@@ -29,17 +28,14 @@ function endpointLabel(endpointUrl: string | null): string {
   }
 }
 
-function LastCheck({ check, credentials, now }: { check: Destination['last_check']; credentials: Destination['credentials']; now: number }) {
-  if (!check) return <span className="badge badge-neutral">Not tested</span>;
-  // A pass from before the credentials expired is no longer good news: not green.
-  const stale = check.status === 'SUCCESS' && credentialsNow(credentials, now).state === 'expired';
+function LastCheck({ destination, now }: { destination: Destination; now: number }) {
+  const check = destination.last_check;
+  const verdict = checkVerdict(check, destination, now);
+  if (!check) return <span className="badge badge-neutral">{verdict.label}</span>;
   return (
     <span className="last-check">
-      <span
-        className={`badge badge-${stale ? 'warning' : CHECK_TONE[check.status]}`}
-        title={stale ? 'The last check passed, but the credentials have expired since: writes will fail until they are replaced.' : (check.reason ?? undefined)}
-      >
-        {stale ? 'Passed before expiry' : CHECK_LABEL[check.status]}
+      <span className={`badge badge-${verdict.tone}`} title={verdict.explanation ?? undefined}>
+        {verdict.label}
       </span>{' '}
       <time dateTime={check.created_at} className="muted">
         {timeAgo(check.created_at, now)}
@@ -123,8 +119,8 @@ export function DestinationsList() {
       {attention.length > 0 && (
         <div className="banner banner-warning attention" role="status">
           <span>
-            {attention.length === 1 ? '1 connector has' : `${attention.length} connectors have`} credentials that have expired or expire
-            within 24 hours.
+            {attention.length === 1 ? '1 connector has' : `${attention.length} connectors have`} temporary credentials that have expired
+            or are in the last quarter of their lifetime.
           </span>{' '}
           {onlyAttention ? (
             <Link to="/destinations">Show all connectors</Link>
@@ -179,7 +175,7 @@ export function DestinationsList() {
                     <CredentialsBadge credentials={destination.credentials} />
                   </td>
                   <td>
-                    <LastCheck check={destination.last_check} credentials={destination.credentials} now={now} />
+                    <LastCheck destination={destination} now={now} />
                   </td>
                   <td className="row-actions">
                     {needsAttention(destination) && (

@@ -5,6 +5,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { createConnectorFormSchema, formToPatch, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { ApiError, NetworkError } from '../../../lib/api-client.ts';
+import { flash } from '../../../lib/flash.ts';
 import { Link, navigate, useLeaveGuard } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
@@ -12,7 +13,9 @@ import { NotFound } from '../../../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
-import { BucketFields, CredentialFields, MethodField, NameField } from './connector-fields.tsx';
+import { connectionChecksQueryOptions } from '../api/get-connection-checks.ts';
+import { useStartConnectionCheck } from '../api/start-connection-check.ts';
+import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from './connector-fields.tsx';
 import { applyServerErrors, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 
 export function EditDestination({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
@@ -39,24 +42,40 @@ function EditForm({ destination, allowAmbient }: { destination: Destination; all
   const [done, setDone] = useState(false);
   useLeaveGuard(formState.isDirty && !done ? 'Leave without saving your changes to this connector?' : null);
 
-  const save = handleSubmit(async (v) => {
-    setFailure(null);
-    const config = formToPatch(v, saved);
-    const changes = { ...(v.name.trim() !== destination.name ? { name: v.name } : {}), ...(Object.keys(config).length > 0 ? { config } : {}) };
-    if (Object.keys(changes).length === 0) return navigate(`/destinations/${destination.id}`, { force: true });
-    try {
-      await update.mutateAsync({ id: destination.id, version: destination.version, changes });
-      setDone(true);
-      await queryClient.invalidateQueries({ queryKey: destinationQueryOptions(destination.id).queryKey });
-      navigate(`/destinations/${destination.id}`, { force: true });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 412) {
-        return setFailure({ message: 'This connector was changed elsewhere since you opened it.', stale: true });
+  const startCheck = useStartConnectionCheck();
+  // Save, or Save and Test: the check runs on what was just saved, and the detail page opens on its results.
+  const save = (test: boolean) =>
+    handleSubmit(async (v) => {
+      setFailure(null);
+      const config = formToPatch(v, saved);
+      const changes = { ...(v.name.trim() !== destination.name ? { name: v.name } : {}), ...(Object.keys(config).length > 0 ? { config } : {}) };
+      try {
+        if (Object.keys(changes).length > 0) {
+          await update.mutateAsync({ id: destination.id, version: destination.version, changes });
+          setDone(true);
+        }
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 412) {
+          return setFailure({ message: 'This connector was changed elsewhere since you opened it.', stale: true });
+        }
+        if (error instanceof ApiError && applyServerErrors(error, setError, form.getValues()).length > 0) return;
+        return setFailure({ message: error instanceof NetworkError ? `${error.message} Your changes are still here.` : (error as Error).message });
       }
-      if (error instanceof ApiError && applyServerErrors(error, setError, form.getValues()).length > 0) return;
-      setFailure({ message: error instanceof NetworkError ? `${error.message} Your changes are still here.` : (error as Error).message });
-    }
-  });
+      // Saved: whatever happens to the check now, the detail page is where to go (told why a check did not start,
+      // beside its Test button). The form is re-keyed by the new version once the connector is read again.
+      const check = test
+        ? await startCheck.mutateAsync(destination.id).catch((error: Error) => {
+            flash.set(`Saved. The check could not start: ${error.message}`);
+            return null;
+          })
+        : null;
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: destinationQueryOptions(destination.id).queryKey }),
+        queryClient.invalidateQueries({ queryKey: connectionChecksQueryOptions(destination.id).queryKey }),
+      ]);
+      navigate(`/destinations/${destination.id}${check ? `?check=${check.id}` : ''}`, { force: true });
+    });
+  const [submitter, setSubmitter] = useState<'save' | 'test'>('save');
 
   const reload = async () => {
     setFailure(null);
@@ -71,10 +90,16 @@ function EditForm({ destination, allowAmbient }: { destination: Destination; all
         <Link to="/destinations">Destinations</Link> / <Link to={`/destinations/${destination.id}`}>{destination.name}</Link> /
       </p>
       <PageHeading title={`Edit ${destination.name}`} id="edit-title" />
-      <form className="card edit-form" onSubmit={(e) => void save(e)} noValidate aria-labelledby="edit-title">
+      <form className="card edit-form" onSubmit={(e) => {
+          // The button that submitted (Enter submits with the first one, Save changes).
+          const test = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'test';
+          setSubmitter(test ? 'test' : 'save');
+          void save(test)(e);
+        }} noValidate aria-labelledby="edit-title">
         <NameField {...fieldProps} />
         <h2>Bucket</h2>
-        <BucketFields {...fieldProps} values={{ ...values, provider: destination.config.endpoint_url ? 'other' : values.provider }} />
+        <ProviderField {...fieldProps} setValue={form.setValue} />
+        <BucketFields {...fieldProps} />
         <h2>Authentication</h2>
         <MethodField {...fieldProps} allowAmbient={allowAmbient} />
         <CredentialFields
@@ -101,8 +126,11 @@ function EditForm({ destination, allowAmbient }: { destination: Destination; all
             Cancel
           </Link>
           <span className="spacer" />
-          <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
-            {formState.isSubmitting ? 'Saving…' : 'Save changes'}
+          <button type="submit" className="button" value="save" disabled={formState.isSubmitting}>
+            {formState.isSubmitting && submitter === 'save' ? 'Saving…' : 'Save changes'}
+          </button>
+          <button type="submit" className="button button-primary" value="test" disabled={formState.isSubmitting}>
+            {formState.isSubmitting && submitter === 'test' ? 'Saving and testing…' : 'Save and Test'}
           </button>
         </div>
       </form>

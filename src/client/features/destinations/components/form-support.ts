@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError, UseFormSetValue } from 'react-hook-form';
 import type { PastedCredentials } from '../../../../shared/paste-credentials.ts';
-import { formFieldOf, placeIssue, formToDraft, type ConnectorFormField, type ConnectorFormValues, type Provider } from '../../../../shared/connector-form.ts';
+import { formFieldOf, placeIssue, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { normalizeS3Config, type S3ConfigField } from '../../../../shared/s3-config.ts';
 import { collectWarnings } from '../../../../shared/warnings.ts';
@@ -75,10 +75,9 @@ export function useTouchedValidation(form: UseFormReturn<ConnectorFormValues>): 
 
 /** The form's values for a saved connector: everything but the secrets, which stay on the server. */
 export function valuesOf(d: Destination): ConnectorFormValues {
-  const provider: Provider = d.config.endpoint_url ? 'other' : 'aws';
   return {
     name: d.name,
-    provider,
+    provider: d.config.provider,
     remote_url: d.config.remote_url,
     endpoint_url: d.config.endpoint_url ?? '',
     region: d.config.region ?? '',
