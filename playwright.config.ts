@@ -8,6 +8,8 @@ export const E2E_ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_PASSWORD = 'e2e admin password';
 export const E2E_S3_PORT = 41731;
 export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
+/** Accepts connections and never answers: a check against it runs until it is cancelled or out of time. */
+export const E2E_SILENT_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT + 2}`;
 const dataDir = path.join(os.tmpdir(), `s3-admin-e2e-${E2E_PORT}`);
 
 // Debian's Chromium where there is no Playwright browser download (CI here); CHROMIUM_PATH overrides.
@@ -38,7 +40,7 @@ export default defineConfig({
   webServer: [
     {
       // The local S3 endpoint (s3rver behind the SigV4 gateway): the only S3 the browser tests reach.
-      command: `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20`,
+      command: `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20 --silent-port ${E2E_S3_PORT + 2}`,
       url: `${E2E_S3_ENDPOINT}/`,
       reuseExistingServer: false,
       timeout: 30_000,
@@ -59,8 +61,8 @@ export default defineConfig({
         CHECK_RATE_PER_MIN: '1000',
         // Every test signs in through the API fixture: more than a person would in a minute.
         SIGN_IN_RATE_PER_MIN: '1000',
-        // The SSRF guard lets the check reach the local endpoint's port, and nothing else on loopback.
-        S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${E2E_S3_PORT}`,
+        // The SSRF guard lets the check reach the local endpoint's ports, and nothing else on loopback.
+        S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${E2E_S3_PORT},127.0.0.1:${E2E_S3_PORT + 2}`,
         AWS_ENDPOINT_URL_S3: E2E_S3_ENDPOINT,
         AWS_ENDPOINT_URL_STS: E2E_S3_ENDPOINT,
       },

@@ -2,6 +2,7 @@ import {
   checkOutcome,
   createDestination,
   E2E_S3_ENDPOINT,
+  E2E_SILENT_ENDPOINT,
   expect,
   expectNoAxeViolations,
   fillWizard,
@@ -232,4 +233,24 @@ test('the edit page keeps the provider chosen in the wizard, and the detail page
   await page.getByRole('link', { name: 'Edit' }).click();
   await expect(page.getByRole('radio', { name: 'MinIO' })).toBeChecked();
   await expect(page.getByLabel('Custom URL')).toHaveValue(E2E_S3_ENDPOINT);
+});
+
+test('a running check shows its elapsed time and can be cancelled: it ends "cancelled" with no step left running', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Cancel me'), { ...localConfig(), endpoint_url: E2E_SILENT_ENDPOINT });
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(page.getByText('Testing the connection…')).toBeVisible();
+  // The counter moves by itself while the endpoint says nothing.
+  const elapsed = page.locator('.elapsed');
+  await expect(elapsed).toHaveText(/^\d+ s$/);
+  await expect(elapsed).not.toHaveText(/^0 s$/);
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Cancel check' }).click();
+  expect(await checkOutcome(page)).toBe('Connection failed: The check was cancelled before it finished.');
+  await expect(elapsed).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Cancel check' })).toHaveCount(0);
+  const results = page.getByRole('region', { name: 'Connection check' });
+  await expect(results.getByText(/^(Running|Waiting)$/)).toHaveCount(0);
+  await expect(results.getByText('Skipped: the check was cancelled before it finished.').first()).toBeVisible();
+  await expect(page.getByRole('table', { name: /history/i }).getByText('Failed')).toBeVisible();
 });

@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_ORIGIN, E2E_PASSWORD, E2E_S3_ENDPOINT } from '../playwright.config.ts';
+import { E2E_ORIGIN, E2E_PASSWORD, E2E_S3_ENDPOINT, E2E_SILENT_ENDPOINT } from '../playwright.config.ts';
 import { IDENTITIES, type Identity } from './local-s3/identities.ts';
 
-export { IDENTITIES, E2E_S3_ENDPOINT };
+export { IDENTITIES, E2E_S3_ENDPOINT, E2E_SILENT_ENDPOINT };
 
 export const CSRF_HEADERS = { origin: E2E_ORIGIN, 'x-requested-with': 'XMLHttpRequest' };
 

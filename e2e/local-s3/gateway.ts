@@ -24,6 +24,11 @@ export type LocalS3 = {
   latencyMs: number;
   /** How far this endpoint's clock is from the machine's (tests of a server whose clock is off); may be changed. */
   clockOffsetMs: number;
+  /**
+   * Awaited before each allowed operation is served, once it is recorded (tests that need a check caught between two
+   * requests, such as a cancel after the probe was written); may be changed while running.
+   */
+  beforeServing: ((request: RecordedRequest) => Promise<void>) | null;
   /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
   setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
@@ -323,7 +328,9 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
         if (!identity) return fail(403, 'AccessDenied', 'Access Denied');
         return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
       }
-      requests.push({ operation, accessKeyId: identity?.accessKeyId ?? 'anonymous', bucket, key });
+      const recorded = { operation, accessKeyId: identity?.accessKeyId ?? 'anonymous', bucket, key };
+      requests.push(recorded);
+      if (gateway.beforeServing) await gateway.beforeServing(recorded);
       // Versioning, which s3rver lacks (S3 User Guide, "Retaining multiple versions of objects with S3 Versioning"):
       // a write adds a version; a delete without a version id adds a delete marker and removes nothing; a delete of a
       // version removes it — unless Object Lock holds it.
@@ -388,6 +395,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
     requests,
     latencyMs: options.latencyMs ?? 0,
     clockOffsetMs: 0,
+    beforeServing: null,
     setPolicy(accessKeyId, policy) {
       if (policy) policies.set(accessKeyId, policy);
       else policies.delete(accessKeyId);

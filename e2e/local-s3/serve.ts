@@ -1,4 +1,5 @@
 // Runs the local S3 endpoint on its own: for the browser tests (`--port`) and behind `npm run demo`.
+import net from 'node:net';
 import { startLocalS3 } from './gateway.ts';
 
 const arg = (name: string) => {
@@ -8,6 +9,14 @@ const arg = (name: string) => {
 
 const s3 = await startLocalS3({ port: Number(arg('port') ?? 0), latencyMs: Number(arg('latency') ?? 0) });
 process.stdout.write(`Local S3 endpoint listening on ${s3.endpoint}\n`);
-const stop = () => void s3.close().then(() => process.exit(0));
+// An endpoint that accepts connections and never answers: a check against it runs until cancelled or out of time.
+const silentPort = arg('silent-port');
+const held: net.Socket[] = [];
+const silent = silentPort ? net.createServer((socket) => held.push(socket)).listen(Number(silentPort), '127.0.0.1') : null;
+const stop = () => {
+  for (const socket of held) socket.destroy();
+  silent?.close();
+  void s3.close().then(() => process.exit(0));
+};
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

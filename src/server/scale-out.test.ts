@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../e2e/local-s3/identities.ts';
 import type { ConnectionCheck } from '../shared/check-schemas.ts';
-import { INTERRUPTED_REASON } from './store/checks-repository.ts';
+import { CANCELLED_REASON, INTERRUPTED_REASON } from './store/checks-repository.ts';
 import { checkWhenEnded, freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
 import { freshSchema, tempDataDir } from './test-support/test-app.ts';
 
@@ -90,6 +90,33 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
     // streams them as they happen rather than at its once-a-second look at the store.
     const running = events.filter((event) => event.steps.some((step) => step.status === 'running'));
     expect(running.length).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('cancels from the other instance a check this one runs, and its probe is cleaned up', async () => {
+    const { id, prefix } = await newDestination(a);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let caught = false;
+    s3.beforeServing = async (request) => {
+      if (request.operation === 'UploadPart' && request.key?.startsWith(prefix)) {
+        caught = true;
+        await held;
+      }
+    };
+    try {
+      const check = (await (await a.api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' })).json()) as ConnectionCheck;
+      await expect.poll(() => caught, { timeout: 15_000 }).toBe(true);
+      await expect.poll(async () => (await s3.listKeys('local-bucket', `${prefix}.connection-test/`)).length, { timeout: 15_000 }).toBe(1);
+      const cancelled = await b.api(`/api/v1/connection-checks/${check.id}/cancel`, { method: 'POST' });
+      expect(cancelled.status).toBe(202);
+      const ended = await checkWhenEnded(b, check.id, 15_000);
+      expect(ended).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON });
+      expect(ended.steps.find((step) => step.name === 'cleanup')).toMatchObject({ status: 'passed' });
+      expect(await s3.listKeys('local-bucket', `${prefix}.connection-test/`)).toEqual([]);
+    } finally {
+      s3.beforeServing = null;
+      release();
+    }
   }, 60_000);
 
   it('one instance killed mid-burst loses nothing acknowledged: its checks end interrupted, none runs twice', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import type { ConnectionCheck } from '../../shared/check-schemas.ts';
-import { HISTORY_LIMIT, INTERRUPTED_REASON } from '../store/checks-repository.ts';
+import { CANCELLED_REASON, HISTORY_LIMIT, INTERRUPTED_REASON } from '../store/checks-repository.ts';
 import { stepOf, waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 
@@ -249,6 +249,78 @@ describe('the queue', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('cancel', () => {
+  const cancel = (app: TestApp, id: string) => app.request({ method: 'POST', url: `/api/v1/connection-checks/${id}/cancel` });
+  const cutOff = `Skipped: ${CANCELLED_REASON.replace(/^T/, 't')}`;
+
+  it('stops a running check: FAILURE "cancelled", no step left running or waiting', async () => {
+    const destination = await createDestination(t, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
+    const check = (await startCheck(t, destination.id)).json();
+    await expect.poll(() => t.app.checkWorker.runningCount()).toBe(1);
+    const answer = await cancel(t, check.id);
+    expect(answer.statusCode, answer.body).toBe(202);
+    const finished = await waitForCheck(t, check.id);
+    expect(finished).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON });
+    expect(finished.steps.every((step) => step.status !== 'running' && step.status !== 'pending')).toBe(true);
+    expect(finished.steps.some((step) => step.message === cutOff)).toBe(true);
+    expect(t.app.checkWorker.runningCount()).toBe(0);
+    // Once finished there is nothing to cancel.
+    expect((await cancel(t, check.id)).statusCode).toBe(409);
+  });
+
+  it('cleans up the probe already written before it ends, and aborts the multipart upload under way', async () => {
+    const destination = await createDestination(t, { ...WRITER, endpoint_url: s3.endpoint, remote_url: 's3://local-bucket/cancelled/' });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let caught = false;
+    // Hold the multipart upload's part: the single-request write finishes, the multipart step stays running.
+    s3.beforeServing = async (request) => {
+      if (request.operation === 'UploadPart') {
+        caught = true;
+        await held;
+      }
+    };
+    try {
+      const check = (await startCheck(t, destination.id)).json();
+      await expect.poll(async () => caught && stepOf((await t.request({ method: 'GET', url: `/api/v1/connection-checks/${check.id}` })).json(), 'write').status).toBe('passed');
+      expect(await s3.listKeys('local-bucket', 'cancelled/.connection-test/')).toHaveLength(1);
+      expect((await cancel(t, check.id)).statusCode).toBe(202);
+      const finished = await waitForCheck(t, check.id);
+      expect(finished).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON });
+      expect(stepOf(finished, 'write').status).toBe('passed');
+      expect(stepOf(finished, 'multipart')).toMatchObject({ status: 'skipped', message: cutOff });
+      expect(stepOf(finished, 'cleanup')).toMatchObject({ status: 'passed', message: 'Deleted the 1 test objects written.' });
+      expect(await s3.listKeys('local-bucket', 'cancelled/.connection-test/')).toEqual([]);
+      expect(s3.requests.some((request) => request.operation === 'AbortMultipartUpload' && request.key?.startsWith('cancelled/.connection-test/'))).toBe(true);
+    } finally {
+      s3.beforeServing = null;
+      release();
+    }
+  });
+
+  it('ends a check no worker has claimed yet at once', async () => {
+    const idle = await buildTestApp({ checkConcurrency: 1, checkTimeoutMs: 30_000, checkRatePerMin: 100, s3EndpointAllowlist: allowlist() });
+    try {
+      const destination = await createDestination(idle, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
+      const running = (await startCheck(idle, destination.id)).json();
+      const queued = (await startCheck(idle, destination.id)).json();
+      await expect.poll(() => idle.app.checkWorker.runningCount()).toBe(1);
+      const answer = await cancel(idle, queued.id);
+      expect(answer.statusCode).toBe(202);
+      expect(answer.json()).toMatchObject({ id: queued.id, status: 'FAILURE', reason: CANCELLED_REASON });
+      expect(answer.json().steps.every((step: { message: string }) => step.message === cutOff)).toBe(true);
+      expect((await cancel(idle, running.id)).statusCode).toBe(202);
+      expect((await waitForCheck(idle, running.id)).reason).toBe(CANCELLED_REASON);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('answers 404 for an unknown check', async () => {
+    expect((await cancel(t, '00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
   });
 });
 

@@ -295,13 +295,19 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       }
       return { message: 'Uploaded and completed a one-part multipart upload.' };
     });
-  await Promise.all([writeStep(), multipartStep()]);
+  // Both settle before anything else: a probe written by one while the other failed (or the check was cancelled) is
+  // still known, and so cleaned up.
+  const writes = await Promise.allSettled([writeStep(), multipartStep()]);
+  const cancelled = () => options.signal?.aborted === true;
+  const broken = writes.find((result) => result.status === 'rejected');
+  if (broken && !cancelled()) throw broken.reason;
 
-  // 6. cleanup — always after any write, with a short grace of its own so a spent budget still tidies up.
+  // 6. cleanup — always after any write, cancelled or not, on a short grace of its own so that neither a spent budget
+  // nor a cancel leaves probes behind.
   if (written.length === 0) {
     skip(['cleanup'], 'Skipped: nothing was written.');
   } else {
-    const cleanupSignal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(CLEANUP_GRACE_MS)]) : AbortSignal.timeout(CLEANUP_GRACE_MS);
+    const cleanupSignal = AbortSignal.timeout(CLEANUP_GRACE_MS);
     set('cleanup', { status: 'running' });
     const started = performance.now();
     // All at once: each delete is independent.
@@ -312,7 +318,6 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
           await s3For(region).send(new DeleteObjectCommand({ Bucket: bucket, Key: object.key, ...version }), { abortSignal: cleanupSignal });
           return null;
         } catch (error) {
-          if (options.signal?.aborted) throw error;
           return { object, code: classifyError(error).code };
         }
       }),
@@ -341,6 +346,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       });
     }
   }
+  // A cancel is the outcome, whatever the steps said: the caller ends the check with the steps as they are now.
+  if (cancelled()) throw options.signal?.reason ?? new Error('cancelled');
   return outcome();
 
   function outcome(): CheckOutcome {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Step } from '../../shared/check-schemas.ts';
-import { cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
+import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
@@ -32,6 +32,8 @@ export type CheckWorkerOptions = {
  */
 export type CheckEvents = {
   change: [id: string, update?: CheckUpdate, origin?: 'relayed'];
+  /** A cancel was asked for (the store is marked): the instance running the check stops it. */
+  cancel: [id: string, origin?: 'relayed'];
   stopped: [];
 };
 
@@ -52,6 +54,7 @@ export class CheckWorker {
 
   constructor(private readonly options: CheckWorkerOptions) {
     this.leaseMs = options.leaseMs ?? options.budgetMs + 15_000;
+    this.events.on('cancel', (id) => this.cancel(id));
   }
 
   start() {
@@ -67,6 +70,11 @@ export class CheckWorker {
 
   runningCount() {
     return this.running.size;
+  }
+
+  /** Stops a check this instance runs; its probes are still cleaned up, then it ends FAILURE "cancelled". */
+  private cancel(id: string) {
+    this.running.get(id)?.controller.abort(new Error('cancelled'));
   }
 
   /** Aborts the running checks of a destination that is being deleted. */
@@ -127,9 +135,11 @@ export class CheckWorker {
 
   private async execute(check: ClaimedCheck, controller: AbortController) {
     const { checks, destinations } = this.options;
+    // A cancel is announced on the change channel; a missed announcement is caught here and at each progress write.
     const renewal = setInterval(() => {
       void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
-    }, Math.max(250, this.leaseMs / 3));
+      void checks.isCancelRequested(check.id).then((asked) => asked && this.cancel(check.id), () => undefined);
+    }, Math.max(250, Math.min(this.leaseMs / 3, 2_000)));
     // Step changes are written one after another, in the order they happened: on a pooled database two writes in
     // flight at once could land out of order and a later state be overwritten by an earlier one. A write holds every
     // step, so states that arrive while one is in flight, or within PROGRESS_EVERY_MS of the last, fold into the next:
@@ -154,6 +164,7 @@ export class CheckWorker {
         const update = await checks.saveProgress(check.id, this.id, steps);
         lastWrite = performance.now();
         if (update) this.events.emit('change', check.id, update);
+        if (update?.cancelRequested) this.cancel(check.id);
       } catch (error) {
         this.options.log.warn({ err: error }, 'could not record a step of a connection check');
       } finally {
@@ -208,7 +219,7 @@ export class CheckWorker {
         ? 'The check failed unexpectedly; the details are in the server log.'
         : (controller.signal.reason as Error | undefined)?.message === 'stopping'
           ? INTERRUPTED_REASON
-          : 'The check was cancelled before it finished.';
+          : CANCELLED_REASON;
       await checks.finish(check.id, { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null });
     } finally {
       if (timer) clearTimeout(timer);

@@ -69,13 +69,21 @@ const CHECK_CHANNEL = 'connection_check_changed';
  */
 async function relayCheckChanges(app: FastifyInstance, worker: CheckWorker, notifications: Notifications | undefined) {
   if (!notifications) return;
+  const announce = (id: string, what: 'change' | 'cancel') =>
+    notifications
+      .notify(CHECK_CHANNEL, `${worker.id} ${id} ${what}`)
+      .catch((error: unknown) => app.log.warn({ err: error }, 'could not announce a check change'));
   worker.events.on('change', (id, _update, origin) => {
-    if (origin === 'relayed') return;
-    notifications.notify(CHECK_CHANNEL, `${worker.id} ${id}`).catch((error: unknown) => app.log.warn({ err: error }, 'could not announce a check change'));
+    if (origin !== 'relayed') void announce(id, 'change');
+  });
+  worker.events.on('cancel', (id, origin) => {
+    if (origin !== 'relayed') void announce(id, 'cancel');
   });
   const stop = await notifications.listen(CHECK_CHANNEL, (payload) => {
-    const [from, id] = payload.split(' ');
-    if (from !== worker.id && id) worker.events.emit('change', id, undefined, 'relayed');
+    const [from, id, what] = payload.split(' ');
+    if (from === worker.id || !id) return;
+    if (what === 'cancel') worker.events.emit('cancel', id, 'relayed');
+    else worker.events.emit('change', id, undefined, 'relayed');
   });
   app.addHook('onClose', async () => stop());
 }

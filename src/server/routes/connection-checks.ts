@@ -148,6 +148,29 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     },
   );
 
+  app.post(
+    '/v1/connection-checks/:check_id/cancel',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        summary: 'Cancel a running check: it ends FAILURE "cancelled" on whichever instance runs it, after cleaning up the probes it wrote',
+        params: CheckParamsSchema,
+        response: { 202: ConnectionCheckSchema, 409: DetailSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.check_id;
+      const result = await checks.requestCancel(id);
+      if (result === null) throw new HttpError(404, `There is no connection check with id ${id}`);
+      if (result === 'finished') throw new HttpError(409, 'This check has already finished; there is nothing to cancel');
+      // The instance running it stops it (this one, or another told through the change channel); streams read it.
+      worker.events.emit('cancel', id);
+      worker.events.emit('change', id);
+      reply.code(202);
+      return (await checks.findById(id)) as ConnectionCheck;
+    },
+  );
+
   app.get(
     '/v1/connection-checks/:check_id/events',
     {

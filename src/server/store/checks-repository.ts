@@ -6,6 +6,7 @@ import { bumpListVersion, type Sql, type SqlDatabase } from './sql.ts';
 
 export const HISTORY_LIMIT = 50;
 export const INTERRUPTED_REASON = 'The check was interrupted by a restart before it finished; run it again.';
+export const CANCELLED_REASON = 'The check was cancelled before it finished.';
 
 type Row = {
   id: string;
@@ -24,10 +25,11 @@ type Row = {
   revision: number;
   seq: number;
   config_version: number | null;
+  cancel_requested: number;
 };
 
 /** A check as one write left it, with the revision that orders the writes. */
-export type CheckUpdate = { check: ConnectionCheck; revision: number };
+export type CheckUpdate = { check: ConnectionCheck; revision: number; cancelRequested?: boolean };
 export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null };
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
   /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
@@ -162,7 +164,36 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         "UPDATE connection_checks SET steps = $1, revision = revision + 1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED' RETURNING *",
         [JSON.stringify(steps), id, workerId],
       );
-      return row ? { check: toView(row), revision: row.revision } : null;
+      return row ? { check: toView(row), revision: row.revision, cancelRequested: row.cancel_requested === 1 } : null;
+    },
+
+    /**
+     * Cancels a check: one no worker has claimed ends now (FAILURE, nothing was written); one that is running is
+     * marked, for the instance running it to stop. 'finished' when it already has an outcome, null when unknown.
+     */
+    async requestCancel(id: string): Promise<'cancelled' | 'requested' | 'finished' | null> {
+      return db.transaction(async (tx) => {
+        const row = await tx.get<Row>('SELECT * FROM connection_checks WHERE id = $1', [id]);
+        if (!row) return null;
+        if (row.status !== 'SCHEDULED') return 'finished';
+        const steps = cutOffSteps(JSON.parse(row.steps) as Step[], CANCELLED_REASON);
+        const ended = await tx.run(
+          `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, config_enc = NULL,
+             revision = revision + 1
+           WHERE id = $1 AND status = 'SCHEDULED' AND claimed_by IS NULL`,
+          [id, CANCELLED_REASON, JSON.stringify(steps), new Date().toISOString()],
+        );
+        if (ended === 1) {
+          await bumpListVersion(tx);
+          return 'cancelled';
+        }
+        const marked = await tx.run("UPDATE connection_checks SET cancel_requested = 1 WHERE id = $1 AND status = 'SCHEDULED'", [id]);
+        return marked === 1 ? 'requested' : 'finished';
+      });
+    },
+
+    async isCancelRequested(id: string): Promise<boolean> {
+      return (await db.get<{ cancel_requested: number }>('SELECT cancel_requested FROM connection_checks WHERE id = $1', [id]))?.cancel_requested === 1;
     },
 
     /**

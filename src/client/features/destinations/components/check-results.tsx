@@ -4,6 +4,10 @@ import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
 import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { formatDuration } from '../../../ui/relative-time.ts';
+import { ApiError } from '../../../lib/api-client.ts';
+import { onServerClock } from '../../../lib/server-clock.ts';
+import { useNow } from '../../../ui/use-now.ts';
+import { useCancelConnectionCheck } from '../api/cancel-connection-check.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
 
 const STEP_LABEL: Record<StepName, string> = {
@@ -24,6 +28,13 @@ const STATUS_LABEL: Record<Step['status'], string> = {
   skipped: 'Skipped',
 };
 const STATUS_ICON: Record<Step['status'], string> = { pending: '○', running: '', passed: '✓', warning: '!', failed: '✕', skipped: '–' };
+
+/** Whole seconds since the check was asked for, by the server's clock, moving every second while it runs. */
+function Elapsed({ since }: { since: string }) {
+  const now = onServerClock(useNow(1_000));
+  const seconds = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  return <span className="elapsed muted">{seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`}</span>;
+}
 
 function Outcome({ check }: { check: ConnectionCheck }) {
   const warnings = check.steps.filter((s) => s.status === 'warning').length;
@@ -102,9 +113,17 @@ function StepRow({ step, longest, policy, onUpdateCredentials }: StepRowProps) {
 }
 
 /** The steps of a check as a timeline: status, time (and a bar to compare), and for problems what to do. */
-type CheckResultsProps = { check: ConnectionCheck; remoteUrl: string; title?: string; onUpdateCredentials?: (() => void) | undefined };
+type CheckResultsProps = {
+  check: ConnectionCheck;
+  remoteUrl: string;
+  title?: string;
+  onUpdateCredentials?: (() => void) | undefined;
+  /** Offered while the check runs. */
+  onCancel?: (() => void) | undefined;
+  cancelling?: boolean;
+};
 
-export function CheckResults({ check, remoteUrl, title = 'Connection check', onUpdateCredentials }: CheckResultsProps) {
+export function CheckResults({ check, remoteUrl, title = 'Connection check', onUpdateCredentials, onCancel, cancelling = false }: CheckResultsProps) {
   const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
   const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(check.region)) : null;
   const longest = Math.max(0, ...check.steps.map((s) => s.duration_ms ?? 0));
@@ -112,8 +131,21 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
   const policyStep = check.steps.find((s) => (s.status === 'failed' || s.status === 'warning') && s.code === 'AccessDenied')?.name;
   return (
     <section className="check-results" aria-label={title} aria-busy={check.status === 'SCHEDULED'}>
-      <div role="status" aria-live="polite">
-        <Outcome check={check} />
+      <div className="outcome-row">
+        <div role="status" aria-live="polite">
+          <Outcome check={check} />
+        </div>
+        {check.status === 'SCHEDULED' && (
+          <>
+            {/* Outside the live region: a counter read out every second would drown the steps. */}
+            <Elapsed since={check.created_at} />
+            {onCancel && (
+              <button type="button" className="button button-small" onClick={onCancel} disabled={cancelling}>
+                {cancelling ? 'Cancelling…' : 'Cancel check'}
+              </button>
+            )}
+          </>
+        )}
       </div>
       {(check.identity || check.region) && (
         <dl className="check-facts">
@@ -161,6 +193,7 @@ export function LiveCheckResults({
   onUpdateCredentials?: () => void;
 }) {
   const { check, connectionLost } = useCheckEvents(initial, onFinished);
+  const cancel = useCancelConnectionCheck();
   return (
     <>
       {connectionLost && (
@@ -168,7 +201,19 @@ export function LiveCheckResults({
           Lost the live connection to the server; reconnecting…
         </p>
       )}
-      <CheckResults check={check} remoteUrl={remoteUrl} onUpdateCredentials={onUpdateCredentials} />
+      {cancel.isError && !(cancel.error instanceof ApiError && cancel.error.status === 409) && (
+        <p className="notice notice-error" role="alert">
+          Couldn't cancel the check: {cancel.error.message}
+        </p>
+      )}
+      <CheckResults
+        check={check}
+        remoteUrl={remoteUrl}
+        onUpdateCredentials={onUpdateCredentials}
+        onCancel={() => cancel.mutate(check.id)}
+        // Until the outcome arrives: the server cleans up what the check wrote first.
+        cancelling={cancel.isPending || cancel.isSuccess}
+      />
     </>
   );
 }
