@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
 
 export type ServerProcess = {
   origin: string;
+  /** The admin's session cookie, `session=…`. */
+  cookie: string;
   child: ChildProcess;
   /** Everything the process wrote to stderr so far. */
   stderr: () => string;
@@ -27,12 +29,13 @@ export type ServerProcess = {
 };
 
 /**
- * Runs the real entry point (`src/server/main.ts --api-only`) as a child process on `port`, waits until it says it is
- * ready, and signs in. The same DATA_DIR and APP_ENCRYPTION_KEY start it again on the same data.
+ * Runs the real entry point (`src/server/main.ts`, with `--api-only` unless `browserApp` asks for the production
+ * build too) as a child process on `port`, waits until it says it is ready, and signs in. The same DATA_DIR and
+ * APP_ENCRYPTION_KEY start it again on the same data.
  */
-export async function startServerProcess(options: { dataDir: string; key: string; port: number; env?: Record<string, string> }) {
+export async function startServerProcess(options: { dataDir: string; key: string; port: number; env?: Record<string, string>; browserApp?: boolean }) {
   const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--api-only'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...(options.browserApp ? [] : ['--api-only'])], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -78,7 +81,7 @@ export async function startServerProcess(options: { dataDir: string; key: string
       headers: { ...csrf, cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-  return { origin, child, stderr: () => stderr, api, exited } satisfies ServerProcess;
+  return { origin, cookie, child, stderr: () => stderr, api, exited } satisfies ServerProcess;
 }
 
 /** The check as the server reports it once it has left SCHEDULED, or as it stands when `timeoutMs` has passed. */
