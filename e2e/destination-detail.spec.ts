@@ -7,6 +7,7 @@ import {
   expectNoAxeViolations,
   fillWizard,
   IDENTITIES,
+  stepRow,
   test,
   uniqueName,
 } from './fixtures.ts';
@@ -253,4 +254,28 @@ test('a running check shows its elapsed time and can be cancelled: it ends "canc
   await expect(results.getByText(/^(Running|Waiting)$/)).toHaveCount(0);
   await expect(results.getByText('Skipped: the check was cancelled before it finished.').first()).toBeVisible();
   await expect(page.getByRole('table', { name: /history/i }).getByText('Failed')).toBeVisible();
+});
+
+test('step bars are a timeline: each starts at its own offset within the check, with the total labelled', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Timeline'), localConfig());
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  await expect(page.getByText(/Total \d+(\.\d)? (ms|s)\.$/)).toBeVisible();
+  const bar = async (label: string) =>
+    stepRow(page, label)
+      .locator('.step-bar span')
+      .evaluate((span) => ({ left: parseFloat((span as HTMLElement).style.left), width: parseFloat((span as HTMLElement).style.width) }));
+  const write = await bar('Write a test object');
+  const multipart = await bar('Multipart upload');
+  const cleanup = await bar('Clean up');
+  const bucket = await bar('Bucket');
+  // Later steps start later; the pair that runs side by side overlaps; the last one ends the timeline.
+  expect(bucket.left).toBeGreaterThan(0);
+  expect(write.left).toBeGreaterThanOrEqual(bucket.left + bucket.width - 1);
+  expect(multipart.left).toBeLessThan(write.left + write.width);
+  expect(cleanup.left).toBeGreaterThanOrEqual(Math.max(write.left + write.width, multipart.left + multipart.width) - 1);
+  expect(cleanup.left + cleanup.width).toBeGreaterThan(99);
+  // A step that never ran (no STS identity on an S3-compatible service) has no bar.
+  await expect(stepRow(page, 'Identity (STS)').locator('.step-bar')).toHaveCount(0);
 });

@@ -9,6 +9,8 @@ export const StepSchema = z.object({
   name: z.enum(STEP_NAMES),
   status: z.enum(STEP_STATUSES),
   duration_ms: z.number().int().nullable(),
+  /** Ours: when the step started, in ms from the start of the check (steps run side by side: identity ‖ bucket, write ‖ multipart). */
+  started_ms: z.number().int().nullable(),
   /** The S3/STS/network error code behind a failure or warning. */
   code: z.string().nullable(),
   /** One sentence a user understands (why a step was skipped, too). */
@@ -21,7 +23,7 @@ export const StepSchema = z.object({
 export type Step = z.infer<typeof StepSchema>;
 
 export const pendingSteps = (): Step[] =>
-  STEP_NAMES.map((name) => ({ name, status: 'pending', duration_ms: null, code: null, message: null, hint: null, iam_action: null }));
+  STEP_NAMES.map((name) => ({ name, status: 'pending', duration_ms: null, started_ms: null, code: null, message: null, hint: null, iam_action: null }));
 
 export const CHECK_STATUSES = ['SCHEDULED', 'SUCCESS', 'FAILURE'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];

@@ -60,6 +60,25 @@ describe('connection check against the local S3 endpoint (AWS path)', () => {
     expect(await s3.listKeys('local-bucket', 'exports/')).toEqual([]);
   });
 
+  it('places each step on one timeline: side-by-side steps start together, the next pair after both end', async () => {
+    const check = await checkOf(credentials(IDENTITIES.writer));
+    const at = (name: Parameters<typeof stepOf>[1]) => {
+      const { started_ms, duration_ms } = stepOf(check, name);
+      expect(started_ms, name).not.toBeNull();
+      return { start: started_ms as number, end: (started_ms as number) + (duration_ms as number) };
+    };
+    const [identity, bucket, write, multipart, cleanup] = (['identity', 'bucket', 'write', 'multipart', 'cleanup'] as const).map(at);
+    // Side by side: each of a pair starts before the other ends (rounded to the millisecond each, hence the 1).
+    expect(bucket!.start).toBeLessThanOrEqual(identity!.end + 1);
+    expect(identity!.start).toBeLessThanOrEqual(bucket!.end + 1);
+    expect(multipart!.start).toBeLessThanOrEqual(write!.end + 1);
+    expect(write!.start).toBeLessThanOrEqual(multipart!.end + 1);
+    expect(write!.start).toBeGreaterThanOrEqual(Math.max(identity!.end, bucket!.end) - 1);
+    expect(cleanup!.start).toBeGreaterThanOrEqual(Math.max(write!.end, multipart!.end) - 1);
+    // Skipped steps never ran: no place on the timeline.
+    expect(stepOf(check, 'endpoint').started_ms).toBeNull();
+  });
+
   it('validates against Unstructured’s DagNodeConnectionCheck', async () => {
     const check = await checkOf(credentials(IDENTITIES.writer));
     expect(contractErrors('DagNodeConnectionCheck', check)).toEqual([]);

@@ -80,8 +80,10 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   const step = (name: StepName) => steps.find((s) => s.name === name) as Step;
   const publish = () => options.onProgress?.(steps.map((s) => ({ ...s })));
+  const began = performance.now();
   const set = (name: StepName, patch: Partial<Step>) => {
-    Object.assign(step(name), patch);
+    // A step's place on the timeline: when it started, from the start of the check.
+    Object.assign(step(name), patch.status === 'running' ? { ...patch, started_ms: Math.round(performance.now() - began) } : patch);
     publish();
   };
   const skip = (names: StepName[], message: string) => {

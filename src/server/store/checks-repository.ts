@@ -44,7 +44,8 @@ function toView(row: Row): ConnectionCheck {
     reason: row.reason,
     created_at: row.created_at,
     reported_at: row.reported_at,
-    steps: JSON.parse(row.steps) as Step[],
+    // Checks recorded before steps had a start offset show none.
+    steps: (JSON.parse(row.steps) as Step[]).map((step) => ({ ...step, started_ms: step.started_ms ?? null })),
     identity: row.identity === null ? null : (JSON.parse(row.identity) as ConnectionCheck['identity']),
     region: row.region,
     config_version: row.config_version,

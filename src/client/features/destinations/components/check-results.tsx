@@ -9,6 +9,7 @@ import { onServerClock } from '../../../lib/server-clock.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useCancelConnectionCheck } from '../api/cancel-connection-check.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
+import { timelineBar, timelineSpan } from '../lib/timeline.ts';
 
 const STEP_LABEL: Record<StepName, string> = {
   validate: 'Configuration',
@@ -51,10 +52,10 @@ function Outcome({ check }: { check: ConnectionCheck }) {
   return <p className="outcome outcome-failed">Connection failed: {check.reason}</p>;
 }
 
-type StepRowProps = { step: Step; longest: number; policy: string | null; onUpdateCredentials?: (() => void) | undefined };
+type StepRowProps = { step: Step; span: number; policy: string | null; onUpdateCredentials?: (() => void) | undefined };
 
-function StepRow({ step, longest, policy, onUpdateCredentials }: StepRowProps) {
-  const width = step.duration_ms === null || longest === 0 ? 0 : Math.max(2, (step.duration_ms / longest) * 100);
+function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
+  const bar = timelineBar(step, span);
   const problem = step.status === 'failed' || step.status === 'warning';
   return (
     <li className={`step step-${step.status}`}>
@@ -66,9 +67,11 @@ function StepRow({ step, longest, policy, onUpdateCredentials }: StepRowProps) {
         <span className="step-status">{STATUS_LABEL[step.status]}</span>
         <span className="step-duration">{formatDuration(step.duration_ms)}</span>
       </div>
-      <div className="step-bar" aria-hidden="true">
-        <span style={{ width: `${width}%` }} />
-      </div>
+      {bar && (
+        <div className="step-bar" aria-hidden="true" title={`From ${formatDuration(step.started_ms)} to ${formatDuration((step.started_ms ?? 0) + (step.duration_ms ?? 0))}`}>
+          <span style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />
+        </div>
+      )}
       {step.message && <p className="step-message">{step.message}</p>}
       {problem && (step.code || step.hint || step.iam_action) && (
         <dl className="step-details">
@@ -126,7 +129,7 @@ type CheckResultsProps = {
 export function CheckResults({ check, remoteUrl, title = 'Connection check', onUpdateCredentials, onCancel, cancelling = false }: CheckResultsProps) {
   const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
   const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(check.region)) : null;
-  const longest = Math.max(0, ...check.steps.map((s) => s.duration_ms ?? 0));
+  const span = timelineSpan(check.steps);
   // Once, under the first step a missing permission stopped: write and multipart run at once and may both be denied.
   const policyStep = check.steps.find((s) => (s.status === 'failed' || s.status === 'warning') && s.code === 'AccessDenied')?.name;
   return (
@@ -165,12 +168,18 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
           )}
         </dl>
       )}
+      {check.status !== 'SCHEDULED' && span > 0 && (
+        <p className="timeline-total muted">
+          Steps on one timeline: each bar starts when its step started and spans its duration (identity and bucket, write and multipart run side by side).
+          Total {formatDuration(span)}.
+        </p>
+      )}
       <ol className="timeline">
         {check.steps.map((step) => (
           <StepRow
             key={step.name}
             step={step}
-            longest={longest}
+            span={span}
             policy={step.name === policyStep ? policy : null}
             onUpdateCredentials={onUpdateCredentials}
           />
