@@ -68,7 +68,7 @@ test('refuses a paste it cannot read, saying so', async ({ signedInPage: page })
   await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue('');
 });
 
-test('the expiry badge counts down by itself and turns urgent, then expired with the banner', async ({ signedInPage: page, api }) => {
+test('the expiry badge counts down by itself, turns urgent, then expired and offers Update credentials', async ({ signedInPage: page, api }) => {
   await page.clock.install({ time: new Date() });
   const name = uniqueName('Countdown');
   await createDestination(api, name, config({ token_expires_at: hours(2) }));
@@ -76,33 +76,40 @@ test('the expiry badge counts down by itself and turns urgent, then expired with
   const row = page.getByRole('row', { name: new RegExp(name) });
   // A 2-hour lifetime warns in its last 30 minutes.
   await expect(row.getByText('Expires in 2 hours')).toHaveClass(/badge-ok/);
+  await expect(row.getByRole('button', { name: /^Update credentials/ })).toHaveCount(0);
   await page.clock.fastForward('01:31:00');
   await expect(row.getByText('Expires in 29 minutes')).toHaveClass(/badge-danger/);
-  await expect(page.getByRole('status').filter({ hasText: 'in the last quarter of their lifetime' })).toBeVisible();
+  await expect(row.getByRole('button', { name: /^Update credentials/ })).toBeVisible();
   await page.clock.fastForward('01:00:00');
   await expect(row.getByText('Expired 31 minutes ago')).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'temporary credentials that have expired' })).toBeVisible();
-  await page.getByRole('link', { name: /^Show (it|them)$/ }).click();
-  await expect(page).toHaveURL(/credentials=attention/);
-  await expect(page.getByRole('row', { name: new RegExp(name) })).toBeVisible();
 });
 
-test('renewed 12-hour credentials raise no banner until their last 3 hours', async ({ signedInPage: page, api }) => {
+test('the banner counts, on the server, the connectors whose credentials expired or are in their last quarter, and shows them', async ({
+  signedInPage: page,
+  api,
+}) => {
   await deleteAllDestinations(api);
-  await page.clock.install({ time: new Date() });
-  const name = uniqueName('Twelve hours');
-  await createDestination(api, name, config({ token_expires_at: hours(12) }));
+  const twelve = uniqueName('Twelve hours');
+  await createDestination(api, twelve, config({ token_expires_at: hours(12) }));
   await page.goto('/destinations');
-  const row = page.getByRole('row', { name: new RegExp(name) });
-  await expect(row.getByText('Expires in 12 hours')).toHaveClass(/badge-ok/);
-  const banner = page.getByRole('status').filter({ hasText: 'last quarter of their lifetime' });
+  // Renewed 12-hour credentials: fine until their last 3 hours, so no banner.
+  await expect(page.getByRole('row', { name: new RegExp(twelve) }).getByText('Expires in 12 hours')).toHaveClass(/badge-ok/);
+  const banner = page.getByRole('status').filter({ hasText: 'in the last quarter of their lifetime' });
   await expect(banner).toHaveCount(0);
-  await page.clock.fastForward('08:50:00');
-  await expect(row.getByText('Expires in 3 hours')).toHaveClass(/badge-ok/);
-  await expect(banner).toHaveCount(0);
-  await page.clock.fastForward('00:20:00');
-  await expect(row.getByText(/^Expires in [23] hours$/)).toHaveClass(/badge-warning/);
-  await expect(banner).toBeVisible();
+
+  const expired = uniqueName('Expired');
+  const soon = uniqueName('Ten minutes left');
+  await createDestination(api, expired, config({ token_expires_at: hours(-1) }));
+  await createDestination(api, soon, config({ token_expires_at: new Date(Date.now() + 10 * 60_000).toISOString() }));
+  await page.reload();
+  await expect(banner).toContainText('2 connectors have temporary credentials that have expired or are in the last quarter of their lifetime.');
+  await banner.getByRole('link', { name: 'Show them' }).click();
+  await expect(page).toHaveURL(/credentials=attention/);
+  await expect(page.locator('tbody th')).toHaveCount(2);
+  await expect(page.getByRole('row', { name: new RegExp(twelve) })).toHaveCount(0);
+  await banner.getByRole('link', { name: 'Show all connectors' }).click();
+  await expect(page.locator('tbody th')).toHaveCount(3);
+  await deleteAllDestinations(api);
 });
 
 test('replacing expired credentials through the dialog turns the check green and the state ok', async ({ signedInPage: page, api }) => {

@@ -45,33 +45,86 @@ test('deep links and unknown paths work after a reload', async ({ signedInPage: 
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
 
-test('pages a long list 50 rows at a time; the page is in the URL, so Back and reload keep it', async ({ signedInPage: page, api }) => {
+test('pages a long list 50 rows at a time, asking the server for one page; the page is in the URL, so Back and reload keep it', async ({
+  signedInPage: page,
+  api,
+}) => {
   await deleteAllDestinations(api);
-  const names: string[] = [];
-  for (let n = 1; n <= 55; n++) {
-    names.push(`Paged ${String(n).padStart(2, '0')}`);
-    await createDestination(api, names.at(-1)!);
-  }
+  for (let n = 1; n <= 55; n++) await createDestination(api, `Paged ${String(n).padStart(2, '0')}`);
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/v1/destinations?')) asked.push(new URL(request.url()).search);
+  });
   await page.goto('/destinations');
   const rows = page.locator('tbody tr');
   const pages = page.getByRole('navigation', { name: 'Pages of destinations' });
   await expect(rows).toHaveCount(50);
-  await expect(pages).toContainText('1–50 of 55 · page 1 of 2');
+  await expect(page.getByText('1–50 of 55 connectors.')).toBeVisible();
+  await expect(pages).toContainText('Page 1 of 2');
   // Newest first: the newest is on page 1, the five oldest on page 2.
   await expect(page.getByRole('row', { name: /Paged 55/ })).toBeVisible();
   await expect(page.getByRole('row', { name: /Paged 05/ })).toHaveCount(0);
-  await expect(pages.getByText('Previous page')).toHaveAttribute('aria-disabled', 'true');
+  await expect(pages.getByText('First page')).toHaveAttribute('aria-disabled', 'true');
+  // Never the whole list: a page of 50.
+  expect(asked.filter((search) => !search.includes('limit='))).toEqual([]);
+  expect(asked.some((search) => search.includes('limit=50'))).toBe(true);
   await expectNoAxeViolations(page);
 
   await pages.getByRole('link', { name: 'Next page' }).click();
-  await expect(page).toHaveURL(/\/destinations\?page=2$/);
+  await expect(page).toHaveURL(/\/destinations\?cursor=[\w-]+&page=2$/);
   await expect(rows).toHaveCount(5);
-  await expect(pages).toContainText('51–55 of 55 · page 2 of 2');
+  await expect(page.getByText('51–55 of 55 connectors.')).toBeVisible();
   await expect(page.getByRole('row', { name: /Paged 01/ })).toBeVisible();
   await page.reload();
   await expect(rows).toHaveCount(5);
   await page.goBack();
   await expect(rows).toHaveCount(50);
+  await deleteAllDestinations(api);
+});
+
+test('searches, filters and sorts in the URL: a link or Back brings the same list again', async ({ signedInPage: page, api }) => {
+  await deleteAllDestinations(api);
+  const tag = uniqueName('find').replace(/\s+/g, '-');
+  for (const [label, bucket] of [
+    ['invoices', 'finance'],
+    ['payroll', 'finance'],
+    ['logs', 'platform'],
+    ['archive', 'platform'],
+  ] as const) {
+    await createDestination(api, `${tag} ${label}`, { remote_url: `s3://${bucket}-${tag.toLowerCase()}/` });
+  }
+  const other = await createDestination(api, 'Someone else’s connector');
+  // One failing check, the others untested.
+  const failing = (await (await api.get(`/api/v1/destinations?name=${encodeURIComponent(`${tag} payroll`)}`)).json()) as { id: string }[];
+  expect((await api.post(`/api/v1/destinations/${failing[0]!.id}/connection-check`)).status()).toBe(202);
+  await expect.poll(async () => (await (await api.get(`/api/v1/destinations/${failing[0]!.id}`)).json()).last_check?.status, { timeout: 15_000 }).toBe('FAILURE');
+
+  await page.goto('/destinations');
+  const names = () => page.locator('tbody th').allInnerTexts();
+  await page.getByRole('searchbox', { name: 'Search' }).fill('FINANCE');
+  await expect(page).toHaveURL(/\?q=FINANCE$/);
+  await expect.poll(names).toEqual([`${tag} payroll`, `${tag} invoices`]);
+  await page.getByLabel('Sort by').selectOption({ label: 'Name, A to Z' });
+  await expect(page).toHaveURL(/\?q=FINANCE&sort=name$/);
+  await expect.poll(names).toEqual([`${tag} invoices`, `${tag} payroll`]);
+  await page.getByLabel('Last check').selectOption({ label: 'Failing' });
+  await expect.poll(names).toEqual([`${tag} payroll`]);
+  await expect(page.getByText('1 connector.')).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Back undoes the last choice; a link to the URL opens the same list.
+  await page.goBack();
+  await expect.poll(names).toEqual([`${tag} invoices`, `${tag} payroll`]);
+  await expect(page.getByLabel('Last check')).toHaveValue('');
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue('FINANCE');
+  await page.goto(`/destinations?q=${encodeURIComponent(tag)}&status=untested&sort=-name`);
+  await expect.poll(names).toEqual([`${tag} logs`, `${tag} invoices`, `${tag} archive`]);
+  await expect(page.getByLabel('Sort by')).toHaveValue('-name');
+
+  await page.getByRole('searchbox', { name: 'Search' }).fill('no such connector');
+  await expect(page.getByText('No connectors match “no such connector” with these filters.')).toBeVisible();
+  await page.getByRole('link', { name: 'Clear the search and filters' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(other.name) })).toBeVisible();
   await deleteAllDestinations(api);
 });
 

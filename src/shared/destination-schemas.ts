@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
+import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES } from './list-options.ts';
 import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
 import { checkS3Config, normalizeS3Config, type CheckOptions, type S3Config } from './s3-config.ts';
 
@@ -137,6 +138,21 @@ export type Destination = z.infer<typeof DestinationSchema>;
 export const DestinationWithWarningsSchema = DestinationSchema.extend({ warnings: z.array(ConfigWarningSchema) });
 export type DestinationWithWarnings = z.infer<typeof DestinationWithWarningsSchema>;
 
+/** `a,b` → the distinct values, each one of `allowed` (a 422 on the parameter otherwise). */
+const commaList = <T extends string>(name: string, allowed: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .max(200, `${name} is too long`)
+    .transform((value, ctx) => {
+      const values = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))];
+      const unknown = values.filter((v) => !(allowed as readonly string[]).includes(v));
+      if (unknown.length > 0 || values.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} takes ${allowed.join(', ')} (several separated by commas)` });
+        return z.NEVER;
+      }
+      return values as T[];
+    });
+
 export const DestinationListQuerySchema = z.object({
   destination_type: z.literal('s3', { error: 'Only destination_type=s3 is supported' }).optional(),
   limit: z.coerce
@@ -145,9 +161,18 @@ export const DestinationListQuerySchema = z.object({
     .min(1, 'limit must be at least 1')
     .max(500, 'limit can be at most 500')
     .optional(),
-  cursor: z.string().max(200, 'cursor is not one this server gave out').optional(),
+  cursor: z.string().max(1200, 'cursor is not one this server gave out').optional(),
   /** The one destination with this name (names are unique regardless of case), or none: `[]`. */
   name: z.string().max(200, 'name can be at most 200 characters').optional(),
+  /** Ours: a piece of the name, Bucket URI or Custom URL, regardless of case. */
+  q: z.string().max(200, 'q can be at most 200 characters').optional(),
+  sort: z.enum(LIST_SORTS, { error: `sort takes ${LIST_SORTS.join(', ')}` }).optional(),
+  /** The latest check: failing (FAILURE), passing (SUCCESS), untested (none yet); several separated by commas. */
+  status: commaList('status', LIST_STATUSES).optional(),
+  /** Temporary credentials that are expired, expiring (the last quarter of their lifetime) or ok; several separated by commas. */
+  credentials: commaList('credentials', LIST_CREDENTIALS).optional(),
 });
+export type DestinationListQuery = z.infer<typeof DestinationListQuerySchema>;
+export type { ListCredentials, ListSort, ListStatus } from './list-options.ts';
 
 export const DestinationParamsSchema = z.object({ id: z.uuid({ error: 'Destination ids are UUIDs' }) });

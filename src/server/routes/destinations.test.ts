@@ -151,6 +151,52 @@ describe('list', () => {
     expect(pages).toBe(Math.ceil(all.length / 2));
   });
 
+  it('searches, filters and sorts a page at a time: the total in X-Total-Count, the Link keeping every parameter', async () => {
+    const tag = `find-${Date.now().toString(36)}`;
+    const made = [];
+    for (const label of ['delta', 'Alpha', 'charlie', 'bravo', 'echo']) {
+      const response = await create(destinationBody({ remote_url: `s3://${tag}/${label}/` }, `${tag} ${label}`));
+      made.push(response.json() as { id: string; name: string });
+    }
+    const failing = made[2] as { id: string };
+    const check = await t.store.checks.create({ destinationId: failing.id });
+    await t.store.checks.finish(check.id, { status: 'FAILURE', reason: 'r', steps: [], identity: null, region: null });
+    const names = (body: { name: string }[]) => body.map((d) => d.name.replace(`${tag} `, ''));
+
+    const first = await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag.toUpperCase()}&sort=name&limit=2` });
+    expect(first.statusCode).toBe(200);
+    expect(names(first.json())).toEqual(['Alpha', 'bravo']);
+    expect(first.headers['x-total-count']).toBe('5');
+    const next = new URL(/^<([^>]+)>; rel="next"$/.exec(first.headers.link as string)?.[1] as string);
+    expect(Object.fromEntries(next.searchParams)).toMatchObject({ q: tag.toUpperCase(), sort: 'name', limit: '2' });
+    const second = await t.request({ method: 'GET', url: next.pathname + next.search });
+    expect(names(second.json())).toEqual(['charlie', 'delta']);
+
+    const untested = await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag}&status=untested&sort=-name&limit=10` });
+    expect(names(untested.json())).toEqual(['echo', 'delta', 'bravo', 'Alpha']);
+    expect(untested.headers.link).toBeUndefined();
+    const failed = await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag}&status=failing` });
+    expect(names(failed.json())).toEqual(['charlie']);
+    // Long-term keys have no expiry: no credentials state to match.
+    const expiring = await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag}&credentials=expired,expiring,ok` });
+    expect(expiring.json()).toEqual([]);
+  });
+
+  it('finds by expiry state, measured now', async () => {
+    const tag = `expiry-${Date.now().toString(36)}`;
+    const temporary = (minutes: number, label: string) =>
+      create(destinationBody({ remote_url: `s3://${tag}/${label}/`, key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEabc', token_expires_at: new Date(Date.now() + minutes * 60_000).toISOString() }, `${tag} ${label}`));
+    await temporary(-5, 'gone');
+    await temporary(10, 'soon');
+    await temporary(600, 'later');
+    const names = async (query: string) =>
+      ((await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag}&${query}` })).json() as { name: string }[]).map((d) => d.name.replace(`${tag} `, ''));
+    expect(await names('credentials=expired')).toEqual(['gone']);
+    expect(await names('credentials=expiring')).toEqual(['soon']);
+    expect(await names('credentials=ok')).toEqual(['later']);
+    expect(await names('sort=expires_at')).toEqual(['gone', 'soon', 'later']);
+  });
+
   it('shows every write at once, though the whole list is cached: create, rename, delete, a check scheduled and finished', async () => {
     const list = async () => (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as { id: string; name: string; last_check: { status: string } | null }[];
     const find = async (id: string) => (await list()).find((d) => d.id === id);
@@ -183,7 +229,10 @@ describe('list', () => {
     ['limit=0', 'limit', 'limit must be at least 1'],
     ['limit=abc', 'limit', 'limit must be a number'],
     ['limit=501', 'limit', 'limit can be at most 500'],
-    ['limit=2&cursor=garbage', 'cursor', 'This cursor is not one this server gave out; start again without it'],
+    ['limit=2&cursor=garbage', 'cursor', 'This cursor is not one this server gave out for this order; start again without it'],
+    ['sort=size', 'sort', 'sort takes name, -name, last_check, -last_check, expires_at, -expires_at'],
+    ['status=failing,broken', 'status', 'status takes failing, passing, untested (several separated by commas)'],
+    ['credentials=,', 'credentials', 'credentials takes expired, expiring, ok (several separated by commas)'],
     ['cursor=abc', 'cursor', 'A cursor needs a limit'],
     ['destination_type=gcs', 'destination_type', 'Only destination_type=s3 is supported'],
   ])('refuses ?%s on the query parameter', async (query, field, msg) => {

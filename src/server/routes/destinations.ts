@@ -9,6 +9,7 @@ import {
   DestinationSchema,
   DestinationWithWarningsSchema,
   UpdateDestinationSchema,
+  type ListSort,
 } from '../../shared/destination-schemas.ts';
 import { providerFor } from '../../shared/providers.ts';
 import { checkS3Config } from '../../shared/s3-config.ts';
@@ -18,12 +19,8 @@ import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
-import {
-  DuplicateNameError,
-  InvalidCursorError,
-  type DestinationRecord,
-  type DestinationsRepository,
-} from '../store/destinations-repository.ts';
+import { DuplicateNameError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
+import { filterEntries, InvalidListCursorError, listEntry, pageEntries, sortEntries, type ListEntry } from './destination-list.ts';
 import { etagOf, toDestination } from './destination-view.ts';
 
 export type DestinationRoutesOptions = {
@@ -85,14 +82,33 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     return records.map((record) => toDestination(record, now, latest.get(record.id) ?? null));
   };
   const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
-  // The whole list, encoded as the response serializer would: rebuilt when the store's list version moves (a write it
-  // shows, on whichever instance), or a second on. A thousand destinations cost ~15 ms to read, view and encode; the
-  // version is one primary-key lookup.
+  // What the list filters, sorts and pages: every destination with its latest check, read again when the store's list
+  // version moves (a write it shows, on whichever instance). Orders are sorted once per version and kept; filters by
+  // credentials state run at each request, as states move with the clock.
+  let entries: { version: string; all: ListEntry[]; sorted: Map<string, ListEntry[]> } | null = null;
+  const entriesNow = async () => {
+    const version = await options.listVersion();
+    if (entries === null || entries.version !== version) {
+      const [records, latest] = await Promise.all([destinations.list(), checks.latestSummaries()]);
+      entries = { version, all: records.map((record) => listEntry(record, latest.get(record.id) ?? null)), sorted: new Map() };
+    }
+    return entries;
+  };
+  const sortedNow = async (sort: ListSort | undefined) => {
+    const current = await entriesNow();
+    const name = sort ?? 'newest';
+    let sorted = current.sorted.get(name);
+    if (!sorted) current.sorted.set(name, (sorted = sortEntries(current.all, sort)));
+    return { version: current.version, sorted };
+  };
+  // The whole unfiltered list, encoded as the response serializer would (Unstructured's clients ask for all of it):
+  // rebuilt when the list version moves, or a second on, as credentials states move with the clock.
   let cachedList: { version: string; builtAt: number; body: string } | null = null;
   const wholeList = async () => {
-    const version = await options.listVersion();
+    const { version, sorted } = await sortedNow(undefined);
     if (cachedList === null || cachedList.version !== version || Date.now() - cachedList.builtAt >= LIST_CACHE_MS) {
-      const body = JSON.stringify(z.encode(DestinationListSchema, await views(await destinations.list())));
+      const now = new Date();
+      const body = JSON.stringify(z.encode(DestinationListSchema, sorted.map((entry) => toDestination(entry.record, now, entry.lastCheck))));
       cachedList = { version, builtAt: Date.now(), body };
     }
     return cachedList.body;
@@ -103,40 +119,56 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     {
       config: { access: 'signed-in' },
       schema: {
-        summary: 'List destinations, newest first; with `limit`, one page and a Link header to the next; with `name`, the one so named (or none)',
+        summary:
+          'List destinations, newest first (or by `sort`), filtered by `q`, `status` and `credentials`; with `limit`, one page, its total in X-Total-Count and a Link header to the next; with `name`, the one so named (or none)',
         querystring: DestinationListQuerySchema,
         response: { 200: DestinationListSchema, ...errors },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, name } = request.query;
+      const { limit, cursor, name, q, sort, status, credentials } = request.query;
       if (name !== undefined) {
         const found = await destinations.findByName(name.trim());
         return found ? views([found]) : [];
       }
-      if (limit === undefined) {
-        if (cursor !== undefined) throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
+      if (limit === undefined && cursor !== undefined) {
+        throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
+      }
+      const filtered = q !== undefined || status !== undefined || credentials !== undefined;
+      if (limit === undefined && !filtered && sort === undefined) {
         // Sent as is: a string with a JSON content type skips the serializer, whose encoding it already is (hence the
         // cast: the type provider expects the unencoded list).
         return reply.type('application/json; charset=utf-8').send((await wholeList()) as never);
       }
+      const now = new Date();
+      const { sorted } = await sortedNow(sort);
+      const selected = filtered ? filterEntries(sorted, { q, status, credentials }, now) : sorted;
+      if (limit === undefined) return selected.map((entry) => toDestination(entry.record, now, entry.lastCheck));
       let page;
       try {
-        page = await destinations.listPage(limit, cursor ?? null);
+        page = pageEntries(selected, sort, limit, cursor);
       } catch (error) {
-        if (error instanceof InvalidCursorError) {
+        if (error instanceof InvalidListCursorError) {
           throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: error.message, type: 'value_error' }]);
         }
         throw error;
       }
+      reply.header('x-total-count', String(selected.length));
       if (page.nextCursor !== null) {
         const next = new URL('/api/v1/destinations', options.publicOrigin);
-        if (request.query.destination_type) next.searchParams.set('destination_type', request.query.destination_type);
-        next.searchParams.set('limit', String(limit));
-        next.searchParams.set('cursor', page.nextCursor);
+        const params: Record<string, string | undefined> = {
+          destination_type: request.query.destination_type,
+          q,
+          sort,
+          status: status?.join(','),
+          credentials: credentials?.join(','),
+          limit: String(limit),
+          cursor: page.nextCursor,
+        };
+        for (const [key, value] of Object.entries(params)) if (value !== undefined) next.searchParams.set(key, value);
         reply.header('link', `<${next.href}>; rel="next"`);
       }
-      return views(page.items);
+      return page.items.map((entry) => toDestination(entry.record, now, entry.lastCheck));
     },
   );
 

@@ -22,14 +22,12 @@ export type DestinationRecord = {
 /** A config to store; without a provider, the one `providerFor` gives. */
 type ConfigToSave = S3Config & { provider?: Provider | null };
 
-export type DestinationPage = { items: DestinationRecord[]; nextCursor: string | null };
 
 export class DuplicateNameError extends Error {
   constructor(readonly destinationName: string) {
     super(`A destination named "${destinationName}" already exists`);
   }
 }
-export class InvalidCursorError extends Error {}
 
 type Row = {
   id: string;
@@ -86,19 +84,6 @@ function toRecord(row: PublicRow): DestinationRecord {
   };
 }
 
-const encodeCursor = (record: DestinationRecord) =>
-  Buffer.from(JSON.stringify([record.created_at, record.id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError('This cursor is not one this server gave out; start again without it');
-}
-
 export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
   const aad = (id: string, field: 'secret' | 'token') => `destinations:${id}:${field}`;
   const seal = (id: string, field: 'secret' | 'token', value: string | null) =>
@@ -143,19 +128,6 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
 
     async list(): Promise<DestinationRecord[]> {
       return (await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations ${ORDER}`)).map(toRecord);
-    },
-
-    async listPage(limit: number, cursor: string | null): Promise<DestinationPage> {
-      const rows =
-        cursor === null
-          ? await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations ${ORDER} LIMIT $1`, [limit + 1])
-          : await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE (created_at, id) < ($1, $2) ${ORDER} LIMIT $3`, [
-              ...decodeCursor(cursor),
-              limit + 1,
-            ]);
-      const items = rows.slice(0, limit).map(toRecord);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
     /** The full config, secret and token decrypted: for the connection check and for merging a patch. */

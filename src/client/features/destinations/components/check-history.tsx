@@ -14,7 +14,7 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
   const now = useNow(30_000);
   if (checks.length === 0) return <p className="muted">No connection checks yet.</p>;
   return (
-    <table className="table history">
+    <table className="table history table-stack">
       <caption className="visually-hidden">Connection check history, newest first</caption>
       <thead>
         <tr>
@@ -34,12 +34,12 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
                   <time dateTime={check.created_at}>{timeAgo(check.created_at, now)}</time>
                 </Link>
               </td>
-              <td>
+              <td data-label="Result">
                 <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
                 {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
               </td>
-              <td>{formatDuration(duration)}</td>
-              <td>{check.reason ?? ''}</td>
+              <td data-label="Duration">{formatDuration(duration)}</td>
+              <td data-label="Reason">{check.reason ?? ''}</td>
             </tr>
           );
         })}

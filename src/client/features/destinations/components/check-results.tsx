@@ -107,7 +107,8 @@ function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
       {problem && step.code === 'AccessDenied' && policy && (
         <details className="policy">
           <summary>Least-privilege policy for this destination</summary>
-          <pre>{policy}</pre>
+          {/* Focusable: a line wider than the box scrolls, and the keyboard must reach it too. */}
+          <pre tabIndex={0}>{policy}</pre>
           <CopyButton text={policy} label="Copy policy" />
         </details>
       )}

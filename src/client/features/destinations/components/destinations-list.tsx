@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { flash } from '../../../lib/flash.ts';
@@ -6,17 +6,17 @@ import { PageHeading } from '../../../ui/page-heading.tsx';
 import { timeAgo } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
-import { useDestinations } from '../api/get-destinations.ts';
+import { useAttentionCount, useDestinationsPage } from '../api/get-destinations.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { checkVerdict } from '../lib/check-verdict.ts';
+import { isFiltered, listUrl, PAGE_SIZE, readListQuery, withChange, type ListQuery } from '../lib/list-query.ts';
+import type { ListSort, ListStatus } from '../../../../shared/list-options.ts';
 import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
-/** Rows per page: a thousand connectors render as fast as fifty. */
-const PAGE_SIZE = 50;
 
 
 function endpointLabel(endpointUrl: string | null): string {
@@ -44,39 +44,11 @@ function LastCheck({ destination, now }: { destination: Destination; now: number
   );
 }
 
-function Pagination({ page, pageCount, total, search }: { page: number; pageCount: number; total: number; search: URLSearchParams }) {
-  const hrefOf = (target: number) => {
-    const params = new URLSearchParams(search);
-    if (target === 1) params.delete('page');
-    else params.set('page', String(target));
-    const query = params.toString();
-    return `/destinations${query ? `?${query}` : ''}`;
-  };
-  const first = (page - 1) * PAGE_SIZE + 1;
-  const last = Math.min(total, page * PAGE_SIZE);
-  const step = (target: number, label: string) =>
-    target >= 1 && target <= pageCount ? (
-      <Link to={hrefOf(target)} className="button button-small">
-        {label}
-      </Link>
-    ) : (
-      <span className="button button-small" aria-disabled="true">
-        {label}
-      </span>
-    );
-  return (
-    <nav className="pagination" aria-label="Pages of destinations">
-      {step(page - 1, 'Previous page')}
-      <span>
-        {first.toLocaleString('en')}–{last.toLocaleString('en')} of {total.toLocaleString('en')} · page {page} of {pageCount}
-      </span>
-      {step(page + 1, 'Next page')}
-    </nav>
-  );
-}
-
 export function DestinationsList() {
-  const destinations = useDestinations();
+  const { search } = useLocation();
+  const query = readListQuery(search);
+  const destinations = useDestinationsPage(query);
+  const attentionCount = useAttentionCount();
   const startCheck = useStartConnectionCheck();
   const now = useNow(30_000);
   // The dialog stays mounted once opened, so closing it returns focus to the Delete button that opened it.
@@ -86,17 +58,12 @@ export function DestinationsList() {
   // What was just deleted, here or on the page the delete led back from: said once, politely.
   const [notice, setNotice] = useState(() => flash.take());
   const [updateOpen, setUpdateOpen] = useState(false);
-  const { search } = useLocation();
-  const onlyAttention = search.get('credentials') === 'attention';
   const needsAttention = (d: Destination) => {
     const { state } = credentialsNow(d.credentials, now);
     return state === 'expired' || state === 'expiring';
   };
-  const attention = destinations.data?.filter(needsAttention) ?? [];
-  const shown = (onlyAttention ? attention : destinations.data) ?? [];
-  const pageCount = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
-  const page = Math.min(pageCount, Math.max(1, Math.trunc(Number(search.get('page'))) || 1));
-  const visible = shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const attention = attentionCount.data ?? 0;
+  const page = destinations.data;
 
   const test = async (destination: Destination) => {
     const check = await startCheck.mutateAsync(destination.id);
@@ -116,16 +83,16 @@ export function DestinationsList() {
           {notice}
         </p>
       )}
-      {attention.length > 0 && (
+      {attention > 0 && (
         <div className="banner banner-warning attention" role="status">
           <span>
-            {attention.length === 1 ? '1 connector has' : `${attention.length} connectors have`} temporary credentials that have expired
-            or are in the last quarter of their lifetime.
+            {attention === 1 ? '1 connector has' : `${attention.toLocaleString('en')} connectors have`} temporary credentials that have
+            expired or are in the last quarter of their lifetime.
           </span>{' '}
-          {onlyAttention ? (
-            <Link to="/destinations">Show all connectors</Link>
+          {query.credentials === 'attention' ? (
+            <Link to={withChange(query, { credentials: null })}>Show all connectors</Link>
           ) : (
-            <Link to="/destinations?credentials=attention">Show {attention.length === 1 ? 'it' : 'them'}</Link>
+            <Link to={withChange({ ...query, q: '', status: null }, { credentials: 'attention' })}>Show {attention === 1 ? 'it' : 'them'}</Link>
           )}
         </div>
       )}
@@ -134,11 +101,7 @@ export function DestinationsList() {
           Couldn't start the check: {startCheck.error.message}
         </p>
       )}
-      {destinations.isPending ? (
-        <LoadingState label="Loading destinations…" />
-      ) : destinations.isError ? (
-        <ErrorState title="Couldn't load the destinations" message={destinations.error.message} onRetry={() => void destinations.refetch()} />
-      ) : destinations.data.length === 0 ? (
+      {page && page.total === 0 && !isFiltered(query) ? (
         <EmptyState title="No destination connectors yet">
           <p className="muted">A destination connector tells your pipelines which S3 bucket to write to, and with which credentials.</p>
           <Link to="/destinations/new" className="button button-primary">
@@ -146,81 +109,126 @@ export function DestinationsList() {
           </Link>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Destination connectors, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Bucket URI</th>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Credentials</th>
-                <th scope="col">Last check</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {visible.map((destination) => (
-                <tr key={destination.id}>
-                  <th scope="row">
-                    <Link to={`/destinations/${destination.id}`}>{destination.name}</Link>
-                  </th>
-                  <td>
-                    <code>{destination.config.remote_url}</code>
-                  </td>
-                  <td>{endpointLabel(destination.config.endpoint_url)}</td>
-                  <td>
-                    <CredentialsBadge credentials={destination.credentials} />
-                  </td>
-                  <td>
-                    <LastCheck destination={destination} now={now} />
-                  </td>
-                  <td className="row-actions">
-                    {needsAttention(destination) && (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => {
-                          setUpdatingCredentials(destination);
-                          setUpdateOpen(true);
-                        }}
-                        aria-label={`Update credentials of ${destination.name}`}
-                      >
-                        Update credentials
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => void test(destination)}
-                      aria-label={`Test ${destination.name}`}
-                      disabled={startCheck.isPending}
-                    >
-                      Test
-                    </button>
-                    <Link to={`/destinations/${destination.id}/edit`} className="button button-small" aria-label={`Edit ${destination.name}`}>
-                      Edit
+        <>
+          <ListToolbar query={query} />
+          {destinations.isPending ? (
+            <LoadingState label="Loading destinations…" />
+          ) : destinations.isError ? (
+            <ErrorState title="Couldn't load the destinations" message={destinations.error.message} onRetry={() => void destinations.refetch()} />
+          ) : page && page.items.length === 0 ? (
+            <div className="card empty-filter" role="status">
+              <p>No connectors match {query.q.trim() ? <>“{query.q.trim()}” with </> : ''}these filters.</p>
+              <Link to={listUrl({ sort: query.sort })}>Clear the search and filters</Link>
+            </div>
+          ) : page ? (
+            <>
+              <p className="list-count muted" role="status" aria-live="polite">
+                {countLine(query.page, page.items.length, page.total)}
+              </p>
+              <div className="table-wrap" aria-busy={destinations.isPlaceholderData}>
+                <table className="table table-stack">
+                  <caption className="visually-hidden">Destination connectors</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Bucket URI</th>
+                      <th scope="col">Endpoint</th>
+                      <th scope="col">Credentials</th>
+                      <th scope="col">Last check</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.items.map((destination) => (
+                      <tr key={destination.id}>
+                        <th scope="row">
+                          <Link to={`/destinations/${destination.id}`}>{destination.name}</Link>
+                        </th>
+                        <td data-label="Bucket URI">
+                          <code>{destination.config.remote_url}</code>
+                        </td>
+                        <td data-label="Endpoint">{endpointLabel(destination.config.endpoint_url)}</td>
+                        <td data-label="Credentials">
+                          <div className="credentials-cell">
+                            <CredentialsBadge credentials={destination.credentials} />
+                            {needsAttention(destination) && (
+                              <button
+                                type="button"
+                                className="button button-small"
+                                onClick={() => {
+                                  setUpdatingCredentials(destination);
+                                  setUpdateOpen(true);
+                                }}
+                                aria-label={`Update credentials of ${destination.name}`}
+                              >
+                                Update credentials
+                              </button>
+                            )}
+                          </div>
+                        </td>
+                        <td data-label="Last check">
+                          <LastCheck destination={destination} now={now} />
+                        </td>
+                        <td className="row-actions">
+                          <div className="row-actions-inner">
+                            <button
+                              type="button"
+                              className="button button-small"
+                              onClick={() => void test(destination)}
+                              aria-label={`Test ${destination.name}`}
+                              disabled={startCheck.isPending}
+                            >
+                              Test
+                            </button>
+                            <Link to={`/destinations/${destination.id}/edit`} className="button button-small" aria-label={`Edit ${destination.name}`}>
+                              Edit
+                            </Link>
+                            <button
+                              type="button"
+                              className="button button-small button-danger-quiet"
+                              onClick={() => {
+                                setDeleting(destination);
+                                setDeleteOpen(true);
+                              }}
+                              aria-label={`Delete ${destination.name}`}
+                            >
+                              Delete
+                            </button>
+                          </div>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {(page.nextCursor || query.cursor) && (
+                <nav className="pagination" aria-label="Pages of destinations">
+                  {query.cursor ? (
+                    <Link to={listUrl({ ...query, cursor: null, page: 1 })} className="button button-small">
+                      First page
                     </Link>
-                    <button
-                      type="button"
-                      className="button button-small button-danger-quiet"
-                      onClick={() => {
-                        setDeleting(destination);
-                        setDeleteOpen(true);
-                      }}
-                      aria-label={`Delete ${destination.name}`}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pageCount > 1 && <Pagination page={page} pageCount={pageCount} total={shown.length} search={search} />}
-        </div>
+                  ) : (
+                    <span className="button button-small" aria-disabled="true">
+                      First page
+                    </span>
+                  )}
+                  <span>Page {query.page.toLocaleString('en')} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE)).toLocaleString('en')}</span>
+                  {page.nextCursor ? (
+                    <Link to={listUrl({ ...query, cursor: page.nextCursor, page: query.page + 1 })} className="button button-small">
+                      Next page
+                    </Link>
+                  ) : (
+                    <span className="button button-small" aria-disabled="true">
+                      Next page
+                    </span>
+                  )}
+                </nav>
+              )}
+            </>
+          ) : null}
+        </>
       )}
       {updatingCredentials && (
         <Suspense fallback={null}>
@@ -248,5 +256,89 @@ export function DestinationsList() {
         </Suspense>
       )}
     </section>
+  );
+}
+
+function countLine(pageNumber: number, shown: number, total: number): string {
+  if (total === 0) return 'No connectors.';
+  const first = (pageNumber - 1) * PAGE_SIZE + 1;
+  const last = first + shown - 1;
+  const of = `${total.toLocaleString('en')} connector${total === 1 ? '' : 's'}`;
+  return shown === total ? `${of}.` : `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${of}.`;
+}
+
+const SORT_LABEL: Record<ListSort | 'newest', string> = {
+  newest: 'Newest first',
+  name: 'Name, A to Z',
+  '-name': 'Name, Z to A',
+  '-last_check': 'Last check, newest first',
+  last_check: 'Last check, oldest first',
+  expires_at: 'Expiry, soonest first',
+  '-expires_at': 'Expiry, latest first',
+};
+
+/** Search, filters and order: each a part of the URL, so Back and links keep them. */
+function ListToolbar({ query }: { query: ListQuery }) {
+  const [text, setText] = useState(query.q);
+  // The URL follows the box a moment after typing stops (replacing, not stacking, history entries); a URL changed
+  // elsewhere (Back, a link) puts its words back in the box.
+  const sent = useRef(query.q);
+  const latest = useRef(query);
+  useEffect(() => {
+    latest.current = query;
+  });
+  useEffect(() => {
+    if (query.q === sent.current) return;
+    sent.current = query.q;
+    setText(query.q);
+  }, [query.q]);
+  useEffect(() => {
+    if (text.trim() === sent.current) return;
+    const timer = window.setTimeout(() => {
+      sent.current = text.trim();
+      navigate(withChange(latest.current, { q: text }), { replace: true });
+    }, 250);
+    return () => window.clearTimeout(timer);
+  }, [text]);
+  return (
+    <form className="list-toolbar" role="search" aria-label="Find connectors" onSubmit={(event) => event.preventDefault()}>
+      <div className="toolbar-field toolbar-search">
+        <label htmlFor="list-q">Search</label>
+        <input id="list-q" type="search" value={text} maxLength={200} placeholder="Name, bucket or endpoint" onChange={(event) => setText(event.target.value)} />
+      </div>
+      <div className="toolbar-field">
+        <label htmlFor="list-status">Last check</label>
+        <select id="list-status" value={query.status ?? ''} onChange={(event) => navigate(withChange(query, { status: (event.target.value || null) as ListStatus | null }))}>
+          <option value="">Any</option>
+          <option value="failing">Failing</option>
+          <option value="passing">Passing</option>
+          <option value="untested">Not tested</option>
+        </select>
+      </div>
+      <div className="toolbar-field">
+        <label htmlFor="list-credentials">Credentials</label>
+        <select
+          id="list-credentials"
+          value={query.credentials ?? ''}
+          onChange={(event) => navigate(withChange(query, { credentials: (event.target.value || null) as ListQuery['credentials'] }))}
+        >
+          <option value="">Any</option>
+          <option value="attention">Expired or expiring</option>
+          <option value="expired">Expired</option>
+          <option value="expiring">Expiring</option>
+          <option value="ok">Valid</option>
+        </select>
+      </div>
+      <div className="toolbar-field">
+        <label htmlFor="list-sort">Sort by</label>
+        <select id="list-sort" value={query.sort ?? ''} onChange={(event) => navigate(withChange(query, { sort: (event.target.value || null) as ListSort | null }))}>
+          {(Object.keys(SORT_LABEL) as (ListSort | 'newest')[]).map((sort) => (
+            <option key={sort} value={sort === 'newest' ? '' : sort}>
+              {SORT_LABEL[sort]}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
   );
 }

@@ -53,7 +53,7 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
         <details className="policy-block">
           <summary>Least-privilege IAM policy</summary>
           <p className="muted">Attach this to the identity of the AWS Key: it may list the bucket and write, abort and delete under the prefix — nothing else.</p>
-          <pre aria-label="IAM policy">{policy}</pre>
+          <pre aria-label="IAM policy" tabIndex={0}>{policy}</pre>
           <CopyButton text={policy} label="Copy policy" />
         </details>
       )}

@@ -1,0 +1,114 @@
+import type { Page } from '@playwright/test';
+import { createDestination, E2E_S3_ENDPOINT, expect, IDENTITIES, test, uniqueName, checkOutcome } from './fixtures.ts';
+
+/**
+ * What the page shows sideways: the document's own scroll, any box that scrolls or clips its content sideways, and
+ * every button (or link styled as one) that is not wholly inside the window and every box that clips it.
+ */
+async function sidewaysProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) {
+      problems.push(`the page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+      // The deepest boxes that reach past the window: where to look.
+      const past = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 0.5);
+      for (const el of past.filter((el) => !past.some((other) => other !== el && el.contains(other))).slice(0, 5)) problems.push(`  reaches past: ${name(el)}`);
+    }
+    for (const el of document.querySelectorAll('body *')) {
+      const style = getComputedStyle(el);
+      if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 1 && !el.matches('input, textarea, select, pre, .visually-hidden')) {
+        problems.push(`${name(el)} scrolls or clips sideways: ${el.scrollWidth} > ${el.clientWidth}`);
+      }
+    }
+    for (const el of document.querySelectorAll('button, a.button, [role="button"]')) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0 || el.closest('.visually-hidden')) continue;
+      const label = `${name(el)} "${(el.textContent ?? '').trim()}"`;
+      if (rect.left < -0.5 || rect.right > window.innerWidth + 0.5) problems.push(`${label} is outside the window (${Math.round(rect.left)}–${Math.round(rect.right)})`);
+      for (let box = el.parentElement; box; box = box.parentElement) {
+        if (getComputedStyle(box).overflowX === 'visible') continue;
+        const outer = box.getBoundingClientRect();
+        if (rect.left < outer.left - 0.5 || rect.right > outer.right + 0.5) problems.push(`${label} is clipped by ${name(box)}`);
+      }
+    }
+    return problems;
+  });
+}
+
+for (const [width, height] of [
+  [390, 844],
+  [1440, 900],
+] as const) {
+  test(`at ${width} px no screen scrolls sideways and every action is fully visible`, async ({ signedInPage: page, api, browser }) => {
+    await page.setViewportSize({ width, height });
+    const seen: Record<string, string[]> = {};
+    const look = async (screen: string) => {
+      seen[screen] = await sidewaysProblems(page);
+    };
+
+    // The list with what makes a row widest: a long Bucket URI, a Custom URL, expired credentials (Update credentials).
+    const expired = await createDestination(api, uniqueName('Layout expired credentials with a long name'), {
+      remote_url: 's3://a-rather-long-bucket-name-for-layout/with/a/deep/prefix/for/the/exports/',
+      endpoint_url: E2E_S3_ENDPOINT,
+      key: IDENTITIES.expired.accessKeyId,
+      secret: IDENTITIES.expired.secretAccessKey,
+      token: IDENTITIES.expired.sessionToken,
+      token_expires_at: new Date(Date.now() - 3600_000).toISOString(),
+    });
+    const denied = await createDestination(api, uniqueName('Layout read-only'), {
+      remote_url: 's3://local-bucket/layout/',
+      endpoint_url: E2E_S3_ENDPOINT,
+      key: IDENTITIES.readOnly.accessKeyId,
+      secret: IDENTITIES.readOnly.secretAccessKey,
+    });
+    await page.goto('/destinations');
+    await expect(page.getByRole('button', { name: `Update credentials of ${(await (await api.get(`/api/v1/destinations/${expired.id}`)).json()).name}` })).toBeVisible();
+    await look('list');
+
+    // The detail page of a failed check: hints, IAM action, the policy opened, history, activity.
+    await page.goto(`/destinations/${denied.id}`);
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await checkOutcome(page);
+    await page.getByText('Least-privilege policy for this destination').click();
+    await look('detail');
+    await page.goto(`/destinations/${denied.id}/edit`);
+    await expect(page.getByRole('button', { name: 'Save and Test' })).toBeVisible();
+    await look('edit');
+
+    // The wizard, each step.
+    await page.goto('/destinations/new');
+    await look('wizard: connector');
+    await page.getByLabel('Name', { exact: true }).fill(uniqueName('Layout wizard'));
+    await page.getByRole('radio', { name: 'MinIO' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Bucket URI').fill('s3://local-bucket/layout-wizard/');
+    await page.getByLabel('Custom URL').fill(E2E_S3_ENDPOINT);
+    await look('wizard: bucket');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('radio', { name: /Temporary/ }).check();
+    await look('wizard: credentials');
+    await page.getByRole('textbox', { name: 'AWS Key' }).fill(IDENTITIES.writer.accessKeyId);
+    await page.getByLabel('AWS Secret Key').fill(IDENTITIES.writer.secretAccessKey);
+    await page.getByRole('radio', { name: 'Access key' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+    await look('wizard: review');
+
+    await page.goto('/destinations?q=nothing-matches-this');
+    await expect(page.getByText(/No connectors match/)).toBeVisible();
+    await look('list: nothing matches');
+    await page.goto('/destinations/00000000-0000-4000-8000-000000000000');
+    await expect(page.getByRole('heading', { name: 'Connector not found' })).toBeVisible();
+    await look('not found');
+
+    const signedOut = await browser.newPage({ viewport: { width, height } });
+    await signedOut.goto('/destinations');
+    await expect(signedOut.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    seen['sign-in'] = await sidewaysProblems(signedOut);
+    await signedOut.close();
+
+    expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));
+  });
+}
