@@ -172,6 +172,54 @@ test('leaving the wizard with unsaved input asks first', async ({ signedInPage: 
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Half typed');
 });
 
+test('the wizard step is in the URL: browser Back and Forward move between steps, done steps are links, Cancel asks first', async ({
+  signedInPage: page,
+}) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void (dialogs.length === 1 ? dialog.dismiss() : dialog.accept());
+  });
+  // A step past the furthest reached cannot be opened by its address (nothing typed is kept in the browser).
+  await page.goto('/destinations/new?step=review');
+  await expect(page).toHaveURL(/\/destinations\/new$/);
+  await expect(page.getByRole('heading', { name: 'Step 1 of 4: Connector' })).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('Stepping through');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/\/destinations\/new\?step=bucket$/);
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/steps/');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 3 of 4: Authentication' })).toBeVisible();
+  await expect(page).toHaveURL(/\?step=authentication$/);
+
+  // Back and Forward move between steps, keeping what was typed, without asking: nothing is left.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 4: Bucket' })).toBeVisible();
+  await expect(page.getByLabel('Bucket URI')).toHaveValue('s3://local-bucket/steps/');
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Step 1 of 4: Connector' })).toBeFocused();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Stepping through');
+  await page.goForward();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 4: Bucket' })).toBeVisible();
+  expect(dialogs).toEqual([]);
+
+  // A step done is a link back to it; a step not reached is not.
+  const steps = page.getByRole('list', { name: 'Steps' });
+  await expect(steps.getByRole('link')).toHaveCount(1);
+  await expect(steps.getByRole('link', { name: 'Authentication' })).toHaveCount(0);
+  await steps.getByRole('link', { name: /Connector/ }).click();
+  await expect(page.getByRole('heading', { name: 'Step 1 of 4: Connector' })).toBeVisible();
+
+  // Cancel leaves, asking first when something was typed: staying keeps it, leaving goes to the list.
+  await page.getByLabel('Name', { exact: true }).fill('About to cancel');
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  expect(dialogs).toEqual(['Leave without saving? What you typed in this connector will be lost.']);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('About to cancel');
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeVisible();
+  expect(dialogs).toHaveLength(2);
+});
+
 test('a browser clock behind the server never puts a finished check in the future: "just now", not "in 3 minutes"', async ({ signedInPage: page, api }) => {
   const destination = await createDestination(api, uniqueName('Clock behind'), localConfig());
   const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();

@@ -136,7 +136,7 @@ test('Test checks the unsaved connector before saving it', async ({ signedInPage
   await fillWizard(page, { name });
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
-  await expect(page).toHaveURL(/\/destinations\/new$/);
+  await expect(page).toHaveURL(/\/destinations\/new\?step=review$/);
   const list = (await (await api.get('/api/v1/destinations')).json()) as { name: string }[];
   expect(list.map((d) => d.name)).not.toContain(name);
 });

@@ -10,17 +10,21 @@ import path from 'node:path';
 import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/client-build.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
+import { normalizeS3Config } from '../../src/shared/s3-config.ts';
 import { launchOptions } from '../../playwright.config.ts';
-import { listRenderFigure, listRenderTime, measureResultLatency, preparePage } from './browser.ts';
+import { listRenderFigure, listRenderTime, measureResultLatency, preparePage, reorderTime } from './browser.ts';
 import { measureBundle } from './bundle.ts';
 import { createDestination, measureCheckTimes, writerConfig } from './check-time.ts';
 import type { Figure } from './figures.ts';
-import { measureListDuringChecks, measureListLoad, measurePageDuringSignIns } from './load.ts';
+import { measureListDuringChecks, measureListLoad, measureListPageLoad, measurePageDuringSignIns } from './load.ts';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const BURST = 200;
 const MANY = 1_000;
 const FEW = 10;
+const HUGE = 10_000;
+/** A connector in every list measured, found by name. */
+const NEEDLE = 'Needle connector';
 
 if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('Build the browser app first: npm run build');
 
@@ -99,11 +103,16 @@ try {
     for (let n = await existing(); n < upTo; n++) ids.push(await createDestination(t, writerConfig(`bench/${n}/`), `Seeded ${n}`));
     return ids;
   };
+  await createDestination(t, writerConfig('bench/needle/'), NEEDLE);
   await seed(FEW);
-  const few = await listRenderTime(page, origin);
+  const filtered = `/destinations?q=${encodeURIComponent(NEEDLE.toLowerCase())}`;
+  // The first row by name: what a reorder must bring to the top.
+  const firstByName = async () =>
+    ((await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=1' })).json() as { name: string }[])[0]?.name ?? '';
+  const few = { list: await listRenderTime(page, origin), filtered: await listRenderTime(page, origin, 7, filtered), reorder: await reorderTime(page, origin, await firstByName()) };
   const seeded = await seed(MANY);
   const many = await listRenderTime(page, origin);
-  figures.push(listRenderFigure(few, many, [FEW, MANY]));
+  figures.push(listRenderFigure(few.list, many, [FEW, MANY]));
 
   step(`list under load (${LOAD_SECONDS} s runs)`);
   const listLoad = await measureListLoad(t, origin, LOAD_SECONDS);
@@ -114,6 +123,33 @@ try {
 
   step('the page during a burst of wrong sign-ins');
   figures.push(await measurePageDuringSignIns(origin, LOAD_SECONDS));
+
+  step(`list with ${HUGE} destinations`);
+  // Straight into the store: the API's create would take minutes for ten thousand.
+  const stored = await existing();
+  for (let n = stored; n < HUGE; n++) {
+    await t.store.destinations.create({ name: `Seeded ${n}`, config: { ...normalizeS3Config(writerConfig(`bench/${n}/`)) } });
+  }
+  const huge = { list: await listRenderTime(page, origin), filtered: await listRenderTime(page, origin, 7, filtered), reorder: await reorderTime(page, origin, await firstByName()) };
+  figures.push(listRenderFigure(few.list, huge.list, [FEW, HUGE], 1.5, 'List page in Chromium, time to first row'));
+  figures.push({
+    ...listRenderFigure(few.filtered, huge.filtered, [FEW, HUGE], 1.5, `Filtered list in Chromium (?q=${NEEDLE.toLowerCase()})`),
+    detail: 'navigation start to the one matching row, median of 7 loads each',
+  });
+  figures.push({
+    ...listRenderFigure(few.reorder, huge.reorder, [FEW, HUGE], 1.5, 'Reordered list in Chromium (Sort by: Name)'),
+    detail: 'from choosing the order on a loaded list to its new first row, median of 7 each',
+  });
+  figures.push(await measureListPageLoad(t, origin, '/api/v1/destinations?destination_type=s3&limit=50', `List API, a page of 50 of ${HUGE.toLocaleString('en')}`, LOAD_SECONDS));
+  figures.push(
+    await measureListPageLoad(
+      t,
+      origin,
+      `/api/v1/destinations?destination_type=s3&limit=50&sort=name&q=${encodeURIComponent('seeded 12')}`,
+      `List API, searched and sorted, of ${HUGE.toLocaleString('en')}`,
+      LOAD_SECONDS,
+    ),
+  );
 } finally {
   await browser.close();
   await t.close();

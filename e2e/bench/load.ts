@@ -116,3 +116,16 @@ export async function measurePageDuringSignIns(origin: string, seconds: number):
       `${refused} told to come back (429); process RSS ${Math.round(rssBefore / 2 ** 20)} → peak ${Math.round(rssPeak / 2 ** 20)} MB`,
   };
 }
+
+/** One page of the list as the screen asks for it (`path`), under 50 connections: its p99 and rate, reported. */
+export async function measureListPageLoad(t: TestApp, origin: string, path: string, label: string, seconds: number): Promise<Figure> {
+  await load(`${origin}${path}`, { cookie: t.cookie }, 1); // warm-up
+  const result = await load(`${origin}${path}`, { cookie: t.cookie }, seconds);
+  return {
+    name: `${label} under ${CONNECTIONS} connections`,
+    value: `p99 ${ms(result.p99)}, ${Math.round(result.requestsPerSecond)}/s`,
+    budget: 'reported',
+    pass: result.errors + result.non2xx === 0,
+    detail: `GET ${path}, ${seconds} s; ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors`,
+  };
+}

@@ -16,6 +16,9 @@ function subscribe(listener: () => void) {
 }
 
 const currentLocation = () => `${window.location.pathname}${window.location.search}`;
+const pathOf = (location: string) => new URL(location, 'http://localhost').pathname;
+/** Another page, not the same one with other parameters (a wizard's step, a list's filters): only that is leaving. */
+const leaves = (from: string, to: string) => pathOf(from) !== pathOf(to);
 
 /** While set, leaving the page asks first (unsaved input). */
 let blockerMessage: string | null = null;
@@ -25,7 +28,7 @@ const mayLeave = () => blockerMessage === null || window.confirm(blockerMessage)
 if (typeof window !== 'undefined') {
   window.addEventListener('popstate', () => {
     // Back/forward cannot be cancelled: put the page back when the user chooses to stay.
-    if (!mayLeave()) {
+    if (leaves(shownLocation, currentLocation()) && !mayLeave()) {
       window.history.pushState(null, '', shownLocation);
       return;
     }
@@ -48,8 +51,10 @@ export function useLeaveGuard(message: string | null) {
 
 export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}) {
   if (to === currentLocation()) return;
-  if (!options.force && !mayLeave()) return;
-  blockerMessage = null;
+  if (leaves(currentLocation(), to)) {
+    if (!options.force && !mayLeave()) return;
+    blockerMessage = null;
+  }
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   shownLocation = currentLocation();

@@ -10,7 +10,7 @@ import {
   type ConnectorFormValues,
 } from '../../../../../shared/connector-form.ts';
 import { ApiError, NetworkError } from '../../../../lib/api-client.ts';
-import { navigate, useLeaveGuard } from '../../../../lib/router.tsx';
+import { Link, navigate, useLeaveGuard, useLocation } from '../../../../lib/router.tsx';
 import { PageHeading } from '../../../../ui/page-heading.tsx';
 import { useCheckUnsavedConfig } from '../../api/check-unsaved-config.ts';
 import { useCreateDestination } from '../../api/create-destination.ts';
@@ -22,12 +22,14 @@ import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidati
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 
-const STEPS: { title: string; fields: ConnectorFormField[] }[] = [
-  { title: 'Connector', fields: ['name', 'provider'] },
-  { title: 'Bucket', fields: ['remote_url', 'endpoint_url', 'region'] },
-  { title: 'Authentication', fields: ['method', 'key', 'secret', 'token', 'token_expires_at'] },
-  { title: 'Review', fields: [] },
+const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
+  { title: 'Connector', slug: 'connector', fields: ['name', 'provider'] },
+  { title: 'Bucket', slug: 'bucket', fields: ['remote_url', 'endpoint_url', 'region'] },
+  { title: 'Authentication', slug: 'authentication', fields: ['method', 'key', 'secret', 'token', 'token_expires_at'] },
+  { title: 'Review', slug: 'review', fields: [] },
 ];
+/** The wizard's address at a step: the step is in the URL, so the browser's Back and Forward move between steps. */
+const stepUrl = (index: number) => (index === 0 ? '/destinations/new' : `/destinations/new?step=${STEPS[index]?.slug ?? ''}`);
 const stepOfField = (field: string) => Math.max(0, STEPS.findIndex((s) => s.fields.includes(field as ConnectorFormField)));
 
 export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) {
@@ -37,7 +39,19 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
   const register = useTouchedValidation(form);
   const values = useWatch({ control }) as ConnectorFormValues;
   const warnings = useConfigWarnings(values);
-  const [step, setStep] = useState(0);
+  // The step the URL names, but never past the furthest one reached with valid input: a reload (the form is gone:
+  // nothing typed is kept in the browser) or a typed address starts at the first step.
+  const { search } = useLocation();
+  const [reached, setReached] = useState(0);
+  const wanted = Math.max(0, STEPS.findIndex((s) => s.slug === (search.get('step') ?? 'connector')));
+  const step = Math.min(wanted, reached);
+  useEffect(() => {
+    if (wanted !== step) navigate(stepUrl(step), { replace: true });
+  }, [wanted, step]);
+  const setStep = (index: number) => {
+    setReached((furthest) => Math.max(furthest, index));
+    navigate(stepUrl(index));
+  };
   const [failure, setFailure] = useState<string | null>(null);
   const [testCheck, setTestCheck] = useState<ConnectionCheck | null>(null);
   const create = useCreateDestination();
@@ -85,7 +99,7 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
       setError('name', { message: takenMessage(getValues('name').trim()) });
       return window.setTimeout(() => setFocus('name'), 0);
     }
-    if (await trigger(fields)) return setStep((s) => Math.min(s + 1, STEPS.length - 1));
+    if (await trigger(fields)) return setStep(Math.min(step + 1, STEPS.length - 1));
     // The first invalid field of this step, in the order they are shown (from the schema itself: the form's error
     // state may still be settling from the blur that the click on Next caused).
     const result = schema.safeParse(getValues());
@@ -145,11 +159,23 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
       <ol className="stepper" aria-label="Steps">
         {STEPS.map((s, i) => (
           <li key={s.title} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
-            <span className="stepper-number" aria-hidden="true">
-              {i < step ? '✓' : i + 1}
-            </span>
-            {s.title}
-            {i < step && <span className="visually-hidden"> (done)</span>}
+            {i < step ? (
+              // A step done is a way back to it.
+              <Link to={stepUrl(i)} className="stepper-link">
+                <span className="stepper-number" aria-hidden="true">
+                  ✓
+                </span>
+                {s.title}
+                <span className="visually-hidden"> (done)</span>
+              </Link>
+            ) : (
+              <>
+                <span className="stepper-number" aria-hidden="true">
+                  {i + 1}
+                </span>
+                {s.title}
+              </>
+            )}
           </li>
         ))}
       </ol>
@@ -188,10 +214,14 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
 
         <div className="wizard-actions">
           {step > 0 && (
-            <button type="button" className="button" onClick={() => setStep((s) => s - 1)}>
+            <button type="button" className="button" onClick={() => setStep(step - 1)}>
               Back
             </button>
           )}
+          {/* Leaving asks first when anything was typed (the leave guard). */}
+          <Link to="/destinations" className="button button-quiet">
+            Cancel
+          </Link>
           <span className="spacer" />
           {step < STEPS.length - 1 ? (
             <button type="submit" className="button button-primary">
