@@ -126,7 +126,8 @@ describe('through an outbound proxy (HTTPS_PROXY / HTTP_PROXY)', () => {
       await tls.close();
       await fronts.close();
     }
-  });
+    // Four RSA keys, certificates signed in JavaScript and a second app: ~3 s alone, more on a busy 2-core machine.
+  }, 20_000);
 
   it('NO_PROXY is honoured: a target it names is connected to directly', async () => {
     tunnels.length = 0;
