@@ -109,9 +109,11 @@ try {
   // The first row by name: what a reorder must bring to the top.
   const firstByName = async () =>
     ((await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=1' })).json() as { name: string }[])[0]?.name ?? '';
-  const few = { list: await listRenderTime(page, origin), filtered: await listRenderTime(page, origin, 7, filtered), reorder: await reorderTime(page, origin, await firstByName()) };
+  const few = { list: await listRenderTime(page, origin), filtered: await listRenderTime(page, origin, 7, filtered) };
   const seeded = await seed(MANY);
   const many = await listRenderTime(page, origin);
+  // Reordering is compared between full pages (50 rows each): with 10 connectors it would render a fifth of the rows.
+  const manyReorder = await reorderTime(page, origin, await firstByName());
   figures.push(listRenderFigure(few.list, many, [FEW, MANY]));
 
   step(`list under load (${LOAD_SECONDS} s runs)`);
@@ -137,8 +139,8 @@ try {
     detail: 'navigation start to the one matching row, median of 7 loads each',
   });
   figures.push({
-    ...listRenderFigure(few.reorder, huge.reorder, [FEW, HUGE], 1.5, 'Reordered list in Chromium (Sort by: Name)'),
-    detail: 'from choosing the order on a loaded list to its new first row, median of 7 each',
+    ...listRenderFigure(manyReorder, huge.reorder, [MANY, HUGE], 1.5, 'Reordered list in Chromium (Sort by: Name)'),
+    detail: 'from choosing the order on a loaded list to its new first row, median of 7 each; both a full page of 50 rows',
   });
   figures.push(await measureListPageLoad(t, origin, '/api/v1/destinations?destination_type=s3&limit=50', `List API, a page of 50 of ${HUGE.toLocaleString('en')}`, LOAD_SECONDS));
   figures.push(

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useSignOut } from '../features/auth/api/sign-out.ts';
 import { Link, useLocation } from '../lib/router.tsx';
+import './layout.css';
 
 export function AppLayout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const signOut = useSignOut();

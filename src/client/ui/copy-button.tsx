@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import './copy-button.css';
 
 /** Copies `text`; says so for a moment (announced politely). */
 export function CopyButton({ text, label }: { text: string; label: string }) {

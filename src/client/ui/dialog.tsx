@@ -1,5 +1,6 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { useRef, type ReactNode } from 'react';
+import './dialog.css';
 
 type DialogProps = {
   open: boolean;

@@ -1,4 +1,5 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import './field.css';
 
 type FieldProps = {
   label: string;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { DestinationSchema } from '../../shared/destination-schemas.ts';
 import { contractErrors } from '../test-support/contract.ts';
 import { AWS_KEY, buildTestApp, destinationBody, type TestApp } from '../test-support/test-app.ts';
 
@@ -195,6 +197,13 @@ describe('list', () => {
     expect(await names('credentials=expiring')).toEqual(['soon']);
     expect(await names('credentials=ok')).toEqual(['later']);
     expect(await names('sort=expires_at')).toEqual(['gone', 'soon', 'later']);
+  });
+
+  it('sends the whole list in exactly the bytes the response schema would encode (it skips the serializer)', async () => {
+    await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEabc', token_expires_at: new Date(Date.now() + 3600_000).toISOString() });
+    const body = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as unknown[];
+    expect(body.length).toBeGreaterThan(0);
+    expect(z.encode(z.array(DestinationSchema), z.array(DestinationSchema).parse(body))).toEqual(body);
   });
 
   it('shows every write at once, though the whole list is cached: create, rename, delete, a check scheduled and finished', async () => {

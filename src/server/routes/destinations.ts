@@ -9,6 +9,7 @@ import {
   DestinationSchema,
   DestinationWithWarningsSchema,
   UpdateDestinationSchema,
+  type Destination,
   type ListSort,
 } from '../../shared/destination-schemas.ts';
 import { providerFor } from '../../shared/providers.ts';
@@ -101,14 +102,17 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     if (!sorted) current.sorted.set(name, (sorted = sortEntries(current.all, sort)));
     return { version: current.version, sorted };
   };
-  // The whole unfiltered list, encoded as the response serializer would (Unstructured's clients ask for all of it):
-  // rebuilt when the list version moves, or a second on, as credentials states move with the clock.
+  // The whole unfiltered list as JSON (Unstructured's clients ask for all of it): rebuilt when the list version moves,
+  // or a second on, as credentials states move with the clock. Stringified without the serializer's zod pass: the
+  // views are built typed as `Destination` and the schema has no transforms, so the bytes are the same — and that pass
+  // was 40 % of a rebuild (6.5 of 16 ms for 1,000), paid at every write while checks run.
   let cachedList: { version: string; builtAt: number; body: string } | null = null;
   const wholeList = async () => {
     const { version, sorted } = await sortedNow(undefined);
     if (cachedList === null || cachedList.version !== version || Date.now() - cachedList.builtAt >= LIST_CACHE_MS) {
       const now = new Date();
-      const body = JSON.stringify(z.encode(DestinationListSchema, sorted.map((entry) => toDestination(entry.record, now, entry.lastCheck))));
+      const views: Destination[] = sorted.map((entry) => toDestination(entry.record, now, entry.lastCheck));
+      const body = JSON.stringify(views);
       cachedList = { version, builtAt: Date.now(), body };
     }
     return cachedList.body;

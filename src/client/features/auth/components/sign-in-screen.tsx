@@ -3,6 +3,7 @@ import { useForm } from 'react-hook-form';
 import { ApiError } from '../../../lib/api-client.ts';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { useSignIn } from '../api/sign-in.ts';
+import './sign-in.css';
 
 type SignInValues = { password: string };
 

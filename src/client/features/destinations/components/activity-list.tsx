@@ -3,6 +3,7 @@ import { changedFieldLabels } from '../../../../shared/field-labels.ts';
 import { timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
+import './activity-list.css';
 
 const LABEL: Record<Activity['kind'], string> = {
   'destination.created': 'Created',

@@ -10,6 +10,10 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useCancelConnectionCheck } from '../api/cancel-connection-check.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
 import { timelineBar, timelineSpan } from '../lib/timeline.ts';
+import '../../../ui/facts.css';
+import './policy.css';
+import '../../../ui/status-message.css';
+import './check-results.css';
 
 const STEP_LABEL: Record<StepName, string> = {
   validate: 'Configuration',

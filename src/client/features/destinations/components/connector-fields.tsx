@@ -9,6 +9,7 @@ import {
   type Provider,
 } from '../../../../shared/connector-form.ts';
 import { Field } from '../../../ui/field.tsx';
+import './connector-fields.css';
 
 export type FieldsProps = {
   register: UseFormRegister<ConnectorFormValues>;

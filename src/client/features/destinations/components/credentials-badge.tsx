@@ -2,6 +2,7 @@ import { credentialsState } from '../../../../shared/credentials.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { relativeTime } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
+import './credentials-badge.css';
 
 export const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
   access_key: 'Access key',

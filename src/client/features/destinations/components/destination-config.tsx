@@ -2,6 +2,8 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { PROVIDERS } from '../../../../shared/providers.ts';
 import { Link } from '../../../lib/router.tsx';
 import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
+import '../../../ui/facts.css';
+import './destination-config.css';
 
 
 /** The saved configuration: secrets only as "Set", with a way to replace them. */

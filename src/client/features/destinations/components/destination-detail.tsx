@@ -17,6 +17,7 @@ import { ActivityList } from './activity-list.tsx';
 import { CheckHistory } from './check-history.tsx';
 import { LiveCheckResults } from './check-results.tsx';
 import { DestinationConfig } from './destination-config.tsx';
+import './destination-detail.css';
 
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));

@@ -12,6 +12,7 @@ import { checkVerdict } from '../lib/check-verdict.ts';
 import { isFiltered, listUrl, PAGE_SIZE, readListQuery, withChange, type ListQuery } from '../lib/list-query.ts';
 import type { ListSort, ListStatus } from '../../../../shared/list-options.ts';
 import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
+import './destinations-list.css';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { parsePastedCredentials, PASTE_FORMAT_LABEL, type PastedCredentials } from '../../../../shared/paste-credentials.ts';
 import { relativeTime } from '../../../ui/relative-time.ts';
+import './paste-credentials-box.css';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 

@@ -13,6 +13,7 @@ import { LiveCheckResults } from './check-results.tsx';
 import { CredentialFields } from './connector-fields.tsx';
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
+import './update-credentials-dialog.css';
 
 type Props = {
   destination: Destination;

@@ -21,6 +21,7 @@ import { BucketFields, CredentialFields, MethodField, NameField, ProviderField }
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
+import './new-connector-wizard.css';
 
 const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
   { title: 'Connector', slug: 'connector', fields: ['name', 'provider'] },

@@ -3,6 +3,8 @@ import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues }
 import { buildLeastPrivilegePolicy } from '../../../../../shared/iam-policy.ts';
 import { partitionOf } from '../../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../../ui/copy-button.tsx';
+import '../../../../ui/facts.css';
+import '../policy.css';
 
 /** Everything entered, secrets as "set" only, and the policy this bucket and prefix need. */
 export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; warnings: Partial<Record<ConnectorFormField, string>> }) {
