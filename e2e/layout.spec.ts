@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { createDestination, E2E_S3_ENDPOINT, expect, IDENTITIES, test, uniqueName, checkOutcome } from './fixtures.ts';
+import { axeViolations, checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, IDENTITIES, test, uniqueName } from './fixtures.ts';
 
 /**
  * What the page shows sideways: the document's own scroll, any box that scrolls or clips its content sideways, and
@@ -41,11 +41,11 @@ for (const [width, height] of [
   [390, 844],
   [1440, 900],
 ] as const) {
-  test(`at ${width} px no screen scrolls sideways and every action is fully visible`, async ({ signedInPage: page, api, browser }) => {
+  test(`at ${width} px no screen scrolls sideways, every action is fully visible, and axe finds nothing`, async ({ signedInPage: page, api, browser }) => {
     await page.setViewportSize({ width, height });
     const seen: Record<string, string[]> = {};
     const look = async (screen: string) => {
-      seen[screen] = await sidewaysProblems(page);
+      seen[screen] = [...(await sidewaysProblems(page)), ...(await axeViolations(page))];
     };
 
     // The list with what makes a row widest: a long Bucket URI, a Custom URL, expired credentials (Update credentials).
@@ -103,11 +103,12 @@ for (const [width, height] of [
     await expect(page.getByRole('heading', { name: 'Connector not found' })).toBeVisible();
     await look('not found');
 
-    const signedOut = await browser.newPage({ viewport: { width, height } });
+    const signedOutContext = await browser.newContext({ viewport: { width, height } });
+    const signedOut = await signedOutContext.newPage();
     await signedOut.goto('/destinations');
     await expect(signedOut.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    seen['sign-in'] = await sidewaysProblems(signedOut);
-    await signedOut.close();
+    seen['sign-in'] = [...(await sidewaysProblems(signedOut)), ...(await axeViolations(signedOut))];
+    await signedOutContext.close();
 
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));
   });
