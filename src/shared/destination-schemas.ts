@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
-import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES } from './list-options.ts';
+import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES, UNSTRUCTURED_DESTINATION_TYPES } from './list-options.ts';
 import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
 import { checkS3Config, normalizeS3Config, type CheckOptions, type S3Config } from './s3-config.ts';
 
@@ -154,7 +154,10 @@ const commaList = <T extends string>(name: string, allowed: readonly [T, ...T[]]
     });
 
 export const DestinationListQuerySchema = z.object({
-  destination_type: z.literal('s3', { error: 'Only destination_type=s3 is supported' }).optional(),
+  /** One of Unstructured's destination types: s3 are all ours; any other is a list with nothing in it. */
+  destination_type: z
+    .enum(UNSTRUCTURED_DESTINATION_TYPES, { error: `destination_type takes one of Unstructured's destination types: ${UNSTRUCTURED_DESTINATION_TYPES.join(', ')}` })
+    .optional(),
   limit: z.coerce
     .number({ error: 'limit must be a number' })
     .int('limit must be a whole number')

@@ -199,6 +199,16 @@ describe('list', () => {
     expect(await names('sort=expires_at')).toEqual(['gone', 'soon', 'later']);
   });
 
+  it.each(['gcs', 'ibm_watsonx_s3', 'kafka-cloud'])('answers another of Unstructured’s destination types (%s) with an empty list, as Unstructured does', async (type) => {
+    await created();
+    const all = await t.request({ method: 'GET', url: `/api/v1/destinations?destination_type=${type}` });
+    expect(all.statusCode).toBe(200);
+    expect(all.json()).toEqual([]);
+    const paged = await t.request({ method: 'GET', url: `/api/v1/destinations?destination_type=${type}&limit=10` });
+    expect([paged.statusCode, paged.json(), paged.headers['x-total-count']]).toEqual([200, [], '0']);
+    expect((await t.request({ method: 'GET', url: '/api/v1/destinations?destination_type=s3' })).json().length).toBeGreaterThan(0);
+  });
+
   it('sends the whole list in exactly the bytes the response schema would encode (it skips the serializer)', async () => {
     await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEabc', token_expires_at: new Date(Date.now() + 3600_000).toISOString() });
     const body = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as unknown[];
@@ -243,7 +253,7 @@ describe('list', () => {
     ['status=failing,broken', 'status', 'status takes failing, passing, untested (several separated by commas)'],
     ['credentials=,', 'credentials', 'credentials takes expired, expiring, ok (several separated by commas)'],
     ['cursor=abc', 'cursor', 'A cursor needs a limit'],
-    ['destination_type=gcs', 'destination_type', 'Only destination_type=s3 is supported'],
+    ['destination_type=ftp', 'destination_type', expect.stringMatching(/^destination_type takes one of Unstructured's destination types: azure, /)],
   ])('refuses ?%s on the query parameter', async (query, field, msg) => {
     const response = await t.request({ method: 'GET', url: `/api/v1/destinations?${query}` });
     expect(response.statusCode).toBe(422);

@@ -130,7 +130,12 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const { limit, cursor, name, q, sort, status, credentials } = request.query;
+      const { limit, cursor, name, q, sort, status, credentials, destination_type: type } = request.query;
+      // Another of Unstructured's connector types: none of ours is one (Unstructured answers an empty list too).
+      if (type !== undefined && type !== 's3') {
+        if (limit !== undefined) reply.header('x-total-count', '0');
+        return [];
+      }
       if (name !== undefined) {
         const found = await destinations.findByName(name.trim());
         return found ? views([found]) : [];
