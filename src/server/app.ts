@@ -44,6 +44,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A hop count as proxy-addr reads it (trust the nearest n hops): Fastify's types list only the other forms.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
+    // Unstructured's SDK calls /api/v1/destinations/ (a trailing slash): one rule for every route, not one per route.
+    // Access is still decided on the route matched.
+    routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   // First: every route registered after this must be claimed by a context that enforces its declared access.
   const routeAccess = createRouteAccess(app);

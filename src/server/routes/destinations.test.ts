@@ -209,6 +209,19 @@ describe('list', () => {
     expect((await t.request({ method: 'GET', url: '/api/v1/destinations?destination_type=s3' })).json().length).toBeGreaterThan(0);
   });
 
+  it('answers the paths Unstructured’s SDK calls, with a trailing slash, as it answers without one', async () => {
+    const made = await t.request({ method: 'POST', url: '/api/v1/destinations/', body: destinationBody() });
+    expect(made.statusCode, made.body).toBe(201);
+    const { id } = made.json() as { id: string };
+    const listed = await t.request({ method: 'GET', url: '/api/v1/destinations/?destination_type=s3' });
+    expect(listed.statusCode).toBe(200);
+    expect((listed.json() as { id: string }[]).map((d) => d.id)).toContain(id);
+    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${id}/` })).json()).toMatchObject({ id });
+    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${id}/connection-checks/` })).statusCode).toBe(200);
+    // Not signed in: the same routes, the same 401.
+    expect((await t.request({ method: 'GET', url: '/api/v1/destinations/', cookie: null })).statusCode).toBe(401);
+  });
+
   it('sends the whole list in exactly the bytes the response schema would encode (it skips the serializer)', async () => {
     await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEabc', token_expires_at: new Date(Date.now() + 3600_000).toISOString() });
     const body = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as unknown[];
