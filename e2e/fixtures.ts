@@ -58,7 +58,7 @@ export async function createDestination(api: APIRequestContext, name: string, co
       },
     },
   });
-  expect(response.status(), await response.text()).toBe(201);
+  expect(response.status(), await response.text()).toBe(200);
   return (await response.json()) as { id: string; name: string; version: number };
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
 import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES, UNSTRUCTURED_DESTINATION_TYPES } from './list-options.ts';
 import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
-import { checkS3Config, normalizeS3Config, type CheckOptions, type S3Config } from './s3-config.ts';
+import { checkS3Config, normalizeS3Config, SECRET_MASK, type CheckOptions, type S3Config } from './s3-config.ts';
 
 const text = (label: string, max: number) =>
   z.string({ error: `${label} must be text` }).max(max, `${label} can be at most ${max} characters`);
@@ -94,12 +94,14 @@ export type UpdateDestinationInput = z.infer<typeof UpdateDestinationSchema>;
 
 export const ConfigWarningSchema = z.object({ field: z.string(), code: z.string(), message: z.string() });
 
-/** The config as the API shows it: never the secret or the token, not even masked. */
+/** The config as the API shows it: a saved secret or token only as the mask, as Unstructured shows them. */
 export const DestinationConfigViewSchema = z.object({
   remote_url: z.string(),
   anonymous: z.boolean(),
   ambient_credentials: z.boolean(),
   key: z.string().nullable(),
+  secret: z.literal(SECRET_MASK).nullable().meta({ description: `${SECRET_MASK} when an AWS Secret Key is saved; sent back, it keeps the saved one` }),
+  token: z.literal(SECRET_MASK).nullable().meta({ description: `${SECRET_MASK} when an STS Token is saved; sent back, it keeps the saved one` }),
   endpoint_url: z.string().nullable(),
   region: z.string().nullable(),
   token_expires_at: z.string().nullable(),

@@ -1,12 +1,13 @@
 import type { S3ConfigPatch } from './destination-schemas.ts';
-import { normalizeS3Config, type ConfigIssue, type S3Config } from './s3-config.ts';
+import { normalizeS3Config, SECRET_MASK, type ConfigIssue, type S3Config } from './s3-config.ts';
 
 /**
  * Merges a PUT patch into the stored config (secrets included, on the server only) and reports the patch rules:
  * saved credentials are never sent to an endpoint, or with a key, they were not entered for.
  */
-export function mergeS3ConfigPatch(stored: S3Config, patch: S3ConfigPatch): { merged: S3Config; issues: ConfigIssue[] } {
+export function mergeS3ConfigPatch(stored: S3Config, sent: S3ConfigPatch): { merged: S3Config; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
+  const patch = unmaskPatch(sent);
   const draft = normalizeS3Config({
     remote_url: patch.remote_url ?? stored.remote_url,
     anonymous: patch.anonymous === undefined ? stored.anonymous : (patch.anonymous ?? false),
@@ -42,4 +43,15 @@ export function mergeS3ConfigPatch(stored: S3Config, patch: S3ConfigPatch): { me
     }
   }
   return { merged: draft, issues };
+}
+
+/**
+ * The mask a response shows for a saved secret or token, sent back (a client that read a destination and sends it
+ * again, as Unstructured's SDK does), counts as omitted: the saved value stays — and the rules above still ask for it
+ * again when the key or the Custom URL changes.
+ */
+export function unmaskPatch(patch: S3ConfigPatch): S3ConfigPatch {
+  return Object.fromEntries(
+    Object.entries(patch).filter(([field, value]) => !((field === 'secret' || field === 'token') && value === SECRET_MASK)),
+  ) as S3ConfigPatch;
 }

@@ -33,6 +33,8 @@ export type ConfigIssue = { field: S3ConfigField; type: string; message: string 
 export type CheckOptions = { allowAmbientCredentials: boolean };
 
 export const TOKEN_MAX_BYTES = 16 * 1024;
+/** How a saved secret or token is shown (as Unstructured shows them): never the value itself. */
+export const SECRET_MASK = '**********';
 const AWS_KEY = /^[A-Z0-9]{16,128}$/;
 const AWS_SECRET = /^[A-Za-z0-9/+=]{40}$/;
 const AWS_TOKEN = /^[A-Za-z0-9/+=]+$/;
@@ -179,6 +181,9 @@ function checkKeyAndSecret(config: S3Config, custom: boolean, add: AddIssue) {
 
   if (secret === null) {
     if (key !== null || token !== null) add('secret', 'secret_missing', 'Enter the AWS Secret Key that belongs to this AWS Key');
+  } else if (secret === SECRET_MASK) {
+    // Sent back from a response: a placeholder for a saved secret, and there is none saved to stand for here.
+    add('secret', 'secret_masked', `${SECRET_MASK} stands for a saved AWS Secret Key and there is none here: enter the AWS Secret Key itself`);
   } else if (custom) {
     if (!PRINTABLE.test(secret)) add('secret', 'secret_chars', 'The AWS Secret Key can contain only printable characters');
   } else if (!AWS_SECRET.test(secret)) {
@@ -188,7 +193,9 @@ function checkKeyAndSecret(config: S3Config, custom: boolean, add: AddIssue) {
 }
 
 function checkToken(token: string, custom: boolean, add: AddIssue) {
-  if (token.length > TOKEN_MAX_BYTES) {
+  if (token === SECRET_MASK) {
+    add('token', 'token_masked', `${SECRET_MASK} stands for a saved STS Token and there is none here: enter the STS Token itself`);
+  } else if (token.length > TOKEN_MAX_BYTES) {
     add('token', 'token_too_long', `STS Tokens are at most 16 KiB (this one is ${Math.ceil(token.length / 1024)} KiB)`);
   } else if (!(custom ? PRINTABLE : AWS_TOKEN).test(token)) {
     add(

@@ -39,7 +39,7 @@ async function createDestination(app: TestApp, config: Record<string, unknown> =
     url: '/api/v1/destinations',
     body: { name: `queue-${++counter}`, type: 's3', config: { remote_url: 's3://local-bucket/queue/', ...config } },
   });
-  expect(response.statusCode, response.body).toBe(201);
+  expect(response.statusCode, response.body).toBe(200);
   return response.json() as { id: string; version: number };
 }
 const startCheck = (app: TestApp, id: string) => app.request({ method: 'POST', url: `/api/v1/destinations/${id}/connection-check` });
@@ -76,6 +76,19 @@ describe('checks of unsaved configs', () => {
     });
     // Not saved: the destination and its history are untouched.
     expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json()).toEqual([]);
+  });
+
+  it('takes the mask sent back in a merged patch as the saved secret (as a client that read the destination sends it)', async () => {
+    const destination = await createDestination(t, WRITER);
+    const read = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}` })).json();
+    expect(read.config.secret).toBe('**********');
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { destination_id: destination.id, config: { ...read.config, remote_url: 's3://local-bucket/masked/' } },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    expect((await waitForCheck(t, response.json().id)).status).toBe('SUCCESS');
   });
 
   it('refuses a merged patch that changes the key without the secret (422 on the field)', async () => {

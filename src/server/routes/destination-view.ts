@@ -1,3 +1,4 @@
+import { SECRET_MASK } from '../../shared/s3-config.ts';
 import { credentialsMethod, credentialsState } from '../../shared/credentials.ts';
 import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
 import type { Destination } from '../../shared/destination-schemas.ts';
@@ -12,7 +13,8 @@ export function toDestination(record: DestinationRecord, now: Date, lastCheck: C
     id: record.id,
     name: record.name,
     type: record.type,
-    config: record.config,
+    // Saved secrets only as the mask: the values never leave the store except to the check.
+    config: { ...record.config, secret: record.config.has_secret ? SECRET_MASK : null, token: record.config.has_token ? SECRET_MASK : null },
     created_at: record.created_at,
     updated_at: record.updated_at,
     version: record.version,

@@ -14,7 +14,7 @@ const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISO
 
 async function created(config: Record<string, unknown> = {}) {
   const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody(config) });
-  expect(response.statusCode, response.body).toBe(201);
+  expect(response.statusCode, response.body).toBe(200);
   return response.json() as { id: string; name: string; version: number; config: Record<string, unknown> };
 }
 const put = (id: string, body: object, ifMatch: string | null = '"1"') =>
@@ -297,5 +297,48 @@ describe('provider: what the wizard chose', () => {
     const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ provider: 'gcs' }) });
     expect(response.statusCode).toBe(422);
     expect(response.json().detail[0].loc).toEqual(['body', 'config', 'provider']);
+  });
+});
+
+describe('the mask: saved secrets shown as Unstructured shows them', () => {
+  const MASK = '**********';
+
+  it('shows a saved secret and token as the mask, and none as null', async () => {
+    const temporary = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: TOKEN });
+    expect(temporary.config).toMatchObject({ secret: MASK, token: MASK, has_secret: true, has_token: true });
+    const anonymous = await created({ key: undefined, secret: undefined, anonymous: true });
+    expect(anonymous.config).toMatchObject({ secret: null, token: null });
+  });
+
+  it('keeps the saved secret and token when the mask comes back, and records no change to them', async () => {
+    const d = await created({ key: 'ASIAIOSFODNN7EXAMPLE', token: TOKEN });
+    const response = await put(d.id, { config: { ...d.config, region: 'eu-west-1' } });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await saved(d.id)).toMatchObject({ secret: AWS_SECRET, token: TOKEN, region: 'eu-west-1' });
+    const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${d.id}/activity` })).json() as { detail: string | null }[];
+    expect(activity[0]?.detail).not.toMatch(/secret|token/);
+  });
+
+  it('refuses the mask with a new Custom URL or key: saved credentials never go where they were not entered for', async () => {
+    const d = await created({ endpoint_url: 'https://minio.example.com:9000', key: 'minio', secret: 'minio-secret' });
+    const response = await put(d.id, { config: { endpoint_url: 'https://elsewhere.example.com', secret: MASK } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0]).toMatchObject({ loc: ['body', 'config', 'secret'], msg: expect.stringContaining('You changed the Custom URL') });
+    expect((await saved(d.id))?.endpoint_url).toBe('https://minio.example.com:9000');
+  });
+
+  it.each([
+    ['on Amazon S3', {}],
+    ['on a Custom URL, where any printable secret is allowed', { endpoint_url: 'https://minio.example.com:9000', key: 'minio' }],
+  ])('refuses the mask as the secret of a new destination %s, on that field', async (_label, config) => {
+    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ ...config, secret: MASK }) });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'secret'], msg: expect.stringContaining('stands for a saved AWS Secret Key') })]);
+  });
+
+  it('refuses the mask in a check of an unsaved config', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: { remote_url: 's3://b-1/', key: 'ASIAIOSFODNN7EXAMPLE', secret: AWS_SECRET, token: MASK } } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0]).toMatchObject({ loc: ['body', 'config', 'token'] });
   });
 });

@@ -13,7 +13,7 @@ afterAll(() => t.close());
 const create = (body: unknown) => t.request({ method: 'POST', url: '/api/v1/destinations', body: body as object });
 async function created(config: Record<string, unknown> = {}) {
   const response = await create(destinationBody(config));
-  expect(response.statusCode, response.body).toBe(201);
+  expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
 const get = (id: string) => t.request({ method: 'GET', url: `/api/v1/destinations/${id}` });
@@ -21,9 +21,9 @@ const put = (id: string, body: object, ifMatch: string | null = '"1"') =>
   t.request({ method: 'PUT', url: `/api/v1/destinations/${id}`, body, headers: ifMatch === null ? {} : { 'if-match': ifMatch } });
 
 describe('create and read', () => {
-  it('creates a destination and answers 201 with its view, ETag and Location', async () => {
+  it('creates a destination and answers 200 (as Unstructured does) with its view, ETag and Location', async () => {
     const response = await create(destinationBody({ remote_url: 's3://my-bucket/exports' }, 'Invoices'));
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({
       name: 'Invoices',
@@ -114,7 +114,7 @@ describe('create and read', () => {
   it('answers 409 for a name already taken, whatever its case', async () => {
     await created();
     const first = await create(destinationBody({}, 'Shared name'));
-    expect(first.statusCode).toBe(201);
+    expect(first.statusCode).toBe(200);
     const second = await create(destinationBody({}, '  shared NAME '));
     expect(second.statusCode).toBe(409);
     expect(second.json()).toEqual({ detail: 'A destination named "shared NAME" already exists; choose another name' });
@@ -211,7 +211,7 @@ describe('list', () => {
 
   it('answers the paths Unstructured’s SDK calls, with a trailing slash, as it answers without one', async () => {
     const made = await t.request({ method: 'POST', url: '/api/v1/destinations/', body: destinationBody() });
-    expect(made.statusCode, made.body).toBe(201);
+    expect(made.statusCode, made.body).toBe(200);
     const { id } = made.json() as { id: string };
     const listed = await t.request({ method: 'GET', url: '/api/v1/destinations/?destination_type=s3' });
     expect(listed.statusCode).toBe(200);
@@ -314,7 +314,7 @@ describe('GET /api/v1/destinations?name=', () => {
   it('answers the one destination with that name, regardless of case, or none', async () => {
     const body = destinationBody({}, `Exact Name ${Date.now()}`);
     const created = await t.request({ method: 'POST', url: '/api/v1/destinations', body });
-    expect(created.statusCode).toBe(201);
+    expect(created.statusCode).toBe(200);
     const byName = (name: string) => t.request({ method: 'GET', url: `/api/v1/destinations?name=${encodeURIComponent(name)}` });
     const exact = await byName(body.name);
     expect(exact.statusCode).toBe(200);

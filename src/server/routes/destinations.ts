@@ -39,6 +39,7 @@ const DestinationListSchema = z.array(DestinationSchema);
 // What S3 is asked with: a change to any of these makes earlier results stale. A rename, the provider label or the
 // expiry note does not.
 const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region'] as const;
+const CONFIG_FIELDS = [...TESTED_FIELDS, 'token_expires_at'] as const;
 // Credentials states and expiry warnings move with the clock: a cached list is rebuilt at least this often.
 const LIST_CACHE_MS = 1_000;
 
@@ -188,14 +189,15 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       schema: {
         summary: 'Create a destination',
         body: createCreateDestinationSchema(checkOptions),
-        response: { 201: DestinationWithWarningsSchema, 409: DetailSchema, ...errors },
+        response: { 200: DestinationWithWarningsSchema, 409: DetailSchema, ...errors },
       },
     },
     async (request, reply) => {
       const record = await destinations.create(request.body).catch(duplicateName);
       await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok' });
       const now = new Date();
-      reply.code(201).header('etag', etagOf(record)).header('location', `/api/v1/destinations/${record.id}`);
+      // 200, as Unstructured answers (decision 011): its SDK raises on any other status, after the destination exists.
+      reply.code(200).header('etag', etagOf(record)).header('location', `/api/v1/destinations/${record.id}`);
       return { ...(await view(record, now)), warnings: collectWarnings(request.body.config, now) };
     },
   );
@@ -274,7 +276,13 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         await checks.prune(id);
       }
       // Which fields changed, never their values.
-      const changed = [...(request.body.name !== undefined ? ['name'] : []), ...Object.keys(patch).map((field) => `config.${field}`)];
+      // Which fields changed (a client may send the whole config back, as Unstructured's SDK does), never their values.
+      const provider = updated.config.provider;
+      const changed = [
+        ...(updated.name !== record.name ? ['name'] : []),
+        ...CONFIG_FIELDS.filter((field) => config[field] !== stored[field]).map((field) => `config.${field}`),
+        ...(provider !== stored.provider ? ['config.provider'] : []),
+      ];
       await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null });
       reply.header('etag', etagOf(updated));
       return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };

@@ -73,7 +73,7 @@ export function openSqlite(file: string): SqliteDatabase {
   ensurePrivateFile(file, [`${file}-wal`, `${file}-shm`]);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // FULL: a create answered 201 survives a power cut, not only a process crash.
+  // FULL: a create answered 200 survives a power cut, not only a process crash.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
