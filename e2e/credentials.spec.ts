@@ -57,6 +57,40 @@ for (const [format, text] of PASTES) {
   });
 }
 
+test('pasting an Unstructured s3 destination in the wizard fills the whole connector and asks for the masked secret', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Imported from Unstructured');
+  // As Unstructured's API returns a destination (DestinationConnectorInformation), its secret masked.
+  const fromUnstructured = {
+    id: '0b6c5a3e-6f1a-4d6b-9d7e-2f5b1c9a8e70',
+    name,
+    type: 's3',
+    config: { remote_url: 's3://local-bucket/imported/', anonymous: false, key: IDENTITIES.writer.accessKeyId, secret: '**********', endpoint_url: E2E_S3_ENDPOINT },
+    created_at: '2026-11-30T10:00:00Z',
+    updated_at: '2026-11-30T10:00:00Z',
+  };
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name', { exact: true }).fill('placeholder');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Bucket URI').fill('s3://placeholder/');
+  await page.getByRole('button', { name: 'Next' }).click();
+  const box = page.getByLabel('Paste credentials (optional)');
+  await box.fill(JSON.stringify(fromUnstructured, null, 2));
+  await expect(page.getByText('Filled Name, Bucket URI, Custom URL and AWS Key from an Unstructured destination. Enter the AWS Secret Key: Unstructured does not show saved secrets.')).toBeVisible();
+  await expect(box).toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue(IDENTITIES.writer.accessKeyId);
+  // The mask is not taken for a secret: the field is empty, and the cursor waits there.
+  await expect(page.getByLabel('AWS Secret Key')).toHaveValue('');
+  await expect(page.getByLabel('AWS Secret Key')).toBeFocused();
+  await page.getByLabel('AWS Secret Key').fill(IDENTITIES.writer.secretAccessKey);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+  const saved = (await (await api.get(`/api/v1/destinations?name=${encodeURIComponent(name)}`)).json()) as { config: Record<string, unknown> }[];
+  expect(saved[0]?.config).toMatchObject({ remote_url: 's3://local-bucket/imported/', endpoint_url: E2E_S3_ENDPOINT, key: IDENTITIES.writer.accessKeyId, provider: 'other' });
+});
+
 test('refuses a paste it cannot read, saying so', async ({ signedInPage: page }) => {
   await page.goto('/destinations/new');
   await page.getByLabel('Name', { exact: true }).fill(uniqueName('Bad paste'));

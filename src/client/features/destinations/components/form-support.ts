@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError, UseFormSetValue } from 'react-hook-form';
+import type { ImportedDestination } from '../../../../shared/unstructured-import.ts';
 import type { PastedCredentials } from '../../../../shared/paste-credentials.ts';
 import { formFieldOf, placeIssue, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
@@ -98,4 +99,17 @@ export function fillFromPaste(setValue: UseFormSetValue<ConnectorFormValues>, pa
   setValue('secret', pasted.secret, options);
   setValue('token', pasted.token ?? '', options);
   setValue('token_expires_at', pasted.expiresAt ?? '', options);
+}
+
+/** Fills the whole form from an Unstructured s3 destination; what it lacks (a masked secret) stays to be entered. */
+export function fillFromImport(setValue: UseFormSetValue<ConnectorFormValues>, imported: ImportedDestination) {
+  const options = { shouldDirty: true };
+  if (imported.name) setValue('name', imported.name, options);
+  setValue('provider', imported.endpoint_url ? 'other' : 'aws', options);
+  setValue('remote_url', imported.remote_url, options);
+  setValue('endpoint_url', imported.endpoint_url ?? '', options);
+  setValue('method', imported.anonymous ? 'anonymous' : imported.token ? 'temporary' : 'access_key', options);
+  setValue('key', imported.key ?? '', options);
+  setValue('secret', imported.secret ?? '', options);
+  setValue('token', imported.token ?? '', options);
 }

@@ -18,7 +18,7 @@ import { findDestinationByName } from '../../api/find-destination-by-name.ts';
 import { startConnectionCheck } from '../../api/start-connection-check.ts';
 import { LiveCheckResults } from '../check-results.tsx';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
-import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
+import { applyServerErrors, fillFromImport, fillFromPaste, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 import './new-connector-wizard.css';
@@ -195,7 +195,14 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
           <>
             <MethodField {...fieldProps} allowAmbient={allowAmbient} />
             {(values.method === 'access_key' || values.method === 'temporary') && (
-              <PasteCredentialsBox onFill={(pasted) => fillFromPaste(setValue, pasted)} />
+              <PasteCredentialsBox
+                onFill={(pasted) => fillFromPaste(setValue, pasted)}
+                onImport={(imported) => {
+                  fillFromImport(setValue, imported);
+                  // The secret Unstructured masked is the one thing left: the cursor goes there.
+                  if (!imported.anonymous && imported.key !== null && imported.secret === null) window.setTimeout(() => setFocus('secret'), 0);
+                }}
+              />
             )}
             <CredentialFields {...fieldProps} onUseTemporary={useTemporary} />
           </>
