@@ -185,7 +185,8 @@ describe('the queue', () => {
   });
 
   it('runs at most CHECK_CONCURRENCY checks at once', async () => {
-    const narrow = await buildTestApp({ checkConcurrency: 2, checkTimeoutMs: 1_000, checkRatePerMin: 100, s3EndpointAllowlist: allowlist() });
+    // 3 s a check on the silent endpoint: long enough that a busy machine still sees the first two running together.
+    const narrow = await buildTestApp({ checkConcurrency: 2, checkTimeoutMs: 3_000, checkRatePerMin: 100, s3EndpointAllowlist: allowlist() });
     try {
       const destination = await createDestination(narrow, { endpoint_url: silentUrl, key: 'minio', secret: 'minio-secret' });
       const ids = [];
@@ -199,7 +200,7 @@ describe('the queue', () => {
     } finally {
       await narrow.close();
     }
-  });
+  }, 30_000);
 
   it('fails a check cut off by a crash as "interrupted by a restart" after the restart, and never runs it again', async () => {
     const first = await buildTestApp({ checkTimeoutMs: 30_000, s3EndpointAllowlist: allowlist() }, { worker: { leaseMs: 600, pollMs: 100 } });
