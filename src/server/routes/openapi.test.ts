@@ -20,5 +20,9 @@ it('publishes an OpenAPI 3 document generated from the shared schemas', async ()
   expect(body.properties.config.properties).toHaveProperty('remote_url');
   expect(body.properties.config.properties).toHaveProperty('token_expires_at');
   expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '409', '422']));
-  expect(JSON.stringify(doc.paths['/api/v1/destinations/{id}'].get.responses['200'])).not.toContain('"secret"');
+  // A destination's saved secret and token are documented as the mask and nothing else.
+  const config = doc.components.schemas.Destination.properties.config.properties;
+  for (const field of ['secret', 'token']) expect(config[field]).toMatchObject({ type: 'string', enum: ['**********'], nullable: true });
+  expect(doc.paths['/api/v1/destinations/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Destination' });
+  expect(Object.keys(doc.paths['/api/v1/connection-checks/{check_id}/cancel'].post.responses)).toEqual(expect.arrayContaining(['202', '409', '404']));
 });
