@@ -82,20 +82,23 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     /** Schedules a check: of a saved destination, or of an unsaved config kept encrypted until it finishes. */
     async create(input: { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config }): Promise<ConnectionCheck> {
       const id = randomUUID();
-      await db.run(
-        `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version)
-         VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
-                 (SELECT config_version FROM destinations WHERE id = $2))`,
-        [
-          id,
-          input.destinationId,
-          input.baseDestinationId ?? null,
-          JSON.stringify(pendingSteps()),
-          input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
-          new Date().toISOString(),
-        ],
-      );
-      await bumpListVersion(db);
+      // The row and the list version in one commit: no reader sees one without the other, and one fsync, not two.
+      await db.transaction(async (tx) => {
+        await tx.run(
+          `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version)
+           VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
+                   (SELECT config_version FROM destinations WHERE id = $2))`,
+          [
+            id,
+            input.destinationId,
+            input.baseDestinationId ?? null,
+            JSON.stringify(pendingSteps()),
+            input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
+            new Date().toISOString(),
+          ],
+        );
+        await bumpListVersion(tx);
+      });
       return toView((await findRow(id)) as Row);
     },
 

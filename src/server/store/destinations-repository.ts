@@ -3,7 +3,7 @@ import type { SavedS3Config } from '../../shared/destination-schemas.ts';
 import { providerFor, type Provider } from '../../shared/providers.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import { bumpListVersion, UniqueViolationError, type Sql } from './sql.ts';
+import { bumpListVersion, UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
 export type DestinationRecord = {
@@ -84,7 +84,7 @@ function toRecord(row: PublicRow): DestinationRecord {
   };
 }
 
-export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
+export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCipher) {
   const aad = (id: string, field: 'secret' | 'token') => `destinations:${id}:${field}`;
   const seal = (id: string, field: 'secret' | 'token', value: string | null) =>
     value === null ? null : cipher.encrypt(value, aad(id, field));
@@ -108,6 +108,13 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
     const row = await db.get<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE id = $1`, [id]);
     return row ? toRecord(row) : null;
   };
+  /** A write the list shows, and the list version moved with it: one commit, so no reader sees one without the other. */
+  const shown = (write: (tx: Sql) => Promise<number>) =>
+    db.transaction(async (tx) => {
+      const changed = await write(tx);
+      if (changed === 1) await bumpListVersion(tx);
+      return changed;
+    });
   const writing = async <T>(name: string, write: () => Promise<T>): Promise<T> => {
     try {
       return await write();
@@ -147,14 +154,15 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
       const id = randomUUID();
       const now = new Date().toISOString();
       await writing(input.name, () =>
-        db.run(
-          `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
-             endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version)
-           VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1)`,
-          [id, input.name, ...columns(id, input.config), input.config.token === null ? null : now, now],
+        shown((tx) =>
+          tx.run(
+            `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
+               endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version)
+             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1)`,
+            [id, input.name, ...columns(id, input.config), input.config.token === null ? null : now, now],
+          ),
         ),
       );
-      await bumpListVersion(db);
       return (await findById(id)) as DestinationRecord;
     },
 
@@ -168,36 +176,32 @@ export function createDestinationsRepository(db: Sql, cipher: SecretCipher) {
       input: { name: string; config: ConfigToSave; expiredByCheck: boolean; configChanged: boolean; tokenSavedAt: string | null },
     ): Promise<DestinationRecord | 'stale' | null> {
       const changed = await writing(input.name, () =>
-        db.run(
-          `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
-             secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
-             token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
-             config_version = config_version + $17
-           WHERE id = $1 AND version = $2`,
-          [
-            id,
-            version,
-            input.name,
-            ...columns(id, input.config),
-            input.tokenSavedAt,
-            input.expiredByCheck ? 1 : 0,
-            new Date().toISOString(),
-            input.configChanged ? 1 : 0,
-          ],
+        shown((tx) =>
+          tx.run(
+            `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
+               secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
+               token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
+               config_version = config_version + $17
+             WHERE id = $1 AND version = $2`,
+            [
+              id,
+              version,
+              input.name,
+              ...columns(id, input.config),
+              input.tokenSavedAt,
+              input.expiredByCheck ? 1 : 0,
+              new Date().toISOString(),
+              input.configChanged ? 1 : 0,
+            ],
+          ),
         ),
       );
-      if (changed === 1) {
-        await bumpListVersion(db);
-        return findById(id);
-      }
+      if (changed === 1) return findById(id);
       return (await findById(id)) ? 'stale' : null;
     },
 
     async remove(id: string, version: number): Promise<'deleted' | 'stale' | null> {
-      if ((await db.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version])) === 1) {
-        await bumpListVersion(db);
-        return 'deleted';
-      }
+      if ((await shown((tx) => tx.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version]))) === 1) return 'deleted';
       return (await findById(id)) ? 'stale' : null;
     },
   };
