@@ -6,8 +6,10 @@ import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
 import { holdSecrets } from '../logger.ts';
+import { apiKeyRoutes } from '../routes/api-keys.ts';
+import { createApiKeyService } from '../security/api-keys.ts';
 import { apiGuard, secretsOfBody } from '../security/request-guard.ts';
-import { requireSignedIn, type RouteAccess } from '../security/route-access.ts';
+import { requireAccess, ROLES, type RouteAccess } from '../security/route-access.ts';
 import type { SessionService } from '../security/sessions.ts';
 import type { Store } from '../store/index.ts';
 
@@ -17,21 +19,24 @@ export const SESSION_SWEEP_MS = 10 * 60 * 1000;
 export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: SessionService; routeAccess: RouteAccess };
 
 /**
- * Everything under /api, in two sibling contexts: public routes, and protected ones whose hook requires a signed-in
- * caller. Access is decided by the context a request's route matched in — however its URL was spelled — and each
- * context refuses at startup a route declaring an access it does not enforce.
+ * Everything under /api, in two sibling contexts: public routes, and protected ones whose hook requires a caller with
+ * the role the route declares. Access is decided by the context a request's route matched in — however its URL was
+ * spelled — and each context refuses at startup a route declaring an access it does not enforce.
  */
 export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess }) => {
   const secureCookies = config.publicOrigin.startsWith('https:');
+  const apiKeys = createApiKeyService(store.apiKeys);
+  // The credentials a request carries (its API key, the AWS secrets in its body) are kept out of every log line until
+  // it is answered, whatever logs them.
+  const held = new WeakMap<object, (() => void)[]>();
+  const hold = (request: object, release: () => void) => held.set(request, [...(held.get(request) ?? []), release]);
   api.decorateRequest('session', null);
-  api.addHook('onRequest', apiGuard({ publicOrigin: config.publicOrigin, sessions }));
-  // The credentials a request carries are kept out of every log line until it is answered, whatever logs them. Held
-  // once the body passed its schema (bounded lengths): a hostile body must not make the server encode megabytes.
-  const released = new WeakMap<object, () => void>();
-  api.addHook('preHandler', async (request) => {
-    released.set(request, holdSecrets(secretsOfBody(request.body)));
-  });
-  const release = async (request: object) => released.get(request)?.();
+  api.decorateRequest('apiKey', null);
+  api.addHook('onRequest', apiGuard({ publicOrigin: config.publicOrigin, sessions, apiKeys, hold }));
+  // The body's secrets are held once it passed its schema (bounded lengths): a hostile body must not make the server
+  // encode megabytes.
+  api.addHook('preHandler', async (request) => hold(request, holdSecrets(secretsOfBody(request.body))));
+  const release = async (request: object) => held.get(request)?.forEach((releaseOne) => releaseOne());
   api.addHook('onResponse', release);
   api.addHook('onRequestAbort', release);
   let sweeper: NodeJS.Timeout | undefined;
@@ -62,8 +67,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
 
   await api.register(
     async (protectedApi) => {
-      routeAccess.claim(protectedApi, 'protected-api', ['signed-in']);
-      protectedApi.addHook('onRequest', async (request) => requireSignedIn(request));
+      routeAccess.claim(protectedApi, 'protected-api', ROLES);
+      protectedApi.addHook('onRequest', async (request) => requireAccess(request));
       const worker = protectedApi.checkWorker;
       await protectedApi.register(sessionRoutes, { sessions, secureCookies, activity: store.activity });
       await protectedApi.register(destinationRoutes, {
@@ -82,7 +87,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         allowAmbientCredentials: config.allowAmbientCredentials,
         ratePerMinute: config.checkRatePerMin,
       });
-      protectedApi.get('/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => api.swagger());
+      await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity });
+      protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());
       // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.
       protectedApi.setNotFoundHandler(async (request, reply) =>
         reply.code(404).send({ detail: `Nothing here: ${request.method} ${request.url.split('?')[0]}` }),

@@ -49,7 +49,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.post(
     '/v1/destinations/:id/connection-check',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'editor' },
       schema: {
         summary: 'Start a connection check of a saved destination',
         params: DestinationParamsSchema,
@@ -67,7 +67,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/destinations/:id/connection-check',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: {
         summary: 'The latest connection check of a destination',
         params: DestinationParamsSchema,
@@ -85,7 +85,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/destinations/:id/connection-checks',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: {
         summary: 'The connection checks of a destination, newest first (the last 50 are kept)',
         params: DestinationParamsSchema,
@@ -101,7 +101,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.post(
     '/v1/connection-checks',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'editor' },
       schema: {
         summary:
           'Check an unsaved config: {type: "s3", config} in full, or {destination_id, config: patch} merged on the server with the saved config (secrets included)',
@@ -138,7 +138,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/connection-checks/:check_id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: { summary: 'A connection check', params: CheckParamsSchema, response: { 200: ConnectionCheckSchema, ...errors } },
     },
     async (request) => {
@@ -151,7 +151,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.post(
     '/v1/connection-checks/:check_id/cancel',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'editor' },
       schema: {
         summary: 'Cancel a running check: it ends FAILURE "cancelled" on whichever instance runs it, after cleaning up the probes it wrote',
         params: CheckParamsSchema,
@@ -174,7 +174,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/connection-checks/:check_id/events',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: {
         summary: 'Server-sent events: the check (event "check") each time a step changes, then the stream closes',
         params: CheckParamsSchema,

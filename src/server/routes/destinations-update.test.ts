@@ -233,8 +233,8 @@ describe('activity log', () => {
     const response = await t.request({ method: 'GET', url: `/api/v1/destinations/${d.id}/activity` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual([
-      { kind: 'destination.updated', outcome: 'ok', detail: 'name, config.secret, config.region', at: expect.stringMatching(/Z$/) },
-      { kind: 'destination.created', outcome: 'ok', detail: null, at: expect.stringMatching(/Z$/) },
+      { kind: 'destination.updated', outcome: 'ok', detail: 'name, config.secret, config.region', at: expect.stringMatching(/Z$/), actor: 'admin' },
+      { kind: 'destination.created', outcome: 'ok', detail: null, at: expect.stringMatching(/Z$/), actor: 'admin' },
     ]);
     expect(response.body).not.toContain(OTHER_SECRET);
     expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${d.id}`, headers: { 'if-match': '"2"' } })).statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
 import { ActivitySchema } from '../../shared/activity-schemas.ts';
@@ -18,6 +19,7 @@ import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
+import { actorOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import { DuplicateNameError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
@@ -46,9 +48,15 @@ const LIST_CACHE_MS = 1_000;
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
 const notFound = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
 
-/** The version an `If-Match` names, '*' for any, or a 428 when the header is missing. */
-function requiredVersion(ifMatch: string | undefined): number | '*' | null {
+/**
+ * The version an `If-Match` names, '*' for any. Without the header, a browser session gets a 428 (the app's pages
+ * always send it, so a page that stopped would be caught); an API key's write applies, as if it said '*' —
+ * Unstructured's clients never send the header. When a key sends it, it is enforced all the same.
+ */
+function requiredVersion(request: FastifyRequest): number | '*' | null {
+  const ifMatch = request.headers['if-match'];
   if (ifMatch === undefined || ifMatch.trim() === '') {
+    if (request.apiKey) return '*';
     throw new HttpError(428, 'Send If-Match with the ETag of your last read, so changes made elsewhere are not overwritten');
   }
   if (ifMatch.trim() === '*') return '*';
@@ -61,8 +69,8 @@ function requiredVersion(ifMatch: string | undefined): number | '*' | null {
 const changedElsewhere = () =>
   new HttpError(412, 'This destination was changed elsewhere since you read it; reload it and make your change again');
 
-function ensureCurrent(record: DestinationRecord, ifMatch: string | undefined): number {
-  const wanted = requiredVersion(ifMatch);
+function ensureCurrent(record: DestinationRecord, request: FastifyRequest): number {
+  const wanted = requiredVersion(request);
   if (wanted !== '*' && wanted !== record.version) throw changedElsewhere();
   return record.version;
 }
@@ -122,7 +130,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: {
         summary:
           'List destinations, newest first (or by `sort`), filtered by `q`, `status` and `credentials`; with `limit`, one page, its total in X-Total-Count and a Link header to the next; with `name`, the one so named (or none)',
@@ -185,7 +193,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.post(
     '/v1/destinations',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'editor' },
       schema: {
         summary: 'Create a destination',
         body: createCreateDestinationSchema(checkOptions),
@@ -194,7 +202,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     },
     async (request, reply) => {
       const record = await destinations.create(request.body).catch(duplicateName);
-      await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok' });
+      await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok', actor: actorOf(request) });
       const now = new Date();
       // 200, as Unstructured answers (decision 011): its SDK raises on any other status, after the destination exists.
       reply.code(200).header('etag', etagOf(record)).header('location', `/api/v1/destinations/${record.id}`);
@@ -205,7 +213,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: {
         summary: 'Get a destination (ETag: its version)',
         params: DestinationParamsSchema,
@@ -223,9 +231,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.put(
     '/v1/destinations/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'editor' },
       schema: {
-        summary: 'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match required)',
+        summary: 'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match: required for a browser session, optional for an API key)',
         params: DestinationParamsSchema,
         body: UpdateDestinationSchema,
         response: { 200: DestinationWithWarningsSchema, 409: DetailSchema, 412: DetailSchema, 428: DetailSchema, ...errors },
@@ -233,11 +241,11 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     },
     async (request, reply) => {
       const { id } = request.params;
-      requiredVersion(request.headers['if-match']);
+      requiredVersion(request);
       const record = await destinations.findById(id);
       const stored = await destinations.findConfigWithSecrets(id);
       if (!record || !stored) throw notFound(id);
-      const version = ensureCurrent(record, request.headers['if-match']);
+      const version = ensureCurrent(record, request);
 
       const checkId = request.body.connection_check_id;
       if (checkId !== undefined && !(await checks.isAdoptable(checkId, id))) {
@@ -283,7 +291,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         ...CONFIG_FIELDS.filter((field) => config[field] !== stored[field]).map((field) => `config.${field}`),
         ...(provider !== stored.provider ? ['config.provider'] : []),
       ];
-      await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null });
+      await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null, actor: actorOf(request) });
       reply.header('etag', etagOf(updated));
       return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };
     },
@@ -292,7 +300,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations/:id/activity',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: {
         summary: 'What happened to a destination, newest first: changes (field names only), checks, deletion',
         params: DestinationParamsSchema,
@@ -308,24 +316,24 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.delete(
     '/v1/destinations/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'editor' },
       schema: {
-        summary: 'Delete a destination and its connection checks (If-Match required)',
+        summary: 'Delete a destination and its connection checks (If-Match: required for a browser session, optional for an API key)',
         params: DestinationParamsSchema,
         response: { 200: DetailSchema, 412: DetailSchema, 428: DetailSchema, ...errors },
       },
     },
     async (request) => {
       const { id } = request.params;
-      requiredVersion(request.headers['if-match']);
+      requiredVersion(request);
       const record = await destinations.findById(id);
       if (!record) throw notFound(id);
-      const version = ensureCurrent(record, request.headers['if-match']);
+      const version = ensureCurrent(record, request);
       const result = await destinations.remove(id, version);
       // The rows of its checks went with it (ON DELETE CASCADE); a running one must stop talking to S3 too.
       if (result === 'deleted') {
         options.worker.cancelForDestination(id);
-        await options.activity.record({ destinationId: id, kind: 'destination.deleted', outcome: 'ok', detail: record.name });
+        await options.activity.record({ destinationId: id, kind: 'destination.deleted', outcome: 'ok', detail: record.name, actor: actorOf(request) });
       }
       if (result === null) throw notFound(id);
       if (result === 'stale') throw changedElsewhere();

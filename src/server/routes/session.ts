@@ -67,7 +67,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
         await options.activity.record({ destinationId: null, kind: 'session.sign_in_failed', outcome: 'failed', clientAddress: request.ip });
         throw new HttpError(401, 'That password is not right');
       }
-      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: 'admin' });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
       const session = await options.sessions.start();
@@ -82,12 +82,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
   app.delete(
     '/session',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'viewer' },
       schema: { summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } },
     },
     async (request, reply) => {
+      // A request with an API key ignores the cookie: it has no session to end.
+      if (!request.session) throw new HttpError(403, 'An API key has no session to sign out of: revoke the key on the API keys screen');
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip, actor: 'admin' });
       reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secureCookies));
       return reply.code(204).send(null);
     },

@@ -31,7 +31,7 @@ describe('sign-in is required everywhere under /api', () => {
         ...(hasBody ? { body: {} } : {}),
       });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
-      if (route.method !== 'HEAD') expect(response.json(), `${route.method} ${route.url}`).toEqual({ detail: 'Sign in to use the API' });
+      if (route.method !== 'HEAD') expect(response.json(), `${route.method} ${route.url}`).toEqual({ detail: 'Sign in to use the API, or send an API key' });
     }
   });
 

@@ -1,10 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
+import { holdSecrets } from '../logger.ts';
+import { presentedApiKey, type ApiKeyPrincipal, type ApiKeyService } from './api-keys.ts';
 import { SESSION_COOKIE, type SessionService } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The browser session the cookie names; null when there is none, or when the request presents an API key. */
     session: { id: string; expiresAt: Date } | null;
+    /** The API key the request presents, once it was found valid. */
+    apiKey: ApiKeyPrincipal | null;
   }
 }
 
@@ -15,6 +20,9 @@ function hasBody(request: FastifyRequest) {
   return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
 
+const NOT_JSON = 'Request bodies must be JSON (Content-Type: application/json)';
+const isJson = (request: FastifyRequest) => request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+
 /** Why a state-changing request is refused (403), or null. A browser always sends Origin or Sec-Fetch-Site. */
 export function csrfRefusal(request: FastifyRequest, publicOrigin: string): string | null {
   const origin = request.headers.origin;
@@ -24,19 +32,28 @@ export function csrfRefusal(request: FastifyRequest, publicOrigin: string): stri
   if (request.headers['x-requested-with'] !== 'XMLHttpRequest') {
     return 'Requests that change data must carry the header X-Requested-With: XMLHttpRequest';
   }
-  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (hasBody(request) && type !== 'application/json') return 'Request bodies must be JSON (Content-Type: application/json)';
+  if (hasBody(request) && !isJson(request)) return NOT_JSON;
   return null;
 }
 
 /**
- * The API's first hook, for public and protected routes alike: never cached; CSRF first (403 before 401, so a foreign
- * page learns nothing about the session); then who is calling. Whether that caller may use the route is decided by
- * the hooks of the context the route matched in (route-access.ts).
+ * The API's first hook, for public and protected routes alike: never cached; then who is calling. A request that
+ * presents an API key is judged by the key alone — the cookie is ignored, an invalid key is a 401 with no fallback —
+ * and needs no CSRF header: a page on another site cannot make a browser send one without a CORS preflight this
+ * server never grants. A request signed in by cookie meets the CSRF rules first (403 before 401, so a foreign page
+ * learns nothing about the session). Whether the caller may use the route is decided by the hooks of the context
+ * the route matched in (route-access.ts). `hold` keeps a presented key out of the logs until the request is answered.
  */
-export function apiGuard(options: { publicOrigin: string; sessions: SessionService }) {
+export function apiGuard(options: { publicOrigin: string; sessions: SessionService; apiKeys: ApiKeyService; hold: (request: FastifyRequest, release: () => void) => void }) {
   return async (request: FastifyRequest, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'no-store');
+    const key = presentedApiKey(request);
+    if (key !== null) {
+      options.hold(request, holdSecrets([key]));
+      request.apiKey = await options.apiKeys.authenticate(key);
+      if (!SAFE_METHODS.has(request.method) && hasBody(request) && !isJson(request)) throw new HttpError(403, NOT_JSON);
+      return;
+    }
     if (!SAFE_METHODS.has(request.method)) {
       const refusal = csrfRefusal(request, options.publicOrigin);
       if (refusal) throw new HttpError(403, refusal);

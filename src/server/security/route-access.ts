@@ -3,10 +3,15 @@ import { HttpError } from '../errors.ts';
 
 /**
  * Who may call a route, declared in its options (`config: { access }`) and enforced by the hooks of the context it is
- * registered in — never derived from the URL. Roles (viewer < editor < admin) join this list with users.
+ * registered in — never derived from the URL: anyone (`public`), or the least role the caller must have. Roles rank
+ * viewer < editor < admin; the admin's browser session is an admin, an API key acts with its own role (at most editor).
  */
-export const ACCESS_LEVELS = ['public', 'signed-in'] as const;
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const ACCESS_LEVELS = ['public', ...ROLES] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+export const roleAtLeast = (role: Role, least: Role) => RANK[role] >= RANK[least];
 
 /** The encapsulation contexts that may hold routes: each one's hooks enforce the access its routes declare. */
 export type RouteContext = 'public-api' | 'protected-api' | 'browser-app';
@@ -71,13 +76,41 @@ export function createRouteAccess(app: FastifyInstance) {
 
 export type RouteAccess = ReturnType<typeof createRouteAccess>;
 
-/** The access the matched route declared; a context's 404 handler (no route) is as protected as its context. */
-export function requireSignedIn(request: FastifyRequest) {
-  const access = request.routeOptions.config.access ?? 'signed-in';
-  if (access !== 'public' && !request.session) throw new HttpError(401, 'Sign in to use the API');
+/** The role the caller acts with: its API key's when it presented one (the cookie is then ignored), else its session's. */
+export function roleOf(request: FastifyRequest): Role | null {
+  if (request.apiKey) return request.apiKey.role;
+  return request.session ? 'admin' : null;
 }
 
-/** Who is acting, for per-principal limits and the record: the admin today; a user or an API key when those exist. */
+const CANNOT: Record<Role, string> = {
+  viewer: 'read',
+  editor: 'create, change, test or delete destinations',
+  admin: 'manage API keys',
+};
+
+/**
+ * The access the matched route declared, against the caller's role: 401 without one, 403 with too little. A context's
+ * 404 handler (no route) is as protected as its context: a viewer's.
+ */
+export function requireAccess(request: FastifyRequest) {
+  const access = request.routeOptions.config.access ?? 'viewer';
+  if (access === 'public') return;
+  const role = roleOf(request);
+  if (role === null) throw new HttpError(401, 'Sign in to use the API, or send an API key');
+  if (!roleAtLeast(role, access)) {
+    const who = request.apiKey ? `This API key has the ${role} role` : `Your role is ${role}`;
+    throw new HttpError(403, `${who}: it cannot ${CANNOT[access]} (that needs the ${access} role)`);
+  }
+}
+
+/** Who is acting, for per-principal limits: the admin, or an API key (each key counts on its own). */
 export function principalOf(request: FastifyRequest): string {
+  if (request.apiKey) return `api_key:${request.apiKey.id}`;
   return request.session ? 'admin' : `address:${request.ip}`;
+}
+
+/** Who acted, for the record: "admin", or an API key by its name and prefix (names can repeat once a key is revoked). */
+export function actorOf(request: FastifyRequest): string | null {
+  if (request.apiKey) return `API key "${request.apiKey.name}" (${request.apiKey.prefix}…)`;
+  return request.session ? 'admin' : null;
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from '../test-support/raw-http.ts';
-import { buildTestApp, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
+import { buildTestApp, createApiKey, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
 import { createRouteAccess, RouteAccessError, type RouteEntry } from './route-access.ts';
 
 let t: TestApp;
@@ -24,11 +24,19 @@ describe('the route table: every route is in the context that enforces its acces
     expect(t.app.routeTable.filter((r) => r.context === 'public-api').every((r) => r.access === 'public')).toBe(true);
   });
 
-  it('puts every other /api route in the protected context, declared signed-in', () => {
+  it('puts every other /api route in the protected context, declaring the least role it needs', () => {
     const api = t.app.routeTable.filter((r) => r.url === '/api' || r.url.startsWith('/api/'));
     const protectedRoutes = api.filter((r) => !PUBLIC_API.includes(`${r.method} ${r.url}`));
-    expect(protectedRoutes.length).toBeGreaterThanOrEqual(14);
-    for (const route of protectedRoutes) expect(route, `${route.method} ${route.url}`).toMatchObject({ context: 'protected-api', access: 'signed-in' });
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
+    for (const route of protectedRoutes) {
+      // Managing keys is the admin's; changing anything else an editor's (signing out is anyone's); reading a viewer's.
+      const least = route.url.startsWith('/api/v1/api-keys')
+        ? 'admin'
+        : STATE_CHANGING.has(route.method) && route.url !== '/api/session'
+          ? 'editor'
+          : 'viewer';
+      expect(route, `${route.method} ${route.url}`).toMatchObject({ context: 'protected-api', access: least });
+    }
   });
 
   it('keeps the browser app context free of API routes', () => {
@@ -54,7 +62,7 @@ describe('startup refuses a route whose access nobody enforces', () => {
 
   it('a route registered outside every access context', async () => {
     const error = await tryBuild(async (app) => {
-      app.get('/api/stray', { config: { access: 'signed-in' } }, async () => 'x');
+      app.get('/api/stray', { config: { access: 'viewer' } }, async () => 'x');
     });
     expect(error).toBeInstanceOf(RouteAccessError);
     expect((error as Error).message).toContain('GET /api/stray');
@@ -63,7 +71,7 @@ describe('startup refuses a route whose access nobody enforces', () => {
   it('a route that declares no access', async () => {
     const error = await tryBuild(async (app, access) => {
       await app.register(async (api: FastifyInstance) => {
-        access.claim(api, 'protected-api', ['signed-in']);
+        access.claim(api, 'protected-api', ['viewer']);
         api.get('/api/forgot', async () => 'x');
       });
     });
@@ -71,10 +79,10 @@ describe('startup refuses a route whose access nobody enforces', () => {
     expect((error as Error).message).toMatch(/GET \/api\/forgot declares access nothing/);
   });
 
-  it('a public route registered in the protected context, and a signed-in one in the public context', async () => {
+  it('a public route registered in the protected context, and a role-protected one in the public context', async () => {
     for (const [context, allowed, declared] of [
-      ['protected-api', 'signed-in', 'public'],
-      ['public-api', 'public', 'signed-in'],
+      ['protected-api', 'viewer', 'public'],
+      ['public-api', 'public', 'editor'],
     ] as const) {
       const error = await tryBuild(async (app, access) => {
         await app.register(async (api: FastifyInstance) => {
@@ -90,8 +98,8 @@ describe('startup refuses a route whose access nobody enforces', () => {
     expect(
       await tryBuild(async (app, access) => {
         await app.register(async (api: FastifyInstance) => {
-          access.claim(api, 'protected-api', ['signed-in']);
-          api.get('/api/fine', { config: { access: 'signed-in' } }, async () => 'x');
+          access.claim(api, 'protected-api', ['viewer']);
+          api.get('/api/fine', { config: { access: 'viewer' } }, async () => 'x');
         });
       }),
     ).toBeNull();
@@ -154,6 +162,34 @@ describe('every protected route, however its URL is spelled', () => {
         expect([403, 404], `${route.method} ${target} (${label})`).toContain(response.status);
       }
     }
+  });
+
+  it('answers 403 or 404 to a key whose role is below the route’s, never a handler’s answer: viewer keys on writes, editor keys on the admin’s routes', async () => {
+    const keys = { viewer: (await createApiKey(t, { role: 'viewer' })).key, editor: (await createApiKey(t, { role: 'editor' })).key };
+    let tried = 0;
+    for (const role of ['viewer', 'editor'] as const) {
+      const above = protectedRoutes().filter((r) => r.access === 'admin' || (role === 'viewer' && r.access === 'editor'));
+      expect(above.length, role).toBeGreaterThanOrEqual(role === 'viewer' ? 10 : 3);
+      for (const route of above) {
+        for (const { label, target } of spellings(route)) {
+          const headers = { 'unstructured-api-key': keys[role], ...jsonHeaders(route.method) };
+          const response = await rawRequest(port, route.method, target, headers, bodyFor(route.method));
+          tried += 1;
+          expect([403, 404], `${role} key: ${route.method} ${target} (${label})`).toContain(response.status);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(200);
+  });
+
+  it('lets a key through to the handler where its role suffices (a viewer reads, an editor writes)', async () => {
+    const viewer = (await createApiKey(t, { role: 'viewer' })).key;
+    const editor = (await createApiKey(t, { role: 'editor' })).key;
+    const read = await rawRequest(port, 'GET', '/api/v1/destinations/', { authorization: `Bearer ${viewer}` });
+    expect(read.status).toBe(200);
+    // An empty body reaches the handler's validation (422), past every access hook.
+    const write = await rawRequest(port, 'POST', '/api/v1/destinations/', { authorization: `Bearer ${editor}`, 'content-type': 'application/json' }, '{}');
+    expect(write.status).toBe(422);
   });
 
   it('answers the public routes under every spelling without a 5xx', async () => {

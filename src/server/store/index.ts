@@ -3,6 +3,7 @@ import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../secur
 import { migrate } from './db.ts';
 import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { createActivityRepository } from './activity-repository.ts';
+import { createApiKeysRepository } from './api-keys-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
@@ -47,6 +48,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     checks,
     activity: createActivityRepository(db),
     sessions: createSessionsRepository(db),
+    apiKeys: createApiKeysRepository(db),
     /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
     listVersion: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),
     close: () => db.close(),

@@ -157,3 +157,37 @@ export async function isSignedIn(testApp: TestApp, cookie: string): Promise<bool
   if (response.statusCode !== 200) throw new Error(`GET /api/session answered ${response.statusCode}: ${response.body}`);
   return (response.json() as { signed_in: boolean }).signed_in;
 }
+
+let keyCounter = 0;
+/** A new API key made by the admin through the API: the key (shown once) and its id. */
+export async function createApiKey(
+  testApp: TestApp,
+  options: { role: 'viewer' | 'editor'; name?: string; expires_at?: string | null },
+): Promise<{ key: string; id: string }> {
+  const body = { name: options.name ?? `key-${process.pid}-${++keyCounter}`, role: options.role, expires_at: options.expires_at ?? null };
+  const response = await testApp.request({ method: 'POST', url: '/api/v1/api-keys', body });
+  if (response.statusCode !== 201) throw new Error(`creating an API key answered ${response.statusCode}: ${response.body}`);
+  const { key, id } = response.json() as { key: string; id: string };
+  return { key, id };
+}
+
+/**
+ * A request as a script sends it, in the way Unstructured's SDK does: the key in `unstructured-api-key` (or
+ * `Authorization: Bearer` with `as: 'bearer'`), JSON, and nothing a browser adds — no cookie, Origin or CSRF header.
+ */
+export function requestWithKey(
+  testApp: TestApp,
+  key: string,
+  { as = 'unstructured', headers, ...options }: InjectOptions & { as?: 'unstructured' | 'bearer' },
+): Promise<LightMyRequestResponse> {
+  const hasBody = options.body !== undefined || options.payload !== undefined;
+  return testApp.app.inject({
+    ...options,
+    headers: {
+      accept: 'application/json',
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(as === 'bearer' ? { authorization: `Bearer ${key}` } : { 'unstructured-api-key': key }),
+      ...headers,
+    },
+  });
+}

@@ -13,9 +13,11 @@ const LABEL: Record<Activity['kind'], string> = {
   'session.signed_in': 'Signed in',
   'session.sign_in_failed': 'Sign-in failed',
   'session.signed_out': 'Signed out',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
 };
 
-/** What happened to this connector: changes (field names, never values), checks and their outcome. */
+/** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */
 export function ActivityList({ destinationId }: { destinationId: string }) {
   const activity = useActivity(destinationId);
   const now = useNow(30_000);
@@ -38,6 +40,7 @@ export function ActivityList({ destinationId }: { destinationId: string }) {
               {entry.kind === 'destination.updated' ? `: ${changedFieldLabels(entry.detail).join(', ')}` : ` — ${entry.detail}`}
             </span>
           )}
+          {entry.actor && <span className="activity-actor muted"> by {entry.actor}</span>}
         </li>
       ))}
     </ol>

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import * as z from 'zod';
+import { ActivitySchema } from '../../shared/activity-schemas.ts';
+import { ApiKeyCreatedSchema, ApiKeyCreateSchema, apiKeyExpiryProblem, ApiKeySchema, apiKeyState } from '../../shared/api-key-schemas.ts';
+import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
+import { HttpError, UnprocessableError } from '../errors.ts';
+import type { ApiKeyService } from '../security/api-keys.ts';
+import { actorOf } from '../security/route-access.ts';
+import type { ActivityRepository } from '../store/activity-repository.ts';
+import { DuplicateKeyNameError, type ApiKeyRecord, type ApiKeysRepository } from '../store/api-keys-repository.ts';
+
+type ApiKeyRouteOptions = { apiKeys: ApiKeyService; repository: ApiKeysRepository; activity: ActivityRepository };
+
+const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
+const ApiKeyParamsSchema = z.object({ id: z.uuid({ error: 'API key ids are UUIDs' }) });
+
+const toApiKey = (record: Omit<ApiKeyRecord, 'key_hash'>, now: number) => ({
+  id: record.id,
+  name: record.name,
+  prefix: record.prefix,
+  role: record.role,
+  owner: record.owner,
+  created_at: record.created_at,
+  expires_at: record.expires_at,
+  last_used_at: record.last_used_at,
+  revoked_at: record.revoked_at,
+  state: apiKeyState(record, now),
+});
+
+/**
+ * /api/v1/api-keys — the admin's: create (the key is in that one answer, never again), list, revoke. No key can call
+ * these routes (a key's role is at most editor), so a leaked key cannot mint another.
+ */
+export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (app, options) => {
+  app.get(
+    '/v1/api-keys',
+    {
+      config: { access: 'admin' },
+      schema: { summary: 'Every API key, live ones first (never the key itself)', response: { 200: z.array(ApiKeySchema), ...errors } },
+    },
+    async () => {
+      const now = Date.now();
+      return (await options.repository.list()).map((record) => toApiKey(record, now));
+    },
+  );
+
+  app.post(
+    '/v1/api-keys',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'Create an API key: the answer holds the key, shown this once (only its hash is kept)',
+        body: ApiKeyCreateSchema,
+        response: { 201: ApiKeyCreatedSchema, 409: DetailSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const now = Date.now();
+      const problem = apiKeyExpiryProblem(request.body.expires_at, now);
+      if (problem) throw new UnprocessableError([{ loc: ['body', 'expires_at'], msg: problem, type: 'value_error' }]);
+      const { key, record } = await options.apiKeys
+        .create({ name: request.body.name, role: request.body.role, expiresAt: request.body.expires_at, owner: 'admin' })
+        .catch((error: unknown) => {
+          if (error instanceof DuplicateKeyNameError) {
+            throw new HttpError(409, `An API key named "${error.keyName}" is already in use: choose another name, or revoke that key first`);
+          }
+          throw error;
+        });
+      await options.activity.record({ destinationId: null, kind: 'api_key.created', outcome: 'ok', detail: `${record.name} (${record.role})`, actor: actorOf(request) });
+      reply.code(201).header('location', `/api/v1/api-keys/${record.id}`);
+      return { ...toApiKey(record, now), key };
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'Revoke an API key: every request with it is refused (401) from this moment, on every instance',
+        params: ApiKeyParamsSchema,
+        response: { 200: ApiKeySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const existing = await options.repository.find(id);
+      if (!existing) throw new HttpError(404, `There is no API key with id ${id}`);
+      const at = new Date().toISOString();
+      if (await options.repository.revoke(id, at)) {
+        await options.activity.record({ destinationId: null, kind: 'api_key.revoked', outcome: 'ok', detail: `${existing.name} (${existing.prefix}…)`, actor: actorOf(request) });
+      }
+      // Revoking a revoked key changes nothing and says so by its unchanged revoked_at.
+      const record = (await options.repository.find(id)) ?? existing;
+      return toApiKey(record, Date.now());
+    },
+  );
+
+  app.get(
+    '/v1/api-keys/activity',
+    {
+      config: { access: 'admin' },
+      schema: { summary: 'API keys created and revoked, newest first', response: { 200: z.array(ActivitySchema), ...errors } },
+    },
+    async () => options.activity.apiKeyEvents(),
+  );
+};
