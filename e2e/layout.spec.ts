@@ -103,6 +103,15 @@ for (const [width, height] of [
     await expect(page.getByRole('heading', { name: 'Connector not found' })).toBeVisible();
     await look('not found');
 
+    // API keys: a long-named key in the list, how to use a key, and the new key dialog.
+    expect((await api.post('/api/v1/api-keys', { data: { name: uniqueName('Layout key for the nightly export pipeline'), role: 'editor', expires_at: null } })).status()).toBe(201);
+    await page.goto('/api-keys');
+    await expect(page.getByRole('figure', { name: 'curl' })).toBeVisible();
+    await look('api keys');
+    await page.getByRole('button', { name: 'New API key' }).click();
+    await expect(page.getByRole('dialog', { name: 'New API key' })).toBeVisible();
+    await look('api keys: new key');
+
     const signedOutContext = await browser.newContext({ viewport: { width, height } });
     const signedOut = await signedOutContext.newPage();
     await signedOut.goto('/destinations');

@@ -20,6 +20,7 @@ const NewConnectorWizard = lazy(() =>
 const DestinationDetail = lazy(() =>
   import('../features/destinations/components/destination-detail.tsx').then((m) => ({ default: m.DestinationDetail })),
 );
+const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
 const EditDestination = lazy(() =>
   import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })),
 );
@@ -30,6 +31,7 @@ function Routes({ allowAmbient }: { allowAmbient: boolean }) {
     if (pathname === '/') navigate('/destinations', { replace: true });
   }, [pathname]);
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
+  if (pathname === '/api-keys') return <ApiKeysScreen />;
   if (pathname === '/destinations/new') return <NewConnectorWizard allowAmbient={allowAmbient} />;
   const edit = matchPath('/destinations/:id/edit', pathname);
   if (edit?.id) return <EditDestination key={edit.id} id={edit.id} allowAmbient={allowAmbient} />;

@@ -20,6 +20,9 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
           <Link to="/destinations" aria-current={pathname.startsWith('/destinations') ? 'page' : undefined}>
             Destinations
           </Link>
+          <Link to="/api-keys" aria-current={pathname.startsWith('/api-keys') ? 'page' : undefined}>
+            API keys
+          </Link>
         </nav>
         <button type="button" className="button button-quiet" onClick={() => {
             // After the server ended the session and the cache forgot it: flipped before, the next render would see

@@ -1,0 +1,184 @@
+import { lazy, Suspense, useState } from 'react';
+import { API_KEY_ROLE_LABELS, apiKeyState, type ApiKey } from '../../../../shared/api-key-schemas.ts';
+import { API_KEY_VARIABLE, curlListDestinations, pythonListDestinations } from '../../../lib/api-snippets.ts';
+import { CodeBlock } from '../../../ui/code-block.tsx';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { PageHeading } from '../../../ui/page-heading.tsx';
+import { onServerClock } from '../../../lib/server-clock.ts';
+import { relativeTime, timeAgo } from '../../../ui/relative-time.ts';
+import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useNow } from '../../../ui/use-now.ts';
+import { useApiKeys, useRevokeApiKey } from '../api/api-keys.ts';
+import './api-keys.css';
+
+const CreateApiKeyDialog = lazy(() => import('./create-api-key-dialog.tsx'));
+
+const STATE_BADGE = { active: ['ok', 'Active'], expired: ['danger', 'Expired'], revoked: ['neutral', 'Revoked'] } as const;
+
+/**
+ * When something happened ("3 days ago", never "in 2 seconds" from clocks that disagree a little), or for an expiry
+ * when it comes ("in 89 days") or came; the exact time on hover.
+ */
+function When({ at, now, never, expiry = false }: { at: string | null; now: number; never: string; expiry?: boolean }) {
+  if (at === null) return <span className="muted">{never}</span>;
+  return (
+    <time dateTime={at} title={new Date(at).toLocaleString()}>
+      {expiry ? relativeTime(at, onServerClock(now)) : timeAgo(at, now)}
+    </time>
+  );
+}
+
+function RevokeDialog({ apiKey, open, onOpenChange }: { apiKey: ApiKey; open: boolean; onOpenChange: (open: boolean) => void }) {
+  const revoke = useRevokeApiKey();
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={`Revoke “${apiKey.name}”?`}
+      description="Every request with this key is refused from now on, on every instance of this app. This cannot be undone: a script that still needs access needs a new key."
+    >
+      {revoke.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't revoke the key: {revoke.error.message}
+        </p>
+      )}
+      <DialogActions>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={revoke.isPending}
+          onClick={() => revoke.mutate(apiKey.id, { onSuccess: () => onOpenChange(false) })}
+        >
+          {revoke.isPending ? 'Revoking…' : 'Revoke key'}
+        </button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** How a script uses a key: with curl, and with Unstructured's own Python SDK pointed at this server. */
+function KeyUsage() {
+  const origin = window.location.origin;
+  return (
+    <section aria-labelledby="key-usage-heading" className="card key-usage">
+      <h2 id="key-usage-heading">Use a key</h2>
+      <p>
+        Send the key in the <code>unstructured-api-key</code> header, as Unstructured's SDK does, or as <code>Authorization: Bearer</code>. The API
+        follows Unstructured's destination shapes, so scripts written for Unstructured work here: point them at <code>{origin}</code>. Keep the
+        key out of the script itself: these examples read it from <code>{API_KEY_VARIABLE}</code>.
+      </p>
+      <CodeBlock title="curl" code={curlListDestinations(origin)} />
+      <CodeBlock title="Python (unstructured-client)" code={pythonListDestinations(origin)} />
+    </section>
+  );
+}
+
+export function ApiKeysScreen() {
+  const keys = useApiKeys();
+  const now = useNow(30_000);
+  const [createOpen, setCreateOpen] = useState(false);
+  // Mounted once opened, so closing returns focus to the Revoke button that opened it.
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [revokeOpen, setRevokeOpen] = useState(false);
+
+  return (
+    <section aria-labelledby="api-keys-heading">
+      <div className="page-header">
+        <PageHeading title="API keys" id="api-keys-heading" />
+        <button type="button" className="button button-primary" onClick={() => setCreateOpen(true)}>
+          New API key
+        </button>
+      </div>
+      <p className="page-intro muted">
+        Scripts and pipelines authenticate with a key instead of the admin password. A viewer key reads; an editor key also creates, changes, tests
+        and deletes destinations. Only a hash of each key is kept.
+      </p>
+      {keys.isPending && <LoadingState label="Loading API keys…" />}
+      {keys.isError && <ErrorState title="Couldn't load the API keys" message={keys.error.message} onRetry={() => void keys.refetch()} />}
+      {keys.data?.length === 0 && (
+        <EmptyState title="No API keys yet">
+          <p>Create one for each script or pipeline, so that each can be revoked on its own.</p>
+        </EmptyState>
+      )}
+      {keys.data && keys.data.length > 0 && (
+        <div className="table-wrap">
+          <table className="table table-stack api-keys">
+            <caption className="visually-hidden">API keys, those in use first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.data.map((key) => {
+                // The state moves with the clock: a key listed as active may have expired since.
+                const state = apiKeyState(key, onServerClock(now));
+                const [tone, label] = STATE_BADGE[state];
+                return (
+                  <tr key={key.id}>
+                    <th scope="row">{key.name}</th>
+                    <td data-label="Key">
+                      <code>{key.prefix}…</code>
+                    </td>
+                    <td data-label="Role">{API_KEY_ROLE_LABELS[key.role].label}</td>
+                    <td data-label="Created">
+                      <When at={key.created_at} now={now} never="" />
+                    </td>
+                    <td data-label="Last used">
+                      <When at={key.last_used_at} now={now} never="Never used" />
+                    </td>
+                    <td data-label="Expires">
+                      <When at={key.expires_at} now={now} never="Never" expiry />
+                    </td>
+                    <td data-label="Status">
+                      <span className={`badge badge-${tone}`}>{label}</span>
+                      {state === 'revoked' && key.revoked_at && (
+                        <span className="muted">
+                          {' '}
+                          <When at={key.revoked_at} now={now} never="" />
+                        </span>
+                      )}
+                    </td>
+                    <td className="row-actions">
+                      <div className="row-actions-inner">
+                        {state !== 'revoked' && (
+                          <button
+                            type="button"
+                            className="button button-small button-danger-quiet"
+                            aria-label={`Revoke ${key.name}`}
+                            onClick={() => {
+                              setRevoking(key);
+                              setRevokeOpen(true);
+                            }}
+                          >
+                            Revoke
+                          </button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <KeyUsage />
+      {createOpen && (
+        <Suspense fallback={null}>
+          <CreateApiKeyDialog open={createOpen} onOpenChange={setCreateOpen} />
+        </Suspense>
+      )}
+      {revoking && <RevokeDialog key={revoking.id} apiKey={revoking} open={revokeOpen} onOpenChange={setRevokeOpen} />}
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
+import { ApiError } from '../../../lib/api-client.ts';
+import { CopyButton } from '../../../ui/copy-button.tsx';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { Field } from '../../../ui/field.tsx';
+import { apiKeysQueryOptions, createApiKey } from '../api/api-keys.ts';
+import { createKeyFormSchema, EXPIRY_CHOICES, toCreateRequest, type KeyFormValues } from '../lib/key-form.ts';
+
+type Props = { open: boolean; onOpenChange: (open: boolean) => void };
+
+// The browser's clock, read when the form is checked and sent (not during render).
+const clock = () => Date.now();
+
+const SERVER_FIELDS: Record<string, keyof KeyFormValues> = { name: 'name', role: 'role', expires_at: 'date' };
+
+/**
+ * New API key: name, role and expiry; then the key, shown this once with a Copy button. The key is held in this
+ * dialog's state only, and forgotten when the dialog closes (never in the query cache or browser storage).
+ */
+export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
+  const queryClient = useQueryClient();
+  const schema = useMemo(() => createKeyFormSchema(clock), []);
+  const form = useForm<KeyFormValues>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: '', role: 'viewer', expiry: '90', date: '' },
+  });
+  const { register, handleSubmit, formState, setError, control, reset } = form;
+  const expiry = useWatch({ control, name: 'expiry' });
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const close = (next: boolean) => {
+    if (!next) {
+      setCreated(null);
+      setFailure(null);
+      reset();
+    }
+    onOpenChange(next);
+  };
+
+  const submit = handleSubmit(async (values) => {
+    setFailure(null);
+    try {
+      const key = await createApiKey(toCreateRequest(values, clock()));
+      setCreated(key);
+      await queryClient.invalidateQueries({ queryKey: apiKeysQueryOptions().queryKey });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409 && typeof error.detail === 'string') {
+        return setError('name', { message: error.detail }, { shouldFocus: true });
+      }
+      if (error instanceof ApiError && Array.isArray(error.detail)) {
+        const placed = error.detail.filter((item) => {
+          const field = SERVER_FIELDS[String(item.loc[1])];
+          if (field) setError(field, { message: item.msg }, { shouldFocus: true });
+          return field !== undefined;
+        });
+        if (placed.length > 0) return;
+      }
+      setFailure((error as Error).message);
+    }
+  });
+
+  if (created) {
+    return (
+      <Dialog open={open} onOpenChange={close} title={`API key “${created.name}” created`}>
+        <p className="notice notice-warning">
+          Copy the key now: this is the only time it is shown. Store it where your script reads its secrets; if it is lost, revoke it and create
+          another.
+        </p>
+        <div className="new-key">
+          <label htmlFor="new-api-key">Your new API key</label>
+          <input id="new-api-key" type="text" readOnly value={created.key} spellCheck={false} autoComplete="off" onFocus={(e) => e.target.select()} />
+          <CopyButton text={created.key} label="Copy key" />
+        </div>
+        <p className="muted">
+          {API_KEY_ROLE_LABELS[created.role].label} key,{' '}
+          {created.expires_at ? `expires ${new Date(created.expires_at).toLocaleString()}` : 'does not expire'}; listed as{' '}
+          <code>{created.prefix}…</code>
+        </p>
+        <div className="dialog-actions">
+          <button type="button" className="button button-primary" onClick={() => close(false)}>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={close}
+      title="New API key"
+      description="For a script or a pipeline: it sends the key instead of signing in. One key per script, so each can be revoked on its own."
+    >
+      <form onSubmit={(e) => void submit(e)} noValidate className="dialog-form">
+        <Field label="Name" error={formState.errors.name?.message} hint="What uses the key, for example “Nightly export (Airflow)”. Unique.">
+          {(props) => <input {...props} type="text" autoComplete="off" {...register('name')} />}
+        </Field>
+        <fieldset className="choices">
+          <legend>Role</legend>
+          {API_KEY_ROLES.map((role) => (
+            <label key={role} className="choice">
+              <input type="radio" value={role} aria-describedby={`role-${role}-help`} {...register('role')} />
+              <span>
+                <strong>{API_KEY_ROLE_LABELS[role].label}</strong>
+                <span id={`role-${role}-help`} className="muted">
+                  {API_KEY_ROLE_LABELS[role].description}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <Field label="Expires" hint="A key that expires stops working by itself; you can revoke any key sooner.">
+          {(props) => (
+            <select {...props} {...register('expiry')}>
+              {EXPIRY_CHOICES.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {expiry === 'date' && (
+          <Field label="Last day the key works" error={formState.errors.date?.message}>
+            {(props) => <input {...props} type="date" {...register('date')} />}
+          </Field>
+        )}
+        {failure && (
+          <p className="notice notice-error" role="alert">
+            {failure}
+          </p>
+        )}
+        <DialogActions>
+          <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
+            {formState.isSubmitting ? 'Creating…' : 'Create key'}
+          </button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
