@@ -11,6 +11,7 @@ import {
   test,
   uniqueName,
 } from './fixtures.ts';
+import { execFileSync } from 'node:child_process';
 
 const localConfig = (identity = IDENTITIES.writer) => ({
   remote_url: 's3://local-bucket/detail/',
@@ -326,4 +327,39 @@ test('step bars are a timeline: each starts at its own offset within the check, 
   expect(cleanup.left + cleanup.width).toBeGreaterThan(99);
   // A step that never ran (no STS identity on an S3-compatible service) has no bar.
   await expect(stepRow(page, 'Identity (STS)').locator('.step-bar')).toHaveCount(0);
+});
+
+test('Copy as API request gives a curl command without the secret that, run in a shell with the key and secret set, creates the same destination', async ({
+  signedInPage: page,
+  api,
+}) => {
+  const name = uniqueName('Copied as curl');
+  const original = await createDestination(api, name, { ...localConfig(), region: 'us-east-1' });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(`/destinations/${original.id}`);
+  await page.getByText('Copy as API request').click();
+  const curl = page.getByRole('figure', { name: 'curl' });
+  await expect(curl).toContainText('$AWS_SECRET_ACCESS_KEY');
+  await expect(page.getByRole('figure', { name: 'Python (unstructured-client)' })).toContainText('os.environ["AWS_SECRET_ACCESS_KEY"]');
+  expect(await page.content()).not.toContain(IDENTITIES.writer.secretAccessKey);
+  await curl.getByRole('button', { name: 'Copy curl' }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  await expectNoAxeViolations(page);
+
+  // The copy, edited as its note says (another name), run by a real shell and curl with an editor key.
+  const created = await api.post('/api/v1/api-keys', { data: { name: uniqueName('curl'), role: 'editor', expires_at: null } });
+  const { key } = (await created.json()) as { key: string };
+  const copyName = `${name} (copy)`;
+  const script = copied.replace(`"name": "${name}"`, `"name": "${copyName}"`);
+  expect(script).not.toBe(copied);
+  const output = execFileSync('bash', ['-c', script], {
+    env: { PATH: process.env.PATH, S3DEST_API_KEY: key, AWS_SECRET_ACCESS_KEY: IDENTITIES.writer.secretAccessKey },
+    encoding: 'utf8',
+  });
+  const copy = JSON.parse(output) as { id: string; name: string; config: Record<string, unknown> };
+  expect(copy).toMatchObject({ name: copyName, config: { remote_url: 's3://local-bucket/detail/', endpoint_url: E2E_S3_ENDPOINT, key: IDENTITIES.writer.accessKeyId, region: 'us-east-1', secret: '**********' } });
+  // The secret the shell filled in is the one that works: the copy passes its check.
+  await page.goto(`/destinations/${copy.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
 });

@@ -72,6 +72,7 @@ for (const [width, height] of [
     await page.getByRole('button', { name: 'Test', exact: true }).click();
     await checkOutcome(page);
     await page.getByText('Least-privilege policy for this destination').click();
+    await page.getByText('Copy as API request').click();
     await look('detail');
     await page.goto(`/destinations/${denied.id}/edit`);
     await expect(page.getByRole('button', { name: 'Save and Test' })).toBeVisible();

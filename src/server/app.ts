@@ -2,8 +2,6 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -12,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { loggerOptions } from './logger.ts';
+import { documentObject, documentRoute, SECURITY, SECURITY_SCHEMES } from './openapi.ts';
 import { apiPlugin } from './plugins/api.ts';
 import { browserAppPlugin } from './plugins/browser-app.ts';
 import { checksPlugin, type ChecksPluginOptions } from './plugins/checks.ts';
@@ -63,9 +62,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: '1',
         description: "Amazon S3 destination connectors, in the shapes of Unstructured's Workflow API for destinations.",
       },
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: SECURITY,
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: documentRoute,
+    transformObject: documentObject,
   });
   await app.register(checksPlugin, { config, store, ...(deps.worker ? { worker: deps.worker } : {}) });
 

@@ -58,6 +58,18 @@ async function newDestination(server: ServerProcess): Promise<{ id: string; pref
 const writesUnder = (prefix: string) => s3.requests.filter((r) => r.operation === 'PutObject' && r.key?.startsWith(prefix)).length;
 
 describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABASE_URL: npm run test:postgres)', () => {
+  it('refuses an API key on the other instance the moment it is revoked on this one', async () => {
+    const created = await a.api('/api/v1/api-keys', { method: 'POST', body: { name: `scale-out key ${++counter}`, role: 'viewer', expires_at: null } });
+    expect(created.status).toBe(201);
+    const { key, id } = (await created.json()) as { key: string; id: string };
+    const withKey = (server: ServerProcess) => fetch(`${server.origin}/api/v1/destinations/`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await withKey(b)).status).toBe(200);
+    expect((await a.api(`/api/v1/api-keys/${id}`, { method: 'DELETE' })).status).toBe(200);
+    const refused = await withKey(b);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { detail: string }).detail).toContain('revoked');
+  });
+
   it('runs 100 checks submitted alternately to both exactly once each, every one visible from both', async () => {
     const destinations = await Promise.all(Array.from({ length: 100 }, () => newDestination(a)));
     const started = await Promise.all(

@@ -114,7 +114,7 @@ describe('curl snippets', () => {
     expect(snippet).not.toContain('**********');
     const { args, body } = runCurl(snippet);
     expect(JSON.parse(body)).toEqual(EXPECTED_BODY);
-    expect(args).toEqual(['--fail-with-body', `${ORIGIN}/api/v1/destinations/`, '--header', 'unstructured-api-key: s3dk_testkey', '--header', 'content-type: application/json', '--data', '@-']);
+    expect(args).toEqual(['--silent', '--show-error', '--fail-with-body', `${ORIGIN}/api/v1/destinations/`, '--header', 'unstructured-api-key: s3dk_testkey', '--header', 'content-type: application/json', '--data', '@-']);
   });
 
   it('leaves out what is not saved: no secret variable for an anonymous bucket, the Custom URL when there is one', () => {
@@ -126,7 +126,7 @@ describe('curl snippets', () => {
 
   it('lists destinations with the key from the environment', () => {
     const { args } = runCurl(curlListDestinations(ORIGIN));
-    expect(args).toEqual(['--fail-with-body', `${ORIGIN}/api/v1/destinations/`, '--header', 'unstructured-api-key: s3dk_testkey']);
+    expect(args).toEqual(['--silent', '--show-error', '--fail-with-body', `${ORIGIN}/api/v1/destinations/`, '--header', 'unstructured-api-key: s3dk_testkey']);
   });
 });
 

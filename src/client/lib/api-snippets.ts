@@ -17,7 +17,7 @@ const hereDocument = (text: string) => text.replace(/[$`\\]/g, '\\$&');
 const python = (value: unknown) => JSON.stringify(value);
 
 export function curlListDestinations(origin: string): string {
-  return [`curl --fail-with-body "${shellQuoted(origin)}/api/v1/destinations/" \\`, `  --header "unstructured-api-key: $${API_KEY_VARIABLE}"`].join('\n');
+  return [`curl --silent --show-error --fail-with-body "${shellQuoted(origin)}/api/v1/destinations/" \\`, `  --header "unstructured-api-key: $${API_KEY_VARIABLE}"`].join('\n');
 }
 
 export function pythonListDestinations(origin: string): string {
@@ -64,7 +64,7 @@ export function curlCreateDestination(origin: string, destination: Destination):
   const parts = JSON.stringify(body, null, 2).split(new RegExp(`@${nonce}:(\\w+)@`));
   const json = parts.map((part, i) => (i % 2 === 1 ? `$${part}` : hereDocument(part))).join('');
   return [
-    `curl --fail-with-body "${shellQuoted(origin)}/api/v1/destinations/" \\`,
+    `curl --silent --show-error --fail-with-body "${shellQuoted(origin)}/api/v1/destinations/" \\`,
     `  --header "unstructured-api-key: $${API_KEY_VARIABLE}" \\`,
     '  --header "content-type: application/json" \\',
     '  --data @- <<EOF',

@@ -5,6 +5,7 @@ import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
+import { HttpError } from '../errors.ts';
 import { holdSecrets } from '../logger.ts';
 import { apiKeyRoutes } from '../routes/api-keys.ts';
 import { createApiKeyService } from '../security/api-keys.ts';
@@ -46,6 +47,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
     sweeper = setInterval(() => void sweep(), SESSION_SWEEP_MS).unref();
   });
   api.addHook('onClose', async () => clearInterval(sweeper));
+  // An empty body is no body, whatever type it claims: HTTP clients such as axios label a bodiless POST
+  // (`POST …/connection-check`) application/x-www-form-urlencoded, and Fastify would refuse it (415) for a type it has
+  // no parser for. A body that is not empty must still be JSON (the guard above refuses others before this runs).
+  api.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else done(new HttpError(415, 'Request bodies must be JSON (Content-Type: application/json)'), undefined);
+  });
   // Limits are applied by the routes that need them (sign-in attempts, check starts), from its bounded store.
   await api.register(rateLimit, { global: false });
 

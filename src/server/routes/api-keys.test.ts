@@ -165,6 +165,17 @@ describe('requests that present a key', () => {
     expect(response.json().detail).toEqual(expect.any(String));
   });
 
+  it('takes a bodiless POST labelled with another media type as a bodiless POST (as axios sends it), and still refuses a body that is not JSON', async () => {
+    const { key } = await createApiKey(t, { role: 'editor' });
+    const destination = await createDestination(key);
+    const url = `/api/v1/destinations/${destination.id}/connection-check`;
+    const formType = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '0' };
+    expect((await requestWithKey(t, key, { method: 'POST', url, headers: formType })).statusCode).toBe(202);
+    const form = await requestWithKey(t, key, { method: 'POST', url: '/api/v1/destinations', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.statusCode).toBe(403);
+    expect(form.json().detail).toContain('JSON');
+  });
+
   it('refuses every write to a viewer key (403) and serves it every read', async () => {
     const { key: editor } = await createApiKey(t, { role: 'editor' });
     const destination = await createDestination(editor);

@@ -36,7 +36,8 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
     '/v1/api-keys',
     {
       config: { access: 'admin' },
-      schema: { summary: 'Every API key, live ones first (never the key itself)', response: { 200: z.array(ApiKeySchema), ...errors } },
+      schema: {
+        operationId: 'list_api_keys', summary: 'Every API key, live ones first (never the key itself)', response: { 200: z.array(ApiKeySchema), ...errors } },
     },
     async () => {
       const now = Date.now();
@@ -49,6 +50,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
     {
       config: { access: 'admin' },
       schema: {
+        operationId: 'create_api_key',
         summary: 'Create an API key: the answer holds the key, shown this once (only its hash is kept)',
         body: ApiKeyCreateSchema,
         response: { 201: ApiKeyCreatedSchema, 409: DetailSchema, ...errors },
@@ -77,6 +79,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
     {
       config: { access: 'admin' },
       schema: {
+        operationId: 'revoke_api_key',
         summary: 'Revoke an API key: every request with it is refused (401) from this moment, on every instance',
         params: ApiKeyParamsSchema,
         response: { 200: ApiKeySchema, ...errors },
@@ -100,7 +103,8 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
     '/v1/api-keys/activity',
     {
       config: { access: 'admin' },
-      schema: { summary: 'API keys created and revoked, newest first', response: { 200: z.array(ActivitySchema), ...errors } },
+      schema: {
+        operationId: 'list_api_key_activity', summary: 'API keys created and revoked, newest first', response: { 200: z.array(ActivitySchema), ...errors } },
     },
     async () => options.activity.apiKeyEvents(),
   );

@@ -51,6 +51,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'create_connection_check_destinations',
         summary: 'Start a connection check of a saved destination',
         params: DestinationParamsSchema,
         response: { 202: ConnectionCheckSchema, 429: DetailSchema, ...errors },
@@ -69,6 +70,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'get_connection_check_destinations',
         summary: 'The latest connection check of a destination',
         params: DestinationParamsSchema,
         response: { 200: ConnectionCheckSchema, ...errors },
@@ -87,6 +89,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'list_connection_checks_destinations',
         summary: 'The connection checks of a destination, newest first (the last 50 are kept)',
         params: DestinationParamsSchema,
         response: { 200: z.array(ConnectionCheckSchema), ...errors },
@@ -103,6 +106,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'check_unsaved_config',
         summary:
           'Check an unsaved config: {type: "s3", config} in full, or {destination_id, config: patch} merged on the server with the saved config (secrets included)',
         body: UnsavedCheckRequestSchema,
@@ -139,7 +143,8 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     '/v1/connection-checks/:check_id',
     {
       config: { access: 'viewer' },
-      schema: { summary: 'A connection check', params: CheckParamsSchema, response: { 200: ConnectionCheckSchema, ...errors } },
+      schema: {
+        operationId: 'get_connection_check', summary: 'A connection check', params: CheckParamsSchema, response: { 200: ConnectionCheckSchema, ...errors } },
     },
     async (request) => {
       const check = await checks.findById(request.params.check_id);
@@ -153,6 +158,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'cancel_connection_check',
         summary: 'Cancel a running check: it ends FAILURE "cancelled" on whichever instance runs it, after cleaning up the probes it wrote',
         params: CheckParamsSchema,
         response: { 202: ConnectionCheckSchema, 409: DetailSchema, ...errors },
@@ -176,9 +182,24 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'stream_connection_check_events',
         summary: 'Server-sent events: the check (event "check") each time a step changes, then the stream closes',
         params: CheckParamsSchema,
-        response: { 404: DetailSchema, 401: DetailSchema, 422: HTTPValidationErrorSchema },
+        response: {
+          200: {
+            description: 'An event stream (text/event-stream) that closes once the check has its outcome',
+            content: {
+              'text/event-stream': {
+                schema: z.string().meta({
+                  description: 'Events named "check", each with `id:` (the check’s revision) and `data:` (the ConnectionCheck as JSON); a comment line every 15 s keeps the connection open',
+                }),
+              },
+            },
+          },
+          404: DetailSchema,
+          401: DetailSchema,
+          422: HTTPValidationErrorSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -132,6 +132,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'list_destinations',
         summary:
           'List destinations, newest first (or by `sort`), filtered by `q`, `status` and `credentials`; with `limit`, one page, its total in X-Total-Count and a Link header to the next; with `name`, the one so named (or none)',
         querystring: DestinationListQuerySchema,
@@ -193,8 +194,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.post(
     '/v1/destinations',
     {
-      config: { access: 'editor' },
+      config: { access: 'editor', etag: true },
       schema: {
+        operationId: 'create_destination',
         summary: 'Create a destination',
         body: createCreateDestinationSchema(checkOptions),
         response: { 200: DestinationWithWarningsSchema, 409: DetailSchema, ...errors },
@@ -213,8 +215,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations/:id',
     {
-      config: { access: 'viewer' },
+      config: { access: 'viewer', etag: true },
       schema: {
+        operationId: 'get_destination',
         summary: 'Get a destination (ETag: its version)',
         params: DestinationParamsSchema,
         response: { 200: DestinationSchema, ...errors },
@@ -231,8 +234,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.put(
     '/v1/destinations/:id',
     {
-      config: { access: 'editor' },
+      config: { access: 'editor', etag: true, ifMatch: true },
       schema: {
+        operationId: 'update_destination',
         summary: 'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match: required for a browser session, optional for an API key)',
         params: DestinationParamsSchema,
         body: UpdateDestinationSchema,
@@ -302,6 +306,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'get_destination_activity',
         summary: 'What happened to a destination, newest first: changes (field names only), checks, deletion',
         params: DestinationParamsSchema,
         response: { 200: z.array(ActivitySchema), ...errors },
@@ -316,8 +321,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.delete(
     '/v1/destinations/:id',
     {
-      config: { access: 'editor' },
+      config: { access: 'editor', ifMatch: true },
       schema: {
+        operationId: 'delete_destination',
         summary: 'Delete a destination and its connection checks (If-Match: required for a browser session, optional for an API key)',
         params: DestinationParamsSchema,
         response: { 200: DetailSchema, 412: DetailSchema, 428: DetailSchema, ...errors },

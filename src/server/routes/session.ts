@@ -30,7 +30,8 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
     '/session',
     {
       config: { access: 'public' },
-      schema: { summary: 'Who is signed in ({signed_in: false} when nobody is)', response: { 200: SessionSchema } },
+      schema: {
+        operationId: 'get_session', summary: 'Who is signed in ({signed_in: false} when nobody is)', response: { 200: SessionSchema } },
     },
     async (request) =>
       request.session
@@ -51,6 +52,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'sign_in',
         summary: 'Sign in with the admin password',
         body: SignInSchema,
         response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema, 422: HTTPValidationErrorSchema, 429: DetailSchema },
@@ -83,7 +85,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
     '/session',
     {
       config: { access: 'viewer' },
-      schema: { summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } },
+      schema: {
+        operationId: 'sign_out', summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } },
     },
     async (request, reply) => {
       // A request with an API key ignores the cookie: it has no session to end.

@@ -14,6 +14,7 @@ import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { activityQueryOptions } from '../api/get-activity.ts';
 import { checkVerdict, testedBeforeChange } from '../lib/check-verdict.ts';
 import { ActivityList } from './activity-list.tsx';
+import { ApiRequest } from './api-request.tsx';
 import { CheckHistory } from './check-history.tsx';
 import { LiveCheckResults } from './check-results.tsx';
 import { DestinationConfig } from './destination-config.tsx';
@@ -130,6 +131,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
         <section className="card" aria-labelledby="config-title">
           <h2 id="config-title">Configuration</h2>
           <DestinationConfig destination={d} />
+          <ApiRequest destination={d} />
         </section>
         <section className="card" aria-labelledby="results-title">
           <h2 id="results-title">Test results</h2>

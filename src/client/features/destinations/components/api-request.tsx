@@ -1,0 +1,31 @@
+import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { curlCreateDestination, pythonCreateDestination, secretVariables } from '../../../lib/api-snippets.ts';
+import { Link } from '../../../lib/router.tsx';
+import { CodeBlock } from '../../../ui/code-block.tsx';
+
+/**
+ * "Copy as API request": the curl command and the Unstructured Python SDK call that would create this destination,
+ * for a script or another instance. The secrets are never in them: each is read from an environment variable.
+ */
+export function ApiRequest({ destination }: { destination: Destination }) {
+  const origin = window.location.origin;
+  const variables = secretVariables(destination);
+  return (
+    <details className="api-request">
+      <summary>Copy as API request</summary>
+      <p className="muted">
+        Creates a destination like this one. Nothing secret is written in: set{' '}
+        {variables.map((variable, i) => (
+          <span key={variable}>
+            {i > 0 && (i === variables.length - 1 ? ' and ' : ', ')}
+            <code>{variable}</code>
+          </span>
+        ))}{' '}
+        first ({variables.length > 1 ? 'the AWS values are the ones this connector was saved with; ' : ''}an API key comes from{' '}
+        <Link to="/api-keys">API keys</Link>). Change the name before creating a second one.
+      </p>
+      <CodeBlock title="curl" code={curlCreateDestination(origin, destination)} />
+      <CodeBlock title="Python (unstructured-client)" code={pythonCreateDestination(origin, destination)} />
+    </details>
+  );
+}
