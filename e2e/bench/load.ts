@@ -1,4 +1,5 @@
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import type { TestApp } from '../../src/server/test-support/test-app.ts';
 import { timeCheck } from './check-time.ts';
@@ -9,16 +10,18 @@ const LIST_PATH = '/api/v1/destinations';
 
 type Load = { requestsPerSecond: number; p99: number; errors: number; non2xx: number; requests: number };
 
-/** autocannon in a worker thread, so the load it makes does not share the event loop of the servers it measures. */
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, workers: 1 });
-  return {
-    requestsPerSecond: result.requests.average,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    requests: result.requests.total,
-  };
+const run = promisify(execFile);
+
+/**
+ * autocannon in a process of its own. In a worker thread of the app's process (as it was) its own reading of the 613 KB
+ * answers was starved of CPU while the checks ran: run beside it, a loader in another process saw the list's slowest
+ * answer at 441 ms while the worker thread reported a p99 of 3,974 ms and a third of the throughput — the figure
+ * measured the load generator, not the list.
+ */
+async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Load> {
+  const options = JSON.stringify({ url, connections, duration: seconds, headers });
+  const { stdout } = await run(process.execPath, [new URL('./autocannon-process.mjs', import.meta.url).pathname, options], { maxBuffer: 1024 * 1024 });
+  return JSON.parse(stdout) as Load;
 }
 
 /**
@@ -84,7 +87,7 @@ const SIGN_IN_BURST = 40;
  */
 export async function measurePageDuringSignIns(origin: string, seconds: number): Promise<Figure> {
   const connections = 10;
-  const page = (duration: number) => autocannon({ url: `${origin}/`, connections, duration, workers: 1 });
+  const page = (duration: number) => load(`${origin}/`, {}, duration, connections);
   await page(1);
   const idle = await page(seconds);
   const rssBefore = process.memoryUsage().rss;
@@ -108,9 +111,9 @@ export async function measurePageDuringSignIns(origin: string, seconds: number):
   const refused = answers.filter((status) => status === 429).length;
   return {
     name: `GET / p99 during ${SIGN_IN_BURST} parallel wrong sign-ins`,
-    value: `${ms(busy.latency.p99)} (idle ${ms(idle.latency.p99)})`,
+    value: `${ms(busy.p99)} (idle ${ms(idle.p99)})`,
     budget: '≤ 250 ms',
-    pass: busy.latency.p99 <= 250 && busy.non2xx === 0 && checked + refused === SIGN_IN_BURST,
+    pass: busy.p99 <= 250 && busy.non2xx === 0 && checked + refused === SIGN_IN_BURST,
     detail:
       `${connections} connections for ${seconds} s; the ${SIGN_IN_BURST} sign-ins (one per address) took ${ms(burstMs)}: ${checked} checked (401), ` +
       `${refused} told to come back (429); process RSS ${Math.round(rssBefore / 2 ** 20)} → peak ${Math.round(rssPeak / 2 ** 20)} MB`,

@@ -122,6 +122,23 @@ describe('create and read', () => {
 });
 
 describe('list', () => {
+  it('reads the table once for many requests that arrive after a write, not once per request', async () => {
+    await created();
+    const reads = { count: 0 };
+    const list = t.store.destinations.list.bind(t.store.destinations);
+    t.store.destinations.list = async () => {
+      reads.count += 1;
+      return list();
+    };
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => t.request({ method: 'GET', url: '/api/v1/destinations?sort=name' })));
+      expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
+      expect(reads.count).toBe(1);
+    } finally {
+      t.store.destinations.list = list;
+    }
+  });
+
   it('lists every destination, newest first, without a limit', async () => {
     const a = await created();
     const b = await created();

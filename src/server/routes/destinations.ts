@@ -95,14 +95,28 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   // What the list filters, sorts and pages: every destination with its latest check, read again when the store's list
   // version moves (a write it shows, on whichever instance). Orders are sorted once per version and kept; filters by
   // credentials state run at each request, as states move with the clock.
-  let entries: { version: string; all: ListEntry[]; sorted: Map<string, ListEntry[]> } | null = null;
-  const entriesNow = async () => {
+  type Entries = { version: string; all: ListEntry[]; sorted: Map<string, ListEntry[]> };
+  let entries: Entries | null = null;
+  // One read per version, however many requests arrive while it runs: under 50 connections every request that saw
+  // the version move read the whole table again, fifty reads per write while checks ran.
+  let reading: { version: string; entries: Promise<Entries> } | null = null;
+  const entriesNow = async (): Promise<Entries> => {
     const version = await options.listVersion();
-    if (entries === null || entries.version !== version) {
-      const [records, latest] = await Promise.all([destinations.list(), checks.latestSummaries()]);
-      entries = { version, all: records.map((record) => listEntry(record, latest.get(record.id) ?? null)), sorted: new Map() };
+    if (entries !== null && entries.version === version) return entries;
+    if (reading === null || reading.version !== version) {
+      const read = (async () => {
+        const [records, latest] = await Promise.all([destinations.list(), checks.latestSummaries()]);
+        const fresh: Entries = { version, all: records.map((record) => listEntry(record, latest.get(record.id) ?? null)), sorted: new Map() };
+        // A slower read of an older version never replaces a newer one.
+        if (entries === null || Number(entries.version) <= Number(version)) entries = fresh;
+        return fresh;
+      })();
+      reading = { version, entries: read };
+      void read.finally(() => {
+        if (reading?.entries === read) reading = null;
+      }).catch(() => undefined);
     }
-    return entries;
+    return reading.entries;
   };
   const sortedNow = async (sort: ListSort | undefined) => {
     const current = await entriesNow();

@@ -126,8 +126,9 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
 
     async latestSummaries(): Promise<Map<string, ConnectionCheckSummary>> {
       const rows = await db.all<ConnectionCheckSummary & { destination_id: string }>(
+        // The inner query names its columns: `*` would carry every check's steps (JSON) through the window's sort.
         `SELECT ${SUMMARY} FROM (
-           SELECT *, ROW_NUMBER() OVER (PARTITION BY destination_id ${NEWEST_FIRST}) AS position
+           SELECT ${SUMMARY}, ROW_NUMBER() OVER (PARTITION BY destination_id ${NEWEST_FIRST}) AS position
            FROM connection_checks WHERE destination_id IS NOT NULL) AS ranked
          WHERE position = 1`,
       );
