@@ -8,7 +8,7 @@ import type { ApiKeyRecord, ApiKeysRepository } from '../store/api-keys-reposito
 const KEY_LENGTH = 40;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 // Longer than any key we issue, and short enough that nobody makes the server hash megabytes per request.
-const LONGEST_KEY = 200;
+export const LONGEST_KEY = 200;
 // Writing last_used_at on every request would turn each read into a write.
 const TOUCH_EVERY_MS = 60 * 1000;
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
 import { holdSecrets } from '../logger.ts';
-import { presentedApiKey, type ApiKeyPrincipal, type ApiKeyService } from './api-keys.ts';
+import { LONGEST_KEY, presentedApiKey, type ApiKeyPrincipal, type ApiKeyService } from './api-keys.ts';
 import { SESSION_COOKIE, type SessionService } from './sessions.ts';
 
 declare module 'fastify' {
@@ -49,7 +49,9 @@ export function apiGuard(options: { publicOrigin: string; sessions: SessionServi
     reply.header('cache-control', 'no-store');
     const key = presentedApiKey(request);
     if (key !== null) {
-      options.hold(request, holdSecrets([key]));
+      // Held by value only when it could be a key: a 16 KB header would make every log line scrubbed of a dozen
+      // encodings of it, and a value that long is refused unread.
+      if (key.length <= LONGEST_KEY) options.hold(request, holdSecrets([key]));
       request.apiKey = await options.apiKeys.authenticate(key);
       if (!SAFE_METHODS.has(request.method) && hasBody(request) && !isJson(request)) throw new HttpError(403, NOT_JSON);
       return;
