@@ -1,0 +1,86 @@
+// `npm run bench:burst`: a diagnostic for the bench's "list p99 during a burst of 200 checks" figure, which is bimodal
+// (see the session notes of issue 12). Seeds 1,000 destinations, then per run: the list's p99 idle and during a burst of
+// 200 checks (the bench's own functions), the event-loop delay, how often and how long the list read the store, and the
+// server's own time per list request (Node's `request` event to `finish`) in half-second buckets. `RUNS` bursts (2),
+// after `WARM` warm-up checks (0).
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PROJECT_ROOT } from '../../src/server/client-build.ts';
+import { freePort } from '../../src/server/test-support/server-process.ts';
+import { buildTestApp } from '../../src/server/test-support/test-app.ts';
+import { createDestination, timeCheck, writerConfig } from './check-time.ts';
+import { ms } from './figures.ts';
+import { measureListDuringChecks, measureListLoad } from './load.ts';
+
+const BURST = 200;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const s3Port = await freePort();
+const s3 = spawn(process.execPath, ['--import', 'tsx', 'e2e/local-s3/serve.ts', '--port', String(s3Port), '--latency', '20'], {
+  cwd: PROJECT_ROOT,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise<void>((resolve) => s3.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve()));
+process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${s3Port}`;
+process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${s3Port}`;
+
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+const t = await buildTestApp({
+  publicOrigin: origin,
+  checkTimeoutMs: 3_000,
+  checkConcurrency: 8,
+  checkRatePerMin: 100_000,
+  s3EndpointAllowlist: [`127.0.0.1:${s3Port}`],
+});
+await t.app.listen({ port, host: '127.0.0.1' });
+const served: { at: number; ms: number }[] = [];
+t.app.server.prependListener('request', (request, response) => {
+  const started = performance.now();
+  if (request.method === 'GET' && request.url?.startsWith('/api/v1/destinations')) {
+    response.once('finish', () => served.push({ at: started, ms: performance.now() - started }));
+  }
+});
+
+const ids: string[] = [];
+for (let n = 0; n < 1_000; n++) ids.push(await createDestination(t, writerConfig(`bench/${n}/`), `Seeded ${n}`));
+
+const reads = { count: 0, ms: 0 };
+const list = t.store.destinations.list.bind(t.store.destinations);
+t.store.destinations.list = async () => {
+  const started = performance.now();
+  try {
+    return await list();
+  } finally {
+    reads.count += 1;
+    reads.ms += performance.now() - started;
+  }
+};
+
+const warm = Number(process.env.WARM ?? 0);
+if (warm > 0) await Promise.all(ids.slice(-warm).map((id) => timeCheck(t, id)));
+
+for (let run = 0; run < Number(process.env.RUNS ?? 2); run++) {
+  const idle = await measureListLoad(t, origin, 5);
+  reads.count = 0;
+  reads.ms = 0;
+  served.length = 0;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const started = performance.now();
+  const figure = await measureListDuringChecks(t, origin, ids.slice(run * BURST, (run + 1) * BURST), idle.idle, 5);
+  delay.disable();
+  say(`burst ${run + 1}: ${figure.value} (${figure.detail})`);
+  say(`  event-loop delay p99 ${ms(delay.percentile(99) / 1e6)}, max ${ms(delay.max / 1e6)}; the list read the store ${reads.count} times, ${ms(reads.ms)} in all`);
+  const buckets = new Map<number, number[]>();
+  for (const request of served) {
+    const bucket = Math.floor((request.at - started) / 500);
+    buckets.set(bucket, [...(buckets.get(bucket) ?? []), request.ms]);
+  }
+  for (const [bucket, times] of [...buckets.entries()].sort((a, b) => a[0] - b[0])) {
+    times.sort((a, b) => a - b);
+    say(`  ${(bucket / 2).toFixed(1)} s: ${times.length} served, p50 ${ms(times[Math.floor(times.length / 2)] ?? 0)}, max ${ms(times.at(-1) ?? 0)}`);
+  }
+}
+await t.close();
+s3.kill('SIGTERM');
+process.exit(0);
