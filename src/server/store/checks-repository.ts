@@ -155,7 +155,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     },
 
     async renewLease(id: string, workerId: string, leaseUntil: Date): Promise<boolean> {
-      const renewed = await db.run("UPDATE connection_checks SET lease_until = $1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED'", [
+      const renewed = await db.unsynced.run("UPDATE connection_checks SET lease_until = $1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED'", [
         leaseUntil.toISOString(),
         id,
         workerId,
@@ -163,9 +163,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       return renewed === 1;
     },
 
-    /** Records the steps as they are now; returns the check with its new revision, or null if it is no longer ours. */
+    /**
+     * Records the steps as they are now; returns the check with its new revision, or null if it is no longer ours.
+     * Unsynced, like the lease: a power cut that takes it back also ends the check, whose outcome is written durably.
+     */
     async saveProgress(id: string, workerId: string, steps: Step[]): Promise<CheckUpdate | null> {
-      const row = await db.get<Row>(
+      const row = await db.unsynced.get<Row>(
         "UPDATE connection_checks SET steps = $1, revision = revision + 1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED' RETURNING *",
         [JSON.stringify(steps), id, workerId],
       );

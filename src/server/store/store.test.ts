@@ -90,6 +90,39 @@ describe('the store', () => {
     expect(sqliteHandle(t.store.db)?.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it.skipIf(ON_POSTGRES)('relaxes synchronous for an unsynced write only, never inside a transaction (skipped on PostgreSQL: SQLite pragmas)', async () => {
+    const raw = sqliteHandle(t.store.db)!;
+    const pragma = raw.pragma.bind(raw);
+    const seen: string[] = [];
+    raw.pragma = ((source: string, options?: Parameters<typeof raw.pragma>[1]) => {
+      if (source.startsWith('synchronous =')) seen.push(`${source} (in a transaction: ${raw.inTransaction})`);
+      return pragma(source, options);
+    }) as typeof raw.pragma;
+    try {
+      let release = () => {};
+      let opened = () => {};
+      const open = new Promise<void>((resolve) => (opened = resolve));
+      const held = t.store.db.transaction(async (tx) => {
+        await tx.run('UPDATE list_version SET version = version WHERE id = 1');
+        opened();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await open;
+      const unsynced = t.store.db.unsynced.run('UPDATE list_version SET version = version WHERE id = 1');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const whileOpen = [...seen];
+      release();
+      await held;
+      expect(whileOpen).toEqual([]); // it waited for the transaction in progress
+      expect(await unsynced).toBe(1);
+      await expect(t.store.db.unsynced.run('UPDATE no_such_table SET x = 1')).rejects.toThrow();
+      expect(seen).toEqual(Array(2).fill(['synchronous = NORMAL (in a transaction: false)', 'synchronous = FULL (in a transaction: false)']).flat());
+      expect(pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      raw.pragma = pragma;
+    }
+  });
+
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
     expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql']);
