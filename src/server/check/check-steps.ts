@@ -1,0 +1,307 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Step, StepName } from '../../shared/check-schemas.ts';
+import { describeError } from '../../shared/error-catalogue.ts';
+import { objectsArn } from '../../shared/s3-arn.ts';
+import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
+import { collectWarnings } from '../../shared/warnings.ts';
+import { createSsrfGuard } from '../security/ssrf-guard.ts';
+import { classifyError } from './classify-error.ts';
+import { createStsClient, fipsRegion, type ClientOptions } from './s3-clients.ts';
+
+/**
+ * The connection check as data (house style 14): stages run in order, the steps of a stage at once; each step says when
+ * it does not apply, which IAM action an AccessDenied on it names, and what it does over one explicit context. The
+ * runner (`run-check.ts`) owns timing, error classification, skipping and progress.
+ */
+export type CheckStep = {
+  name: StepName;
+  /** The IAM action an AccessDenied on this step names. */
+  iamAction?: string;
+  /** Why the step does not apply to this check (it is skipped with these words), or null to run it. */
+  skipIf?: (ctx: CheckContext) => string | null;
+  /** Resolves with what the step found (a message, or a warning); throws what S3 or STS answered. */
+  run: (ctx: CheckContext) => Promise<Partial<Step> | void>;
+};
+
+export type CheckStage = {
+  steps: CheckStep[];
+  /** When a step of this stage fails, every step after it is skipped with these words. */
+  skipAfterFailure?: (failed: StepName[]) => string;
+  /** Runs after a failure, a cancel or an unexpected error too, when it applies: what was written is deleted. */
+  always?: boolean;
+};
+
+/** Everything the steps share: what they were given, and what earlier steps found. */
+export type CheckContext = {
+  readonly config: S3Config;
+  readonly bucket: string;
+  readonly prefix: string;
+  /** The whole check: its budget and the caller's cancel. */
+  readonly signal: AbortSignal;
+  readonly budgetMs: number;
+  readonly clientOptions: ClientOptions;
+  readonly allowAmbientCredentials: boolean;
+  readonly connect?: (host: string, port: number, signal: AbortSignal) => Promise<string | void>;
+  /** Where requests go now: the bucket step moves it to the region S3 names. */
+  region: string;
+  /** The region shown: the one S3 confirmed or named (the config's, for a Custom URL). */
+  regionFound: string | null;
+  identity: { arn: string; account: string } | null;
+  /** The key of the single write's probe; multipart writes `<probe>-multipart`. */
+  readonly probe: string;
+  /** Each object written, with the version S3 gave it in a versioned bucket: cleanup deletes exactly that version. */
+  readonly written: { key: string; versionId: string | undefined }[];
+  /** An S3 client for the current region (or for `region`, which becomes the current one). */
+  s3(region?: string): S3Client;
+  /** The ARN partition of the region the check is in ("aws" for a Custom URL's service). */
+  partition(): string;
+};
+
+/** A failure the step already described itself (wrong region, invalid config). */
+export class StepFailure extends Error {
+  constructor(readonly patch: Pick<Step, 'code' | 'message' | 'hint'>) {
+    super(patch.message ?? 'step failed');
+  }
+}
+
+export const CLEANUP_GRACE_MS = 3_000;
+/** STS only shows who the credentials are: a silent STS endpoint gets this much of the budget, never all of it. */
+const IDENTITY_BUDGET_MS = 3_000;
+/** What STS can answer about credentials (GetCallerIdentity cannot be denied by IAM): these fail the check. */
+const CREDENTIAL_ERRORS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
+/** STS not reached, or not answering: common where S3 is reached through a VPC gateway endpoint and STS is not. */
+const UNREACHABLE = new Set([
+  'Timeout', 'ConnectionRefused', 'ConnectionReset', 'DnsNotFound', 'NetworkError', 'AddressNotAllowed', 'ServiceUnavailable', 'InternalError',
+  'TlsError', 'TlsNotHttps', 'TlsSelfSigned', 'TlsCertExpired', 'TlsWrongHost', 'TlsUnknownAuthority',
+]);
+
+/** Where STS requests go: the SDK's endpoint override when set, else the regional endpoint. */
+function stsEndpointOf(region: string, fips: boolean): string {
+  return process.env.AWS_ENDPOINT_URL_STS ?? `https://sts${fips ? '-fips' : ''}.${region}.amazonaws.com`;
+}
+
+/** What the error catalogue needs to know of this check to word an error. */
+export const describeContext = (ctx: CheckContext) => ({
+  bucket: ctx.bucket,
+  prefix: ctx.prefix,
+  region: ctx.config.region,
+  anonymous: ctx.config.anonymous,
+});
+
+/** validate — never trust the client: the shared rules again. */
+const validate: CheckStep = {
+  name: 'validate',
+  async run(ctx) {
+    const { issues } = checkS3Config(ctx.config, { allowAmbientCredentials: ctx.allowAmbientCredentials });
+    if (issues.length > 0) {
+      throw new StepFailure({ code: 'InvalidConfig', message: issues.map((issue) => issue.message).join('; '), hint: 'Fix these fields and test again.' });
+    }
+    const warnings = collectWarnings(ctx.config, new Date());
+    return warnings.length > 0 ? { status: 'warning', code: warnings[0]?.code ?? null, message: warnings.map((w) => w.message).join(' ') } : {};
+  },
+};
+
+/** endpoint — DNS and TCP for a Custom URL. */
+const endpoint: CheckStep = {
+  name: 'endpoint',
+  skipIf: (ctx) => (ctx.config.endpoint_url === null ? 'Skipped: AWS endpoint.' : null),
+  async run(ctx) {
+    const url = new URL(ctx.config.endpoint_url ?? '');
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    // Without a guard of the app's, the strictest one: no allowlist.
+    const connect = ctx.connect ?? createSsrfGuard([]).connect;
+    const said = await connect(url.hostname.replace(/^\[|\]$/g, ''), port, ctx.signal);
+    return { message: said || `Connected to ${url.host}.` };
+  },
+};
+
+/** identity — who the credentials are (STS). Only a credential error fails it: STS out of reach is a warning. */
+const identity: CheckStep = {
+  name: 'identity',
+  skipIf: (ctx) =>
+    ctx.config.endpoint_url !== null
+      ? 'Skipped: S3-compatible services have no STS identity to show.'
+      : ctx.config.anonymous
+        ? 'Skipped: anonymous access has no identity.'
+        : null,
+  async run(ctx) {
+    const sts = createStsClient(ctx.config, ctx.region, ctx.clientOptions);
+    const own = AbortSignal.timeout(Math.min(IDENTITY_BUDGET_MS, ctx.budgetMs / 2));
+    try {
+      const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.any([ctx.signal, own]) });
+      ctx.identity = { arn: answer.Arn ?? '', account: answer.Account ?? '' };
+      return { message: `Signed in as ${ctx.identity.arn}.` };
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      const classified = own.aborted ? { code: 'Timeout', skewMs: undefined } : classifyError(error);
+      const code = classified.code;
+      if (CREDENTIAL_ERRORS.has(code)) throw error;
+      if (!UNREACHABLE.has(code)) {
+        // STS answered something else (a skewed clock, throttling): said, but S3's own answers below decide.
+        const described = describeError(code, { ...describeContext(ctx), customEndpoint: false, skewMs: classified.skewMs });
+        return { status: 'warning', code, message: `STS answered: ${described.message} The S3 steps below decide.`, hint: described.hint };
+      }
+      // STS unreachable while S3 may well answer (a VPC with an S3 gateway endpoint and no route to STS): the S3
+      // steps below are the test that matters.
+      const sts = stsEndpointOf(ctx.region, fipsRegion(ctx.config.remote_url) !== null);
+      return {
+        status: 'warning',
+        code,
+        message: `STS at ${sts} ${code === 'Timeout' ? 'did not answer in time' : 'could not be reached'}, so the identity is not shown; S3 itself is checked below.`,
+        hint: `Allow this server outbound HTTPS to ${sts.replace(/^https?:\/\//, '')} to see which identity the credentials belong to; writing to S3 does not need it.`,
+      };
+    }
+  },
+};
+
+/** A write-only role may not list, before or after a redirect: a warning, not a failure. */
+function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
+  const classified = classifyError(error);
+  if (classified.code !== 'AccessDenied') return null;
+  const described = describeError('AccessDenied', { ...describeContext(ctx), action: 's3:ListBucket', partition: ctx.partition(), denial: classified.denial });
+  return {
+    status: 'warning',
+    code: 'AccessDenied',
+    message: 'Listing the bucket is denied: that is fine for a write-only role; the write step below is what matters.',
+    hint: described.hint,
+    iam_action: 's3:ListBucket',
+  };
+}
+
+/** bucket — it exists, in which region (following S3's 301 once), and may be listed. */
+const bucket: CheckStep = {
+  name: 'bucket',
+  iamAction: 's3:ListBucket',
+  async run(ctx) {
+    const list = (region: string) =>
+      ctx
+        .s3(region)
+        .send(new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: ctx.prefix || undefined, MaxKeys: 1 }), { abortSignal: ctx.signal })
+        .then(() => null, (error: unknown) => error);
+    let error = await list(ctx.region);
+    const redirect = error === null ? null : classifyError(error);
+    if (redirect?.code === 'PermanentRedirect') {
+      const found = redirect.bucketRegion;
+      if (!found || found === ctx.region) throw new StepFailure(describeError('RegionRedirectLoop', describeContext(ctx)));
+      // The region S3 named is the bucket's, whatever the retry answers: shown everywhere from here on.
+      ctx.regionFound = found;
+      if (ctx.config.region !== null) throw new StepFailure(describeError('WrongRegion', { ...describeContext(ctx), bucketRegion: found }));
+      error = await list(found);
+    }
+    if (error !== null) {
+      const denied = listDenied(ctx, error);
+      if (denied) return denied;
+      throw error;
+    }
+    const aws = ctx.config.endpoint_url === null;
+    ctx.regionFound = aws ? ctx.region : ctx.config.region;
+    return { message: aws ? `Bucket "${ctx.bucket}" found in ${ctx.region}.` : `Bucket "${ctx.bucket}" found.` };
+  },
+};
+
+/** write — the step that matters for a destination: one small object under the prefix. */
+const write: CheckStep = {
+  name: 'write',
+  iamAction: 's3:PutObject',
+  async run(ctx) {
+    const put = await ctx.s3().send(
+      new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: Buffer.from('Connection test by S3 destinations admin.\n'), ContentType: 'text/plain' }),
+      { abortSignal: ctx.signal },
+    );
+    ctx.written.push({ key: ctx.probe, versionId: put.VersionId });
+    return { message: `Wrote ${ctx.probe}.` };
+  },
+};
+
+/** multipart — how large outputs are written: a one-part upload, aborted if it fails half-way. */
+const multipart: CheckStep = {
+  name: 'multipart',
+  iamAction: 's3:PutObject',
+  async run(ctx) {
+    const key = `${ctx.probe}-multipart`;
+    const client = ctx.s3();
+    const { signal } = ctx;
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: signal });
+    try {
+      const part = await client.send(
+        new UploadPartCommand({ Bucket: ctx.bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.from('multipart probe\n') }),
+        { abortSignal: signal },
+      );
+      const completed = await client.send(
+        new CompleteMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+        { abortSignal: signal },
+      );
+      ctx.written.push({ key, versionId: completed.VersionId });
+    } catch (error) {
+      // Abort only on failure, so no half-finished upload is left to be billed.
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId }), { abortSignal: AbortSignal.timeout(CLEANUP_GRACE_MS) })
+        .catch(() => undefined);
+      throw error;
+    }
+    return { message: 'Uploaded and completed a one-part multipart upload.' };
+  },
+};
+
+/**
+ * cleanup — every object written, at once, each by the exact version written, on a short grace of its own so that
+ * neither a spent budget nor a cancel leaves probes behind. What could not be deleted is a warning listing each one.
+ */
+const cleanup: CheckStep = {
+  name: 'cleanup',
+  iamAction: 's3:DeleteObject',
+  skipIf: (ctx) => (ctx.written.length === 0 ? 'Skipped: nothing was written.' : null),
+  async run(ctx) {
+    const grace = AbortSignal.timeout(CLEANUP_GRACE_MS);
+    const results = await Promise.all(
+      ctx.written.map(async (object) => {
+        try {
+          const version = object.versionId ? { VersionId: object.versionId } : {};
+          await ctx.s3().send(new DeleteObjectCommand({ Bucket: ctx.bucket, Key: object.key, ...version }), { abortSignal: grace });
+          return null;
+        } catch (error) {
+          return { object, code: classifyError(error).code };
+        }
+      }),
+    );
+    const left = results.filter((result) => result !== null);
+    const versioned = ctx.written.some((object) => object.versionId !== undefined);
+    const things = versioned ? 'test object versions' : 'test objects';
+    if (left.length === 0) return { message: `Deleted the ${ctx.written.length} ${things} written.` };
+    const code = left[0]?.code ?? null;
+    const action = versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
+    const listed = left.map(({ object }) => (object.versionId ? `${object.key} (version ${object.versionId})` : object.key)).join(', ');
+    const probes = objectsArn(ctx.bucket, `${ctx.prefix}.connection-test/`, ctx.partition());
+    return {
+      status: 'warning',
+      code,
+      message: `Could not delete ${left.length === ctx.written.length ? 'the' : `${left.length} of the`} ${things}; left in the bucket: ${listed}.`,
+      hint:
+        code === 'AccessDenied'
+          ? `Delete them by hand${versioned ? ' (each version: aws s3api delete-object --version-id …)' : ''}; allow ${action} on ${probes} to let the check clean up after itself.`
+          : describeError(code ?? 'Unknown', { ...describeContext(ctx), customEndpoint: ctx.config.endpoint_url !== null }).hint,
+      iam_action: code === 'AccessDenied' ? action : null,
+    };
+  },
+};
+
+/** validate → endpoint → (identity ‖ bucket) → (write ‖ multipart) → cleanup. */
+export const CHECK_STAGES: CheckStage[] = [
+  { steps: [validate], skipAfterFailure: () => 'Skipped: the configuration is not valid.' },
+  { steps: [endpoint], skipAfterFailure: () => 'Skipped: the endpoint could not be reached.' },
+  { steps: [identity, bucket], skipAfterFailure: (failed) => `Skipped: the ${failed.includes('identity') ? 'credentials were' : 'bucket was'} not accepted.` },
+  // Each writes a probe of its own; both settle before cleanup, so a probe written by one while the other failed (or
+  // the check was cancelled) is still known, and deleted.
+  { steps: [write, multipart] },
+  { steps: [cleanup], always: true },
+];

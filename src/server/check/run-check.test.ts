@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { Step } from '../../shared/check-schemas.ts';
+import { normalizeS3Config } from '../../shared/s3-config.ts';
+import { StepFailure, type CheckStage } from './check-steps.ts';
+import { runConnectionCheck } from './run-check.ts';
+
+// The runner over tables of its own: what it does with stages is data-driven, so a new step (an IAM role's
+// assume-role, say) is a row, not another hand-written skip list. The S3 behaviour of the real table is tested
+// against the local endpoint (connection-check.test.ts, aws-truth.test.ts).
+const config = normalizeS3Config({ remote_url: 's3://bucket/prefix/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+const options = (extra: Partial<Parameters<typeof runConnectionCheck>[1]> = {}) => ({ budgetMs: 5_000, allowAmbientCredentials: false, ...extra });
+const statuses = (steps: Step[]) => Object.fromEntries(steps.map((step) => [step.name, step.status]));
+
+describe('the check runner', () => {
+  it('runs the steps of a stage at once and times each on the check’s timeline', async () => {
+    let started = 0;
+    let bothStarted = () => {};
+    const barrier = new Promise<void>((resolve) => (bothStarted = resolve));
+    // Each waits for the other to have started: run one after the other, they would wait for ever.
+    const meet = async () => {
+      if (++started === 2) bothStarted();
+      await barrier;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    };
+    const outcome = await runConnectionCheck(config, options(), [
+      { steps: [{ name: 'identity', run: meet }, { name: 'bucket', run: meet }] },
+      { steps: [{ name: 'write', run: async () => ({ message: 'written' }) }] },
+    ]);
+    expect(outcome.status).toBe('SUCCESS');
+    const [identity, bucket, write] = ['identity', 'bucket', 'write'].map((name) => outcome.steps.find((step) => step.name === name)!);
+    expect(identity!.started_ms).toBe(bucket!.started_ms);
+    expect(identity!.duration_ms).toBeGreaterThanOrEqual(29);
+    expect(write!.started_ms).toBeGreaterThanOrEqual(identity!.started_ms! + identity!.duration_ms!);
+    expect(write!.message).toBe('written');
+  });
+
+  it('skips every later step with the failed stage’s words, naming which step failed', async () => {
+    const progress: Step[][] = [];
+    const outcome = await runConnectionCheck(config, options({ onProgress: (steps) => progress.push(steps) }), [
+      { steps: [{ name: 'validate', run: async () => ({ status: 'warning', message: 'careful' }) }] },
+      {
+        steps: [
+          { name: 'identity', run: async () => ({}) },
+          { name: 'bucket', run: async () => Promise.reject(new StepFailure({ code: 'NoSuchBucket', message: 'No bucket.', hint: 'Create it.' })) },
+        ],
+        skipAfterFailure: (failed) => `Skipped after ${failed.join(', ')}.`,
+      },
+      { steps: [{ name: 'write', run: async () => ({}) }] },
+      { steps: [{ name: 'cleanup', run: async () => ({}) }], always: true },
+    ]);
+    expect(outcome).toMatchObject({ status: 'FAILURE', reason: 'No bucket.' });
+    expect(statuses(outcome.steps)).toMatchObject({ validate: 'warning', identity: 'passed', bucket: 'failed', write: 'skipped', cleanup: 'skipped' });
+    expect(outcome.steps.find((step) => step.name === 'write')?.message).toBe('Skipped after bucket.');
+    expect(outcome.steps.find((step) => step.name === 'bucket')).toMatchObject({ code: 'NoSuchBucket', hint: 'Create it.', iam_action: null });
+    // Every change was published as it happened, the last one being the outcome.
+    expect(progress.some((steps) => steps.find((step) => step.name === 'bucket')?.status === 'running')).toBe(true);
+    expect(progress.at(-1)).toEqual(outcome.steps);
+  });
+
+  it('words an error a step throws through the catalogue, with the step’s IAM action on AccessDenied', async () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const outcome = await runConnectionCheck(config, options(), [{ steps: [{ name: 'write', iamAction: 's3:PutObject', run: () => Promise.reject(denied) }] }]);
+    expect(outcome.steps.find((step) => step.name === 'write')).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+    expect(outcome.steps.find((step) => step.name === 'write')?.hint).toMatch(/s3:PutObject/);
+  });
+
+  it('skips a step that does not apply with its own words, and still runs the rest of its stage', async () => {
+    const outcome = await runConnectionCheck(config, options(), [
+      { steps: [{ name: 'endpoint', skipIf: () => 'Skipped: AWS endpoint.', run: () => Promise.reject(new Error('must not run')) }, { name: 'bucket', run: async () => ({}) }] },
+    ]);
+    expect(outcome.steps.find((step) => step.name === 'endpoint')).toMatchObject({ status: 'skipped', message: 'Skipped: AWS endpoint.', started_ms: null });
+    expect(outcome.status).toBe('SUCCESS');
+  });
+
+  it('on a cancel, finishes the stage in progress, runs what always runs when it applies, then rejects with the reason', async () => {
+    const controller = new AbortController();
+    const ran: string[] = [];
+    const stages = (written: boolean): CheckStage[] => [
+      {
+        steps: [
+          {
+            name: 'write',
+            run: async (ctx) => {
+              if (written) ctx.written.push({ key: ctx.probe, versionId: undefined });
+              controller.abort(new Error('cancelled by a user'));
+              throw new Error('aborted');
+            },
+          },
+        ],
+      },
+      { steps: [{ name: 'multipart', run: async () => void ran.push('multipart') }] },
+      { steps: [{ name: 'cleanup', skipIf: (ctx) => (ctx.written.length ? null : 'nothing written'), run: async () => void ran.push('cleanup') }], always: true },
+    ];
+    const progress: Step[][] = [];
+    await expect(runConnectionCheck(config, options({ signal: controller.signal, onProgress: (steps) => progress.push(steps) }), stages(true))).rejects.toThrow('cancelled by a user');
+    expect(ran).toEqual(['cleanup']);
+    expect(statuses(progress.at(-1)!)).toMatchObject({ write: 'running', multipart: 'pending', cleanup: 'passed' });
+
+    // Nothing written: cleanup does not apply, and stays pending for the caller to mark with the reason.
+    ran.length = 0;
+    progress.length = 0;
+    const again = new AbortController();
+    const second = stages(false);
+    second[0]!.steps[0]!.run = async () => {
+      again.abort(new Error('stopping'));
+      throw new Error('aborted');
+    };
+    await expect(runConnectionCheck(config, options({ signal: again.signal, onProgress: (steps) => progress.push(steps) }), second)).rejects.toThrow('stopping');
+    expect(ran).toEqual([]);
+    expect(statuses(progress.at(-1)!)).toMatchObject({ cleanup: 'pending' });
+  });
+});
