@@ -48,6 +48,8 @@ export class CheckWorker {
   private readonly leaseMs: number;
   private timer: NodeJS.Timeout | null = null;
   private claiming = false;
+  /** Kicked while a claim was in progress: that claim may have looked before the new check was there. */
+  private kickedWhileClaiming = false;
   /** The claim in progress (or the last one): stop() waits for it, so a check claimed as it stops is stopped too. */
   private claimed: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -104,6 +106,7 @@ export class CheckWorker {
   }
 
   private tick(): Promise<void> {
+    if (this.claiming) this.kickedWhileClaiming = true;
     if (this.stopped || this.claiming) return this.claimed;
     this.claiming = true;
     this.claimed = this.claimAndLaunch();
@@ -113,10 +116,15 @@ export class CheckWorker {
   private async claimAndLaunch() {
     try {
       for (const id of await this.options.checks.failExpiredLeases(new Date())) this.events.emit('change', id);
-      const free = this.options.concurrency - this.running.size;
-      if (free <= 0) return;
-      const claimed = await this.options.checks.claim(this.id, new Date(Date.now() + this.leaseMs), free);
-      for (const check of claimed) this.launch(check);
+      // Once more when kicked meanwhile (in the same claim, which stop() waits for): else a check scheduled just after
+      // the claim's query waited for the next poll, up to a second.
+      do {
+        this.kickedWhileClaiming = false;
+        const free = this.options.concurrency - this.running.size;
+        if (free <= 0) return;
+        const claimed = await this.options.checks.claim(this.id, new Date(Date.now() + this.leaseMs), free);
+        for (const check of claimed) this.launch(check);
+      } while (this.kickedWhileClaiming && !this.stopped);
     } catch (error) {
       this.options.log.error({ err: error }, 'connection check queue failed');
     } finally {
