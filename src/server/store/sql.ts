@@ -119,12 +119,53 @@ export function openSqlite(file: string): SqliteDatabase {
   };
 
   // One connection: while a transaction awaits between its statements, nothing else may run on it, or that work
-  // would join the transaction. Everything outside waits for the transaction in progress.
-  let inProgress: Promise<unknown> = Promise.resolve();
+  // would join the transaction. Everything outside waits for the transactions in progress.
+  //
+  // Group commit: transactions asked for in the same turn of the event loop — a burst of requests read from many
+  // sockets at once — run one after another inside one SQLite transaction, each in a savepoint of its own (all of it
+  // or none of it, as before), and share one COMMIT, so one fsync, before any of them resolves. 200 check starts
+  // arriving together were 200 commits, each ~1 ms of the event loop under load.
+  type Queued = { work: (tx: Sql) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  let queued: Queued[] = [];
+  let scheduled = false;
   let open = false;
+  let flushing: Promise<void> = Promise.resolve();
   const outside = async <R>(work: () => Promise<R>): Promise<R> => {
-    while (open) await inProgress;
+    while (open) await flushing;
     return work();
+  };
+  const settle = (batch: Queued[], results: { ok: boolean; value: unknown }[]) =>
+    batch.forEach((item, index) => (results[index]?.ok ? item.resolve(results[index].value) : item.reject(results[index]?.value)));
+  const flush = async () => {
+    const batch = queued;
+    queued = [];
+    scheduled = false;
+    if (batch.length === 0) return; // taken by the flush before
+    open = true;
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        db.exec('SAVEPOINT work');
+        try {
+          results.push({ ok: true, value: await item.work(direct) });
+          db.exec('RELEASE work');
+        } catch (error) {
+          // An error SQLite answers by rolling back the whole transaction (a full disk) takes the batch with it.
+          if (!db.inTransaction) throw error;
+          db.exec('ROLLBACK TO work');
+          db.exec('RELEASE work');
+          results.push({ ok: false, value: error });
+        }
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      results.splice(0, results.length, ...batch.map(() => ({ ok: false, value: error })));
+    } finally {
+      open = false;
+    }
+    settle(batch, results);
   };
 
   // Outside any transaction, so the relaxed setting covers this one commit and nothing else; better-sqlite3 runs the
@@ -154,26 +195,16 @@ export function openSqlite(file: string): SqliteDatabase {
       exec: (sql) => unsyncedly(() => direct.exec(sql)),
     },
     transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-      const run = async () => {
-        open = true;
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        } finally {
-          open = false;
-        }
-      };
-      const next = inProgress.then(run, run);
-      inProgress = next.catch(() => undefined);
-      return next;
+      return new Promise<T>((resolve, reject) => {
+        queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (scheduled) return;
+        scheduled = true;
+        // After the other callbacks of this turn (each request read in it) have asked for theirs.
+        setImmediate(() => (flushing = flushing.then(flush)));
+      });
     },
     async close() {
-      await inProgress;
+      while (scheduled || open) await new Promise((resolve) => setImmediate(resolve)).then(() => flushing);
       db.close();
     },
   };

@@ -123,6 +123,36 @@ describe('the store', () => {
     }
   });
 
+  it('commits transactions asked for together as one, each all or nothing', async () => {
+    await t.store.db.exec('CREATE TABLE IF NOT EXISTS group_commit_probe (n INTEGER PRIMARY KEY)');
+    const raw = sqliteHandle(t.store.db);
+    const exec = raw?.exec.bind(raw);
+    const commits: string[] = [];
+    if (raw && exec) raw.exec = ((source: string) => (source === 'COMMIT' && commits.push(source), exec(source))) as typeof raw.exec;
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, n) =>
+          t.store.db.transaction(async (tx) => {
+            await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [n * 10]);
+            await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [n * 10 + 1]);
+            // The seventh fails after its first insert: that insert must not stay.
+            if (n === 7) await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [0]);
+            return n;
+          }),
+        ),
+      );
+      expect(results.filter((result) => result.status === 'rejected')).toHaveLength(1);
+      expect(results[7]).toMatchObject({ status: 'rejected', reason: expect.any(Error) });
+      expect(results[8]).toEqual({ status: 'fulfilled', value: 8 });
+      const rows = await t.store.db.all<{ n: number }>('SELECT n FROM group_commit_probe ORDER BY n');
+      expect(rows.map((row) => row.n)).toEqual(Array.from({ length: 20 }, (_, n) => n).filter((n) => n !== 7).flatMap((n) => [n * 10, n * 10 + 1]));
+      if (raw) expect(commits).toHaveLength(1);
+    } finally {
+      if (raw && exec) raw.exec = exec as typeof raw.exec;
+      await t.store.db.exec('DROP TABLE group_commit_probe');
+    }
+  });
+
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
     expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql']);
