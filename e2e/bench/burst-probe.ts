@@ -10,7 +10,7 @@ import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
 import { createDestination, timeCheck, writerConfig } from './check-time.ts';
 import { ms } from './figures.ts';
-import { measureListDuringChecks, measureListLoad } from './load.ts';
+import { measureListDuringChecks } from './load.ts';
 
 const BURST = 200;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -60,14 +60,13 @@ const warm = Number(process.env.WARM ?? 0);
 if (warm > 0) await Promise.all(ids.slice(-warm).map((id) => timeCheck(t, id)));
 
 for (let run = 0; run < Number(process.env.RUNS ?? 2); run++) {
-  const idle = await measureListLoad(t, origin, 5);
   reads.count = 0;
   reads.ms = 0;
   served.length = 0;
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const started = performance.now();
-  const figure = await measureListDuringChecks(t, origin, ids.slice(run * BURST, (run + 1) * BURST), idle.idle, 5);
+  const figure = await measureListDuringChecks(t, origin, ids.slice(run * BURST, (run + 1) * BURST), 1, 5);
   delay.disable();
   say(`burst ${run + 1}: ${figure.value} (${figure.detail})`);
   say(`  event-loop delay p99 ${ms(delay.percentile(99) / 1e6)}, max ${ms(delay.max / 1e6)}; the list read the store ${reads.count} times, ${ms(reads.ms)} in all`);
