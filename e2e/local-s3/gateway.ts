@@ -154,18 +154,29 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       upstream.end(body);
   });
 
-  // s3rver removes a folder once a delete empties it, so two deletes — or a delete and a write — in one folder at once
-  // can fail with a 500 that S3 would never send. What changes a bucket reaches s3rver one request at a time.
-  const tails = new Map<string, Promise<void>>();
-  const oneAtATime = (bucket: string, work: () => Promise<void>): Promise<void> => {
-    const next = (tails.get(bucket) ?? Promise.resolve()).then(work);
-    tails.set(bucket, next);
+  // s3rver removes a folder once a delete empties it, so a delete beside another delete or a write can fail with a 500
+  // that S3 would never send. Writes to a bucket run at once, as S3 runs them; a delete waits for what is in flight and
+  // runs alone (a lane per bucket: shared for writes, exclusive for deletes).
+  const lanes = new Map<string, { exclusive: Promise<void>; shared: Set<Promise<void>> }>();
+  const inLane = (bucket: string, mode: 'shared' | 'exclusive', work: () => Promise<void>): Promise<void> => {
+    const lane = lanes.get(bucket) ?? { exclusive: Promise.resolve(), shared: new Set<Promise<void>>() };
+    lanes.set(bucket, lane);
+    if (mode === 'exclusive') {
+      const next = Promise.all([lane.exclusive, ...lane.shared]).then(work);
+      lane.exclusive = next.catch(() => undefined);
+      lane.shared.clear();
+      return next;
+    }
+    const next = lane.exclusive.then(work);
+    const settled = next.catch(() => undefined).then(() => void lane.shared.delete(settled));
+    lane.shared.add(settled);
     return next;
   };
 
   const deleteFromBackend = (bucket: string, rawPath: string) =>
-    oneAtATime(
+    inLane(
       bucket,
+      'exclusive',
       () =>
         new Promise<void>((done) =>
           http
@@ -376,7 +387,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       const send = () =>
         forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys), versionHeaders);
       if (method === 'GET' || method === 'HEAD') return send();
-      return oneAtATime(bucket, send);
+      return inLane(bucket, method === 'DELETE' || 'delete' in query ? 'exclusive' : 'shared', send);
     }
   };
 

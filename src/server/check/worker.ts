@@ -53,6 +53,11 @@ export class CheckWorker {
   /** The claim in progress (or the last one): stop() waits for it, so a check claimed as it stops is stopped too. */
   private claimed: Promise<void> = Promise.resolve();
   private stopped = false;
+  /**
+   * Expired leases (an instance that died mid-check) are looked for at each poll, not at every kick: they expire
+   * over seconds, and a check started by a user should not wait for that query first.
+   */
+  private sweepDue = true;
 
   constructor(private readonly options: CheckWorkerOptions) {
     this.leaseMs = options.leaseMs ?? options.budgetMs + 15_000;
@@ -60,7 +65,10 @@ export class CheckWorker {
   }
 
   start() {
-    this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 1_000);
+    this.timer = setInterval(() => {
+      this.sweepDue = true;
+      void this.tick();
+    }, this.options.pollMs ?? 1_000);
     this.timer.unref();
     void this.tick();
   }
@@ -115,7 +123,10 @@ export class CheckWorker {
 
   private async claimAndLaunch() {
     try {
-      for (const id of await this.options.checks.failExpiredLeases(new Date())) this.events.emit('change', id);
+      if (this.sweepDue) {
+        this.sweepDue = false;
+        for (const id of await this.options.checks.failExpiredLeases(new Date())) this.events.emit('change', id);
+      }
       // Once more when kicked meanwhile (in the same claim, which stop() waits for): else a check scheduled just after
       // the claim's query waited for the next poll, up to a second.
       do {
