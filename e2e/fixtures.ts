@@ -27,7 +27,7 @@ export const test = base.extend<Fixtures>({
   },
   api: async ({ playwright }, use) => {
     const api = await playwright.request.newContext({ baseURL: E2E_ORIGIN, extraHTTPHeaders: CSRF_HEADERS });
-    const response = await api.post('/api/session', { data: { password: E2E_PASSWORD } });
+    const response = await api.post('/api/session', { data: { email: 'admin', password: E2E_PASSWORD } });
     expect(response.status()).toBe(204);
     await use(api);
     await api.dispose();

@@ -113,11 +113,27 @@ for (const [width, height] of [
     await expect(page.getByRole('dialog', { name: 'New API key' })).toBeVisible();
     await look('api keys: new key');
 
+    // Users: a long address in the list, the invite dialog; the page an invitation link opens (signed out, below).
+    const invited = await api.post('/api/v1/users', {
+      data: { email: `${uniqueName('layout').replace(/\W+/g, '-')}-with-a-rather-long-address@example.com`, name: 'Layout person', role: 'editor' },
+    });
+    expect(invited.status()).toBe(201);
+    const { link } = (await invited.json()) as { link: { url: string } };
+    await page.goto('/users');
+    await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+    await look('users');
+    await page.getByRole('button', { name: 'Invite someone' }).click();
+    await expect(page.getByRole('dialog', { name: 'Invite someone' })).toBeVisible();
+    await look('users: invite');
+
     const signedOutContext = await browser.newContext({ viewport: { width, height } });
     const signedOut = await signedOutContext.newPage();
     await signedOut.goto('/destinations');
     await expect(signedOut.getByRole('button', { name: 'Sign in' })).toBeVisible();
     seen['sign-in'] = [...(await sidewaysProblems(signedOut)), ...(await axeViolations(signedOut))];
+    await signedOut.goto(new URL(link.url).pathname + new URL(link.url).hash);
+    await expect(signedOut.getByLabel('New password')).toBeVisible();
+    seen['set password'] = [...(await sidewaysProblems(signedOut)), ...(await axeViolations(signedOut))];
     await signedOutContext.close();
 
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));

@@ -1,25 +1,30 @@
 import { E2E_PASSWORD } from '../playwright.config.ts';
 import { CSRF_HEADERS, createDestination, expect, expectNoAxeViolations, test, uniqueName } from './fixtures.ts';
 
-test('signs in with the admin password and lands on the destinations', async ({ page }) => {
+test('signs in as the first admin and lands on the destinations, saying who is signed in', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await expect(page.getByLabel('Admin password')).toBeFocused();
-  await page.getByLabel('Admin password').fill(E2E_PASSWORD);
+  await expect(page.getByLabel('E-mail', { exact: true })).toBeFocused();
+  await page.getByLabel('E-mail', { exact: true }).fill('admin');
+  await page.getByLabel('Password', { exact: true }).fill(E2E_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeVisible();
   await expect(page).toHaveURL(/\/destinations$/);
+  await expect(page.getByText('Signed in as admin Admin')).toBeVisible();
 });
 
-test('says on the field when the password is wrong, and when it is missing', async ({ page }) => {
+test('says on each field what is missing, and on the password when the two do not match an account', async ({ page }) => {
   await page.goto('/destinations');
-  const password = page.getByLabel('Admin password');
+  const email = page.getByLabel('E-mail', { exact: true });
+  const password = page.getByLabel('Password', { exact: true });
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(password).toHaveAccessibleDescription('Enter the admin password');
+  await expect(email).toHaveAccessibleDescription('Enter your e-mail');
+  await expect(password).toHaveAccessibleDescription('Enter your password');
   await expect(password).toHaveAttribute('aria-invalid', 'true');
+  await email.fill('admin');
   await password.fill('not the password');
   await password.press('Enter');
-  await expect(password).toHaveAccessibleDescription('That password is not right');
+  await expect(password).toHaveAccessibleDescription('That e-mail and password do not match an active account');
   await expect(password).toBeFocused();
 });
 

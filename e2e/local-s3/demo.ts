@@ -27,7 +27,7 @@ const app = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
 process.stdout.write(`
   S3 destinations admin demo — nothing here talks to real AWS.
 
-  Open http://127.0.0.1:${port} and sign in with the password "${password}".
+  Open http://127.0.0.1:${port} and sign in as "admin" with the password "${password}" (the one set when data-demo was first made).
   Click New connector and enter:
 
     Storage provider  Other S3-compatible

@@ -18,6 +18,8 @@ export type AppConfig = {
   encryptionKey: string | null;
   encryptionPreviousKey: string | null;
   adminPassword: string | null;
+  /** How the first admin signs in ('admin' unless ADMIN_EMAIL says otherwise). */
+  adminEmail: string;
   checkTimeoutMs: number;
   checkConcurrency: number;
   checkRatePerMin: number;
@@ -117,6 +119,12 @@ function caBundle(env: NodeJS.ProcessEnv): string | null {
   return pem;
 }
 
+function adminEmail(env: NodeJS.ProcessEnv): string {
+  const value = env.ADMIN_EMAIL?.trim() || 'admin';
+  if (value.length > 254 || /\s/.test(value)) throw new ConfigError(`ADMIN_EMAIL must be an e-mail address, like admin@example.com (got "${value.slice(0, 40)}")`);
+  return value;
+}
+
 /** Reads the environment of design.md's configuration table; a bad value stops startup with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -163,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
     encryptionPreviousKey: env.APP_ENCRYPTION_KEY_PREVIOUS?.trim() || null,
     adminPassword: env.ADMIN_PASSWORD || null,
+    adminEmail: adminEmail(env),
     checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),
     checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './client-build.ts';
-import { checkAdminPassword } from './security/admin-password.ts';
+import { verifyPassword } from './security/password.ts';
 import { createSecretCipher } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
 import { tempDataDir } from './test-support/test-app.ts';
@@ -50,19 +50,19 @@ function start(env: Record<string, string>): Promise<Run> {
 }
 
 describe('startup', () => {
-  it('prints a generated admin password once, on the first start only, and shuts down cleanly on SIGTERM', async () => {
+  it('prints the first admin’s generated password once, on the first start only, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = tempDataDir();
     const first = await start({ DATA_DIR: dataDir });
     // Framed, so it stands out from the log lines around it.
-    expect(first.stderr).toMatch(/┌─+┐\n\s+│ Admin password \(shown once\): [A-Za-z0-9_-]{24} +│\n(\s+│ .+ │\n)+\s+└─+┘/);
-    expect(first.stderr).toContain('npm run set-password');
+    expect(first.stderr).toMatch(/┌─+┐\n\s+│ First admin: sign in as "admin" with the password \(shown once\): [A-Za-z0-9_-]{24} +│\n(\s+│ .+ │\n)+\s+└─+┘/);
     expect(first.code).toBe(0);
     expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
-    const second = await start({ DATA_DIR: dataDir });
+    // A later ADMIN_PASSWORD is ignored, and the start says so and how to change a password instead.
+    const second = await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'a password set later on' });
     expect(second.stderr).toContain('is ready on');
     expect(second.stderr).not.toContain('shown once');
-    // A later start says how to set a new one.
-    expect(second.stderr).toContain('Admin password: the one set before (change it with npm run set-password, or set ADMIN_PASSWORD).');
+    expect(second.stderr).toContain('ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists.');
+    expect(second.stderr).toContain('npm run set-password -- <email>');
   }, 60_000);
 
   it('stops with a clear message when APP_ENCRYPTION_KEY is not the key the data was written with', async () => {
@@ -85,17 +85,18 @@ describe('startup', () => {
 describe('npm run set-password', () => {
   const setPassword = (dataDir: string, input: string) => runScript('src/server/set-password.ts', { DATA_DIR: dataDir }, input);
 
-  it('sets a new password from standard input and signs every session out', async () => {
+  it('sets the only admin’s password from standard input and signs them out everywhere', async () => {
     const dataDir = tempDataDir();
     expect((await start({ DATA_DIR: dataDir })).code).toBe(0);
     const run = await setPassword(dataDir, 'a brand new admin password\n');
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('The admin password is changed');
+    expect(run.stderr).toContain('The password of admin is changed');
     const key = Buffer.from(fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64');
     const store = await openStore({ dataDir, cipher: createSecretCipher(key) });
     try {
-      expect(await checkAdminPassword(store.settings, 'a brand new admin password')).toBe(true);
-      expect(await checkAdminPassword(store.settings, 'anything else')).toBe(false);
+      const admin = (await store.users.findByEmail('admin'))!;
+      expect(await verifyPassword('a brand new admin password', admin.password_hash!)).toBe(true);
+      expect(await verifyPassword('anything else', admin.password_hash!)).toBe(false);
     } finally {
       await store.close();
     }

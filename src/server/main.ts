@@ -1,7 +1,7 @@
 import { buildApp } from './app.ts';
 import { buildClient, CLIENT_DIR, clientBuildIsStale } from './client-build.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { ensureAdminPassword } from './security/admin-password.ts';
+import { ensureFirstAdmin } from './security/first-admin.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
 
@@ -19,17 +19,24 @@ async function main() {
     dataDir: config.dataDir,
   });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
-  const { source, signedOut } = await ensureAdminPassword(store, config.adminPassword, (password) => {
+  const admin = await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, (email, password) => {
     // Printed once, on the first start, straight to the terminal (never through the logger), framed so that it
     // stands out from the log lines around it.
     process.stderr.write(framed([
-      `Admin password (shown once): ${password}`,
-      'Sign in with it, and keep it somewhere safe: only its hash is stored.',
-      'Set ADMIN_PASSWORD to choose your own, or change it with npm run set-password.',
+      `First admin: sign in as "${email}" with the password (shown once): ${password}`,
+      'Keep it somewhere safe: only its hash is stored. Invite your team from the Users screen.',
+      'Set ADMIN_EMAIL and ADMIN_PASSWORD before the first start to choose your own.',
     ]));
   });
-  if (signedOut > 0) process.stderr.write(`ADMIN_PASSWORD changed: ${signedOut} session${signedOut === 1 ? '' : 's'} signed out.\n`);
-  if (source === 'stored') process.stderr.write('Admin password: the one set before (change it with npm run set-password, or set ADMIN_PASSWORD).\n');
+  if (admin.source === 'upgraded') {
+    process.stderr.write(`Users: the admin password is now the admin user "${admin.email}" (same password; sessions and API keys kept).\n`);
+  } else if (admin.source === 'environment') {
+    process.stderr.write(`Users: created the first admin "${admin.email}" with ADMIN_PASSWORD.\n`);
+  } else if (admin.source === 'existing' && admin.ignoredPassword) {
+    process.stderr.write(
+      'ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists. Reset a password on the Users screen or with npm run set-password -- <email>.\n',
+    );
+  }
 
   // --api-only: `npm run dev`, where Vite's dev server serves the browser app.
   const apiOnly = process.argv.includes('--api-only');

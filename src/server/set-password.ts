@@ -1,11 +1,13 @@
-// `npm run set-password`: sets a new admin password (read from standard input) and signs every session out.
+// `npm run set-password -- <email>`: sets a user's password (read from standard input), signs that user out everywhere,
+// and makes sure they can sign in: a deactivated user is reactivated. Without an e-mail, the only admin (if there is
+// exactly one). The way back in for an admin who forgot their password.
 import readline from 'node:readline';
 import { ConfigError, loadConfig } from './config.ts';
-import { setAdminPassword } from './security/admin-password.ts';
+import { ensureFirstAdmin } from './security/first-admin.ts';
+import { hashPassword } from './security/password.ts';
+import { PASSWORD_MIN_LENGTH } from '../shared/user-schemas.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
-
-const MIN_LENGTH = 12;
 
 /** The first line of standard input; on a terminal, typed without echo. */
 async function readPassword(prompt: string): Promise<string> {
@@ -27,6 +29,12 @@ async function readPassword(prompt: string): Promise<string> {
   });
 }
 
+/** The one admin, when there is exactly one: the common case of a single-person install needs no e-mail. */
+async function onlyAdmin(store: Awaited<ReturnType<typeof openStore>>) {
+  const admins = (await store.users.list()).filter((user) => user.role === 'admin');
+  return admins.length === 1 ? admins[0] : null;
+}
+
 async function main() {
   const config = loadConfig();
   const { key, previous } = loadEncryptionKey({
@@ -36,14 +44,20 @@ async function main() {
   });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
   try {
-    const password = await readPassword('New admin password: ');
-    if (password.length < MIN_LENGTH) throw new ConfigError(`The password must be at least ${MIN_LENGTH} characters`);
-    await setAdminPassword(store.settings, password);
-    const ended = await store.sessions.removeAll();
-    process.stderr.write(`The admin password is changed; ${ended} session${ended === 1 ? '' : 's'} signed out.\n`);
-    if (config.adminPassword !== null) {
-      process.stderr.write('Note: ADMIN_PASSWORD is set in the environment and replaces this password at the next start.\n');
-    }
+    // An install that never started since the upgrade to users gets its first admin here, as a start would make it.
+    await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, () => undefined);
+    const email = process.argv.slice(2).find((arg) => !arg.startsWith('-')) ?? null;
+    const user = email !== null ? await store.users.findByEmail(email) : await onlyAdmin(store);
+    if (!user) throw new ConfigError(email !== null ? `There is no user "${email}" (users are listed on the Users screen)` : 'Name the user: npm run set-password -- <email>');
+    const password = await readPassword(`New password for ${user.email}: `);
+    if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`The password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+    const at = new Date().toISOString();
+    await store.users.setPassword(user.id, await hashPassword(password), at);
+    if (user.deactivated_at !== null) await store.users.reactivate(user.id, at);
+    const ended = await store.sessions.removeForUser(user.id);
+    process.stderr.write(
+      `The password of ${user.email} is changed${user.deactivated_at !== null ? ' and the account reactivated' : ''}; ${ended} session${ended === 1 ? '' : 's'} signed out.\n`,
+    );
   } finally {
     await store.close();
   }

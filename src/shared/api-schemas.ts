@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SessionUserSchema } from './user-schemas.ts';
 
 /** FastAPI's 422 body, as Unstructured answers. */
 export const ValidationErrorSchema = z.object({
@@ -12,13 +13,13 @@ export const HTTPValidationErrorSchema = z.object({ detail: z.array(ValidationEr
 /** Every other error: one sentence. */
 export const DetailSchema = z.object({ detail: z.string() });
 
-export const SignInSchema = z.object({
-  password: z.string({ error: 'Enter the admin password' }).min(1, 'Enter the admin password').max(1024, 'That password is too long'),
-});
+export { SignInSchema } from './user-schemas.ts';
 
 export const SignedInSessionSchema = z.object({
   signed_in: z.literal(true),
   expires_at: z.string(),
+  /** Who is signed in, with their role now: the screens offer only what it allows. */
+  user: SessionUserSchema,
   settings: z.object({ ambient_credentials_allowed: z.boolean() }),
 });
 export type SignedInSession = z.infer<typeof SignedInSessionSchema>;

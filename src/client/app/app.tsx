@@ -1,9 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { sessionQueryOptions, useSession } from '../features/auth/api/get-session.ts';
+import { sessionQueryOptions, useSession } from '../lib/session.ts';
 import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
 import { onSignedOut } from '../lib/api-client.ts';
-import { matchPath, navigate, useLocation } from '../lib/router.tsx';
+import { roleAtLeast, type UserRole } from '../../shared/roles.ts';
+import type { SessionUser } from '../../shared/user-schemas.ts';
+import { Link, matchPath, navigate, useLocation } from '../lib/router.tsx';
 import { NotFound } from '../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../ui/status-message.tsx';
 import { AppLayout } from './layout.tsx';
@@ -20,20 +22,37 @@ const NewConnectorWizard = lazy(() =>
 const DestinationDetail = lazy(() =>
   import('../features/destinations/components/destination-detail.tsx').then((m) => ({ default: m.DestinationDetail })),
 );
+const SetPasswordScreen = lazy(() =>
+  import('../features/auth/components/set-password-screen.tsx').then((m) => ({ default: m.SetPasswordScreen })),
+);
+const UsersScreen = lazy(() => import('../features/users/components/users-screen.tsx').then((m) => ({ default: m.UsersScreen })));
 const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
 const EditDestination = lazy(() =>
   import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })),
 );
 
-function Routes({ allowAmbient }: { allowAmbient: boolean }) {
+/** A screen the signed-in role cannot use: said plainly, rather than a form whose every save is refused. */
+function NotForRole({ role, needs, what }: { role: UserRole; needs: UserRole; what: string }) {
+  return (
+    <NotFound title={`${what} needs the ${needs} role`}>
+      Your role is {role}. Ask an admin if you need more. <Link to="/destinations">Back to the destinations</Link>
+    </NotFound>
+  );
+}
+
+function Routes({ allowAmbient, role }: { allowAmbient: boolean; role: UserRole }) {
   const { pathname } = useLocation();
   useEffect(() => {
     if (pathname === '/') navigate('/destinations', { replace: true });
   }, [pathname]);
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
-  if (pathname === '/api-keys') return <ApiKeysScreen />;
-  if (pathname === '/destinations/new') return <NewConnectorWizard allowAmbient={allowAmbient} />;
+  if (pathname === '/api-keys') return roleAtLeast(role, 'admin') ? <ApiKeysScreen /> : <NotForRole role={role} needs="admin" what="Managing API keys" />;
+  if (pathname === '/users') return roleAtLeast(role, 'admin') ? <UsersScreen /> : <NotForRole role={role} needs="admin" what="Managing users" />;
   const edit = matchPath('/destinations/:id/edit', pathname);
+  if ((pathname === '/destinations/new' || edit?.id) && !roleAtLeast(role, 'editor')) {
+    return <NotForRole role={role} needs="editor" what={edit ? 'Editing a connector' : 'Creating a connector'} />;
+  }
+  if (pathname === '/destinations/new') return <NewConnectorWizard allowAmbient={allowAmbient} />;
   if (edit?.id) return <EditDestination key={edit.id} id={edit.id} allowAmbient={allowAmbient} />;
   const detail = matchPath('/destinations/:id', pathname);
   if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} allowAmbient={allowAmbient} />;
@@ -45,8 +64,26 @@ function Routes({ allowAmbient }: { allowAmbient: boolean }) {
 }
 
 export function App() {
+  const { pathname } = useLocation();
+  // A one-time link's page is for someone not signed in yet: before any question of sessions.
+  if (pathname === '/set-password') {
+    return (
+      <Suspense fallback={<LoadingState label="Loading…" />}>
+        <SetPasswordScreen />
+      </Suspense>
+    );
+  }
+  return <SignedInApp />;
+}
+
+function SignedInApp() {
   const queryClient = useQueryClient();
   const session = useSession();
+  // Who was signed in: the "Sign in again" dialog asks for their password, and the page under it stays as their role
+  // showed it (a screen that fell back to a viewer's would lose what was typed).
+  const [lastUser, setLastUser] = useState<SessionUser | null>(null);
+  const user = session.data?.user;
+  if (user && (user.email !== lastUser?.email || user.role !== lastUser.role)) setLastUser(user);
   // Set while signed in; cleared by an explicit sign-out. A session that ends by itself keeps the page mounted.
   const [signedIn, setSignedIn] = useState(false);
   useEffect(() => onSignedOut(() => void queryClient.invalidateQueries(sessionQueryOptions())), [queryClient]);
@@ -70,11 +107,11 @@ export function App() {
   return (
     <AppLayout onSignOut={() => setSignedIn(false)}>
       <Suspense fallback={<LoadingState label="Loading…" />}>
-        <Routes allowAmbient={session.data?.settings.ambient_credentials_allowed ?? false} />
+        <Routes allowAmbient={session.data?.settings.ambient_credentials_allowed ?? false} role={user?.role ?? lastUser?.role ?? 'viewer'} />
       </Suspense>
       {session.data === null && (
         <Suspense fallback={null}>
-          <SignInAgainDialog />
+          <SignInAgainDialog email={lastUser?.email} />
         </Suspense>
       )}
     </AppLayout>

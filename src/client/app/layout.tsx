@@ -1,11 +1,17 @@
 import type { ReactNode } from 'react';
+import { useCan, useSession } from '../lib/session.ts';
 import { useSignOut } from '../features/auth/api/sign-out.ts';
+import type { UserRole } from '../../shared/roles.ts';
+
+const ROLE_LABEL: Record<UserRole, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
 import { Link, useLocation } from '../lib/router.tsx';
 import './layout.css';
 
 export function AppLayout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const signOut = useSignOut();
   const { pathname } = useLocation();
+  const user = useSession().data?.user;
+  const admin = useCan('admin');
   return (
     <>
       <a className="skip-link" href="#main">
@@ -20,10 +26,23 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
           <Link to="/destinations" aria-current={pathname.startsWith('/destinations') ? 'page' : undefined}>
             Destinations
           </Link>
-          <Link to="/api-keys" aria-current={pathname.startsWith('/api-keys') ? 'page' : undefined}>
-            API keys
-          </Link>
+          {admin && (
+            <>
+              <Link to="/users" aria-current={pathname.startsWith('/users') ? 'page' : undefined}>
+                Users
+              </Link>
+              <Link to="/api-keys" aria-current={pathname.startsWith('/api-keys') ? 'page' : undefined}>
+                API keys
+              </Link>
+            </>
+          )}
         </nav>
+        {user && (
+          <p className="signed-in-as">
+            <span className="visually-hidden">Signed in as </span>
+            <span className="signed-in-email">{user.email}</span> <span className="badge badge-neutral">{ROLE_LABEL[user.role]}</span>
+          </p>
+        )}
         <button type="button" className="button button-quiet" onClick={() => {
             // After the server ended the session and the cache forgot it: flipped before, the next render would see
             // the old session and flip back, leaving the "Sign in again" dialog over the app instead of sign-in.

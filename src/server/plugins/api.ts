@@ -8,6 +8,8 @@ import { publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
 import { HttpError } from '../errors.ts';
 import { holdSecrets } from '../logger.ts';
 import { apiKeyRoutes } from '../routes/api-keys.ts';
+import { publicUserLinkRoutes, userRoutes } from '../routes/users.ts';
+import { createUserService } from '../security/users.ts';
 import { createApiKeyService } from '../security/api-keys.ts';
 import { apiGuard, secretsOfBody } from '../security/request-guard.ts';
 import { requireAccess, ROLES, type RouteAccess } from '../security/route-access.ts';
@@ -27,6 +29,7 @@ export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: Sess
 export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess }) => {
   const secureCookies = config.publicOrigin.startsWith('https:');
   const apiKeys = createApiKeyService(store.apiKeys);
+  const users = createUserService(store.users, { publicOrigin: config.publicOrigin });
   // The credentials a request carries (its API key, the AWS secrets in its body) are kept out of every log line until
   // it is answered, whatever logs them.
   const held = new WeakMap<object, (() => void)[]>();
@@ -65,9 +68,16 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         sessions,
         secureCookies,
         activity: store.activity,
-        settings: store.settings,
+        users,
         signInRatePerMinute: config.signInRatePerMin,
         allowAmbientCredentials: config.allowAmbientCredentials,
+      });
+      await open.register(publicUserLinkRoutes, {
+        users,
+        sessions,
+        activity: store.activity,
+        secureCookies,
+        ratePerMinute: config.signInRatePerMin,
       });
     },
     { prefix: '/api' },
@@ -96,6 +106,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         ratePerMinute: config.checkRatePerMin,
       });
       await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity });
+      await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity });
       protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());
       // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.
       protectedApi.setNotFoundHandler(async (request, reply) =>

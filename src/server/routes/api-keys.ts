@@ -7,19 +7,20 @@ import { HttpError, UnprocessableError } from '../errors.ts';
 import type { ApiKeyService } from '../security/api-keys.ts';
 import { actorOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
-import { DuplicateKeyNameError, type ApiKeyRecord, type ApiKeysRepository } from '../store/api-keys-repository.ts';
+import { DuplicateKeyNameError, type ApiKeyListRow, type ApiKeysRepository } from '../store/api-keys-repository.ts';
 
 type ApiKeyRouteOptions = { apiKeys: ApiKeyService; repository: ApiKeysRepository; activity: ActivityRepository };
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
 const ApiKeyParamsSchema = z.object({ id: z.uuid({ error: 'API key ids are UUIDs' }) });
 
-const toApiKey = (record: Omit<ApiKeyRecord, 'key_hash'>, now: number) => ({
+const toApiKey = (record: ApiKeyListRow, now: number) => ({
   id: record.id,
   name: record.name,
   prefix: record.prefix,
   role: record.role,
-  owner: record.owner,
+  // Shown by e-mail: the user whose role the key can never exceed.
+  owner: record.owner_email ?? 'a removed user',
   created_at: record.created_at,
   expires_at: record.expires_at,
   last_used_at: record.last_used_at,
@@ -60,8 +61,11 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
       const now = Date.now();
       const problem = apiKeyExpiryProblem(request.body.expires_at, now);
       if (problem) throw new UnprocessableError([{ loc: ['body', 'expires_at'], msg: problem, type: 'value_error' }]);
+      // Only a signed-in admin gets here (no key has the admin role): the key is theirs, and never outranks them.
+      const owner = request.session?.user;
+      if (!owner) throw new HttpError(403, 'API keys are created by a signed-in admin');
       const { key, record } = await options.apiKeys
-        .create({ name: request.body.name, role: request.body.role, expiresAt: request.body.expires_at, owner: 'admin' })
+        .create({ name: request.body.name, role: request.body.role, expiresAt: request.body.expires_at, owner: owner.id })
         .catch((error: unknown) => {
           if (error instanceof DuplicateKeyNameError) {
             throw new HttpError(409, `An API key named "${error.keyName}" is already in use: choose another name, or revoke that key first`);
@@ -70,7 +74,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
         });
       await options.activity.record({ destinationId: null, kind: 'api_key.created', outcome: 'ok', detail: `${record.name} (${record.role})`, actor: actorOf(request) });
       reply.code(201).header('location', `/api/v1/api-keys/${record.id}`);
-      return { ...toApiKey(record, now), key };
+      return { ...toApiKey({ ...record, owner_email: owner.email }, now), key };
     },
   );
 

@@ -242,7 +242,7 @@ describe('activity log', () => {
   });
 
   it('records sign-ins and failed sign-ins', async () => {
-    await t.request({ method: 'POST', url: '/api/session', body: { password: 'not it' }, cookie: null });
+    await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'not it' }, cookie: null });
     const kinds = (await t.store.db.all<{ kind: string }>('SELECT kind FROM activity_log WHERE destination_id IS NULL')).map((row) => row.kind);
     expect(kinds).toEqual(expect.arrayContaining(['session.signed_in', 'session.sign_in_failed']));
   });

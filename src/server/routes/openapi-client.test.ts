@@ -49,7 +49,13 @@ describe('the OpenAPI document', () => {
       unstructuredApiKey: { type: 'apiKey', in: 'header', name: 'unstructured-api-key' },
     });
     const open = operations(doc).filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0);
-    expect(open.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(['GET /api/health', 'GET /api/session', 'POST /api/session']);
+    expect(open.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
+      'GET /api/health',
+      'GET /api/session',
+      'POST /api/session',
+      'POST /api/user-links/lookup',
+      'POST /api/user-links/use',
+    ]);
   });
 
   it('documents If-Match on update and delete, ETag on what answers a destination, and the event stream as text/event-stream', () => {
@@ -129,12 +135,20 @@ describe('a client generated from the document (openapi-client-axios), with an A
 
     expect((await call('health')).status).toBe(200);
     expect((await call('get_session')).data).toEqual({ signed_in: false });
-    expect((await call('sign_in', null, { password: `${TEST_PASSWORD} not` })).status).toBe(401);
+    expect((await call('sign_in', null, { email: 'admin', password: `${TEST_PASSWORD} not` })).status).toBe(401);
     expect((await call('sign_out')).status).toBe(403);
     // The admin's own: an editor key is refused each of them, as documented.
     for (const operationId of ['list_api_keys', 'list_api_key_activity']) expect((await call(operationId)).status, operationId).toBe(403);
     expect((await call('create_api_key', null, { name: 'minted', role: 'editor' })).status).toBe(403);
     expect((await call('revoke_api_key', { id: '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d' })).status).toBe(403);
+    const someone = { id: '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d' };
+    expect((await call('list_users')).status).toBe(403);
+    expect((await call('invite_user', null, { email: 'ana@example.com', role: 'viewer' })).status).toBe(403);
+    expect((await call('change_user_role', someone, { role: 'admin' })).status).toBe(403);
+    for (const operationId of ['deactivate_user', 'reactivate_user', 'create_user_link']) expect((await call(operationId, someone)).status, operationId).toBe(403);
+    // One-time links are public: an unknown token is a 404 with words, as documented.
+    expect((await call('lookup_user_link', null, { token: 'not-a-real-token' })).status).toBe(404);
+    expect((await call('use_user_link', null, { token: 'not-a-real-token', password: 'a long enough password' })).status).toBe(404);
 
     const documented = operations(doc).map(({ operation }) => operation.operationId);
     expect(new Set(documented).size, 'operationIds are unique').toBe(documented.length);

@@ -3,10 +3,9 @@ import pLimit from 'p-limit';
 import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema } from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
-import { checkAdminPassword } from '../security/admin-password.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
+import type { UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
-import type { SettingsRepository } from '../store/settings-repository.ts';
 
 /**
  * A password check is scrypt with 128 MiB on libuv's pool, which DNS and file reads share: a few at a time keep the
@@ -24,7 +23,7 @@ const tooMany = (seconds: number, why: string) =>
 
 /** GET and POST /api/session — public: who is signed in (anyone may ask), and signing in, which begins a session. */
 export const publicSessionRoutes: FastifyPluginAsyncZod<
-  SessionRouteOptions & { settings: SettingsRepository; signInRatePerMinute: number; allowAmbientCredentials: boolean }
+  SessionRouteOptions & { users: UserService; signInRatePerMinute: number; allowAmbientCredentials: boolean }
 > = async (app, options) => {
   app.get(
     '/session',
@@ -38,6 +37,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
         ? {
             signed_in: true as const,
             expires_at: request.session.expiresAt.toISOString(),
+            user: request.session.user,
             settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
           }
         : { signed_in: false as const },
@@ -53,7 +53,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
       config: { access: 'public' },
       schema: {
         operationId: 'sign_in',
-        summary: 'Sign in with the admin password',
+        summary: 'Sign in with an e-mail and password',
         body: SignInSchema,
         response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema, 422: HTTPValidationErrorSchema, 429: DetailSchema },
       },
@@ -63,16 +63,25 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
       if (!attempt.isAllowed && attempt.isExceeded) throw tooMany(Math.max(1, attempt.ttlInSeconds), 'Too many sign-in attempts');
       // After the per-address count, so one client cannot fill the queue that everyone's sign-in waits in.
       if (passwordChecks.pendingCount >= PASSWORD_CHECKS_QUEUED) throw tooMany(1, 'The server is busy checking other sign-ins');
-      const right = await passwordChecks(() => checkAdminPassword(options.settings, request.body.password));
-      if (!right) {
-        request.log.warn({ remoteAddress: request.ip }, 'sign-in failed: wrong password');
-        await options.activity.record({ destinationId: null, kind: 'session.sign_in_failed', outcome: 'failed', clientAddress: request.ip });
-        throw new HttpError(401, 'That password is not right');
+      const { email, password } = request.body;
+      const { user, account } = await passwordChecks(() => options.users.authenticate(email, password));
+      if (!user) {
+        request.log.warn({ remoteAddress: request.ip }, 'sign-in failed: unknown e-mail or wrong password');
+        // Whose account someone tried, when it is one: what was typed is not recorded (it may be a password).
+        await options.activity.record({
+          destinationId: null,
+          kind: 'session.sign_in_failed',
+          outcome: 'failed',
+          clientAddress: request.ip,
+          detail: account ? `as ${account}` : 'an unknown e-mail',
+        });
+        // One answer for an unknown e-mail, a wrong password and a deactivated account: none says who has an account.
+        throw new HttpError(401, 'That e-mail and password do not match an active account');
       }
-      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: 'admin' });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: user.email });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      const session = await options.sessions.start();
+      const session = await options.sessions.start(user.id);
       reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(options.secureCookies), expires: session.expiresAt });
       return reply.code(204).send(null);
     },
@@ -92,7 +101,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
       // A request with an API key ignores the cookie: it has no session to end.
       if (!request.session) throw new HttpError(403, 'An API key has no session to sign out of: revoke the key on the API keys screen');
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip, actor: 'admin' });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip, actor: request.session.user.email });
       reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secureCookies));
       return reply.code(204).send(null);
     },

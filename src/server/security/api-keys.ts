@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { API_KEY_PREFIX, API_KEY_SHOWN_LENGTH, apiKeyState, type ApiKeyRole } from '../../shared/api-key-schemas.ts';
 import { HttpError } from '../errors.ts';
 import type { ApiKeyRecord, ApiKeysRepository } from '../store/api-keys-repository.ts';
+import { roleAtLeast, type Role } from './route-access.ts';
 
 /** 40 characters of base62: about 238 bits, and a key that a double-click selects whole (no `-` or `_` to stop at). */
 const KEY_LENGTH = 40;
@@ -26,7 +27,7 @@ export function generateApiKey(): string {
 }
 
 /** An API key acting on a request: who it is (for the record and the rate limits) and the role it acts with. */
-export type ApiKeyPrincipal = { id: string; name: string; prefix: string; role: ApiKeyRole };
+export type ApiKeyPrincipal = { id: string; name: string; prefix: string; role: Role };
 
 /**
  * The key a request presents, or null when it presents none: `Authorization: Bearer <key>` (RFC 6750) or
@@ -50,9 +51,9 @@ export function presentedApiKey(request: FastifyRequest): string | null {
   return (bearer ?? other) as string;
 }
 
-/** The role a key acts with: the lesser of its own and its owner's current role (the admin's, until users exist). */
-function roleOf(record: ApiKeyRecord): ApiKeyRole {
-  return record.role;
+/** The role a key acts with: the lesser of its own and its owner's current role (a key cannot outrank its owner). */
+function roleOf(keyRole: ApiKeyRole, ownerRole: Role): Role {
+  return roleAtLeast(ownerRole, keyRole) ? keyRole : ownerRole;
 }
 
 export function createApiKeyService(repo: ApiKeysRepository, now: () => Date = () => new Date()) {
@@ -87,10 +88,13 @@ export function createApiKeyService(repo: ApiKeysRepository, now: () => Date = (
       const state = apiKeyState(record, at.getTime());
       if (state === 'revoked') throw new HttpError(401, `This API key ("${record.name}") was revoked: create a new one on the API keys screen`);
       if (state === 'expired') throw new HttpError(401, `This API key ("${record.name}") expired at ${record.expires_at}: create a new one on the API keys screen`);
+      if (record.owner_role === null || record.owner_deactivated_at !== null) {
+        throw new HttpError(401, `This API key ("${record.name}") belongs to a deactivated user: ask an admin for a key of your own`);
+      }
       if (record.last_used_at === null || at.getTime() - Date.parse(record.last_used_at) >= TOUCH_EVERY_MS) {
         await repo.touch(record.id, at.toISOString());
       }
-      return { id: record.id, name: record.name, prefix: record.prefix, role: roleOf(record) };
+      return { id: record.id, name: record.name, prefix: record.prefix, role: roleOf(record.role, record.owner_role) };
     },
   };
 }

@@ -1,7 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_QUEUED } from '../routes/session.ts';
-import { buildTestApp, destinationBody, isSignedIn, signIn, TEST_ORIGIN, TEST_PASSWORD, type TestApp } from '../test-support/test-app.ts';
-import { ensureAdminPassword } from './admin-password.ts';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { migrate } from '../store/db.ts';
+import { DATABASE_FILE } from '../store/index.ts';
+import { openPostgres, openSqlite } from '../store/sql.ts';
+import {
+  buildTestApp,
+  destinationBody,
+  freshSchema,
+  isSignedIn,
+  ON_POSTGRES,
+  requestWithKey,
+  signIn,
+  tempDataDir,
+  TEST_ORIGIN,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../test-support/test-app.ts';
+import { generateApiKey, hashApiKey } from './api-keys.ts';
+import { ensureFirstAdmin } from './first-admin.ts';
+import { hashPassword } from './password.ts';
+import { hashToken } from './sessions.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,11 +29,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PUBLIC_ROUTES = ['GET /api/health', 'HEAD /api/health', 'GET /api/session', 'HEAD /api/session', 'POST /api/session'];
+const PUBLIC_ROUTES = [
+  'GET /api/health',
+  'HEAD /api/health',
+  'GET /api/session',
+  'HEAD /api/session',
+  'POST /api/session',
+  'POST /api/user-links/lookup',
+  'POST /api/user-links/use',
+];
 const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
 
 describe('sign-in is required everywhere under /api', () => {
-  it('marks exactly the health check and sign-in as public', () => {
+  it('marks exactly the health check, sign-in and one-time links as public', () => {
     const publicRoutes = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
@@ -82,7 +110,7 @@ describe('CSRF: state-changing requests come from the app’s own page (403 befo
 
   it('refuses a foreign sign-in (login CSRF) and a foreign sign-out', async () => {
     const headers = { origin: 'https://evil.example' };
-    expect((await t.request({ method: 'POST', url: '/api/session', body: { password: 'x' }, headers, cookie: null })).statusCode).toBe(403);
+    expect((await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'x' }, headers, cookie: null })).statusCode).toBe(403);
     expect((await t.request({ method: 'DELETE', url: '/api/session', headers })).statusCode).toBe(403);
   });
 
@@ -98,21 +126,28 @@ describe('CSRF: state-changing requests come from the app’s own page (403 befo
 });
 
 describe('sessions', () => {
-  it('refuses a wrong password with 401 and sets no cookie', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'wrong' }, cookie: null });
-    expect(response.statusCode).toBe(401);
-    expect(response.json()).toEqual({ detail: 'That password is not right' });
-    expect(response.headers['set-cookie']).toBeUndefined();
+  it('refuses a wrong password and an unknown e-mail alike, with 401 and no cookie: the answer does not say who has an account', async () => {
+    for (const body of [{ email: 'admin', password: 'wrong' }, { email: 'nobody@example.com', password: TEST_PASSWORD }, { email: 'ADMIN', password: 'wrong' }]) {
+      const response = await t.request({ method: 'POST', url: '/api/session', body, cookie: null });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({ detail: 'That e-mail and password do not match an active account' });
+      expect(response.headers['set-cookie']).toBeUndefined();
+    }
   });
 
-  it('answers 422 on the password field when it is missing', async () => {
+  it('compares e-mails regardless of case', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/session', body: { email: 'Admin', password: TEST_PASSWORD }, cookie: null });
+    expect(response.statusCode).toBe(204);
+  });
+
+  it('answers 422 on each field that is missing', async () => {
     const response = await t.request({ method: 'POST', url: '/api/session', body: {}, cookie: null });
     expect(response.statusCode).toBe(422);
-    expect(response.json().detail[0].loc).toEqual(['body', 'password']);
+    expect(response.json().detail.map((issue: { loc: string[] }) => issue.loc)).toEqual([['body', 'email'], ['body', 'password']]);
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie for the whole app, not Secure on http', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'correct horse battery staple' }, cookie: null });
+    const response = await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'correct horse battery staple' }, cookie: null });
     const cookie = response.cookies.find((c) => c.name === 'session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(cookie?.secure).toBeFalsy();
@@ -133,6 +168,7 @@ describe('sessions', () => {
     expect(response.json()).toEqual({
       signed_in: true,
       expires_at: expect.stringMatching(/Z$/),
+      user: { id: expect.any(String), email: 'admin', name: 'Admin', role: 'admin' },
       settings: { ambient_credentials_allowed: false },
     });
   });
@@ -148,7 +184,7 @@ describe('sessions', () => {
 
   it('issues a new session id at sign-in and ends the one sent along', async () => {
     const before = await signIn(t);
-    const response = await t.request({ method: 'POST', url: '/api/session', body: { password: 'correct horse battery staple' }, cookie: before });
+    const response = await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'correct horse battery staple' }, cookie: before });
     const after = `session=${response.cookies.find((c) => c.name === 'session')?.value}`;
     expect(after).not.toBe(before);
     expect(await isSignedIn(t, before)).toBe(false);
@@ -164,18 +200,51 @@ describe('sessions', () => {
 });
 
 describe('session lifetime', () => {
-  it('signs every session out when ADMIN_PASSWORD changes (as npm run set-password does)', async () => {
+  it('upgrades the single admin of an earlier version to the first admin user: same password, sessions and API keys', async () => {
+    // A database as the version before users left it: its admin password hash, a signed-in session, a key the admin made.
+    const dataDir = tempDataDir();
+    const databaseUrl = ON_POSTGRES ? await freshSchema() : null;
+    const old = databaseUrl ? openPostgres(databaseUrl) : openSqlite(path.join(dataDir, DATABASE_FILE));
+    await migrate(old, '009-api-keys.sql');
+    const at = new Date().toISOString();
+    const sessionToken = 'a-session-token-from-before-the-upgrade';
+    const apiKey = generateApiKey();
+    await old.run('INSERT INTO settings (key, value) VALUES ($1, $2)', ['admin_password_hash', await hashPassword(TEST_PASSWORD)]);
+    await old.run('INSERT INTO sessions (token_hash, created_at, last_seen_at, expires_at) VALUES ($1, $2, $2, $3)', [
+      hashToken(sessionToken), at, new Date(Date.now() + 3_600_000).toISOString(),
+    ]);
+    await old.run(
+      "INSERT INTO api_keys (id, name, key_hash, prefix, role, owner, created_at) VALUES ($1, 'deploy script', $2, $3, 'editor', 'admin', $4)",
+      [randomUUID(), hashApiKey(apiKey), apiKey.slice(0, 11), at],
+    );
+    await old.close();
+
+    const upgraded = await buildTestApp({ dataDir, databaseUrl });
+    try {
+      const admin = await upgraded.store.users.findByEmail('admin');
+      expect(admin).toMatchObject({ role: 'admin', deactivated_at: null });
+      expect(await isSignedIn(upgraded, `session=${sessionToken}`)).toBe(true);
+      // Signed in by the same password (buildTestApp signed in with it already), as "admin".
+      const session = (await upgraded.request({ method: 'GET', url: '/api/session' })).json();
+      expect(session.user).toMatchObject({ email: 'admin', role: 'admin' });
+      expect((await requestWithKey(upgraded, apiKey, { method: 'GET', url: '/api/v1/destinations' })).statusCode).toBe(200);
+      const keys = (await upgraded.request({ method: 'GET', url: '/api/v1/api-keys' })).json() as { owner: string }[];
+      expect(keys.map((key) => key.owner)).toEqual(['admin']);
+      expect(await upgraded.store.settings.get('admin_password_hash')).toBeNull();
+    } finally {
+      await upgraded.close();
+    }
+  }, 60_000);
+
+  it('uses ADMIN_PASSWORD only to create the first admin: a later value changes nothing and signs nobody out', async () => {
     const own = await buildTestApp();
     try {
       const before = await signIn(own);
+      const again = await ensureFirstAdmin(own.store, { email: 'admin', password: 'a different admin password' }, () => undefined);
+      expect(again).toEqual({ source: 'existing', ignoredPassword: true });
       expect(await isSignedIn(own, before)).toBe(true);
-      // What main.ts does at start with the environment's ADMIN_PASSWORD: unchanged, nobody is signed out.
-      expect(await ensureAdminPassword(own.store, TEST_PASSWORD, () => undefined)).toEqual({ source: 'environment', signedOut: 0 });
-      expect(await isSignedIn(own, before)).toBe(true);
-      const changed = await ensureAdminPassword(own.store, 'a different admin password', () => undefined);
-      expect(changed.signedOut).toBeGreaterThanOrEqual(2);
-      expect(await isSignedIn(own, before)).toBe(false);
-      expect(await isSignedIn(own, own.cookie)).toBe(false);
+      await expect(signIn(own, 'a different admin password')).rejects.toThrow(/401/);
+      expect(await signIn(own)).toMatch(/^session=/);
     } finally {
       await own.close();
     }
@@ -184,7 +253,8 @@ describe('session lifetime', () => {
   it('removes expired sessions from the store when the app starts', async () => {
     const first = await buildTestApp();
     const past = new Date(Date.now() - 60_000).toISOString();
-    await first.store.sessions.create({ token_hash: 'expired-session', created_at: past, last_seen_at: past, expires_at: past });
+    const admin = (await first.store.users.findByEmail('admin'))!;
+    await first.store.sessions.create({ token_hash: 'expired-session', user_id: admin.id, created_at: past, last_seen_at: past, expires_at: past });
     await first.close({ keepData: true });
     const second = await buildTestApp({ dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl }, { key: first.key });
     try {
@@ -219,7 +289,7 @@ describe('behind https', () => {
         method: 'POST',
         url: '/api/session',
         headers: { origin: 'https://s3-admin.example.com', 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json' },
-        payload: JSON.stringify({ password: 'correct horse battery staple' }),
+        payload: JSON.stringify({ email: 'admin', password: 'correct horse battery staple' }),
       });
       expect(response.cookies.find((c) => c.name === 'session')?.secure).toBe(true);
     } finally {
@@ -232,7 +302,7 @@ describe('sign-in attempts are limited', () => {
   it('answers 429 with Retry-After after 10 attempts a minute from one address, even for the right password', async () => {
     const limited = await buildTestApp();
     try {
-      const attempt = (password: string) => limited.request({ method: 'POST', url: '/api/session', body: { password }, cookie: null });
+      const attempt = (password: string) => limited.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password }, cookie: null });
       // The harness signed in once: that was the first of the ten.
       for (let i = 0; i < 9; i++) expect((await attempt(`wrong ${i}`)).statusCode).toBe(401);
       const refused = await attempt('correct horse battery staple');
@@ -250,7 +320,7 @@ describe('sign-in attempts are limited', () => {
     const limited = await buildTestApp({ signInRatePerMin: 3 });
     try {
       const answers = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => limited.request({ method: 'POST', url: '/api/session', body: { password: `wrong ${i}` }, cookie: null })),
+        Array.from({ length: 40 }, (_, i) => limited.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: `wrong ${i}` }, cookie: null })),
       );
       const statuses = answers.map((a) => a.statusCode);
       expect(statuses.filter((s) => s === 401)).toHaveLength(2);
@@ -276,7 +346,7 @@ describe('sign-in attempts are limited', () => {
           proxied.request({
             method: 'POST',
             url: '/api/session',
-            body: { password: `wrong ${i}` },
+            body: { email: 'admin', password: `wrong ${i}` },
             cookie: null,
             headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
           }),
@@ -289,7 +359,7 @@ describe('sign-in attempts are limited', () => {
       expect(busy.length).toBe(40 - checked);
       expect(busy[0]?.json().detail).toBe('The server is busy checking other sign-ins: wait 1 s and try again');
       expect(busy[0]?.headers['retry-after']).toBe('1');
-      const admin = await proxied.request({ method: 'POST', url: '/api/session', body: { password: TEST_PASSWORD }, cookie: null, headers: { 'x-forwarded-for': '203.0.113.77' } });
+      const admin = await proxied.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: TEST_PASSWORD }, cookie: null, headers: { 'x-forwarded-for': '203.0.113.77' } });
       expect(admin.statusCode).toBe(204);
     } finally {
       await proxied.close();
@@ -322,7 +392,7 @@ describe('TRUST_PROXY', () => {
       const response = await app.request({
         method: 'POST',
         url: '/api/session',
-        body: { password: `wrong ${i}` },
+        body: { email: 'admin', password: `wrong ${i}` },
         cookie: null,
         headers: { 'x-forwarded-for': from },
       });
@@ -330,7 +400,7 @@ describe('TRUST_PROXY', () => {
     }
   };
   const attemptFrom = (app: TestApp, from: string) =>
-    app.request({ method: 'POST', url: '/api/session', body: { password: 'wrong again' }, cookie: null, headers: { 'x-forwarded-for': from } });
+    app.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'wrong again' }, cookie: null, headers: { 'x-forwarded-for': from } });
 
   it('on: the client address comes from X-Forwarded-For, so one client’s failures do not lock out another', async () => {
     const proxied = await buildTestApp({ trustProxy: 1, signInRatePerMin: 3 });

@@ -2,12 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
 import { holdSecrets } from '../logger.ts';
 import { LONGEST_KEY, presentedApiKey, type ApiKeyPrincipal, type ApiKeyService } from './api-keys.ts';
-import { SESSION_COOKIE, type SessionService } from './sessions.ts';
+import { SESSION_COOKIE, type Session, type SessionService } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The browser session the cookie names; null when there is none, or when the request presents an API key. */
-    session: { id: string; expiresAt: Date } | null;
+    session: Session | null;
     /** The API key the request presents, once it was found valid. */
     apiKey: ApiKeyPrincipal | null;
   }
@@ -68,8 +68,11 @@ const field = (value: unknown, name: string): unknown =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
-/** The AWS credentials a request body may carry, read at fixed places (never by walking it): secret and token. */
+/**
+ * The credentials a request body may carry, read at fixed places (never by walking it): the AWS secret and token of a
+ * connector, and a password or one-time link token.
+ */
 export function secretsOfBody(body: unknown): (string | null)[] {
   const config = field(body, 'config');
-  return [text(field(config, 'secret')), text(field(config, 'token'))];
+  return [text(field(config, 'secret')), text(field(config, 'token')), text(field(body, 'password')), text(field(body, 'token'))];
 }

@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { roleAtLeast, USER_ROLES, type UserRole } from '../../shared/roles.ts';
 import { HttpError } from '../errors.ts';
 
 /**
  * Who may call a route, declared in its options (`config: { access }`) and enforced by the hooks of the context it is
  * registered in — never derived from the URL: anyone (`public`), or the least role the caller must have. Roles rank
- * viewer < editor < admin; the admin's browser session is an admin, an API key acts with its own role (at most editor).
+ * viewer < editor < admin; a browser session acts with its user's current role, an API key with the lesser of its own
+ * role and its owner's current one (api-keys.ts).
  */
-export const ROLES = ['viewer', 'editor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = USER_ROLES;
+export type Role = UserRole;
+export { roleAtLeast };
 export const ACCESS_LEVELS = ['public', ...ROLES] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
-export const roleAtLeast = (role: Role, least: Role) => RANK[role] >= RANK[least];
 
 /** The encapsulation contexts that may hold routes: each one's hooks enforce the access its routes declare. */
 export type RouteContext = 'public-api' | 'protected-api' | 'browser-app';
@@ -79,13 +80,13 @@ export type RouteAccess = ReturnType<typeof createRouteAccess>;
 /** The role the caller acts with: its API key's when it presented one (the cookie is then ignored), else its session's. */
 export function roleOf(request: FastifyRequest): Role | null {
   if (request.apiKey) return request.apiKey.role;
-  return request.session ? 'admin' : null;
+  return request.session?.user.role ?? null;
 }
 
 const CANNOT: Record<Role, string> = {
   viewer: 'read',
   editor: 'create, change, test or delete destinations',
-  admin: 'manage API keys',
+  admin: 'manage users or API keys',
 };
 
 /**
@@ -103,14 +104,14 @@ export function requireAccess(request: FastifyRequest) {
   }
 }
 
-/** Who is acting, for per-principal limits: the admin, or an API key (each key counts on its own). */
+/** Who is acting, for per-principal limits: a user, or an API key (each key counts on its own). */
 export function principalOf(request: FastifyRequest): string {
   if (request.apiKey) return `api_key:${request.apiKey.id}`;
-  return request.session ? 'admin' : `address:${request.ip}`;
+  return request.session ? `user:${request.session.user.id}` : `address:${request.ip}`;
 }
 
-/** Who acted, for the record: "admin", or an API key by its name and prefix (names can repeat once a key is revoked). */
+/** Who acted, for the record: a user by e-mail, or an API key by its name and prefix (names repeat once a key is revoked). */
 export function actorOf(request: FastifyRequest): string | null {
   if (request.apiKey) return `API key "${request.apiKey.name}" (${request.apiKey.prefix}…)`;
-  return request.session ? 'admin' : null;
+  return request.session?.user.email ?? null;
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from '../test-support/raw-http.ts';
-import { buildTestApp, createApiKey, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
+import { buildTestApp, createApiKey, createUser, requestWithKey, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
 import { createRouteAccess, RouteAccessError, type RouteEntry } from './route-access.ts';
 
 let t: TestApp;
@@ -14,11 +14,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
-const PUBLIC_API = ['GET /api/health', 'HEAD /api/health', 'GET /api/session', 'HEAD /api/session', 'POST /api/session'];
+const PUBLIC_API = [
+  'GET /api/health',
+  'HEAD /api/health',
+  'GET /api/session',
+  'HEAD /api/session',
+  'POST /api/session',
+  'POST /api/user-links/lookup',
+  'POST /api/user-links/use',
+];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 describe('the route table: every route is in the context that enforces its access', () => {
-  it('puts exactly the health check and sign-in in the public API context', () => {
+  it('puts exactly the health check, sign-in and one-time links in the public API context', () => {
     const open = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
     expect(open.sort()).toEqual([...PUBLIC_API].sort());
     expect(t.app.routeTable.filter((r) => r.context === 'public-api').every((r) => r.access === 'public')).toBe(true);
@@ -29,8 +37,8 @@ describe('the route table: every route is in the context that enforces its acces
     const protectedRoutes = api.filter((r) => !PUBLIC_API.includes(`${r.method} ${r.url}`));
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
     for (const route of protectedRoutes) {
-      // Managing keys is the admin's; changing anything else an editor's (signing out is anyone's); reading a viewer's.
-      const least = route.url.startsWith('/api/v1/api-keys')
+      // Managing people and keys is the admin's; changing anything else an editor's (signing out is anyone's); reading a viewer's.
+      const least = route.url.startsWith('/api/v1/api-keys') || route.url.startsWith('/api/v1/users')
         ? 'admin'
         : STATE_CHANGING.has(route.method) && route.url !== '/api/session'
           ? 'editor'
@@ -180,6 +188,62 @@ describe('every protected route, however its URL is spelled', () => {
       }
     }
     expect(tried).toBeGreaterThan(200);
+  });
+
+  it('answers 403 or 404 to a signed-in person whose role is below the route’s: viewers on every write, editors on the admin’s routes', async () => {
+    const people = { viewer: await createUser(t, 'viewer'), editor: await createUser(t, 'editor') };
+    let tried = 0;
+    for (const role of ['viewer', 'editor'] as const) {
+      const above = protectedRoutes().filter((r) => r.access === 'admin' || (role === 'viewer' && r.access === 'editor'));
+      expect(above.length, role).toBeGreaterThanOrEqual(role === 'viewer' ? 15 : 8);
+      for (const route of above) {
+        for (const { label, target } of spellings(route)) {
+          const headers = { cookie: people[role].cookie, origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...jsonHeaders(route.method) };
+          const response = await rawRequest(port, route.method, target, headers, bodyFor(route.method));
+          tried += 1;
+          expect([403, 404], `${role}: ${route.method} ${target} (${label})`).toContain(response.status);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(400);
+  });
+
+  it('lets each person through to the handler where their role suffices: a viewer reads, an editor writes, an admin manages people', async () => {
+    const viewer = await createUser(t, 'viewer');
+    const editor = await createUser(t, 'editor');
+    const as = (cookie: string, method: string, url: string, body?: string) =>
+      rawRequest(port, method, url, { cookie, origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...(body ? { 'content-type': 'application/json' } : {}) }, body);
+    expect((await as(viewer.cookie, 'GET', '/api/v1/destinations')).status).toBe(200);
+    expect((await as(viewer.cookie, 'GET', '/api/session')).status).toBe(200);
+    // An empty body reaches the handler's validation (422), past every access hook.
+    expect((await as(editor.cookie, 'POST', '/api/v1/destinations', '{}')).status).toBe(422);
+    expect((await as(t.cookie, 'GET', '/api/v1/users')).status).toBe(200);
+    expect((await as(t.cookie, 'POST', '/api/v1/users', '{}')).status).toBe(422);
+    // Anyone signed in may sign out.
+    expect((await as(viewer.cookie, 'DELETE', '/api/session')).status).toBe(204);
+  });
+
+  it('lets an API key act with at most its owner’s current role: an editor key of an admin demoted to viewer only reads', async () => {
+    const owner = await createUser(t, 'admin');
+    const made = await rawRequest(
+      port,
+      'POST',
+      '/api/v1/api-keys',
+      { cookie: owner.cookie, origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json' },
+      JSON.stringify({ name: `owned by ${owner.email}`, role: 'editor', expires_at: null }),
+    );
+    expect(made.status).toBe(201);
+    const key = JSON.parse(made.body).key as string;
+    const write = () => requestWithKey(t, key, { method: 'POST', url: '/api/v1/destinations', body: {} });
+    expect((await write()).statusCode).toBe(422);
+    expect((await t.request({ method: 'PATCH', url: `/api/v1/users/${owner.id}`, body: { role: 'viewer' } })).statusCode).toBe(200);
+    const refused = await write();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().detail).toContain('This API key has the viewer role');
+    expect((await requestWithKey(t, key, { method: 'GET', url: '/api/v1/destinations' })).statusCode).toBe(200);
+    // Deactivating the owner stops the key altogether.
+    expect((await t.request({ method: 'POST', url: `/api/v1/users/${owner.id}/deactivate` })).statusCode).toBe(200);
+    expect((await requestWithKey(t, key, { method: 'GET', url: '/api/v1/destinations' })).statusCode).toBe(401);
   });
 
   it('lets a key through to the handler where its role suffices (a viewer reads, an editor writes)', async () => {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionsRepository } from '../store/sessions-repository.ts';
+import type { Role } from './route-access.ts';
 
 export const SESSION_COOKIE = 'session';
 export const IDLE_TIMEOUT_MS = 2 * 60 * 60 * 1000;
@@ -7,16 +8,21 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 // Writing last_seen_at on every request would turn each read into a write.
 const TOUCH_EVERY_MS = 60 * 1000;
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Who a session signs in, as read with it on this request: a role changed elsewhere counts from the next request. */
+export type SessionUser = { id: string; email: string; name: string; role: Role };
+export type Session = { id: string; expiresAt: Date; user: SessionUser };
 
 export function createSessionService(repo: SessionsRepository, now: () => Date = () => new Date()) {
   return {
-    async start(): Promise<{ token: string; expiresAt: Date }> {
+    async start(userId: string): Promise<{ token: string; expiresAt: Date }> {
       const token = randomBytes(32).toString('base64url');
       const at = now();
       const expiresAt = new Date(at.getTime() + ABSOLUTE_TIMEOUT_MS);
       await repo.create({
         token_hash: hashToken(token),
+        user_id: userId,
         created_at: at.toISOString(),
         last_seen_at: at.toISOString(),
         expires_at: expiresAt.toISOString(),
@@ -24,20 +30,28 @@ export function createSessionService(repo: SessionsRepository, now: () => Date =
       return { token, expiresAt };
     },
 
-    /** The session (its id is the token's hash) when the token is valid, else null; an expired one is removed. */
-    async validate(token: string | undefined): Promise<{ id: string; expiresAt: Date } | null> {
+    /**
+     * The session (its id is the token's hash) and its user when the token is valid, else null. Read on every request
+     * with the user's current role and state, so a deactivation on any instance refuses the next request; an expired
+     * session, or one of a deactivated user, is removed.
+     */
+    async validate(token: string | undefined): Promise<Session | null> {
       if (!token) return null;
       const tokenHash = hashToken(token);
       const session = await repo.find(tokenHash);
       if (!session) return null;
       const at = now().getTime();
       const lastSeen = Date.parse(session.last_seen_at);
-      if (Date.parse(session.expires_at) <= at || lastSeen + IDLE_TIMEOUT_MS <= at) {
+      if (Date.parse(session.expires_at) <= at || lastSeen + IDLE_TIMEOUT_MS <= at || session.deactivated_at !== null) {
         await repo.remove(tokenHash);
         return null;
       }
       if (at - lastSeen >= TOUCH_EVERY_MS) await repo.touch(tokenHash, new Date(at).toISOString());
-      return { id: tokenHash, expiresAt: new Date(session.expires_at) };
+      return {
+        id: tokenHash,
+        expiresAt: new Date(session.expires_at),
+        user: { id: session.user_id, email: session.email, name: session.name, role: session.role },
+      };
     },
 
     async end(token: string | undefined): Promise<void> {

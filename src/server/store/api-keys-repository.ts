@@ -1,4 +1,5 @@
 import type { ApiKeyRole } from '../../shared/api-key-schemas.ts';
+import type { Role } from '../security/route-access.ts';
 import { UniqueViolationError, type Sql } from './sql.ts';
 
 export type ApiKeyRecord = {
@@ -21,7 +22,10 @@ export class DuplicateKeyNameError extends Error {
   }
 }
 
-const COLUMNS = 'id, name, prefix, role, owner, created_at, expires_at, last_used_at, revoked_at';
+const LISTED = 'k.id, k.name, k.prefix, k.role, k.owner, u.email AS owner_email, k.created_at, k.expires_at, k.last_used_at, k.revoked_at';
+
+/** A key as listed: its owner is a user id, shown by e-mail. */
+export type ApiKeyListRow = Omit<ApiKeyRecord, 'key_hash'> & { owner_email: string | null };
 
 export function createApiKeysRepository(db: Sql) {
   return {
@@ -37,16 +41,25 @@ export function createApiKeysRepository(db: Sql) {
         throw error;
       }
     },
-    /** The key with this hash, whatever its state: the caller decides what a revoked or expired one means. */
-    async findByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-      return (await db.get<ApiKeyRecord>('SELECT * FROM api_keys WHERE key_hash = $1', [keyHash])) ?? null;
+    /**
+     * The key with this hash and its owner's current role and state, whatever the key's state: the caller decides
+     * what a revoked or expired key, or a deactivated owner, means. A key whose owner is gone has no owner role.
+     */
+    async findByHash(keyHash: string): Promise<(ApiKeyRecord & { owner_role: Role | null; owner_deactivated_at: string | null }) | null> {
+      return (
+        (await db.get<ApiKeyRecord & { owner_role: Role | null; owner_deactivated_at: string | null }>(
+          `SELECT k.*, u.role AS owner_role, u.deactivated_at AS owner_deactivated_at
+             FROM api_keys k LEFT JOIN users u ON u.id = k.owner WHERE k.key_hash = $1`,
+          [keyHash],
+        )) ?? null
+      );
     },
-    /** Every key, live ones first, newest first; never the hash. */
-    async list(): Promise<Omit<ApiKeyRecord, 'key_hash'>[]> {
-      return db.all(`SELECT ${COLUMNS} FROM api_keys ORDER BY (revoked_at IS NULL) DESC, created_at DESC, id DESC`);
+    /** Every key, live ones first, newest first, with its owner's e-mail; never the hash. */
+    async list(): Promise<ApiKeyListRow[]> {
+      return db.all(`SELECT ${LISTED} FROM api_keys k LEFT JOIN users u ON u.id = k.owner ORDER BY (k.revoked_at IS NULL) DESC, k.created_at DESC, k.id DESC`);
     },
-    async find(id: string): Promise<Omit<ApiKeyRecord, 'key_hash'> | null> {
-      return (await db.get<Omit<ApiKeyRecord, 'key_hash'>>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [id])) ?? null;
+    async find(id: string): Promise<ApiKeyListRow | null> {
+      return (await db.get<ApiKeyListRow>(`SELECT ${LISTED} FROM api_keys k LEFT JOIN users u ON u.id = k.owner WHERE k.id = $1`, [id])) ?? null;
     },
     async touch(id: string, at: string): Promise<void> {
       await db.run('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [at, id]);

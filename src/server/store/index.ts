@@ -8,6 +8,7 @@ import { createChecksRepository } from './checks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
 import { createSettingsRepository } from './settings-repository.ts';
+import { createUsersRepository } from './users-repository.ts';
 
 export const DATABASE_FILE = 'destinations.sqlite';
 export const KEY_CHECK = 'encryption_key_check';
@@ -48,6 +49,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     checks,
     activity: createActivityRepository(db),
     sessions: createSessionsRepository(db),
+    users: createUsersRepository(db),
     apiKeys: createApiKeysRepository(db),
     /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
     listVersion: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),

@@ -1,19 +1,31 @@
+import type { Role } from '../security/route-access.ts';
 import type { Sql } from './sql.ts';
 
-export type SessionRecord = { token_hash: string; created_at: string; last_seen_at: string; expires_at: string };
+export type SessionRecord = { token_hash: string; user_id: string; created_at: string; last_seen_at: string; expires_at: string };
+
+/** A session with what a signed-in request needs of its user, read in one query on every request. */
+export type SessionWithUser = SessionRecord & { email: string; name: string; role: Role; deactivated_at: string | null };
 
 export function createSessionsRepository(db: Sql) {
   return {
     async create(session: SessionRecord): Promise<void> {
-      await db.run('INSERT INTO sessions (token_hash, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      await db.run('INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
         session.token_hash,
+        session.user_id,
         session.created_at,
         session.last_seen_at,
         session.expires_at,
       ]);
     },
-    async find(tokenHash: string): Promise<SessionRecord | null> {
-      return (await db.get<SessionRecord>('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash])) ?? null;
+    /** The session and its user's current role and state (a session of no user — none after start-up — is not found). */
+    async find(tokenHash: string): Promise<SessionWithUser | null> {
+      return (
+        (await db.get<SessionWithUser>(
+          `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, u.email, u.name, u.role, u.deactivated_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
+          [tokenHash],
+        )) ?? null
+      );
     },
     async touch(tokenHash: string, at: string): Promise<void> {
       await db.run('UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2', [at, tokenHash]);
@@ -24,9 +36,9 @@ export function createSessionsRepository(db: Sql) {
     async removeExpired(now: string, idleSince: string): Promise<number> {
       return db.run('DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2', [now, idleSince]);
     },
-    /** Signs everyone out (a new admin password). */
-    async removeAll(): Promise<number> {
-      return db.run('DELETE FROM sessions');
+    /** Signs one user out everywhere (a new password). */
+    async removeForUser(userId: string): Promise<number> {
+      return db.run('DELETE FROM sessions WHERE user_id = $1', [userId]);
     },
   };
 }

@@ -70,7 +70,7 @@ export async function startServerProcess(options: { dataDir: string; key: string
   const signIn = await fetch(`${origin}/api/session`, {
     method: 'POST',
     headers: { ...csrf, 'content-type': 'application/json' },
-    body: JSON.stringify({ password: PROCESS_PASSWORD }),
+    body: JSON.stringify({ email: 'admin', password: PROCESS_PASSWORD }),
   });
   const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('session='))?.split(';')[0];
   if (signIn.status !== 204 || !cookie) throw new Error(`sign-in answered ${signIn.status}`);

@@ -4,15 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp, type AppDeps } from '../app.ts';
 import { loadConfig, type AppConfig } from '../config.ts';
-import { ensureAdminPassword } from '../security/admin-password.ts';
+import { ensureFirstAdmin } from '../security/first-admin.ts';
 import { createSecretCipher } from '../security/crypto.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
 import { sqliteHandle } from '../store/sql.ts';
+import type { UserRole } from '../../shared/user-schemas.ts';
 import { tempDataDir } from './temp-dirs.ts';
 import pg from 'pg';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
 export const TEST_PASSWORD = 'correct horse battery staple';
+/** The first admin's sign-in (ADMIN_EMAIL's default). */
+export const TEST_ADMIN = 'admin';
 
 export type TestApp = {
   app: FastifyInstance;
@@ -90,7 +93,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
   };
   const key = options.key ?? randomBytes(32);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key) });
-  await ensureAdminPassword(store, config.adminPassword, () => undefined);
+  await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, () => undefined);
   const app = await buildApp({
     config,
     store,
@@ -132,12 +135,29 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
   return testApp;
 }
 
-export async function signIn(testApp: TestApp, password = TEST_PASSWORD): Promise<string> {
-  const response = await testApp.request({ method: 'POST', url: '/api/session', body: { password }, cookie: null });
+export async function signIn(testApp: TestApp, password = TEST_PASSWORD, email = TEST_ADMIN): Promise<string> {
+  const response = await testApp.request({ method: 'POST', url: '/api/session', body: { email, password }, cookie: null });
   if (response.statusCode !== 204) throw new Error(`sign-in answered ${response.statusCode}: ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'session');
   if (!cookie) throw new Error('sign-in set no session cookie');
   return `session=${cookie.value}`;
+}
+
+let userCounter = 0;
+/**
+ * A user with `role`, invited by the admin and arrived through their link (as a person would), signed in: their id,
+ * e-mail and session cookie.
+ */
+export async function createUser(testApp: TestApp, role: UserRole, email = `user-${process.pid}-${++userCounter}@example.com`) {
+  const invited = await testApp.request({ method: 'POST', url: '/api/v1/users', body: { email, name: `Test ${role}`, role } });
+  if (invited.statusCode !== 201) throw new Error(`inviting answered ${invited.statusCode}: ${invited.body}`);
+  const { user, link } = invited.json() as { user: { id: string }; link: { url: string } };
+  const token = new URL(link.url).hash.slice(1);
+  const used = await testApp.request({ method: 'POST', url: '/api/user-links/use', body: { token, password: TEST_PASSWORD }, cookie: null });
+  if (used.statusCode !== 204) throw new Error(`setting the password answered ${used.statusCode}: ${used.body}`);
+  const cookie = used.cookies.find((c) => c.name === 'session');
+  if (!cookie) throw new Error('setting the password set no session cookie');
+  return { id: user.id, email, cookie: `session=${cookie.value}` };
 }
 
 export const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';

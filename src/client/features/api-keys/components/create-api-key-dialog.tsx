@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
 import { ApiError } from '../../../lib/api-client.ts';
-import { CopyButton } from '../../../ui/copy-button.tsx';
+import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { apiKeysQueryOptions, createApiKey } from '../api/api-keys.ts';
@@ -71,11 +71,7 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
           Copy the key now: this is the only time it is shown. Store it where your script reads its secrets; if it is lost, revoke it and create
           another.
         </p>
-        <div className="new-key">
-          <label htmlFor="new-api-key">Your new API key</label>
-          <input id="new-api-key" type="text" readOnly value={created.key} spellCheck={false} autoComplete="off" onFocus={(e) => e.target.select()} />
-          <CopyButton text={created.key} label="Copy key" />
-        </div>
+        <ShownOnce label="Your new API key" value={created.key} copyLabel="Copy key" />
         <p className="muted">
           {API_KEY_ROLE_LABELS[created.role].label} key,{' '}
           {created.expires_at ? `expires ${new Date(created.expires_at).toLocaleString()}` : 'does not expire'}; listed as{' '}

@@ -1,8 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
-import { sessionQueryOptions } from './get-session.ts';
+import { sessionQueryOptions } from '../../../lib/session.ts';
 
-export const signIn = (password: string) => api<null>('/api/session', { method: 'POST', body: { password } });
+import type { SignIn } from '../../../../shared/user-schemas.ts';
+
+export const signIn = (credentials: SignIn) => api<null>('/api/session', { method: 'POST', body: credentials });
 
 export function useSignIn() {
   const queryClient = useQueryClient();

@@ -1,47 +1,50 @@
-import { useEffect, useId } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
-import { ApiError } from '../../../lib/api-client.ts';
+import type * as z from 'zod';
+import { SignInSchema, type SignIn } from '../../../../shared/user-schemas.ts';
 import { Dialog } from '../../../ui/dialog.tsx';
+import { Field } from '../../../ui/field.tsx';
 import { useSignIn } from '../api/sign-in.ts';
 import './sign-in.css';
 
-type SignInValues = { password: string };
-
-function SignInForm({ titleId }: { titleId?: string }) {
+/** The server's own rules for the two fields: the same words in the browser as in a 422. */
+function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {
   const signIn = useSignIn();
-  const errorId = useId();
-  const inputId = useId();
-  const { register, handleSubmit, setError, formState } = useForm<SignInValues>({ mode: 'onTouched' });
-  const fieldError = formState.errors.password?.message;
+  const { register, handleSubmit, setError, formState } = useForm<SignIn, unknown, z.output<typeof SignInSchema>>({
+    resolver: zodResolver(SignInSchema),
+    mode: 'onTouched',
+    defaultValues: { email: email ?? '', password: '' },
+  });
 
-  const onSubmit = handleSubmit(async ({ password }) => {
+  const onSubmit = handleSubmit(async (values) => {
     try {
-      await signIn.mutateAsync(password);
+      await signIn.mutateAsync(values);
     } catch (error) {
-      const message = error instanceof ApiError && error.status === 401 ? 'That password is not right' : (error as Error).message;
-      setError('password', { message }, { shouldFocus: true });
+      // The server's words: one answer for a wrong password and an unknown e-mail alike, on the password just typed.
+      setError('password', { message: (error as Error).message }, { shouldFocus: true });
     }
   });
 
   return (
     <form onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby={titleId}>
-      <div className="field">
-        <label htmlFor={inputId}>Admin password</label>
-        <input
-          id={inputId}
-          type="password"
-          autoComplete="current-password"
-          autoFocus
-          aria-invalid={fieldError ? true : undefined}
-          aria-describedby={fieldError ? errorId : undefined}
-          {...register('password', { required: 'Enter the admin password' })}
-        />
-        {fieldError && (
-          <p id={errorId} className="field-error" role="alert">
-            {fieldError}
-          </p>
+      <Field label="E-mail" error={formState.errors.email?.message}>
+        {(props) => (
+          <input
+            {...props}
+            type="text"
+            inputMode="email"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            autoFocus={!email}
+            {...register('email')}
+          />
         )}
-      </div>
+      </Field>
+      <Field label="Password" error={formState.errors.password?.message}>
+        {(props) => <input {...props} type="password" autoComplete="current-password" autoFocus={Boolean(email)} {...register('password')} />}
+      </Field>
       <button type="submit" className="button button-primary button-wide" disabled={formState.isSubmitting}>
         {formState.isSubmitting ? 'Signing in…' : 'Sign in'}
       </button>
@@ -66,10 +69,10 @@ export function SignInScreen() {
 }
 
 /** Over the page when a session ends mid-work: signing in again keeps everything typed underneath. */
-export function SignInAgainDialog() {
+export function SignInAgainDialog({ email }: { email?: string }) {
   return (
     <Dialog open onOpenChange={() => undefined} title="Sign in again" description="Your session ended. Sign in to carry on: nothing you typed is lost.">
-      <SignInForm />
+      <SignInForm email={email} />
     </Dialog>
   );
 }

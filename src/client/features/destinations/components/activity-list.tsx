@@ -15,6 +15,12 @@ const LABEL: Record<Activity['kind'], string> = {
   'session.signed_out': 'Signed out',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
+  'user.invited': 'User invited',
+  'user.role_changed': 'Role changed',
+  'user.deactivated': 'User deactivated',
+  'user.reactivated': 'User reactivated',
+  'user.link_created': 'Sign-in link made',
+  'user.password_set': 'Password set',
 };
 
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */

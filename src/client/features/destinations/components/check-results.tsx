@@ -7,6 +7,7 @@ import { formatDuration } from '../../../ui/relative-time.ts';
 import { ApiError } from '../../../lib/api-client.ts';
 import { onServerClock } from '../../../lib/server-clock.ts';
 import { useNow } from '../../../ui/use-now.ts';
+import { useCan } from '../../../lib/session.ts';
 import { useCancelConnectionCheck } from '../api/cancel-connection-check.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
 import { timelineBar, timelineSpan } from '../lib/timeline.ts';
@@ -208,6 +209,7 @@ export function LiveCheckResults({
 }) {
   const { check, connectionLost } = useCheckEvents(initial, onFinished);
   const cancel = useCancelConnectionCheck();
+  const canCancel = useCan('editor');
   return (
     <>
       {connectionLost && (
@@ -224,7 +226,7 @@ export function LiveCheckResults({
         check={check}
         remoteUrl={remoteUrl}
         onUpdateCredentials={onUpdateCredentials}
-        onCancel={() => cancel.mutate(check.id)}
+        onCancel={canCancel ? () => cancel.mutate(check.id) : undefined}
         // Until the outcome arrives: the server cleans up what the check wrote first.
         cancelling={cancel.isPending || cancel.isSuccess}
       />

@@ -11,6 +11,7 @@ import { useNow } from '../../../ui/use-now.ts';
 import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
+import { useCan } from '../../../lib/session.ts';
 import { activityQueryOptions } from '../api/get-activity.ts';
 import { checkVerdict, testedBeforeChange } from '../lib/check-verdict.ts';
 import { ActivityList } from './activity-list.tsx';
@@ -29,6 +30,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
   const checks = useConnectionChecks(id);
   const { search } = useLocation();
   const startCheck = useStartConnectionCheck();
+  const canEdit = useCan('editor');
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
   // What the page that led here had to say once (a save whose check could not start).
@@ -88,6 +90,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
           </p>
           <PageHeading title={d.name} id="detail-title" />
         </div>
+        {canEdit && (
         <div className="actions">
           <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
             {startCheck.isPending ? 'Starting…' : history.length > 0 ? 'Test again' : 'Test'}
@@ -104,6 +107,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
             Delete
           </button>
         </div>
+        )}
       </div>
       {notice && (
         <p className="notice notice-success" role="status">
@@ -113,7 +117,8 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
       {problems.length > 0 && (
         <div className="notice notice-error" role="status">
           <p>
-            <strong>This connector can’t be used as it is saved.</strong> <Link to={`/destinations/${id}/edit`}>Edit it</Link> to fix:
+            <strong>This connector can’t be used as it is saved.</strong>{' '}
+            {canEdit ? <Link to={`/destinations/${id}/edit`}>Edit it</Link> : 'An editor can edit it'} to fix:
           </p>
           <ul>
             {problems.map((problem) => (
@@ -148,7 +153,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
               initial={selected}
               remoteUrl={d.config.remote_url}
               onFinished={() => void queryClient.invalidateQueries({ queryKey: connectionChecksQueryOptions(id).queryKey })}
-              onUpdateCredentials={openUpdate}
+              onUpdateCredentials={canEdit ? openUpdate : undefined}
             />
           ) : checks.isPending ? (
             <LoadingState label="Loading the checks…" />

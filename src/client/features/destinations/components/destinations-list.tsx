@@ -7,6 +7,7 @@ import { timeAgo } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useAttentionCount, useDestinationsPage } from '../api/get-destinations.ts';
+import { useCan } from '../../../lib/session.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { checkVerdict } from '../lib/check-verdict.ts';
 import { isFiltered, listUrl, PAGE_SIZE, readListQuery, withChange, type ListQuery } from '../lib/list-query.ts';
@@ -51,6 +52,7 @@ export function DestinationsList() {
   const destinations = useDestinationsPage(query);
   const attentionCount = useAttentionCount();
   const startCheck = useStartConnectionCheck();
+  const canEdit = useCan('editor');
   const now = useNow(30_000);
   // The dialog stays mounted once opened, so closing it returns focus to the Delete button that opened it.
   const [deleting, setDeleting] = useState<Destination | null>(null);
@@ -75,9 +77,11 @@ export function DestinationsList() {
     <section aria-labelledby="destinations-heading">
       <div className="page-header">
         <PageHeading title="Destinations" id="destinations-heading" />
-        <Link to="/destinations/new" className="button button-primary">
-          New connector
-        </Link>
+        {canEdit && (
+          <Link to="/destinations/new" className="button button-primary">
+            New connector
+          </Link>
+        )}
       </div>
       {notice && (
         <p className="notice notice-success" role="status">
@@ -105,9 +109,13 @@ export function DestinationsList() {
       {page && page.total === 0 && !isFiltered(query) ? (
         <EmptyState title="No destination connectors yet">
           <p className="muted">A destination connector tells your pipelines which S3 bucket to write to, and with which credentials.</p>
-          <Link to="/destinations/new" className="button button-primary">
-            Create your first connector
-          </Link>
+          {canEdit ? (
+            <Link to="/destinations/new" className="button button-primary">
+              Create your first connector
+            </Link>
+          ) : (
+            <p className="muted">Your role is viewer: an editor or admin creates connectors.</p>
+          )}
         </EmptyState>
       ) : (
         <>
@@ -154,7 +162,7 @@ export function DestinationsList() {
                         <td data-label="Credentials">
                           <div className="credentials-cell">
                             <CredentialsBadge credentials={destination.credentials} />
-                            {needsAttention(destination) && (
+                            {canEdit && needsAttention(destination) && (
                               <button
                                 type="button"
                                 className="button button-small"
@@ -173,6 +181,7 @@ export function DestinationsList() {
                           <LastCheck destination={destination} now={now} />
                         </td>
                         <td className="row-actions">
+                          {canEdit && (
                           <div className="row-actions-inner">
                             <button
                               type="button"
@@ -198,6 +207,7 @@ export function DestinationsList() {
                               Delete
                             </button>
                           </div>
+                          )}
                         </td>
                       </tr>
                     ))}

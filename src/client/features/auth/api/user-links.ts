@@ -1,0 +1,6 @@
+import type { LinkInfo } from '../../../../shared/user-schemas.ts';
+import { api } from '../../../lib/api-client.ts';
+
+/** What a one-time link is for; the token comes from the URL's fragment and goes in the body, never in a URL. */
+export const lookupLink = (token: string) => api<LinkInfo>('/api/user-links/lookup', { method: 'POST', body: { token } });
+export const setPasswordWithLink = (input: { token: string; password: string }) => api<null>('/api/user-links/use', { method: 'POST', body: input });

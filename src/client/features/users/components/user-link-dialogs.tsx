@@ -1,0 +1,183 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import type * as z from 'zod';
+import { USER_ROLE_LABELS, USER_ROLES, UserInviteSchema, type User } from '../../../../shared/user-schemas.ts';
+import { ApiError } from '../../../lib/api-client.ts';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { Field } from '../../../ui/field.tsx';
+import { ShownOnce } from '../../../ui/shown-once.tsx';
+import { createUserLink, inviteUser, usersQueryOptions, type UserLink } from '../api/users.ts';
+
+const until = (at: string) => new Date(at).toLocaleString();
+
+/** The link, shown this once: only its hash is kept, so it cannot be shown again (a new one can be made). */
+function LinkShownOnce({ link, who, purpose }: { link: UserLink; who: string; purpose: 'invitation' | 'password_reset' }) {
+  return (
+    <>
+      <p className="notice notice-warning">
+        Send this link to {who} yourself (chat, e-mail): this is the only time it is shown. It works once, until {until(link.expires_at)}.
+      </p>
+      <ShownOnce label={purpose === 'invitation' ? 'Invitation link' : 'Password reset link'} value={link.url} copyLabel="Copy link" />
+      <p className="muted">
+        {purpose === 'invitation' ? 'Opening it, they choose a password and are signed in.' : 'Opening it, they choose a new password; their other sessions end.'}
+      </p>
+    </>
+  );
+}
+
+type FormValues = z.input<typeof UserInviteSchema>;
+
+/** Invite someone: e-mail, name and role; then their one-time link, shown once with a Copy button. */
+export default function InviteUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const queryClient = useQueryClient();
+  const { register, handleSubmit, formState, setError, reset } = useForm<FormValues, unknown, z.output<typeof UserInviteSchema>>({
+    resolver: zodResolver(UserInviteSchema),
+    defaultValues: { email: '', name: '', role: 'viewer' },
+  });
+  const [invited, setInvited] = useState<{ user: User; link: UserLink } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const close = (next: boolean) => {
+    if (!next) {
+      setInvited(null);
+      setFailure(null);
+      reset();
+    }
+    onOpenChange(next);
+  };
+
+  const submit = handleSubmit(async (values) => {
+    setFailure(null);
+    try {
+      setInvited(await inviteUser(values));
+      await queryClient.invalidateQueries({ queryKey: usersQueryOptions().queryKey });
+    } catch (error) {
+      // Someone has that e-mail: said on the field.
+      if (error instanceof ApiError && error.status === 409) return setError('email', { message: error.message }, { shouldFocus: true });
+      if (error instanceof ApiError && Array.isArray(error.detail)) {
+        for (const item of error.detail) {
+          const field = item.loc[1];
+          if (field === 'email' || field === 'name' || field === 'role') setError(field, { message: item.msg }, { shouldFocus: true });
+        }
+        return;
+      }
+      setFailure((error as Error).message);
+    }
+  });
+
+  if (invited) {
+    return (
+      <Dialog open={open} onOpenChange={close} title={`${invited.user.email} is invited`}>
+        <LinkShownOnce link={invited.link} who={invited.user.name || invited.user.email} purpose="invitation" />
+        <div className="dialog-actions">
+          <button type="button" className="button button-primary" onClick={() => close(false)}>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={close} title="Invite someone" description="They get a one-time link to choose a password. You send it to them.">
+      <form onSubmit={(e) => void submit(e)} noValidate className="dialog-form">
+        <Field label="E-mail" error={formState.errors.email?.message} hint="What they sign in with.">
+          {(props) => <input {...props} type="email" autoComplete="off" spellCheck={false} {...register('email')} />}
+        </Field>
+        <Field label="Name" error={formState.errors.name?.message} hint="Optional: how the activity log and the list show them.">
+          {(props) => <input {...props} type="text" autoComplete="off" {...register('name')} />}
+        </Field>
+        <fieldset className="choices">
+          <legend>Role</legend>
+          {USER_ROLES.map((role) => (
+            <label key={role} className="choice">
+              <input type="radio" value={role} aria-describedby={`invite-role-${role}-help`} {...register('role')} />
+              <span>
+                <strong>{USER_ROLE_LABELS[role].label}</strong>
+                <span id={`invite-role-${role}-help`} className="muted">
+                  {USER_ROLE_LABELS[role].description}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {failure && (
+          <p className="notice notice-error" role="alert">
+            {failure}
+          </p>
+        )}
+        <DialogActions>
+          <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
+            {formState.isSubmitting ? 'Inviting…' : 'Invite'}
+          </button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+/** A new one-time link for someone: an invitation again while they have no password, else a password reset. */
+export function NewLinkDialog({ user, open, onOpenChange }: { user: User; open: boolean; onOpenChange: (open: boolean) => void }) {
+  const [link, setLink] = useState<UserLink | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const purpose = user.state === 'invited' ? 'invitation' : 'password_reset';
+  const close = (next: boolean) => {
+    if (!next) {
+      setLink(null);
+      setFailure(null);
+    }
+    onOpenChange(next);
+  };
+  const make = async () => {
+    setPending(true);
+    setFailure(null);
+    try {
+      setLink(await createUserLink(user.id));
+    } catch (error) {
+      setFailure((error as Error).message);
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={close}
+      title={purpose === 'invitation' ? `New invitation link for ${user.email}` : `Reset the password of ${user.email}?`}
+      description={
+        link
+          ? undefined
+          : purpose === 'invitation'
+            ? 'Earlier links stop working once this one is used.'
+            : 'They choose a new password through a one-time link; until they use it, their current password still works.'
+      }
+    >
+      {link ? (
+        <>
+          <LinkShownOnce link={link} who={user.name || user.email} purpose={purpose} />
+          <div className="dialog-actions">
+            <button type="button" className="button button-primary" onClick={() => close(false)}>
+              Done
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          {failure && (
+            <p className="notice notice-error" role="alert">
+              {failure}
+            </p>
+          )}
+          <DialogActions>
+            <button type="button" className="button button-primary" disabled={pending} onClick={() => void make()}>
+              {pending ? 'Making the link…' : 'Make the link'}
+            </button>
+          </DialogActions>
+        </>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,198 @@
+import { lazy, Suspense, useId, useState } from 'react';
+import { USER_ROLE_LABELS, USER_ROLES, type User, type UserRole } from '../../../../shared/user-schemas.ts';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { PageHeading } from '../../../ui/page-heading.tsx';
+import { timeAgo } from '../../../ui/relative-time.ts';
+import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useNow } from '../../../ui/use-now.ts';
+import { useSession } from '../../../lib/session.ts';
+import { useChangeRole, useSetActive, useUsers } from '../api/users.ts';
+import './users.css';
+
+const InviteUserDialog = lazy(() => import('./user-link-dialogs.tsx'));
+const NewLinkDialog = lazy(() => import('./user-link-dialogs.tsx').then((m) => ({ default: m.NewLinkDialog })));
+
+const STATE_BADGE = { active: ['ok', 'Active'], invited: ['warning', 'Invited'], deactivated: ['neutral', 'Deactivated'] } as const;
+
+function RoleSelect({ user, self }: { user: User; self: boolean }) {
+  const change = useChangeRole();
+  const errorId = useId();
+  return (
+    <>
+      <select
+        aria-label={`Role of ${user.email}`}
+        value={change.isPending ? change.variables.role : user.role}
+        disabled={change.isPending || user.state === 'deactivated'}
+        aria-invalid={change.isError ? true : undefined}
+        aria-describedby={change.isError ? errorId : undefined}
+        onChange={(event) => change.mutate({ id: user.id, role: event.target.value as UserRole })}
+      >
+        {USER_ROLES.map((role) => (
+          <option key={role} value={role}>
+            {USER_ROLE_LABELS[role].label}
+            {self && role === user.role ? ' (you)' : ''}
+          </option>
+        ))}
+      </select>
+      {change.isError && (
+        <p id={errorId} className="field-error" role="alert">
+          {change.error.message}
+        </p>
+      )}
+    </>
+  );
+}
+
+function DeactivateDialog({ user, open, onOpenChange }: { user: User; open: boolean; onOpenChange: (open: boolean) => void }) {
+  const setActive = useSetActive();
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={`Deactivate ${user.email}?`}
+      description="They are signed out everywhere at once, their API keys are revoked and their links stop working. What they did stays in the activity log. You can reactivate them later; their keys stay revoked."
+    >
+      {setActive.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't deactivate: {setActive.error.message}
+        </p>
+      )}
+      <DialogActions>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={setActive.isPending}
+          onClick={() => setActive.mutate({ id: user.id, active: false }, { onSuccess: () => onOpenChange(false) })}
+        >
+          {setActive.isPending ? 'Deactivating…' : 'Deactivate'}
+        </button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** People and roles: invite by a one-time link, change a role, deactivate, send a new link. Admins only. */
+export function UsersScreen() {
+  const users = useUsers();
+  const me = useSession().data?.user.id;
+  const now = useNow(60_000);
+  const reactivate = useSetActive();
+  const [inviteOpen, setInviteOpen] = useState(false);
+  // Mounted once opened, so closing returns focus to the button that opened it.
+  const [linkFor, setLinkFor] = useState<User | null>(null);
+  const [linkOpen, setLinkOpen] = useState(false);
+  const [deactivating, setDeactivating] = useState<User | null>(null);
+  const [deactivateOpen, setDeactivateOpen] = useState(false);
+
+  return (
+    <section aria-labelledby="users-heading">
+      <div className="page-header">
+        <PageHeading title="Users" id="users-heading" />
+        <button type="button" className="button button-primary" onClick={() => setInviteOpen(true)}>
+          Invite someone
+        </button>
+      </div>
+      <p className="page-intro muted">
+        Viewers see connectors, results and history; editors also create, change, test and delete connectors; admins also manage people and API
+        keys. A change applies from the person's next click.
+      </p>
+      {reactivate.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't reactivate: {reactivate.error.message}
+        </p>
+      )}
+      {users.isPending && <LoadingState label="Loading users…" />}
+      {users.isError && <ErrorState title="Couldn't load the users" message={users.error.message} onRetry={() => void users.refetch()} />}
+      {users.data && (
+        <div className="table-wrap">
+          <table className="table table-stack users">
+            <caption className="visually-hidden">Users, active first</caption>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Added</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => {
+                const [tone, label] = STATE_BADGE[user.state];
+                const self = user.id === me;
+                return (
+                  <tr key={user.id}>
+                    <th scope="row">
+                      <span className="user-email">{user.email}</span>
+                      {user.name && <span className="muted user-name">{user.name}</span>}
+                    </th>
+                    <td data-label="Role">
+                      <RoleSelect user={user} self={self} />
+                    </td>
+                    <td data-label="Status">
+                      <span className={`badge badge-${tone}`}>{label}</span>
+                    </td>
+                    <td data-label="Added">
+                      <time dateTime={user.created_at} title={new Date(user.created_at).toLocaleString()}>
+                        {timeAgo(user.created_at, now)}
+                      </time>
+                    </td>
+                    <td className="row-actions">
+                      <div className="row-actions-inner">
+                        {user.state === 'deactivated' ? (
+                          <button
+                            type="button"
+                            className="button button-small"
+                            disabled={reactivate.isPending}
+                            onClick={() => reactivate.mutate({ id: user.id, active: true })}
+                            aria-label={`Reactivate ${user.email}`}
+                          >
+                            Reactivate
+                          </button>
+                        ) : (
+                          <>
+                            <button
+                              type="button"
+                              className="button button-small"
+                              onClick={() => {
+                                setLinkFor(user);
+                                setLinkOpen(true);
+                              }}
+                              aria-label={`${user.state === 'invited' ? 'New invitation link for' : 'Reset the password of'} ${user.email}`}
+                            >
+                              {user.state === 'invited' ? 'New invitation link' : 'Reset password'}
+                            </button>
+                            {!self && (
+                              <button
+                                type="button"
+                                className="button button-small button-danger-quiet"
+                                onClick={() => {
+                                  setDeactivating(user);
+                                  setDeactivateOpen(true);
+                                }}
+                                aria-label={`Deactivate ${user.email}`}
+                              >
+                                Deactivate
+                              </button>
+                            )}
+                          </>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Suspense fallback={null}>
+        {inviteOpen && <InviteUserDialog open={inviteOpen} onOpenChange={setInviteOpen} />}
+        {linkFor && <NewLinkDialog key={linkFor.id} user={linkFor} open={linkOpen} onOpenChange={setLinkOpen} />}
+      </Suspense>
+      {deactivating && <DeactivateDialog key={deactivating.id} user={deactivating} open={deactivateOpen} onOpenChange={setDeactivateOpen} />}
+    </section>
+  );
+}

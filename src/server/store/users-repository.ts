@@ -1,0 +1,150 @@
+import type { Role } from '../security/route-access.ts';
+import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
+
+export type UserRecord = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
+  deactivated_at: string | null;
+};
+
+export type UserLinkPurpose = 'invitation' | 'password_reset';
+export type UserLinkRecord = {
+  token_hash: string;
+  user_id: string;
+  purpose: UserLinkPurpose;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+};
+
+/** Someone has this e-mail already (compared regardless of case). */
+export class DuplicateEmailError extends Error {
+  constructor(readonly email: string) {
+    super(`A user with the e-mail "${email}" already exists`);
+  }
+}
+
+/** Demoting or deactivating this user would leave nobody able to manage users. */
+export class LastAdminError extends Error {
+  constructor() {
+    super('This is the last active admin: make someone else an admin first');
+  }
+}
+
+const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at, deactivated_at';
+
+export function createUsersRepository(db: SqlDatabase) {
+  const inTransaction = <T>(work: (tx: Sql) => Promise<T>) => db.transaction(work);
+
+  /** Active admins other than `id`: the last one may not be demoted or deactivated. */
+  const otherActiveAdmins = async (tx: Sql, id: string) =>
+    Number((await tx.get<{ n: number | string }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL AND id <> $1", [id]))?.n ?? 0);
+
+  return {
+    async create(user: UserRecord, tx: Sql = db): Promise<void> {
+      try {
+        await tx.run(
+          `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [user.id, user.email, user.name, user.role, user.password_hash, user.created_at, user.updated_at, user.deactivated_at],
+        );
+      } catch (error) {
+        if (error instanceof UniqueViolationError) throw new DuplicateEmailError(user.email);
+        throw error;
+      }
+    },
+    async count(): Promise<number> {
+      return Number((await db.get<{ n: number | string }>('SELECT count(*) AS n FROM users'))?.n ?? 0);
+    },
+    async find(id: string): Promise<UserRecord | null> {
+      return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])) ?? null;
+    },
+    async findByEmail(email: string): Promise<UserRecord | null> {
+      return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email])) ?? null;
+    },
+    /** Everyone, active first, then by e-mail. */
+    async list(): Promise<UserRecord[]> {
+      return db.all<UserRecord>(`SELECT ${COLUMNS} FROM users ORDER BY (deactivated_at IS NULL) DESC, lower(email), id`);
+    },
+    async setPassword(id: string, passwordHash: string, at: string, tx: Sql = db): Promise<boolean> {
+      return (await tx.run('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [passwordHash, at, id])) === 1;
+    },
+    /** A new role; refused (LastAdminError) when it would leave no active admin. False when there is no such user. */
+    async setRole(id: string, role: Role, at: string): Promise<boolean> {
+      return inTransaction(async (tx) => {
+        const user = await tx.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+        if (!user) return false;
+        if (user.role === 'admin' && role !== 'admin' && user.deactivated_at === null && (await otherActiveAdmins(tx, id)) === 0) {
+          throw new LastAdminError();
+        }
+        await tx.run('UPDATE users SET role = $1, updated_at = $2 WHERE id = $3', [role, at, id]);
+        return true;
+      });
+    },
+    /**
+     * Deactivates a user in one transaction: their sessions end, their API keys are revoked and their unused links
+     * spent, so nothing they held works on any instance from the next request. Refused for the last active admin.
+     */
+    async deactivate(id: string, at: string): Promise<boolean> {
+      return inTransaction(async (tx) => {
+        const user = await tx.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+        if (!user) return false;
+        if (user.deactivated_at !== null) return true;
+        if (user.role === 'admin' && (await otherActiveAdmins(tx, id)) === 0) throw new LastAdminError();
+        await tx.run('UPDATE users SET deactivated_at = $1, updated_at = $1 WHERE id = $2', [at, id]);
+        await tx.run('DELETE FROM sessions WHERE user_id = $1', [id]);
+        await tx.run('UPDATE api_keys SET revoked_at = $1 WHERE owner = $2 AND revoked_at IS NULL', [at, id]);
+        await tx.run('UPDATE user_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL', [at, id]);
+        return true;
+      });
+    },
+    async reactivate(id: string, at: string): Promise<boolean> {
+      return (await db.run('UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2', [at, id])) === 1;
+    },
+
+    async createLink(link: UserLinkRecord, tx: Sql = db): Promise<void> {
+      await tx.run('INSERT INTO user_links (token_hash, user_id, purpose, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5, NULL)', [
+        link.token_hash,
+        link.user_id,
+        link.purpose,
+        link.created_at,
+        link.expires_at,
+      ]);
+    },
+    async findLink(tokenHash: string): Promise<(UserLinkRecord & { email: string; name: string; deactivated_at: string | null }) | null> {
+      return (
+        (await db.get<UserLinkRecord & { email: string; name: string; deactivated_at: string | null }>(
+          `SELECT l.token_hash, l.user_id, l.purpose, l.created_at, l.expires_at, l.used_at, u.email, u.name, u.deactivated_at
+             FROM user_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1`,
+          [tokenHash],
+        )) ?? null
+      );
+    },
+    /**
+     * Spends a link and sets the password it was for, in one transaction: of two uses at once, one wins. Every other
+     * unused link of the user is spent too and their sessions end (a reset signs out whoever knew the old password).
+     * False when the link was spent, expired or its user deactivated meanwhile.
+     */
+    async useLink(tokenHash: string, passwordHash: string, at: string): Promise<string | null> {
+      return inTransaction(async (tx) => {
+        const link = await tx.get<UserLinkRecord>('SELECT * FROM user_links WHERE token_hash = $1', [tokenHash]);
+        if (!link || link.used_at !== null || link.expires_at <= at) return null;
+        const spent = await tx.run(
+          `UPDATE user_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL
+             AND EXISTS (SELECT 1 FROM users WHERE id = $2 AND deactivated_at IS NULL)`,
+          [at, link.user_id],
+        );
+        if (spent === 0) return null;
+        await tx.run('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [passwordHash, at, link.user_id]);
+        await tx.run('DELETE FROM sessions WHERE user_id = $1', [link.user_id]);
+        return link.user_id;
+      });
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

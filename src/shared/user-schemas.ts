@@ -1,0 +1,71 @@
+import * as z from 'zod';
+
+import { USER_ROLES, type UserRole } from './roles.ts';
+
+export { roleAtLeast, USER_ROLES, type UserRole } from './roles.ts';
+
+/**
+ * People who sign in, each with a role (roles.ts). The server decides (every route declares the least role it
+ * needs); the browser only hides what a role cannot do.
+ */
+export const USER_ROLE_LABELS: Record<UserRole, { label: string; description: string }> = {
+  viewer: { label: 'Viewer', description: 'Sees connectors, check results, history and activity; changes nothing.' },
+  editor: { label: 'Editor', description: 'Also creates, edits, tests and deletes connectors and replaces credentials.' },
+  admin: { label: 'Admin', description: 'Also manages people and API keys.' },
+};
+
+export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MAX_LENGTH = 1024;
+export const USER_NAME_MAX = 100;
+/** How long a one-time link works: an invitation a week, a password reset a day. */
+export const INVITATION_DAYS = 7;
+export const RESET_HOURS = 24;
+
+export const NewPasswordSchema = z
+  .string({ error: `Choose a password of at least ${PASSWORD_MIN_LENGTH} characters` })
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, 'That password is too long');
+
+export const SignInSchema = z.object({
+  // The first admin of an upgraded install signs in as plain "admin": any name, not only an address.
+  email: z.string({ error: 'Enter your e-mail' }).trim().min(1, 'Enter your e-mail').max(254, 'That e-mail is too long'),
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(PASSWORD_MAX_LENGTH, 'That password is too long'),
+});
+export type SignIn = z.input<typeof SignInSchema>;
+
+export const UserInviteSchema = z.object({
+  email: z.email({ error: 'Enter an e-mail address, like ana@example.com' }).max(254, 'That e-mail is too long'),
+  name: z.string().trim().max(USER_NAME_MAX, `Use at most ${USER_NAME_MAX} characters`).default(''),
+  role: z.enum(USER_ROLES, { error: 'Choose Viewer, Editor or Admin' }),
+});
+export type UserInvite = z.input<typeof UserInviteSchema>;
+
+export const UserRoleChangeSchema = z.object({ role: z.enum(USER_ROLES, { error: 'Choose Viewer, Editor or Admin' }) });
+
+export const USER_STATES = ['active', 'invited', 'deactivated'] as const;
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(USER_ROLES),
+    /** invited: has not set a password yet. */
+    state: z.enum(USER_STATES),
+    created_at: z.string(),
+    deactivated_at: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof UserSchema>;
+
+/** A one-time link, in the one answer that makes it: only its hash is kept, so it cannot be shown again. */
+export const UserLinkSchema = z.object({ url: z.string(), expires_at: z.string() }).meta({ id: 'UserLink' });
+export const UserInvitedSchema = z.object({ user: UserSchema, link: UserLinkSchema }).meta({ id: 'UserInvited' });
+
+/** The token of a one-time link, as the set-password page sends it (from the URL's fragment, never its path). */
+export const LinkTokenSchema = z.object({ token: z.string({ error: 'This link is incomplete' }).min(1, 'This link is incomplete').max(200, 'This link is not one of ours') });
+export const UseLinkSchema = LinkTokenSchema.extend({ password: NewPasswordSchema });
+export const LinkInfoSchema = z.object({ purpose: z.enum(['invitation', 'password_reset']), email: z.string(), name: z.string(), expires_at: z.string() });
+export type LinkInfo = z.infer<typeof LinkInfoSchema>;
+
+export const SessionUserSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(USER_ROLES) });
+export type SessionUser = z.infer<typeof SessionUserSchema>;
