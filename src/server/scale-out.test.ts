@@ -70,6 +70,30 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
     expect(((await refused.json()) as { detail: string }).detail).toContain('revoked');
   });
 
+  it('refuses a person on the other instance from the request after a role change or deactivation on this one', async () => {
+    const invited = await a.api('/api/v1/users', { method: 'POST', body: { email: `scale-out-${Date.now()}@example.com`, role: 'editor' } });
+    expect(invited.status).toBe(201);
+    const { user, link } = (await invited.json()) as { user: { id: string }; link: { url: string } };
+    const csrf = { origin: b.origin, 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json' };
+    // They arrive through the other instance.
+    const arrived = await fetch(`${b.origin}/api/user-links/use`, {
+      method: 'POST',
+      headers: csrf,
+      body: JSON.stringify({ token: new URL(link.url).hash.slice(1), password: 'a password for two instances' }),
+    });
+    expect(arrived.status).toBe(204);
+    const cookie = arrived.headers.getSetCookie().find((c) => c.startsWith('session='))?.split(';')[0] ?? '';
+    const onB = (method: string, path: string, body?: unknown) =>
+      fetch(`${b.origin}${path}`, { method, headers: { ...csrf, cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
+    // An empty body gets past every access hook to the handler's validation: an editor may write.
+    expect((await onB('POST', '/api/v1/destinations', {})).status).toBe(422);
+    expect((await a.api(`/api/v1/users/${user.id}`, { method: 'PATCH', body: { role: 'viewer' } })).status).toBe(200);
+    expect((await onB('POST', '/api/v1/destinations', {})).status).toBe(403);
+    expect((await onB('GET', '/api/v1/destinations')).status).toBe(200);
+    expect((await a.api(`/api/v1/users/${user.id}/deactivate`, { method: 'POST' })).status).toBe(200);
+    expect((await onB('GET', '/api/v1/destinations')).status).toBe(401);
+  });
+
   it('runs 100 checks submitted alternately to both exactly once each, every one visible from both', async () => {
     const destinations = await Promise.all(Array.from({ length: 100 }, () => newDestination(a)));
     const started = await Promise.all(

@@ -126,6 +126,21 @@ describe('managing people', () => {
     }
   }, 30_000);
 
+  it('leaves one admin when the last two demote each other at the same moment', async () => {
+    const own = await buildTestApp();
+    try {
+      const first = (await own.request({ method: 'GET', url: '/api/session' })).json().user;
+      const second = await createUser(own, 'admin');
+      const demote = (id: string, cookie: string) => own.request({ method: 'PATCH', url: `/api/v1/users/${id}`, body: { role: 'viewer' }, cookie });
+      const answers = await Promise.all([demote(second.id, own.cookie), demote(first.id, second.cookie)]);
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+      const admins = (await own.store.users.list()).filter((user) => user.role === 'admin');
+      expect(admins).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+
   it('answers 404 for an unknown user and 422 for an id that is not one', async () => {
     expect((await t.request({ method: 'PATCH', url: '/api/v1/users/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d', body: { role: 'viewer' } })).statusCode).toBe(404);
     expect((await t.request({ method: 'POST', url: '/api/v1/users/nope/deactivate' })).statusCode).toBe(422);

@@ -3,6 +3,8 @@ import type { SqlDatabase } from '../store/sql.ts';
 import type { UsersRepository } from '../store/users-repository.ts';
 import { generatePassword, hashPassword } from './password.ts';
 
+/** Held while deciding, so that instances starting together on one PostgreSQL make one first admin between them. */
+const FIRST_ADMIN_LOCK = 7_314_003;
 /** Where versions before users kept the one admin password's hash. */
 const LEGACY_SETTING = 'admin_password_hash';
 
@@ -30,6 +32,7 @@ export async function ensureFirstAdmin(
   const at = new Date().toISOString();
   let generated: string | null = null;
   const outcome = await db.transaction(async (tx): Promise<FirstAdminOutcome> => {
+    if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK]);
     const legacy = (await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', [LEGACY_SETTING]))?.value ?? null;
     const admins = Number((await tx.get<{ n: number | string }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL"))?.n ?? 0);
     if (admins > 0) {

@@ -41,9 +41,16 @@ const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at, d
 export function createUsersRepository(db: SqlDatabase) {
   const inTransaction = <T>(work: (tx: Sql) => Promise<T>) => db.transaction(work);
 
-  /** Active admins other than `id`: the last one may not be demoted or deactivated. */
-  const otherActiveAdmins = async (tx: Sql, id: string) =>
-    Number((await tx.get<{ n: number | string }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL AND id <> $1", [id]))?.n ?? 0);
+  /**
+   * Active admins other than `id`: the last one may not be demoted or deactivated. On PostgreSQL the admin rows are
+   * locked first, so two admins demoting each other at once are judged one after the other (the second sees the
+   * first's change) and cannot leave nobody; SQLite's transactions already run one at a time.
+   */
+  const otherActiveAdmins = async (tx: Sql, id: string) => {
+    const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const admins = await tx.all<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' AND deactivated_at IS NULL${lock}`);
+    return admins.filter((admin) => admin.id !== id).length;
+  };
 
   return {
     async create(user: UserRecord, tx: Sql = db): Promise<void> {

@@ -90,8 +90,8 @@ export function ApiKeysScreen() {
         </button>
       </div>
       <p className="page-intro muted">
-        Scripts and pipelines authenticate with a key instead of the admin password. A viewer key reads; an editor key also creates, changes, tests
-        and deletes destinations. Only a hash of each key is kept.
+        Scripts and pipelines authenticate with a key instead of a password. A viewer key reads; an editor key also creates, changes, tests
+        and deletes destinations. A key never does more than the person who made it can now. Only a hash of each key is kept.
       </p>
       {keys.isPending && <LoadingState label="Loading API keys…" />}
       {keys.isError && <ErrorState title="Couldn't load the API keys" message={keys.error.message} onRetry={() => void keys.refetch()} />}
