@@ -10,6 +10,9 @@ export const E2E_S3_PORT = 41731;
 export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
 /** Accepts connections and never answers: a check against it runs until it is cancelled or out of time. */
 export const E2E_SILENT_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT + 2}`;
+/** The local OpenID provider (oidc-provider) that single sign-on goes through. */
+export const E2E_OIDC_PORT = 41735;
+export const E2E_OIDC_ISSUER = `http://127.0.0.1:${E2E_OIDC_PORT}`;
 const dataDir = path.join(os.tmpdir(), `s3-admin-e2e-${E2E_PORT}`);
 
 // Debian's Chromium where there is no Playwright browser download (CI here); CHROMIUM_PATH overrides.
@@ -46,6 +49,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      // A real OpenID provider: its own login and consent pages, any login name (e2e/oidc/provider.ts has the people).
+      command: `node --import tsx e2e/oidc/serve.ts --port ${E2E_OIDC_PORT} --redirect-uri ${E2E_ORIGIN}/api/auth/oidc/callback`,
+      url: `${E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       // The production build (npm run test:e2e builds it first), on a fresh data directory.
       command: `rm -rf ${dataDir} && node --import tsx src/server/main.ts`,
       url: `${E2E_ORIGIN}/api/health`,
@@ -65,6 +75,12 @@ export default defineConfig({
         S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${E2E_S3_PORT},127.0.0.1:${E2E_S3_PORT + 2}`,
         AWS_ENDPOINT_URL_S3: E2E_S3_ENDPOINT,
         AWS_ENDPOINT_URL_STS: E2E_S3_ENDPOINT,
+        OIDC_ISSUER: E2E_OIDC_ISSUER,
+        OIDC_CLIENT_ID: 's3-admin-tests',
+        OIDC_CLIENT_SECRET: 'a client secret of the tests, long enough to sign with',
+        OIDC_PROVIDER_NAME: 'Corp SSO',
+        OIDC_SCOPES: 'openid email profile groups',
+        OIDC_ROLE_MAP: 's3-admins=admin,s3-editors=editor,s3-viewers=viewer',
       },
     },
   ],

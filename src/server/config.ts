@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './security/allowed-hosts.ts';
 import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
+import { oidcConfig, OidcConfigError, type OidcConfig } from './oidc-config.ts';
 
 /** Fastify's `trustProxy` forms we accept: none, a hop count, or the proxies' addresses and CIDRs. Never `true`. */
 export type TrustProxy = false | number | string[];
@@ -30,6 +31,8 @@ export type AppConfig = {
   /** HTTPS_PROXY, HTTP_PROXY or ALL_PROXY is set: the check reaches endpoints through it (NO_PROXY honoured). */
   outboundProxy: boolean;
   allowAmbientCredentials: boolean;
+  /** Single sign-on (OIDC_*), or null. */
+  oidc: OidcConfig | null;
   logLevel: string;
 };
 
@@ -158,6 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (error instanceof AllowedHostsError) throw new ConfigError(error.message);
     throw error;
   }
+  let oidc: OidcConfig | null;
+  try {
+    oidc = oidcConfig(env);
+  } catch (error) {
+    if (error instanceof OidcConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
@@ -180,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     s3CaBundle: caBundle(env),
     outboundProxy: outboundProxy(env),
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
+    oidc,
     logLevel,
   };
 }

@@ -3,6 +3,7 @@
 // exactly one). The way back in for an admin who forgot their password.
 import readline from 'node:readline';
 import { ConfigError, loadConfig } from './config.ts';
+import { PASSWORD_SIGN_IN_SETTING } from './routes/session.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
 import { hashPassword } from './security/password.ts';
 import { PASSWORD_MIN_LENGTH } from '../shared/user-schemas.ts';
@@ -55,9 +56,13 @@ async function main() {
     await store.users.setPassword(user.id, await hashPassword(password), at);
     if (user.deactivated_at !== null) await store.users.reactivate(user.id, at);
     const ended = await store.sessions.removeForUser(user.id);
+    // The way back in when single sign-on is the only one and it broke: the password form is offered again.
+    const wasOff = (await store.settings.get(PASSWORD_SIGN_IN_SETTING)) === 'off';
+    if (wasOff) await store.settings.set(PASSWORD_SIGN_IN_SETTING, 'on');
     process.stderr.write(
       `The password of ${user.email} is changed${user.deactivated_at !== null ? ' and the account reactivated' : ''}; ${ended} session${ended === 1 ? '' : 's'} signed out.\n`,
     );
+    if (wasOff) process.stderr.write('Password sign-in was turned off; it is on again.\n');
   } finally {
     await store.close();
   }

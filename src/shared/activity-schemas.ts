@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out', 'api_key.created', 'api_key.revoked', 'user.invited', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.link_created', 'user.password_set'] as const;
+export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out', 'api_key.created', 'api_key.revoked', 'user.invited', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.link_created', 'user.password_set', 'settings.changed'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const ActivitySchema = z.object({

@@ -4,7 +4,9 @@ import type { AppConfig } from '../config.ts';
 import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
-import { publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
+import { oidcRoutes } from '../routes/oidc.ts';
+import { createSignInPolicy, publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
+import { createOidcService } from '../security/oidc.ts';
 import { HttpError } from '../errors.ts';
 import { holdSecrets } from '../logger.ts';
 import { apiKeyRoutes } from '../routes/api-keys.ts';
@@ -30,6 +32,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   const secureCookies = config.publicOrigin.startsWith('https:');
   const apiKeys = createApiKeyService(store.apiKeys);
   const users = createUserService(store.users, { publicOrigin: config.publicOrigin });
+  const oidc = config.oidc ? createOidcService(config.oidc, { db: store.db, users: store.users, publicOrigin: config.publicOrigin }) : null;
+  // The client secret is the app's own credential at the provider: kept out of every log line for the process's life.
+  if (config.oidc) {
+    const release = holdSecrets([config.oidc.clientSecret]);
+    api.addHook('onClose', async () => release());
+  }
+  const policy = createSignInPolicy(store.settings, config.oidc?.providerName ?? null);
   // The credentials a request carries (its API key, the AWS secrets in its body) are kept out of every log line until
   // it is answered, whatever logs them.
   const held = new WeakMap<object, (() => void)[]>();
@@ -69,6 +78,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         secureCookies,
         activity: store.activity,
         users,
+        policy,
         signInRatePerMinute: config.signInRatePerMin,
         allowAmbientCredentials: config.allowAmbientCredentials,
       });
@@ -79,6 +89,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         secureCookies,
         ratePerMinute: config.signInRatePerMin,
       });
+      await open.register(oidcRoutes, { oidc, sessions, activity: store.activity, secureCookies, ratePerMinute: config.signInRatePerMin });
     },
     { prefix: '/api' },
   );
@@ -88,7 +99,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
       routeAccess.claim(protectedApi, 'protected-api', ROLES);
       protectedApi.addHook('onRequest', async (request) => requireAccess(request));
       const worker = protectedApi.checkWorker;
-      await protectedApi.register(sessionRoutes, { sessions, secureCookies, activity: store.activity });
+      await protectedApi.register(sessionRoutes, { sessions, secureCookies, activity: store.activity, policy });
       await protectedApi.register(destinationRoutes, {
         destinations: store.destinations,
         activity: store.activity,

@@ -134,7 +134,7 @@ describe('a client generated from the document (openapi-client-axios), with an A
     expect((await call('delete_destination', { id })).status).toBe(200);
 
     expect((await call('health')).status).toBe(200);
-    expect((await call('get_session')).data).toEqual({ signed_in: false });
+    expect((await call('get_session')).data).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
     expect((await call('sign_in', null, { email: 'admin', password: `${TEST_PASSWORD} not` })).status).toBe(401);
     expect((await call('sign_out')).status).toBe(403);
     // The admin's own: an editor key is refused each of them, as documented.
@@ -149,6 +149,7 @@ describe('a client generated from the document (openapi-client-axios), with an A
     // One-time links are public: an unknown token is a 404 with words, as documented.
     expect((await call('lookup_user_link', null, { token: 'not-a-real-token' })).status).toBe(404);
     expect((await call('use_user_link', null, { token: 'not-a-real-token', password: 'a long enough password' })).status).toBe(404);
+    expect((await call('set_sign_in_settings', null, { password_sign_in: false })).status).toBe(403);
 
     const documented = operations(doc).map(({ operation }) => operation.operationId);
     expect(new Set(documented).size, 'operationIds are unique').toBe(documented.length);

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import pLimit from 'p-limit';
 import * as z from 'zod';
-import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema } from '../../shared/api-schemas.ts';
+import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema, SignInSettingsSchema, type SignInOptions } from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import type { UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
+import type { SettingsRepository } from '../store/settings-repository.ts';
 
 /**
  * A password check is scrypt with 128 MiB on libuv's pool, which DNS and file reads share: a few at a time keep the
@@ -16,6 +17,24 @@ export const PASSWORD_CHECKS_QUEUED = 8;
 
 type SessionRouteOptions = { sessions: SessionService; secureCookies: boolean; activity: ActivityRepository };
 
+/** Whether the password form is on (an admin may turn it off once single sign-on is set up), and the provider's name. */
+export type SignInPolicy = { options(): Promise<SignInOptions>; setPasswordSignIn(on: boolean): Promise<void> };
+
+/** The setting an admin turns off to leave single sign-on as the only way in; `npm run set-password` turns it on. */
+export const PASSWORD_SIGN_IN_SETTING = 'password_sign_in';
+
+export function createSignInPolicy(settings: SettingsRepository, oidcName: string | null): SignInPolicy {
+  return {
+    async options() {
+      const password = oidcName === null || (await settings.get(PASSWORD_SIGN_IN_SETTING)) !== 'off';
+      return { password, oidc: oidcName === null ? null : { name: oidcName } };
+    },
+    async setPasswordSignIn(on) {
+      await settings.set(PASSWORD_SIGN_IN_SETTING, on ? 'on' : 'off');
+    },
+  };
+}
+
 export const cookieOptions = (secure: boolean) => ({ path: '/', httpOnly: true, sameSite: 'strict', secure }) as const;
 
 const tooMany = (seconds: number, why: string) =>
@@ -23,7 +42,7 @@ const tooMany = (seconds: number, why: string) =>
 
 /** GET and POST /api/session — public: who is signed in (anyone may ask), and signing in, which begins a session. */
 export const publicSessionRoutes: FastifyPluginAsyncZod<
-  SessionRouteOptions & { users: UserService; signInRatePerMinute: number; allowAmbientCredentials: boolean }
+  SessionRouteOptions & { users: UserService; policy: SignInPolicy; signInRatePerMinute: number; allowAmbientCredentials: boolean }
 > = async (app, options) => {
   app.get(
     '/session',
@@ -32,15 +51,18 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
       schema: {
         operationId: 'get_session', summary: 'Who is signed in ({signed_in: false} when nobody is)', response: { 200: SessionSchema } },
     },
-    async (request) =>
-      request.session
+    async (request) => {
+      const signIn = await options.policy.options();
+      return request.session
         ? {
             signed_in: true as const,
             expires_at: request.session.expiresAt.toISOString(),
             user: request.session.user,
             settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
+            sign_in: signIn,
           }
-        : { signed_in: false as const },
+        : { signed_in: false as const, sign_in: signIn };
+    },
   );
 
   // Every attempt counts, and is counted before the password is checked: a burst cannot outrun its own count.
@@ -61,6 +83,8 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
     async (request, reply) => {
       const attempt = await attempts(request);
       if (!attempt.isAllowed && attempt.isExceeded) throw tooMany(Math.max(1, attempt.ttlInSeconds), 'Too many sign-in attempts');
+      const allowed = await options.policy.options();
+      if (!allowed.password) throw new HttpError(403, `Password sign-in is turned off here: sign in with ${allowed.oidc?.name ?? 'single sign-on'}`);
       // After the per-address count, so one client cannot fill the queue that everyone's sign-in waits in.
       if (passwordChecks.pendingCount >= PASSWORD_CHECKS_QUEUED) throw tooMany(1, 'The server is busy checking other sign-ins');
       const { email, password } = request.body;
@@ -88,8 +112,37 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
   );
 };
 
-/** DELETE /api/session — signed in. */
-export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (app, options) => {
+/** DELETE /api/session — signed in; PUT /api/v1/settings/sign-in — admins: whether the password form is offered. */
+export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { policy: SignInPolicy }> = async (app, options) => {
+  app.put(
+    '/v1/settings/sign-in',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'set_sign_in_settings',
+        summary: 'Turn password sign-in off (single sign-on only) or on again; off needs single sign-on set up',
+        body: SignInSettingsSchema,
+        response: { 200: SignInSettingsSchema, 401: DetailSchema, 403: DetailSchema, 409: DetailSchema, 422: HTTPValidationErrorSchema },
+      },
+    },
+    async (request) => {
+      const on = request.body.password_sign_in;
+      if (!on && (await options.policy.options()).oidc === null) {
+        throw new HttpError(409, 'Password sign-in is the only way in until single sign-on is set up (OIDC_ISSUER): it stays on');
+      }
+      await options.policy.setPasswordSignIn(on);
+      await options.activity.record({
+        destinationId: null,
+        kind: 'settings.changed',
+        outcome: 'ok',
+        detail: `password sign-in ${on ? 'on' : 'off'}`,
+        actor: request.session?.user.email ?? null,
+        clientAddress: request.ip,
+      });
+      return { password_sign_in: on };
+    },
+  );
+
   app.delete(
     '/session',
     {

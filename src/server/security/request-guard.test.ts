@@ -37,11 +37,15 @@ const PUBLIC_ROUTES = [
   'POST /api/session',
   'POST /api/user-links/lookup',
   'POST /api/user-links/use',
+  'GET /api/auth/oidc/start',
+  'HEAD /api/auth/oidc/start',
+  'GET /api/auth/oidc/callback',
+  'HEAD /api/auth/oidc/callback',
 ];
 const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
 
 describe('sign-in is required everywhere under /api', () => {
-  it('marks exactly the health check, sign-in and one-time links as public', () => {
+  it('marks exactly the health check, sign-in, one-time links and single sign-on as public', () => {
     const publicRoutes = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
@@ -157,7 +161,7 @@ describe('sessions', () => {
     for (const cookie of [null, 'session=forged']) {
       const response = await t.request({ method: 'GET', url: '/api/session', cookie });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ signed_in: false });
+      expect(response.json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
       expect(response.headers['cache-control']).toBe('no-store');
     }
   });
@@ -170,6 +174,7 @@ describe('sessions', () => {
       expires_at: expect.stringMatching(/Z$/),
       user: { id: expect.any(String), email: 'admin', name: 'Admin', role: 'admin' },
       settings: { ambient_credentials_allowed: false },
+      sign_in: { password: true, oidc: null },
     });
   });
 

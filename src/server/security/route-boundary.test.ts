@@ -22,11 +22,15 @@ const PUBLIC_API = [
   'POST /api/session',
   'POST /api/user-links/lookup',
   'POST /api/user-links/use',
+  'GET /api/auth/oidc/start',
+  'HEAD /api/auth/oidc/start',
+  'GET /api/auth/oidc/callback',
+  'HEAD /api/auth/oidc/callback',
 ];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 describe('the route table: every route is in the context that enforces its access', () => {
-  it('puts exactly the health check, sign-in and one-time links in the public API context', () => {
+  it('puts exactly the health check, sign-in, one-time links and single sign-on in the public API context', () => {
     const open = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
     expect(open.sort()).toEqual([...PUBLIC_API].sort());
     expect(t.app.routeTable.filter((r) => r.context === 'public-api').every((r) => r.access === 'public')).toBe(true);
@@ -38,7 +42,7 @@ describe('the route table: every route is in the context that enforces its acces
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
     for (const route of protectedRoutes) {
       // Managing people and keys is the admin's; changing anything else an editor's (signing out is anyone's); reading a viewer's.
-      const least = route.url.startsWith('/api/v1/api-keys') || route.url.startsWith('/api/v1/users')
+      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings'].some((prefix) => route.url.startsWith(prefix))
         ? 'admin'
         : STATE_CHANGING.has(route.method) && route.url !== '/api/session'
           ? 'editor'
@@ -269,7 +273,7 @@ describe('every protected route, however its URL is spelled', () => {
   it('answers GET /%61pi/session as the public route it matched: signed out, not a 500 as it was', async () => {
     const response = await rawRequest(port, 'GET', '/%61pi/session');
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ signed_in: false });
+    expect(JSON.parse(response.body)).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
     expect(response.headers['cache-control']).toBe('no-store');
   });
 

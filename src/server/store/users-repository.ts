@@ -109,6 +109,21 @@ export function createUsersRepository(db: SqlDatabase) {
         return true;
       });
     },
+    /** The user an OpenID Provider's (issuer, subject) signs in, if any. */
+    async findByOidc(issuer: string, subject: string): Promise<UserRecord | null> {
+      return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2`, [issuer, subject])) ?? null;
+    },
+    /** Links a user to an (issuer, subject); false when they are linked to another subject already. */
+    async linkOidc(id: string, issuer: string, subject: string, at: string): Promise<boolean> {
+      return (
+        (await db.run('UPDATE users SET oidc_issuer = $1, oidc_subject = $2, updated_at = $3 WHERE id = $4 AND oidc_subject IS NULL', [
+          issuer,
+          subject,
+          at,
+          id,
+        ])) === 1
+      );
+    },
     async reactivate(id: string, at: string): Promise<boolean> {
       return (await db.run('UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2', [at, id])) === 1;
     },

@@ -1,8 +1,14 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
+import type { Session } from '../../../../shared/api-schemas.ts';
+import { isSignInErrorCode, SIGN_IN_ERRORS } from '../../../../shared/sign-in-errors.ts';
 import { SignInSchema, type SignIn } from '../../../../shared/user-schemas.ts';
+import { api } from '../../../lib/api-client.ts';
+import { useLocation } from '../../../lib/router.tsx';
+import { LoadingState } from '../../../ui/status-message.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { useSignIn } from '../api/sign-in.ts';
@@ -52,27 +58,70 @@ function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {
   );
 }
 
+/** How one may sign in here (the signed-out answer of GET /api/session): asked by the sign-in screens only. */
+function useSignInOptions() {
+  return useQuery({
+    queryKey: ['sign-in-options'],
+    queryFn: async () => (await api<Session>('/api/session')).sign_in,
+    staleTime: 60_000,
+  });
+}
+
+/** "Sign in with <provider>" (a navigation: the provider's pages, then back), and the password form when it is on. */
+function SignInChoices({ titleId, email }: { titleId?: string; email?: string }) {
+  const options = useSignInOptions();
+  if (options.isPending) return <LoadingState label="Loading…" />;
+  const oidc = options.data?.oidc ?? null;
+  const password = options.data?.password ?? true;
+  return (
+    <>
+      {oidc && (
+        <a href="/api/auth/oidc/start" className="button button-primary button-wide">
+          Sign in with {oidc.name}
+        </a>
+      )}
+      {oidc && password && <p className="sign-in-or muted">or with your e-mail and password</p>}
+      {password ? (
+        <SignInForm titleId={titleId} email={email} />
+      ) : (
+        <p className="muted sign-in-note">
+          Password sign-in is turned off here. Locked out? Whoever runs the server can run <code>npm run set-password</code> to turn it on again.
+        </p>
+      )}
+    </>
+  );
+}
+
 export function SignInScreen() {
-  // The title of the page that was open before signing out must not stay.
+  const { search } = useLocation();
+  // Why a single sign-on came back without signing in (the callback's reason code), said once; the code leaves the URL.
+  const [error] = useState(() => search.get('sign_in_error'));
   useEffect(() => {
+    // The title of the page that was open before signing out must not stay.
     document.title = 'Sign in · S3 destinations';
-  }, []);
+    if (error !== null) window.history.replaceState(window.history.state, '', window.location.pathname);
+  }, [error]);
   return (
     <main className="sign-in">
       <div className="card sign-in-card">
         <h1 id="sign-in-title">Sign in</h1>
         <p className="muted">S3 destinations admin</p>
-        <SignInForm titleId="sign-in-title" />
+        {isSignInErrorCode(error) && (
+          <p className="notice notice-error" role="alert">
+            {SIGN_IN_ERRORS[error]}
+          </p>
+        )}
+        <SignInChoices titleId="sign-in-title" />
       </div>
     </main>
   );
 }
 
-/** Over the page when a session ends mid-work: signing in again keeps everything typed underneath. */
+/** Over the page when a session ends mid-work: signing in again with a password keeps everything typed underneath. */
 export function SignInAgainDialog({ email }: { email?: string }) {
   return (
-    <Dialog open onOpenChange={() => undefined} title="Sign in again" description="Your session ended. Sign in to carry on: nothing you typed is lost.">
-      <SignInForm email={email} />
+    <Dialog open onOpenChange={() => undefined} title="Sign in again" description="Your session ended. Sign in to carry on: with your password, nothing you typed is lost.">
+      <SignInChoices email={email} />
     </Dialog>
   );
 }

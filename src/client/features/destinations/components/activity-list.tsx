@@ -21,6 +21,7 @@ const LABEL: Record<Activity['kind'], string> = {
   'user.reactivated': 'User reactivated',
   'user.link_created': 'Sign-in link made',
   'user.password_set': 'Password set',
+  'settings.changed': 'Settings changed',
 };
 
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */

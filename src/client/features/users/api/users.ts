@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { User, UserInvite, UserRole } from '../../../../shared/user-schemas.ts';
 import { api } from '../../../lib/api-client.ts';
+import { sessionQueryOptions } from '../../../lib/session.ts';
 
 export type UserLink = { url: string; expires_at: string };
 
@@ -25,3 +26,12 @@ export const useSetActive = () =>
   useUserChange(({ id, active }: { id: string; active: boolean }) =>
     api<User>(`/api/v1/users/${id}/${active ? 'reactivate' : 'deactivate'}`, { method: 'POST' }),
   );
+
+/** Whether the password form is offered beside single sign-on (admins; off needs single sign-on set up). */
+export function useSetPasswordSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (on: boolean) => api<{ password_sign_in: boolean }>('/api/v1/settings/sign-in', { method: 'PUT', body: { password_sign_in: on } }),
+    onSuccess: () => queryClient.invalidateQueries(sessionQueryOptions()),
+  });
+}

@@ -6,7 +6,7 @@ import { timeAgo } from '../../../ui/relative-time.ts';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useSession } from '../../../lib/session.ts';
-import { useChangeRole, useSetActive, useUsers } from '../api/users.ts';
+import { useChangeRole, useSetActive, useSetPasswordSignIn, useUsers } from '../api/users.ts';
 import './users.css';
 
 const InviteUserDialog = lazy(() => import('./user-link-dialogs.tsx'));
@@ -68,6 +68,32 @@ function DeactivateDialog({ user, open, onOpenChange }: { user: User; open: bool
         </button>
       </DialogActions>
     </Dialog>
+  );
+}
+
+/** Single sign-on's one setting here: whether the password form is offered beside it. Shown when it is set up. */
+function SignInSettings() {
+  const signIn = useSession().data?.sign_in;
+  const change = useSetPasswordSignIn();
+  if (!signIn?.oidc) return null;
+  const on = change.isPending ? change.variables : signIn.password;
+  return (
+    <section className="card sign-in-settings" aria-labelledby="sign-in-settings-heading">
+      <h2 id="sign-in-settings-heading">Sign-in</h2>
+      <label className="checkbox">
+        <input type="checkbox" checked={on} disabled={change.isPending} onChange={(event) => change.mutate(event.target.checked)} aria-describedby="password-sign-in-help" />
+        Offer password sign-in beside “Sign in with {signIn.oidc.name}”
+      </label>
+      <p id="password-sign-in-help" className="field-hint">
+        Off, everyone signs in through {signIn.oidc.name}; people without an account there get one with the role their groups give. Whoever runs the
+        server can turn it on again with <code>npm run set-password</code>.
+      </p>
+      {change.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't change it: {change.error.message}
+        </p>
+      )}
+    </section>
   );
 }
 
@@ -192,6 +218,7 @@ export function UsersScreen() {
         {inviteOpen && <InviteUserDialog open={inviteOpen} onOpenChange={setInviteOpen} />}
         {linkFor && <NewLinkDialog key={linkFor.id} user={linkFor} open={linkOpen} onOpenChange={setLinkOpen} />}
       </Suspense>
+      <SignInSettings />
       {deactivating && <DeactivateDialog key={deactivating.id} user={deactivating} open={deactivateOpen} onOpenChange={setDeactivateOpen} />}
     </section>
   );
