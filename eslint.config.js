@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** The browser app's features: each stands alone; what they share lives in app/, lib/ and ui/. */
-const FEATURES = ['api-keys', 'auth', 'destinations', 'users'];
+const FEATURES = ['activity', 'api-keys', 'auth', 'destinations', 'users'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'reports/', 'test-results/', 'playwright-report/'] },

@@ -125,6 +125,14 @@ for (const [width, height] of [
     await page.getByRole('button', { name: 'Invite someone' }).click();
     await expect(page.getByRole('dialog', { name: 'Invite someone' })).toBeVisible();
     await look('users: invite');
+    await page.keyboard.press('Escape');
+    await page.goto('/activity');
+    await expect(page.getByRole('heading', { name: 'Activity', level: 1 })).toBeVisible();
+    await expect(page.getByRole('table')).toBeVisible();
+    await look('activity');
+    await page.goto('/account');
+    await expect(page.getByRole('table', { name: 'Your sessions' })).toBeVisible();
+    await look('account');
 
     const signedOutContext = await browser.newContext({ viewport: { width, height } });
     const signedOut = await signedOutContext.newPage();

@@ -13,3 +13,33 @@ export const ActivitySchema = z.object({
   actor: z.string().nullable(),
 });
 export type Activity = z.infer<typeof ActivitySchema>;
+
+/** The Activity screen's groups of kinds. */
+export const ACTIVITY_GROUPS = {
+  sign_ins: { label: 'Sign-ins', prefixes: ['session.'] },
+  people: { label: 'Users, API keys and settings', prefixes: ['user.', 'api_key.', 'settings.'] },
+  connectors: { label: 'Connector changes', prefixes: ['destination.'] },
+  checks: { label: 'Connection checks', prefixes: ['check.'] },
+} as const;
+export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
+export const ACTIVITY_GROUP_NAMES = Object.keys(ACTIVITY_GROUPS) as ActivityGroup[];
+
+export const ActivityQuerySchema = z.object({
+  /** Who acted, as the entries name them: a user's e-mail, or an API key's name and prefix. */
+  actor: z.string().max(300).optional(),
+  group: z.enum(ACTIVITY_GROUP_NAMES as [ActivityGroup, ...ActivityGroup[]], { error: `group is one of ${ACTIVITY_GROUP_NAMES.join(', ')}` }).optional(),
+  /** The `next_before` of the previous page. */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const ActivityEntrySchema = ActivitySchema.extend({
+  id: z.number(),
+  client_address: z.string().nullable(),
+  destination_id: z.string().nullable(),
+  /** The connector's name now, or null when it was deleted since (the deletion's own entry names it). */
+  destination_name: z.string().nullable(),
+}).meta({ id: 'ActivityEntry' });
+export type ActivityEntry = z.infer<typeof ActivityEntrySchema>;
+export const ActivityPageSchema = z.object({ items: z.array(ActivityEntrySchema), next_before: z.number().nullable() });
+export type ActivityPage = z.infer<typeof ActivityPageSchema>;

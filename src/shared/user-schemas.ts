@@ -69,3 +69,24 @@ export type LinkInfo = z.infer<typeof LinkInfoSchema>;
 
 export const SessionUserSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(USER_ROLES) });
 export type SessionUser = z.infer<typeof SessionUserSchema>;
+
+/** A live session as its owner (or an admin) sees it: never its token. */
+export const SessionViewSchema = z
+  .object({
+    id: z.string(),
+    user_id: z.string(),
+    email: z.string(),
+    created_at: z.string(),
+    last_seen_at: z.string(),
+    expires_at: z.string(),
+    client_address: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    /** The session this request came with. */
+    current: z.boolean(),
+  })
+  .meta({ id: 'SessionView' });
+export type SessionView = z.infer<typeof SessionViewSchema>;
+export const SessionsQuerySchema = z.object({
+  /** Whose sessions: yours by default; an admin may ask for anyone's, or `all`. */
+  user: z.union([z.uuid({ error: 'user is a user id, or all' }), z.literal('all')]).optional(),
+});

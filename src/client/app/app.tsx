@@ -25,6 +25,8 @@ const DestinationDetail = lazy(() =>
 const SetPasswordScreen = lazy(() =>
   import('../features/auth/components/set-password-screen.tsx').then((m) => ({ default: m.SetPasswordScreen })),
 );
+const ActivityScreen = lazy(() => import('../features/activity/components/activity-screen.tsx').then((m) => ({ default: m.ActivityScreen })));
+const AccountScreen = lazy(() => import('../features/auth/components/account-screen.tsx').then((m) => ({ default: m.AccountScreen })));
 const UsersScreen = lazy(() => import('../features/users/components/users-screen.tsx').then((m) => ({ default: m.UsersScreen })));
 const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
 const EditDestination = lazy(() =>
@@ -47,6 +49,8 @@ function Routes({ allowAmbient, role }: { allowAmbient: boolean; role: UserRole 
   }, [pathname]);
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
   if (pathname === '/api-keys') return roleAtLeast(role, 'admin') ? <ApiKeysScreen /> : <NotForRole role={role} needs="admin" what="Managing API keys" />;
+  if (pathname === '/account') return <AccountScreen />;
+  if (pathname === '/activity') return roleAtLeast(role, 'admin') ? <ActivityScreen /> : <NotForRole role={role} needs="admin" what="Everyone's activity" />;
   if (pathname === '/users') return roleAtLeast(role, 'admin') ? <UsersScreen /> : <NotForRole role={role} needs="admin" what="Managing users" />;
   const edit = matchPath('/destinations/:id/edit', pathname);
   if ((pathname === '/destinations/new' || edit?.id) && !roleAtLeast(role, 'editor')) {

@@ -34,13 +34,19 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
               <Link to="/api-keys" aria-current={pathname.startsWith('/api-keys') ? 'page' : undefined}>
                 API keys
               </Link>
+              <Link to="/activity" aria-current={pathname.startsWith('/activity') ? 'page' : undefined}>
+                Activity
+              </Link>
             </>
           )}
         </nav>
         {user && (
           <p className="signed-in-as">
             <span className="visually-hidden">Signed in as </span>
-            <span className="signed-in-email">{user.email}</span> <span className="badge badge-neutral">{ROLE_LABEL[user.role]}</span>
+            <Link to="/account" className="signed-in-email" aria-current={pathname === '/account' ? 'page' : undefined}>
+              {user.email}
+            </Link>{' '}
+            <span className="badge badge-neutral">{ROLE_LABEL[user.role]}</span>
           </p>
         )}
         <button type="button" className="button button-quiet" onClick={() => {

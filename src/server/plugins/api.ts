@@ -4,6 +4,7 @@ import type { AppConfig } from '../config.ts';
 import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
+import { accountabilityRoutes } from '../routes/accountability.ts';
 import { oidcRoutes } from '../routes/oidc.ts';
 import { createSignInPolicy, publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
 import { createOidcService } from '../security/oidc.ts';
@@ -118,6 +119,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
       });
       await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity });
       await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity });
+      await protectedApi.register(accountabilityRoutes, { activity: store.activity, sessions: store.sessions, secureCookies });
       protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());
       // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.
       protectedApi.setNotFoundHandler(async (request, reply) =>

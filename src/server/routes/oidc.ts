@@ -60,7 +60,7 @@ export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, opti
         detail: `with ${oidc.providerName}`,
       });
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      const session = await options.sessions.start(user.id);
+      const session = await options.sessions.start(user.id, { clientAddress: request.ip, userAgent: request.headers['user-agent'] });
       reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(options.secureCookies), expires: session.expiresAt });
       return reply.redirect('/destinations', 303);
     } catch (error) {

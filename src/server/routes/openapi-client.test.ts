@@ -150,6 +150,10 @@ describe('a client generated from the document (openapi-client-axios), with an A
     expect((await call('lookup_user_link', null, { token: 'not-a-real-token' })).status).toBe(404);
     expect((await call('use_user_link', null, { token: 'not-a-real-token', password: 'a long enough password' })).status).toBe(404);
     expect((await call('set_sign_in_settings', null, { password_sign_in: false })).status).toBe(403);
+    expect((await call('list_activity', { group: 'sign_ins' })).status).toBe(403);
+    // Sessions are people's: a key has none to list or end.
+    expect((await call('list_sessions')).status).toBe(403);
+    expect((await call('end_session', { id: '0123456789abcdef0123456789abcdef' })).status).toBe(403);
 
     const documented = operations(doc).map(({ operation }) => operation.operationId);
     expect(new Set(documented).size, 'operationIds are unique').toBe(documented.length);

@@ -105,7 +105,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
       await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: user.email });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      const session = await options.sessions.start(user.id);
+      const session = await options.sessions.start(user.id, { clientAddress: request.ip, userAgent: request.headers['user-agent'] });
       reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(options.secureCookies), expires: session.expiresAt });
       return reply.code(204).send(null);
     },

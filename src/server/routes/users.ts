@@ -218,7 +218,7 @@ export const publicUserLinkRoutes: FastifyPluginAsyncZod<{
         clientAddress: request.ip,
       });
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      const session = await options.sessions.start(user.id);
+      const session = await options.sessions.start(user.id, { clientAddress: request.ip, userAgent: request.headers['user-agent'] });
       reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(options.secureCookies), expires: session.expiresAt });
       return reply.code(204).send(null);
     },

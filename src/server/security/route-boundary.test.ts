@@ -41,10 +41,11 @@ describe('the route table: every route is in the context that enforces its acces
     const protectedRoutes = api.filter((r) => !PUBLIC_API.includes(`${r.method} ${r.url}`));
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
     for (const route of protectedRoutes) {
-      // Managing people and keys is the admin's; changing anything else an editor's (signing out is anyone's); reading a viewer's.
-      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings'].some((prefix) => route.url.startsWith(prefix))
+      // Managing people, keys and settings is the admin's; changing anything else an editor's (signing out and ending
+      // one's own sessions is anyone's); reading a viewer's.
+      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings', '/api/v1/activity'].some((prefix) => route.url.startsWith(prefix))
         ? 'admin'
-        : STATE_CHANGING.has(route.method) && route.url !== '/api/session'
+        : STATE_CHANGING.has(route.method) && route.url !== '/api/session' && !route.url.startsWith('/api/v1/sessions')
           ? 'editor'
           : 'viewer';
       expect(route, `${route.method} ${route.url}`).toMatchObject({ context: 'protected-api', access: least });

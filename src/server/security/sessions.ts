@@ -9,6 +9,8 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How a session is named in lists and URLs: derived from its hash, so neither the token nor the stored hash ever leaves. */
+export const publicSessionId = (tokenHash: string) => createHash('sha256').update(`session:${tokenHash}`).digest('hex').slice(0, 32);
 
 /** Who a session signs in, as read with it on this request: a role changed elsewhere counts from the next request. */
 export type SessionUser = { id: string; email: string; name: string; role: Role };
@@ -16,7 +18,8 @@ export type Session = { id: string; expiresAt: Date; user: SessionUser };
 
 export function createSessionService(repo: SessionsRepository, now: () => Date = () => new Date()) {
   return {
-    async start(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    /** A new session for `userId`; `from` is where and with what it was started, shown in the sessions list. */
+    async start(userId: string, from: { clientAddress?: string; userAgent?: string } = {}): Promise<{ token: string; expiresAt: Date }> {
       const token = randomBytes(32).toString('base64url');
       const at = now();
       const expiresAt = new Date(at.getTime() + ABSOLUTE_TIMEOUT_MS);
@@ -26,6 +29,8 @@ export function createSessionService(repo: SessionsRepository, now: () => Date =
         created_at: at.toISOString(),
         last_seen_at: at.toISOString(),
         expires_at: expiresAt.toISOString(),
+        client_address: from.clientAddress ?? null,
+        user_agent: from.userAgent?.slice(0, 200) ?? null,
       });
       return { token, expiresAt };
     },

@@ -1,4 +1,4 @@
-import type { Activity, ActivityKind } from '../../shared/activity-schemas.ts';
+import { ACTIVITY_GROUPS, type Activity, type ActivityEntry, type ActivityGroup, type ActivityKind } from '../../shared/activity-schemas.ts';
 import type { Sql } from './sql.ts';
 
 export function createActivityRepository(db: Sql) {
@@ -32,6 +32,35 @@ export function createActivityRepository(db: Sql) {
     /** What was done with API keys (created, revoked), newest first. */
     async apiKeyEvents(limit = 100): Promise<Activity[]> {
       return db.all("SELECT kind, outcome, detail, at, actor FROM activity_log WHERE kind LIKE 'api_key.%' ORDER BY id DESC LIMIT $1", [limit]);
+    },
+    /** Everything, newest first, a page at a time: of one person (as the entries name them) or one group of kinds. */
+    async list(query: { actor?: string; group?: ActivityGroup; before?: number; limit: number }): Promise<{ items: ActivityEntry[]; next_before: number | null }> {
+      const where: string[] = [];
+      const values: (string | number)[] = [];
+      const add = (clause: (at: string) => string, value: string | number) => {
+        values.push(value);
+        where.push(clause(`$${values.length}`));
+      };
+      if (query.actor !== undefined) add((at) => `a.actor = ${at}`, query.actor);
+      if (query.before !== undefined) add((at) => `a.id < ${at}`, query.before);
+      if (query.group !== undefined) {
+        const kinds: string[] = [];
+        for (const prefix of ACTIVITY_GROUPS[query.group].prefixes) {
+          values.push(`${prefix}%`);
+          kinds.push(`a.kind LIKE $${values.length}`);
+        }
+        where.push(`(${kinds.join(' OR ')})`);
+      }
+      values.push(query.limit + 1);
+      const rows = await db.all<ActivityEntry>(
+        `SELECT a.id, a.kind, a.outcome, a.detail, a.at, a.actor, a.client_address, a.destination_id, d.name AS destination_name
+           FROM activity_log a LEFT JOIN destinations d ON d.id = a.destination_id
+          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY a.id DESC LIMIT $${values.length}`,
+        values,
+      );
+      const items = rows.slice(0, query.limit).map((row) => ({ ...row, id: Number(row.id) }));
+      return { items, next_before: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
     },
     async forDestination(destinationId: string, limit = 100): Promise<Activity[]> {
       return db.all<Activity>('SELECT kind, outcome, detail, at, actor FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2', [

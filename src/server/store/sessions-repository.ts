@@ -1,7 +1,18 @@
 import type { Role } from '../security/route-access.ts';
 import type { Sql } from './sql.ts';
 
-export type SessionRecord = { token_hash: string; user_id: string; created_at: string; last_seen_at: string; expires_at: string };
+export type SessionRecord = {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  client_address?: string | null;
+  user_agent?: string | null;
+};
+
+/** A session as listed: whose, from where, with what (never its token or hash). */
+export type ListedSession = Required<Omit<SessionRecord, 'user_id'>> & { user_id: string; email: string };
 
 /** A session with what a signed-in request needs of its user, read in one query on every request. */
 export type SessionWithUser = SessionRecord & { email: string; name: string; role: Role; deactivated_at: string | null };
@@ -9,13 +20,10 @@ export type SessionWithUser = SessionRecord & { email: string; name: string; rol
 export function createSessionsRepository(db: Sql) {
   return {
     async create(session: SessionRecord): Promise<void> {
-      await db.run('INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
-        session.token_hash,
-        session.user_id,
-        session.created_at,
-        session.last_seen_at,
-        session.expires_at,
-      ]);
+      await db.run(
+        'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_address, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [session.token_hash, session.user_id, session.created_at, session.last_seen_at, session.expires_at, session.client_address ?? null, session.user_agent ?? null],
+      );
     },
     /** The session and its user's current role and state (a session of no user — none after start-up — is not found). */
     async find(tokenHash: string): Promise<SessionWithUser | null> {
@@ -35,6 +43,15 @@ export function createSessionsRepository(db: Sql) {
     },
     async removeExpired(now: string, idleSince: string): Promise<number> {
       return db.run('DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2', [now, idleSince]);
+    },
+    /** Live sessions, most recently used first: of one user, or everyone's. */
+    async list(userId: string | null, liveSince: string): Promise<ListedSession[]> {
+      const mine = userId === null ? '' : 'AND s.user_id = $2';
+      return db.all<ListedSession>(
+        `SELECT s.token_hash, s.user_id, u.email, s.created_at, s.last_seen_at, s.expires_at, s.client_address, s.user_agent
+           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.expires_at > $1 ${mine} ORDER BY s.last_seen_at DESC`,
+        userId === null ? [liveSince] : [liveSince, userId],
+      );
     },
     /** Signs one user out everywhere (a new password). */
     async removeForUser(userId: string): Promise<number> {

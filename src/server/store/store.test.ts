@@ -124,7 +124,7 @@ describe('the store', () => {
   });
 
   it('commits transactions asked for together as one, each all or nothing', async () => {
-    await t.store.db.exec('CREATE TABLE IF NOT EXISTS group_commit_probe (n INTEGER PRIMARY KEY)');
+    await t.store.db.exec('CREATE TABLE IF NOT EXISTS group_commit_probe (n INTEGER PRIMARY KEY CHECK (n >= 0))');
     const raw = sqliteHandle(t.store.db);
     const exec = raw?.exec.bind(raw);
     const commits: string[] = [];
@@ -135,8 +135,8 @@ describe('the store', () => {
           t.store.db.transaction(async (tx) => {
             await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [n * 10]);
             await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [n * 10 + 1]);
-            // The seventh fails after its first insert: that insert must not stay.
-            if (n === 7) await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [0]);
+            // The seventh fails after its inserts (a CHECK, whatever order the transactions run in): they must not stay.
+            if (n === 7) await tx.run('INSERT INTO group_commit_probe (n) VALUES ($1)', [-1]);
             return n;
           }),
         ),
@@ -155,7 +155,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 

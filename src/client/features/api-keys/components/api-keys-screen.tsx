@@ -5,7 +5,7 @@ import { CodeBlock } from '../../../ui/code-block.tsx';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { onServerClock } from '../../../lib/server-clock.ts';
-import { relativeTime, timeAgo } from '../../../ui/relative-time.ts';
+import { When } from '../../../ui/when.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useApiKeys, useRevokeApiKey } from '../api/api-keys.ts';
@@ -14,19 +14,6 @@ import './api-keys.css';
 const CreateApiKeyDialog = lazy(() => import('./create-api-key-dialog.tsx'));
 
 const STATE_BADGE = { active: ['ok', 'Active'], expired: ['danger', 'Expired'], revoked: ['neutral', 'Revoked'] } as const;
-
-/**
- * When something happened ("3 days ago", never "in 2 seconds" from clocks that disagree a little), or for an expiry
- * when it comes ("in 89 days") or came; the exact time on hover.
- */
-function When({ at, now, never, expiry = false }: { at: string | null; now: number; never: string; expiry?: boolean }) {
-  if (at === null) return <span className="muted">{never}</span>;
-  return (
-    <time dateTime={at} title={new Date(at).toLocaleString()}>
-      {expiry ? relativeTime(at, onServerClock(now)) : timeAgo(at, now)}
-    </time>
-  );
-}
 
 function RevokeDialog({ apiKey, open, onOpenChange }: { apiKey: ApiKey; open: boolean; onOpenChange: (open: boolean) => void }) {
   const revoke = useRevokeApiKey();

@@ -1,28 +1,10 @@
-import type { Activity } from '../../../../shared/activity-schemas.ts';
+import { ACTIVITY_LABELS as LABEL } from '../../../../shared/activity-labels.ts';
 import { changedFieldLabels } from '../../../../shared/field-labels.ts';
 import { timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
 import './activity-list.css';
 
-const LABEL: Record<Activity['kind'], string> = {
-  'destination.created': 'Created',
-  'destination.updated': 'Changed',
-  'destination.deleted': 'Deleted',
-  'check.finished': 'Connection check',
-  'session.signed_in': 'Signed in',
-  'session.sign_in_failed': 'Sign-in failed',
-  'session.signed_out': 'Signed out',
-  'api_key.created': 'API key created',
-  'api_key.revoked': 'API key revoked',
-  'user.invited': 'User invited',
-  'user.role_changed': 'Role changed',
-  'user.deactivated': 'User deactivated',
-  'user.reactivated': 'User reactivated',
-  'user.link_created': 'Sign-in link made',
-  'user.password_set': 'Password set',
-  'settings.changed': 'Settings changed',
-};
 
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */
 export function ActivityList({ destinationId }: { destinationId: string }) {

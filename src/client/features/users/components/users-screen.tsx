@@ -2,7 +2,8 @@ import { lazy, Suspense, useId, useState } from 'react';
 import { USER_ROLE_LABELS, USER_ROLES, type User, type UserRole } from '../../../../shared/user-schemas.ts';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
-import { timeAgo } from '../../../ui/relative-time.ts';
+import { SessionsTable } from '../../../ui/sessions-table.tsx';
+import { When } from '../../../ui/when.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useSession } from '../../../lib/session.ts';
@@ -109,6 +110,8 @@ export function UsersScreen() {
   const [linkOpen, setLinkOpen] = useState(false);
   const [deactivating, setDeactivating] = useState<User | null>(null);
   const [deactivateOpen, setDeactivateOpen] = useState(false);
+  const [sessionsOf, setSessionsOf] = useState<User | null>(null);
+  const [sessionsOpen, setSessionsOpen] = useState(false);
 
   return (
     <section aria-labelledby="users-heading">
@@ -161,9 +164,7 @@ export function UsersScreen() {
                       <span className={`badge badge-${tone}`}>{label}</span>
                     </td>
                     <td data-label="Added">
-                      <time dateTime={user.created_at} title={new Date(user.created_at).toLocaleString()}>
-                        {timeAgo(user.created_at, now)}
-                      </time>
+                      <When at={user.created_at} now={now} />
                     </td>
                     <td className="row-actions">
                       <div className="row-actions-inner">
@@ -190,6 +191,19 @@ export function UsersScreen() {
                             >
                               {user.state === 'invited' ? 'New invitation link' : 'Reset password'}
                             </button>
+                            {user.state === 'active' && (
+                              <button
+                                type="button"
+                                className="button button-small"
+                                onClick={() => {
+                                  setSessionsOf(user);
+                                  setSessionsOpen(true);
+                                }}
+                                aria-label={`Sessions of ${user.email}`}
+                              >
+                                Sessions
+                              </button>
+                            )}
                             {!self && (
                               <button
                                 type="button"
@@ -218,6 +232,11 @@ export function UsersScreen() {
         {inviteOpen && <InviteUserDialog open={inviteOpen} onOpenChange={setInviteOpen} />}
         {linkFor && <NewLinkDialog key={linkFor.id} user={linkFor} open={linkOpen} onOpenChange={setLinkOpen} />}
       </Suspense>
+      {sessionsOf && (
+        <Dialog key={sessionsOf.id} open={sessionsOpen} onOpenChange={setSessionsOpen} title={`Sessions of ${sessionsOf.email}`}>
+          <SessionsTable user={sessionsOf.id} caption={`Sessions of ${sessionsOf.email}`} />
+        </Dialog>
+      )}
       <SignInSettings />
       {deactivating && <DeactivateDialog key={deactivating.id} user={deactivating} open={deactivateOpen} onOpenChange={setDeactivateOpen} />}
     </section>
