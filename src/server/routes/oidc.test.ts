@@ -180,6 +180,25 @@ describe('single sign-on through an OpenID Provider', () => {
   });
 });
 
+describe('single sign-on under a flood', () => {
+  it('counts starts and callbacks per address, and past the limit writes nothing more', async () => {
+    const limited = await buildTestApp({ oidc: oidcConfig(env(provider.issuer)), signInRatePerMin: 2 });
+    try {
+      const before = await limited.store.db.all('SELECT id FROM activity_log');
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        answers.push(String((await limited.request({ method: 'GET', url: '/api/auth/oidc/callback?code=x&state=y', cookie: null })).headers.location));
+      }
+      expect(answers).toEqual([...Array(4).fill('/?sign_in_error=expired'), '/?sign_in_error=too_many', '/?sign_in_error=too_many']);
+      const after = await limited.store.db.all('SELECT id FROM activity_log');
+      expect(after.length - before.length).toBe(4);
+      expect(String((await limited.request({ method: 'GET', url: '/api/auth/oidc/start', cookie: null })).headers.location)).toBe('/?sign_in_error=too_many');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('without single sign-on', () => {
   it('keeps the password form on, and says the start of a sign-on is not set up', async () => {
     const plain = await buildTestApp();

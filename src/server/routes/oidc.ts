@@ -24,8 +24,9 @@ type OidcRouteOptions = {
  */
 export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, options) => {
   const toSignIn = (reply: FastifyReply, code: SignInErrorCode) => reply.redirect(`/?sign_in_error=${code}`, 303);
-  // Each start writes a pending sign-in row (kept 10 minutes): counted per address, as password attempts are.
-  const starts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000 });
+  // Each start writes a pending sign-in row (kept 10 minutes), each refused callback an activity entry: counted per
+  // address, as password attempts are (a sign-in is one start and one callback).
+  const starts = app.createRateLimit({ max: 2 * options.ratePerMinute, timeWindow: 60_000 });
 
   app.get('/auth/oidc/start', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     if (!options.oidc) return toSignIn(reply, 'off');
@@ -47,6 +48,9 @@ export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, opti
   app.get('/auth/oidc/callback', { config: { access: 'public' }, schema: { hide: true } }, async (request: FastifyRequest, reply) => {
     if (!options.oidc) return toSignIn(reply, 'off');
     const oidc = options.oidc;
+    // Counted with the starts: a refused callback writes an activity entry, which nobody may make the server write at will.
+    const attempt = await starts(request);
+    if (!attempt.isAllowed && attempt.isExceeded) return toSignIn(reply, 'too_many');
     reply.clearCookie(LOGIN_COOKIE, { path: LOGIN_COOKIE_PATH });
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     try {
