@@ -132,7 +132,7 @@ export async function measurePageDuringSignIns(origin: string, seconds: number):
       fetch(`${origin}/api/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest', 'x-forwarded-for': `198.51.100.${i + 1}` },
-        body: JSON.stringify({ password: `wrong ${i}` }),
+        body: JSON.stringify({ email: 'admin', password: `wrong ${i}` }),
       }).then((response) => response.status),
     ),
   );
