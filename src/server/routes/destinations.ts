@@ -42,8 +42,6 @@ const DestinationListSchema = z.array(DestinationSchema);
 // expiry note does not.
 const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region'] as const;
 const CONFIG_FIELDS = [...TESTED_FIELDS, 'token_expires_at'] as const;
-/** The list is read from the store at most this often (see entriesNow). */
-const LIST_READ_EVERY_MS = 50;
 // Credentials states and expiry warnings move with the clock: a cached list is rebuilt at least this often.
 const LIST_CACHE_MS = 1_000;
 
@@ -100,39 +98,25 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   type Entries = { version: string; all: ListEntry[]; sorted: Map<string, ListEntry[]> };
   let entries: Entries | null = null;
   // One read per version, however many requests arrive while it runs: under 50 connections every request that saw
-  // the version move read the whole table again, fifty reads per write while checks ran. And at most one read every
-  // LIST_READ_EVERY_MS: a burst of 200 checks moves the version 400 times in ten seconds, and a read of 1,000
-  // destinations with their latest checks is ~27 ms here, so reading at every move took a core. A request that finds
-  // the version moved joins the next read — which looks at the store after the request did, so it still sees its
-  // own write — and waits for it at most that long.
-  let next: { version: string | null; entries: Promise<Entries> } | null = null;
-  let lastReadAt = -Infinity;
+  // the version move read the whole table again, fifty reads per write while checks ran.
+  let reading: { version: string; entries: Promise<Entries> } | null = null;
   const entriesNow = async (): Promise<Entries> => {
     const version = await options.listVersion();
     if (entries !== null && entries.version === version) return entries;
-    // Waiting to read (version not read yet: whatever it reads is at least as new), or reading this very version.
-    if (next !== null && (next.version === null || next.version === version)) return next.entries;
-    const pending: { version: string | null; entries: Promise<Entries> } = { version: null, entries: Promise.resolve(null as never) };
-    pending.entries = (async () => {
-      const wait = lastReadAt + LIST_READ_EVERY_MS - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      lastReadAt = performance.now();
-      // The version first, then the rows: the rows are at least that new, so the label never claims more than they hold.
-      const read = await options.listVersion();
-      pending.version = read;
-      const [records, latest] = await Promise.all([destinations.list(), checks.latestSummaries()]);
-      const fresh: Entries = { version: read, all: records.map((record) => listEntry(record, latest.get(record.id) ?? null)), sorted: new Map() };
-      // A slower read of an older version never replaces a newer one.
-      if (entries === null || Number(entries.version) <= Number(read)) entries = fresh;
-      return fresh;
-    })();
-    next = pending;
-    void pending.entries
-      .finally(() => {
-        if (next === pending) next = null;
-      })
-      .catch(() => undefined);
-    return pending.entries;
+    if (reading === null || reading.version !== version) {
+      const read = (async () => {
+        const [records, latest] = await Promise.all([destinations.list(), checks.latestSummaries()]);
+        const fresh: Entries = { version, all: records.map((record) => listEntry(record, latest.get(record.id) ?? null)), sorted: new Map() };
+        // A slower read of an older version never replaces a newer one.
+        if (entries === null || Number(entries.version) <= Number(version)) entries = fresh;
+        return fresh;
+      })();
+      reading = { version, entries: read };
+      void read.finally(() => {
+        if (reading?.entries === read) reading = null;
+      }).catch(() => undefined);
+    }
+    return reading.entries;
   };
   const sortedNow = async (sort: ListSort | undefined) => {
     const current = await entriesNow();
