@@ -69,6 +69,8 @@ export default defineConfig({
         LOG_LEVEL: 'warn',
         CHECK_TIMEOUT_MS: '8000',
         CHECK_RATE_PER_MIN: '1000',
+        // Scheduled checks would start at moments no test chooses; scheduler.test.ts runs them on a clock of its own.
+        SCHEDULED_CHECKS: 'false',
         // Every test signs in through the API fixture: more than a person would in a minute.
         SIGN_IN_RATE_PER_MIN: '1000',
         // The SSRF guard lets the check reach the local endpoint's ports, and nothing else on loopback.

@@ -31,6 +31,8 @@ export type AppConfig = {
   /** HTTPS_PROXY, HTTP_PROXY or ALL_PROXY is set: the check reaches endpoints through it (NO_PROXY honoured). */
   outboundProxy: boolean;
   allowAmbientCredentials: boolean;
+  /** SCHEDULED_CHECKS: whether this instance starts destinations' scheduled checks (default true). */
+  scheduledChecks: boolean;
   /** Single sign-on (OIDC_*), or null. */
   oidc: OidcConfig | null;
   logLevel: string;
@@ -190,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     s3CaBundle: caBundle(env),
     outboundProxy: outboundProxy(env),
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
+    scheduledChecks: env.SCHEDULED_CHECKS === undefined || env.SCHEDULED_CHECKS.trim() === '' ? true : boolean(env, 'SCHEDULED_CHECKS'),
     oidc,
     logLevel,
   };

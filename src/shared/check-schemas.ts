@@ -41,6 +41,8 @@ export const ConnectionCheckSchema = z
     region: z.string().nullable(),
     /** Ours: the destination's config_version this check tested; null for a check of a config never saved. */
     config_version: z.number().int().nullable(),
+    /** Ours: started by a person or an API key (manual), or by the destination's schedule. */
+    trigger: z.enum(['manual', 'scheduled']),
   })
   .meta({ id: 'ConnectionCheck' });
 export type ConnectionCheck = z.infer<typeof ConnectionCheckSchema>;
@@ -53,6 +55,7 @@ export const ConnectionCheckSummarySchema = ConnectionCheckSchema.pick({
   created_at: true,
   reported_at: true,
   config_version: true,
+  trigger: true,
 });
 export type ConnectionCheckSummary = z.infer<typeof ConnectionCheckSummarySchema>;
 

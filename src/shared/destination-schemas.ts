@@ -1,8 +1,11 @@
 import * as z from 'zod';
+import { CHECK_SCHEDULES, DEFAULT_CHECK_SCHEDULE } from './check-schedule.ts';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
 import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES, UNSTRUCTURED_DESTINATION_TYPES } from './list-options.ts';
 import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
 import { checkS3Config, normalizeS3Config, SECRET_MASK, type CheckOptions, type S3Config } from './s3-config.ts';
+
+export const CheckScheduleSchema = z.enum(CHECK_SCHEDULES, { error: `check_schedule is one of ${CHECK_SCHEDULES.join(', ')}` });
 
 const text = (label: string, max: number) =>
   z.string({ error: `${label} must be text` }).max(max, `${label} can be at most ${max} characters`);
@@ -80,6 +83,8 @@ export function createCreateDestinationSchema(options: CheckOptions) {
     name: NameSchema,
     type: z.literal('s3', { error: 'Only destinations of type "s3" are supported' }),
     config: createS3ConfigInputSchema(options),
+    /** Ours: how often the server checks it again by itself (default daily). */
+    check_schedule: CheckScheduleSchema.default(DEFAULT_CHECK_SCHEDULE),
   });
 }
 export type CreateDestinationInput = z.input<ReturnType<typeof createCreateDestinationSchema>>;
@@ -87,6 +92,8 @@ export type CreateDestinationInput = z.input<ReturnType<typeof createCreateDesti
 export const UpdateDestinationSchema = z.object({
   name: NameSchema.optional(),
   config: S3ConfigPatchSchema.optional(),
+  /** Ours: how often the server checks it again by itself; a new schedule starts from now. */
+  check_schedule: CheckScheduleSchema.optional(),
   /** Ours: a finished check of exactly this change (merged with this destination) joins its history. */
   connection_check_id: z.uuid({ error: 'connection_check_id must be a connection check id (a UUID)' }).optional(),
 });
@@ -133,6 +140,9 @@ export const DestinationSchema = z
     config_version: z.number().int(),
     credentials: CredentialsSchema,
     last_check: ConnectionCheckSummarySchema.nullable(),
+    /** Ours: how often the server checks it again by itself, and when it next will (null: off). */
+    check_schedule: CheckScheduleSchema,
+    next_check_at: z.string().nullable(),
   })
   .meta({ id: 'Destination' });
 export type Destination = z.infer<typeof DestinationSchema>;

@@ -1,8 +1,9 @@
 import type { S3ConfigField } from './s3-config.ts';
 
 /** The words the form uses for each field of a destination (Unstructured's names), for anything that lists them. */
-export const FIELD_LABELS: Record<S3ConfigField | 'name' | 'provider', string> = {
+export const FIELD_LABELS: Record<S3ConfigField | 'name' | 'provider' | 'check_schedule', string> = {
   name: 'Name',
+  check_schedule: 'Scheduled checks',
   remote_url: 'Bucket URI',
   anonymous: 'Authentication method',
   ambient_credentials: 'Authentication method',

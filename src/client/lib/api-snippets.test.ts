@@ -37,6 +37,8 @@ function destination(config: Partial<Destination['config']> = {}): Destination {
     config_version: 1,
     credentials: { method: 'temporary', expires_at: null, saved_at: null, state: 'ok', expired_by_check: false },
     last_check: null,
+    check_schedule: 'daily',
+    next_check_at: null,
   };
 }
 

@@ -147,6 +147,7 @@ describe('history and latest', () => {
       created_at: second.created_at,
       reported_at: second.reported_at,
       config_version: 1,
+      trigger: 'manual',
     });
     const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json();
     expect(activity.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`)).toEqual([

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';
+import { CheckScheduler } from '../check/scheduler.ts';
 import { CheckWorker, type CheckWorkerOptions } from '../check/worker.ts';
 import { createSsrfGuard, parseAllowlist } from '../security/ssrf-guard.ts';
 import type { Store } from '../store/index.ts';
@@ -48,8 +49,15 @@ export const checksPlugin = fp<ChecksPluginOptions>(
     });
     app.decorate('checkWorker', worker);
     await relayCheckChanges(app, worker, store.db.notifications);
-    app.addHook('onReady', async () => worker.start());
-    app.addHook('preClose', async () => worker.stop());
+    const scheduler = new CheckScheduler({ checks: store.checks, kick: () => worker.kick(), log: app.log });
+    app.addHook('onReady', async () => {
+      worker.start();
+      if (config.scheduledChecks) scheduler.start();
+    });
+    app.addHook('preClose', async () => {
+      await scheduler.stop();
+      await worker.stop();
+    });
     // Kept-alive sockets to endpoints go with the app, not at their idle timeout.
     app.addHook('onClose', async () => {
       guard.httpAgent.destroy();

@@ -37,9 +37,11 @@ function entry(
     created_at: at(-1000 + n),
     updated_at: at(-1000 + n),
     version: 1,
+    check_schedule: 'off',
+    next_check_at: null,
   };
   const check = options.check
-    ? { id: `check-${n}`, status: options.check, reason: null, created_at: at(options.checkedAt ?? -n), reported_at: null, config_version: 1 }
+    ? { id: `check-${n}`, status: options.check, reason: null, created_at: at(options.checkedAt ?? -n), reported_at: null, config_version: 1, trigger: 'manual' as const }
     : null;
   return listEntry(record, check);
 }

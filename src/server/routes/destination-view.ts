@@ -27,6 +27,8 @@ export function toDestination(record: DestinationRecord, now: Date, lastCheck: C
       expired_by_check: record.expired_by_check,
     },
     last_check: lastCheck,
+    check_schedule: record.check_schedule,
+    next_check_at: record.next_check_at,
   };
 }
 

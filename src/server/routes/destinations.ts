@@ -217,7 +217,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const record = await destinations.create(request.body).catch(duplicateName);
+      const record = await destinations.create({ ...request.body, schedule: request.body.check_schedule }).catch(duplicateName);
       await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok', actor: actorOf(request) });
       const now = new Date();
       // 200, as Unstructured answers (decision 011): its SDK raises on any other status, after the destination exists.
@@ -292,6 +292,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
           configChanged: TESTED_FIELDS.some((field) => config[field] !== stored[field]),
           // A new token starts a new lifetime; an edited expiry alone does not.
           tokenSavedAt: config.token === null ? null : config.token !== stored.token ? now.toISOString() : (record.config.token_saved_at ?? now.toISOString()),
+          schedule: request.body.check_schedule,
         })
         .catch(duplicateName);
       if (updated === null) throw notFound(id);
@@ -308,6 +309,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         ...(updated.name !== record.name ? ['name'] : []),
         ...CONFIG_FIELDS.filter((field) => config[field] !== stored[field]).map((field) => `config.${field}`),
         ...(provider !== stored.provider ? ['config.provider'] : []),
+        ...(updated.check_schedule !== record.check_schedule ? ['check_schedule'] : []),
       ];
       await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null, actor: actorOf(request) });
       reply.header('etag', etagOf(updated));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
 import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCheckSummary, type Step } from '../../shared/check-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
@@ -25,6 +26,7 @@ type Row = {
   revision: number;
   seq: number;
   config_version: number | null;
+  trigger: 'manual' | 'scheduled';
   cancel_requested: number;
 };
 
@@ -49,6 +51,7 @@ function toView(row: Row): ConnectionCheck {
     identity: row.identity === null ? null : (JSON.parse(row.identity) as ConnectionCheck['identity']),
     region: row.region,
     config_version: row.config_version,
+    trigger: row.trigger,
   };
 }
 
@@ -65,7 +68,7 @@ export function cutOffSteps(steps: Step[], reason: string): Step[] {
 export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const aad = (id: string) => `connection_checks:${id}:config`;
   const NEWEST_FIRST = 'ORDER BY created_at DESC, seq DESC';
-  const SUMMARY = 'id, destination_id, status, reason, created_at, reported_at, config_version';
+  const SUMMARY = 'id, destination_id, status, reason, created_at, reported_at, config_version, trigger';
 
   const findRow = (id: string) => db.get<Row>('SELECT * FROM connection_checks WHERE id = $1', [id]);
   const decryptConfig = (row: Row): S3Config | null =>
@@ -78,28 +81,70 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       [id, result.status, result.reason, JSON.stringify(result.steps), result.identity === null ? null : JSON.stringify(result.identity), result.region, reportedAt],
     );
 
+  const insertCheck = async (
+    tx: Sql,
+    input: { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config },
+    trigger: 'manual' | 'scheduled',
+  ): Promise<string> => {
+    const id = randomUUID();
+    await tx.run(
+      `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger)
+       VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
+               (SELECT config_version FROM destinations WHERE id = $2), $7)`,
+      [
+        id,
+        input.destinationId,
+        input.baseDestinationId ?? null,
+        JSON.stringify(pendingSteps()),
+        input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
+        new Date().toISOString(),
+        trigger,
+      ],
+    );
+    return id;
+  };
+
   return {
     /** Schedules a check: of a saved destination, or of an unsaved config kept encrypted until it finishes. */
     async create(input: { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config }): Promise<ConnectionCheck> {
-      const id = randomUUID();
       // The row and the list version in one commit: no reader sees one without the other, and one fsync, not two.
-      await db.transaction(async (tx) => {
-        await tx.run(
-          `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version)
-           VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
-                   (SELECT config_version FROM destinations WHERE id = $2))`,
-          [
-            id,
-            input.destinationId,
-            input.baseDestinationId ?? null,
-            JSON.stringify(pendingSteps()),
-            input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
-            new Date().toISOString(),
-          ],
-        );
+      const id = await db.transaction(async (tx) => {
+        const made = await insertCheck(tx, input, 'manual');
         await bumpListVersion(tx);
+        return made;
       });
       return toView((await findRow(id)) as Row);
+    },
+
+    /**
+     * Starts the checks whose schedule says it is time, at most `limit`: each due destination's next time moves on in
+     * the same transaction (compare-and-set on the time read, and on PostgreSQL rows another instance holds are
+     * skipped), so a slot is checked once across instances. A destination whose check is still queued or running is
+     * not checked twice; its slot moves on all the same. Returns the ids of the checks started.
+     */
+    async startScheduled(now: Date, limit: number): Promise<string[]> {
+      return db.transaction(async (tx) => {
+        const skipLocked = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+        const due = await tx.all<{ id: string; check_schedule: CheckSchedule; next_check_at: string }>(
+          `SELECT id, check_schedule, next_check_at FROM destinations
+            WHERE next_check_at IS NOT NULL AND next_check_at <= $1 ORDER BY next_check_at LIMIT $2 ${skipLocked}`,
+          [now.toISOString(), limit],
+        );
+        const started: string[] = [];
+        for (const destination of due) {
+          const next = nextScheduledCheck(destination.id, destination.check_schedule, now)?.toISOString() ?? null;
+          const moved = await tx.run('UPDATE destinations SET next_check_at = $1 WHERE id = $2 AND next_check_at = $3', [
+            next,
+            destination.id,
+            destination.next_check_at,
+          ]);
+          if (moved !== 1) continue;
+          const busy = await tx.get("SELECT 1 AS busy FROM connection_checks WHERE destination_id = $1 AND status = 'SCHEDULED'", [destination.id]);
+          if (!busy) started.push(await insertCheck(tx, { destinationId: destination.id }, 'scheduled'));
+        }
+        if (started.length > 0) await bumpListVersion(tx);
+        return started;
+      });
     },
 
     async findById(id: string): Promise<ConnectionCheck | null> {

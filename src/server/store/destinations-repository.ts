@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SavedS3Config } from '../../shared/destination-schemas.ts';
 import { providerFor, type Provider } from '../../shared/providers.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
+import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bumpListVersion, UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 
@@ -17,6 +18,9 @@ export type DestinationRecord = {
   created_at: string;
   updated_at: string;
   version: number;
+  /** How often the scheduler checks it, and when next (null: off). */
+  check_schedule: CheckSchedule;
+  next_check_at: string | null;
 };
 
 /** A config to store; without a provider, the one `providerFor` gives. */
@@ -49,11 +53,14 @@ type Row = {
   created_at: string;
   updated_at: string;
   version: number;
+  check_schedule: CheckSchedule;
+  next_check_at: string | null;
 };
 
 // has_secret / has_token as 0/1 integers in both dialects (PostgreSQL would answer `IS NOT NULL` with a boolean).
 const PUBLIC_COLUMNS = `id, name, type, remote_url, anonymous, ambient_credentials, access_key, endpoint_url, region,
   token_expires_at, provider, token_saved_at, config_version, expired_by_check, created_at, updated_at, version,
+  check_schedule, next_check_at,
   CASE WHEN secret_enc IS NULL THEN 0 ELSE 1 END AS has_secret, CASE WHEN token_enc IS NULL THEN 0 ELSE 1 END AS has_token`;
 
 type PublicRow = Omit<Row, 'secret_enc' | 'token_enc'> & { has_secret: number; has_token: number };
@@ -81,6 +88,8 @@ function toRecord(row: PublicRow): DestinationRecord {
     created_at: row.created_at,
     updated_at: row.updated_at,
     version: row.version,
+    check_schedule: row.check_schedule,
+    next_check_at: row.next_check_at,
   };
 }
 
@@ -150,16 +159,21 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
       };
     },
 
-    async create(input: { name: string; config: ConfigToSave }): Promise<DestinationRecord> {
+    /** A new destination; `schedule` (the API's default is daily) is off when not given, as for anything the store is handed directly. */
+    async create(input: { name: string; config: ConfigToSave; schedule?: CheckSchedule }): Promise<DestinationRecord> {
       const id = randomUUID();
-      const now = new Date().toISOString();
+      const at = new Date();
+      const now = at.toISOString();
+      const schedule = input.schedule ?? 'off';
+      const next = nextScheduledCheck(id, schedule, at)?.toISOString() ?? null;
       await writing(input.name, () =>
         shown((tx) =>
           tx.run(
             `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
-               endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version)
-             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1)`,
-            [id, input.name, ...columns(id, input.config), input.config.token === null ? null : now, now],
+               endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version,
+               check_schedule, next_check_at)
+             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1, $15, $16)`,
+            [id, input.name, ...columns(id, input.config), input.config.token === null ? null : now, now, schedule, next],
           ),
         ),
       );
@@ -173,15 +187,27 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
     async update(
       id: string,
       version: number,
-      input: { name: string; config: ConfigToSave; expiredByCheck: boolean; configChanged: boolean; tokenSavedAt: string | null },
+      input: {
+        name: string;
+        config: ConfigToSave;
+        expiredByCheck: boolean;
+        configChanged: boolean;
+        tokenSavedAt: string | null;
+        /** A new schedule starts a new cadence; the same one (or none given) keeps the next check where it was. */
+        schedule?: CheckSchedule;
+      },
     ): Promise<DestinationRecord | 'stale' | null> {
+      const current = await findById(id);
+      const schedule = input.schedule ?? current?.check_schedule ?? 'off';
+      const nextCheckAt =
+        current && current.check_schedule === schedule ? current.next_check_at : (nextScheduledCheck(id, schedule, new Date())?.toISOString() ?? null);
       const changed = await writing(input.name, () =>
         shown((tx) =>
           tx.run(
             `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
                secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
                token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
-               config_version = config_version + $17
+               config_version = config_version + $17, check_schedule = $18, next_check_at = $19
              WHERE id = $1 AND version = $2`,
             [
               id,
@@ -192,6 +218,8 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               input.expiredByCheck ? 1 : 0,
               new Date().toISOString(),
               input.configChanged ? 1 : 0,
+              schedule,
+              nextCheckAt,
             ],
           ),
         ),

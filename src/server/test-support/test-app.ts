@@ -89,6 +89,8 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     publicOrigin: TEST_ORIGIN,
     logLevel: 'silent',
     adminPassword: TEST_PASSWORD,
+    // Tests start scheduled checks themselves, with a clock of their own (scheduler.test.ts).
+    scheduledChecks: false,
     ...overrides,
   };
   const key = options.key ?? randomBytes(32);

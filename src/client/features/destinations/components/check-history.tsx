@@ -37,6 +37,7 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
               </td>
               <td data-label="Result">
                 <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
+                {check.trigger === 'scheduled' && <span className="muted small"> scheduled</span>}
                 {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
               </td>
               <td data-label="Duration">{formatDuration(duration)}</td>

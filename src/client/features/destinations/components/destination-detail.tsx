@@ -18,6 +18,7 @@ import { ActivityList } from './activity-list.tsx';
 import { ApiRequest } from './api-request.tsx';
 import { CheckHistory } from './check-history.tsx';
 import { LiveCheckResults } from './check-results.tsx';
+import { CheckScheduleControl } from './check-schedule-control.tsx';
 import { DestinationConfig } from './destination-config.tsx';
 import './destination-detail.css';
 
@@ -136,6 +137,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
         <section className="card" aria-labelledby="config-title">
           <h2 id="config-title">Configuration</h2>
           <DestinationConfig destination={d} />
+          <CheckScheduleControl destination={d} canEdit={canEdit} />
           <ApiRequest destination={d} />
         </section>
         <section className="card" aria-labelledby="results-title">

@@ -3,7 +3,8 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { flash } from '../../../lib/flash.ts';
 import { PageHeading } from '../../../ui/page-heading.tsx';
-import { timeAgo } from '../../../ui/relative-time.ts';
+import { onServerClock } from '../../../lib/server-clock.ts';
+import { relativeTime, timeAgo } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useAttentionCount, useDestinationsPage } from '../api/get-destinations.ts';
@@ -30,10 +31,26 @@ function endpointLabel(endpointUrl: string | null): string {
   }
 }
 
+/** When the server checks it again by itself: "next in 3 hours", or nothing when its schedule is off. */
+function NextCheck({ destination, now }: { destination: Destination; now: number }) {
+  if (destination.next_check_at === null) return null;
+  return (
+    <span className="next-check muted">
+      next <time dateTime={destination.next_check_at}>{relativeTime(destination.next_check_at, onServerClock(now))}</time>
+    </span>
+  );
+}
+
 function LastCheck({ destination, now }: { destination: Destination; now: number }) {
   const check = destination.last_check;
   const verdict = checkVerdict(check, destination, now);
-  if (!check) return <span className="badge badge-neutral">{verdict.label}</span>;
+  if (!check) {
+    return (
+      <span className="last-check">
+        <span className="badge badge-neutral">{verdict.label}</span> <NextCheck destination={destination} now={now} />
+      </span>
+    );
+  }
   return (
     <span className="last-check">
       <span className={`badge badge-${verdict.tone}`} title={verdict.explanation ?? undefined}>
@@ -42,6 +59,7 @@ function LastCheck({ destination, now }: { destination: Destination; now: number
       <time dateTime={check.created_at} className="muted">
         {timeAgo(check.created_at, now)}
       </time>
+      {check.trigger === 'scheduled' && <span className="muted"> (scheduled)</span>} <NextCheck destination={destination} now={now} />
     </span>
   );
 }

@@ -1,4 +1,5 @@
 import { parseBucketUri } from '../../../../../shared/bucket-uri.ts';
+import { CHECK_SCHEDULE_LABELS, DEFAULT_CHECK_SCHEDULE } from '../../../../../shared/check-schedule.ts';
 import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues } from '../../../../../shared/connector-form.ts';
 import { buildLeastPrivilegePolicy } from '../../../../../shared/iam-policy.ts';
 import { partitionOf } from '../../../../../shared/s3-arn.ts';
@@ -31,6 +32,8 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
           ['Token expiry', values.token_expires_at || 'Unknown'],
         ] as [string, string][])
       : []),
+    // The server's default for a new connector; changed on its page once saved.
+    ['Checked again by itself', `${CHECK_SCHEDULE_LABELS[DEFAULT_CHECK_SCHEDULE]} (change it on the connector's page)`],
   ];
   const warningList = Object.values(warnings);
   return (
