@@ -155,6 +155,8 @@ describe('history and latest', () => {
       'check.finished:ok',
       'destination.created:ok',
     ]);
+    // Each outcome names who started the check, as every entry names who acted.
+    expect(activity.map((a: { actor: string | null }) => a.actor)).toEqual(['admin', 'admin', 'admin']);
     const listed = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json();
     expect(listed.find((d: { id: string }) => d.id === destination.id).last_check.id).toBe(second.id);
   });

@@ -28,7 +28,7 @@ describe('the check worker', () => {
     const worker = new CheckWorker({ checks, destinations, concurrency: 2, budgetMs: 1_000, allowAmbientCredentials: false, log: pino({ enabled: false }), pollMs: 60_000 });
     worker.start();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    queued.push({ id: 'check-1', destinationId: 'destination-1', config: null });
+    queued.push({ id: 'check-1', destinationId: 'destination-1', config: null, startedBy: null });
     worker.kick();
     releaseFirst();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -222,7 +222,14 @@ export class CheckWorker {
         if (!saved) return;
         await checks.prune(saved, tx);
         await this.options.activity?.record(
-          { destinationId: saved, kind: 'check.finished', outcome: outcome.status === 'SUCCESS' ? 'ok' : 'failed', detail: outcome.reason },
+          {
+            destinationId: saved,
+            kind: 'check.finished',
+            outcome: outcome.status === 'SUCCESS' ? 'ok' : 'failed',
+            detail: outcome.reason,
+            // Who started it (null: its schedule did).
+            actor: check.startedBy,
+          },
           tx,
         );
       });

@@ -8,7 +8,7 @@ import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
-import { principalOf } from '../security/route-access.ts';
+import { actorOf, principalOf } from '../security/route-access.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 
@@ -61,7 +61,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       if (!(await destinations.findById(request.params.id))) throw noDestination(request.params.id);
       await rateLimit(request);
       reply.code(202);
-      return schedule({ destinationId: request.params.id });
+      return schedule({ destinationId: request.params.id, startedBy: actorOf(request) });
     },
   );
 
@@ -135,7 +135,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       }
       await rateLimit(request);
       reply.code(202);
-      return schedule({ destinationId: null, baseDestinationId: destinationId ?? null, config });
+      return schedule({ destinationId: null, baseDestinationId: destinationId ?? null, config, startedBy: actorOf(request) });
     },
   );
 

@@ -27,12 +27,16 @@ type Row = {
   seq: number;
   config_version: number | null;
   trigger: 'manual' | 'scheduled';
+  started_by: string | null;
   cancel_requested: number;
 };
 
 /** A check as one write left it, with the revision that orders the writes. */
 export type CheckUpdate = { check: ConnectionCheck; revision: number; cancelRequested?: boolean };
-export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null };
+/** A check to queue: of a saved destination, or of an unsaved config (merged with `baseDestinationId`); who asked. */
+type NewCheck = { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config; startedBy?: string | null };
+
+export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null; startedBy: string | null };
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
   /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
   expiredToken?: boolean;
@@ -81,16 +85,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       [id, result.status, result.reason, JSON.stringify(result.steps), result.identity === null ? null : JSON.stringify(result.identity), result.region, reportedAt],
     );
 
-  const insertCheck = async (
-    tx: Sql,
-    input: { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config },
-    trigger: 'manual' | 'scheduled',
-  ): Promise<string> => {
+  const insertCheck = async (tx: Sql, input: NewCheck, trigger: 'manual' | 'scheduled'): Promise<string> => {
     const id = randomUUID();
     await tx.run(
-      `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger)
+      `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger, started_by)
        VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
-               (SELECT config_version FROM destinations WHERE id = $2), $7)`,
+               (SELECT config_version FROM destinations WHERE id = $2), $7, $8)`,
       [
         id,
         input.destinationId,
@@ -99,6 +99,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
         new Date().toISOString(),
         trigger,
+        input.startedBy ?? null,
       ],
     );
     return id;
@@ -106,7 +107,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
 
   return {
     /** Schedules a check: of a saved destination, or of an unsaved config kept encrypted until it finishes. */
-    async create(input: { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config }): Promise<ConnectionCheck> {
+    async create(input: NewCheck): Promise<ConnectionCheck> {
       // The row and the list version in one commit: no reader sees one without the other, and one fsync, not two.
       const id = await db.transaction(async (tx) => {
         const made = await insertCheck(tx, input, 'manual');
@@ -196,7 +197,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       );
       return claimed
         .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.seq - b.seq)
-        .map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row) }));
+        .map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row), startedBy: row.started_by }));
     },
 
     async renewLease(id: string, workerId: string, leaseUntil: Date): Promise<boolean> {
