@@ -26,11 +26,20 @@ export const ACTIVITY_GROUP_NAMES = Object.keys(ACTIVITY_GROUPS) as ActivityGrou
 
 export const ActivityQuerySchema = z.object({
   /** Who acted, as the entries name them: a user's e-mail, or an API key's name and prefix. */
-  actor: z.string().max(300).optional(),
+  actor: z.string().max(300, 'actor can be at most 300 characters').optional(),
   group: z.enum(ACTIVITY_GROUP_NAMES as [ActivityGroup, ...ActivityGroup[]], { error: `group is one of ${ACTIVITY_GROUP_NAMES.join(', ')}` }).optional(),
   /** The `next_before` of the previous page. */
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce
+    .number({ error: 'before is the next_before of the previous page (a number)' })
+    .int('before is the next_before of the previous page (a whole number)')
+    .positive('before is the next_before of the previous page (above 0)')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(200, 'limit can be at most 200')
+    .default(50),
 });
 
 export const ActivityEntrySchema = ActivitySchema.extend({

@@ -37,6 +37,11 @@ describe('the activity of everyone (admins)', () => {
     const response = await t.request({ method: 'GET', url: '/api/v1/activity?group=everything' });
     expect(response.statusCode).toBe(422);
     expect(response.json().detail[0]).toMatchObject({ loc: ['query', 'group'], msg: 'group is one of sign_ins, people, connectors, checks' });
+    const page = await t.request({ method: 'GET', url: '/api/v1/activity?before=soon&limit=1000' });
+    expect(page.json().detail.map((issue: { loc: string[]; msg: string }) => [issue.loc[1], issue.msg])).toEqual([
+      ['before', 'before is the next_before of the previous page (a number)'],
+      ['limit', 'limit can be at most 200'],
+    ]);
   });
 });
 

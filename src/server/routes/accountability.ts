@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
 import { ActivityPageSchema, ActivityQuerySchema } from '../../shared/activity-schemas.ts';
@@ -34,7 +35,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
   );
 
   /** The signed-in person: sessions are a person's, so an API key is told it has none. */
-  const personOf = (request: { session: { user: { id: string; role: 'viewer' | 'editor' | 'admin' }; id: string } | null }) => {
+  const personOf = (request: FastifyRequest) => {
     if (!request.session) throw new HttpError(403, 'Sessions are signed-in people’s: an API key has none');
     return request.session;
   };

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ActivityKind } from '../../shared/activity-schemas.ts';
 import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
 import {
@@ -37,7 +39,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
     if (!user) throw new HttpError(404, `There is no user with id ${id}`);
     return user;
   };
-  const record = (request: Parameters<typeof actorOf>[0], kind: 'user.invited' | 'user.role_changed' | 'user.deactivated' | 'user.reactivated' | 'user.link_created', detail: string) =>
+  const record = (request: FastifyRequest, kind: Extract<ActivityKind, `user.${string}`>, detail: string) =>
     options.activity.record({ destinationId: null, kind, outcome: 'ok', detail, actor: actorOf(request), clientAddress: request.ip });
 
   app.get(
@@ -170,7 +172,7 @@ export const publicUserLinkRoutes: FastifyPluginAsyncZod<{
 }> = async (app, options) => {
   // Tokens are 256 bits, so guessing is hopeless; the limit keeps a script from making the server hash passwords.
   const attempts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000 });
-  const limited = async (request: Parameters<typeof attempts>[0]) => {
+  const limited = async (request: FastifyRequest) => {
     const attempt = await attempts(request);
     if (!attempt.isAllowed && attempt.isExceeded) {
       const seconds = Math.max(1, attempt.ttlInSeconds);

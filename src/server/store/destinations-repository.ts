@@ -197,17 +197,19 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
         schedule?: CheckSchedule;
       },
     ): Promise<DestinationRecord | 'stale' | null> {
-      const current = await findById(id);
-      const schedule = input.schedule ?? current?.check_schedule ?? 'off';
-      const nextCheckAt =
-        current && current.check_schedule === schedule ? current.next_check_at : (nextScheduledCheck(id, schedule, new Date())?.toISOString() ?? null);
+      // The next check if the schedule is new; the row keeps its own when the schedule is the same (decided in the
+      // UPDATE, against the row it changes).
+      const schedule = input.schedule ?? null;
+      const nextIfNew = schedule === null ? null : (nextScheduledCheck(id, schedule, new Date())?.toISOString() ?? null);
       const changed = await writing(input.name, () =>
         shown((tx) =>
           tx.run(
             `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
                secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
                token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
-               config_version = config_version + $17, check_schedule = $18, next_check_at = $19
+               config_version = config_version + $17,
+               next_check_at = CASE WHEN CAST($18 AS TEXT) IS NULL OR CAST($18 AS TEXT) = check_schedule THEN next_check_at ELSE $19 END,
+               check_schedule = COALESCE(CAST($18 AS TEXT), check_schedule)
              WHERE id = $1 AND version = $2`,
             [
               id,
@@ -219,7 +221,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               new Date().toISOString(),
               input.configChanged ? 1 : 0,
               schedule,
-              nextCheckAt,
+              nextIfNew,
             ],
           ),
         ),

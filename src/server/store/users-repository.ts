@@ -22,6 +22,9 @@ export type UserLinkRecord = {
   used_at: string | null;
 };
 
+/** A link with what its page shows of the user, and whether they were deactivated since. */
+type LinkWithUser = UserLinkRecord & Pick<UserRecord, 'email' | 'name' | 'deactivated_at'>;
+
 /** Someone has this e-mail already (compared regardless of case). */
 export class DuplicateEmailError extends Error {
   constructor(readonly email: string) {
@@ -137,9 +140,9 @@ export function createUsersRepository(db: SqlDatabase) {
         link.expires_at,
       ]);
     },
-    async findLink(tokenHash: string): Promise<(UserLinkRecord & { email: string; name: string; deactivated_at: string | null }) | null> {
+    async findLink(tokenHash: string): Promise<LinkWithUser | null> {
       return (
-        (await db.get<UserLinkRecord & { email: string; name: string; deactivated_at: string | null }>(
+        (await db.get<LinkWithUser>(
           `SELECT l.token_hash, l.user_id, l.purpose, l.created_at, l.expires_at, l.used_at, u.email, u.name, u.deactivated_at
              FROM user_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1`,
           [tokenHash],
