@@ -22,6 +22,7 @@ import { generateApiKey, hashApiKey } from './api-keys.ts';
 import { ensureFirstAdmin } from './first-admin.ts';
 import { hashPassword } from './password.ts';
 import { hashToken } from './sessions.ts';
+import { PUBLIC_API_ROUTES } from '../test-support/public-routes.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -29,25 +30,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PUBLIC_ROUTES = [
-  'GET /api/health',
-  'HEAD /api/health',
-  'GET /api/session',
-  'HEAD /api/session',
-  'POST /api/session',
-  'POST /api/user-links/lookup',
-  'POST /api/user-links/use',
-  'GET /api/auth/oidc/start',
-  'HEAD /api/auth/oidc/start',
-  'GET /api/auth/oidc/callback',
-  'HEAD /api/auth/oidc/callback',
-];
 const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
 
 describe('sign-in is required everywhere under /api', () => {
   it('marks exactly the health check, sign-in, one-time links and single sign-on as public', () => {
     const publicRoutes = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+    expect(publicRoutes.sort()).toEqual([...PUBLIC_API_ROUTES].sort());
   });
 
   it('answers 401 on every other registered /api route without a session (walking the route table)', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from '../test-support/raw-http.ts';
 import { buildTestApp, createApiKey, createUser, requestWithKey, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
 import { createRouteAccess, RouteAccessError, type RouteEntry } from './route-access.ts';
+import { PUBLIC_API_ROUTES } from '../test-support/public-routes.ts';
 
 let t: TestApp;
 let port: number;
@@ -14,31 +15,18 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const SAMPLE_ID = '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d';
-const PUBLIC_API = [
-  'GET /api/health',
-  'HEAD /api/health',
-  'GET /api/session',
-  'HEAD /api/session',
-  'POST /api/session',
-  'POST /api/user-links/lookup',
-  'POST /api/user-links/use',
-  'GET /api/auth/oidc/start',
-  'HEAD /api/auth/oidc/start',
-  'GET /api/auth/oidc/callback',
-  'HEAD /api/auth/oidc/callback',
-];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 describe('the route table: every route is in the context that enforces its access', () => {
   it('puts exactly the health check, sign-in, one-time links and single sign-on in the public API context', () => {
     const open = t.app.routeTable.filter((r) => r.context === 'public-api').map((r) => `${r.method} ${r.url}`);
-    expect(open.sort()).toEqual([...PUBLIC_API].sort());
+    expect(open.sort()).toEqual([...PUBLIC_API_ROUTES].sort());
     expect(t.app.routeTable.filter((r) => r.context === 'public-api').every((r) => r.access === 'public')).toBe(true);
   });
 
   it('puts every other /api route in the protected context, declaring the least role it needs', () => {
     const api = t.app.routeTable.filter((r) => r.url === '/api' || r.url.startsWith('/api/'));
-    const protectedRoutes = api.filter((r) => !PUBLIC_API.includes(`${r.method} ${r.url}`));
+    const protectedRoutes = api.filter((r) => !PUBLIC_API_ROUTES.includes(`${r.method} ${r.url}`));
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
     for (const route of protectedRoutes) {
       // Managing people, keys and settings is the admin's; changing anything else an editor's (signing out and ending
