@@ -1,17 +1,23 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Session, SignedInSession } from '../../shared/api-schemas.ts';
+import type { Session, SignedInSession, SignInOptions } from '../../shared/api-schemas.ts';
 import { roleAtLeast, type UserRole } from '../../shared/roles.ts';
 import { api } from './api-client.ts';
 
+/**
+ * The server's answer to who is signed in, kept whole: signed in or not, it says how one may sign in, so the sign-in
+ * screen asks nothing more.
+ */
+export const sessionQueryOptions = () =>
+  queryOptions({ queryKey: ['session'], queryFn: ({ signal }) => api<Session>('/api/session', { signal }), staleTime: 60_000 });
+
+const signedIn = (session: Session): SignedInSession | null => (session.signed_in ? session : null);
+const signInOptions = (session: Session): SignInOptions => session.sign_in;
+
 /** The session, or null when nobody is signed in (the server answers 200 {signed_in: false}). */
-export async function getSession(): Promise<SignedInSession | null> {
-  const session = await api<Session>('/api/session');
-  return session.signed_in ? session : null;
-}
+export const useSession = () => useQuery({ ...sessionQueryOptions(), select: signedIn });
 
-export const sessionQueryOptions = () => queryOptions({ queryKey: ['session'], queryFn: getSession, staleTime: 60_000 });
-
-export const useSession = () => useQuery(sessionQueryOptions());
+/** How one may sign in here: a password (unless turned off), and single sign-on when it is set up. */
+export const useSignInOptions = () => useQuery({ ...sessionQueryOptions(), select: signInOptions });
 
 /**
  * Whether the signed-in person's role allows what needs `least`: the screens offer only that. The server decides

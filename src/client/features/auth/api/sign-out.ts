@@ -10,7 +10,8 @@ export function useSignOut() {
     mutationFn: signOut,
     onSuccess: () => {
       const sessionKey = sessionQueryOptions().queryKey;
-      queryClient.setQueryData(sessionKey, null);
+      // Signed out, with the ways back in the server gave with the session.
+      queryClient.setQueryData(sessionKey, (session) => (session ? { signed_in: false as const, sign_in: session.sign_in } : session));
       // Nothing of the signed-in session stays in memory for the next person at this browser.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
     },

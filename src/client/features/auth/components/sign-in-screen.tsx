@@ -1,13 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
-import type { Session } from '../../../../shared/api-schemas.ts';
 import { isSignInErrorCode, SIGN_IN_ERRORS } from '../../../../shared/sign-in-errors.ts';
 import { SignInSchema, type SignIn } from '../../../../shared/user-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
 import { useLocation } from '../../../lib/router.tsx';
+import { useSignInOptions } from '../../../lib/session.ts';
 import { LoadingState } from '../../../ui/status-message.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
@@ -56,15 +54,6 @@ function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {
       </button>
     </form>
   );
-}
-
-/** How one may sign in here (the signed-out answer of GET /api/session): asked by the sign-in screens only. */
-function useSignInOptions() {
-  return useQuery({
-    queryKey: ['sign-in-options'],
-    queryFn: async () => (await api<Session>('/api/session')).sign_in,
-    staleTime: 60_000,
-  });
 }
 
 /** "Sign in with <provider>" (a navigation: the provider's pages, then back), and the password form when it is on. */
