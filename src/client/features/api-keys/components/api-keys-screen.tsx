@@ -5,6 +5,7 @@ import { CodeBlock } from '../../../ui/code-block.tsx';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { onServerClock } from '../../../lib/server-clock.ts';
+import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
 import { When } from '../../../ui/when.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
@@ -65,8 +66,7 @@ export function ApiKeysScreen() {
   const now = useNow(30_000);
   const [createOpen, setCreateOpen] = useState(false);
   // Mounted once opened, so closing returns focus to the Revoke button that opened it.
-  const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [revokeOpen, setRevokeOpen] = useState(false);
+  const revoking = useDialogTarget<ApiKey>();
 
   return (
     <section aria-labelledby="api-keys-heading">
@@ -143,8 +143,7 @@ export function ApiKeysScreen() {
                             className="button button-small button-danger-quiet"
                             aria-label={`Revoke ${key.name}`}
                             onClick={() => {
-                              setRevoking(key);
-                              setRevokeOpen(true);
+                              revoking.show(key);
                             }}
                           >
                             Revoke
@@ -165,7 +164,7 @@ export function ApiKeysScreen() {
           <CreateApiKeyDialog open={createOpen} onOpenChange={setCreateOpen} />
         </Suspense>
       )}
-      {revoking && <RevokeDialog key={revoking.id} apiKey={revoking} open={revokeOpen} onOpenChange={setRevokeOpen} />}
+      {revoking.target && <RevokeDialog key={revoking.target.id} apiKey={revoking.target} open={revoking.open} onOpenChange={revoking.setOpen} />}
     </section>
   );
 }

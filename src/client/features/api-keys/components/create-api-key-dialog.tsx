@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
-import { ApiError } from '../../../lib/api-client.ts';
+import { placeServerErrors } from '../../../lib/server-errors.ts';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
@@ -15,6 +15,7 @@ type Props = { open: boolean; onOpenChange: (open: boolean) => void };
 // The browser's clock, read when the form is checked and sent (not during render).
 const clock = () => Date.now();
 
+/** Where the server's words about each body field go. */
 const SERVER_FIELDS: Record<string, keyof KeyFormValues> = { name: 'name', role: 'role', expires_at: 'date' };
 
 /**
@@ -49,17 +50,7 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
       setCreated(key);
       await queryClient.invalidateQueries({ queryKey: apiKeysQueryOptions().queryKey });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409 && typeof error.detail === 'string') {
-        return setError('name', { message: error.detail }, { shouldFocus: true });
-      }
-      if (error instanceof ApiError && Array.isArray(error.detail)) {
-        const placed = error.detail.filter((item) => {
-          const field = SERVER_FIELDS[String(item.loc[1])];
-          if (field) setError(field, { message: item.msg }, { shouldFocus: true });
-          return field !== undefined;
-        });
-        if (placed.length > 0) return;
-      }
+      if (placeServerErrors(error, setError, SERVER_FIELDS, 'name')) return;
       setFailure((error as Error).message);
     }
   });

@@ -6,6 +6,7 @@ import { PageHeading } from '../../../ui/page-heading.tsx';
 import { onServerClock } from '../../../lib/server-clock.ts';
 import { relativeTime, timeAgo } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useAttentionCount, useDestinationsPage } from '../api/get-destinations.ts';
 import { useCan } from '../../../lib/session.ts';
@@ -73,12 +74,10 @@ export function DestinationsList() {
   const canEdit = useCan('editor');
   const now = useNow(30_000);
   // The dialog stays mounted once opened, so closing it returns focus to the Delete button that opened it.
-  const [deleting, setDeleting] = useState<Destination | null>(null);
-  const [deleteOpen, setDeleteOpen] = useState(false);
-  const [updatingCredentials, setUpdatingCredentials] = useState<Destination | null>(null);
+  const deleting = useDialogTarget<Destination>();
+  const updatingCredentials = useDialogTarget<Destination>();
   // What was just deleted, here or on the page the delete led back from: said once, politely.
   const [notice, setNotice] = useState(() => flash.take());
-  const [updateOpen, setUpdateOpen] = useState(false);
   const needsAttention = (d: Destination) => {
     const { state } = credentialsNow(d.credentials, now);
     return state === 'expired' || state === 'expiring';
@@ -185,8 +184,7 @@ export function DestinationsList() {
                                 type="button"
                                 className="button button-small"
                                 onClick={() => {
-                                  setUpdatingCredentials(destination);
-                                  setUpdateOpen(true);
+                                  updatingCredentials.show(destination);
                                 }}
                                 aria-label={`Update credentials of ${destination.name}`}
                               >
@@ -217,8 +215,7 @@ export function DestinationsList() {
                               type="button"
                               className="button button-small button-danger-quiet"
                               onClick={() => {
-                                setDeleting(destination);
-                                setDeleteOpen(true);
+                                deleting.show(destination);
                               }}
                               aria-label={`Delete ${destination.name}`}
                             >
@@ -259,23 +256,23 @@ export function DestinationsList() {
           ) : null}
         </>
       )}
-      {updatingCredentials && (
+      {updatingCredentials.target && (
         <Suspense fallback={null}>
           <UpdateCredentialsDialog
-            key={updatingCredentials.id}
-            destination={updatingCredentials}
-            open={updateOpen}
-            onOpenChange={setUpdateOpen}
+            key={updatingCredentials.target.id}
+            destination={updatingCredentials.target}
+            open={updatingCredentials.open}
+            onOpenChange={updatingCredentials.setOpen}
             onSaved={setNotice}
           />
         </Suspense>
       )}
-      {deleting && (
+      {deleting.target && (
         <Suspense fallback={null}>
           <DeleteDestinationDialog
-            destination={deleting}
-            open={deleteOpen}
-            onOpenChange={setDeleteOpen}
+            destination={deleting.target}
+            open={deleting.open}
+            onOpenChange={deleting.setOpen}
             onDeleted={() => {
               setNotice(flash.take());
               // Its row (and the button that opened the dialog) is gone: focus goes to the list's heading.

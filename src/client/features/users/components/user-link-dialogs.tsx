@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
 import { USER_ROLE_LABELS, USER_ROLES, UserInviteSchema, type User } from '../../../../shared/user-schemas.ts';
-import { ApiError } from '../../../lib/api-client.ts';
+import { placeServerErrors } from '../../../lib/server-errors.ts';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
@@ -54,15 +54,8 @@ export default function InviteUserDialog({ open, onOpenChange }: { open: boolean
       setInvited(await inviteUser(values));
       await queryClient.invalidateQueries({ queryKey: usersQueryOptions().queryKey });
     } catch (error) {
-      // Someone has that e-mail: said on the field.
-      if (error instanceof ApiError && error.status === 409) return setError('email', { message: error.message }, { shouldFocus: true });
-      if (error instanceof ApiError && Array.isArray(error.detail)) {
-        for (const item of error.detail) {
-          const field = item.loc[1];
-          if (field === 'email' || field === 'name' || field === 'role') setError(field, { message: item.msg }, { shouldFocus: true });
-        }
-        return;
-      }
+      // Someone has that e-mail (409), or the server's rules refused a field (422): said on the field.
+      if (placeServerErrors(error, setError, { email: 'email', name: 'name', role: 'role' }, 'email')) return;
       setFailure((error as Error).message);
     }
   });

@@ -5,6 +5,7 @@ import { PageHeading } from '../../../ui/page-heading.tsx';
 import { SessionsTable } from '../../../ui/sessions-table.tsx';
 import { When } from '../../../ui/when.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useSession } from '../../../lib/session.ts';
 import { useChangeRole, useSetActive, useSetPasswordSignIn, useUsers } from '../api/users.ts';
@@ -106,12 +107,9 @@ export function UsersScreen() {
   const reactivate = useSetActive();
   const [inviteOpen, setInviteOpen] = useState(false);
   // Mounted once opened, so closing returns focus to the button that opened it.
-  const [linkFor, setLinkFor] = useState<User | null>(null);
-  const [linkOpen, setLinkOpen] = useState(false);
-  const [deactivating, setDeactivating] = useState<User | null>(null);
-  const [deactivateOpen, setDeactivateOpen] = useState(false);
-  const [sessionsOf, setSessionsOf] = useState<User | null>(null);
-  const [sessionsOpen, setSessionsOpen] = useState(false);
+  const linkFor = useDialogTarget<User>();
+  const deactivating = useDialogTarget<User>();
+  const sessionsOf = useDialogTarget<User>();
 
   return (
     <section aria-labelledby="users-heading">
@@ -184,8 +182,7 @@ export function UsersScreen() {
                               type="button"
                               className="button button-small"
                               onClick={() => {
-                                setLinkFor(user);
-                                setLinkOpen(true);
+                                linkFor.show(user);
                               }}
                               aria-label={`${user.state === 'invited' ? 'New invitation link for' : 'Reset the password of'} ${user.email}`}
                             >
@@ -196,8 +193,7 @@ export function UsersScreen() {
                                 type="button"
                                 className="button button-small"
                                 onClick={() => {
-                                  setSessionsOf(user);
-                                  setSessionsOpen(true);
+                                  sessionsOf.show(user);
                                 }}
                                 aria-label={`Sessions of ${user.email}`}
                               >
@@ -209,8 +205,7 @@ export function UsersScreen() {
                                 type="button"
                                 className="button button-small button-danger-quiet"
                                 onClick={() => {
-                                  setDeactivating(user);
-                                  setDeactivateOpen(true);
+                                  deactivating.show(user);
                                 }}
                                 aria-label={`Deactivate ${user.email}`}
                               >
@@ -230,15 +225,17 @@ export function UsersScreen() {
       )}
       <Suspense fallback={null}>
         {inviteOpen && <InviteUserDialog open={inviteOpen} onOpenChange={setInviteOpen} />}
-        {linkFor && <NewLinkDialog key={linkFor.id} user={linkFor} open={linkOpen} onOpenChange={setLinkOpen} />}
+        {linkFor.target && <NewLinkDialog key={linkFor.target.id} user={linkFor.target} open={linkFor.open} onOpenChange={linkFor.setOpen} />}
       </Suspense>
-      {sessionsOf && (
-        <Dialog key={sessionsOf.id} open={sessionsOpen} onOpenChange={setSessionsOpen} title={`Sessions of ${sessionsOf.email}`}>
-          <SessionsTable user={sessionsOf.id} caption={`Sessions of ${sessionsOf.email}`} />
+      {sessionsOf.target && (
+        <Dialog key={sessionsOf.target.id} open={sessionsOf.open} onOpenChange={sessionsOf.setOpen} title={`Sessions of ${sessionsOf.target.email}`}>
+          <SessionsTable user={sessionsOf.target.id} caption={`Sessions of ${sessionsOf.target.email}`} />
         </Dialog>
       )}
       <SignInSettings />
-      {deactivating && <DeactivateDialog key={deactivating.id} user={deactivating} open={deactivateOpen} onOpenChange={setDeactivateOpen} />}
+      {deactivating.target && (
+        <DeactivateDialog key={deactivating.target.id} user={deactivating.target} open={deactivating.open} onOpenChange={deactivating.setOpen} />
+      )}
     </section>
   );
 }
