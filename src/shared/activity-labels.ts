@@ -19,3 +19,12 @@ export const ACTIVITY_LABELS: Record<ActivityKind, string> = {
   'user.password_set': 'Password set',
   'settings.changed': 'Settings changed',
 };
+
+/** The Activity screen's groups of kinds, as the API's `group` names them. */
+export const ACTIVITY_GROUPS = {
+  sign_ins: { label: 'Sign-ins', prefixes: ['session.'] },
+  people: { label: 'Users, API keys and settings', prefixes: ['user.', 'api_key.', 'settings.'] },
+  connectors: { label: 'Connector changes', prefixes: ['destination.'] },
+  checks: { label: 'Connection checks', prefixes: ['check.'] },
+} as const;
+export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ACTIVITY_GROUPS, type ActivityGroup } from './activity-labels.ts';
 
 export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out', 'api_key.created', 'api_key.revoked', 'user.invited', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.link_created', 'user.password_set', 'settings.changed'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -14,14 +15,7 @@ export const ActivitySchema = z.object({
 });
 export type Activity = z.infer<typeof ActivitySchema>;
 
-/** The Activity screen's groups of kinds. */
-export const ACTIVITY_GROUPS = {
-  sign_ins: { label: 'Sign-ins', prefixes: ['session.'] },
-  people: { label: 'Users, API keys and settings', prefixes: ['user.', 'api_key.', 'settings.'] },
-  connectors: { label: 'Connector changes', prefixes: ['destination.'] },
-  checks: { label: 'Connection checks', prefixes: ['check.'] },
-} as const;
-export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
+export { ACTIVITY_GROUPS, type ActivityGroup };
 export const ACTIVITY_GROUP_NAMES = Object.keys(ACTIVITY_GROUPS) as ActivityGroup[];
 
 export const ActivityQuerySchema = z.object({

@@ -67,9 +67,6 @@ export function createUsersRepository(db: SqlDatabase) {
         throw error;
       }
     },
-    async count(): Promise<number> {
-      return Number((await db.get<{ n: number | string }>('SELECT count(*) AS n FROM users'))?.n ?? 0);
-    },
     async find(id: string): Promise<UserRecord | null> {
       return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])) ?? null;
     },

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ACTIVITY_LABELS } from '../../../../shared/activity-labels.ts';
-import type { ActivityGroup } from '../../../../shared/activity-schemas.ts';
+import { ACTIVITY_GROUPS, ACTIVITY_LABELS, type ActivityGroup } from '../../../../shared/activity-labels.ts';
 import type { User } from '../../../../shared/user-schemas.ts';
 import { api } from '../../../lib/api-client.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
@@ -11,13 +10,7 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useActivity, type ActivityFilter } from '../api/activity.ts';
 import './activity-screen.css';
 
-// The groups as the server names them (activity-schemas.ts), in words; kept here so this screen loads without zod.
-const GROUPS: { value: ActivityGroup; label: string }[] = [
-  { value: 'sign_ins', label: 'Sign-ins' },
-  { value: 'people', label: 'Users, API keys and settings' },
-  { value: 'connectors', label: 'Connector changes' },
-  { value: 'checks', label: 'Connection checks' },
-];
+const GROUPS = (Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((value) => ({ value, label: ACTIVITY_GROUPS[value].label }));
 
 /** The filter lives in the URL: a link or Back brings the same view again. */
 function readFilter(search: URLSearchParams): ActivityFilter {
