@@ -35,7 +35,9 @@ test('someone whose groups give no role comes back to sign-in, told to ask an ad
   );
   // The reason left the address bar: a reload does not say it again.
   await expect(page).toHaveURL(/\/$/);
+  await page.reload();
   await expect(page.getByRole('heading', { name: 'Sign in', level: 1 })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('an admin turns password sign-in off: the sign-in screen offers single sign-on only', async ({ signedInPage: page, api, browser }) => {
