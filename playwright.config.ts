@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { IDENTITIES } from './e2e/local-s3/identities.ts';
 
 export const E2E_PORT = 41730;
 export const E2E_ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
@@ -10,6 +11,8 @@ export const E2E_S3_PORT = 41731;
 export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
 /** Accepts connections and never answers: a check against it runs until it is cancelled or out of time. */
 export const E2E_SILENT_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT + 2}`;
+/** How long the local STS's AssumeRole credentials live here (AWS's shortest are 15 minutes): the app's refresh is seen. */
+export const E2E_ASSUMED_ROLE_LIFETIME_MS = 4_000;
 /** The local OpenID provider (oidc-provider) that single sign-on goes through. */
 export const E2E_OIDC_PORT = 41735;
 export const E2E_OIDC_ISSUER = `http://127.0.0.1:${E2E_OIDC_PORT}`;
@@ -43,7 +46,7 @@ export default defineConfig({
   webServer: [
     {
       // The local S3 endpoint (s3rver behind the SigV4 gateway): the only S3 the browser tests reach.
-      command: `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20 --silent-port ${E2E_S3_PORT + 2}`,
+      command: `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20 --silent-port ${E2E_S3_PORT + 2} --assumed-role-lifetime-ms ${E2E_ASSUMED_ROLE_LIFETIME_MS}`,
       url: `${E2E_S3_ENDPOINT}/`,
       reuseExistingServer: false,
       timeout: 30_000,
@@ -77,6 +80,10 @@ export default defineConfig({
         S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${E2E_S3_PORT},127.0.0.1:${E2E_S3_PORT + 2}`,
         AWS_ENDPOINT_URL_S3: E2E_S3_ENDPOINT,
         AWS_ENDPOINT_URL_STS: E2E_S3_ENDPOINT,
+        // The IAM role method, the server assuming roles as the local endpoint's role base identity.
+        ALLOW_IAM_ROLES: 'true',
+        AWS_ROLE_BASE_ACCESS_KEY_ID: IDENTITIES.roleBase.accessKeyId,
+        AWS_ROLE_BASE_SECRET_ACCESS_KEY: IDENTITIES.roleBase.secretAccessKey,
         OIDC_ISSUER: E2E_OIDC_ISSUER,
         OIDC_CLIENT_ID: 's3-admin-tests',
         OIDC_CLIENT_SECRET: 'a client secret of the tests, long enough to sign with',

@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from './gateway.ts';
-import { IDENTITIES, type Identity } from './identities.ts';
+import { updateAssumeRolePolicy } from './iam.ts';
+import { CUSTOMER_ACCOUNT, IDENTITIES, type Identity } from './identities.ts';
 
 let s3: LocalS3;
 beforeAll(async () => {
@@ -154,5 +155,70 @@ describe('local STS: GetCallerIdentity', () => {
   it('answers SignatureDoesNotMatch for a wrong secret', async () => {
     const wrong = sts(credentialsOf(IDENTITIES.writer, { secretAccessKey: 'y'.repeat(40) }));
     expect(await errorOf(wrong.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+  });
+});
+
+describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
+  const sts = (credentials: ReturnType<typeof credentialsOf>) =>
+    new STSClient({ endpoint: s3.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const role = `arn:aws:iam::${CUSTOMER_ACCOUNT}:role/customer-s3-writer`;
+  const trust = (principal: string, externalId: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } }],
+    });
+  const assume = (caller: Identity, ExternalId?: string) =>
+    sts(credentialsOf(caller)).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'gateway-test', ...(ExternalId ? { ExternalId } : {}) }));
+  const messageOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+    } catch (error) {
+      return { name: (error as Error).name, message: (error as Error).message, status: (error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode };
+    }
+    throw new Error('expected the request to fail');
+  };
+
+  it('refuses a role that trusts nobody with the AccessDenied STS words', async () => {
+    s3.setTrustPolicy(role, null);
+    expect(await messageOf(assume(IDENTITIES.roleBase, 'abc'))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: ${IDENTITIES.roleBase.arn} is not authorized to perform: sts:AssumeRole on resource: ${role}`,
+    });
+  });
+
+  it('puts a trust policy through IAM, then hands out credentials only with its external ID, to a caller allowed sts:AssumeRole', async () => {
+    const updated = await updateAssumeRolePolicy(s3.endpoint, IDENTITIES.customerAdmin, 'customer-s3-writer', trust(IDENTITIES.roleBase.arn, 'the-id'));
+    expect(updated.status, updated.body).toBe(200);
+    expect(updated.body).toContain('<UpdateAssumeRolePolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">');
+    try {
+      expect((await messageOf(assume(IDENTITIES.roleBase))).name).toBe('AccessDenied');
+      expect((await messageOf(assume(IDENTITIES.roleBase, 'another-id'))).name).toBe('AccessDenied');
+      expect((await messageOf(assume(IDENTITIES.writer, 'the-id'))).name).toBe('AccessDenied');
+      const answer = await assume(IDENTITIES.roleBase, 'the-id');
+      expect(answer.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${CUSTOMER_ACCOUNT}:assumed-role/customer-s3-writer/gateway-test`);
+      expect(answer.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 3_500_000);
+      // The credentials work, as that role, for S3 and STS alike.
+      const creds = { accessKeyId: answer.Credentials?.AccessKeyId ?? '', secretAccessKey: answer.Credentials?.SecretAccessKey ?? '', sessionToken: answer.Credentials?.SessionToken ?? '' };
+      expect((await sts(creds).send(new GetCallerIdentityCommand({}))).Account).toBe(CUSTOMER_ACCOUNT);
+      await put(client(creds), 'assumed/probe');
+    } finally {
+      s3.setTrustPolicy(role, null);
+    }
+  });
+
+  it('answers IAM errors in IAM words: a role that does not exist, and a caller not allowed to change it', async () => {
+    const missing = await updateAssumeRolePolicy(s3.endpoint, IDENTITIES.customerAdmin, 'no-such-role', trust('x', 'y'));
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('<Code>NoSuchEntity</Code>');
+    expect(missing.body).toContain('The role with name no-such-role cannot be found.');
+    const denied = await updateAssumeRolePolicy(s3.endpoint, IDENTITIES.writer, 'customer-s3-writer', trust('x', 'y'));
+    expect(denied.status).toBe(403);
+    expect(denied.body).toContain('is not authorized to perform: iam:UpdateAssumeRolePolicy');
+  });
+
+  it('refuses a session shorter than STS allows, as STS validates it', async () => {
+    const short = sts(credentialsOf(IDENTITIES.roleBase)).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'gateway-test', DurationSeconds: 60 }));
+    expect(await messageOf(short)).toMatchObject({ name: 'ValidationError', status: 400 });
   });
 });

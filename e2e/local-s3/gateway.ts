@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
-import { sendCallerIdentity, sendS3Error, sendStsError } from './aws-errors.ts';
-import { ACCOUNT, BARE_403_BUCKETS, BUCKET_POLICIES, BUCKETS, findIdentity, VERSIONED_BUCKETS, type Identity, type S3Action } from './identities.ts';
+import { sendAssumedRole, sendCallerIdentity, sendIamDone, sendS3Error, sendStsError } from './aws-errors.ts';
+import { BARE_403_BUCKETS, BUCKET_POLICIES, BUCKETS, findIdentity, ROLES, VERSIONED_BUCKETS, type Identity, type S3Action } from './identities.ts';
 import { evaluate, type PolicyDocument } from './policy.ts';
 import { computeSignature, decodeAwsChunked, describeSigning, parseAmzDate, parseAuthorization, parseRawQuery, spacedHex } from './sigv4.ts';
 
@@ -31,6 +31,13 @@ export type LocalS3 = {
   beforeServing: ((request: RecordedRequest) => Promise<void>) | null;
   /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
   setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
+  /** Puts a trust policy on a role (as a customer pastes the one the app shows), or `null` for the role's own. */
+  setTrustPolicy(roleArn: string, trust: PolicyDocument | null): void;
+  /**
+   * How long credentials from AssumeRole live, whatever DurationSeconds asked (tests of the app's refresh: AWS's
+   * shortest is 15 minutes); null: as asked. May be changed while running.
+   */
+  assumedRoleLifetimeMs: number | null;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
   /** Every version and delete marker a versioned bucket holds under `prefix` (what ListObjectVersions would show). */
   versions(bucket: string, prefix?: string): ObjectVersion[];
@@ -73,6 +80,11 @@ function operationOf(method: string, key: string | null, query: Record<string, u
   return [`${method}Object`, null];
 }
 
+const accountOf = (arn: string) => /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? '';
+
+/** The principal a policy names for a caller: a role session is its role (arn:…:iam::…:role/name). */
+const principalOf = (arn: string) => arn.replace(/^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.*$/, 'arn:$1:iam::$2:role/$3');
+
 function truncateList(xml: string, maxKeys: number): string {
   const contents = xml.match(/<Contents>[\s\S]*?<\/Contents>/g) ?? [];
   const kept = contents.slice(0, maxKeys);
@@ -88,7 +100,7 @@ function truncateList(xml: string, maxKeys: number): string {
  * s3rver behind a gateway that does what s3rver does not: verify SigV4 against the identity table, enforce tokens,
  * expiry, permissions and bucket regions, answer sts:GetCallerIdentity, and reply with AWS's exact error XML.
  */
-export async function startLocalS3(options: { latencyMs?: number; port?: number } = {}): Promise<LocalS3> {
+export async function startLocalS3(options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number } = {}): Promise<LocalS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
   const s3rver = new S3rver({
     port: 0,
@@ -100,6 +112,9 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
   const backend = (await s3rver.run()) as AddressInfo;
   const requests: RecordedRequest[] = [];
   const policies = new Map<string, PolicyDocument>();
+  const trusts = new Map<string, PolicyDocument>();
+  // Credentials handed out by AssumeRole, by access key ID: known to S3 and STS until they expire.
+  const assumed = new Map<string, Identity>();
   // Versioned buckets: bucket → key → versions, oldest first.
   const versionStore = new Map<string, Map<string, ObjectVersion[]>>();
   const versionsOf = (bucket: string, key: string) => {
@@ -203,7 +218,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       // Unsigned: STS refuses; S3 judges the request as anonymous, by the bucket policy alone.
       return isSts ? fail(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token') : serveS3(null, null);
     }
-    const identity: Identity | undefined = findIdentity(auth.accessKeyId);
+    const identity: Identity | undefined = findIdentity(auth.accessKeyId) ?? assumed.get(auth.accessKeyId);
     if (!identity) {
       return isSts
         ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
@@ -279,10 +294,89 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       }
     }
     if (isSts) {
+      const params = new URLSearchParams(body.toString('utf8'));
+      if (auth.service === 'iam') return serveIam(identity, params);
+      if (params.get('Action') === 'AssumeRole') return assumeRole(identity, params);
       requests.push({ operation: 'GetCallerIdentity', accessKeyId: auth.accessKeyId, bucket: null, key: null });
-      return sendCallerIdentity(res, { arn: identity.arn, userId: identity.userId, account: ACCOUNT });
+      return sendCallerIdentity(res, { arn: identity.arn, userId: identity.userId, account: accountOf(identity.arn) });
     }
     return serveS3(identity, auth.region);
+
+    /**
+     * sts:AssumeRole, judged as AWS judges it: the caller's own policy must allow sts:AssumeRole on the role, and the
+     * role's trust policy must allow the caller's principal (a role session counts as its role), with its conditions
+     * (sts:ExternalId). Every refusal — no permission, not trusted, wrong or missing external ID, no such role — is the
+     * same AccessDenied, worded as STS words it ("User: <caller> is not authorized to perform: sts:AssumeRole on
+     * resource: <role>", as AWS re:Post's knowledge center article on AssumeRole errors quotes it).
+     */
+    function assumeRole(caller: Identity, params: URLSearchParams) {
+      const roleArn = params.get('RoleArn') ?? '';
+      const sessionName = params.get('RoleSessionName') ?? '';
+      const externalId = params.get('ExternalId') ?? undefined;
+      const seconds = Number(params.get('DurationSeconds') ?? 3600);
+      requests.push({ operation: 'AssumeRole', accessKeyId: caller.accessKeyId, bucket: null, key: externalId === undefined ? null : `external-id:${externalId}` });
+      // STS's validation errors (AWS's "1 validation error detected" form, with the member's constraint).
+      if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+        return fail(400, 'ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+      }
+      if (!Number.isInteger(seconds) || seconds < 900) {
+        return fail(400, 'ValidationError', `1 validation error detected: Value '${seconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+      }
+      const role = ROLES[roleArn];
+      const principal = principalOf(caller.arn);
+      const request = { action: 'sts:AssumeRole', resource: roleArn, principalArn: principal, keys: { 'sts:ExternalId': externalId } };
+      const mayAssume = evaluate(request, policies.get(caller.accessKeyId) ?? caller.policy, null).allowed;
+      const trusted = role !== undefined && evaluate(request, null, trusts.get(roleArn) ?? role.trust).allowed;
+      if (!role || !mayAssume || !trusted) {
+        return fail(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
+      const [, partition = 'aws', account = '', name = ''] = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
+      const lifetime = gateway.assumedRoleLifetimeMs ?? seconds * 1000;
+      const issued: Identity = {
+        accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+        secretAccessKey: randomBytes(30).toString('base64'),
+        sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(48).toString('base64')}`,
+        expiresAt: new Date(Date.now() + lifetime),
+        arn: `arn:${partition}:sts::${account}:assumed-role/${name}/${sessionName}`,
+        userId: `AROA${createHash('sha256').update(roleArn).digest('hex').slice(0, 16).toUpperCase()}:${sessionName}`,
+        policy: role.policy,
+      };
+      assumed.set(issued.accessKeyId, issued);
+      return sendAssumedRole(res, {
+        arn: issued.arn,
+        assumedRoleId: issued.userId,
+        accessKeyId: issued.accessKeyId,
+        secretAccessKey: issued.secretAccessKey,
+        sessionToken: issued.sessionToken ?? '',
+        expiration: issued.expiresAt ?? new Date(),
+      });
+    }
+
+    /**
+     * IAM's UpdateAssumeRolePolicy (what `aws iam update-assume-role-policy` sends): how a customer's admin puts the
+     * trust policy the app shows on their role. Errors as IAM words them (IAM API Reference, UpdateAssumeRolePolicy).
+     */
+    function serveIam(caller: Identity, params: URLSearchParams) {
+      const iamFail = (status: number, code: string, message: string) => sendStsError(res, status, code, message, 'iam');
+      const action = params.get('Action') ?? '';
+      const roleName = params.get('RoleName') ?? '';
+      requests.push({ operation: action, accessKeyId: caller.accessKeyId, bucket: null, key: roleName });
+      if (action !== 'UpdateAssumeRolePolicy') return iamFail(400, 'InvalidAction', `Could not find operation ${action} for version 2010-05-08`);
+      const roleArn = Object.keys(ROLES).find((arn) => arn === `arn:aws:iam::${accountOf(caller.arn)}:role/${roleName}`);
+      const resource = `arn:aws:iam::${accountOf(caller.arn)}:role/${roleName}`;
+      const decision = evaluate({ action: 'iam:UpdateAssumeRolePolicy', resource, principalArn: null, keys: {} }, policies.get(caller.accessKeyId) ?? caller.policy, null);
+      if (!decision.allowed) return iamFail(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:UpdateAssumeRolePolicy on resource: role ${roleName}`);
+      if (!roleArn) return iamFail(404, 'NoSuchEntity', `The role with name ${roleName} cannot be found.`);
+      let document: PolicyDocument;
+      try {
+        document = JSON.parse(params.get('PolicyDocument') ?? '') as PolicyDocument;
+        if (!Array.isArray(document.Statement)) throw new Error('no statements');
+      } catch {
+        return iamFail(400, 'MalformedPolicyDocument', 'This policy contains invalid Json');
+      }
+      trusts.set(roleArn, document);
+      return sendIamDone(res, action);
+    }
 
     /** An S3 operation by `identity`, or by anyone (anonymous, unsigned) when it is null. */
     async function serveS3(identity: Identity | null, signedRegion: string | null) {
@@ -411,6 +505,11 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number 
       if (policy) policies.set(accessKeyId, policy);
       else policies.delete(accessKeyId);
     },
+    setTrustPolicy(roleArn, trust) {
+      if (trust) trusts.set(roleArn, trust);
+      else trusts.delete(roleArn);
+    },
+    assumedRoleLifetimeMs: options.assumedRoleLifetimeMs ?? null,
     versions(bucketName, prefix = '') {
       const keys = versionStore.get(bucketName) ?? new Map<string, ObjectVersion[]>();
       return [...keys.entries()].filter(([key]) => key.startsWith(prefix)).flatMap(([, list]) => list);

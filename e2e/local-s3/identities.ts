@@ -110,6 +110,30 @@ export const IDENTITIES = {
     userId: 'AIDALOCALNOVERSIONDL',
     policy: allowing(['s3:ListBucket', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']),
   },
+  /** The app server's own identity for the IAM role method (AWS_ROLE_BASE_*): may assume roles, nothing else. */
+  roleBase: {
+    accessKeyId: 'AKIALOCALROLEBASE001',
+    secretAccessKey: secret('role-base'),
+    arn: `arn:aws:iam::${ACCOUNT}:user/local-role-base`,
+    userId: 'AIDALOCALROLEBASE001',
+    policy: allowing(['sts:AssumeRole']),
+  },
+  /** A base identity whose own policy does not allow sts:AssumeRole (whatever the role's trust policy says). */
+  noAssumeBase: {
+    accessKeyId: 'AKIALOCALNOASSUME001',
+    secretAccessKey: secret('no-assume'),
+    arn: `arn:aws:iam::${ACCOUNT}:user/local-no-assume`,
+    userId: 'AIDALOCALNOASSUME001',
+    policy: allowing(['s3:ListBucket']),
+  },
+  /** The customer's administrator, in the customer's account: puts trust policies on its roles (IAM). */
+  customerAdmin: {
+    accessKeyId: 'AKIACUSTOMERADMIN001',
+    secretAccessKey: secret('customer-admin'),
+    arn: 'arn:aws:iam::210987654321:user/customer-admin',
+    userId: 'AIDACUSTOMERADMIN001',
+    policy: allowing(['iam:UpdateAssumeRolePolicy']),
+  },
   /** Holds no permission of its own: tests give it the policy under test (the app's least-privilege policy). */
   policyUnderTest: {
     accessKeyId: 'AKIALOCALPOLICYTEST1',
@@ -119,6 +143,32 @@ export const IDENTITIES = {
     policy: { Version: '2012-10-17', Statement: [] },
   },
 } satisfies Record<string, Identity>;
+
+/** The customer's AWS account, where the roles the app assumes live (cross-account, as with a real customer). */
+export const CUSTOMER_ACCOUNT = '210987654321';
+
+export type Role = {
+  /** What the role may do once assumed. */
+  policy: PolicyDocument;
+  /** Who may assume it: tests install the trust policy the app shows (LocalS3.setTrustPolicy), as a customer pastes it. */
+  trust: PolicyDocument;
+};
+
+const NOBODY: PolicyDocument = { Version: '2012-10-17', Statement: [] };
+
+/** Roles STS knows, by ARN. Any other ARN is refused as AWS refuses a role that does not exist: AccessDenied. */
+export const ROLES: Record<string, Role> = {
+  /** Trusts nobody until a test installs a trust policy. */
+  [`arn:aws:iam::${CUSTOMER_ACCOUNT}:role/customer-s3-writer`]: { policy: ALL, trust: NOBODY },
+  /** Trusts the role base without any external ID condition: the confused deputy's door. */
+  [`arn:aws:iam::${CUSTOMER_ACCOUNT}:role/open-trust`]: {
+    policy: ALL,
+    trust: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/local-role-base` }, Action: 'sts:AssumeRole' }],
+    },
+  },
+};
 
 /** Buckets and their regions; any other name answers NoSuchBucket. */
 export const BUCKETS: Record<string, string> = {

@@ -9,7 +9,8 @@ export type Statement = {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
-  Resource: string | string[];
+  /** Absent in a role's trust policy: the resource is the role itself. */
+  Resource?: string | string[];
   /** Bucket policies only: `*`, or the ARNs (or `*`) under `AWS`. */
   Principal?: '*' | { AWS: string | string[] };
   Condition?: Record<string, Record<string, string | string[]>>;
@@ -54,7 +55,7 @@ function conditionHolds(operator: string, key: string, expected: string[], keys:
 
 function matches(statement: Statement, request: RequestContext, checkPrincipal: boolean): boolean {
   if (!list(statement.Action).some((action) => wildcard(action, request.action, true))) return false;
-  if (!list(statement.Resource).some((resource) => wildcard(resource, request.resource))) return false;
+  if (statement.Resource !== undefined && !list(statement.Resource).some((resource) => wildcard(resource, request.resource))) return false;
   if (checkPrincipal) {
     const principal = statement.Principal;
     const arns = principal === '*' ? ['*'] : principal ? list(principal.AWS) : [];

@@ -7,7 +7,13 @@ const arg = (name: string) => {
   return i === -1 ? undefined : process.argv[i + 1];
 };
 
-const s3 = await startLocalS3({ port: Number(arg('port') ?? 0), latencyMs: Number(arg('latency') ?? 0) });
+const lifetime = arg('assumed-role-lifetime-ms');
+const s3 = await startLocalS3({
+  port: Number(arg('port') ?? 0),
+  latencyMs: Number(arg('latency') ?? 0),
+  // Credentials from AssumeRole that run out within a test (AWS's shortest are 15 minutes): the app's refresh is seen.
+  ...(lifetime ? { assumedRoleLifetimeMs: Number(lifetime) } : {}),
+});
 process.stdout.write(`Local S3 endpoint listening on ${s3.endpoint}\n`);
 // An endpoint that accepts connections and never answers: a check against it runs until cancelled or out of time.
 const silentPort = arg('silent-port');

@@ -7,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { RoleSessions, type RoleSessionsOptions } from './check/role-sessions.ts';
 import type { AppConfig } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { loggerOptions } from './logger.ts';
@@ -26,6 +27,8 @@ export type AppDeps = {
   clientDir: string | null;
   logStream?: DestinationStream;
   worker?: ChecksPluginOptions['worker'];
+  /** Overrides for the IAM role sessions (tests move their clock). */
+  roles?: Omit<RoleSessionsOptions, 'base'>;
 };
 
 export const BODY_LIMIT = 64 * 1024;
@@ -68,10 +71,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: documentRoute,
     transformObject: documentObject,
   });
-  await app.register(checksPlugin, { config, store, ...(deps.worker ? { worker: deps.worker } : {}) });
+  // The IAM role sessions (ALLOW_IAM_ROLES): one per process, so the check and the wizard's principal share a cache.
+  const roles = config.allowIamRoles ? new RoleSessions({ base: config.roleBase, ...deps.roles }) : null;
+  await app.register(checksPlugin, { config, store, roles, ...(deps.worker ? { worker: deps.worker } : {}) });
 
   const sessions = createSessionService(store.sessions);
-  await app.register(apiPlugin, { config, store, sessions, routeAccess });
+  await app.register(apiPlugin, { config, store, sessions, routeAccess, roles });
   await app.register(browserAppPlugin, { clientDir: deps.clientDir, routeAccess });
   return app;
 }

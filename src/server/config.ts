@@ -4,6 +4,8 @@ import path from 'node:path';
 import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './security/allowed-hosts.ts';
 import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
 import { oidcConfig, OidcConfigError, type OidcConfig } from './oidc-config.ts';
+import type { RoleBaseKey } from './check/role-sessions.ts';
+import type { CheckOptions } from '../shared/s3-config.ts';
 
 /** Fastify's `trustProxy` forms we accept: none, a hop count, or the proxies' addresses and CIDRs. Never `true`. */
 export type TrustProxy = false | number | string[];
@@ -31,6 +33,12 @@ export type AppConfig = {
   /** HTTPS_PROXY, HTTP_PROXY or ALL_PROXY is set: the check reaches endpoints through it (NO_PROXY honoured). */
   outboundProxy: boolean;
   allowAmbientCredentials: boolean;
+  /** ALLOW_IAM_ROLES: offer the "IAM role" method (the server assumes customers' roles with its own identity). */
+  allowIamRoles: boolean;
+  /** IAM_ROLE_ACCOUNT_ALLOWLIST: the AWS accounts whose roles may be named; null: any. */
+  iamRoleAccountAllowlist: string[] | null;
+  /** AWS_ROLE_BASE_*: the key the server assumes roles with; null: the SDK's credential chain. */
+  roleBase: RoleBaseKey;
   /** SCHEDULED_CHECKS: whether this instance starts destinations' scheduled checks (default true). */
   scheduledChecks: boolean;
   /** Single sign-on (OIDC_*), or null. */
@@ -39,6 +47,36 @@ export type AppConfig = {
 };
 
 export class ConfigError extends Error {}
+
+/** The field rules' view of the server's settings: which credentials methods it offers. */
+export const checkOptionsOf = (config: AppConfig): CheckOptions => ({
+  allowAmbientCredentials: config.allowAmbientCredentials,
+  allowIamRoles: config.allowIamRoles,
+  iamRoleAccounts: config.iamRoleAccountAllowlist,
+});
+
+function accountAllowlist(env: NodeJS.ProcessEnv): string[] | null {
+  const raw = env.IAM_ROLE_ACCOUNT_ALLOWLIST?.trim();
+  if (!raw) return null;
+  const accounts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const wrong = accounts.find((account) => !/^\d{12}$/.test(account));
+  if (wrong !== undefined) throw new ConfigError(`IAM_ROLE_ACCOUNT_ALLOWLIST takes 12-digit AWS account IDs separated by commas (got "${wrong}")`);
+  return accounts;
+}
+
+function roleBase(env: NodeJS.ProcessEnv): RoleBaseKey {
+  const accessKeyId = env.AWS_ROLE_BASE_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_ROLE_BASE_SECRET_ACCESS_KEY?.trim();
+  const sessionToken = env.AWS_ROLE_BASE_SESSION_TOKEN?.trim();
+  if (!accessKeyId && !secretAccessKey) {
+    if (sessionToken) throw new ConfigError('AWS_ROLE_BASE_SESSION_TOKEN needs AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY');
+    return null;
+  }
+  if (!accessKeyId || !secretAccessKey) {
+    throw new ConfigError('Set both AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY, or neither (the SDK credential chain is used then)');
+  }
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -192,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     s3CaBundle: caBundle(env),
     outboundProxy: outboundProxy(env),
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
+    allowIamRoles: boolean(env, 'ALLOW_IAM_ROLES'),
+    iamRoleAccountAllowlist: accountAllowlist(env),
+    roleBase: roleBase(env),
     scheduledChecks: env.SCHEDULED_CHECKS === undefined || env.SCHEDULED_CHECKS.trim() === '' ? true : boolean(env, 'SCHEDULED_CHECKS'),
     oidc,
     logLevel,

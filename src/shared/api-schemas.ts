@@ -23,7 +23,7 @@ export const SignedInSessionSchema = z.object({
   expires_at: z.string(),
   /** Who is signed in, with their role now: the screens offer only what it allows. */
   user: SessionUserSchema,
-  settings: z.object({ ambient_credentials_allowed: z.boolean() }),
+  settings: z.object({ ambient_credentials_allowed: z.boolean(), iam_roles_allowed: z.boolean() }),
   sign_in: SignInOptionsSchema,
 });
 export type SignedInSession = z.infer<typeof SignedInSessionSchema>;
@@ -34,3 +34,21 @@ export const SessionSchema = z.discriminatedUnion('signed_in', [SignedInSessionS
 export type Session = z.infer<typeof SessionSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok') });
+
+/** What the "IAM role" method needs from this server: whether it is offered, and the principal trust policies name. */
+export const IamRoleSettingsSchema = z
+  .object({
+    allowed: z.boolean(),
+    /** The ARN a role's trust policy names as its principal (a role session's ARN becomes its role's). */
+    principal_arn: z.string().nullable(),
+    /** Who the server is when it assumes roles, as STS says (a role session's ARN, when it runs as a role). */
+    caller_arn: z.string().nullable(),
+    /** Why the server cannot assume roles now (no base credentials, refused ones), in one sentence; null when it can. */
+    problem: z.string().nullable(),
+    /** The AWS accounts whose roles may be named (IAM_ROLE_ACCOUNT_ALLOWLIST); null: any. */
+    account_allowlist: z.array(z.string()).nullable(),
+  })
+  .meta({ id: 'IamRoleSettings' });
+export type IamRoleSettings = z.infer<typeof IamRoleSettingsSchema>;
+
+export const ExternalIdSchema = z.object({ external_id: z.string() });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-export const STEP_NAMES = ['validate', 'endpoint', 'identity', 'bucket', 'write', 'multipart', 'cleanup'] as const;
+export const STEP_NAMES = ['validate', 'endpoint', 'assume_role', 'identity', 'bucket', 'write', 'multipart', 'cleanup'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 export const STEP_STATUSES = ['pending', 'running', 'passed', 'warning', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -22,8 +22,18 @@ export const StepSchema = z.object({
 });
 export type Step = z.infer<typeof StepSchema>;
 
-export const pendingSteps = (): Step[] =>
-  STEP_NAMES.map((name) => ({ name, status: 'pending', duration_ms: null, started_ms: null, code: null, message: null, hint: null, iam_action: null }));
+/** The steps of a check, all pending; `assume_role` only where the server assumes an IAM role. */
+export const pendingSteps = (withRole = false): Step[] =>
+  STEP_NAMES.filter((name) => withRole || name !== 'assume_role').map((name) => ({
+    name,
+    status: 'pending',
+    duration_ms: null,
+    started_ms: null,
+    code: null,
+    message: null,
+    hint: null,
+    iam_action: null,
+  }));
 
 export const CHECK_STATUSES = ['SCHEDULED', 'SUCCESS', 'FAILURE'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ConfigIssue, S3ConfigDraft, S3ConfigField } from './s3-config.ts';
+import type { CheckOptions, ConfigIssue, S3ConfigDraft, S3ConfigField } from './s3-config.ts';
 import { checkS3Config, normalizeS3Config } from './s3-config.ts';
 import { mergeS3ConfigPatch } from './s3-config-patch.ts';
 import { withStandIns, type SavedConnector } from './saved-config.ts';
@@ -14,6 +14,10 @@ export const METHODS = {
   temporary: { label: 'Temporary STS credentials', help: 'An AWS Key (ASIA…), AWS Secret Key and STS Token, as from aws sts assume-role. They expire.' },
   anonymous: { label: 'Anonymous', help: 'No credentials. Not recommended: only works with a bucket anyone can write to.' },
   ambient: { label: 'Server credentials (ambient)', help: "The AWS credentials of the machine running this app (instance role, environment)." },
+  iam_role: {
+    label: 'IAM role',
+    help: 'A role in your AWS account that this server assumes with an external ID, renewing its credentials itself: nothing to paste, nothing expires.',
+  },
 } as const;
 export type Method = keyof typeof METHODS;
 
@@ -30,6 +34,9 @@ export const ConnectorFormFields = z.object({
   secret: text,
   token: text,
   token_expires_at: text,
+  role_arn: text,
+  /** Made by the server (never typed): kept with the form so the trust policy shown is the one saved. */
+  external_id: text,
 });
 export type ConnectorFormValues = z.infer<typeof ConnectorFormFields>;
 export type ConnectorFormField = keyof ConnectorFormValues;
@@ -45,6 +52,8 @@ export const EMPTY_FORM: ConnectorFormValues = {
   secret: '',
   token: '',
   token_expires_at: '',
+  role_arn: '',
+  external_id: '',
 };
 
 /** The config a form describes, with only the fields its provider and method use. */
@@ -62,6 +71,8 @@ export function formToDraft(values: ConnectorFormValues): S3ConfigDraft {
     endpoint_url: values.provider === 'aws' ? null : values.endpoint_url,
     region: values.region,
     provider: values.provider,
+    role_arn: values.method === 'iam_role' ? values.role_arn : null,
+    external_id: values.method === 'iam_role' ? values.external_id : null,
   };
 }
 
@@ -75,6 +86,9 @@ const FIELD_OF: Record<S3ConfigField, ConnectorFormField> = {
   endpoint_url: 'endpoint_url',
   region: 'region',
   token_expires_at: 'token_expires_at',
+  role_arn: 'role_arn',
+  // Never typed: what is wrong with it is said where the role is.
+  external_id: 'role_arn',
 };
 export const formFieldOf = (field: S3ConfigField): ConnectorFormField => FIELD_OF[field];
 
@@ -85,6 +99,7 @@ export function shownFields(values: Pick<ConnectorFormValues, 'provider' | 'meth
   if (values.provider !== 'aws') shown.add('endpoint_url');
   if (values.method === 'access_key' || values.method === 'temporary') shown.add('key').add('secret');
   if (values.method === 'temporary') shown.add('token').add('token_expires_at');
+  if (values.method === 'iam_role') shown.add('role_arn');
   return shown;
 }
 
@@ -122,6 +137,9 @@ export function formToPatch(values: ConnectorFormValues, saved: SavedConnector):
   if (next.endpoint_url !== before.endpoint_url) patch.endpoint_url = next.endpoint_url;
   if (next.region !== before.region) patch.region = next.region;
   if (next.token_expires_at !== before.token_expires_at) patch.token_expires_at = next.token_expires_at;
+  if (next.role_arn !== before.role_arn) patch.role_arn = next.role_arn;
+  // A connector becoming an IAM role takes the external ID the server gave the form; one it has stays its own.
+  if (next.role_arn !== null && before.external_id === null && next.external_id !== null) patch.external_id = next.external_id;
   if (before.provider !== undefined && providerFor(next.endpoint_url, values.provider) !== before.provider) patch.provider = values.provider;
   const usesKey = values.method === 'access_key' || values.method === 'temporary';
   if (next.secret !== null) patch.secret = next.secret;
@@ -135,7 +153,7 @@ export function formToPatch(values: ConnectorFormValues, saved: SavedConnector):
  * The form's schema: the shared field rules of the API (checkS3Config, and for an edit the same patch rules the
  * server applies), each problem on the form field it concerns, plus what the form adds (provider, method).
  */
-export function createConnectorFormSchema(options: { allowAmbientCredentials: boolean; saved?: SavedConnector }) {
+export function createConnectorFormSchema(options: CheckOptions & { saved?: SavedConnector }) {
   return ConnectorFormFields.superRefine((values, ctx) => {
     const name = NameSchema.safeParse(values.name);
     if (!name.success) ctx.addIssue({ code: 'custom', path: ['name'], message: name.error.issues[0]?.message ?? 'Enter a name' });

@@ -1,6 +1,7 @@
 import type { S3Config } from './s3-config.ts';
 
-export type CredentialsMethod = 'access_key' | 'temporary' | 'anonymous' | 'ambient';
+export const CREDENTIALS_METHODS = ['access_key', 'temporary', 'anonymous', 'ambient', 'iam_role'] as const;
+export type CredentialsMethod = (typeof CREDENTIALS_METHODS)[number];
 export type CredentialsState = 'ok' | 'expiring' | 'expired' | 'unknown' | 'not_applicable';
 
 const MINUTE = 60 * 1000;
@@ -18,9 +19,11 @@ export function warningWindowMs(savedAt: string | null, expiresAt: string): numb
   return Math.min(WARN_AT_MOST_MS, Math.max(WARN_AT_LEAST_MS, lifetime / 4));
 }
 
-export function credentialsMethod(config: Pick<S3Config, 'anonymous' | 'ambient_credentials'> & { has_token: boolean }): CredentialsMethod {
+export function credentialsMethod(config: Pick<S3Config, 'anonymous' | 'ambient_credentials' | 'role_arn'> & { has_token: boolean }): CredentialsMethod {
   if (config.anonymous) return 'anonymous';
   if (config.ambient_credentials) return 'ambient';
+  // The server assumes the role and refreshes what it gets: nothing the user holds expires.
+  if (config.role_arn !== null) return 'iam_role';
   return config.has_token ? 'temporary' : 'access_key';
 }
 

@@ -14,6 +14,8 @@ export const FIELD_LABELS: Record<S3ConfigField | 'name' | 'provider' | 'check_s
   region: 'Region',
   token_expires_at: 'Token expiry',
   provider: 'Storage provider',
+  role_arn: 'Role ARN',
+  external_id: 'External ID',
 };
 
 /** `name, config.remote_url, config.secret` (how a change is recorded: names, never values) → the form's labels. */

@@ -18,6 +18,9 @@ export function mergeS3ConfigPatch(stored: S3Config, sent: S3ConfigPatch): { mer
     token: patch.token === undefined ? stored.token : patch.token,
     endpoint_url: patch.endpoint_url === undefined ? stored.endpoint_url : patch.endpoint_url,
     region: patch.region === undefined ? stored.region : patch.region,
+    role_arn: patch.role_arn === undefined ? stored.role_arn : patch.role_arn,
+    // The server's to make: a client sends back at most what it read (checked where the patch is applied).
+    external_id: patch.external_id === undefined ? stored.external_id : patch.external_id,
     // A new token without an expiry makes the old expiry meaningless.
     token_expires_at:
       patch.token_expires_at !== undefined ? patch.token_expires_at : patch.token !== undefined ? null : stored.token_expires_at,

@@ -130,6 +130,8 @@ describe('the zod schema carries the rules onto their fields', () => {
       endpoint_url: null,
       region: null,
       token_expires_at: null,
+      role_arn: null,
+      external_id: null,
       provider: 'aws',
     });
   });

@@ -1,5 +1,6 @@
 import type { Provider } from './providers.ts';
 import { parseBucketUri } from './bucket-uri.ts';
+import { accountAllowed, EXTERNAL_ID, parseRoleArn } from './iam-role.ts';
 
 /**
  * The S3 destination config after normalisation: every optional text is either null or trimmed and non-blank.
@@ -15,6 +16,10 @@ export type S3Config = {
   endpoint_url: string | null;
   region: string | null;
   token_expires_at: string | null;
+  /** Ours: the customer's role this server assumes (the "IAM role" method), or null. */
+  role_arn: string | null;
+  /** Ours: the external ID the server made for this connector's role (read-only to clients), or null. */
+  external_id: string | null;
 };
 
 export type S3ConfigField = keyof S3Config;
@@ -26,11 +31,17 @@ export type S3ConfigDraft = {
   ambient_credentials?: boolean | undefined;
   /** Ours, kept with a saved destination for the form; the check ignores it. */
   provider?: Provider | null | undefined;
-} & { [F in 'key' | 'secret' | 'token' | 'endpoint_url' | 'region' | 'token_expires_at']?: string | null | undefined };
+} & { [F in 'key' | 'secret' | 'token' | 'endpoint_url' | 'region' | 'token_expires_at' | 'role_arn' | 'external_id']?: string | null | undefined };
 
 export type ConfigIssue = { field: S3ConfigField; type: string; message: string };
 
-export type CheckOptions = { allowAmbientCredentials: boolean };
+export type CheckOptions = {
+  allowAmbientCredentials: boolean;
+  /** ALLOW_IAM_ROLES: the "IAM role" method is offered (off when omitted). */
+  allowIamRoles?: boolean;
+  /** IAM_ROLE_ACCOUNT_ALLOWLIST: the accounts whose roles may be named (any when null or omitted). */
+  iamRoleAccounts?: readonly string[] | null;
+};
 
 export const TOKEN_MAX_BYTES = 16 * 1024;
 /** How a saved secret or token is shown (as Unstructured shows them): never the value itself. */
@@ -64,6 +75,8 @@ export function normalizeS3Config(draft: S3ConfigDraft): S3Config {
     endpoint_url: endpoint,
     region: blankToNull(draft.region),
     token_expires_at: expiry,
+    role_arn: blankToNull(draft.role_arn),
+    external_id: blankToNull(draft.external_id),
   };
 }
 
@@ -130,8 +143,15 @@ export function checkS3Config(config: S3Config, options: CheckOptions): { issues
     );
   }
 
-  if (config.anonymous || config.ambient_credentials) {
-    const method = config.anonymous ? 'Anonymous access' : 'Ambient credentials';
+  if (config.role_arn !== null) checkRole(config, custom, options, add);
+  // Only a role has one; one that is not in STS's alphabet was not made by any server.
+  if (config.role_arn === null) value.external_id = null;
+  else if (config.external_id !== null && !EXTERNAL_ID.test(config.external_id)) {
+    add('external_id', 'external_id_format', 'This external ID was not made by this server: leave it out and the server makes one');
+  }
+
+  if (config.anonymous || config.ambient_credentials || config.role_arn !== null) {
+    const method = config.anonymous ? 'Anonymous access' : config.ambient_credentials ? 'Ambient credentials' : 'An IAM role';
     if (config.key !== null) add('key', 'key_not_allowed', `${method} doesn't use an AWS Key: clear it or choose another method`);
     if (config.secret !== null) add('secret', 'secret_not_allowed', `${method} doesn't use an AWS Secret Key: clear it or choose another method`);
     if (config.token !== null) add('token', 'token_not_allowed', `${method} doesn't use an STS Token: clear it or choose another method`);
@@ -164,6 +184,24 @@ export function checkS3Config(config: S3Config, options: CheckOptions): { issues
 }
 
 type AddIssue = (field: S3ConfigField, type: string, message: string) => void;
+
+function checkRole(config: S3Config, custom: boolean, options: CheckOptions, add: AddIssue) {
+  const role = config.role_arn ?? '';
+  if (config.anonymous || config.ambient_credentials) {
+    add('role_arn', 'method_conflict', `Choose either an IAM role or ${config.anonymous ? 'anonymous access' : 'ambient credentials'}, not both`);
+  } else if (custom) {
+    // The server's own credentials sign AssumeRole, and the role's credentials are AWS's: neither goes to a Custom URL.
+    add('role_arn', 'role_custom_url', 'IAM roles work with Amazon S3 only, never with a Custom URL: choose access keys for this service');
+  } else if (!options.allowIamRoles) {
+    add('role_arn', 'role_disabled', 'IAM roles are turned off on this server; an administrator can allow them with ALLOW_IAM_ROLES=true');
+  } else {
+    const parsed = parseRoleArn(role);
+    if (!parsed.ok) add('role_arn', parsed.problem.type, parsed.problem.message);
+    else if (!accountAllowed(parsed.value.account, options.iamRoleAccounts ?? null)) {
+      add('role_arn', 'role_account_not_allowed', `This server may not assume roles in account ${parsed.value.account}; an administrator lists the allowed accounts in IAM_ROLE_ACCOUNT_ALLOWLIST`);
+    }
+  }
+}
 
 function checkKeyAndSecret(config: S3Config, custom: boolean, add: AddIssue) {
   const { key, secret, token } = config;

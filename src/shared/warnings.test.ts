@@ -27,10 +27,11 @@ describe('collectWarnings', () => {
 
 describe('credentials', () => {
   it.each([
-    [{ anonymous: true, ambient_credentials: false, has_token: false }, 'anonymous'],
-    [{ anonymous: false, ambient_credentials: true, has_token: false }, 'ambient'],
-    [{ anonymous: false, ambient_credentials: false, has_token: true }, 'temporary'],
-    [{ anonymous: false, ambient_credentials: false, has_token: false }, 'access_key'],
+    [{ anonymous: true, ambient_credentials: false, role_arn: null, has_token: false }, 'anonymous'],
+    [{ anonymous: false, ambient_credentials: true, role_arn: null, has_token: false }, 'ambient'],
+    [{ anonymous: false, ambient_credentials: false, role_arn: null, has_token: true }, 'temporary'],
+    [{ anonymous: false, ambient_credentials: false, role_arn: null, has_token: false }, 'access_key'],
+    [{ anonymous: false, ambient_credentials: false, role_arn: 'arn:aws:iam::123456789012:role/r', has_token: false }, 'iam_role'],
   ] as const)('method of %o is %s', (config, method) => {
     expect(credentialsMethod(config)).toBe(method);
   });

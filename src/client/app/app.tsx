@@ -1,10 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { sessionQueryOptions, useSession } from '../lib/session.ts';
 import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
 import { onSignedOut } from '../lib/api-client.ts';
 import { roleAtLeast, type UserRole } from '../../shared/roles.ts';
 import type { SessionUser } from '../../shared/user-schemas.ts';
+import type { CheckOptions } from '../../shared/s3-config.ts';
 import { Link, matchPath, navigate, useLocation } from '../lib/router.tsx';
 import { NotFound } from '../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../ui/status-message.tsx';
@@ -42,7 +43,7 @@ function NotForRole({ role, needs, what }: { role: UserRole; needs: UserRole; wh
   );
 }
 
-function Routes({ allowAmbient, role }: { allowAmbient: boolean; role: UserRole }) {
+function Routes({ checkOptions, role }: { checkOptions: CheckOptions; role: UserRole }) {
   const { pathname } = useLocation();
   useEffect(() => {
     if (pathname === '/') navigate('/destinations', { replace: true });
@@ -56,10 +57,10 @@ function Routes({ allowAmbient, role }: { allowAmbient: boolean; role: UserRole 
   if ((pathname === '/destinations/new' || edit?.id) && !roleAtLeast(role, 'editor')) {
     return <NotForRole role={role} needs="editor" what={edit ? 'Editing a connector' : 'Creating a connector'} />;
   }
-  if (pathname === '/destinations/new') return <NewConnectorWizard allowAmbient={allowAmbient} />;
-  if (edit?.id) return <EditDestination key={edit.id} id={edit.id} allowAmbient={allowAmbient} />;
+  if (pathname === '/destinations/new') return <NewConnectorWizard checkOptions={checkOptions} />;
+  if (edit?.id) return <EditDestination key={edit.id} id={edit.id} checkOptions={checkOptions} />;
   const detail = matchPath('/destinations/:id', pathname);
-  if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} allowAmbient={allowAmbient} />;
+  if (detail?.id) return <DestinationDetail key={detail.id} id={detail.id} checkOptions={checkOptions} />;
   return (
     <NotFound title="Page not found">
       There is nothing at <code>{pathname}</code>.
@@ -92,6 +93,10 @@ function SignedInApp() {
   const [signedIn, setSignedIn] = useState(false);
   useEffect(() => onSignedOut(() => void queryClient.invalidateQueries(sessionQueryOptions())), [queryClient]);
   if (session.data && !signedIn) setSignedIn(true);
+  // The credentials methods the server offers: one object while they stay the same, so the forms' schemas are kept.
+  const ambient = session.data?.settings.ambient_credentials_allowed ?? false;
+  const roles = session.data?.settings.iam_roles_allowed ?? false;
+  const checkOptions = useMemo(() => ({ allowAmbientCredentials: ambient, allowIamRoles: roles }), [ambient, roles]);
 
   if (session.isPending) return <LoadingState label="Loading…" />;
   if (session.isError && !signedIn) {
@@ -111,7 +116,7 @@ function SignedInApp() {
   return (
     <AppLayout onSignOut={() => setSignedIn(false)}>
       <Suspense fallback={<LoadingState label="Loading…" />}>
-        <Routes allowAmbient={session.data?.settings.ambient_credentials_allowed ?? false} role={user?.role ?? lastUser?.role ?? 'viewer'} />
+        <Routes checkOptions={checkOptions} role={user?.role ?? lastUser?.role ?? 'viewer'} />
       </Suspense>
       {session.data === null && (
         <Suspense fallback={null}>

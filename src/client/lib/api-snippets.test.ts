@@ -29,6 +29,8 @@ function destination(config: Partial<Destination['config']> = {}): Destination {
       has_token: true,
       provider: 'aws',
       token_saved_at: '2026-12-01T06:00:00.000Z',
+      role_arn: null,
+      external_id: null,
       ...config,
     },
     created_at: '2026-12-01T06:00:00.000Z',

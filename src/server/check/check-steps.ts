@@ -12,10 +12,13 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Step, StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
 import { objectsArn } from '../../shared/s3-arn.ts';
-import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
+import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
+import { isRoleSessionArn } from '../../shared/iam-role.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import { createSsrfGuard } from '../security/ssrf-guard.ts';
 import { classifyError } from './classify-error.ts';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { AssumedCredentials, RoleSessions } from './role-sessions.ts';
 import { createStsClient, fipsRegion, type ClientOptions } from './s3-clients.ts';
 
 /**
@@ -50,7 +53,11 @@ export type CheckContext = {
   readonly signal: AbortSignal;
   readonly budgetMs: number;
   readonly clientOptions: ClientOptions;
-  readonly allowAmbientCredentials: boolean;
+  readonly checkOptions: CheckOptions;
+  /** The server's role sessions (the "IAM role" method), when it offers them. */
+  readonly roles: RoleSessions | undefined;
+  /** The assumed role's credentials: every S3 and STS request after assume_role signs with them. */
+  roleCredentials: AssumedCredentials | null;
   readonly connect?: (host: string, port: number, signal: AbortSignal) => Promise<string | void>;
   /** Where requests go now: the bucket step moves it to the region S3 names. */
   region: string;
@@ -102,7 +109,7 @@ export const describeContext = (ctx: CheckContext) => ({
 const validate: CheckStep = {
   name: 'validate',
   async run(ctx) {
-    const { issues } = checkS3Config(ctx.config, { allowAmbientCredentials: ctx.allowAmbientCredentials });
+    const { issues } = checkS3Config(ctx.config, ctx.checkOptions);
     if (issues.length > 0) {
       throw new StepFailure({ code: 'InvalidConfig', message: issues.map((issue) => issue.message).join('; '), hint: 'Fix these fields and test again.' });
     }
@@ -135,7 +142,7 @@ const identity: CheckStep = {
         ? 'Skipped: anonymous access has no identity.'
         : null,
   async run(ctx) {
-    const sts = createStsClient(ctx.config, ctx.region, ctx.clientOptions);
+    const sts = createStsClient(ctx.config, ctx.region, ctx.clientOptions, ctx.roleCredentials);
     const own = AbortSignal.timeout(Math.min(IDENTITY_BUDGET_MS, ctx.budgetMs / 2));
     try {
       const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.any([ctx.signal, own]) });
@@ -161,6 +168,57 @@ const identity: CheckStep = {
         hint: `Allow this server outbound HTTPS to ${sts.replace(/^https?:\/\//, '')} to see which identity the credentials belong to; writing to S3 does not need it.`,
       };
     }
+  },
+};
+
+/**
+ * assume_role — the server assumes the customer's role with its own base identity. First without the external ID: AWS
+ * must refuse, else the trust policy lacks the sts:ExternalId condition and anyone using this server could name the
+ * role (the confused deputy, IAM User Guide). Then with it; the credentials are the server's to keep and refresh.
+ */
+const assumeRole: CheckStep = {
+  name: 'assume_role',
+  iamAction: 'sts:AssumeRole',
+  skipIf: (ctx) => (ctx.config.role_arn === null ? 'Skipped: not an IAM role.' : null),
+  async run(ctx) {
+    const roleArn = ctx.config.role_arn ?? '';
+    const externalId = ctx.config.external_id;
+    if (!ctx.roles || !externalId) {
+      throw new StepFailure({
+        code: 'InvalidConfig',
+        message: ctx.roles ? 'This connector has no external ID to assume its role with.' : 'IAM roles are turned off on this server.',
+        hint: ctx.roles ? 'Save the connector again to get one, then update the trust policy.' : 'An administrator can allow them with ALLOW_IAM_ROLES=true.',
+      });
+    }
+    const principal = await ctx.roles.principal(ctx.region);
+    if (!principal.ok) throw new StepFailure({ code: principal.code, message: principal.problem, hint: 'The operator of this server sets its base identity; see the README, "IAM roles".' });
+    const via = { httpAgent: ctx.clientOptions.httpAgent, httpsAgent: ctx.clientOptions.httpsAgent as HttpsAgent | undefined };
+    if (await ctx.roles.acceptsWithoutExternalId(roleArn, ctx.region, ctx.signal, via)) {
+      throw new StepFailure({
+        code: 'RoleTrustsWithoutExternalId',
+        message: `AWS let this server assume ${roleArn} without the external ID: its trust policy would let anyone using this server name the role.`,
+        hint: 'Replace the role\'s trust policy with the one shown for this connector: it allows this server only with the condition "sts:ExternalId" set to this connector\'s external ID.',
+      });
+    }
+    let assumed;
+    try {
+      assumed = await ctx.roles.credentials(roleArn, externalId, ctx.region, ctx.signal, via);
+    } catch (error) {
+      if (classifyError(error).code !== 'AccessDenied') throw error;
+      throw new StepFailure({
+        code: 'AssumeRoleDenied',
+        message: `AWS refused to let ${principal.principalArn} assume ${roleArn}.`,
+        hint:
+          `Check, in this order: the role's trust policy names ${principal.principalArn} as its principal; its condition "sts:ExternalId" is exactly ${externalId}; ` +
+          `the server's own identity is allowed sts:AssumeRole on ${roleArn}; the role ARN is spelled right (AWS gives the same answer for a role that does not exist).`,
+      });
+    }
+    ctx.roleCredentials = assumed.credentials;
+    const until = assumed.credentials.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const by = isRoleSessionArn(principal.callerArn) ? ` (this server runs as ${principal.callerArn})` : '';
+    return {
+      message: `Assumed ${roleArn} as ${assumed.assumedArn}${by}; ${assumed.reused ? 'reusing' : 'new'} credentials valid until ${until}, renewed by the server before then.`,
+    };
   },
 };
 
@@ -295,10 +353,11 @@ const cleanup: CheckStep = {
   },
 };
 
-/** validate → endpoint → (identity ‖ bucket) → (write ‖ multipart) → cleanup. */
+/** validate → endpoint → assume_role → (identity ‖ bucket) → (write ‖ multipart) → cleanup. */
 export const CHECK_STAGES: CheckStage[] = [
   { steps: [validate], skipAfterFailure: () => 'Skipped: the configuration is not valid.' },
   { steps: [endpoint], skipAfterFailure: () => 'Skipped: the endpoint could not be reached.' },
+  { steps: [assumeRole], skipAfterFailure: () => 'Skipped: the role could not be assumed.' },
   { steps: [identity, bucket], skipAfterFailure: (failed) => `Skipped: the ${failed.includes('identity') ? 'credentials were' : 'bucket was'} not accepted.` },
   // Each writes a probe of its own; both settle before cleanup, so a probe written by one while the other failed (or
   // the check was cancelled) is still known, and deleted.

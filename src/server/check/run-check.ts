@@ -4,7 +4,8 @@ import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import { pendingSteps, type Step, type StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
 import { partitionOf } from '../../shared/s3-arn.ts';
-import type { S3Config } from '../../shared/s3-config.ts';
+import type { CheckOptions, S3Config } from '../../shared/s3-config.ts';
+import type { RoleSessions } from './role-sessions.ts';
 import { CHECK_STAGES, describeContext, StepFailure, type CheckContext, type CheckStage, type CheckStep } from './check-steps.ts';
 import { classifyError } from './classify-error.ts';
 import { createS3Client, fipsRegion, type ClientOptions } from './s3-clients.ts';
@@ -19,9 +20,10 @@ export type CheckOutcome = {
   expiredToken: boolean;
 };
 
-export type RunCheckOptions = {
+export type RunCheckOptions = CheckOptions & {
   budgetMs: number;
-  allowAmbientCredentials: boolean;
+  /** The server's IAM role sessions (ALLOW_IAM_ROLES): the assume_role step's. */
+  roles?: RoleSessions;
   /** Aborts the whole check (the destination was deleted, the server is stopping). */
   signal?: AbortSignal;
   onProgress?: (steps: Step[]) => void;
@@ -37,7 +39,9 @@ export type RunCheckOptions = {
  * run (cleanup) still do, and then it throws.
  */
 export async function runConnectionCheck(config: S3Config, options: RunCheckOptions, stages: CheckStage[] = CHECK_STAGES): Promise<CheckOutcome> {
-  const steps = pendingSteps();
+  const steps = pendingSteps(config.role_arn !== null);
+  // Only the stages' steps this check has (assume_role is an IAM role's alone).
+  const plan = stages.map((stage) => ({ ...stage, steps: stage.steps.filter((spec) => steps.some((s) => s.name === spec.name)) })).filter((stage) => stage.steps.length > 0);
   const budget = AbortSignal.timeout(options.budgetMs);
   const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   const step = (name: StepName) => steps.find((s) => s.name === name) as Step;
@@ -95,17 +99,17 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   };
 
   const skipRest = (from: number, message: string) => {
-    for (const { steps: later } of stages.slice(from)) for (const { name } of later) if (step(name).status === 'pending') Object.assign(step(name), { status: 'skipped', message });
+    for (const { steps: later } of plan.slice(from)) for (const { name } of later) if (step(name).status === 'pending') Object.assign(step(name), { status: 'skipped', message });
     publish();
   };
 
-  for (const [index, stage] of stages.entries()) {
+  for (const [index, stage] of plan.entries()) {
     const settled = await Promise.allSettled(stage.steps.map(runStep));
     const broken = settled.find((result) => result.status === 'rejected');
     if (cancelled() || broken) {
       // What always runs, runs when it applies (what was written is deleted); what does not apply stays as it is, for
       // the caller to mark with the reason the check ended.
-      for (const later of stages.slice(index + 1).filter((s) => s.always)) {
+      for (const later of plan.slice(index + 1).filter((s) => s.always)) {
         await Promise.allSettled(later.steps.filter((spec) => !spec.skipIf?.(ctx)).map(runStep));
       }
       throw cancelled() ? (options.signal?.reason ?? new Error('cancelled')) : broken?.reason;
@@ -134,7 +138,7 @@ function createContext(config: S3Config, options: RunCheckOptions, signal: Abort
   const parsed = parseBucketUri(config.remote_url, { customEndpoint: config.endpoint_url !== null, ambientCredentials: config.ambient_credentials });
   const prefix = parsed.ok ? parsed.value.prefix : '';
   const clientOptions: ClientOptions = { connectionTimeoutMs: Math.min(options.budgetMs, 5_000), ...options.clientOptions };
-  let client: { region: string; s3: S3Client } | null = null;
+  let client: { region: string; held: CheckContext['roleCredentials']; s3: S3Client } | null = null;
   const ctx: CheckContext = {
     config,
     bucket: parsed.ok ? parsed.value.bucket : '',
@@ -142,7 +146,9 @@ function createContext(config: S3Config, options: RunCheckOptions, signal: Abort
     signal,
     budgetMs: options.budgetMs,
     clientOptions,
-    allowAmbientCredentials: options.allowAmbientCredentials,
+    checkOptions: { allowAmbientCredentials: options.allowAmbientCredentials, allowIamRoles: options.allowIamRoles, iamRoleAccounts: options.iamRoleAccounts },
+    roles: options.roles,
+    roleCredentials: null,
     connect: options.connect,
     region: fipsRegion(config.remote_url) ?? config.region ?? 'us-east-1',
     regionFound: config.region,
@@ -151,7 +157,10 @@ function createContext(config: S3Config, options: RunCheckOptions, signal: Abort
     written: [],
     s3(region = ctx.region) {
       ctx.region = region;
-      if (client?.region !== region) client = { region, s3: createS3Client(config, region, clientOptions) };
+      // A new client when the region moves, or when assume_role has just given the check its credentials.
+      if (client?.region !== region || client.held !== ctx.roleCredentials) {
+        client = { region, held: ctx.roleCredentials, s3: createS3Client(config, region, clientOptions, ctx.roleCredentials) };
+      }
       return client.s3;
     },
     // ARNs in hints carry the partition of the region the check ends up in (a Custom URL's service uses "aws").

@@ -6,6 +6,9 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 
+/** Credentials the server obtained itself (an assumed IAM role's): they take the place of the config's. */
+export type ServerHeldCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string } | null;
+
 export type ClientOptions = {
   /** Connect timeout per request; the check's total budget is enforced by an abort signal on top. */
   connectionTimeoutMs: number;
@@ -22,14 +25,15 @@ export function fipsRegion(remoteUrl: string): string | null {
   return FIPS_REGION.exec(new URL(remoteUrl).hostname)?.[1] ?? null;
 }
 
-function baseConfig(config: S3Config, region: string, options: ClientOptions) {
+function baseConfig(config: S3Config, region: string, options: ClientOptions, held: ServerHeldCredentials) {
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: options.connectionTimeoutMs,
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
     ...(options.httpsAgent ? { httpsAgent: options.httpsAgent as HttpsAgent } : {}),
   });
-  const credentials =
-    config.key !== null && config.secret !== null
+  const credentials = held
+    ? { accessKeyId: held.accessKeyId, secretAccessKey: held.secretAccessKey, sessionToken: held.sessionToken }
+    : config.key !== null && config.secret !== null
       ? { accessKeyId: config.key, secretAccessKey: config.secret, ...(config.token ? { sessionToken: config.token } : {}) }
       : undefined;
   return {
@@ -59,7 +63,7 @@ function dottedBucket(config: S3Config): boolean {
   return parsed.ok && parsed.value.bucket.includes('.');
 }
 
-export function createS3Client(config: S3Config, region: string, options: ClientOptions): S3Client {
+export function createS3Client(config: S3Config, region: string, options: ClientOptions, held: ServerHeldCredentials = null): S3Client {
   const custom: Partial<S3ClientConfig> =
     config.endpoint_url !== null
       ? {
@@ -74,12 +78,12 @@ export function createS3Client(config: S3Config, region: string, options: Client
           // bucket.with.dots.s3.amazonaws.com fails certificate validation (the wildcard covers one label).
           ...(dottedBucket(config) ? { forcePathStyle: true } : {}),
         };
-  return new S3Client({ ...baseConfig(config, region, options), ...custom } as S3ClientConfig);
+  return new S3Client({ ...baseConfig(config, region, options, held), ...custom } as S3ClientConfig);
 }
 
-export function createStsClient(config: S3Config, region: string, options: ClientOptions): STSClient {
+export function createStsClient(config: S3Config, region: string, options: ClientOptions, held: ServerHeldCredentials = null): STSClient {
   return new STSClient({
-    ...baseConfig(config, region, options),
+    ...baseConfig(config, region, options, held),
     ...(fipsRegion(config.remote_url) ? { useFipsEndpoint: true } : {}),
   } as STSClientConfig);
 }

@@ -7,7 +7,7 @@ import { CheckScheduler } from './scheduler.ts';
 // (the scheduled checks would reach for AWS): what is measured is which checks get started, and when.
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 const HOUR = 3_600_000;
-const config = { remote_url: 's3://bucket/p/', anonymous: false, ambient_credentials: false, key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', token: null, endpoint_url: null, region: null, token_expires_at: null };
+const config = { remote_url: 's3://bucket/p/', anonymous: false, ambient_credentials: false, key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', token: null, endpoint_url: null, region: null, token_expires_at: null, role_arn: null, external_id: null };
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {

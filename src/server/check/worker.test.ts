@@ -25,7 +25,7 @@ describe('the check worker', () => {
       finish: async () => undefined,
     } as unknown as ChecksRepository;
     const destinations = { findConfigWithSecrets: async () => null } as unknown as DestinationsRepository;
-    const worker = new CheckWorker({ checks, destinations, concurrency: 2, budgetMs: 1_000, allowAmbientCredentials: false, log: pino({ enabled: false }), pollMs: 60_000 });
+    const worker = new CheckWorker({ checks, destinations, concurrency: 2, budgetMs: 1_000, checkOptions: { allowAmbientCredentials: false }, log: pino({ enabled: false }), pollMs: 60_000 });
     worker.start();
     await new Promise((resolve) => setTimeout(resolve, 10));
     queued.push({ id: 'check-1', destinationId: 'destination-1', config: null, startedBy: null });

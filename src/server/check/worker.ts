@@ -6,6 +6,7 @@ import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, ty
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
+import type { CheckOptions } from '../../shared/s3-config.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
 
 /** At most one progress write per this many ms per check (see execute). */
@@ -17,7 +18,8 @@ export type CheckWorkerOptions = {
   activity?: ActivityRepository;
   concurrency: number;
   budgetMs: number;
-  allowAmbientCredentials: boolean;
+  /** Which credentials methods the server offers (the validate step's field rules). */
+  checkOptions: CheckOptions;
   log: FastifyBaseLogger;
   /** How long a claim holds without renewal; a crashed worker's checks fail once it runs out. */
   leaseMs?: number;
@@ -209,7 +211,7 @@ export class CheckWorker {
       }
       const outcome = await runConnectionCheck(config, {
         budgetMs: this.options.budgetMs,
-        allowAmbientCredentials: this.options.allowAmbientCredentials,
+        ...this.options.checkOptions,
         ...this.options.runOptions,
         signal: controller.signal,
         onProgress: (steps: Step[]) => {

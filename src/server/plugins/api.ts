@@ -1,6 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppConfig } from '../config.ts';
+import { checkOptionsOf, type AppConfig } from '../config.ts';
+import type { RoleSessions } from '../check/role-sessions.ts';
+import { iamRoleRoutes } from '../routes/iam-roles.ts';
 import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
@@ -22,14 +24,15 @@ import type { Store } from '../store/index.ts';
 // Expired and idle sessions are removed at start and then this often, so the table holds only live ones.
 export const SESSION_SWEEP_MS = 10 * 60 * 1000;
 
-export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: SessionService; routeAccess: RouteAccess };
+export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: SessionService; routeAccess: RouteAccess; roles: RoleSessions | null };
 
 /**
  * Everything under /api, in two sibling contexts: public routes, and protected ones whose hook requires a caller with
  * the role the route declares. Access is decided by the context a request's route matched in — however its URL was
  * spelled — and each context refuses at startup a route declaring an access it does not enforce.
  */
-export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess }) => {
+export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess, roles }) => {
+  const checkOptions = checkOptionsOf(config);
   const secureCookies = config.publicOrigin.startsWith('https:');
   const apiKeys = createApiKeyService(store.apiKeys);
   const users = createUserService(store.users, { publicOrigin: config.publicOrigin });
@@ -81,7 +84,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         users,
         policy,
         signInRatePerMinute: config.signInRatePerMin,
-        allowAmbientCredentials: config.allowAmbientCredentials,
+        checkOptions,
       });
       await open.register(publicUserLinkRoutes, {
         users,
@@ -108,15 +111,18 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         listVersion: store.listVersion,
         worker,
         publicOrigin: config.publicOrigin,
-        allowAmbientCredentials: config.allowAmbientCredentials,
+        checkOptions,
+        externalIds: store.externalIds,
       });
       await protectedApi.register(connectionCheckRoutes, {
         checks: store.checks,
         destinations: store.destinations,
         worker,
-        allowAmbientCredentials: config.allowAmbientCredentials,
+        checkOptions,
+        externalIds: store.externalIds,
         ratePerMinute: config.checkRatePerMin,
       });
+      await protectedApi.register(iamRoleRoutes, { roles, externalIds: store.externalIds, accountAllowlist: config.iamRoleAccountAllowlist });
       await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity });
       await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity });
       await protectedApi.register(accountabilityRoutes, { activity: store.activity, sessions: store.sessions, secureCookies });

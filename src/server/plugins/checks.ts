@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AppConfig } from '../config.ts';
+import { checkOptionsOf, type AppConfig } from '../config.ts';
+import type { RoleSessions } from '../check/role-sessions.ts';
 import { CheckScheduler } from '../check/scheduler.ts';
 import { CheckWorker, type CheckWorkerOptions } from '../check/worker.ts';
 import { createSsrfGuard, parseAllowlist } from '../security/ssrf-guard.ts';
@@ -10,6 +11,8 @@ import type { Notifications } from '../store/sql.ts';
 export type ChecksPluginOptions = {
   config: AppConfig;
   store: Store;
+  /** The IAM role sessions, when the server offers the method. */
+  roles: RoleSessions | null;
   /** Overrides for the check worker (tests shorten leases and plug in a connect function). */
   worker?: Partial<Pick<CheckWorkerOptions, 'leaseMs' | 'pollMs' | 'runOptions'>>;
 };
@@ -26,7 +29,7 @@ declare module 'fastify' {
  * end). Wrapped with fastify-plugin so every context reaches the worker as `app.checkWorker`.
  */
 export const checksPlugin = fp<ChecksPluginOptions>(
-  async (app, { config, store, worker: overrides }) => {
+  async (app, { config, store, roles, worker: overrides }) => {
     // Every connection a check opens goes through the SSRF guard: the SDK's agents and the endpoint step alike.
     const guard = createSsrfGuard(parseAllowlist(config.s3EndpointAllowlist), undefined, {
       caBundle: config.s3CaBundle,
@@ -38,12 +41,13 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       activity: store.activity,
       concurrency: config.checkConcurrency,
       budgetMs: config.checkTimeoutMs,
-      allowAmbientCredentials: config.allowAmbientCredentials,
+      checkOptions: checkOptionsOf(config),
       log: app.log,
       ...overrides,
       runOptions: {
         clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent },
         connect: guard.connect,
+        ...(roles ? { roles } : {}),
         ...overrides?.runOptions,
       },
     });

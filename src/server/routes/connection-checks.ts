@@ -4,8 +4,9 @@ import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
 import { CheckParamsSchema, ConnectionCheckSchema, UnsavedCheckRequestSchema, type ConnectionCheck } from '../../shared/check-schemas.ts';
 import { createS3ConfigInputSchema, DestinationParamsSchema, S3ConfigPatchSchema } from '../../shared/destination-schemas.ts';
-import { checkS3Config, type S3Config } from '../../shared/s3-config.ts';
+import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
+import { EXTERNAL_ID_IN_USE, withExternalId, type ExternalIds } from '../security/external-ids.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
 import { actorOf, principalOf } from '../security/route-access.ts';
@@ -16,7 +17,8 @@ export type CheckRoutesOptions = {
   checks: ChecksRepository;
   destinations: DestinationsRepository;
   worker: CheckWorker;
-  allowAmbientCredentials: boolean;
+  checkOptions: CheckOptions;
+  externalIds: ExternalIds;
   ratePerMinute: number;
 };
 
@@ -27,7 +29,7 @@ const STORE_POLL_MS = 1_000;
 
 export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app, options) => {
   const { checks, destinations, worker } = options;
-  const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
+  const { checkOptions } = options;
   // Keyed on who asks (the admin; a user or an API key when those exist), not on a session a new sign-in replaces.
   const starts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000, keyGenerator: principalOf });
   const noDestination = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
@@ -122,7 +124,11 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         }
         const parsed = createS3ConfigInputSchema(checkOptions).safeParse(rawConfig);
         if (!parsed.success) throw new UnprocessableError(zodIssuesToDetail(parsed.error.issues, ['body', 'config']));
-        config = parsed.data;
+        config = withExternalId(options.externalIds, parsed.data, null);
+        // Not yet any connector's: a check must not reach another connector's role with its external ID.
+        if (config.external_id !== null && (await destinations.externalIdInUse(config.external_id))) {
+          throw new UnprocessableError([{ loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' }]);
+        }
       } else {
         const patch = S3ConfigPatchSchema.safeParse(rawConfig);
         if (!patch.success) throw new UnprocessableError(zodIssuesToDetail(patch.error.issues, ['body', 'config']));
@@ -131,7 +137,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch.data);
         const { issues, value } = checkS3Config(merged, checkOptions);
         if (patchIssues.length + issues.length > 0) throw new UnprocessableError(configIssuesToDetail([...patchIssues, ...issues]));
-        config = value;
+        config = withExternalId(options.externalIds, value, stored.external_id);
       }
       await rateLimit(request);
       reply.code(202);

@@ -27,6 +27,8 @@ function entry(
       endpoint_url: options.endpoint ?? null,
       region: null,
       token_expires_at: temporary && options.expires !== null ? at(options.expires as number) : null,
+      role_arn: null,
+      external_id: null,
       has_secret: true,
       has_token: temporary,
       provider: options.endpoint ? 'other' : 'aws',

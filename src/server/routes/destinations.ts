@@ -14,15 +14,16 @@ import {
   type ListSort,
 } from '../../shared/destination-schemas.ts';
 import { providerFor } from '../../shared/providers.ts';
-import { checkS3Config } from '../../shared/s3-config.ts';
+import { checkS3Config, type CheckOptions } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
+import { EXTERNAL_ID_IN_USE, withExternalId, type ExternalIds } from '../security/external-ids.ts';
 import { actorOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
-import { DuplicateNameError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
+import { DuplicateNameError, ExternalIdInUseError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
 import { filterEntries, InvalidListCursorError, listEntry, pageEntries, sortEntries, type ListEntry } from './destination-list.ts';
 import { etagOf, toDestination } from './destination-view.ts';
 
@@ -34,13 +35,14 @@ export type DestinationRoutesOptions = {
   listVersion: () => Promise<string>;
   worker: CheckWorker;
   publicOrigin: string;
-  allowAmbientCredentials: boolean;
+  checkOptions: CheckOptions;
+  externalIds: ExternalIds;
 };
 
 const DestinationListSchema = z.array(DestinationSchema);
 // What S3 is asked with: a change to any of these makes earlier results stale. A rename, the provider label or the
 // expiry note does not.
-const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region'] as const;
+const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region', 'role_arn'] as const;
 const CONFIG_FIELDS = [...TESTED_FIELDS, 'token_expires_at'] as const;
 // Credentials states and expiry warnings move with the clock: a cached list is rebuilt at least this often.
 const LIST_CACHE_MS = 1_000;
@@ -79,6 +81,11 @@ function duplicateName(error: unknown): never {
   if (error instanceof DuplicateNameError) {
     throw new HttpError(409, `A destination named "${error.destinationName}" already exists; choose another name`);
   }
+  if (error instanceof ExternalIdInUseError) {
+    throw new UnprocessableError([
+      { loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' },
+    ]);
+  }
   throw error;
 }
 
@@ -91,7 +98,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     const latest = await checks.latestSummaries();
     return records.map((record) => toDestination(record, now, latest.get(record.id) ?? null));
   };
-  const checkOptions = { allowAmbientCredentials: options.allowAmbientCredentials };
+  const { checkOptions } = options;
   // What the list filters, sorts and pages: every destination with its latest check, read again when the store's list
   // version moves (a write it shows, on whichever instance). Orders are sorted once per version and kept; filters by
   // credentials state run at each request, as states move with the clock.
@@ -217,7 +224,8 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const record = await destinations.create({ ...request.body, schedule: request.body.check_schedule }).catch(duplicateName);
+      const config = withExternalId(options.externalIds, request.body.config, null);
+      const record = await destinations.create({ ...request.body, config, schedule: request.body.check_schedule }).catch(duplicateName);
       await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok', actor: actorOf(request) });
       const now = new Date();
       // 200, as Unstructured answers (decision 011): its SDK raises on any other status, after the destination exists.
@@ -277,9 +285,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       }
       const patch = request.body.config ?? {};
       const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch);
-      const { issues, value: config } = checkS3Config(merged, checkOptions);
+      const { issues, value: checked } = checkS3Config(merged, checkOptions);
       const allIssues = [...patchIssues, ...issues];
       if (allIssues.length > 0) throw new UnprocessableError(configIssuesToDetail(allIssues));
+      const config = withExternalId(options.externalIds, checked, stored.external_id);
 
       // New credentials deserve a fresh verdict: an ExpiredToken answer was about the old ones.
       const credentialsChanged = config.key !== stored.key || config.secret !== stored.secret || config.token !== stored.token;

@@ -132,6 +132,9 @@ describe('a client generated from the document (openapi-client-axios), with an A
     const unsaved = await call('check_unsaved_config', null, { type: 's3', config });
     expect(unsaved.status).toBe(202);
     expect((await call('delete_destination', { id })).status).toBe(200);
+    // IAM roles are off on this server (ALLOW_IAM_ROLES): said, and no external ID is made.
+    expect((await call('get_iam_role_settings')).data).toMatchObject({ allowed: false, principal_arn: null });
+    expect((await call('create_external_id')).status).toBe(403);
 
     expect((await call('health')).status).toBe(200);
     expect((await call('get_session')).data).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });

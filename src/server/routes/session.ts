@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema, SignInSettingsSchema, type SignInOptions } from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
+import type { CheckOptions } from '../../shared/s3-config.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import type { UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
@@ -42,7 +43,7 @@ const tooMany = (seconds: number, why: string) =>
 
 /** GET and POST /api/session — public: who is signed in (anyone may ask), and signing in, which begins a session. */
 export const publicSessionRoutes: FastifyPluginAsyncZod<
-  SessionRouteOptions & { users: UserService; policy: SignInPolicy; signInRatePerMinute: number; allowAmbientCredentials: boolean }
+  SessionRouteOptions & { users: UserService; policy: SignInPolicy; signInRatePerMinute: number; checkOptions: CheckOptions }
 > = async (app, options) => {
   app.get(
     '/session',
@@ -58,7 +59,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
             signed_in: true as const,
             expires_at: request.session.expiresAt.toISOString(),
             user: request.session.user,
-            settings: { ambient_credentials_allowed: options.allowAmbientCredentials },
+            settings: { ambient_credentials_allowed: options.checkOptions.allowAmbientCredentials, iam_roles_allowed: options.checkOptions.allowIamRoles === true },
             sign_in: signIn,
           }
         : { signed_in: false as const, sign_in: signIn };

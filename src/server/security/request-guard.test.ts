@@ -161,7 +161,7 @@ describe('sessions', () => {
       signed_in: true,
       expires_at: expect.stringMatching(/Z$/),
       user: { id: expect.any(String), email: 'admin', name: 'Admin', role: 'admin' },
-      settings: { ambient_credentials_allowed: false },
+      settings: { ambient_credentials_allowed: false, iam_roles_allowed: false },
       sign_in: { password: true, oidc: null },
     });
   });

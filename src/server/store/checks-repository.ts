@@ -88,8 +88,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const insertCheck = async (tx: Sql, input: NewCheck, trigger: 'manual' | 'scheduled'): Promise<string> => {
     const id = randomUUID();
     await tx.run(
+      // The steps to come: an IAM role's check has one more (assume_role), whether the config is the one sent or the
+      // destination's as saved.
       `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger, started_by)
-       VALUES ($1, $2, $3, 'SCHEDULED', $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
+       VALUES ($1, $2, $3, 'SCHEDULED',
+               CASE WHEN $9 = 1 OR (SELECT role_arn FROM destinations WHERE id = $2 AND $10 = 1) IS NOT NULL THEN $11 ELSE $4 END,
+               $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
                (SELECT config_version FROM destinations WHERE id = $2), $7, $8)`,
       [
         id,
@@ -100,6 +104,9 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         new Date().toISOString(),
         trigger,
         input.startedBy ?? null,
+        input.config?.role_arn ? 1 : 0,
+        input.config ? 0 : 1,
+        JSON.stringify(pendingSteps(true)),
       ],
     );
     return id;

@@ -11,7 +11,12 @@ export type DestinationRecord = {
   id: string;
   name: string;
   type: 's3';
-  config: Omit<S3Config, 'secret' | 'token'> & { has_secret: boolean; has_token: boolean; provider: Provider; token_saved_at: string | null };
+  config: Omit<S3Config, 'secret' | 'token'> & {
+    has_secret: boolean;
+    has_token: boolean;
+    provider: Provider;
+    token_saved_at: string | null;
+  };
   /** Moves when the config changes, not on a rename: checks of an older one are stale. */
   config_version: number;
   expired_by_check: boolean;
@@ -26,6 +31,9 @@ export type DestinationRecord = {
 /** A config to store; without a provider, the one `providerFor` gives. */
 type ConfigToSave = S3Config & { provider?: Provider | null };
 
+
+/** The external ID is already another connector's. */
+export class ExternalIdInUseError extends Error {}
 
 export class DuplicateNameError extends Error {
   constructor(readonly destinationName: string) {
@@ -55,12 +63,14 @@ type Row = {
   version: number;
   check_schedule: CheckSchedule;
   next_check_at: string | null;
+  role_arn: string | null;
+  external_id: string | null;
 };
 
 // has_secret / has_token as 0/1 integers in both dialects (PostgreSQL would answer `IS NOT NULL` with a boolean).
 const PUBLIC_COLUMNS = `id, name, type, remote_url, anonymous, ambient_credentials, access_key, endpoint_url, region,
   token_expires_at, provider, token_saved_at, config_version, expired_by_check, created_at, updated_at, version,
-  check_schedule, next_check_at,
+  check_schedule, next_check_at, role_arn, external_id,
   CASE WHEN secret_enc IS NULL THEN 0 ELSE 1 END AS has_secret, CASE WHEN token_enc IS NULL THEN 0 ELSE 1 END AS has_token`;
 
 type PublicRow = Omit<Row, 'secret_enc' | 'token_enc'> & { has_secret: number; has_token: number };
@@ -82,6 +92,8 @@ function toRecord(row: PublicRow): DestinationRecord {
       has_token: row.has_token === 1,
       provider: row.provider ?? (row.endpoint_url === null ? 'aws' : 'other'),
       token_saved_at: row.token_saved_at,
+      role_arn: row.role_arn,
+      external_id: row.external_id,
     },
     config_version: row.config_version,
     expired_by_check: row.expired_by_check === 1,
@@ -128,6 +140,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
     try {
       return await write();
     } catch (error) {
+      if (error instanceof UniqueViolationError && error.concerns('external_id')) throw new ExternalIdInUseError('external ID in use');
       if (error instanceof UniqueViolationError) throw new DuplicateNameError(name);
       throw error;
     }
@@ -140,6 +153,11 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
     async findByName(name: string): Promise<DestinationRecord | null> {
       const row = await db.get<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE lower(name) = lower($1)`, [name]);
       return row ? toRecord(row) : null;
+    },
+
+    /** Whether a connector holds this external ID (IAM role method). */
+    async externalIdInUse(externalId: string): Promise<boolean> {
+      return (await db.get('SELECT 1 AS used FROM destinations WHERE external_id = $1', [externalId])) !== undefined;
     },
 
     async list(): Promise<DestinationRecord[]> {
@@ -171,9 +189,19 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
           tx.run(
             `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
                endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version,
-               check_schedule, next_check_at)
-             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1, $15, $16)`,
-            [id, input.name, ...columns(id, input.config), input.config.token === null ? null : now, now, schedule, next],
+               check_schedule, next_check_at, role_arn, external_id)
+             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1, $15, $16, $17, $18)`,
+            [
+              id,
+              input.name,
+              ...columns(id, input.config),
+              input.config.token === null ? null : now,
+              now,
+              schedule,
+              next,
+              input.config.role_arn,
+              input.config.role_arn === null ? null : input.config.external_id,
+            ],
           ),
         ),
       );
@@ -209,7 +237,8 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
                token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
                config_version = config_version + $17,
                next_check_at = CASE WHEN CAST($18 AS TEXT) IS NULL OR CAST($18 AS TEXT) = check_schedule THEN next_check_at ELSE $19 END,
-               check_schedule = COALESCE(CAST($18 AS TEXT), check_schedule)
+               check_schedule = COALESCE(CAST($18 AS TEXT), check_schedule),
+               role_arn = $20, external_id = $21
              WHERE id = $1 AND version = $2`,
             [
               id,
@@ -222,6 +251,8 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               input.configChanged ? 1 : 0,
               schedule,
               nextIfNew,
+              input.config.role_arn,
+              input.config.role_arn === null ? null : input.config.external_id,
             ],
           ),
         ),

@@ -5,6 +5,7 @@ import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { createActivityRepository } from './activity-repository.ts';
 import { createApiKeysRepository } from './api-keys-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
+import { createExternalIds } from '../security/external-ids.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
 import { createSettingsRepository } from './settings-repository.ts';
@@ -51,6 +52,8 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     sessions: createSessionsRepository(db),
     users: createUsersRepository(db),
     apiKeys: createApiKeysRepository(db),
+    /** External IDs of IAM-role connectors, sealed with the store's key so every instance knows the ones it made. */
+    externalIds: createExternalIds(options.cipher),
     /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
     listVersion: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),
     close: () => db.close(),

@@ -15,7 +15,7 @@ const config = (n: number) => ({
   token: `token-${n}`,
   endpoint_url: null,
   region: null,
-  token_expires_at: null,
+  token_expires_at: null, role_arn: null, external_id: null,
 });
 
 async function seeded() {

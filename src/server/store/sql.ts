@@ -56,6 +56,12 @@ export class UniqueViolationError extends Error {
   constructor(cause: unknown) {
     super('unique constraint violated', { cause });
   }
+
+  /** Whether the constraint refused is on this column (SQLite names it in the message; PostgreSQL names the index). */
+  concerns(column: string): boolean {
+    const cause = this.cause as { message?: unknown; constraint?: unknown };
+    return String(cause.message ?? '').includes(`.${column}`) || String(cause.constraint ?? '').includes(column);
+  }
 }
 
 const isUniqueViolation = (error: unknown) =>

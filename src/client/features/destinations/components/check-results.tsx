@@ -19,6 +19,7 @@ import './check-results.css';
 const STEP_LABEL: Record<StepName, string> = {
   validate: 'Configuration',
   endpoint: 'Endpoint reachable',
+  assume_role: 'Assume the IAM role',
   identity: 'Identity (STS)',
   bucket: 'Bucket',
   write: 'Write a test object',

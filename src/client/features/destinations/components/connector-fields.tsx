@@ -8,6 +8,7 @@ import {
   type Method,
   type Provider,
 } from '../../../../shared/connector-form.ts';
+import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { Field } from '../../../ui/field.tsx';
 import './connector-fields.css';
 
@@ -110,8 +111,10 @@ export function BucketFields({ register, errors, warnings, values }: FieldsProps
   );
 }
 
-export function MethodField({ register, errors, allowAmbient }: FieldsProps & { allowAmbient: boolean }) {
-  const methods = (Object.keys(METHODS) as Method[]).filter((m) => m !== 'ambient' || allowAmbient);
+/** The methods this server offers (ambient credentials and IAM roles are the operator's to allow), and the one saved. */
+export function MethodField({ register, errors, options, values }: FieldsProps & { options: CheckOptions }) {
+  const offered = (m: Method) => (m === 'ambient' ? options.allowAmbientCredentials : m === 'iam_role' ? options.allowIamRoles === true : true);
+  const methods = (Object.keys(METHODS) as Method[]).filter((m) => offered(m) || m === values.method);
   return (
     <fieldset className="choices" aria-describedby={errors.method ? 'method-error' : undefined}>
       <legend>Authentication method</legend>
@@ -138,6 +141,7 @@ export function CredentialFields({
   saved,
   onUseTemporary,
 }: FieldsProps & { saved?: { hasSecret: boolean; hasToken: boolean }; onUseTemporary?: () => void }) {
+  if (values.method === 'iam_role') return null;
   if (values.method === 'anonymous' || values.method === 'ambient') {
     return values.method === 'anonymous' ? (
       <p className="notice notice-warning">Anonymous access is not recommended: it only works with a bucket anyone can write to.</p>

@@ -9,6 +9,7 @@ export const METHOD_LABEL: Record<Destination['credentials']['method'], string> 
   temporary: 'Temporary (STS)',
   anonymous: 'Anonymous',
   ambient: 'Server credentials',
+  iam_role: 'IAM role',
 };
 export const URGENT_WITHIN_MS = 60 * 60 * 1000;
 

@@ -2,6 +2,7 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { PROVIDERS } from '../../../../shared/providers.ts';
 import { Link } from '../../../lib/router.tsx';
 import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
+import { TrustPolicy } from './role-fields.tsx';
 import '../../../ui/facts.css';
 import './destination-config.css';
 
@@ -57,6 +58,31 @@ export function DestinationConfig({ destination }: { destination: Destination })
             <dt>AWS Secret Key</dt>
             <dd>
               {config.has_secret ? 'Set' : 'Not set'} {replace}
+            </dd>
+          </div>
+        </>
+      )}
+      {credentials.method === 'iam_role' && (
+        <>
+          <div>
+            <dt>Role ARN</dt>
+            <dd>
+              <code>{config.role_arn}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>External ID</dt>
+            <dd>
+              <code>{config.external_id ?? 'None yet: save the connector again'}</code>
+            </dd>
+          </div>
+          <div className="config-wide">
+            <dt>Trust policy</dt>
+            <dd>
+              <details>
+                <summary>What the role must trust</summary>
+                <TrustPolicy externalId={config.external_id ?? ''} />
+              </details>
             </dd>
           </div>
         </>

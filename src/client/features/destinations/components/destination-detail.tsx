@@ -1,3 +1,4 @@
+import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { savedConfigIssues } from '../../../../shared/saved-config.ts';
@@ -25,7 +26,7 @@ import './destination-detail.css';
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
-export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
+export function DestinationDetail({ id, checkOptions }: { id: string; checkOptions: CheckOptions }) {
   const queryClient = useQueryClient();
   const destination = useDestination(id);
   const checks = useConnectionChecks(id);
@@ -65,7 +66,7 @@ export function DestinationDetail({ id, allowAmbient }: { id: string; allowAmbie
   }
   const d = destination.data;
   // A rule added since it was saved, or a server setting changed: say so here, not only when a check fails at validate.
-  const problems = savedConfigIssues(d, { allowAmbientCredentials: allowAmbient });
+  const problems = savedConfigIssues(d, checkOptions);
   const history = checks.data ?? [];
   const selectedId = search.get('check');
   const selected = history.find((c) => c.id === selectedId) ?? (selectedId ? null : (history[0] ?? null));

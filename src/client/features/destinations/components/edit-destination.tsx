@@ -15,23 +15,25 @@ import { destinationQueryOptions, useDestination } from '../api/get-destination.
 import { useUpdateDestination } from '../api/update-destination.ts';
 import { connectionChecksQueryOptions } from '../api/get-connection-checks.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
+import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from './connector-fields.tsx';
+import { RoleFields } from './role-fields.tsx';
 import { applyServerErrors, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 
-export function EditDestination({ id, allowAmbient }: { id: string; allowAmbient: boolean }) {
+export function EditDestination({ id, checkOptions }: { id: string; checkOptions: CheckOptions }) {
   const destination = useDestination(id);
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
   if (destination.isError) {
     if (isNotFound(destination.error)) return <NotFound title="Connector not found">There is no connector with this id to edit; it may have been deleted.</NotFound>;
     return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
   }
-  return <EditForm key={destination.data.version} destination={destination.data} allowAmbient={allowAmbient} />;
+  return <EditForm key={destination.data.version} destination={destination.data} checkOptions={checkOptions} />;
 }
 
-function EditForm({ destination, allowAmbient }: { destination: Destination; allowAmbient: boolean }) {
+function EditForm({ destination, checkOptions }: { destination: Destination; checkOptions: CheckOptions }) {
   const queryClient = useQueryClient();
   const saved = useMemo(() => ({ config: destination.config }), [destination]);
-  const schema = useMemo(() => createConnectorFormSchema({ allowAmbientCredentials: allowAmbient, saved }), [allowAmbient, saved]);
+  const schema = useMemo(() => createConnectorFormSchema({ ...checkOptions, saved }), [checkOptions, saved]);
   const form = useForm<ConnectorFormValues>({ resolver: zodResolver(schema), mode: 'onSubmit', defaultValues: valuesOf(destination) });
   const { handleSubmit, control, setError, formState } = form;
   const register = useTouchedValidation(form);
@@ -101,7 +103,8 @@ function EditForm({ destination, allowAmbient }: { destination: Destination; all
         <ProviderField {...fieldProps} setValue={form.setValue} />
         <BucketFields {...fieldProps} />
         <h2>Authentication</h2>
-        <MethodField {...fieldProps} allowAmbient={allowAmbient} />
+        <MethodField {...fieldProps} options={checkOptions} />
+        {values.method === 'iam_role' && <RoleFields {...fieldProps} setValue={form.setValue} />}
         <CredentialFields
           {...fieldProps}
           saved={{ hasSecret: destination.config.has_secret, hasToken: destination.config.has_token }}

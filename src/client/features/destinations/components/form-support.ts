@@ -87,6 +87,8 @@ export function valuesOf(d: Destination): ConnectorFormValues {
     secret: '',
     token: '',
     token_expires_at: d.config.token_expires_at ?? '',
+    role_arn: d.config.role_arn ?? '',
+    external_id: d.config.external_id ?? '',
   };
 }
 

@@ -17,7 +17,9 @@ import { useCreateDestination } from '../../api/create-destination.ts';
 import { findDestinationByName } from '../../api/find-destination-by-name.ts';
 import { startConnectionCheck } from '../../api/start-connection-check.ts';
 import { LiveCheckResults } from '../check-results.tsx';
+import type { CheckOptions } from '../../../../../shared/s3-config.ts';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
+import { RoleFields } from '../role-fields.tsx';
 import { applyServerErrors, fillFromImport, fillFromPaste, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
@@ -26,15 +28,15 @@ import './new-connector-wizard.css';
 const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
   { title: 'Connector', slug: 'connector', fields: ['name', 'provider'] },
   { title: 'Bucket', slug: 'bucket', fields: ['remote_url', 'endpoint_url', 'region'] },
-  { title: 'Authentication', slug: 'authentication', fields: ['method', 'key', 'secret', 'token', 'token_expires_at'] },
+  { title: 'Authentication', slug: 'authentication', fields: ['method', 'key', 'secret', 'token', 'token_expires_at', 'role_arn'] },
   { title: 'Review', slug: 'review', fields: [] },
 ];
 /** The wizard's address at a step: the step is in the URL, so the browser's Back and Forward move between steps. */
 const stepUrl = (index: number) => (index === 0 ? '/destinations/new' : `/destinations/new?step=${STEPS[index]?.slug ?? ''}`);
 const stepOfField = (field: string) => Math.max(0, STEPS.findIndex((s) => s.fields.includes(field as ConnectorFormField)));
 
-export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) {
-  const schema = useMemo(() => createConnectorFormSchema({ allowAmbientCredentials: allowAmbient }), [allowAmbient]);
+export function NewConnectorWizard({ checkOptions }: { checkOptions: CheckOptions }) {
+  const schema = useMemo(() => createConnectorFormSchema(checkOptions), [checkOptions]);
   const form = useForm<ConnectorFormValues>({ resolver: zodResolver(schema), mode: 'onSubmit', defaultValues: EMPTY_FORM });
   const { handleSubmit, trigger, control, setValue, setError, setFocus, getValues, formState } = form;
   const register = useTouchedValidation(form);
@@ -193,7 +195,8 @@ export function NewConnectorWizard({ allowAmbient }: { allowAmbient: boolean }) 
         {step === 1 && <BucketFields {...fieldProps} />}
         {step === 2 && (
           <>
-            <MethodField {...fieldProps} allowAmbient={allowAmbient} />
+            <MethodField {...fieldProps} options={checkOptions} />
+            {values.method === 'iam_role' && <RoleFields {...fieldProps} setValue={setValue} />}
             {(values.method === 'access_key' || values.method === 'temporary') && (
               <PasteCredentialsBox
                 onFill={(pasted) => fillFromPaste(setValue, pasted)}

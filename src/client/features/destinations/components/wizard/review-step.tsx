@@ -26,6 +26,12 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
           ['AWS Secret Key', values.secret ? 'Set' : 'Not set'],
         ] as [string, string][])
       : []),
+    ...(values.method === 'iam_role'
+      ? ([
+          ['Role ARN', values.role_arn],
+          ['External ID', values.external_id || 'Not made yet'],
+        ] as [string, string][])
+      : []),
     ...(values.method === 'temporary'
       ? ([
           ['STS Token', values.token ? 'Set' : 'Not set'],
@@ -57,7 +63,12 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
         // Collapsed until asked for: at 1440×900 an open policy pushed the test results below the fold.
         <details className="policy-block">
           <summary>Least-privilege IAM policy</summary>
-          <p className="muted">Attach this to the identity of the AWS Key: it may list the bucket and write, abort and delete under the prefix — nothing else.</p>
+          <p className="muted">
+            {values.method === 'iam_role'
+              ? 'Attach this to the role as its permissions policy'
+              : 'Attach this to the identity of the AWS Key'}
+            : it may list the bucket and write, abort and delete under the prefix — nothing else.
+          </p>
           <pre aria-label="IAM policy" tabIndex={0}>{policy}</pre>
           <CopyButton text={policy} label="Copy policy" />
         </details>

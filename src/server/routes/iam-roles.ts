@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DetailSchema, ExternalIdSchema, IamRoleSettingsSchema } from '../../shared/api-schemas.ts';
+import type { RoleSessions } from '../check/role-sessions.ts';
+import { HttpError } from '../errors.ts';
+import type { ExternalIds } from '../security/external-ids.ts';
+
+export type IamRoleRoutesOptions = {
+  /** Null when ALLOW_IAM_ROLES is off. */
+  roles: RoleSessions | null;
+  externalIds: ExternalIds;
+  accountAllowlist: string[] | null;
+};
+
+/** GET /api/v1/iam-role — what the wizard shows before a user tries; POST …/external-ids — a new connector's external ID. */
+export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async (app, options) => {
+  const { roles } = options;
+  app.get(
+    '/v1/iam-role',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        operationId: 'get_iam_role_settings',
+        summary: 'Whether this server assumes IAM roles, and the principal a role\'s trust policy must name (or why it cannot assume roles now)',
+        response: { 200: IamRoleSettingsSchema, 401: DetailSchema, 403: DetailSchema },
+      },
+    },
+    async () => {
+      if (!roles) return { allowed: false, principal_arn: null, caller_arn: null, problem: null, account_allowlist: options.accountAllowlist };
+      const principal = await roles.principal();
+      return principal.ok
+        ? { allowed: true, principal_arn: principal.principalArn, caller_arn: principal.callerArn, problem: null, account_allowlist: options.accountAllowlist }
+        : { allowed: true, principal_arn: null, caller_arn: null, problem: principal.problem, account_allowlist: options.accountAllowlist };
+    },
+  );
+
+  app.post(
+    '/v1/iam-role/external-ids',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'create_external_id',
+        summary: 'A new external ID for a connector about to be created with an IAM role: put it in the trust policy, then send it with the connector',
+        response: { 201: ExternalIdSchema, 401: DetailSchema, 403: DetailSchema },
+      },
+    },
+    async (_request, reply) => {
+      if (!roles) throw new HttpError(403, 'IAM roles are turned off on this server; an administrator can allow them with ALLOW_IAM_ROLES=true');
+      reply.code(201);
+      return { external_id: options.externalIds.issue() };
+    },
+  );
+};
