@@ -11,9 +11,9 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Step, StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
-import { objectsArn } from '../../shared/s3-arn.ts';
 import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
-import { isRoleSessionArn } from '../../shared/iam-role.ts';
+import { isRoleSessionArn, parseRoleArn } from '../../shared/iam-role.ts';
+import { objectsArn, partitionOf } from '../../shared/s3-arn.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import { createSsrfGuard } from '../security/ssrf-guard.ts';
 import { classifyError } from './classify-error.ts';
@@ -82,6 +82,8 @@ export class StepFailure extends Error {
 }
 
 export const CLEANUP_GRACE_MS = 3_000;
+/** A region of each partition, for STS when the check's own region is of another partition. */
+const PARTITION_REGION: Record<string, string> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
 /** STS only shows who the credentials are: a silent STS endpoint gets this much of the budget, never all of it. */
 const IDENTITY_BUDGET_MS = 3_000;
 /** What STS can answer about credentials (GetCallerIdentity cannot be denied by IAM): these fail the check. */
@@ -190,10 +192,13 @@ const assumeRole: CheckStep = {
         hint: ctx.roles ? 'Save the connector again to get one, then update the trust policy.' : 'An administrator can allow them with ALLOW_IAM_ROLES=true.',
       });
     }
-    const principal = await ctx.roles.principal(ctx.region);
+    // STS of the role's partition (a role in aws-cn is assumed through China's STS), in the check's region when it is one.
+    const partition = parseRoleArn(roleArn);
+    const stsRegion = partition.ok && partitionOf(ctx.region) !== partition.value.partition ? (PARTITION_REGION[partition.value.partition] ?? ctx.region) : ctx.region;
+    const principal = await ctx.roles.principal(stsRegion);
     if (!principal.ok) throw new StepFailure({ code: principal.code, message: principal.problem, hint: 'The operator of this server sets its base identity; see the README, "IAM roles".' });
     const via = { httpAgent: ctx.clientOptions.httpAgent, httpsAgent: ctx.clientOptions.httpsAgent as HttpsAgent | undefined };
-    if (await ctx.roles.acceptsWithoutExternalId(roleArn, ctx.region, ctx.signal, via)) {
+    if (await ctx.roles.acceptsWithoutExternalId(roleArn, stsRegion, ctx.signal, via)) {
       throw new StepFailure({
         code: 'RoleTrustsWithoutExternalId',
         message: `AWS let this server assume ${roleArn} without the external ID: its trust policy would let anyone using this server name the role.`,
@@ -202,7 +207,7 @@ const assumeRole: CheckStep = {
     }
     let assumed;
     try {
-      assumed = await ctx.roles.credentials(roleArn, externalId, ctx.region, ctx.signal, via);
+      assumed = await ctx.roles.credentials(roleArn, externalId, stsRegion, ctx.signal, via);
     } catch (error) {
       if (classifyError(error).code !== 'AccessDenied') throw error;
       throw new StepFailure({
