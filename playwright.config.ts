@@ -13,6 +13,8 @@ export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
 export const E2E_SILENT_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT + 2}`;
 /** How long the local STS's AssumeRole credentials live here (AWS's shortest are 15 minutes): the app's refresh is seen. */
 export const E2E_ASSUMED_ROLE_LIFETIME_MS = 4_000;
+/** Where the browser tests' webhook receiver listens (allowed by WEBHOOK_ALLOWLIST). */
+export const E2E_WEBHOOK_PORT = 41736;
 /** The local OpenID provider (oidc-provider) that single sign-on goes through. */
 export const E2E_OIDC_PORT = 41735;
 export const E2E_OIDC_ISSUER = `http://127.0.0.1:${E2E_OIDC_PORT}`;
@@ -80,6 +82,8 @@ export default defineConfig({
         S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${E2E_S3_PORT},127.0.0.1:${E2E_S3_PORT + 2}`,
         AWS_ENDPOINT_URL_S3: E2E_S3_ENDPOINT,
         AWS_ENDPOINT_URL_STS: E2E_S3_ENDPOINT,
+        // Alerts reach the tests' receiver on loopback, and no other private address.
+        WEBHOOK_ALLOWLIST: `127.0.0.1:${E2E_WEBHOOK_PORT}`,
         // The IAM role method, the server assuming roles as the local endpoint's role base identity.
         ALLOW_IAM_ROLES: 'true',
         AWS_ROLE_BASE_ACCESS_KEY_ID: IDENTITIES.roleBase.accessKeyId,

@@ -124,7 +124,7 @@ for (const [width, height] of [
   });
 
   // The team's screens on their own: with the connector screens above, one test ran past its 30 s on a busy machine.
-  test(`at ${width} px the users, activity, account and set-password screens fit too, and axe finds nothing`, async ({ signedInPage: page, api, browser }) => {
+  test(`at ${width} px the users, activity, account, notifications and set-password screens fit too, and axe finds nothing`, async ({ signedInPage: page, api, browser }) => {
     await page.setViewportSize({ width, height });
     const seen: Record<string, string[]> = {};
     const look = async (screen: string) => {
@@ -150,6 +150,16 @@ for (const [width, height] of [
     await page.goto('/account');
     await expect(page.getByRole('table', { name: 'Your sessions' })).toBeVisible();
     await look('account');
+    // Notifications: a webhook with a long name and its (empty) log, and the add dialog.
+    expect((await api.post('/api/v1/webhooks', { data: { name: uniqueName('Layout webhook for the data platform team channel'), url: 'https://hooks.example.com/services/T0/B0/layout' } })).status()).toBe(201);
+    await page.goto('/notifications');
+    await expect(page.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
+    await expect(page.getByRole('article').first()).toBeVisible();
+    await look('notifications');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await expect(page.getByRole('dialog', { name: 'Add a webhook' })).toBeVisible();
+    await look('notifications: add');
+    await page.keyboard.press('Escape');
 
     const signedOutContext = await browser.newContext({ viewport: { width, height } });
     const signedOut = await signedOutContext.newPage();

@@ -12,6 +12,7 @@ import type { AppConfig } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { documentObject, documentRoute, SECURITY, SECURITY_SCHEMES } from './openapi.ts';
+import { alertsPlugin, type AlertsPluginOptions } from './plugins/alerts.ts';
 import { apiPlugin } from './plugins/api.ts';
 import { browserAppPlugin } from './plugins/browser-app.ts';
 import { checksPlugin, type ChecksPluginOptions } from './plugins/checks.ts';
@@ -27,6 +28,8 @@ export type AppDeps = {
   clientDir: string | null;
   logStream?: DestinationStream;
   worker?: ChecksPluginOptions['worker'];
+  /** Overrides for webhook deliveries (tests shorten the backoff). */
+  deliveries?: AlertsPluginOptions['deliveries'];
   /** Overrides for the IAM role sessions (tests move their clock). */
   roles?: Omit<RoleSessionsOptions, 'base'>;
 };
@@ -73,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // The IAM role sessions (ALLOW_IAM_ROLES): one per process, so the check and the wizard's principal share a cache.
   const roles = config.allowIamRoles ? new RoleSessions({ base: config.roleBase, ...deps.roles }) : null;
+  await app.register(alertsPlugin, { config, store, ...(deps.deliveries ? { deliveries: deps.deliveries } : {}) });
   await app.register(checksPlugin, { config, store, roles, ...(deps.worker ? { worker: deps.worker } : {}) });
 
   const sessions = createSessionService(store.sessions);

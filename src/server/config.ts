@@ -39,6 +39,8 @@ export type AppConfig = {
   iamRoleAccountAllowlist: string[] | null;
   /** AWS_ROLE_BASE_*: the key the server assumes roles with; null: the SDK's credential chain. */
   roleBase: RoleBaseKey;
+  /** WEBHOOK_ALLOWLIST: webhook receivers inside private networks that alerts may reach. */
+  webhookAllowlist: string[];
   /** SCHEDULED_CHECKS: whether this instance starts destinations' scheduled checks (default true). */
   scheduledChecks: boolean;
   /** Single sign-on (OIDC_*), or null. */
@@ -194,6 +196,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (error instanceof AllowlistError) throw new ConfigError(error.message);
     throw error;
   }
+  const webhookAllowlist = (env.WEBHOOK_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    parseAllowlist(webhookAllowlist);
+  } catch (error) {
+    if (error instanceof AllowlistError) throw new ConfigError(error.message.replace('S3_ENDPOINT_ALLOWLIST', 'WEBHOOK_ALLOWLIST'));
+    throw error;
+  }
   let allowedHosts: AllowedHost[];
   try {
     allowedHosts = allowedHostsFrom(env.ALLOWED_HOSTS, publicOrigin, host);
@@ -227,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
     signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
     s3EndpointAllowlist,
+    webhookAllowlist,
     s3CaBundle: caBundle(env),
     outboundProxy: outboundProxy(env),
     allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),

@@ -40,6 +40,24 @@ describe('no error is ever on a field the form hides', () => {
   });
 });
 
+describe('the IAM role method in the form', () => {
+  const schema = createConnectorFormSchema({ allowAmbientCredentials: false, allowIamRoles: true });
+  const role = 'arn:aws:iam::123456789012:role/s3-writer';
+
+  it('asks for the role on the Role ARN field, never for an AWS Key, while none is typed', () => {
+    const result = schema.safeParse(form({ method: 'iam_role', key: KEYS['a long-term key'] }));
+    expect(result.error?.issues.map((issue) => [issue.path[0], issue.message])).toEqual([
+      ['role_arn', 'Enter the ARN of the role this server assumes, like arn:aws:iam::123456789012:role/s3-writer'],
+    ]);
+  });
+
+  it('takes a role with the external ID the server made, and says on the Role ARN when the server does not offer roles', () => {
+    expect(schema.safeParse(form({ method: 'iam_role', role_arn: role, external_id: 'v1.abc.def..ghi' })).success).toBe(true);
+    const off = createConnectorFormSchema({ allowAmbientCredentials: false }).safeParse(form({ method: 'iam_role', role_arn: role }));
+    expect(off.error?.issues.map((issue) => issue.path[0])).toEqual(['role_arn']);
+  });
+});
+
 describe('activity shows the form’s words for what changed', () => {
   it.each([
     ['config.remote_url', ['Bucket URI']],

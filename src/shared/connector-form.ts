@@ -163,6 +163,9 @@ export function createConnectorFormSchema(options: CheckOptions & { saved?: Save
     if (values.method === 'temporary' && values.token.trim() === '' && !options.saved?.config.has_token) {
       ctx.addIssue({ code: 'custom', path: ['token'], message: 'Enter the STS Token that came with these temporary credentials' });
     }
+    // A role not typed yet: the rules below would take the config for an access key and ask for one.
+    const roleMissing = values.method === 'iam_role' && values.role_arn.trim() === '';
+    if (roleMissing) ctx.addIssue({ code: 'custom', path: ['role_arn'], message: 'Enter the ARN of the role this server assumes, like arn:aws:iam::123456789012:role/s3-writer' });
     let issues: ConfigIssue[];
     if (options.saved) {
       const { merged, issues: patchIssues } = mergeS3ConfigPatch(withStandIns(options.saved), formToPatch(values, options.saved));
@@ -170,7 +173,7 @@ export function createConnectorFormSchema(options: CheckOptions & { saved?: Save
     } else {
       issues = checkS3Config(normalizeS3Config(formToDraft(values)), options).issues;
     }
-    const seen = new Set<string>();
+    const seen = new Set<string>(roleMissing ? ['role_arn', 'key', 'secret', 'token', 'method'] : []);
     for (const issue of issues) {
       const placed = placeIssue(formFieldOf(issue.field), issue.message, values);
       if (seen.has(placed.field)) continue;

@@ -29,6 +29,9 @@ const SetPasswordScreen = lazy(() =>
 const ActivityScreen = lazy(() => import('../features/activity/components/activity-screen.tsx').then((m) => ({ default: m.ActivityScreen })));
 const AccountScreen = lazy(() => import('../features/auth/components/account-screen.tsx').then((m) => ({ default: m.AccountScreen })));
 const UsersScreen = lazy(() => import('../features/users/components/users-screen.tsx').then((m) => ({ default: m.UsersScreen })));
+const NotificationsScreen = lazy(() =>
+  import('../features/notifications/components/notifications-screen.tsx').then((m) => ({ default: m.NotificationsScreen })),
+);
 const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
 const EditDestination = lazy(() =>
   import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })),
@@ -51,6 +54,9 @@ function Routes({ checkOptions, role }: { checkOptions: CheckOptions; role: User
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
   if (pathname === '/api-keys') return roleAtLeast(role, 'admin') ? <ApiKeysScreen /> : <NotForRole role={role} needs="admin" what="Managing API keys" />;
   if (pathname === '/account') return <AccountScreen />;
+  if (pathname === '/notifications') {
+    return roleAtLeast(role, 'admin') ? <NotificationsScreen /> : <NotForRole role={role} needs="admin" what="Managing notifications" />;
+  }
   if (pathname === '/activity') return roleAtLeast(role, 'admin') ? <ActivityScreen /> : <NotForRole role={role} needs="admin" what="Everyone's activity" />;
   if (pathname === '/users') return roleAtLeast(role, 'admin') ? <UsersScreen /> : <NotForRole role={role} needs="admin" what="Managing users" />;
   const edit = matchPath('/destinations/:id/edit', pathname);

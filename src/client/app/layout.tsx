@@ -37,6 +37,9 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
               <Link to="/activity" aria-current={pathname.startsWith('/activity') ? 'page' : undefined}>
                 Activity
               </Link>
+              <Link to="/notifications" aria-current={pathname.startsWith('/notifications') ? 'page' : undefined}>
+                Notifications
+              </Link>
             </>
           )}
         </nav>

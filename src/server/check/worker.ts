@@ -7,6 +7,7 @@ import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
+import type { Sql } from '../store/sql.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
 
 /** At most one progress write per this many ms per check (see execute). */
@@ -25,6 +26,10 @@ export type CheckWorkerOptions = {
   leaseMs?: number;
   pollMs?: number;
   runOptions?: Partial<RunCheckOptions>;
+  /** A saved connector's check ended: true when that queued an alert (the alerts' `onCheckFinished`). */
+  onVerdict?: (tx: Sql, destinationId: string, check: { id: string; status: 'SUCCESS' | 'FAILURE'; reason: string | null }) => Promise<boolean>;
+  /** After the commit of a verdict that queued an alert: send it. */
+  onAlerted?: () => void;
 };
 
 /**
@@ -220,9 +225,12 @@ export class CheckWorker {
         },
       });
       await settleProgress();
+      let alerted = false;
       await checks.finish(check.id, outcome, async (tx, saved) => {
         if (!saved) return;
         await checks.prune(saved, tx);
+        // Passing ↔ failing is an alert, decided in the transaction that records the verdict.
+        alerted = (await this.options.onVerdict?.(tx, saved, { id: check.id, status: outcome.status, reason: outcome.reason })) ?? false;
         await this.options.activity?.record(
           {
             destinationId: saved,
@@ -235,6 +243,7 @@ export class CheckWorker {
           tx,
         );
       });
+      if (alerted) this.options.onAlerted?.();
     } catch (error) {
       if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'abandoned') return;
       if (!controller.signal.aborted) this.options.log.error({ err: error }, 'connection check failed unexpectedly');

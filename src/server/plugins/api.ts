@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { checkOptionsOf, type AppConfig } from '../config.ts';
 import type { RoleSessions } from '../check/role-sessions.ts';
 import { iamRoleRoutes } from '../routes/iam-roles.ts';
+import { webhookRoutes } from '../routes/webhooks.ts';
+import { parseAllowlist } from '../security/ssrf-guard.ts';
 import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
@@ -121,6 +123,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         checkOptions,
         externalIds: store.externalIds,
         ratePerMinute: config.checkRatePerMin,
+      });
+      await protectedApi.register(webhookRoutes, {
+        webhooks: store.webhooks,
+        alerts: protectedApi.alerts,
+        activity: store.activity,
+        allowlist: parseAllowlist(config.webhookAllowlist),
+        kick: () => protectedApi.deliveries.kick(),
       });
       await protectedApi.register(iamRoleRoutes, { roles, externalIds: store.externalIds, accountAllowlist: config.iamRoleAccountAllowlist });
       await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity });

@@ -43,6 +43,8 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       budgetMs: config.checkTimeoutMs,
       checkOptions: checkOptionsOf(config),
       log: app.log,
+      onVerdict: (tx, destinationId, check) => app.alerts.onCheckFinished(tx, destinationId, check),
+      onAlerted: () => app.deliveries.kick(),
       ...overrides,
       runOptions: {
         clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent },
@@ -68,7 +70,7 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       guard.httpsAgent.destroy();
     });
   },
-  { name: 'checks' },
+  { name: 'checks', dependencies: ['alerts'] },
 );
 
 const CHECK_CHANNEL = 'connection_check_changed';

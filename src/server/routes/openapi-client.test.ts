@@ -135,6 +135,12 @@ describe('a client generated from the document (openapi-client-axios), with an A
     // IAM roles are off on this server (ALLOW_IAM_ROLES): said, and no external ID is made.
     expect((await call('get_iam_role_settings')).data).toMatchObject({ allowed: false, principal_arn: null });
     expect((await call('create_external_id')).status).toBe(403);
+    // Where alerts go is the admin's: an editor key is refused each, as documented.
+    expect((await call('list_webhooks')).status).toBe(403);
+    expect((await call('create_webhook', null, { name: 'hook', url: 'https://hooks.example.com/x' })).status).toBe(403);
+    for (const operationId of ['delete_webhook', 'enable_webhook', 'test_webhook', 'list_webhook_deliveries']) {
+      expect((await call(operationId, { id: '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d' })).status, operationId).toBe(403);
+    }
 
     expect((await call('health')).status).toBe(200);
     expect((await call('get_session')).data).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });

@@ -74,5 +74,6 @@ const text = (value: unknown) => (typeof value === 'string' ? value : null);
  */
 export function secretsOfBody(body: unknown): (string | null)[] {
   const config = field(body, 'config');
-  return [text(field(config, 'secret')), text(field(config, 'token')), text(field(body, 'password')), text(field(body, 'token'))];
+  // A webhook's URL (POST /api/v1/webhooks) carries a token in Slack's and Teams' form.
+  return [text(field(config, 'secret')), text(field(config, 'token')), text(field(body, 'password')), text(field(body, 'token')), text(field(body, 'url'))];
 }

@@ -29,9 +29,9 @@ describe('the route table: every route is in the context that enforces its acces
     const protectedRoutes = api.filter((r) => !PUBLIC_API_ROUTES.includes(`${r.method} ${r.url}`));
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
     for (const route of protectedRoutes) {
-      // Managing people, keys and settings is the admin's; changing anything else an editor's (signing out and ending
-      // one's own sessions is anyone's); reading a viewer's.
-      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings', '/api/v1/activity'].some((prefix) => route.url.startsWith(prefix))
+      // Managing people, keys, settings and where alerts go is the admin's; changing anything else an editor's
+      // (signing out and ending one's own sessions is anyone's); reading a viewer's.
+      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings', '/api/v1/activity', '/api/v1/webhooks'].some((prefix) => route.url.startsWith(prefix))
         ? 'admin'
         : STATE_CHANGING.has(route.method) && route.url !== '/api/session' && !route.url.startsWith('/api/v1/sessions')
           ? 'editor'

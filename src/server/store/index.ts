@@ -6,6 +6,7 @@ import { createActivityRepository } from './activity-repository.ts';
 import { createApiKeysRepository } from './api-keys-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
 import { createExternalIds } from '../security/external-ids.ts';
+import { createWebhooksRepository } from './webhooks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
 import { createSettingsRepository } from './settings-repository.ts';
@@ -52,6 +53,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     sessions: createSessionsRepository(db),
     users: createUsersRepository(db),
     apiKeys: createApiKeysRepository(db),
+    webhooks: createWebhooksRepository(db, options.cipher),
     /** External IDs of IAM-role connectors, sealed with the store's key so every instance knows the ones it made. */
     externalIds: createExternalIds(options.cipher),
     /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */

@@ -75,6 +75,7 @@ export { tempDataDir } from './temp-dirs.ts';
 export type TestAppOptions = {
   key?: Buffer;
   worker?: AppDeps['worker'];
+  deliveries?: AppDeps['deliveries'];
   logStream?: AppDeps['logStream'];
   /** Serve the browser app's build too (benchmarks); the API tests leave it out. */
   clientDir?: string;
@@ -101,6 +102,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     store,
     clientDir: options.clientDir ?? null,
     ...(options.worker ? { worker: options.worker } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
 

@@ -1,11 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
-import { placeServerErrors } from '../../../lib/server-errors.ts';
+import { CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
-import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { apiKeysQueryOptions, createApiKey } from '../api/api-keys.ts';
 import { createKeyFormSchema, EXPIRY_CHOICES, toCreateRequest, type KeyFormValues } from '../lib/key-form.ts';
@@ -31,29 +31,13 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
   });
   const { register, handleSubmit, formState, setError, control, reset } = form;
   const expiry = useWatch({ control, name: 'expiry' });
-  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-
-  const close = (next: boolean) => {
-    if (!next) {
-      setCreated(null);
-      setFailure(null);
-      reset();
-    }
-    onOpenChange(next);
-  };
-
-  const submit = handleSubmit(async (values) => {
-    setFailure(null);
-    try {
-      const key = await createApiKey(toCreateRequest(values, clock()));
-      setCreated(key);
-      await queryClient.invalidateQueries({ queryKey: apiKeysQueryOptions().queryKey });
-    } catch (error) {
-      if (placeServerErrors(error, setError, SERVER_FIELDS, 'name')) return;
-      setFailure((error as Error).message);
-    }
-  });
+  const { created, failure, close, run } = useCreateOnce<ApiKeyCreated, KeyFormValues>({ onOpenChange, reset, setError, fields: SERVER_FIELDS, conflict: 'name' });
+  const submit = handleSubmit((values) =>
+    run(
+      () => createApiKey(toCreateRequest(values, clock())),
+      () => queryClient.invalidateQueries({ queryKey: apiKeysQueryOptions().queryKey }),
+    ),
+  );
 
   if (created) {
     return (
@@ -118,16 +102,7 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
             {(props) => <input {...props} type="date" {...register('date')} />}
           </Field>
         )}
-        {failure && (
-          <p className="notice notice-error" role="alert">
-            {failure}
-          </p>
-        )}
-        <DialogActions>
-          <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
-            {formState.isSubmitting ? 'Creating…' : 'Create key'}
-          </button>
-        </DialogActions>
+        <CreateOnceActions failure={failure} submitting={formState.isSubmitting} label="Create key" busyLabel="Creating…" />
       </form>
     </Dialog>
   );

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
 import { USER_ROLE_LABELS, USER_ROLES, UserInviteSchema, type User } from '../../../../shared/user-schemas.ts';
-import { placeServerErrors } from '../../../lib/server-errors.ts';
+import { CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
@@ -36,29 +36,20 @@ export default function InviteUserDialog({ open, onOpenChange }: { open: boolean
     resolver: zodResolver(UserInviteSchema),
     defaultValues: { email: '', name: '', role: 'viewer' },
   });
-  const [invited, setInvited] = useState<{ user: User; link: UserLink } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-
-  const close = (next: boolean) => {
-    if (!next) {
-      setInvited(null);
-      setFailure(null);
-      reset();
-    }
-    onOpenChange(next);
-  };
-
-  const submit = handleSubmit(async (values) => {
-    setFailure(null);
-    try {
-      setInvited(await inviteUser(values));
-      await queryClient.invalidateQueries({ queryKey: usersQueryOptions().queryKey });
-    } catch (error) {
-      // Someone has that e-mail (409), or the server's rules refused a field (422): said on the field.
-      if (placeServerErrors(error, setError, { email: 'email', name: 'name', role: 'role' }, 'email')) return;
-      setFailure((error as Error).message);
-    }
+  // Someone has that e-mail (409), or the server's rules refused a field (422): said on the field.
+  const { created: invited, failure, close, run } = useCreateOnce<{ user: User; link: UserLink }, FormValues>({
+    onOpenChange,
+    reset,
+    setError,
+    fields: { email: 'email', name: 'name', role: 'role' },
+    conflict: 'email',
   });
+  const submit = handleSubmit((values) =>
+    run(
+      () => inviteUser(values),
+      () => queryClient.invalidateQueries({ queryKey: usersQueryOptions().queryKey }),
+    ),
+  );
 
   if (invited) {
     return (
@@ -96,16 +87,7 @@ export default function InviteUserDialog({ open, onOpenChange }: { open: boolean
             </label>
           ))}
         </fieldset>
-        {failure && (
-          <p className="notice notice-error" role="alert">
-            {failure}
-          </p>
-        )}
-        <DialogActions>
-          <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
-            {formState.isSubmitting ? 'Inviting…' : 'Invite'}
-          </button>
-        </DialogActions>
+        <CreateOnceActions failure={failure} submitting={formState.isSubmitting} label="Invite" busyLabel="Inviting…" />
       </form>
     </Dialog>
   );

@@ -1,0 +1,155 @@
+import { lazy, Suspense, useState } from 'react';
+import { WEBHOOK_EVENT_LABELS, type Webhook } from '../../../../shared/webhook-schemas.ts';
+import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { PageHeading } from '../../../ui/page-heading.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
+import { useNow } from '../../../ui/use-now.ts';
+import { When } from '../../../ui/when.tsx';
+import { useDeleteWebhook, useDeliveries, useEnableWebhook, useSendTestEvent, useWebhooks } from '../api/webhooks.ts';
+import './notifications.css';
+
+const AddWebhookDialog = lazy(() => import('./add-webhook-dialog.tsx'));
+
+const STATE_BADGE = { active: ['ok', 'Active'], failing: ['warning', 'Failing'], disabled: ['danger', 'Turned off'] } as const;
+const DELIVERY_BADGE = { pending: ['neutral', 'Sending'], delivered: ['ok', 'Delivered'], failed: ['danger', 'Failed'] } as const;
+
+function DeleteDialog({ webhook, open, onOpenChange }: { webhook: Webhook; open: boolean; onOpenChange: (open: boolean) => void }) {
+  const remove = useDeleteWebhook();
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title={`Remove “${webhook.name}”?`} description="No more alerts go to it; its delivery log goes with it.">
+      {remove.isError && (
+        <p className="notice notice-error" role="alert">
+          Couldn't remove the webhook: {remove.error.message}
+        </p>
+      )}
+      <DialogActions>
+        <button type="button" className="button button-danger" disabled={remove.isPending} onClick={() => remove.mutate(webhook.id, { onSuccess: () => onOpenChange(false) })}>
+          {remove.isPending ? 'Removing…' : 'Remove webhook'}
+        </button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** One webhook: its state and reason, its actions, and its last deliveries. */
+function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number; onRemove: () => void }) {
+  const deliveries = useDeliveries(webhook.id);
+  const sendTest = useSendTestEvent();
+  const enable = useEnableWebhook();
+  const [tone, label] = STATE_BADGE[webhook.state];
+  const headingId = `webhook-${webhook.id}`;
+  return (
+    <article className="card webhook" aria-labelledby={headingId}>
+      <header className="webhook-header">
+        <h2 id={headingId}>{webhook.name}</h2>
+        <span className={`badge badge-${tone}`}>{label}</span>
+      </header>
+      <p className="muted">
+        <code>{webhook.url}</code> · {webhook.events.map((event) => WEBHOOK_EVENT_LABELS[event]).join(' · ')}
+      </p>
+      {webhook.state !== 'active' && webhook.reason && (
+        <p className={`notice ${webhook.state === 'disabled' ? 'notice-error' : 'notice-warning'}`}>
+          {webhook.state === 'disabled' ? 'Turned off after failing again and again: ' : 'The last alert could not be delivered: '}
+          {webhook.reason}
+        </p>
+      )}
+      <div className="webhook-actions">
+        <button type="button" className="button button-small" disabled={sendTest.isPending} onClick={() => sendTest.mutate(webhook.id, { onSuccess: () => void deliveries.refetch() })}>
+          {sendTest.isPending ? 'Sending…' : 'Send test event'}
+        </button>
+        {webhook.state === 'disabled' && (
+          <button type="button" className="button button-small" disabled={enable.isPending} onClick={() => enable.mutate(webhook.id)}>
+            Turn on again
+          </button>
+        )}
+        <button type="button" className="button button-small button-danger-quiet" aria-label={`Remove ${webhook.name}`} onClick={onRemove}>
+          Remove
+        </button>
+      </div>
+      {(sendTest.isError || enable.isError) && (
+        <p className="notice notice-error" role="alert">
+          {(sendTest.error ?? enable.error)?.message}
+        </p>
+      )}
+      {deliveries.data && deliveries.data.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table table-stack deliveries">
+            <caption>Deliveries of {webhook.name}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Answer</th>
+                <th scope="col">When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.data.map((delivery) => {
+                const [dtone, dlabel] = DELIVERY_BADGE[delivery.status];
+                return (
+                  <tr key={delivery.id}>
+                    <th scope="row">{WEBHOOK_EVENT_LABELS[delivery.type]}</th>
+                    <td data-label="Status">
+                      <span className={`badge badge-${dtone}`}>{dlabel}</span>
+                      {delivery.status === 'pending' && delivery.attempts > 0 && delivery.next_attempt_at && (
+                        <span className="muted">
+                          {' '}
+                          next try <When at={delivery.next_attempt_at} now={now} never="" />
+                        </span>
+                      )}
+                    </td>
+                    <td data-label="Attempts">{delivery.attempts}</td>
+                    <td data-label="Answer">{delivery.last_error ?? (delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`)}</td>
+                    <td data-label="When">
+                      <When at={delivery.created_at} now={now} never="" />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">{deliveries.isPending ? 'Loading deliveries…' : 'Nothing sent yet: Send test event tries it.'}</p>
+      )}
+    </article>
+  );
+}
+
+/** Notifications (admins): where alerts go when a connector starts failing or its credentials run out. */
+export function NotificationsScreen() {
+  const webhooks = useWebhooks();
+  const now = useNow(30_000);
+  const [addOpen, setAddOpen] = useState(false);
+  const removing = useDialogTarget<Webhook>();
+  return (
+    <section aria-labelledby="notifications-heading">
+      <div className="page-header">
+        <PageHeading title="Notifications" id="notifications-heading" />
+        <button type="button" className="button button-primary" onClick={() => setAddOpen(true)}>
+          Add webhook
+        </button>
+      </div>
+      <p className="page-intro muted">
+        Alerts go to webhooks — a Slack or Microsoft Teams incoming webhook, or your own receiver — when a connector goes from passing to failing or
+        back, and when temporary credentials enter their warning window or expire: one event each time, signed with the webhook's secret.
+      </p>
+      {webhooks.isPending && <LoadingState label="Loading webhooks…" />}
+      {webhooks.isError && <ErrorState title="Couldn't load the webhooks" message={webhooks.error.message} onRetry={() => void webhooks.refetch()} />}
+      {webhooks.data?.length === 0 && (
+        <EmptyState title="No webhooks yet">
+          <p>Add one to hear about a failing connector before a pipeline does.</p>
+        </EmptyState>
+      )}
+      {webhooks.data?.map((webhook) => <WebhookCard key={webhook.id} webhook={webhook} now={now} onRemove={() => removing.show(webhook)} />)}
+      {addOpen && (
+        <Suspense fallback={null}>
+          <AddWebhookDialog open={addOpen} onOpenChange={setAddOpen} />
+        </Suspense>
+      )}
+      {removing.target && <DeleteDialog key={removing.target.id} webhook={removing.target} open={removing.open} onOpenChange={removing.setOpen} />}
+    </section>
+  );
+}
