@@ -38,7 +38,8 @@ export const WebhookCreateSchema = z.object({
     .string({ error: 'Enter a name, like “Data team Slack”' })
     .trim()
     .min(1, 'Enter a name, like “Data team Slack”')
-    .max(WEBHOOK_NAME_MAX, `Use at most ${WEBHOOK_NAME_MAX} characters`),
+    .max(WEBHOOK_NAME_MAX, `Use at most ${WEBHOOK_NAME_MAX} characters`)
+    .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "Names can't contain control characters such as tabs or line breaks"),
   url: z
     .string({ error: 'Enter the webhook URL' })
     .trim()

@@ -142,7 +142,11 @@ export class DeliveryWorker {
         response.on('end', () => resolve({ statusCode: response.statusCode ?? null, error: null }));
         response.on('error', () => resolve({ statusCode: response.statusCode ?? null, error: null }));
       });
-      request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+      // Idle or not: a receiver that trickles its answer is cut off at the same bound (the lease outlives it).
+      const timeout = () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
+      request.on('timeout', timeout);
+      const deadline = setTimeout(timeout, this.options.timeoutMs ?? TIMEOUT_MS).unref();
+      request.on('close', () => clearTimeout(deadline));
       request.on('error', (error: NodeJS.ErrnoException) => resolve({ statusCode: null, error: describeFailure(error, url.host, this.options.timeoutMs ?? TIMEOUT_MS) }));
       request.end(body);
     });

@@ -108,6 +108,15 @@ describe('a connector with an IAM role', () => {
     expect(again.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'external_id'], type: 'external_id_in_use' })]);
     const checked = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: { remote_url: 's3://local-bucket/x/', role_arn: ROLE, external_id: id } } });
     expect(checked.statusCode).toBe(422);
+    // Nor as a change to a connector that has none of its own yet.
+    const keyed = (await create({ key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey })).json() as Destination;
+    const patched = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { destination_id: keyed.id, config: { key: null, secret: null, role_arn: ROLE, external_id: id } },
+    });
+    expect(patched.statusCode).toBe(422);
+    expect(patched.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'external_id'], type: 'external_id_in_use' })]);
   });
 
   it('keeps its external ID through edits, refuses a new one, and gives one to a connector that becomes a role', async () => {

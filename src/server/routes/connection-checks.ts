@@ -118,6 +118,8 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     async (request, reply) => {
       const { destination_id: destinationId, config: rawConfig } = request.body;
       let config: S3Config;
+      // The external ID the destination already holds, if any: the only one a check of it may use that is in use.
+      let own: string | null = null;
       if (destinationId === undefined) {
         if (request.body.type !== 's3') {
           throw new UnprocessableError([{ loc: ['body', 'type'], msg: 'Send type "s3" with a full config, or a destination_id with a patch', type: 'missing' }]);
@@ -125,10 +127,6 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         const parsed = createS3ConfigInputSchema(checkOptions).safeParse(rawConfig);
         if (!parsed.success) throw new UnprocessableError(zodIssuesToDetail(parsed.error.issues, ['body', 'config']));
         config = withExternalId(options.externalIds, parsed.data, null);
-        // Not yet any connector's: a check must not reach another connector's role with its external ID.
-        if (config.external_id !== null && (await destinations.externalIdInUse(config.external_id))) {
-          throw new UnprocessableError([{ loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' }]);
-        }
       } else {
         const patch = S3ConfigPatchSchema.safeParse(rawConfig);
         if (!patch.success) throw new UnprocessableError(zodIssuesToDetail(patch.error.issues, ['body', 'config']));
@@ -138,6 +136,11 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         const { issues, value } = checkS3Config(merged, checkOptions);
         if (patchIssues.length + issues.length > 0) throw new UnprocessableError(configIssuesToDetail([...patchIssues, ...issues]));
         config = withExternalId(options.externalIds, value, stored.external_id);
+        own = stored.external_id;
+      }
+      // A check must not reach another connector's role with that connector's external ID.
+      if (config.external_id !== null && config.external_id !== own && (await destinations.externalIdInUse(config.external_id))) {
+        throw new UnprocessableError([{ loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' }]);
       }
       await rateLimit(request);
       reply.code(202);
