@@ -1,9 +1,11 @@
 // `npm run bench:burst`: a diagnostic for the bench's "list p99 during a burst of 200 checks" figure, which is bimodal
 // (see the session notes of issue 12). Seeds 1,000 destinations, then per run: the list's p99 idle and during a burst of
 // 200 checks (the bench's own functions), the event-loop delay, how often and how long the list read the store, and the
-// server's own time per list request (Node's `request` event to `finish`) in half-second buckets. `RUNS` bursts (2),
+// server's own time per list request (Node's `request` event to `finish`) in half-second buckets, and the CPU time of
+// the app and of the local S3 endpoint (Linux: /proc). `RUNS` bursts (2),
 // after `WARM` warm-up checks (0).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/server/client-build.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
@@ -44,6 +46,16 @@ t.app.server.prependListener('request', (request, response) => {
 const ids: string[] = [];
 for (let n = 0; n < 1_000; n++) ids.push(await createDestination(t, writerConfig(`bench/${n}/`), `Seeded ${n}`));
 
+/** CPU time (user + system) a process spent so far, in ms: the local S3 endpoint's from /proc, this one's from Node. */
+const s3Cpu = () => {
+  const fields = fs.readFileSync(`/proc/${s3.pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+};
+const appCpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 const reads = { count: 0, ms: 0 };
 const list = t.store.destinations.list.bind(t.store.destinations);
 t.store.destinations.list = async () => {
@@ -66,9 +78,13 @@ for (let run = 0; run < Number(process.env.RUNS ?? 2); run++) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const started = performance.now();
+  const cpu = { s3: s3Cpu(), app: appCpu() };
   const figure = await measureListDuringChecks(t, origin, ids.slice(run * BURST, (run + 1) * BURST), 1, 5);
   delay.disable();
   say(`burst ${run + 1}: ${figure.value} (${figure.detail})`);
+  // Where the two cores went (the loader and the process starting the checks are not counted): the stand-in for S3
+  // is not the product, and a share of it is CPU the list's answers did not get.
+  say(`  CPU over the idle and burst runs: app ${ms(appCpu() - cpu.app)}, local S3 endpoint ${ms(s3Cpu() - cpu.s3)} (${ms(performance.now() - started)} of wall time)`);
   say(`  event-loop delay p99 ${ms(delay.percentile(99) / 1e6)}, max ${ms(delay.max / 1e6)}; the list read the store ${reads.count} times, ${ms(reads.ms)} in all`);
   const buckets = new Map<number, number[]>();
   for (const request of served) {
