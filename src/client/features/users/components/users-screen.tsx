@@ -77,13 +77,20 @@ function DeactivateDialog({ user, open, onOpenChange }: { user: User; open: bool
 function SignInSettings() {
   const signIn = useSession().data?.sign_in;
   const change = useSetPasswordSignIn();
+  // The choice shows at once, in the render the click causes: the mutation's own state arrives a moment later, and
+  // until then the controlled box would be put back as it was (a click seen to change nothing).
+  const [wanted, setWanted] = useState<boolean | null>(null);
   if (!signIn?.oidc) return null;
-  const on = change.isPending ? change.variables : signIn.password;
+  const on = wanted ?? signIn.password;
+  const choose = (next: boolean) => {
+    setWanted(next);
+    change.mutate(next, { onSettled: () => setWanted(null) });
+  };
   return (
     <section className="card sign-in-settings" aria-labelledby="sign-in-settings-heading">
       <h2 id="sign-in-settings-heading">Sign-in</h2>
       <label className="checkbox">
-        <input type="checkbox" checked={on} disabled={change.isPending} onChange={(event) => change.mutate(event.target.checked)} aria-describedby="password-sign-in-help" />
+        <input type="checkbox" checked={on} disabled={change.isPending} onChange={(event) => choose(event.target.checked)} aria-describedby="password-sign-in-help" />
         Offer password sign-in beside “Sign in with {signIn.oidc.name}”
       </label>
       <p id="password-sign-in-help" className="field-hint">
