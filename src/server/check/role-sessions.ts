@@ -22,8 +22,6 @@ type Via = { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent };
 
 export type RoleSessionsOptions = {
   base: RoleBaseKey;
-  /** Proxy-aware agent the check uses (HTTPS_PROXY), so STS goes the same way S3 does. */
-  httpsAgent?: HttpsAgent;
   now?: () => number;
 };
 
@@ -45,6 +43,8 @@ export class RoleSessions {
   private readonly cache = new Map<string, Promise<AssumedRole>>();
   private principalCache: { at: number; value: Promise<ServerPrincipal> } | null = null;
   private readonly now: () => number;
+  /** The agents STS is reached through outside a check (the server's principal): the checks' (proxy, SSRF guard). */
+  private agents: Via = {};
 
   constructor(private readonly options: RoleSessionsOptions) {
     this.now = options.now ?? Date.now;
@@ -52,7 +52,7 @@ export class RoleSessions {
 
   /** An STS client signing as the base identity; through the check's agents (SSRF guard, outbound proxy) when given. */
   private sts(region: string, via?: Via): STSClient {
-    const agents = via ?? (this.options.httpsAgent ? { httpsAgent: this.options.httpsAgent } : {});
+    const agents = via ?? this.agents;
     const config: STSClientConfig = {
       region,
       maxAttempts: 1,
@@ -60,6 +60,11 @@ export class RoleSessions {
       ...(this.options.base ? { credentials: this.options.base } : {}),
     };
     return new STSClient(config);
+  }
+
+  /** Sends STS requests made outside a check the way checks send theirs (HTTPS_PROXY, the SSRF guard). */
+  useAgents(agents: Via) {
+    this.agents = agents;
   }
 
   /** The principal for trust policies (a role session's ARN becomes its role's), kept a few minutes. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Agent as HttpsAgent } from 'node:https';
 import { checkOptionsOf, type AppConfig } from '../config.ts';
 import type { RoleSessions } from '../check/role-sessions.ts';
 import { CheckScheduler } from '../check/scheduler.ts';
@@ -35,6 +36,7 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       caBundle: config.s3CaBundle,
       outboundProxy: config.outboundProxy,
     });
+    roles?.useAgents({ httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent as HttpsAgent });
     const worker = new CheckWorker({
       checks: store.checks,
       destinations: store.destinations,
