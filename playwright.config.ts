@@ -4,19 +4,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { IDENTITIES } from './e2e/local-s3/identities.ts';
 
-export const E2E_PORT = 41730;
+// Below Linux's ephemeral range (32768–60999): a port in it can be taken at any moment as the local end of an outgoing
+// connection (Playwright's own readiness polls among them), and the server's listen then fails with EADDRINUSE — it
+// did once in CI, on 41730.
+export const E2E_PORT = 31730;
 export const E2E_ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_PASSWORD = 'e2e admin password';
-export const E2E_S3_PORT = 41731;
+export const E2E_S3_PORT = 31731;
 export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
 /** Accepts connections and never answers: a check against it runs until it is cancelled or out of time. */
 export const E2E_SILENT_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT + 2}`;
 /** How long the local STS's AssumeRole credentials live here (AWS's shortest are 15 minutes): the app's refresh is seen. */
 export const E2E_ASSUMED_ROLE_LIFETIME_MS = 4_000;
 /** Where the browser tests' webhook receiver listens (allowed by WEBHOOK_ALLOWLIST). */
-export const E2E_WEBHOOK_PORT = 41736;
+export const E2E_WEBHOOK_PORT = 31736;
 /** The local OpenID provider (oidc-provider) that single sign-on goes through. */
-export const E2E_OIDC_PORT = 41735;
+export const E2E_OIDC_PORT = 31735;
 export const E2E_OIDC_ISSUER = `http://127.0.0.1:${E2E_OIDC_PORT}`;
 const dataDir = path.join(os.tmpdir(), `s3-admin-e2e-${E2E_PORT}`);
 

@@ -1,3 +1,4 @@
+import { E2E_S3_PORT } from '../playwright.config.ts';
 import { checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, fillWizard, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
 
 test('creates a connector end to end: Save and Test lands on its page with the steps filled in live', async ({ signedInPage: page }) => {
@@ -14,7 +15,7 @@ test('creates a connector end to end: Save and Test lands on its page with the s
   await page.getByRole('link', { name: 'Destinations' }).first().click();
   const row = page.getByRole('row', { name: new RegExp(name) });
   await expect(row.getByText('Passed', { exact: true })).toBeVisible();
-  await expect(row.getByRole('cell', { name: '127.0.0.1:41731' })).toBeVisible();
+  await expect(row.getByRole('cell', { name: `127.0.0.1:${E2E_S3_PORT}` })).toBeVisible();
 });
 
 test('after saving, the secret appears nowhere in the page or browser storage', async ({ signedInPage: page }) => {
