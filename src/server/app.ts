@@ -7,7 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import { RoleSessions, type RoleSessionsOptions } from './check/role-sessions.ts';
+import { RoleSessions } from './check/role-sessions.ts';
 import type { AppConfig } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { loggerOptions } from './logger.ts';
@@ -30,8 +30,6 @@ export type AppDeps = {
   worker?: ChecksPluginOptions['worker'];
   /** Overrides for webhook deliveries (tests shorten the backoff). */
   deliveries?: AlertsPluginOptions['deliveries'];
-  /** Overrides for the IAM role sessions (tests move their clock). */
-  roles?: Omit<RoleSessionsOptions, 'base'>;
 };
 
 export const BODY_LIMIT = 64 * 1024;
@@ -75,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transformObject: documentObject,
   });
   // The IAM role sessions (ALLOW_IAM_ROLES): one per process, so the check and the wizard's principal share a cache.
-  const roles = config.allowIamRoles ? new RoleSessions({ base: config.roleBase, ...deps.roles }) : null;
+  const roles = config.allowIamRoles ? new RoleSessions({ base: config.roleBase }) : null;
   await app.register(alertsPlugin, { config, store, ...(deps.deliveries ? { deliveries: deps.deliveries } : {}) });
   await app.register(checksPlugin, { config, store, roles, ...(deps.worker ? { worker: deps.worker } : {}) });
 

@@ -39,6 +39,17 @@ export function useCreateOnce<T, V extends FieldValues>(options: {
   return { created, failure, close, run };
 }
 
+/** The shown-once step's end: Done closes the dialog, and what was shown goes with it. */
+export function CreatedDone({ close }: { close: (open: boolean) => void }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button button-primary" onClick={() => close(false)}>
+        Done
+      </button>
+    </div>
+  );
+}
+
 /** The end of such a form: the failure, if any, and the submit button saying what it does while it does it. */
 export function CreateOnceActions({ failure, submitting, label, busyLabel }: { failure: string | null; submitting: boolean; label: string; busyLabel: string }) {
   return (

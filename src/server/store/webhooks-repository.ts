@@ -151,6 +151,13 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
 
     /** Due deliveries (pending, their time come, unclaimed or their claim run out), claimed by `workerId` until `leaseUntil`. */
     async claimDue(workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+      // Most ticks find nothing: a plain read decides that, so an idle second takes no write lock (SQLite's BEGIN
+      // IMMEDIATE would queue it behind, and ahead of, the checks' writes).
+      const anyDue = await db.get(
+        `SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) LIMIT 1`,
+        [now.toISOString()],
+      );
+      if (!anyDue) return [];
       return db.transaction(async (tx) => {
         const lock = tx.dialect === 'postgres' ? 'FOR UPDATE OF d SKIP LOCKED' : '';
         const due = await tx.all<DeliveryRow & { url_enc: string; secret_enc: string }>(

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
-import { CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
+import { CreatedDone, CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
@@ -52,11 +52,7 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
           {created.expires_at ? `expires ${new Date(created.expires_at).toLocaleString()}` : 'does not expire'}; listed as{' '}
           <code>{created.prefix}…</code>
         </p>
-        <div className="dialog-actions">
-          <button type="button" className="button button-primary" onClick={() => close(false)}>
-            Done
-          </button>
-        </div>
+        <CreatedDone close={close} />
       </Dialog>
     );
   }

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import * as z from 'zod';
 import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENTS, WebhookCreateSchema, type CreatedWebhook } from '../../../../shared/webhook-schemas.ts';
-import { CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
+import { CreatedDone, CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
@@ -42,11 +42,7 @@ export default function AddWebhookDialog({ open, onOpenChange }: Props) {
           README shows how); Slack and Teams do not need it.
         </p>
         <ShownOnce label="Signing secret" value={created.secret} copyLabel="Copy secret" />
-        <div className="dialog-actions">
-          <button type="button" className="button button-primary" onClick={() => close(false)}>
-            Done
-          </button>
-        </div>
+        <CreatedDone close={close} />
       </Dialog>
     );
   }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
 import { USER_ROLE_LABELS, USER_ROLES, UserInviteSchema, type User } from '../../../../shared/user-schemas.ts';
-import { CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
+import { CreatedDone, CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
@@ -55,11 +55,7 @@ export default function InviteUserDialog({ open, onOpenChange }: { open: boolean
     return (
       <Dialog open={open} onOpenChange={close} title={`${invited.user.email} is invited`}>
         <LinkShownOnce link={invited.link} who={invited.user.name || invited.user.email} purpose="invitation" />
-        <div className="dialog-actions">
-          <button type="button" className="button button-primary" onClick={() => close(false)}>
-            Done
-          </button>
-        </div>
+        <CreatedDone close={close} />
       </Dialog>
     );
   }
