@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import type { TestApp } from '../../src/server/test-support/test-app.ts';
@@ -8,21 +8,32 @@ import { median, ms, ratio, type Figure } from './figures.ts';
 const CONNECTIONS = 50;
 const LIST_PATH = '/api/v1/destinations';
 
-type Load = { requestsPerSecond: number; p99: number; errors: number; non2xx: number; requests: number };
+type Load = {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+  /** The loader's own CPU (share of one core) and event-loop delay: how much of a latency could be its own. */
+  loaderCpu: number;
+  loaderDelayP99: number;
+};
 
 const run = promisify(execFile);
 
 /**
- * autocannon in a process of its own. In a worker thread of the app's process (as it was) its own reading of the 613 KB
- * answers was starved of CPU while the checks ran: run beside it, a loader in another process saw the list's slowest
- * answer at 441 ms while the worker thread reported a p99 of 3,974 ms and a third of the throughput — the figure
- * measured the load generator, not the list.
+ * The load generator in a process of its own (see http-load-process.mjs). In a worker thread of the app's process (as
+ * it was at first) its own reading of the list's answers was starved of CPU while the checks ran.
  */
 async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Load> {
   const options = JSON.stringify({ url, connections, duration: seconds, headers });
-  const { stdout } = await run(process.execPath, [new URL('./autocannon-process.mjs', import.meta.url).pathname, options], { maxBuffer: 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [new URL('./http-load-process.mjs', import.meta.url).pathname, options], { maxBuffer: 1024 * 1024 });
   return JSON.parse(stdout) as Load;
 }
+
+const loaderShare = (result: Load) => `loader ${Math.round(result.loaderCpu * 100)} % of a core, its loop delay p99 ${ms(result.loaderDelayP99)}`;
 
 /**
  * GET /api/v1/destinations (the whole list, signed in) under 50 connections, beside a bare Fastify route in the same
@@ -50,7 +61,7 @@ export async function measureListLoad(t: TestApp, origin: string, seconds: numbe
           value: `${Math.round(list.requestsPerSecond)}/s, p99 ${ms(list.p99)} = ${(share * 100).toFixed(0)} %`,
           budget: '≥ 30 % of the bare route',
           pass: share >= 0.3,
-          detail: `bare route with the same ${Math.round(body.length / 1024)} KB body: ${Math.round(baseline.requestsPerSecond)}/s, p99 ${ms(baseline.p99)}; ${seconds} s each`,
+          detail: `bare route with the same ${Math.round(body.length / 1024)} KB body: ${Math.round(baseline.requestsPerSecond)}/s, p99 ${ms(baseline.p99)}; ${seconds} s each; ${loaderShare(list)}`,
         },
       ],
     };
@@ -60,26 +71,54 @@ export async function measureListLoad(t: TestApp, origin: string, seconds: numbe
 }
 
 /**
- * Starts the checks over HTTP from a process of its own, all at once, as that many clients would. Started in-process
- * with `inject` (as the bench did), each start ran to its end in microtasks — the store is synchronous — so 200 starts
- * held the event loop for about half a second before it read any socket: a pause no client over a network can cause,
- * and the whole of the first burst's tail (the server served one list request in that half-second).
+ * Starts the checks over HTTP from a process of its own, all at once, as that many clients would (on connections they
+ * opened before: see start-checks-process.mjs). Started in-process with `inject` (as the bench did at first), each
+ * start ran to its end in microtasks — the store is synchronous — so 200 starts held the event loop for about half a
+ * second before it read any socket: a pause no client over a network can cause.
  */
-async function startChecks(t: TestApp, origin: string, destinationIds: string[]): Promise<string[]> {
-  const headers = { cookie: t.cookie, origin, 'x-requested-with': 'XMLHttpRequest' };
-  const options = JSON.stringify({ origin, headers, ids: destinationIds });
-  const { stdout } = await run(process.execPath, [new URL('./start-checks-process.mjs', import.meta.url).pathname, options], { maxBuffer: 1024 * 1024 });
-  return JSON.parse(stdout) as string[];
+function checkStarter(origin: string, headers: Record<string, string>, destinationIds: string[]) {
+  const child = spawn(process.execPath, [new URL('./start-checks-process.mjs', import.meta.url).pathname, JSON.stringify({ origin, headers, ids: destinationIds })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  const exited = new Promise<void>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the process starting the checks exited with ${code}`)))),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      if (output.startsWith('ready\n')) resolve();
+    });
+    exited.then(() => reject(new Error('the process starting the checks ended before it was ready')), reject);
+  });
+  return {
+    ready,
+    /** Sends the POSTs; resolves with the started checks' ids. */
+    go: async (): Promise<string[]> => {
+      child.stdin.end('go\n');
+      await exited;
+      return JSON.parse(output.slice('ready\n'.length)) as string[];
+    },
+  };
 }
+
+// The loader's connections are open and its answers flowing before the checks start.
+const BURST_AFTER_MS = 500;
 
 /** The list under load while the checks of `destinationIds` are started and run; resolves once all have ended. */
 async function listDuringChecks(t: TestApp, origin: string, destinationIds: string[], seconds: number) {
+  const starter = checkStarter(origin, { cookie: t.cookie, origin, 'x-requested-with': 'XMLHttpRequest' }, destinationIds);
+  await starter.ready;
   const during = load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, seconds);
+  await new Promise((resolve) => setTimeout(resolve, BURST_AFTER_MS));
   const started = performance.now();
-  const checks = startChecks(t, origin, destinationIds).then((ids) => Promise.all(ids.map((id) => whenFinished(t, id))));
+  const ids = await starter.go();
+  const answered = performance.now() - started;
+  const finished = await Promise.all(ids.map((id) => whenFinished(t, id)));
+  const took = performance.now() - started;
   const busy = await during;
-  const finished = await checks;
-  return { busy, took: performance.now() - started, failed: finished.filter((check) => check.status !== 'SUCCESS').length };
+  return { busy, answered, took, failed: finished.filter((check) => check.status !== 'SUCCESS').length };
 }
 
 /**
@@ -90,7 +129,7 @@ async function listDuringChecks(t: TestApp, origin: string, destinationIds: stri
  */
 export async function measureListDuringChecks(t: TestApp, origin: string, destinationIds: string[], bursts: number, seconds: number): Promise<Figure> {
   const size = Math.floor(destinationIds.length / bursts);
-  const pairs: { idle: Load; busy: Load; took: number; failed: number }[] = [];
+  const pairs: { idle: Load; busy: Load; answered: number; took: number; failed: number }[] = [];
   for (let burst = 0; burst < bursts; burst++) {
     const idle = await load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, seconds);
     pairs.push({ idle, ...(await listDuringChecks(t, origin, destinationIds.slice(burst * size, (burst + 1) * size), seconds)) });
@@ -105,8 +144,14 @@ export async function measureListDuringChecks(t: TestApp, origin: string, destin
     pass: slower <= 3 && failed === 0,
     detail:
       `${bursts} bursts, each against the idle p99 just before it: ` +
-      pairs.map(({ idle, busy, took }, i) => `${ms(busy.p99)} vs ${ms(idle.p99)} = ${ratio(ratios[i]!)} (${Math.round(busy.requestsPerSecond)}/s during; the checks took ${ms(took)})`).join('; ') +
-      `; ${failed} checks failed; started over HTTP from a process of their own`,
+      pairs
+        .map(
+          ({ idle, busy, answered, took }, i) =>
+            `${ms(busy.p99)} vs ${ms(idle.p99)} = ${ratio(ratios[i]!)} (${Math.round(busy.requestsPerSecond)}/s during, ${Math.round(idle.requestsPerSecond)}/s idle; ` +
+            `the ${size} starts answered in ${ms(answered)}, the checks ended ${ms(took)} after them; ${loaderShare(busy)})`,
+        )
+        .join('; ') +
+      `; ${failed} checks failed; the checks start ${BURST_AFTER_MS} ms into each ${seconds} s run, over HTTP from a process of their own`,
   };
 }
 
@@ -161,6 +206,6 @@ export async function measureListPageLoad(t: TestApp, origin: string, path: stri
     value: `p99 ${ms(result.p99)}, ${Math.round(result.requestsPerSecond)}/s`,
     budget: 'reported',
     pass: result.errors + result.non2xx === 0,
-    detail: `GET ${path}, ${seconds} s; ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors`,
+    detail: `GET ${path}, ${seconds} s; ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors; ${loaderShare(result)}`,
   };
 }
