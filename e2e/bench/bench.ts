@@ -185,7 +185,7 @@ BENCH_LOAD_SECONDS=10 npm run bench   # longer load runs
 
 Chromium: Debian's \`/usr/bin/chromium\` (or \`CHROMIUM_PATH\`), as for the browser tests. The app runs in the bench's
 process on a fresh data directory; S3 is the local endpoint (s3rver behind the SigV4 gateway, in a process of its own) with
-20 ms added to every request (and a second one with none, for the check at zero latency); load comes from Node's HTTP client in a process of its own (\`e2e/bench/http-load-process.mjs\`, which reports its own CPU and event-loop delay); a "silent endpoint" is a TCP listener that accepts and never answers.
+20 ms added to every request (and a second one with none, for the check at zero latency); load comes from autocannon in a process of its own, which reports its own CPU and event-loop delay; a "silent endpoint" is a TCP listener that accepts and never answers.
 
 ## Figures
 
