@@ -194,11 +194,15 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
      */
     async claim(workerId: string, leaseUntil: Date, limit: number): Promise<ClaimedCheck[]> {
       const skipLocked = db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+      // The rows are picked (and on PostgreSQL locked) once, in a materialized CTE, then updated: written as
+      // `WHERE id IN (SELECT … LIMIT $3 FOR UPDATE SKIP LOCKED)` the planner could run the subquery again for rows a
+      // racing claim had changed, and one claim took more rows than its limit (store.test.ts, "claims racing").
       const claimed = await db.all<Row>(
-        `UPDATE connection_checks SET claimed_by = $1, lease_until = $2
-         WHERE id IN (SELECT id FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL
-                      ORDER BY created_at, seq LIMIT $3 ${skipLocked})
-           AND status = 'SCHEDULED' AND claimed_by IS NULL
+        `WITH picked AS MATERIALIZED (
+           SELECT id FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL
+            ORDER BY created_at, seq LIMIT $3 ${skipLocked})
+         UPDATE connection_checks SET claimed_by = $1, lease_until = $2
+         WHERE id IN (SELECT id FROM picked) AND status = 'SCHEDULED' AND claimed_by IS NULL
          RETURNING *`,
         [workerId, leaseUntil.toISOString(), limit],
       );
