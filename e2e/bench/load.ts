@@ -148,7 +148,7 @@ export async function measureListDuringChecks(t: TestApp, origin: string, destin
         .map(
           ({ idle, busy, answered, took }, i) =>
             `${ms(busy.p99)} vs ${ms(idle.p99)} = ${ratio(ratios[i]!)} (${Math.round(busy.requestsPerSecond)}/s during, ${Math.round(idle.requestsPerSecond)}/s idle; ` +
-            `the ${size} starts answered in ${ms(answered)}, the checks ended ${ms(took)} after them; ${loaderShare(busy)})`,
+            `the ${size} starts answered in ${ms(answered)}, the last check ended ${ms(took)} after they were sent; ${loaderShare(busy)})`,
         )
         .join('; ') +
       `; ${failed} checks failed; the checks start ${BURST_AFTER_MS} ms into each ${seconds} s run, over HTTP from a process of their own`,
