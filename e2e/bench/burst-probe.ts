@@ -1,9 +1,9 @@
 // `npm run bench:burst`: a diagnostic for the bench's "list p99 during a burst of 200 checks" figure (decision 016
-// says what made it fail for a while: the burst's connections queued for Node's one accept per turn). Seeds 1,000 destinations, then per run: the list's p99 idle and during a burst of
-// 200 checks (the bench's own functions), the event-loop delay, how often and how long the list read the store, and the
-// server's own time per list request (Node's `request` event to `finish`) in half-second buckets, and the CPU time of
-// the app and of the local S3 endpoint (Linux: /proc). `RUNS` bursts (2),
-// after `WARM` warm-up checks (0).
+// says what made it fail for a while: the burst's connections queued for Node's one accept per turn). Seeds 1,000
+// destinations, then per run: the list's p99 idle and during a burst of 200 checks (the bench's own functions), the
+// event-loop delay, how often and how long the list read the store, and the server's own time per list request
+// (Node's `request` event to `finish`) in half-second buckets, and the CPU time of the app and of the local S3 endpoint
+// (Linux: /proc). `RUNS` bursts (2), after `WARM` warm-up checks (0).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
