@@ -132,6 +132,18 @@ describe('local S3 endpoint: permissions, buckets and regions', () => {
     await c.send(new CompleteMultipartUploadCommand({ Bucket: 'local-bucket', Key, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
     expect(await s3.listKeys('local-bucket', Key)).toEqual([Key]);
   });
+
+  it('runs deletes and writes into one folder at once, as S3 does: none fails, and only the deleted keys are gone', async () => {
+    const c = client(credentialsOf(IDENTITIES.writer));
+    const keys = Array.from({ length: 24 }, (_, n) => `gateway/together/${n}.txt`);
+    await Promise.all(keys.slice(0, 12).map((key) => put(c, key)));
+    // Each delete empties the folder of what it held a moment ago while the other half is being written into it.
+    await Promise.all([
+      ...keys.slice(0, 12).map((Key) => c.send(new DeleteObjectCommand({ Bucket: 'local-bucket', Key }))),
+      ...keys.slice(12).map((key) => put(c, key)),
+    ]);
+    expect((await s3.listKeys('local-bucket', 'gateway/together/')).sort()).toEqual(keys.slice(12).sort());
+  });
 });
 
 describe('local STS: GetCallerIdentity', () => {

@@ -97,6 +97,27 @@ function truncateList(xml: string, maxKeys: number): string {
 }
 
 /**
+ * s3rver's store removes a folder once a delete empties it, so a delete running beside a write into that folder (or
+ * another delete emptying it) fails with a 500 that S3 never sends: S3 has no folders, and runs deletes and writes to
+ * one bucket at once. Its store keeps emptied folders instead (listings read object files only, and the whole
+ * directory goes when the endpoint closes), so requests reach it at once, as they reach S3.
+ */
+function keepEmptiedFolders(s3rver: S3rver) {
+  // The store is not in s3rver's types; its deleteObject unlinks the object's three files, then removes folders.
+  const store = (s3rver as unknown as { store: { getResourcePath(bucket: string, key: string, kind: string): string; deleteObject: unknown } }).store;
+  store.deleteObject = async (bucket: string, key: string) => {
+    const files = ['object', 'object.md5', 'metadata.json'].map((kind) => store.getResourcePath(bucket, key, kind));
+    await Promise.all(
+      files.map((file) =>
+        fs.promises.unlink(file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+  };
+}
+
+/**
  * s3rver behind a gateway that does what s3rver does not: verify SigV4 against the identity table, enforce tokens,
  * expiry, permissions and bucket regions, answer sts:GetCallerIdentity, and reply with AWS's exact error XML.
  */
@@ -109,6 +130,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
     directory,
     configureBuckets: Object.keys(BUCKETS).map((name) => ({ name, configs: [] })),
   });
+  keepEmptiedFolders(s3rver);
   const backend = (await s3rver.run()) as AddressInfo;
   const requests: RecordedRequest[] = [];
   const policies = new Map<string, PolicyDocument>();
@@ -169,36 +191,12 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       upstream.end(body);
   });
 
-  // s3rver removes a folder once a delete empties it, so a delete beside another delete or a write can fail with a 500
-  // that S3 would never send. Writes to a bucket run at once, as S3 runs them; a delete waits for what is in flight and
-  // runs alone (a lane per bucket: shared for writes, exclusive for deletes).
-  const lanes = new Map<string, { exclusive: Promise<void>; shared: Set<Promise<void>> }>();
-  const inLane = (bucket: string, mode: 'shared' | 'exclusive', work: () => Promise<void>): Promise<void> => {
-    const lane = lanes.get(bucket) ?? { exclusive: Promise.resolve(), shared: new Set<Promise<void>>() };
-    lanes.set(bucket, lane);
-    if (mode === 'exclusive') {
-      const next = Promise.all([lane.exclusive, ...lane.shared]).then(work);
-      lane.exclusive = next.catch(() => undefined);
-      lane.shared.clear();
-      return next;
-    }
-    const next = lane.exclusive.then(work);
-    const settled = next.catch(() => undefined).then(() => void lane.shared.delete(settled));
-    lane.shared.add(settled);
-    return next;
-  };
-
-  const deleteFromBackend = (bucket: string, rawPath: string) =>
-    inLane(
-      bucket,
-      'exclusive',
-      () =>
-        new Promise<void>((done) =>
-          http
-            .request({ host: '127.0.0.1', port: backend.port, method: 'DELETE', path: rawPath }, (answer) => answer.resume().on('end', done))
-            .on('error', () => done())
-            .end(),
-        ),
+  const deleteFromBackend = (rawPath: string) =>
+    new Promise<void>((done) =>
+      http
+        .request({ host: '127.0.0.1', port: backend.port, method: 'DELETE', path: rawPath }, (answer) => answer.resume().on('end', done))
+        .on('error', () => done())
+        .end(),
     );
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -461,7 +459,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
           res.writeHead(204, { 'x-amz-version-id': versionId, ...(removed?.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}) });
           res.end();
           // The bytes s3rver holds go once no version of the key is left.
-          if (list.length === 0) await deleteFromBackend(bucket, rawPath);
+          if (list.length === 0) await deleteFromBackend(rawPath);
           return;
         }
       }
@@ -480,8 +478,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         .join('&');
       const send = () =>
         forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys), versionHeaders);
-      if (method === 'GET' || method === 'HEAD') return send();
-      return inLane(bucket, method === 'DELETE' || 'delete' in query ? 'exclusive' : 'shared', send);
+      return send();
     }
   };
 
