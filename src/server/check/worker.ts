@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Step } from '../../shared/check-schemas.ts';
-import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck } from '../store/checks-repository.ts';
+import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck, type NewCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
@@ -59,7 +60,17 @@ export class CheckWorker {
   private kickedWhileClaiming = false;
   /** The claim in progress (or the last one): stop() waits for it, so a check claimed as it stops is stopped too. */
   private claimed: Promise<void> = Promise.resolve();
+  private started = false;
   private stopped = false;
+  /** Slots taken by checks being scheduled straight onto this instance (see schedule), not yet running. */
+  private reserved = 0;
+  /** Checks being scheduled straight onto this instance: stop() waits for them, as for a claim. */
+  private readonly scheduling = new Set<Promise<unknown>>();
+  /**
+   * A claim left checks in the queue for want of a free slot (or may have): the next check to end here claims
+   * again. Otherwise an ending check has nothing to claim, and the next kick or poll finds what comes later.
+   */
+  private heldBack = false;
   /**
    * Expired leases (an instance that died mid-check) are looked for at each poll, not at every kick: they expire
    * over seconds, and a check started by a user should not wait for that query first.
@@ -72,6 +83,7 @@ export class CheckWorker {
   }
 
   start() {
+    this.started = true;
     this.timer = setInterval(() => {
       this.sweepDue = true;
       void this.tick();
@@ -83,6 +95,35 @@ export class CheckWorker {
   /** A new check was scheduled: look now rather than at the next poll. */
   kick() {
     void this.tick();
+  }
+
+  /**
+   * Schedules a check. With a slot free here it is claimed in the commit that queues it and starts at once (no
+   * second durable write, no trip through the queue); otherwise it waits in the queue for the first free slot, here
+   * or on another instance sharing the database.
+   */
+  async schedule(input: NewCheck): Promise<ConnectionCheck> {
+    if (!this.started || this.stopped || this.freeSlots() <= 0) {
+      const queued = await this.options.checks.create(input);
+      this.kick();
+      return queued;
+    }
+    this.reserved++;
+    const scheduled = this.options.checks.create(input, { workerId: this.id, leaseUntil: new Date(Date.now() + this.leaseMs) });
+    this.scheduling.add(scheduled);
+    try {
+      const check = await scheduled;
+      const destinationId = input.destinationId ?? input.baseDestinationId ?? null;
+      this.launch({ id: check.id, destinationId, config: input.config ?? null, startedBy: input.startedBy ?? null });
+      return check;
+    } finally {
+      this.reserved--;
+      this.scheduling.delete(scheduled);
+    }
+  }
+
+  private freeSlots() {
+    return this.options.concurrency - this.running.size - this.reserved;
   }
 
   runningCount() {
@@ -106,7 +147,7 @@ export class CheckWorker {
   async stop() {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.claimed;
+    await Promise.allSettled([this.claimed, ...this.scheduling]);
     const runs = [...this.running.values()];
     for (const run of runs) run.controller.abort(new Error('stopping'));
     await Promise.all(runs.map((run) => run.done));
@@ -138,9 +179,14 @@ export class CheckWorker {
       // the claim's query waited for the next poll, up to a second.
       do {
         this.kickedWhileClaiming = false;
-        const free = this.options.concurrency - this.running.size;
-        if (free <= 0) return;
+        const free = this.freeSlots();
+        if (free <= 0) {
+          this.heldBack = true;
+          return;
+        }
         const claimed = await this.options.checks.claim(this.id, new Date(Date.now() + this.leaseMs), free);
+        // As many as there was room for: more may be waiting.
+        if (claimed.length === free) this.heldBack = true;
         for (const check of claimed) this.launch(check);
       } while (this.kickedWhileClaiming && !this.stopped);
     } catch (error) {
@@ -154,6 +200,8 @@ export class CheckWorker {
     const controller = new AbortController();
     const done = this.execute(check, controller).finally(() => {
       this.running.delete(check.id);
+      if (!this.heldBack) return;
+      this.heldBack = false;
       this.kick();
     });
     this.running.set(check.id, { controller, destinationId: check.destinationId, done });

@@ -42,11 +42,6 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       throw new HttpError(429, `Too many connection checks: wait ${wait} s and try again`, { 'retry-after': String(wait) });
     }
   };
-  const schedule = async (input: Parameters<ChecksRepository['create']>[0]) => {
-    const check = await checks.create(input);
-    worker.kick();
-    return check;
-  };
 
   app.post(
     '/v1/destinations/:id/connection-check',
@@ -63,7 +58,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       if (!(await destinations.findById(request.params.id))) throw noDestination(request.params.id);
       await rateLimit(request);
       reply.code(202);
-      return schedule({ destinationId: request.params.id, startedBy: actorOf(request) });
+      return worker.schedule({ destinationId: request.params.id, startedBy: actorOf(request) });
     },
   );
 
@@ -144,7 +139,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       }
       await rateLimit(request);
       reply.code(202);
-      return schedule({ destinationId: null, baseDestinationId: destinationId ?? null, config, startedBy: actorOf(request) });
+      return worker.schedule({ destinationId: null, baseDestinationId: destinationId ?? null, config, startedBy: actorOf(request) });
     },
   );
 

@@ -34,7 +34,7 @@ type Row = {
 /** A check as one write left it, with the revision that orders the writes. */
 export type CheckUpdate = { check: ConnectionCheck; revision: number; cancelRequested?: boolean };
 /** A check to queue: of a saved destination, or of an unsaved config (merged with `baseDestinationId`); who asked. */
-type NewCheck = { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config; startedBy?: string | null };
+export type NewCheck = { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config; startedBy?: string | null };
 
 export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null; startedBy: string | null };
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
@@ -113,11 +113,15 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   };
 
   return {
-    /** Schedules a check: of a saved destination, or of an unsaved config kept encrypted until it finishes. */
-    async create(input: NewCheck): Promise<ConnectionCheck> {
+    /**
+     * Schedules a check: of a saved destination, or of an unsaved config kept encrypted until it finishes. With
+     * `claimFor`, the worker that will run it holds it from the start (the same claim `claim` makes, in this commit).
+     */
+    async create(input: NewCheck, claimFor?: { workerId: string; leaseUntil: Date }): Promise<ConnectionCheck> {
       // The row and the list version in one commit: no reader sees one without the other, and one fsync, not two.
       const id = await db.transaction(async (tx) => {
         const made = await insertCheck(tx, input, 'manual');
+        if (claimFor) await tx.run('UPDATE connection_checks SET claimed_by = $2, lease_until = $3 WHERE id = $1', [made, claimFor.workerId, claimFor.leaseUntil.toISOString()]);
         await bumpListVersion(tx);
         return made;
       });
