@@ -43,7 +43,7 @@ export async function timeCheck(t: TestApp, destinationId: string): Promise<{ el
 }
 
 /** The same S3 and STS calls the check makes, one after another with fresh SDK clients: the baseline. */
-async function sdkInSequence(endpoint: string): Promise<number> {
+export async function sdkInSequence(endpoint: string): Promise<number> {
   const started = performance.now();
   const credentials = { accessKeyId: IDENTITIES.writer.accessKeyId, secretAccessKey: IDENTITIES.writer.secretAccessKey };
   const s3 = new S3Client({ region: 'us-east-1', endpoint, credentials, forcePathStyle: true });

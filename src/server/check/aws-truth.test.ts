@@ -214,6 +214,16 @@ describe('smaller truths', () => {
     }
   });
 
+  it('a clock off is told by every check: the SDK client kept from the check before does not correct it away', async () => {
+    s3.clockOffsetMs = -20 * 60_000;
+    try {
+      const config = { remote_url: 's3://local-bucket/skew-again/', ...credentials(IDENTITIES.writer) };
+      for (let run = 0; run < 2; run++) expect(stepOf(await check(config), 'bucket'), `check ${run + 1}`).toMatchObject({ code: 'RequestTimeTooSkewed' });
+    } finally {
+      s3.clockOffsetMs = 0;
+    }
+  });
+
   it('a temporary key without its STS Token on a Custom URL: says the key is temporary, not that it is unknown', async () => {
     const { accessKeyId, secretAccessKey } = IDENTITIES.temporary;
     const result = await check({ remote_url: 's3://local-bucket/asia/', endpoint_url: s3.endpoint, key: accessKeyId, secret: secretAccessKey });

@@ -8,7 +8,7 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Step, StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
 import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
@@ -19,7 +19,7 @@ import { createSsrfGuard } from '../security/ssrf-guard.ts';
 import { classifyError } from './classify-error.ts';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AssumedCredentials, RoleSessions } from './role-sessions.ts';
-import { createStsClient, fipsRegion, type ClientOptions } from './s3-clients.ts';
+import { fipsRegion, type ClientOptions } from './s3-clients.ts';
 
 /**
  * The connection check as data (house style 14): stages run in order, the steps of a stage at once; each step says when
@@ -32,6 +32,12 @@ export type CheckStep = {
   iamAction?: string;
   /** Why the step does not apply to this check (it is skipped with these words), or null to run it. */
   skipIf?: (ctx: CheckContext) => string | null;
+  /**
+   * Steps of its stage it starts beside rather than after, because their outcome cannot change what it does (a
+   * write needs the bucket step's region only when S3 redirects it: see `inBucketRegion`). When one of them fails,
+   * this step's own failure is theirs and it is shown skipped; a pass stays a pass (what it wrote is deleted).
+   */
+  alongside?: StepName[];
   /** Resolves with what the step found (a message, or a warning); throws what S3 or STS answered. */
   run: (ctx: CheckContext) => Promise<Partial<Step> | void>;
 };
@@ -70,6 +76,10 @@ export type CheckContext = {
   readonly written: { key: string; versionId: string | undefined }[];
   /** An S3 client for the current region (or for `region`, which becomes the current one). */
   s3(region?: string): S3Client;
+  /** An STS client for the current region. */
+  sts(): STSClient;
+  /** Resolves once that step of this check has its outcome (the runner's; at once for a step this check has not). */
+  settled(name: StepName): Promise<void>;
   /** The ARN partition of the region the check is in ("aws" for a Custom URL's service). */
   partition(): string;
 };
@@ -144,7 +154,7 @@ const identity: CheckStep = {
         ? 'Skipped: anonymous access has no identity.'
         : null,
   async run(ctx) {
-    const sts = createStsClient(ctx.config, ctx.region, ctx.clientOptions, ctx.roleCredentials);
+    const sts = ctx.sts();
     const own = AbortSignal.timeout(Math.min(IDENTITY_BUDGET_MS, ctx.budgetMs / 2));
     try {
       const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.any([ctx.signal, own]) });
@@ -272,14 +282,31 @@ const bucket: CheckStep = {
   },
 };
 
+/**
+ * Runs `work` in the region the check is in; when it fails and the bucket step then finds the bucket in another
+ * region (S3's redirect), once more there. The writes start beside the bucket step: a round trip sooner, and with no
+ * Region given most buckets are where the check first looks.
+ */
+async function inBucketRegion<T>(ctx: CheckContext, work: (client: S3Client) => Promise<T>): Promise<T> {
+  const region = ctx.region;
+  try {
+    return await work(ctx.s3(region));
+  } catch (error) {
+    await ctx.settled('bucket');
+    if (ctx.region === region || ctx.signal.aborted) throw error;
+    return work(ctx.s3());
+  }
+}
+
 /** write — the step that matters for a destination: one small object under the prefix. */
 const write: CheckStep = {
   name: 'write',
   iamAction: 's3:PutObject',
+  alongside: ['identity', 'bucket'],
   async run(ctx) {
-    const put = await ctx.s3().send(
-      new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: Buffer.from('Connection test by S3 destinations admin.\n'), ContentType: 'text/plain' }),
-      { abortSignal: ctx.signal },
+    const body = Buffer.from('Connection test by S3 destinations admin.\n');
+    const put = await inBucketRegion(ctx, (client) =>
+      client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: body, ContentType: 'text/plain' }), { abortSignal: ctx.signal }),
     );
     ctx.written.push({ key: ctx.probe, versionId: put.VersionId });
     return { message: `Wrote ${ctx.probe}.` };
@@ -290,11 +317,15 @@ const write: CheckStep = {
 const multipart: CheckStep = {
   name: 'multipart',
   iamAction: 's3:PutObject',
+  alongside: ['identity', 'bucket'],
   async run(ctx) {
     const key = `${ctx.probe}-multipart`;
-    const client = ctx.s3();
     const { signal } = ctx;
-    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: signal });
+    // Only the start may meet S3's redirect: once an upload is under way, the check is in the bucket's region.
+    const [client, { UploadId }] = await inBucketRegion(ctx, async (client) => [
+      client,
+      await client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: signal }),
+    ] as const);
     try {
       const part = await client.send(
         new UploadPartCommand({ Bucket: ctx.bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.from('multipart probe\n') }),
@@ -358,14 +389,16 @@ const cleanup: CheckStep = {
   },
 };
 
-/** validate → endpoint → assume_role → (identity ‖ bucket) → (write ‖ multipart) → cleanup. */
+/** validate → endpoint → assume_role → (identity ‖ bucket ‖ write ‖ multipart) → cleanup. */
 export const CHECK_STAGES: CheckStage[] = [
   { steps: [validate], skipAfterFailure: () => 'Skipped: the configuration is not valid.' },
   { steps: [endpoint], skipAfterFailure: () => 'Skipped: the endpoint could not be reached.' },
   { steps: [assumeRole], skipAfterFailure: () => 'Skipped: the role could not be assumed.' },
-  { steps: [identity, bucket], skipAfterFailure: (failed) => `Skipped: the ${failed.includes('identity') ? 'credentials were' : 'bucket was'} not accepted.` },
-  // Each writes a probe of its own; both settle before cleanup, so a probe written by one while the other failed (or
-  // the check was cancelled) is still known, and deleted.
-  { steps: [write, multipart] },
+  // The writes start beside identity and bucket (see `alongside`); each writes a probe of its own, and all four settle
+  // before cleanup, so a probe written while another step failed (or the check was cancelled) is known, and deleted.
+  {
+    steps: [identity, bucket, write, multipart],
+    skipAfterFailure: (failed) => `Skipped: the ${failed.includes('identity') ? 'credentials were' : 'bucket was'} not accepted.`,
+  },
   { steps: [cleanup], always: true },
 ];

@@ -49,7 +49,7 @@ describe('the check runner', () => {
         skipAfterFailure: (failed) => `Skipped after ${failed.join(', ')}.`,
       },
       { steps: [{ name: 'write', run: async () => ({}) }] },
-      { steps: [{ name: 'cleanup', run: async () => ({}) }], always: true },
+      { steps: [{ name: 'cleanup', skipIf: () => 'Nothing was written.', run: async () => ({}) }], always: true },
     ]);
     expect(outcome).toMatchObject({ status: 'FAILURE', reason: 'No bucket.' });
     expect(statuses(outcome.steps)).toMatchObject({ validate: 'warning', identity: 'passed', bucket: 'failed', write: 'skipped', cleanup: 'skipped' });
@@ -58,6 +58,44 @@ describe('the check runner', () => {
     // Every change was published as it happened, the last one being the outcome.
     expect(progress.some((steps) => steps.find((step) => step.name === 'bucket')?.status === 'running')).toBe(true);
     expect(progress.at(-1)).toEqual(outcome.steps);
+  });
+
+  it('shows a step run alongside a failed one skipped with the stage’s words, keeps its pass, and still cleans up', async () => {
+    const missing = () => Promise.reject(new StepFailure({ code: 'NoSuchBucket', message: 'No bucket.', hint: 'Create it.' }));
+    let cleaned = false;
+    const outcome = await runConnectionCheck(config, options(), [
+      {
+        steps: [
+          // The bucket's answer comes last: the write's failure waits for it before it is told.
+          { name: 'bucket', run: () => new Promise((resolve) => setTimeout(resolve, 20)).then(missing) },
+          { name: 'write', alongside: ['bucket'], run: missing },
+          { name: 'multipart', alongside: ['bucket'], run: async () => ({ message: 'Uploaded.' }) },
+        ],
+        skipAfterFailure: (failed) => `Skipped after ${failed.join(', ')}.`,
+      },
+      { steps: [{ name: 'cleanup', run: async () => void (cleaned = true) }], always: true },
+    ]);
+    expect(outcome).toMatchObject({ status: 'FAILURE', reason: 'No bucket.' });
+    expect(outcome.steps.find((step) => step.name === 'write')).toMatchObject({ status: 'skipped', message: 'Skipped after bucket.', code: null, started_ms: null });
+    expect(outcome.steps.find((step) => step.name === 'multipart')).toMatchObject({ status: 'passed', message: 'Uploaded.' });
+    expect(outcome.steps.find((step) => step.name === 'cleanup')?.status).toBe('passed');
+    expect(cleaned).toBe(true);
+  });
+
+  it('fails a step run alongside others when they pass, and does not skip what follows for it', async () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const outcome = await runConnectionCheck(config, options(), [
+      {
+        steps: [
+          { name: 'bucket', run: async () => ({}) },
+          { name: 'write', iamAction: 's3:PutObject', alongside: ['bucket'], run: () => Promise.reject(denied) },
+        ],
+        skipAfterFailure: () => 'Skipped after the bucket.',
+      },
+      { steps: [{ name: 'cleanup', run: async () => ({}) }], always: true },
+    ]);
+    expect(outcome.steps.find((step) => step.name === 'write')).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+    expect(outcome.steps.find((step) => step.name === 'cleanup')?.status).toBe('passed');
   });
 
   it('words an error a step throws through the catalogue, with the step’s IAM action on AccessDenied', async () => {

@@ -8,7 +8,8 @@ import type { CheckOptions, S3Config } from '../../shared/s3-config.ts';
 import type { RoleSessions } from './role-sessions.ts';
 import { CHECK_STAGES, describeContext, StepFailure, type CheckContext, type CheckStage, type CheckStep } from './check-steps.ts';
 import { classifyError } from './classify-error.ts';
-import { createS3Client, fipsRegion, type ClientOptions } from './s3-clients.ts';
+import type { ClientLoan, PooledClient } from './client-pool.ts';
+import { createS3Client, createStsClient, fipsRegion, type ClientOptions } from './s3-clients.ts';
 
 export type CheckOutcome = {
   status: 'SUCCESS' | 'FAILURE';
@@ -48,7 +49,16 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   const publish = () => options.onProgress?.(steps.map((s) => ({ ...s })));
   const began = performance.now();
   const cancelled = () => options.signal?.aborted === true;
-  const ctx = createContext(config, options, signal);
+  // Each step's outcome, for the steps that start alongside it (see CheckStep.alongside); at once for one not run.
+  const outcomes = new Map(
+    steps.map(({ name }) => {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      return [name, { promise, resolve }];
+    }),
+  );
+  const settled = (name: StepName) => outcomes.get(name)?.promise ?? Promise.resolve();
+  const ctx = createContext(config, options, signal, settled);
 
   const set = (name: StepName, patch: Partial<Step>) => {
     // A step's place on the timeline: when it started, from the start of the check.
@@ -81,21 +91,42 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     };
   };
 
-  /** Runs one step: skipped when it does not apply, else timed; what it throws becomes a failed step in words. */
-  const runStep = async (spec: CheckStep) => {
-    const skipped = spec.skipIf?.(ctx);
-    if (skipped) return set(spec.name, { status: 'skipped', message: skipped });
-    set(spec.name, { status: 'running' });
-    const started = performance.now();
-    const duration = () => Math.round(performance.now() - started);
+  /** The steps of a stage whose failure skips what follows: not those that only run alongside them. */
+  const failedGates = (stage: CheckStage, names: StepName[] = stage.steps.filter((spec) => !spec.alongside).map((spec) => spec.name)) =>
+    names.filter((name) => step(name).status === 'failed');
+
+  /**
+   * Runs one step: skipped when it does not apply, else timed; what it throws becomes a failed step in words — or,
+   * for a step run alongside others that failed, a skipped one: its failure is theirs (a missing bucket fails the
+   * write too), and is told once.
+   */
+  const runStep = async (spec: CheckStep, stage: CheckStage) => {
     try {
-      const result = (await spec.run(ctx)) ?? {};
-      set(spec.name, { status: 'passed', ...result, duration_ms: duration() });
-    } catch (error) {
-      // Cancelled: the caller ends the check with the steps as they are now.
-      if (cancelled()) throw error;
-      set(spec.name, { status: 'failed', duration_ms: duration(), ...describeFailure(spec, error) });
+      const skipped = spec.skipIf?.(ctx);
+      if (skipped) return set(spec.name, { status: 'skipped', message: skipped });
+      set(spec.name, { status: 'running' });
+      const started = performance.now();
+      const duration = () => Math.round(performance.now() - started);
+      try {
+        const result = (await spec.run(ctx)) ?? {};
+        set(spec.name, { status: 'passed', ...result, duration_ms: duration() });
+      } catch (error) {
+        // Cancelled: the caller ends the check with the steps as they are now.
+        if (cancelled()) throw error;
+        const elapsed = duration();
+        if (spec.alongside) await Promise.all(spec.alongside.map(settled));
+        const before = spec.alongside ? failedGates(stage, spec.alongside) : [];
+        // Skipped, as if it had waited for them: no place on the timeline either.
+        if (before.length > 0 && stage.skipAfterFailure) set(spec.name, { status: 'skipped', started_ms: null, message: stage.skipAfterFailure(before) });
+        else set(spec.name, { status: 'failed', duration_ms: elapsed, ...describeFailure(spec, error) });
+      }
+    } finally {
+      outcomes.get(spec.name)?.resolve();
     }
+  };
+  /** What always runs, runs when it applies (what was written is deleted). */
+  const runAlways = async (later: CheckStage[]) => {
+    for (const stage of later.filter((s) => s.always)) await Promise.allSettled(stage.steps.filter((spec) => !spec.skipIf?.(ctx)).map((spec) => runStep(spec, stage)));
   };
 
   const skipRest = (from: number, message: string) => {
@@ -103,43 +134,64 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     publish();
   };
 
-  for (const [index, stage] of plan.entries()) {
-    const settled = await Promise.allSettled(stage.steps.map(runStep));
-    const broken = settled.find((result) => result.status === 'rejected');
-    if (cancelled() || broken) {
-      // What always runs, runs when it applies (what was written is deleted); what does not apply stays as it is, for
-      // the caller to mark with the reason the check ended.
-      for (const later of plan.slice(index + 1).filter((s) => s.always)) {
-        await Promise.allSettled(later.steps.filter((spec) => !spec.skipIf?.(ctx)).map(runStep));
+  try {
+    for (const [index, stage] of plan.entries()) {
+      const results = await Promise.allSettled(stage.steps.map((spec) => runStep(spec, stage)));
+      const broken = results.find((result) => result.status === 'rejected');
+      if (cancelled() || broken) {
+        // What does not apply stays as it is, for the caller to mark with the reason the check ended.
+        await runAlways(plan.slice(index + 1));
+        throw cancelled() ? (options.signal?.reason ?? new Error('cancelled')) : broken?.reason;
       }
-      throw cancelled() ? (options.signal?.reason ?? new Error('cancelled')) : broken?.reason;
+      const failed = failedGates(stage);
+      if (failed.length > 0 && stage.skipAfterFailure) {
+        // A probe written alongside the step that failed is deleted all the same.
+        await runAlways(plan.slice(index + 1));
+        skipRest(index + 1, stage.skipAfterFailure(failed));
+        break;
+      }
     }
-    const failed = stage.steps.filter(({ name }) => step(name).status === 'failed').map(({ name }) => name);
-    if (failed.length > 0 && stage.skipAfterFailure) {
-      skipRest(index + 1, stage.skipAfterFailure(failed));
-      break;
-    }
-  }
 
-  const firstFailure = steps.find((s) => s.status === 'failed');
-  return {
-    status: firstFailure ? 'FAILURE' : 'SUCCESS',
-    reason: firstFailure?.message ?? null,
-    steps: steps.map((s) => ({ ...s })),
-    identity: ctx.identity,
-    // Listing may be denied (a write-only role): a write accepted in this region is as good a proof of it.
-    region: ctx.regionFound ?? (config.endpoint_url === null && step('write').status === 'passed' ? ctx.region : null),
-    expiredToken: steps.some((s) => s.code === 'ExpiredToken' || s.code === 'TokenRefreshRequired'),
-  };
+    const firstFailure = steps.find((s) => s.status === 'failed');
+    return {
+      status: firstFailure ? 'FAILURE' : 'SUCCESS',
+      reason: firstFailure?.message ?? null,
+      steps: steps.map((s) => ({ ...s })),
+      identity: ctx.identity,
+      // Listing may be denied (a write-only role): a write accepted in this region is as good a proof of it.
+      region: ctx.regionFound ?? (config.endpoint_url === null && step('write').status === 'passed' ? ctx.region : null),
+      expiredToken: steps.some((s) => s.code === 'ExpiredToken' || s.code === 'TokenRefreshRequired'),
+    };
+  } finally {
+    // Pooled clients go back for the checks that follow: no request of this check is left to them.
+    ctx.releaseClients();
+  }
 }
 
-/** The one context the steps share; S3 clients are made per region as the check moves. */
-function createContext(config: S3Config, options: RunCheckOptions, signal: AbortSignal): CheckContext {
+/**
+ * The one context the steps share (S3 clients are made, or borrowed from the pool, per region as the check moves),
+ * and the runner's hand-back of the clients it borrowed.
+ */
+function createContext(
+  config: S3Config,
+  options: RunCheckOptions,
+  signal: AbortSignal,
+  settled: (name: StepName) => Promise<void>,
+): CheckContext & { releaseClients(): void } {
   const parsed = parseBucketUri(config.remote_url, { customEndpoint: config.endpoint_url !== null, ambientCredentials: config.ambient_credentials });
   const prefix = parsed.ok ? parsed.value.prefix : '';
   const clientOptions: ClientOptions = { connectionTimeoutMs: Math.min(options.budgetMs, 5_000), ...options.clientOptions };
   let client: { region: string; held: CheckContext['roleCredentials']; s3: S3Client } | null = null;
-  const ctx: CheckContext = {
+  const loans: ClientLoan<PooledClient>[] = [];
+  // A pooled client is found by all it is built from. The server's own credential chain (ambient) is not pooled: its
+  // credentials are the SDK's to cache and refresh, not a connector's.
+  const lend = <T extends PooledClient>(kind: 's3' | 'sts', region: string, make: () => T): T => {
+    if (!clientOptions.pool || config.ambient_credentials) return make();
+    const loan = clientOptions.pool.borrow([kind, region, config, ctx.roleCredentials, clientOptions.connectionTimeoutMs], make);
+    loans.push(loan);
+    return loan.client;
+  };
+  const ctx: CheckContext & { releaseClients(): void } = {
     config,
     bucket: parsed.ok ? parsed.value.bucket : '',
     prefix,
@@ -154,15 +206,18 @@ function createContext(config: S3Config, options: RunCheckOptions, signal: Abort
     regionFound: config.region,
     identity: null,
     probe: `${prefix}.connection-test/${randomUUID()}`,
+    settled,
     written: [],
     s3(region = ctx.region) {
       ctx.region = region;
       // A new client when the region moves, or when assume_role has just given the check its credentials.
       if (client?.region !== region || client.held !== ctx.roleCredentials) {
-        client = { region, held: ctx.roleCredentials, s3: createS3Client(config, region, clientOptions, ctx.roleCredentials) };
+        client = { region, held: ctx.roleCredentials, s3: lend('s3', region, () => createS3Client(config, region, clientOptions, ctx.roleCredentials)) };
       }
       return client.s3;
     },
+    sts: () => lend('sts', ctx.region, () => createStsClient(config, ctx.region, clientOptions, ctx.roleCredentials)),
+    releaseClients: () => loans.splice(0).forEach((loan) => loan.release()),
     // ARNs in hints carry the partition of the region the check ends up in (a Custom URL's service uses "aws").
     partition: () => (config.endpoint_url === null ? partitionOf(ctx.regionFound ?? ctx.region) : 'aws'),
   };

@@ -5,6 +5,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
+import type { ClientPool } from './client-pool.ts';
 
 /** Credentials the server obtained itself (an assumed IAM role's): they take the place of the config's. */
 export type ServerHeldCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string } | null;
@@ -15,6 +16,8 @@ export type ClientOptions = {
   httpAgent?: HttpAgent;
   /** An https.Agent, or the proxying agent of the SSRF guard (agent-base agents serve both schemes). */
   httpsAgent?: HttpsAgent | HttpAgent;
+  /** Clients kept between checks (the worker's, beside its agents, which outlive any client); none: new ones each check. */
+  pool?: ClientPool;
 };
 
 const FIPS_REGION = /\.s3-fips(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com$/;

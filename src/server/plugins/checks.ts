@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Agent as HttpsAgent } from 'node:https';
 import { checkOptionsOf, type AppConfig } from '../config.ts';
+import { ClientPool } from '../check/client-pool.ts';
 import type { RoleSessions } from '../check/role-sessions.ts';
 import { CheckScheduler } from '../check/scheduler.ts';
 import { CheckWorker, type CheckWorkerOptions } from '../check/worker.ts';
@@ -37,6 +38,8 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       outboundProxy: config.outboundProxy,
     });
     roles?.useAgents({ httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent as HttpsAgent });
+    // SDK clients kept between checks, over the guard's agents (decision 017).
+    const pool = new ClientPool();
     const worker = new CheckWorker({
       checks: store.checks,
       destinations: store.destinations,
@@ -49,7 +52,7 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       onAlerted: () => app.deliveries.kick(),
       ...overrides,
       runOptions: {
-        clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent },
+        clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent, pool },
         connect: guard.connect,
         ...(roles ? { roles } : {}),
         ...overrides?.runOptions,
@@ -68,6 +71,7 @@ export const checksPlugin = fp<ChecksPluginOptions>(
     });
     // Kept-alive sockets to endpoints go with the app, not at their idle timeout.
     app.addHook('onClose', async () => {
+      pool.clear();
       guard.httpAgent.destroy();
       guard.httpsAgent.destroy();
     });
