@@ -116,14 +116,22 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
 
   it('streams a check started on one instance from the other, step by step, to its end', async () => {
     const { id } = await newDestination(a);
-    const check = (await (await a.api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' })).json()) as ConnectionCheck;
-    const stream = await b.api(`/api/v1/connection-checks/${check.id}/events`, { headers: { accept: 'text/event-stream' } });
-    expect(stream.status).toBe(200);
-    const events = (await stream.text())
-      .split('\n')
-      .filter((line) => line.startsWith('data: '))
-      .map((line) => JSON.parse(line.slice('data: '.length)) as ConnectionCheck);
-    expect(events.at(-1)).toMatchObject({ id: check.id, status: 'SUCCESS' });
+    // 100 ms a request: the check's steps change over half a second, not in the 40 ms an idle local endpoint takes,
+    // in which progress writes (at most one per 25 ms) fold every change into one or two.
+    s3.latencyMs = 100;
+    let events: ConnectionCheck[];
+    try {
+      const check = (await (await a.api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' })).json()) as ConnectionCheck;
+      const stream = await b.api(`/api/v1/connection-checks/${check.id}/events`, { headers: { accept: 'text/event-stream' } });
+      expect(stream.status).toBe(200);
+      events = (await stream.text())
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => JSON.parse(line.slice('data: '.length)) as ConnectionCheck);
+      expect(events.at(-1)).toMatchObject({ id: check.id, status: 'SUCCESS' });
+    } finally {
+      s3.latencyMs = 0;
+    }
     // Step by step, not just the outcome: the instance running it announces each change (NOTIFY), so the other one
     // streams them as they happen rather than at its once-a-second look at the store.
     const running = events.filter((event) => event.steps.some((step) => step.status === 'running'));
