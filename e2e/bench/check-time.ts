@@ -84,9 +84,10 @@ export type BenchEndpoint = { endpoint: string; latencyMs: number; budget: numbe
 /**
  * Check wall time against the SDK baseline at each latency, alternating runs so drift hits both alike; then a silent
  * endpoint. The check runs independent calls at once, so with latency it should beat the calls made one by one.
- * Medians of 25: at 0 ms the median of 9 moved 0.85–1.09× between four rounds on one quiet machine, of 25 0.99–1.07×.
+ * Medians of 60: at 0 ms the median of 9 moved 0.85–1.09× between four rounds on one quiet machine, of 25 0.99–1.07×,
+ * of 60 0.84–0.95× (six rounds, after decision 017).
  */
-export async function measureCheckTimes(t: TestApp, endpoints: BenchEndpoint[], silentUrl: string, runs = 25): Promise<Figure[]> {
+export async function measureCheckTimes(t: TestApp, endpoints: BenchEndpoint[], silentUrl: string, runs = 60): Promise<Figure[]> {
   const destinationId = await createDestination(t, writerConfig());
   const figures: Figure[] = [];
   const restore = { s3: process.env.AWS_ENDPOINT_URL_S3, sts: process.env.AWS_ENDPOINT_URL_STS };
