@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Step } from '../../shared/check-schemas.ts';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck, Step } from '../../shared/check-schemas.ts';
 import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck, type NewCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
@@ -109,17 +108,17 @@ export class CheckWorker {
       return queued;
     }
     this.reserved++;
-    const scheduled = this.options.checks.create(input, { workerId: this.id, leaseUntil: new Date(Date.now() + this.leaseMs) });
-    this.scheduling.add(scheduled);
-    try {
-      const check = await scheduled;
-      const destinationId = input.destinationId ?? input.baseDestinationId ?? null;
-      this.launch({ id: check.id, destinationId, config: input.config ?? null, startedBy: input.startedBy ?? null });
+    // Waited for by stop() until the check is running, so that stopping stops it too.
+    const scheduled = (async () => {
+      const check = await this.options.checks.create(input, { workerId: this.id, leaseUntil: new Date(Date.now() + this.leaseMs) });
+      this.launch({ id: check.id, destinationId: input.destinationId ?? input.baseDestinationId ?? null, config: input.config ?? null, startedBy: input.startedBy ?? null });
       return check;
-    } finally {
+    })().finally(() => {
       this.reserved--;
       this.scheduling.delete(scheduled);
-    }
+    });
+    this.scheduling.add(scheduled);
+    return scheduled;
   }
 
   private freeSlots() {
