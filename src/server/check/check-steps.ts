@@ -78,7 +78,7 @@ export type CheckContext = {
   s3(region?: string): S3Client;
   /** An STS client for the current region. */
   sts(): STSClient;
-  /** Resolves once that step of this check has its outcome (the runner's; at once for a step this check has not). */
+  /** Resolves once that step of this check has its outcome (the runner's; at once for a step this check does not plan). */
   settled(name: StepName): Promise<void>;
   /** The ARN partition of the region the check is in ("aws" for a Custom URL's service). */
   partition(): string;

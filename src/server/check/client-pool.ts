@@ -18,7 +18,6 @@ const ENDPOINT_OVERRIDES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDP
  */
 export class ClientPool {
   private readonly idle = new Map<string, { client: PooledClient; since: number }[]>();
-  private idleCount = 0;
 
   constructor(private readonly limits: { max: number; idleMs: number; now?: () => number } = { max: 64, idleMs: 60_000 }) {}
 
@@ -26,7 +25,6 @@ export class ClientPool {
     const key = this.keyOf(parts);
     this.sweep();
     const kept = this.idle.get(key)?.pop();
-    if (kept) this.idleCount--;
     const client = (kept?.client as T | undefined) ?? make();
     client.config.systemClockOffset = 0;
     let returned = false;
@@ -40,14 +38,15 @@ export class ClientPool {
     };
   }
 
-  /** Clients kept idle now (for tests and the pool's own bound). */
+  /** Clients kept idle now. */
   get size(): number {
-    return this.idleCount;
+    let count = 0;
+    for (const list of this.idle.values()) count += list.length;
+    return count;
   }
 
   clear() {
     this.idle.clear();
-    this.idleCount = 0;
   }
 
   private keyOf(parts: unknown[]): string {
@@ -61,15 +60,13 @@ export class ClientPool {
     // Re-inserted last: the map's order is the order of use, oldest first.
     this.idle.delete(key);
     this.idle.set(key, list);
-    this.idleCount++;
-    while (this.idleCount > this.limits.max) this.dropOldest();
+    for (let excess = this.size - this.limits.max; excess > 0; excess--) this.dropOldest();
   }
 
   private sweep() {
     const before = this.now() - this.limits.idleMs;
     for (const [key, list] of this.idle) {
       const fresh = list.filter((entry) => entry.since > before);
-      this.idleCount -= list.length - fresh.length;
       if (fresh.length === 0) this.idle.delete(key);
       else this.idle.set(key, fresh);
     }
@@ -79,7 +76,6 @@ export class ClientPool {
     const [key, list] = this.idle.entries().next().value ?? [];
     if (key === undefined || !list) return;
     list.shift();
-    this.idleCount--;
     if (list.length === 0) this.idle.delete(key);
   }
 

@@ -49,9 +49,10 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   const publish = () => options.onProgress?.(steps.map((s) => ({ ...s })));
   const began = performance.now();
   const cancelled = () => options.signal?.aborted === true;
-  // Each step's outcome, for the steps that start alongside it (see CheckStep.alongside); at once for one not run.
+  // Each planned step's outcome, for the steps that start alongside it (CheckStep.alongside); at once for a step
+  // this check does not plan.
   const outcomes = new Map(
-    steps.map(({ name }) => {
+    plan.flatMap((stage) => stage.steps).map(({ name }) => {
       let resolve = () => {};
       const promise = new Promise<void>((done) => (resolve = done));
       return [name, { promise, resolve }];
