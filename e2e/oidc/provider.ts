@@ -10,7 +10,7 @@ import Provider from 'oidc-provider';
 export const OIDC_CLIENT_ID = 's3-admin-tests';
 export const OIDC_CLIENT_SECRET = 'a client secret of the tests, long enough to sign with';
 
-export type OidcAccount = { email?: string; email_verified?: boolean; name?: string; groups?: string[]; hd?: string };
+export type OidcAccount = { email?: string; email_verified?: boolean | string; name?: string; groups?: string[]; hd?: string };
 
 /** The people of the test provider, by login name. */
 export const OIDC_ACCOUNTS: Record<string, OidcAccount> = {
@@ -22,6 +22,18 @@ export const OIDC_ACCOUNTS: Record<string, OidcAccount> = {
   nora: { email: 'nora@corp.example', email_verified: true, name: 'Nora Nobody', groups: ['everyone'] },
   // Claims an address the provider has not verified.
   una: { email: 'una@corp.example', email_verified: false, name: 'Una Unverified', groups: ['s3-viewers'] },
+  // Hostile or careless accounts, as a provider anyone can register with would hold them.
+  mallory: { email: 'mallory@corp.example', email_verified: false, name: 'Mallory', groups: [] },
+  multiat: { email: 'm@corp.example@evil.example', email_verified: true, name: 'Two Ats', groups: ['s3-editors'] },
+  quoted: { email: '"m@corp.example@"@evil.example', email_verified: true, name: 'Quoted', groups: ['s3-editors'] },
+  squatter: { email: 'newhire@corp.example', email_verified: false, name: 'Squatter', groups: ['s3-viewers'] },
+  newhire: { email: 'NewHire@Corp.Example', email_verified: true, name: 'New Hire', groups: ['s3-viewers'] },
+  rootclaim: { email: 'admin', email_verified: true, name: 'Not the admin', groups: ['s3-viewers'] },
+  keyname: { email: 'API key "viewer-key" (s3dk_2K1Ixp…)', email_verified: true, name: 'Key', groups: ['s3-viewers'] },
+  stringy: { email: 'stringy@corp.example', email_verified: 'true', name: 'Stringy', groups: ['s3-viewers'] },
+  // As Entra ID sends them: an e-mail with no email_verified claim at all.
+  entra: { email: 'entra@corp.example', name: 'Entra User', groups: ['s3-viewers'] },
+  eve: { email: 'eve@evil.example', email_verified: true, name: 'Eve', groups: [] },
 };
 
 export type OidcProvider = { issuer: string; port: number; close(): Promise<void> };

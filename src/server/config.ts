@@ -6,6 +6,8 @@ import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
 import { oidcConfig, OidcConfigError, type OidcConfig } from './oidc-config.ts';
 import type { RoleBaseKey } from './check/role-sessions.ts';
 import type { CheckOptions } from '../shared/s3-config.ts';
+import { parseEmail } from '../shared/email-address.ts';
+import { FIRST_ADMIN_NAME } from './security/first-admin.ts';
 
 /** Fastify's `trustProxy` forms we accept: none, a hop count, or the proxies' addresses and CIDRs. Never `true`. */
 export type TrustProxy = false | number | string[];
@@ -164,10 +166,13 @@ function caBundle(env: NodeJS.ProcessEnv): string | null {
   return pem;
 }
 
+/** The first admin's e-mail, by the one e-mail rule; plain "admin" (the default) until an address is set. */
 function adminEmail(env: NodeJS.ProcessEnv): string {
-  const value = env.ADMIN_EMAIL?.trim() || 'admin';
-  if (value.length > 254 || /\s/.test(value)) throw new ConfigError(`ADMIN_EMAIL must be an e-mail address, like admin@example.com (got "${value.slice(0, 40)}")`);
-  return value;
+  const value = env.ADMIN_EMAIL?.trim() || FIRST_ADMIN_NAME;
+  if (value === FIRST_ADMIN_NAME) return value;
+  const parsed = parseEmail(value);
+  if (!parsed.ok) throw new ConfigError(`ADMIN_EMAIL must be an e-mail address, like admin@example.com (got "${value.slice(0, 40)}"): ${parsed.problem}`);
+  return parsed.email;
 }
 
 /** Reads the environment of design.md's configuration table; a bad value stops startup with its name. */

@@ -42,14 +42,26 @@ describe('the role the claims give', () => {
     [{}, null],
     [{ groups: [42, { name: 's3-admins' }] }, null],
   ])('%o → %s', (claims, role) => {
-    expect(roleFromClaims(config, claims)).toBe(role);
+    expect(roleFromClaims(config, claims, 'corp.example')).toBe(role);
   });
 
   it('falls back to OIDC_DEFAULT_ROLE, and reads a Google Workspace domain from hd or the e-mail', () => {
-    expect(roleFromClaims(oidcConfig({ ...base, OIDC_DEFAULT_ROLE: 'viewer' })!, { groups: ['everyone'] })).toBe('viewer');
-    expect(roleFromClaims(oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'hd', OIDC_ROLE_MAP: 'example.com=editor' })!, { hd: 'example.com' })).toBe('editor');
-    const byDomain = oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'email_domain', OIDC_ROLE_MAP: 'example.com=viewer' })!;
-    expect(roleFromClaims(byDomain, { email: 'ana@example.com' })).toBe('viewer');
-    expect(roleFromClaims(byDomain, { email: 'ana@example.com.evil.test' })).toBeNull();
+    expect(roleFromClaims(oidcConfig({ ...base, OIDC_DEFAULT_ROLE: 'viewer' })!, { groups: ['everyone'] }, 'example.com')).toBe('viewer');
+    expect(roleFromClaims(oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'hd', OIDC_ROLE_MAP: 'example.com=editor' })!, { hd: 'example.com' }, 'example.com')).toBe('editor');
+    const byDomain = oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'email_domain', OIDC_ROLE_MAP: 'Example.COM=viewer,bücher.example=editor' })!;
+    expect(roleFromClaims(byDomain, {}, 'example.com')).toBe('viewer');
+    expect(roleFromClaims(byDomain, {}, 'xn--bcher-kva.example')).toBe('editor');
+    expect(roleFromClaims(byDomain, {}, 'example.com.evil.test')).toBeNull();
+  });
+
+  it('takes the domain it is given (the verified, parsed address), never the raw e-mail claim', () => {
+    const byDomain = oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'email_domain', OIDC_ROLE_MAP: 'corp.example=editor' })!;
+    expect(roleFromClaims(byDomain, { email: 'm@corp.example@evil.example' }, 'evil.example')).toBeNull();
+  });
+
+  it('trusts e-mails without email_verified only from OIDC_ISSUER itself, named in OIDC_TRUSTED_EMAIL_ISSUER', () => {
+    expect(oidcConfig(base)?.trustedEmailIssuer).toBeNull();
+    expect(oidcConfig({ ...base, OIDC_TRUSTED_EMAIL_ISSUER: base.OIDC_ISSUER })?.trustedEmailIssuer).toBe(base.OIDC_ISSUER);
+    expect(() => oidcConfig({ ...base, OIDC_TRUSTED_EMAIL_ISSUER: 'https://other.example' })).toThrow(/OIDC_TRUSTED_EMAIL_ISSUER must be OIDC_ISSUER exactly/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseEmail } from '../shared/email-address.ts';
 import { USER_ROLES, type UserRole } from '../shared/roles.ts';
 
 /** Single sign-on through an OpenID Provider, from OIDC_* settings; null when OIDC_ISSUER is not set. */
@@ -15,6 +16,11 @@ export type OidcConfig = {
   defaultRole: UserRole | null;
   /** What the app asks for (OIDC_SCOPES): Okta and Keycloak put `groups` in the ID token when asked for its scope. */
   scopes: string;
+  /**
+   * OIDC_TRUSTED_EMAIL_ISSUER: the issuer whose `email` claim is trusted without `email_verified` (Entra ID sends none:
+   * its `email` is set by the tenant's administrators). Null: an e-mail counts only with `email_verified: true`.
+   */
+  trustedEmailIssuer: string | null;
 };
 
 export class OidcConfigError extends Error {}
@@ -42,6 +48,7 @@ export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
   if (!clientId) throw new OidcConfigError('OIDC_CLIENT_ID must be set with OIDC_ISSUER: the client id the provider gave this app');
   const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
   if (!clientSecret) throw new OidcConfigError('OIDC_CLIENT_SECRET must be set with OIDC_ISSUER: the client secret the provider gave this app');
+  const roleClaim = env.OIDC_ROLE_CLAIM?.trim() || 'groups';
   const roleMap = new Map<string, UserRole>();
   for (const entry of (env.OIDC_ROLE_MAP ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
     const at = entry.lastIndexOf('=');
@@ -50,7 +57,7 @@ export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
     if (at <= 0 || !USER_ROLES.includes(role)) {
       throw new OidcConfigError(`OIDC_ROLE_MAP entries are <claim value>=<viewer|editor|admin>, comma-separated (got "${entry}")`);
     }
-    roleMap.set(value, role);
+    roleMap.set(roleClaim === 'email_domain' ? mappedDomain(value) : value, role);
   }
   const fallback = env.OIDC_DEFAULT_ROLE?.trim().toLowerCase() || 'none';
   if (fallback !== 'none' && !USER_ROLES.includes(fallback as UserRole)) {
@@ -64,11 +71,29 @@ export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
     clientId,
     clientSecret,
     providerName: env.OIDC_PROVIDER_NAME?.trim() || issuer.hostname,
-    roleClaim: env.OIDC_ROLE_CLAIM?.trim() || 'groups',
+    roleClaim,
     scopes: scopes(env.OIDC_SCOPES),
     roleMap,
     defaultRole: fallback === 'none' ? null : (fallback as UserRole),
+    trustedEmailIssuer: trustedEmailIssuer(env.OIDC_TRUSTED_EMAIL_ISSUER, raw),
   };
+}
+
+/** Only the configured issuer can be trusted for e-mails: a value naming another would trust nobody, silently. */
+function trustedEmailIssuer(value: string | undefined, issuer: string): string | null {
+  const trusted = value?.trim();
+  if (!trusted) return null;
+  if (trusted !== issuer) {
+    throw new OidcConfigError(`OIDC_TRUSTED_EMAIL_ISSUER must be OIDC_ISSUER exactly ("${issuer.slice(0, 120)}"), got "${trusted.slice(0, 120)}"`);
+  }
+  return trusted;
+}
+
+/** A domain of OIDC_ROLE_MAP as the e-mail rule writes domains (lower case, IDNA A-labels), so the two compare equal. */
+function mappedDomain(value: string): string {
+  const parsed = parseEmail(`someone@${value}`);
+  if (!parsed.ok) throw new OidcConfigError(`OIDC_ROLE_MAP maps e-mail domains with OIDC_ROLE_CLAIM=email_domain: "${value}" is not a domain name`);
+  return parsed.domain;
 }
 
 function scopes(raw: string | undefined): string {
@@ -78,9 +103,12 @@ function scopes(raw: string | undefined): string {
   return list.join(' ');
 }
 
-/** The role the claims give: the highest a claim value maps to, else the default (null: none, refused). */
-export function roleFromClaims(config: OidcConfig, claims: Record<string, unknown>): UserRole | null {
-  const raw = config.roleClaim === 'email_domain' ? String(claims.email ?? '').split('@')[1] : claims[config.roleClaim];
+/**
+ * The role the claims give: the highest a claim value maps to, else the default (null: none, refused). `email_domain`
+ * is the domain of the verified address as parsed (email-address.ts), never a split of the raw claim.
+ */
+export function roleFromClaims(config: OidcConfig, claims: Record<string, unknown>, verifiedEmailDomain: string): UserRole | null {
+  const raw = config.roleClaim === 'email_domain' ? verifiedEmailDomain : claims[config.roleClaim];
   const values = (Array.isArray(raw) ? raw : [raw]).filter((value): value is string => typeof value === 'string');
   let best: UserRole | null = null;
   for (const value of values) {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
 import { parseRfc3339 } from './s3-config.ts';
 
 /**
@@ -28,7 +29,8 @@ export const ApiKeyCreateSchema = z.object({
     .string({ error: 'Enter a name, so you can tell this key from the others' })
     .trim()
     .min(1, 'Enter a name, so you can tell this key from the others')
-    .max(API_KEY_NAME_MAX, `Use at most ${API_KEY_NAME_MAX} characters`),
+    .max(API_KEY_NAME_MAX, `Use at most ${API_KEY_NAME_MAX} characters`)
+    .refine((name) => !hasHiddenCharacters(name), HIDDEN_CHARACTERS_MESSAGE),
   role: z.enum(API_KEY_ROLES, { error: 'Choose Viewer or Editor' }),
   expires_at: z
     .string()

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CHECK_SCHEDULES, DEFAULT_CHECK_SCHEDULE } from './check-schedule.ts';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
 import { CREDENTIALS_METHODS } from './credentials.ts';
+import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
 import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES, UNSTRUCTURED_DESTINATION_TYPES } from './list-options.ts';
 import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
 import { checkS3Config, normalizeS3Config, SECRET_MASK, type CheckOptions, type S3Config } from './s3-config.ts';
@@ -17,8 +18,7 @@ export const NameSchema = z
   .trim()
   .min(1, 'Enter a name for this connector')
   .max(100, 'Names can be at most 100 characters')
-  // Tabs, line breaks and NUL have no place in a name, and PostgreSQL cannot store NUL in text at all.
-  .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "Names can't contain control characters such as tabs or line breaks");
+  .refine((name) => !hasHiddenCharacters(name), HIDDEN_CHARACTERS_MESSAGE);
 
 const fields = {
   remote_url: text('The Bucket URI', 1024),

@@ -9,6 +9,9 @@ export const SIGN_IN_ERRORS = {
   unreachable: 'The identity provider could not be reached. Try again in a moment, or ask an admin.',
   no_role: 'You signed in with the identity provider, but none of your groups gives you a role here. Ask an admin to add you.',
   deactivated: 'Your account here is deactivated. Ask an admin.',
+  email_unverified:
+    'The identity provider did not say your e-mail address is verified, and only verified addresses can sign in here. Verify it with the provider, or ask an admin.',
+  email_invalid: 'The identity provider gave an e-mail address this app does not accept (one plain address, like ana@example.com). Ask an admin.',
   email_taken: 'An account here already has your e-mail and is linked to someone else at the identity provider. Ask an admin.',
   off: 'Single sign-on is not set up on this server.',
   too_many: 'Too many sign-in attempts from here: wait a minute and try again.',

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 
+import { parseEmail } from './email-address.ts';
+import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
 import { USER_ROLES, type UserRole } from './roles.ts';
 
 export { roleAtLeast, USER_ROLES, type UserRole } from './roles.ts';
@@ -33,9 +35,22 @@ export const SignInSchema = z.object({
 });
 export type SignIn = z.input<typeof SignInSchema>;
 
+/** An e-mail that names a person: parsed and normalised by the one rule (email-address.ts), the problem said on the field. */
+export const EmailSchema = z.string({ error: 'Enter an e-mail address, like ana@example.com' }).transform((value, context) => {
+  const verdict = parseEmail(value);
+  if (verdict.ok) return verdict.email;
+  context.addIssue({ code: 'custom', message: verdict.problem });
+  return z.NEVER;
+});
+
 export const UserInviteSchema = z.object({
-  email: z.email({ error: 'Enter an e-mail address, like ana@example.com' }).max(254, 'That e-mail is too long'),
-  name: z.string().trim().max(USER_NAME_MAX, `Use at most ${USER_NAME_MAX} characters`).default(''),
+  email: EmailSchema,
+  name: z
+    .string()
+    .trim()
+    .max(USER_NAME_MAX, `Use at most ${USER_NAME_MAX} characters`)
+    .refine((name) => !hasHiddenCharacters(name), HIDDEN_CHARACTERS_MESSAGE)
+    .default(''),
   role: z.enum(USER_ROLES, { error: 'Choose Viewer, Editor or Admin' }),
 });
 export type UserInvite = z.input<typeof UserInviteSchema>;

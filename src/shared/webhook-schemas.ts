@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
 
 /**
  * Alerts: webhook endpoints that receive a JSON event, signed with HMAC-SHA256, when a connector goes from passing to
@@ -39,7 +40,7 @@ export const WebhookCreateSchema = z.object({
     .trim()
     .min(1, 'Enter a name, like “Data team Slack”')
     .max(WEBHOOK_NAME_MAX, `Use at most ${WEBHOOK_NAME_MAX} characters`)
-    .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "Names can't contain control characters such as tabs or line breaks"),
+    .refine((name) => !hasHiddenCharacters(name), HIDDEN_CHARACTERS_MESSAGE),
   url: z
     .string({ error: 'Enter the webhook URL' })
     .trim()

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import { ActivityPageSchema, ActivityQuerySchema } from '../../shared/activity-schemas.ts';
+import { ACTOR_KINDS, ActivityPageSchema, ActivityQuerySchema, type ActorKind } from '../../shared/activity-schemas.ts';
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
 import { SessionsQuerySchema, SessionViewSchema } from '../../shared/user-schemas.ts';
 import { HttpError } from '../errors.ts';
@@ -9,9 +9,11 @@ import { actorOf, roleAtLeast } from '../security/route-access.ts';
 import { publicSessionId, SESSION_COOKIE } from '../security/sessions.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { SessionsRepository } from '../store/sessions-repository.ts';
+import type { UsersRepository } from '../store/users-repository.ts';
 import { cookieOptions } from './session.ts';
 
-type Options = { activity: ActivityRepository; sessions: SessionsRepository; secureCookies: boolean };
+type Options = { activity: ActivityRepository; sessions: SessionsRepository; users: UsersRepository; secureCookies: boolean };
+const ACTOR_REF = new RegExp(`^(${ACTOR_KINDS.join('|')}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`, 'i');
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
 
@@ -31,8 +33,21 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
         response: { 200: ActivityPageSchema, ...errors },
       },
     },
-    async (request) => options.activity.list(request.query),
+    async (request) => {
+      const { actor: asked, ...query } = request.query;
+      if (asked === undefined) return options.activity.list(query);
+      const actor = await actorNamed(asked);
+      return actor ? options.activity.list({ ...query, actor }) : { items: [], next_before: null };
+    },
   );
+
+  /** `user:<id>` or `api_key:<id>`; an e-mail (or the first admin's "admin") stands for that user's id. */
+  const actorNamed = async (value: string): Promise<{ kind: ActorKind; id: string } | null> => {
+    const ref = ACTOR_REF.exec(value);
+    if (ref) return { kind: ref[1] as ActorKind, id: (ref[2] as string).toLowerCase() };
+    const user = await options.users.findByEmail(value);
+    return user ? { kind: 'user', id: user.id } : null;
+  };
 
   /** The signed-in person: sessions are a person's, so an API key is told it has none. */
   const personOf = (request: FastifyRequest) => {

@@ -229,12 +229,14 @@ describe('PUT: patch semantics', () => {
 describe('activity log', () => {
   it('records creation, changes (field names only, never values) and deletion, newest first', async () => {
     const d = await created();
+    const admin = await t.store.users.findByEmail('admin');
+    const byAdmin = { actor: 'admin', actor_kind: 'user', actor_id: admin?.id };
     expect((await put(d.id, { name: `${d.name} renamed`, config: { secret: OTHER_SECRET, region: 'eu-west-1' } })).statusCode).toBe(200);
     const response = await t.request({ method: 'GET', url: `/api/v1/destinations/${d.id}/activity` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual([
-      { kind: 'destination.updated', outcome: 'ok', detail: 'name, config.secret, config.region', at: expect.stringMatching(/Z$/), actor: 'admin' },
-      { kind: 'destination.created', outcome: 'ok', detail: null, at: expect.stringMatching(/Z$/), actor: 'admin' },
+      { kind: 'destination.updated', outcome: 'ok', detail: 'name, config.secret, config.region', at: expect.stringMatching(/Z$/), ...byAdmin },
+      { kind: 'destination.created', outcome: 'ok', detail: null, at: expect.stringMatching(/Z$/), ...byAdmin },
     ]);
     expect(response.body).not.toContain(OTHER_SECRET);
     expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${d.id}`, headers: { 'if-match': '"2"' } })).statusCode).toBe(200);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startOidcProvider, type OidcProvider } from '../../../e2e/oidc/provider.ts';
 import { oidcConfig } from '../oidc-config.ts';
 import { createOidcService, OidcRefusal } from '../security/oidc.ts';
+import { sessionOf as sessionOfResponse, signInAs as signInThroughProvider, throughProvider } from '../test-support/oidc-sign-in.ts';
 import { buildTestApp, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
 
 // Single sign-on against a real OpenID Provider on loopback (oidc-provider), driven as a browser would: the app's
@@ -25,57 +26,8 @@ afterAll(async () => {
   await provider?.close();
 });
 
-/** Follows the provider's redirects with its cookies, logging in as `login` on its login page and consenting. */
-async function throughProvider(authorizationUrl: string, login: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = authorizationUrl;
-  let method = 'GET';
-  let body: string | undefined;
-  for (let hop = 0; hop < 12; hop++) {
-    const response = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      body,
-    });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const location = response.headers.get('location');
-    if (location) {
-      const next = new URL(location, url);
-      if (next.href.startsWith(`${TEST_ORIGIN}/api/auth/oidc/callback`)) return next;
-      [url, method, body] = [next.href, 'GET', undefined];
-      continue;
-    }
-    const page = await response.text();
-    const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
-    if (!action) throw new Error(`the provider answered ${response.status} without a form: ${page.slice(0, 300)}`);
-    const prompt = /name="prompt" value="([^"]+)"/.exec(page)?.[1] ?? 'login';
-    url = new URL(action.replaceAll('&amp;', '&'), url).href;
-    method = 'POST';
-    body = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'any password' } : { prompt }).toString();
-  }
-  throw new Error('too many redirects at the provider');
-}
-
-/** Starts at the app, signs in at the provider as `login`, and hands the callback to the app: its answer. */
-async function signInAs(login: string, tamper: (callback: URL) => void = () => undefined) {
-  const start = await t.request({ method: 'GET', url: '/api/auth/oidc/start', cookie: null });
-  expect(start.statusCode).toBe(303);
-  const loginCookie = start.cookies.find((c) => c.name === 'oidc_login');
-  expect(loginCookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/auth/oidc' });
-  const callback = await throughProvider(String(start.headers.location), login);
-  tamper(callback);
-  const answer = () => t.request({ method: 'GET', url: `${callback.pathname}${callback.search}`, cookie: `oidc_login=${loginCookie?.value}` });
-  return { first: await answer(), again: answer };
-}
-const sessionOf = async (response: { cookies: { name: string; value: string }[] }) => {
-  const cookie = response.cookies.find((c) => c.name === 'session');
-  return cookie ? (await t.request({ method: 'GET', url: '/api/session', cookie: `session=${cookie.value}` })).json() : null;
-};
+const signInAs = (login: string, tamper?: (callback: URL) => void) => signInThroughProvider(t, login, tamper);
+const sessionOf = (response: { cookies: { name: string; value: string }[] }) => sessionOfResponse(t, response);
 
 describe('single sign-on through an OpenID Provider', () => {
   it('says how one may sign in before anyone is signed in', async () => {
@@ -143,7 +95,7 @@ describe('single sign-on through an OpenID Provider', () => {
     const { first } = await signInAs('alba');
     expect((await sessionOf(first))?.user).toMatchObject({ id: invited.json().user.id, role: 'admin' });
     await t.request({ method: 'POST', url: '/api/v1/users', body: { email: 'una@corp.example', role: 'viewer' } });
-    expect((await signInAs('una')).first.headers.location).toBe('/?sign_in_error=email_taken');
+    expect((await signInAs('una')).first.headers.location).toBe('/?sign_in_error=email_unverified');
   });
 
   it('refuses an expired ID token (a client clock two hours ahead of the provider’s)', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInErrorCode } from '../../shared/sign-in-errors.ts';
 import { OidcRefusal, type OidcService } from '../security/oidc.ts';
+import { userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import { cookieOptions } from './session.ts';
@@ -60,7 +61,7 @@ export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, opti
         kind: 'session.signed_in',
         outcome: 'ok',
         clientAddress: request.ip,
-        actor: user.email,
+        actor: userActor(user),
         detail: `with ${oidc.providerName}`,
       });
       await options.sessions.end(request.cookies[SESSION_COOKIE]);

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema, SignInSettingsSchema, type SignInOptions } from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
+import { actorOf, userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import type { UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
@@ -103,7 +104,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
         // One answer for an unknown e-mail, a wrong password and a deactivated account: none says who has an account.
         throw new HttpError(401, 'That e-mail and password do not match an active account');
       }
-      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: user.email });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: userActor(user) });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
       const session = await options.sessions.start(user.id, { clientAddress: request.ip, userAgent: request.headers['user-agent'] });
@@ -137,7 +138,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { policy
         kind: 'settings.changed',
         outcome: 'ok',
         detail: `password sign-in ${on ? 'on' : 'off'}`,
-        actor: request.session?.user.email ?? null,
+        actor: actorOf(request),
         clientAddress: request.ip,
       });
       return { password_sign_in: on };
@@ -155,7 +156,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { policy
       // A request with an API key ignores the cookie: it has no session to end.
       if (!request.session) throw new HttpError(403, 'An API key has no session to sign out of: revoke the key on the API keys screen');
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip, actor: request.session.user.email });
+      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip, actor: userActor(request.session.user) });
       reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secureCookies));
       return reply.code(204).send(null);
     },

@@ -55,7 +55,7 @@ describe('inviting someone', () => {
     expect(again.json().detail).toContain('already has an account');
     const malformed = await invite({ email: 'not an address', role: 'viewer' });
     expect(malformed.statusCode).toBe(422);
-    expect(malformed.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'email'], msg: 'Enter an e-mail address, like ana@example.com' })]);
+    expect(malformed.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'email'], msg: 'Enter one e-mail address, like ana@example.com' })]);
     const noRole = await invite({ email: email() });
     expect(noRole.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'role'], msg: 'Choose Viewer, Editor or Admin' })]);
   });

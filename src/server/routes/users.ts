@@ -14,7 +14,7 @@ import {
   UserSchema,
 } from '../../shared/user-schemas.ts';
 import { HttpError } from '../errors.ts';
-import { actorOf } from '../security/route-access.ts';
+import { actorOf, userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import { LINK_REFUSALS, toUser, type LinkRefusal, type UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
@@ -216,7 +216,7 @@ export const publicUserLinkRoutes: FastifyPluginAsyncZod<{
         kind: 'user.password_set',
         outcome: 'ok',
         detail: purpose === 'invitation' ? 'accepted the invitation' : 'reset their password',
-        actor: user.email,
+        actor: userActor(user),
         clientAddress: request.ip,
       });
       await options.sessions.end(request.cookies[SESSION_COOKIE]);

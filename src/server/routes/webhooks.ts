@@ -64,7 +64,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
       // Standard Webhooks' form: "whsec_" and the key's bytes in base64 (what its libraries take to verify).
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
       const created = await webhooks
-        .create({ name: request.body.name, url: url.href, urlHint: `${url.protocol}//${url.host}`, secret, events: request.body.events, createdBy: actorOf(request) })
+        .create({ name: request.body.name, url: url.href, urlHint: `${url.protocol}//${url.host}`, secret, events: request.body.events, createdBy: actorOf(request)?.label ?? null })
         .catch((error: unknown) => {
           if (error instanceof DuplicateWebhookNameError) throw new HttpError(409, `A webhook named "${request.body.name}" already exists; choose another name`);
           throw error;

@@ -3,6 +3,9 @@ import type { SqlDatabase } from '../store/sql.ts';
 import type { UsersRepository } from '../store/users-repository.ts';
 import { generatePassword, hashPassword } from './password.ts';
 
+/** How the first admin signs in until an e-mail is set (ADMIN_EMAIL): never an address, so no provider can claim it. */
+export const FIRST_ADMIN_NAME = 'admin';
+
 /** Held while deciding, so that instances starting together on one PostgreSQL make one first admin between them. */
 const FIRST_ADMIN_LOCK = 7_314_003;
 /** Where versions before users kept the one admin password's hash. */

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
+import { parseEmail } from '../../shared/email-address.ts';
 import type { SignInErrorCode } from '../../shared/sign-in-errors.ts';
 import type { OidcConfig } from '../oidc-config.ts';
 import { roleFromClaims } from '../oidc-config.ts';
 import type { Sql } from '../store/sql.ts';
-import { LastAdminError, type UserRecord, type UsersRepository } from '../store/users-repository.ts';
+import { LastAdminError, type NewUser, type UserRecord, type UsersRepository } from '../store/users-repository.ts';
 
 /** How long a sign-in may spend at the provider before its callback is refused. */
 const LOGIN_LIFETIME_MS = 10 * 60 * 1000;
@@ -26,8 +27,8 @@ export const oidcRedirectUri = (publicOrigin: string) => `${publicOrigin}/api/au
 
 /**
  * Single sign-on with the authorization code flow, PKCE, `state` and `nonce`, through `openid-client` (which checks
- * the ID token's signature, `iss`, `aud`, `exp` and nonce). Users are keyed on (issuer, subject); an existing account
- * is linked by e-mail only when the provider says the e-mail is verified; the role comes from the claims at every
+ * the ID token's signature, `iss`, `aud`, `exp` and nonce). Users are keyed on (issuer, subject); nobody signs in
+ * without a verified e-mail, which links an existing account that is not linked yet; the role comes from the claims at every
  * sign-in; a deactivated user is refused whatever the provider says.
  */
 export function createOidcService(
@@ -124,43 +125,49 @@ export function createOidcService(
     },
   };
 
+  /**
+   * The address the provider vouches for: the `email` claim, parsed by the one e-mail rule, and verified —
+   * `email_verified: true` (a boolean, not the string), or from the issuer the operator trusts for e-mails.
+   */
+  function verifiedEmail(claims: Record<string, unknown>, who: string): { email: string; domain: string } {
+    if (typeof claims.email !== 'string') throw new OidcRefusal('email_unverified', `the provider sent no e-mail for ${who}`);
+    const parsed = parseEmail(claims.email);
+    // What the provider sent is not an address: it is not repeated in the log (it may be anything), only its length.
+    if (!parsed.ok) throw new OidcRefusal('email_invalid', `the e-mail claim of ${who} is not one plain address (${claims.email.length} characters): ${parsed.problem}`);
+    const trusted = claims.email_verified === true || (claims.email_verified === undefined && config.trustedEmailIssuer !== null && claims.iss === config.trustedEmailIssuer);
+    if (!trusted) throw new OidcRefusal('email_unverified', `${parsed.email} is not verified by the provider (email_verified: ${JSON.stringify(claims.email_verified ?? null)})`, parsed.email);
+    return parsed;
+  }
+
+  /**
+   * Every refusal is decided before anything is written: an account is linked to this (issuer, subject), made, or
+   * given its role only once the e-mail is verified, the account is active and the claims give a role.
+   */
   async function signInFromClaims(claims: Record<string, unknown>): Promise<UserRecord> {
     const issuer = String(claims.iss);
     const subject = String(claims.sub);
-    const email = typeof claims.email === 'string' && claims.email.length <= 254 ? claims.email : null;
-    const verified = claims.email_verified === true;
+    const { email, domain } = verifiedEmail(claims, `subject ${subject.slice(0, 100)}`);
     const name = typeof claims.name === 'string' ? claims.name.slice(0, 100) : '';
-    const who = email ?? subject;
-    const role = roleFromClaims(config, claims);
+    const role = roleFromClaims(config, claims, domain);
     const at = now().toISOString();
     let user = await deps.users.findByOidc(issuer, subject);
-    if (!user && email && verified) {
-      const byEmail = await deps.users.findByEmail(email);
-      if (byEmail) {
-        if (!(await deps.users.linkOidc(byEmail.id, issuer, subject, at))) throw new OidcRefusal('email_taken', `${email} is linked to another subject`, email);
-        user = byEmail;
-      }
+    const linking = user === null;
+    if (linking) {
+      user = await deps.users.findByEmail(email);
+      if (user?.oidc_subject) throw new OidcRefusal('email_taken', `${email} is linked to another subject`, email);
     }
     if (user?.deactivated_at) throw new OidcRefusal('deactivated', `${user.email} is deactivated`, user.email);
-    if (role === null) throw new OidcRefusal('no_role', `no role for ${who}: no ${config.roleClaim} value is mapped, and there is no default`, user?.email ?? who);
+    if (role === null) throw new OidcRefusal('no_role', `no role for ${email}: no ${config.roleClaim} value is mapped, and there is no default`, user?.email ?? email);
     if (!user) {
-      // Made on first sign-in, keyed by (issuer, subject); the e-mail is shown as the provider gave it.
-      const created: UserRecord = {
-        id: randomUUID(),
-        email: email ?? `${subject}@${config.issuer.hostname}`,
-        name,
-        role,
-        password_hash: null,
-        created_at: at,
-        updated_at: at,
-        deactivated_at: null,
-      };
+      // Made on first sign-in, keyed by (issuer, subject), with the verified address as the rule writes it.
+      const created: NewUser = { id: randomUUID(), email, name, role, password_hash: null, created_at: at, updated_at: at, deactivated_at: null };
       await deps.users.create(created).catch((error: unknown) => {
-        throw new OidcRefusal('email_taken', `${created.email} exists but could not be linked (unverified e-mail): ${(error as Error).message}`, created.email);
+        throw new OidcRefusal('email_taken', `${created.email} could not be made: ${(error as Error).message}`, created.email);
       });
       await deps.users.linkOidc(created.id, issuer, subject, at);
-      return created;
+      return { ...created, oidc_subject: subject };
     }
+    if (linking && !(await deps.users.linkOidc(user.id, issuer, subject, at))) throw new OidcRefusal('email_taken', `${email} is linked to another subject`, email);
     if (user.role !== role) {
       // The provider's groups decide the role at each sign-in; the last admin is kept one rather than locked out.
       await deps.users.setRole(user.id, role, at).catch((error: unknown) => {

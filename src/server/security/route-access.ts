@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { Actor } from '../../shared/activity-schemas.ts';
 import { roleAtLeast, USER_ROLES, type UserRole } from '../../shared/roles.ts';
 import { HttpError } from '../errors.ts';
 
@@ -110,8 +111,14 @@ export function principalOf(request: FastifyRequest): string {
   return request.session ? `user:${request.session.user.id}` : `address:${request.ip}`;
 }
 
-/** Who acted, for the record: a user by e-mail, or an API key by its name and prefix (names repeat once a key is revoked). */
-export function actorOf(request: FastifyRequest): string | null {
-  if (request.apiKey) return `API key "${request.apiKey.name}" (${request.apiKey.prefix}…)`;
-  return request.session?.user.email ?? null;
+/** A user as the record names them. */
+export const userActor = (user: { id: string; email: string }): Actor => ({ kind: 'user', id: user.id, label: user.email });
+
+/**
+ * Who acted, for the record: a user, or an API key (labelled by its name and prefix: names repeat once a key is
+ * revoked). The kind and id tell them apart; the label is only what people read.
+ */
+export function actorOf(request: FastifyRequest): Actor | null {
+  if (request.apiKey) return { kind: 'api_key', id: request.apiKey.id, label: `API key "${request.apiKey.name}" (${request.apiKey.prefix}…)` };
+  return request.session ? userActor(request.session.user) : null;
 }

@@ -72,13 +72,14 @@ export function createUserService(repo: UsersRepository, options: { publicOrigin
       const at = now().toISOString();
       const user: UserRecord = {
         id: randomUUID(),
-        email: input.email.trim(),
+        email: input.email,
         name: input.name.trim(),
         role: input.role as UserRole,
         password_hash: null,
         created_at: at,
         updated_at: at,
         deactivated_at: null,
+        oidc_subject: null,
       };
       await repo.create(user);
       return { user, link: await makeLink(user.id, 'invitation') };

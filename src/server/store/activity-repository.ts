@@ -1,4 +1,4 @@
-import { ACTIVITY_GROUPS, type Activity, type ActivityEntry, type ActivityGroup, type ActivityKind } from '../../shared/activity-schemas.ts';
+import { ACTIVITY_GROUPS, type Activity, type ActivityEntry, type ActivityGroup, type ActivityKind, type Actor, type ActorKind } from '../../shared/activity-schemas.ts';
 import type { Sql } from './sql.ts';
 
 export function createActivityRepository(db: Sql) {
@@ -9,39 +9,47 @@ export function createActivityRepository(db: Sql) {
       outcome: 'ok' | 'failed';
       detail?: string | null;
       clientAddress?: string | null;
-      /** Who acted ("admin", or an API key by name and prefix); null for the server's own work. */
-      actor?: string | null;
+      /** Who acted (a user, an API key); null for the server's own work. */
+      actor?: Actor | null;
     }, sql: Sql = db): Promise<void> {
-      await sql.run('INSERT INTO activity_log (destination_id, kind, outcome, detail, at, client_address, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      await sql.run(
+        'INSERT INTO activity_log (destination_id, kind, outcome, detail, at, client_address, actor, actor_kind, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [
         entry.destinationId,
         entry.kind,
         entry.outcome,
         entry.detail ?? null,
         new Date().toISOString(),
         entry.clientAddress ?? null,
-        entry.actor ?? null,
-      ]);
+        entry.actor?.label ?? null,
+        entry.actor?.kind ?? null,
+        entry.actor?.id ?? null,
+      ],
+      );
     },
     /** Sign-ins, sign-outs and failed attempts, newest first, with the address they came from. */
     async sessionEvents(limit = 100): Promise<(Activity & { client_address: string | null })[]> {
       return db.all(
-        "SELECT kind, outcome, detail, at, actor, client_address FROM activity_log WHERE kind LIKE 'session.%' ORDER BY id DESC LIMIT $1",
+        "SELECT kind, outcome, detail, at, actor, actor_kind, actor_id, client_address FROM activity_log WHERE kind LIKE 'session.%' ORDER BY id DESC LIMIT $1",
         [limit],
       );
     },
     /** What was done with API keys (created, revoked), newest first. */
     async apiKeyEvents(limit = 100): Promise<Activity[]> {
-      return db.all("SELECT kind, outcome, detail, at, actor FROM activity_log WHERE kind LIKE 'api_key.%' ORDER BY id DESC LIMIT $1", [limit]);
+      return db.all("SELECT kind, outcome, detail, at, actor, actor_kind, actor_id FROM activity_log WHERE kind LIKE 'api_key.%' ORDER BY id DESC LIMIT $1", [limit]);
     },
-    /** Everything, newest first, a page at a time: of one person (as the entries name them) or one group of kinds. */
-    async list(query: { actor?: string; group?: ActivityGroup; before?: number; limit: number }): Promise<{ items: ActivityEntry[]; next_before: number | null }> {
+    /** Everything, newest first, a page at a time: of one principal (by kind and id) or one group of kinds. */
+    async list(query: { actor?: { kind: ActorKind; id: string }; group?: ActivityGroup; before?: number; limit: number }): Promise<{ items: ActivityEntry[]; next_before: number | null }> {
       const where: string[] = [];
       const values: (string | number)[] = [];
       const add = (clause: (at: string) => string, value: string | number) => {
         values.push(value);
         where.push(clause(`$${values.length}`));
       };
-      if (query.actor !== undefined) add((at) => `a.actor = ${at}`, query.actor);
+      if (query.actor !== undefined) {
+        add((at) => `a.actor_kind = ${at}`, query.actor.kind);
+        add((at) => `a.actor_id = ${at}`, query.actor.id);
+      }
       if (query.before !== undefined) add((at) => `a.id < ${at}`, query.before);
       if (query.group !== undefined) {
         const kinds: string[] = [];
@@ -53,7 +61,7 @@ export function createActivityRepository(db: Sql) {
       }
       values.push(query.limit + 1);
       const rows = await db.all<ActivityEntry>(
-        `SELECT a.id, a.kind, a.outcome, a.detail, a.at, a.actor, a.client_address, a.destination_id, d.name AS destination_name
+        `SELECT a.id, a.kind, a.outcome, a.detail, a.at, a.actor, a.actor_kind, a.actor_id, a.client_address, a.destination_id, d.name AS destination_name
            FROM activity_log a LEFT JOIN destinations d ON d.id = a.destination_id
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY a.id DESC LIMIT $${values.length}`,
@@ -63,7 +71,7 @@ export function createActivityRepository(db: Sql) {
       return { items, next_before: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
     },
     async forDestination(destinationId: string, limit = 100): Promise<Activity[]> {
-      return db.all<Activity>('SELECT kind, outcome, detail, at, actor FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2', [
+      return db.all<Activity>('SELECT kind, outcome, detail, at, actor, actor_kind, actor_id FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2', [
         destinationId,
         limit,
       ]);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
 import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCheckSummary, type Step } from '../../shared/check-schemas.ts';
+import type { Actor, ActorKind } from '../../shared/activity-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bumpListVersion, type Sql, type SqlDatabase } from './sql.ts';
@@ -28,15 +29,20 @@ type Row = {
   config_version: number | null;
   trigger: 'manual' | 'scheduled';
   started_by: string | null;
+  started_by_kind: ActorKind | null;
+  started_by_id: string | null;
   cancel_requested: number;
 };
 
 /** A check as one write left it, with the revision that orders the writes. */
 export type CheckUpdate = { check: ConnectionCheck; revision: number; cancelRequested?: boolean };
 /** A check to queue: of a saved destination, or of an unsaved config (merged with `baseDestinationId`); who asked. */
-export type NewCheck = { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config; startedBy?: string | null };
+export type NewCheck = { destinationId: string | null; baseDestinationId?: string | null; config?: S3Config; startedBy?: Actor | null };
 
-export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null; startedBy: string | null };
+export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null; startedBy: Actor | null };
+
+const startedBy = (row: Row): Actor | null =>
+  row.started_by_kind !== null && row.started_by_id !== null ? { kind: row.started_by_kind, id: row.started_by_id, label: row.started_by ?? '' } : null;
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
   /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
   expiredToken?: boolean;
@@ -90,11 +96,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     await tx.run(
       // The steps to come: an IAM role's check has one more (assume_role), whether the config is the one sent or the
       // destination's as saved.
-      `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger, started_by)
+      `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger,
+                                      started_by, started_by_kind, started_by_id)
        VALUES ($1, $2, $3, 'SCHEDULED',
                CASE WHEN $9 = 1 OR (SELECT role_arn FROM destinations WHERE id = $2 AND $10 = 1) IS NOT NULL THEN $11 ELSE $4 END,
                $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
-               (SELECT config_version FROM destinations WHERE id = $2), $7, $8)`,
+               (SELECT config_version FROM destinations WHERE id = $2), $7, $8, $12, $13)`,
       [
         id,
         input.destinationId,
@@ -103,10 +110,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
         new Date().toISOString(),
         trigger,
-        input.startedBy ?? null,
+        input.startedBy?.label ?? null,
         input.config?.role_arn ? 1 : 0,
         input.config ? 0 : 1,
         JSON.stringify(pendingSteps(true)),
+        input.startedBy?.kind ?? null,
+        input.startedBy?.id ?? null,
       ],
     );
     return id;
@@ -212,7 +221,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       );
       return claimed
         .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.seq - b.seq)
-        .map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row), startedBy: row.started_by }));
+        .map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row), startedBy: startedBy(row) }));
     },
 
     async renewLease(id: string, workerId: string, leaseUntil: Date): Promise<boolean> {

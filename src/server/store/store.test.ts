@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretCipher, DecryptionError, EncryptionKeyError } from '../security/crypto.ts';
@@ -6,7 +7,7 @@ import { normalizeS3Config } from '../../shared/s3-config.ts';
 import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, storedBytes, tempDataDir, type TestApp } from '../test-support/test-app.ts';
 import { migrate } from './db.ts';
 import { openStore } from './index.ts';
-import { sqliteHandle } from './sql.ts';
+import { openPostgres, openSqlite, sqliteHandle } from './sql.ts';
 
 // Unique markers: if either shows up anywhere it should not, the test names the leak.
 const SECRET_MARKER = 'SECRETMARKERzq7'.padEnd(40, 'x');
@@ -157,7 +158,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 
@@ -255,4 +256,28 @@ describe('claiming checks', () => {
       await store.close();
     }
   }, 30_000);
+});
+
+describe('migration 017: actors by reference', () => {
+  it('gives entries from before their kind and id where the label names a key or a user, and leaves the rest as they were', async () => {
+    const db = ON_POSTGRES ? openPostgres(await freshSchema()) : openSqlite(path.join(tempDataDir(), 'migrate.sqlite'));
+    try {
+      await migrate(db, '016-webhooks.sql');
+      await db.run(`INSERT INTO users (id, email, name, role, created_at, updated_at) VALUES ('u1', 'Ana@corp.example', 'Ana', 'editor', 'x', 'x')`);
+      await db.run(`INSERT INTO api_keys (id, name, key_hash, prefix, role, owner, created_at) VALUES ('k1', 'ci', 'h', 's3dk_ab12', 'editor', 'u1', 'x')`);
+      for (const actor of ['ana@corp.example', 'API key "ci" (s3dk_ab12…)', 'API key "gone" (s3dk_zz99…)', null]) {
+        await db.run("INSERT INTO activity_log (destination_id, kind, outcome, at, actor) VALUES (NULL, 'settings.changed', 'ok', 'x', $1)", [actor]);
+      }
+      await migrate(db);
+      const rows = await db.all<{ actor: string | null; actor_kind: string | null; actor_id: string | null }>('SELECT actor, actor_kind, actor_id FROM activity_log ORDER BY id');
+      expect(rows).toEqual([
+        { actor: 'ana@corp.example', actor_kind: 'user', actor_id: 'u1' },
+        { actor: 'API key "ci" (s3dk_ab12…)', actor_kind: 'api_key', actor_id: 'k1' },
+        { actor: 'API key "gone" (s3dk_zz99…)', actor_kind: null, actor_id: null },
+        { actor: null, actor_kind: null, actor_id: null },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
 });

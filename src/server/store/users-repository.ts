@@ -1,3 +1,4 @@
+import { parseEmail } from '../../shared/email-address.ts';
 import type { Role } from '../security/route-access.ts';
 import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 
@@ -10,7 +11,11 @@ export type UserRecord = {
   created_at: string;
   updated_at: string;
   deactivated_at: string | null;
+  /** The OpenID Provider subject this user is linked to (with its issuer), or null. */
+  oidc_subject: string | null;
 };
+/** A user as made: not linked to a provider yet. */
+export type NewUser = Omit<UserRecord, 'oidc_subject'>;
 
 export type UserLinkPurpose = 'invitation' | 'password_reset';
 export type UserLinkRecord = {
@@ -39,7 +44,8 @@ export class LastAdminError extends Error {
   }
 }
 
-const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at, deactivated_at';
+const NEW_COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at, deactivated_at';
+const COLUMNS = `${NEW_COLUMNS}, oidc_subject`;
 
 export function createUsersRepository(db: SqlDatabase) {
   const inTransaction = <T>(work: (tx: Sql) => Promise<T>) => db.transaction(work);
@@ -56,10 +62,10 @@ export function createUsersRepository(db: SqlDatabase) {
   };
 
   return {
-    async create(user: UserRecord, tx: Sql = db): Promise<void> {
+    async create(user: NewUser, tx: Sql = db): Promise<void> {
       try {
         await tx.run(
-          `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          `INSERT INTO users (${NEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [user.id, user.email, user.name, user.role, user.password_hash, user.created_at, user.updated_at, user.deactivated_at],
         );
       } catch (error) {
@@ -70,8 +76,11 @@ export function createUsersRepository(db: SqlDatabase) {
     async find(id: string): Promise<UserRecord | null> {
       return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])) ?? null;
     },
+    /** By e-mail, as the one rule writes it (so `Ana@Bücher.example` finds `ana@xn--bcher-kva.example`), in any case. */
     async findByEmail(email: string): Promise<UserRecord | null> {
-      return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email])) ?? null;
+      const parsed = parseEmail(email);
+      const key = parsed.ok ? parsed.email : email.trim();
+      return (await db.get<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`, [key])) ?? null;
     },
     /** Everyone, active first, then by e-mail. */
     async list(): Promise<UserRecord[]> {

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { ACTIVITY_GROUPS, ACTIVITY_LABELS, type ActivityGroup } from '../../../../shared/activity-labels.ts';
+import { actorRef } from '../../../../shared/activity-schemas.ts';
 import type { User } from '../../../../shared/user-schemas.ts';
 import { api } from '../../../lib/api-client.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
@@ -8,6 +9,7 @@ import { When } from '../../../ui/when.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity, type ActivityFilter } from '../api/activity.ts';
+import { ActorName } from '../../../ui/actor-name.tsx';
 import './activity-screen.css';
 
 const GROUPS = (Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((value) => ({ value, label: ACTIVITY_GROUPS[value].label }));
@@ -46,11 +48,13 @@ export function ActivityScreen() {
           <select id="activity-person" value={filter.actor} onChange={(event) => change({ actor: event.target.value })}>
             <option value="">Everyone</option>
             {people.data?.map((user) => (
-              <option key={user.id} value={user.email}>
+              <option key={user.id} value={actorRef({ kind: 'user', id: user.id })}>
                 {user.email}
               </option>
             ))}
-            {filter.actor && !people.data?.some((user) => user.email === filter.actor) && <option value={filter.actor}>{filter.actor}</option>}
+            {filter.actor && !people.data?.some((user) => actorRef({ kind: 'user', id: user.id }) === filter.actor) && (
+              <option value={filter.actor}>{filter.actor}</option>
+            )}
           </select>
         </div>
         <div className="field">
@@ -97,7 +101,9 @@ export function ActivityScreen() {
                       {ACTIVITY_LABELS[entry.kind]}
                       {entry.outcome === 'failed' && <span className="badge badge-danger"> failed</span>}
                     </th>
-                    <td data-label="Who">{entry.actor ?? <span className="muted">the server</span>}</td>
+                    <td data-label="Who">
+                      <ActorName entry={entry} />
+                    </td>
                     <td data-label="Details">
                       {entry.destination_id &&
                         (entry.destination_name ? <Link to={`/destinations/${entry.destination_id}`}>{entry.destination_name}</Link> : <span className="muted">a deleted connector</span>)}

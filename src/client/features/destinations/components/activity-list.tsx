@@ -1,5 +1,6 @@
 import { ACTIVITY_LABELS as LABEL } from '../../../../shared/activity-labels.ts';
 import { changedFieldLabels } from '../../../../shared/field-labels.ts';
+import { ActorName } from '../../../ui/actor-name.tsx';
 import { timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
@@ -29,7 +30,12 @@ export function ActivityList({ destinationId }: { destinationId: string }) {
               {entry.kind === 'destination.updated' ? `: ${changedFieldLabels(entry.detail).join(', ')}` : ` — ${entry.detail}`}
             </span>
           )}
-          {entry.actor && <span className="activity-actor muted"> by {entry.actor}</span>}
+          {entry.actor && (
+            <span className="activity-actor muted">
+              {' '}
+              by <ActorName entry={entry} />
+            </span>
+          )}
         </li>
       ))}
     </ol>
