@@ -33,6 +33,8 @@ afterAll(async () => {
   await s3.close();
 });
 
+/** What the server makes: 32 base64url characters, which STS accepts. */
+const EXTERNAL_ID_FORM = /^[\w-]{32}$/;
 const externalId = async (app = t) => {
   const issued = await app.request({ method: 'POST', url: '/api/v1/iam-role/external-ids' });
   expect(issued.statusCode, issued.body).toBe(201);
@@ -86,7 +88,7 @@ describe('a connector with an IAM role', () => {
   it('gets an external ID made for it when it names none', async () => {
     const created = await create({ role_arn: ROLE });
     expect(created.statusCode, created.body).toBe(200);
-    expect((created.json() as Destination).config.external_id).toMatch(/^v1\.[\w.-]+$/);
+    expect((created.json() as Destination).config.external_id).toMatch(EXTERNAL_ID_FORM);
   });
 
   it.each([
@@ -119,6 +121,44 @@ describe('a connector with an IAM role', () => {
     expect(patched.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'external_id'], type: 'external_id_in_use' })]);
   });
 
+  it('never accepts an external ID again once a connector held it: deleted, or its role cleared', async () => {
+    const put = (id: string, version: number, config: Record<string, unknown>) =>
+      t.request({ method: 'PUT', url: `/api/v1/destinations/${id}`, headers: { 'if-match': `"${version}"` }, body: { config } });
+    const refusedEverywhere = async (id: string) => {
+      const created = await create({ role_arn: ROLE, external_id: id });
+      expect(created.statusCode).toBe(422);
+      expect(created.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'external_id'], type: 'external_id_in_use' })]);
+      const unsaved = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: { remote_url: 's3://local-bucket/x/', role_arn: ROLE, external_id: id } } });
+      expect(unsaved.statusCode).toBe(422);
+      const keyed = (await create({ key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey })).json() as Destination;
+      const patched = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { destination_id: keyed.id, config: { key: null, secret: null, role_arn: ROLE, external_id: id } } });
+      expect(patched.statusCode).toBe(422);
+      const updated = await put(keyed.id, keyed.version, { key: null, secret: null, role_arn: ROLE, external_id: id });
+      expect(updated.statusCode).toBe(422);
+    };
+    // Deleted: its ID stays its own.
+    const a = (await create({ role_arn: ROLE, external_id: await externalId() })).json() as Destination;
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${a.id}`, headers: { 'if-match': `"${a.version}"` } })).statusCode).toBe(200);
+    await refusedEverywhere(a.config.external_id as string);
+    // Its role cleared: the same.
+    const b = (await create({ role_arn: ROLE })).json() as Destination;
+    const cleared = await put(b.id, b.version, { role_arn: null, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    await refusedEverywhere(b.config.external_id as string);
+    const rows = await t.store.db.all<{ external_id: string; destination_id: string; spent_at: string | null; issued_to: string | null }>(
+      'SELECT external_id, destination_id, spent_at, issued_to FROM external_ids WHERE external_id IN ($1, $2) ORDER BY issued_at',
+      [a.config.external_id, b.config.external_id],
+    );
+    expect(rows).toEqual([
+      { external_id: a.config.external_id, destination_id: a.id, spent_at: expect.any(String), issued_to: 'admin' },
+      { external_id: b.config.external_id, destination_id: b.id, spent_at: expect.any(String), issued_to: 'admin' },
+    ]);
+    // The connector that held it may take it back: it names the same customer's role.
+    const again = await put(b.id, b.version + 1, { key: null, secret: null, role_arn: ROLE, external_id: b.config.external_id });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().config.external_id).toBe(b.config.external_id);
+  });
+
   it('keeps its external ID through edits, refuses a new one, and gives one to a connector that becomes a role', async () => {
     const created = (await create({ role_arn: ROLE })).json() as Destination;
     const put = (id: string, version: number, config: Record<string, unknown>) =>
@@ -135,7 +175,7 @@ describe('a connector with an IAM role', () => {
     expect(keyed.config.external_id).toBeNull();
     const becameRole = await put(keyed.id, keyed.version, { key: null, secret: null, role_arn: ROLE });
     expect(becameRole.statusCode, becameRole.body).toBe(200);
-    expect(becameRole.json()).toMatchObject({ config: { role_arn: ROLE, external_id: expect.stringMatching(/^v1\./) }, credentials: { method: 'iam_role' } });
+    expect(becameRole.json()).toMatchObject({ config: { role_arn: ROLE, external_id: expect.stringMatching(EXTERNAL_ID_FORM) }, credentials: { method: 'iam_role' } });
     const back = await put(keyed.id, keyed.version + 1, { role_arn: null, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey });
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json().config).toMatchObject({ role_arn: null, external_id: null });

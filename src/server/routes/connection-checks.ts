@@ -6,7 +6,8 @@ import { CheckParamsSchema, ConnectionCheckSchema, UnsavedCheckRequestSchema, ty
 import { createS3ConfigInputSchema, DestinationParamsSchema, S3ConfigPatchSchema } from '../../shared/destination-schemas.ts';
 import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
-import { EXTERNAL_ID_IN_USE, withExternalId, type ExternalIds } from '../security/external-ids.ts';
+import { settleExternalId } from '../security/external-ids.ts';
+import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
 import { actorOf, principalOf } from '../security/route-access.ts';
@@ -18,7 +19,7 @@ export type CheckRoutesOptions = {
   destinations: DestinationsRepository;
   worker: CheckWorker;
   checkOptions: CheckOptions;
-  externalIds: ExternalIds;
+  externalIds: ExternalIdsRepository;
   ratePerMinute: number;
 };
 
@@ -113,15 +114,13 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     async (request, reply) => {
       const { destination_id: destinationId, config: rawConfig } = request.body;
       let config: S3Config;
-      // The external ID the destination already holds, if any: the only one a check of it may use that is in use.
-      let own: string | null = null;
       if (destinationId === undefined) {
         if (request.body.type !== 's3') {
           throw new UnprocessableError([{ loc: ['body', 'type'], msg: 'Send type "s3" with a full config, or a destination_id with a patch', type: 'missing' }]);
         }
         const parsed = createS3ConfigInputSchema(checkOptions).safeParse(rawConfig);
         if (!parsed.success) throw new UnprocessableError(zodIssuesToDetail(parsed.error.issues, ['body', 'config']));
-        config = withExternalId(options.externalIds, parsed.data, null);
+        config = await settleExternalId(options.externalIds, parsed.data, null, null, null);
       } else {
         const patch = S3ConfigPatchSchema.safeParse(rawConfig);
         if (!patch.success) throw new UnprocessableError(zodIssuesToDetail(patch.error.issues, ['body', 'config']));
@@ -130,12 +129,8 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch.data);
         const { issues, value } = checkS3Config(merged, checkOptions);
         if (patchIssues.length + issues.length > 0) throw new UnprocessableError(configIssuesToDetail([...patchIssues, ...issues]));
-        config = withExternalId(options.externalIds, value, stored.external_id);
-        own = stored.external_id;
-      }
-      // A check must not reach another connector's role with that connector's external ID.
-      if (config.external_id !== null && config.external_id !== own && (await destinations.externalIdInUse(config.external_id))) {
-        throw new UnprocessableError([{ loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' }]);
+        // A check must not reach another connector's role with that connector's external ID (settleExternalId).
+        config = await settleExternalId(options.externalIds, value, stored.external_id, destinationId, null);
       }
       await rateLimit(request);
       reply.code(202);

@@ -19,7 +19,8 @@ import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
-import { EXTERNAL_ID_IN_USE, withExternalId, type ExternalIds } from '../security/external-ids.ts';
+import { EXTERNAL_ID_IN_USE, settleExternalId } from '../security/external-ids.ts';
+import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
 import { actorOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
@@ -36,7 +37,7 @@ export type DestinationRoutesOptions = {
   worker: CheckWorker;
   publicOrigin: string;
   checkOptions: CheckOptions;
-  externalIds: ExternalIds;
+  externalIds: ExternalIdsRepository;
 };
 
 const DestinationListSchema = z.array(DestinationSchema);
@@ -224,7 +225,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const config = withExternalId(options.externalIds, request.body.config, null);
+      const config = await settleExternalId(options.externalIds, request.body.config, null, null, { by: actorOf(request) });
       const record = await destinations.create({ ...request.body, config, schedule: request.body.check_schedule }).catch(duplicateName);
       await options.activity.record({ destinationId: record.id, kind: 'destination.created', outcome: 'ok', actor: actorOf(request) });
       const now = new Date();
@@ -288,7 +289,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       const { issues, value: checked } = checkS3Config(merged, checkOptions);
       const allIssues = [...patchIssues, ...issues];
       if (allIssues.length > 0) throw new UnprocessableError(configIssuesToDetail(allIssues));
-      const config = withExternalId(options.externalIds, checked, stored.external_id);
+      const config = await settleExternalId(options.externalIds, checked, stored.external_id, id, { by: actorOf(request) });
 
       // New credentials deserve a fresh verdict: an ExpiredToken answer was about the old ones.
       const credentialsChanged = config.key !== stored.key || config.secret !== stored.secret || config.token !== stored.token;

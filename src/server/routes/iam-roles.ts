@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DetailSchema, ExternalIdSchema, IamRoleSettingsSchema } from '../../shared/api-schemas.ts';
 import type { RoleSessions } from '../check/role-sessions.ts';
 import { HttpError } from '../errors.ts';
-import type { ExternalIds } from '../security/external-ids.ts';
+import { actorOf } from '../security/route-access.ts';
+import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
 
 export type IamRoleRoutesOptions = {
   /** Null when ALLOW_IAM_ROLES is off. */
   roles: RoleSessions | null;
-  externalIds: ExternalIds;
+  externalIds: ExternalIdsRepository;
   accountAllowlist: string[] | null;
 };
 
@@ -43,10 +44,10 @@ export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async 
         response: { 201: ExternalIdSchema, 401: DetailSchema, 403: DetailSchema },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       if (!roles) throw new HttpError(403, 'IAM roles are turned off on this server; an administrator can allow them with ALLOW_IAM_ROLES=true');
       reply.code(201);
-      return { external_id: options.externalIds.issue() };
+      return { external_id: await options.externalIds.issue(actorOf(request)) };
     },
   );
 };

@@ -4,6 +4,7 @@ import { providerFor, type Provider } from '../../shared/providers.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
 import type { SecretCipher } from '../security/crypto.ts';
+import { bindExternalId, spendExternalIds } from './external-ids-repository.ts';
 import { bumpListVersion, UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
@@ -136,6 +137,16 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
       if (changed === 1) await bumpListVersion(tx);
       return changed;
     });
+  /**
+   * After a write of the row (`changed` rows): its external ID is bound to it in the same transaction, or the write
+   * rolls back when another connector holds or held that ID (external-ids.ts).
+   */
+  const heldExternalId = async (tx: Sql, id: string, config: ConfigToSave, at: string, changed: number) => {
+    if (changed === 1 && !(await bindExternalId(tx, id, config.role_arn === null ? null : config.external_id, at))) {
+      throw new ExternalIdInUseError('external ID in use');
+    }
+    return changed;
+  };
   const writing = async <T>(name: string, write: () => Promise<T>): Promise<T> => {
     try {
       return await write();
@@ -153,11 +164,6 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
     async findByName(name: string): Promise<DestinationRecord | null> {
       const row = await db.get<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE lower(name) = lower($1)`, [name]);
       return row ? toRecord(row) : null;
-    },
-
-    /** Whether a connector holds this external ID (IAM role method). */
-    async externalIdInUse(externalId: string): Promise<boolean> {
-      return (await db.get('SELECT 1 AS used FROM destinations WHERE external_id = $1', [externalId])) !== undefined;
     },
 
     async list(): Promise<DestinationRecord[]> {
@@ -185,8 +191,8 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
       const schedule = input.schedule ?? 'off';
       const next = nextScheduledCheck(id, schedule, at)?.toISOString() ?? null;
       await writing(input.name, () =>
-        shown((tx) =>
-          tx.run(
+        shown(async (tx) =>
+          heldExternalId(tx, id, input.config, now, await tx.run(
             `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
                endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version,
                check_schedule, next_check_at, role_arn, external_id)
@@ -202,7 +208,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               input.config.role_arn,
               input.config.role_arn === null ? null : input.config.external_id,
             ],
-          ),
+          )),
         ),
       );
       return (await findById(id)) as DestinationRecord;
@@ -229,9 +235,10 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
       // UPDATE, against the row it changes).
       const schedule = input.schedule ?? null;
       const nextIfNew = schedule === null ? null : (nextScheduledCheck(id, schedule, new Date())?.toISOString() ?? null);
+      const at = new Date().toISOString();
       const changed = await writing(input.name, () =>
-        shown((tx) =>
-          tx.run(
+        shown(async (tx) =>
+          heldExternalId(tx, id, input.config, at, await tx.run(
             `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
                secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
                token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
@@ -247,14 +254,14 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               ...columns(id, input.config),
               input.tokenSavedAt,
               input.expiredByCheck ? 1 : 0,
-              new Date().toISOString(),
+              at,
               input.configChanged ? 1 : 0,
               schedule,
               nextIfNew,
               input.config.role_arn,
               input.config.role_arn === null ? null : input.config.external_id,
             ],
-          ),
+          )),
         ),
       );
       if (changed === 1) return findById(id);
@@ -262,7 +269,12 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
     },
 
     async remove(id: string, version: number): Promise<'deleted' | 'stale' | null> {
-      if ((await shown((tx) => tx.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version]))) === 1) return 'deleted';
+      const deleted = await shown(async (tx) => {
+        const changed = await tx.run('DELETE FROM destinations WHERE id = $1 AND version = $2', [id, version]);
+        if (changed === 1) await spendExternalIds(tx, id, new Date().toISOString());
+        return changed;
+      });
+      if (deleted === 1) return 'deleted';
       return (await findById(id)) ? 'stale' : null;
     },
   };

@@ -5,7 +5,7 @@ import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { createActivityRepository } from './activity-repository.ts';
 import { createApiKeysRepository } from './api-keys-repository.ts';
 import { createChecksRepository } from './checks-repository.ts';
-import { createExternalIds } from '../security/external-ids.ts';
+import { createExternalIdsRepository } from './external-ids-repository.ts';
 import { createWebhooksRepository } from './webhooks-repository.ts';
 import { createDestinationsRepository } from './destinations-repository.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
@@ -54,8 +54,8 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     users: createUsersRepository(db),
     apiKeys: createApiKeysRepository(db),
     webhooks: createWebhooksRepository(db, options.cipher),
-    /** External IDs of IAM-role connectors, sealed with the store's key so every instance knows the ones it made. */
-    externalIds: createExternalIds(options.cipher),
+    /** External IDs of IAM-role connectors: issued, bound to one connector for good, spent. */
+    externalIds: createExternalIdsRepository(db),
     /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
     listVersion: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),
     close: () => db.close(),
