@@ -7,6 +7,7 @@ import { holdSecrets } from '../logger.ts';
 import { AddressNotAllowedError, type SsrfGuard } from '../security/ssrf-guard.ts';
 import type { ClaimedDelivery, DeliveryOutcome, WebhooksRepository } from '../store/webhooks-repository.ts';
 import type { Alerts } from './alerts.ts';
+import { bodyFor, receiverOf } from './receiver-text.ts';
 
 /** Waits before each retry: 5 attempts in all over about 40 minutes, then the delivery is given up. */
 export const BACKOFF_MS = [30_000, 2 * 60_000, 8 * 60_000, 30 * 60_000];
@@ -125,7 +126,7 @@ export class DeliveryWorker {
 
   private post(delivery: ClaimedDelivery): Promise<{ statusCode: number | null; error: string | null }> {
     const url = new URL(delivery.url);
-    const body = delivery.payload;
+    const body = bodyFor(receiverOf(url), delivery.payload);
     const headers = {
       'content-type': 'application/json',
       'user-agent': 's3-destinations-admin (webhook)',
