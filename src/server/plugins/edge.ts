@@ -6,12 +6,18 @@ import { hostAllowed, type AllowedHost } from '../security/allowed-hosts.ts';
 
 export type EdgePluginOptions = { publicOrigin: string; allowedHosts: AllowedHost[] };
 
-/** The host a request is addressed to: an absolute-form target's authority overrides Host (RFC 9112, 3.2.2). */
+/**
+ * Every host a request names, all of which must be ours: the Host header as received; the host a trusted proxy
+ * forwards (`X-Forwarded-Host`, which Fastify's `request.host` prefers under TRUST_PROXY) — judging only that one would
+ * let any client behind a proxy that passes the header on choose the host (DNS rebinding); and an absolute-form
+ * target's authority, which overrides Host (RFC 9112, 3.2.2).
+ */
 function addressedHosts(request: FastifyRequest): string[] {
+  const hosts = [request.headers.host ?? '', request.host];
   const target = request.raw.url ?? '';
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return [request.host];
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return hosts;
   try {
-    return [request.host, new URL(target).host];
+    return [...hosts, new URL(target).host];
   } catch {
     return [''];
   }

@@ -296,6 +296,20 @@ describe('the Host check (DNS rebinding)', () => {
     expect(response.status).toBe(421);
   });
 
+  it('behind a trusted proxy, judges the host it forwards and the Host header both', async () => {
+    const proxied = await buildTestApp({ trustProxy: 1 });
+    try {
+      const get = (headers: Record<string, string>) => proxied.request({ method: 'GET', url: '/api/v1/destinations', headers });
+      // A client that chooses its Host (DNS rebinding) cannot launder it through X-Forwarded-Host.
+      expect((await get({ host: 'evil.example', 'x-forwarded-host': '127.0.0.1:8080' })).statusCode).toBe(421);
+      expect((await get({ host: '127.0.0.1:8080', 'x-forwarded-host': 'evil.example' })).statusCode).toBe(421);
+      expect((await get({ host: '127.0.0.1:8080', 'x-forwarded-host': '127.0.0.1:8080' })).statusCode).toBe(200);
+      expect((await get({ host: '127.0.0.1:8080' })).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('refuses the browser app’s page on a foreign Host too', async () => {
     expect((await get('/destinations', 'evil.example')).status).toBe(421);
   });
