@@ -60,7 +60,7 @@ test('an admin invites an editor, who sets a password through the link and can c
   await expect(editor.getByRole('heading', { name: 'Managing users needs the admin role' })).toBeVisible();
   // The link is spent.
   await editor.goto(link);
-  await expect(editor.getByRole('alert')).toHaveText('This link was used already: sign in, or ask an admin for a new one.');
+  await expect(editor.getByRole('alert')).toHaveText('This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.');
 
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(email) }).getByText('Active')).toBeVisible();

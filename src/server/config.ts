@@ -29,6 +29,11 @@ export type AppConfig = {
   checkConcurrency: number;
   checkRatePerMin: number;
   signInRatePerMin: number;
+  /**
+   * WRITE_RATE_PER_MIN: what one principal may make per minute of each thing that lasts or is sent on — invitations,
+   * one-time links, API keys, test events to a webhook. Generous for people, short for a script.
+   */
+  writeRatePerMin: number;
   s3EndpointAllowlist: string[];
   /** PEM certificates of extra authorities trusted for Custom URLs (S3_CA_BUNDLE), or null. */
   s3CaBundle: string | null;
@@ -240,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
     signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
+    writeRatePerMin: integer(env, 'WRITE_RATE_PER_MIN', 20, 1, 10_000),
     s3EndpointAllowlist,
     webhookAllowlist,
     s3CaBundle: caBundle(env),

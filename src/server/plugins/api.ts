@@ -130,10 +130,11 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         activity: store.activity,
         allowlist: parseAllowlist(config.webhookAllowlist),
         kick: () => protectedApi.deliveries.kick(),
+        writeRatePerMinute: config.writeRatePerMin,
       });
       await protectedApi.register(iamRoleRoutes, { roles, externalIds: store.externalIds, accountAllowlist: config.iamRoleAccountAllowlist });
-      await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity });
-      await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity });
+      await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
+      await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
       await protectedApi.register(accountabilityRoutes, { activity: store.activity, sessions: store.sessions, users: store.users, secureCookies });
       protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());
       // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.

@@ -5,11 +5,12 @@ import { ApiKeyCreatedSchema, ApiKeyCreateSchema, apiKeyExpiryProblem, ApiKeySch
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
 import { HttpError, UnprocessableError } from '../errors.ts';
 import type { ApiKeyService } from '../security/api-keys.ts';
-import { actorOf } from '../security/route-access.ts';
+import { perMinute } from '../security/limits.ts';
+import { actorOf, principalOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import { DuplicateKeyNameError, type ApiKeyListRow, type ApiKeysRepository } from '../store/api-keys-repository.ts';
 
-type ApiKeyRouteOptions = { apiKeys: ApiKeyService; repository: ApiKeysRepository; activity: ActivityRepository };
+type ApiKeyRouteOptions = { apiKeys: ApiKeyService; repository: ApiKeysRepository; activity: ActivityRepository; writeRatePerMinute: number };
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
 const ApiKeyParamsSchema = z.object({ id: z.uuid({ error: 'API key ids are UUIDs' }) });
@@ -33,6 +34,7 @@ const toApiKey = (record: ApiKeyListRow, now: number) => ({
  * these routes (a key's role is at most editor), so a leaked key cannot mint another.
  */
 export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (app, options) => {
+  const creations = perMinute(app, options.writeRatePerMinute, 'Too many new API keys', principalOf);
   app.get(
     '/v1/api-keys',
     {
@@ -54,10 +56,11 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
         operationId: 'create_api_key',
         summary: 'Create an API key: the answer holds the key, shown this once (only its hash is kept)',
         body: ApiKeyCreateSchema,
-        response: { 201: ApiKeyCreatedSchema, 409: DetailSchema, ...errors },
+        response: { 201: ApiKeyCreatedSchema, 409: DetailSchema, 429: DetailSchema, ...errors },
       },
     },
     async (request, reply) => {
+      await creations(request);
       const now = Date.now();
       const problem = apiKeyExpiryProblem(request.body.expires_at, now);
       if (problem) throw new UnprocessableError([{ loc: ['body', 'expires_at'], msg: problem, type: 'value_error' }]);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInErrorCode } from '../../shared/sign-in-errors.ts';
+import { clientAddressKey } from '../security/limits.ts';
 import { OidcRefusal, type OidcService } from '../security/oidc.ts';
 import { userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
@@ -27,7 +28,7 @@ export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, opti
   const toSignIn = (reply: FastifyReply, code: SignInErrorCode) => reply.redirect(`/?sign_in_error=${code}`, 303);
   // Each start writes a pending sign-in row (kept 10 minutes), each refused callback an activity entry: counted per
   // address, as password attempts are (a sign-in is one start and one callback).
-  const starts = app.createRateLimit({ max: 2 * options.ratePerMinute, timeWindow: 60_000 });
+  const starts = app.createRateLimit({ max: 2 * options.ratePerMinute, timeWindow: 60_000, keyGenerator: clientAddressKey });
 
   app.get('/auth/oidc/start', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     if (!options.oidc) return toSignIn(reply, 'off');

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import pLimit from 'p-limit';
 import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema, SignInSettingsSchema, type SignInOptions } from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
+import { clientAddressKey, createFairQueue, perMinute, tooMany } from '../security/limits.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
 import { actorOf, userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
@@ -11,11 +11,13 @@ import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { SettingsRepository } from '../store/settings-repository.ts';
 
 /**
- * A password check is scrypt with 128 MiB on libuv's pool, which DNS and file reads share: a few at a time keep the
- * server answering during a burst of sign-ins. Those beyond the queue are told to come back (429), not held.
+ * A password check is scrypt with 128 MiB on libuv's pool, which DNS and file reads share: one at a time keeps the
+ * server answering during a burst of sign-ins. The queue is shared fairly (limits.ts): one place per client address,
+ * so an address's turn comes after at most one check of each other address; past PASSWORD_CHECKS_QUEUED waiting, or
+ * a second attempt from an address whose first is still waiting, the answer is 429 — told to come back, not held.
  */
 export const PASSWORD_CHECKS_AT_ONCE = 1;
-export const PASSWORD_CHECKS_QUEUED = 8;
+export const PASSWORD_CHECKS_QUEUED = 64;
 
 type SessionRouteOptions = { sessions: SessionService; secureCookies: boolean; activity: ActivityRepository };
 
@@ -38,9 +40,6 @@ export function createSignInPolicy(settings: SettingsRepository, oidcName: strin
 }
 
 export const cookieOptions = (secure: boolean) => ({ path: '/', httpOnly: true, sameSite: 'strict', secure }) as const;
-
-const tooMany = (seconds: number, why: string) =>
-  new HttpError(429, `${why}: wait ${seconds} s and try again`, { 'retry-after': String(seconds) });
 
 /** GET and POST /api/session — public: who is signed in (anyone may ask), and signing in, which begins a session. */
 export const publicSessionRoutes: FastifyPluginAsyncZod<
@@ -68,8 +67,8 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
   );
 
   // Every attempt counts, and is counted before the password is checked: a burst cannot outrun its own count.
-  const attempts = app.createRateLimit({ max: options.signInRatePerMinute, timeWindow: 60_000 });
-  const passwordChecks = pLimit(PASSWORD_CHECKS_AT_ONCE);
+  const attempts = perMinute(app, options.signInRatePerMinute, 'Too many sign-in attempts');
+  const passwordChecks = createFairQueue({ concurrency: PASSWORD_CHECKS_AT_ONCE, perKey: 1, waiting: PASSWORD_CHECKS_QUEUED });
 
   app.post(
     '/session',
@@ -83,14 +82,16 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
       },
     },
     async (request, reply) => {
-      const attempt = await attempts(request);
-      if (!attempt.isAllowed && attempt.isExceeded) throw tooMany(Math.max(1, attempt.ttlInSeconds), 'Too many sign-in attempts');
+      await attempts(request);
       const allowed = await options.policy.options();
       if (!allowed.password) throw new HttpError(403, `Password sign-in is turned off here: sign in with ${allowed.oidc?.name ?? 'single sign-on'}`);
-      // After the per-address count, so one client cannot fill the queue that everyone's sign-in waits in.
-      if (passwordChecks.pendingCount >= PASSWORD_CHECKS_QUEUED) throw tooMany(1, 'The server is busy checking other sign-ins');
       const { email, password } = request.body;
-      const { user, account } = await passwordChecks(() => options.users.authenticate(email, password));
+      // After the per-address count; one place per address, so no set of clients can fill the queue everyone's sign-in waits in.
+      const turn = passwordChecks.run(clientAddressKey(request), () => options.users.authenticate(email, password));
+      if ('refused' in turn) {
+        throw tooMany(1, turn.refused === 'yours' ? 'A sign-in from your address is being checked' : 'The server is busy checking other sign-ins');
+      }
+      const { user, account } = await turn.result;
       if (!user) {
         request.log.warn({ remoteAddress: request.ip }, 'sign-in failed: unknown e-mail or wrong password');
         // Whose account someone tried, when it is one: what was typed is not recorded (it may be a password).

@@ -36,7 +36,7 @@ describe('inviting someone', () => {
     expect((await t.request({ method: 'GET', url: '/api/v1/users' })).json()).toContainEqual(expect.objectContaining({ id: user.id, state: 'active' }));
 
     // Spent: a second use, or a look, says so.
-    expect((await use(token)).json()).toEqual({ detail: 'This link was used already: sign in, or ask an admin for a new one.' });
+    expect((await use(token)).json()).toEqual({ detail: 'This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.' });
     expect((await lookup(token)).statusCode).toBe(410);
     // And they sign in with the password they chose.
     expect(await signIn(t, 'a password of my own choosing', address.toUpperCase())).toMatch(/^session=/);

@@ -14,14 +14,15 @@ import {
   UserSchema,
 } from '../../shared/user-schemas.ts';
 import { HttpError } from '../errors.ts';
-import { actorOf, userActor } from '../security/route-access.ts';
+import { perMinute } from '../security/limits.ts';
+import { actorOf, principalOf, userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import { LINK_REFUSALS, toUser, type LinkRefusal, type UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import { DuplicateEmailError, LastAdminError, type UserRecord, type UsersRepository } from '../store/users-repository.ts';
 import { cookieOptions } from './session.ts';
 
-type UserRouteOptions = { users: UserService; repository: UsersRepository; activity: ActivityRepository };
+type UserRouteOptions = { users: UserService; repository: UsersRepository; activity: ActivityRepository; writeRatePerMinute: number };
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 409: DetailSchema, 422: HTTPValidationErrorSchema };
 const UserParamsSchema = z.object({ id: z.uuid({ error: 'User ids are UUIDs' }) });
@@ -39,6 +40,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
     if (!user) throw new HttpError(404, `There is no user with id ${id}`);
     return user;
   };
+  const invitations = perMinute(app, options.writeRatePerMinute, 'Too many invitations', principalOf);
+  const links = perMinute(app, options.writeRatePerMinute, 'Too many new links', principalOf);
   const record = (request: FastifyRequest, kind: Extract<ActivityKind, `user.${string}`>, detail: string) =>
     options.activity.record({ destinationId: null, kind, outcome: 'ok', detail, actor: actorOf(request), clientAddress: request.ip });
 
@@ -59,10 +62,11 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
         operationId: 'invite_user',
         summary: 'Invite someone: the answer holds their one-time link to choose a password, shown this once',
         body: UserInviteSchema,
-        response: { 201: UserInvitedSchema, ...errors },
+        response: { 201: UserInvitedSchema, 429: DetailSchema, ...errors },
       },
     },
     async (request, reply) => {
+      await invitations(request);
       const { user, link } = await options.users.invite(request.body).catch((error: unknown) => {
         if (error instanceof DuplicateEmailError) throw new HttpError(409, `${error.email} already has an account: change its role or send a new link from the list`);
         throw error;
@@ -144,12 +148,13 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
       config: { access: 'admin' },
       schema: {
         operationId: 'create_user_link',
-        summary: 'A new one-time link: an invitation again, or a password reset once they have a password (shown this once)',
+        summary: 'A new one-time link: an invitation again, or a password reset once they have a password (shown this once); it replaces their older links',
         params: UserParamsSchema,
-        response: { 201: UserLinkSchema, ...errors },
+        response: { 201: UserLinkSchema, 429: DetailSchema, ...errors },
       },
     },
     async (request, reply) => {
+      await links(request);
       const user = await existing(request.params.id);
       if (user.deactivated_at !== null) throw new HttpError(409, `${user.email} is deactivated: reactivate them first`);
       const link = await options.users.newLink(user);
@@ -171,14 +176,7 @@ export const publicUserLinkRoutes: FastifyPluginAsyncZod<{
   ratePerMinute: number;
 }> = async (app, options) => {
   // Tokens are 256 bits, so guessing is hopeless; the limit keeps a script from making the server hash passwords.
-  const attempts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000 });
-  const limited = async (request: FastifyRequest) => {
-    const attempt = await attempts(request);
-    if (!attempt.isAllowed && attempt.isExceeded) {
-      const seconds = Math.max(1, attempt.ttlInSeconds);
-      throw new HttpError(429, `Too many attempts: wait ${seconds} s and try again`, { 'retry-after': String(seconds) });
-    }
-  };
+  const limited = perMinute(app, options.ratePerMinute, 'Too many attempts');
   const linkErrors = { 404: DetailSchema, 410: DetailSchema, 422: HTTPValidationErrorSchema, 429: DetailSchema };
 
   app.post(

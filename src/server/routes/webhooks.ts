@@ -6,7 +6,8 @@ import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schema
 import { CreatedWebhookSchema, WebhookCreateSchema, WebhookDeliverySchema, WebhookParamsSchema, WebhookSchema } from '../../shared/webhook-schemas.ts';
 import type { Alerts } from '../alerts/alerts.ts';
 import { HttpError, UnprocessableError } from '../errors.ts';
-import { actorOf } from '../security/route-access.ts';
+import { perMinute } from '../security/limits.ts';
+import { actorOf, principalOf } from '../security/route-access.ts';
 import { refusal, type AllowEntry } from '../security/ssrf-guard.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import { DuplicateWebhookNameError, type WebhooksRepository } from '../store/webhooks-repository.ts';
@@ -19,6 +20,8 @@ export type WebhookRoutesOptions = {
   allowlist: AllowEntry[];
   /** A delivery was queued: the delivery worker sends it now. */
   kick: () => void;
+  /** WRITE_RATE_PER_MIN: test events one principal may send a minute. */
+  writeRatePerMinute: number;
 };
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
@@ -29,6 +32,7 @@ const notFound = (id: string) => new HttpError(404, `There is no webhook with id
  * Teams' carry a token in their path) and its signing secret once, in the create's answer.
  */
 export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async (app, options) => {
+  const testSends = perMinute(app, options.writeRatePerMinute, 'Too many test events', principalOf);
   const { webhooks } = options;
   const record = (request: Parameters<typeof actorOf>[0], detail: string) =>
     options.activity.record({ destinationId: null, kind: 'settings.changed', outcome: 'ok', detail, actor: actorOf(request) });
@@ -108,10 +112,11 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
         operationId: 'test_webhook',
         summary: 'Send a test event now (signed like the others); its delivery shows in the log',
         params: WebhookParamsSchema,
-        response: { 202: WebhookDeliverySchema, ...errors },
+        response: { 202: WebhookDeliverySchema, 429: DetailSchema, ...errors },
       },
     },
     async (request, reply) => {
+      await testSends(request);
       const found = await webhooks.findById(request.params.id);
       if (!found) throw notFound(request.params.id);
       const delivery = await webhooks.enqueueTest(found.id, options.alerts.testEvent(found.name));

@@ -23,7 +23,7 @@ export const toUser = (record: UserRecord): User => ({
 export type LinkRefusal = 'unknown' | 'used' | 'expired' | 'deactivated';
 export const LINK_REFUSALS: Record<LinkRefusal, string> = {
   unknown: 'This link is not one of ours: check that it was copied whole, or ask an admin for a new one.',
-  used: 'This link was used already: sign in, or ask an admin for a new one.',
+  used: 'This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.',
   expired: 'This link has expired: ask an admin for a new one.',
   deactivated: 'This account is deactivated: ask an admin.',
 };

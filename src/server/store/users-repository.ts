@@ -137,14 +137,21 @@ export function createUsersRepository(db: SqlDatabase) {
       return (await db.run('UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2', [at, id])) === 1;
     },
 
-    async createLink(link: UserLinkRecord, tx: Sql = db): Promise<void> {
-      await tx.run('INSERT INTO user_links (token_hash, user_id, purpose, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5, NULL)', [
-        link.token_hash,
-        link.user_id,
-        link.purpose,
-        link.created_at,
-        link.expires_at,
-      ]);
+    /**
+     * A new one-time link; the user's older unused links are spent in the same transaction, so one link at most
+     * works for a user at any time (an admin's new reset link revokes the one sent before).
+     */
+    async createLink(link: UserLinkRecord): Promise<void> {
+      await inTransaction(async (tx) => {
+        await tx.run('UPDATE user_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL', [link.created_at, link.user_id]);
+        await tx.run('INSERT INTO user_links (token_hash, user_id, purpose, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5, NULL)', [
+          link.token_hash,
+          link.user_id,
+          link.purpose,
+          link.created_at,
+          link.expires_at,
+        ]);
+      });
     },
     async findLink(tokenHash: string): Promise<LinkWithUser | null> {
       return (

@@ -92,6 +92,8 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     adminPassword: TEST_PASSWORD,
     // Tests start scheduled checks themselves, with a clock of their own (scheduler.test.ts).
     scheduledChecks: false,
+    // Suites make many users, keys and links as one admin; the limit's own tests set it low.
+    writeRatePerMin: 10_000,
     ...overrides,
   };
   const key = options.key ?? randomBytes(32);
