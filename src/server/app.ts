@@ -7,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import type { CheckStreamLimits } from './check/check-streams.ts';
 import { RoleSessions } from './check/role-sessions.ts';
 import type { AppConfig } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
@@ -30,6 +31,8 @@ export type AppDeps = {
   worker?: ChecksPluginOptions['worker'];
   /** Overrides for webhook deliveries (tests shorten the backoff). */
   deliveries?: AlertsPluginOptions['deliveries'];
+  /** Caps on check event streams (tests set them low). */
+  checkStreams?: CheckStreamLimits;
 };
 
 export const BODY_LIMIT = 64 * 1024;
@@ -78,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(checksPlugin, { config, store, roles, ...(deps.worker ? { worker: deps.worker } : {}) });
 
   const sessions = createSessionService(store.sessions);
-  await app.register(apiPlugin, { config, store, sessions, routeAccess, roles });
+  await app.register(apiPlugin, { config, store, sessions, routeAccess, roles, ...(deps.checkStreams ? { checkStreams: deps.checkStreams } : {}) });
   await app.register(browserAppPlugin, { clientDir: deps.clientDir, routeAccess });
   return app;
 }

@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { checkOptionsOf, type AppConfig } from '../config.ts';
+import type { CheckStreamLimits } from '../check/check-streams.ts';
 import type { RoleSessions } from '../check/role-sessions.ts';
 import { iamRoleRoutes } from '../routes/iam-roles.ts';
 import { webhookRoutes } from '../routes/webhooks.ts';
@@ -26,14 +27,21 @@ import type { Store } from '../store/index.ts';
 // Expired and idle sessions are removed at start and then this often, so the table holds only live ones.
 export const SESSION_SWEEP_MS = 10 * 60 * 1000;
 
-export type ApiPluginOptions = { config: AppConfig; store: Store; sessions: SessionService; routeAccess: RouteAccess; roles: RoleSessions | null };
+export type ApiPluginOptions = {
+  config: AppConfig;
+  store: Store;
+  sessions: SessionService;
+  routeAccess: RouteAccess;
+  roles: RoleSessions | null;
+  checkStreams?: CheckStreamLimits;
+};
 
 /**
  * Everything under /api, in two sibling contexts: public routes, and protected ones whose hook requires a caller with
  * the role the route declares. Access is decided by the context a request's route matched in — however its URL was
  * spelled — and each context refuses at startup a route declaring an access it does not enforce.
  */
-export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess, roles }) => {
+export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { config, store, sessions, routeAccess, roles, checkStreams }) => {
   const checkOptions = checkOptionsOf(config);
   const secureCookies = config.publicOrigin.startsWith('https:');
   const apiKeys = createApiKeyService(store.apiKeys);
@@ -123,6 +131,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         checkOptions,
         externalIds: store.externalIds,
         ratePerMinute: config.checkRatePerMin,
+        ...(checkStreams ? { streamLimits: checkStreams } : {}),
       });
       await protectedApi.register(webhookRoutes, {
         webhooks: store.webhooks,

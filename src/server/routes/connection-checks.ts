@@ -8,6 +8,7 @@ import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { settleExternalId } from '../security/external-ids.ts';
 import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
+import { createCheckStreams, type CheckStreamLimits } from '../check/check-streams.ts';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
 import { actorOf, principalOf } from '../security/route-access.ts';
@@ -21,18 +22,19 @@ export type CheckRoutesOptions = {
   checkOptions: CheckOptions;
   externalIds: ExternalIdsRepository;
   ratePerMinute: number;
+  /** Caps on event streams (tests set them low); CHECK_STREAM_LIMITS otherwise. */
+  streamLimits?: CheckStreamLimits;
 };
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
-const HEARTBEAT_MS = 15_000;
-// Catches changes written by another process (several instances on one store); events cover this one.
-const STORE_POLL_MS = 1_000;
 
 export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app, options) => {
   const { checks, destinations, worker } = options;
   const { checkOptions } = options;
   // Keyed on who asks (the admin; a user or an API key when those exist), not on a session a new sign-in replaces.
   const starts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000, keyGenerator: principalOf });
+  // One watch per running check, shared by its streams (check-streams.ts).
+  const streams = createCheckStreams({ checks, events: worker.events, log: app.log, ...(options.streamLimits ? { limits: options.streamLimits } : {}) });
   const noDestination = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
 
   /** Starts count against the caller's CHECK_RATE_PER_MIN. */
@@ -196,6 +198,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
             },
           },
           404: DetailSchema,
+          429: DetailSchema,
           401: DetailSchema,
           422: HTTPValidationErrorSchema,
         },
@@ -204,8 +207,21 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     async (request, reply) => {
       const id = request.params.check_id;
       if (!(await checks.findById(id))) throw new HttpError(404, `There is no connection check with id ${id}`);
-      reply.hijack();
       const res = reply.raw;
+      let closed = false;
+      const stream = streams.open(id, principalOf(request), {
+        send: (check, revision) => void res.write(`event: check\nid: ${revision}\ndata: ${JSON.stringify(ConnectionCheckSchema.parse(check))}\n\n`),
+        heartbeat: () => void res.write(': still running\n\n'),
+        end: () => {
+          closed = true;
+          res.end();
+        },
+      });
+      if ('refused' in stream) {
+        const whose = stream.refused === 'principal' ? 'You have' : 'This check has';
+        throw new HttpError(429, `${whose} as many event streams open as allowed: close one (another tab) and try again`, { 'retry-after': '5' });
+      }
+      reply.hijack();
       res.writeHead(200, {
         // The headers every answer carries (security headers, no-store), which a hijacked reply would otherwise lose.
         ...(reply.getHeaders() as Record<string, string>),
@@ -214,49 +230,12 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      let lastRevision = -1;
-      let closed = false;
-      let queue = Promise.resolve();
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        worker.events.off('change', onChange);
-        worker.events.off('stopped', onStopped);
-        clearInterval(heartbeat);
-        clearInterval(poll);
-        res.end();
-      };
-      const write = (check: ConnectionCheck, revision: number) => {
-        if (closed || revision <= lastRevision) return;
-        lastRevision = revision;
-        res.write(`event: check\nid: ${revision}\ndata: ${JSON.stringify(ConnectionCheckSchema.parse(check))}\n\n`);
-        if (check.status !== 'SCHEDULED') close();
-      };
-      // One send at a time, so events leave in the order the store recorded them.
-      const send = (update?: { check: ConnectionCheck; revision: number }) =>
-        (queue = queue.then(async () => {
-          if (closed) return;
-          if (update) return write(update.check, update.revision);
-          const revision = await checks.revisionOf(id);
-          const check = revision === null ? null : await checks.findById(id);
-          if (revision === null || !check) return close();
-          write(check, revision);
-        }).catch((error: unknown) => {
-          // A broken send must not stall the ones queued behind it: end the stream; EventSource reconnects.
-          request.log.warn({ err: error }, 'connection check events stream failed');
-          close();
-        }));
-      const onChange = (changed: string, update?: { check: ConnectionCheck; revision: number }) => {
-        if (changed === id) void send(update);
-      };
-      worker.events.on('change', onChange);
-      // The server is shutting down: whatever the check's state now, this instance has nothing more to say.
-      const onStopped = () => void queue.then(close);
-      worker.events.on('stopped', onStopped);
-      const heartbeat = setInterval(() => res.write(': still running\n\n'), HEARTBEAT_MS);
-      const poll = setInterval(() => void send(), STORE_POLL_MS);
-      request.raw.on('close', close);
-      await send();
+      // Sent now, not with the first event: a client learns at once that its stream is open.
+      res.flushHeaders();
+      request.raw.on('close', () => {
+        if (!closed) stream.leave();
+      });
+      await stream.ready;
     },
   );
 };

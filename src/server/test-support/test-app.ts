@@ -76,6 +76,7 @@ export type TestAppOptions = {
   key?: Buffer;
   worker?: AppDeps['worker'];
   deliveries?: AppDeps['deliveries'];
+  checkStreams?: AppDeps['checkStreams'];
   logStream?: AppDeps['logStream'];
   /** Serve the browser app's build too (benchmarks); the API tests leave it out. */
   clientDir?: string;
@@ -105,6 +106,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     clientDir: options.clientDir ?? null,
     ...(options.worker ? { worker: options.worker } : {}),
     ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    ...(options.checkStreams ? { checkStreams: options.checkStreams } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
 
