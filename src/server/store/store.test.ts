@@ -258,6 +258,31 @@ describe('claiming checks', () => {
   }, 30_000);
 });
 
+describe('the check queue shares its slots between principals', () => {
+  it('claims by turns: each principal’s first waiting check before anyone’s second, counting what each has running', async () => {
+    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null, cipher: createSecretCipher(randomBytes(32)) });
+    try {
+      const config = normalizeS3Config({ remote_url: 's3://bucket/fair/', endpoint_url: 'http://127.0.0.1:9/', key: 'k', secret: 's' });
+      const script = { kind: 'api_key' as const, id: '00000000-0000-4000-8000-00000000000a', label: 'API key "script"' };
+      const person = { kind: 'user' as const, id: '00000000-0000-4000-8000-00000000000b', label: 'ana@corp.example' };
+      const by = new Map<string, string>();
+      // A script asks for six checks, then a person for one.
+      for (let i = 0; i < 6; i++) by.set((await store.checks.create({ destinationId: null, config, startedBy: script })).id, `script ${i + 1}`);
+      by.set((await store.checks.create({ destinationId: null, config, startedBy: person })).id, 'person');
+      const claim = async (n: number) => (await store.checks.claim('worker', new Date(Date.now() + 60_000), n)).map((check) => by.get(check.id));
+      // Both first checks share the two slots; the person did not wait behind the script's six.
+      expect((await claim(2)).sort()).toEqual(['person', 'script 1']);
+      expect(await claim(1)).toEqual(['script 2']);
+      // The person asks again while the script holds two slots: the person's turn (1 running + 1) beats the script's third (2 + 1).
+      by.set((await store.checks.create({ destinationId: null, config, startedBy: person })).id, 'person again');
+      expect(await claim(1)).toEqual(['person again']);
+      expect(await claim(10)).toEqual(['script 3', 'script 4', 'script 5', 'script 6']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('migration 017: actors by reference', () => {
   it('gives entries from before their kind and id where the label names a key or a user, and leaves the rest as they were', async () => {
     const db = ON_POSTGRES ? openPostgres(await freshSchema()) : openSqlite(path.join(tempDataDir(), 'migrate.sqlite'));
