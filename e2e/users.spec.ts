@@ -35,7 +35,7 @@ test('an admin invites an editor, who sets a password through the link and can c
   // The e-mail is checked on its field, in the browser, by the server's own rules.
   await dialog.getByLabel('E-mail').fill('not an address');
   await dialog.getByRole('button', { name: 'Invite' }).click();
-  await expect(dialog.getByLabel('E-mail')).toHaveAccessibleDescription(/Enter an e-mail address, like ana@example.com/);
+  await expect(dialog.getByLabel('E-mail')).toHaveAccessibleDescription(/Enter one e-mail address, like ana@example.com/);
   await dialog.getByLabel('E-mail').fill(email);
   await dialog.getByLabel('Name').fill('Edith Editor');
   await dialog.getByRole('radio', { name: /Editor/ }).check();
