@@ -41,9 +41,9 @@ export type NewCheck = { destinationId: string | null; baseDestinationId?: strin
 
 export type ClaimedCheck = { id: string; destinationId: string | null; config: S3Config | null; startedBy: Actor | null };
 
-/** Who a check's slot counts for, in SQL: its starter (kind and id), the scheduler, or one shared "unknown" for checks from before. */
-const principalOf = (row: string) =>
-  `CASE WHEN ${row}.started_by_kind IS NOT NULL THEN ${row}.started_by_kind || ':' || ${row}.started_by_id WHEN ${row}.trigger = 'scheduled' THEN 'schedule' ELSE 'unknown' END`;
+/** Who a check's slot counts for (decision 018): its starter by kind and id, or the scheduler. */
+const principalOf = (startedBy: Actor | null | undefined, trigger: 'manual' | 'scheduled') =>
+  startedBy ? `${startedBy.kind}:${startedBy.id}` : trigger === 'scheduled' ? 'schedule' : 'unknown';
 
 const startedBy = (row: Row): Actor | null =>
   row.started_by_kind !== null && row.started_by_id !== null ? { kind: row.started_by_kind, id: row.started_by_id, label: row.started_by ?? '' } : null;
@@ -101,11 +101,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       // The steps to come: an IAM role's check has one more (assume_role), whether the config is the one sent or the
       // destination's as saved.
       `INSERT INTO connection_checks (id, destination_id, base_destination_id, status, steps, config_enc, created_at, seq, config_version, trigger,
-                                      started_by, started_by_kind, started_by_id)
+                                      started_by, started_by_kind, started_by_id, principal, queue_turn)
        VALUES ($1, $2, $3, 'SCHEDULED',
                CASE WHEN $9 = 1 OR (SELECT role_arn FROM destinations WHERE id = $2 AND $10 = 1) IS NOT NULL THEN $11 ELSE $4 END,
                $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM connection_checks),
-               (SELECT config_version FROM destinations WHERE id = $2), $7, $8, $12, $13)`,
+               (SELECT config_version FROM destinations WHERE id = $2), $7, $8, $12, $13,
+               $14, (SELECT count(*) + 1 FROM connection_checks WHERE principal = $14 AND status = 'SCHEDULED'))`,
       [
         id,
         input.destinationId,
@@ -120,6 +121,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         JSON.stringify(pendingSteps(true)),
         input.startedBy?.kind ?? null,
         input.startedBy?.id ?? null,
+        principalOf(input.startedBy, trigger),
       ],
     );
     return id;
@@ -206,32 +208,22 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     },
 
     /**
-     * Claims up to `limit` scheduled checks for `workerId`, shared fairly between those who asked (decision 018): each
-     * waiting check's turn is its place among its principal's waiting checks plus the checks that principal has
-     * running now, on any instance; lower turns first, then the order they were asked in. One principal (a user, an
-     * API key, the scheduler) asking for 50 checks takes one slot after another only while nobody else waits.
-     * On PostgreSQL the rows are locked with SKIP LOCKED, so instances claiming at once take different checks; SQLite's
-     * write lock serialises.
+     * Claims up to `limit` scheduled checks for `workerId`, shared fairly between those who asked (decision 018): the
+     * lowest turns first (a check's turn was taken when it was queued: 1 + what its principal had queued or running
+     * then), then the order they were asked in. One principal (a user, an API key, the scheduler) asking for 50 checks
+     * takes one slot after another only while nobody else waits. Read through the queue index: a claim reads the rows
+     * it takes. On PostgreSQL the rows are locked with SKIP LOCKED, so instances claiming at once take different
+     * checks; SQLite's write lock serialises.
      */
     async claim(workerId: string, leaseUntil: Date, limit: number): Promise<ClaimedCheck[]> {
-      const skipLocked = db.dialect === 'postgres' ? 'FOR UPDATE OF c SKIP LOCKED' : '';
+      const skipLocked = db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
       // The rows are picked (and on PostgreSQL locked) once, in a materialized CTE, then updated: written as
       // `WHERE id IN (SELECT … LIMIT $3 FOR UPDATE SKIP LOCKED)` the planner could run the subquery again for rows a
       // racing claim had changed, and one claim took more rows than its limit (store.test.ts, "claims racing").
-      // PostgreSQL locks no row of a window's output: the turns are ranked first, the rows locked by joining them.
       const claimed = await db.all<Row>(
-        `WITH running AS (
-           SELECT ${principalOf('r')} AS principal, count(*) AS n FROM connection_checks r
-            WHERE r.status = 'SCHEDULED' AND r.claimed_by IS NOT NULL GROUP BY ${principalOf('r')}),
-         turns AS (
-           SELECT w.id, w.created_at, w.seq,
-                  ROW_NUMBER() OVER (PARTITION BY ${principalOf('w')} ORDER BY w.created_at, w.seq)
-                    + COALESCE((SELECT n FROM running WHERE running.principal = ${principalOf('w')}), 0) AS turn
-             FROM connection_checks w WHERE w.status = 'SCHEDULED' AND w.claimed_by IS NULL),
-         picked AS MATERIALIZED (
-           SELECT c.id FROM connection_checks c JOIN turns t ON t.id = c.id
-            WHERE c.status = 'SCHEDULED' AND c.claimed_by IS NULL
-            ORDER BY t.turn, t.created_at, t.seq LIMIT $3 ${skipLocked})
+        `WITH picked AS MATERIALIZED (
+           SELECT id FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL
+            ORDER BY queue_turn, created_at, seq LIMIT $3 ${skipLocked})
          UPDATE connection_checks SET claimed_by = $1, lease_until = $2
          WHERE id IN (SELECT id FROM picked) AND status = 'SCHEDULED' AND claimed_by IS NULL
          RETURNING *`,
