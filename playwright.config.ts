@@ -64,8 +64,8 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      // The production build (npm run test:e2e builds it first), on a fresh data directory.
-      command: `rm -rf ${dataDir} && node --import tsx src/server/main.ts`,
+      // The production build (npm run test:e2e builds it when stale), compiled, on a fresh data directory.
+      command: `rm -rf ${dataDir} && node dist/server/main.js`,
       url: `${E2E_ORIGIN}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/client-build.ts';
+import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/paths.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
 import { normalizeS3Config } from '../../src/shared/s3-config.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { build } from 'vite';
-import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/client-build.ts';
+import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/paths.ts';
 import { kb, ratio, type Figure } from './figures.ts';
 
 const gzipBytes = (file: string) => gzipSync(fs.readFileSync(file)).length;

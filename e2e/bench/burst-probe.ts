@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PROJECT_ROOT } from '../../src/server/client-build.ts';
+import { PROJECT_ROOT } from '../../src/server/paths.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
 import { createDestination, timeCheck, writerConfig } from './check-time.ts';

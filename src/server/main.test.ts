@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from './client-build.ts';
+import { PROJECT_ROOT } from './paths.ts';
 import { verifyPassword } from './security/password.ts';
 import { createSecretCipher } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
+import { freePort, SERVER_ENTRY } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
 type Run = { code: number | null; stderr: string };
@@ -14,7 +15,7 @@ type Run = { code: number | null; stderr: string };
 /** Runs one of the project's command-line scripts to its end, `input` on standard input. */
 function runScript(script: string, env: Record<string, string>, input = ''): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, [script], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'ignore', 'pipe'],
@@ -30,7 +31,7 @@ function runScript(script: string, env: Record<string, string>, input = ''): Pro
 /** Starts the real entry point and stops it once it says it is ready (or exits by itself). */
 function start(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--api-only'], {
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--api-only'], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -82,8 +83,39 @@ describe('startup', () => {
   }, 30_000);
 });
 
+describe('npm start', () => {
+  it('runs the compiled server as npm’s own child, so a SIGTERM to npm stops the server too (nothing is orphaned)', async () => {
+    const port = await freePort();
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), DATA_DIR: tempDataDir(), ADMIN_PASSWORD: 'npm start test password', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('is ready on')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`npm start ended before the server was ready:\n${stderr}`)));
+    });
+    const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+    await ready;
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+    // The server is npm's only child (sh exec'd into it): no tsx, no second node.
+    const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+    expect(children).toHaveLength(1);
+    expect(fs.readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0')).toContain('dist/server/main.js');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Gone, not orphaned: nothing answers on its port any more.
+    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+    expect(fs.existsSync(`/proc/${children[0]}`)).toBe(false);
+  }, 60_000);
+});
+
 describe('npm run set-password', () => {
-  const setPassword = (dataDir: string, input: string) => runScript('src/server/set-password.ts', { DATA_DIR: dataDir }, input);
+  const setPassword = (dataDir: string, input: string) => runScript('dist/server/set-password.js', { DATA_DIR: dataDir }, input);
 
   it('sets the only admin’s password from standard input and signs them out everywhere', async () => {
     const dataDir = tempDataDir();
@@ -116,7 +148,7 @@ describe('npm run rotate-key', () => {
     const dataDir = tempDataDir();
     expect((await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'rotation test password' })).code).toBe(0);
     const before = fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8');
-    const run = await runScript('src/server/rotate-key.ts', { DATA_DIR: dataDir });
+    const run = await runScript('dist/server/rotate-key.js', { DATA_DIR: dataDir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/Re-encrypted \d+ values under key [0-9a-f]{8}/);
     expect(fs.readFileSync(path.join(dataDir, 'encryption.key.previous'), 'utf8')).toBe(before);

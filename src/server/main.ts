@@ -1,5 +1,7 @@
 import { buildApp } from './app.ts';
-import { buildClient, CLIENT_DIR, clientBuildIsStale } from './client-build.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLIENT_DIR } from './paths.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
@@ -38,11 +40,11 @@ async function main() {
     );
   }
 
-  // --api-only: `npm run dev`, where Vite's dev server serves the browser app.
+  // --api-only: `npm run dev`, where Vite's dev server serves the browser app. Otherwise it is served as built by
+  // `npm run build` (which `npm start` runs when the build is missing or stale): the server never builds it.
   const apiOnly = process.argv.includes('--api-only');
-  if (!apiOnly && clientBuildIsStale()) {
-    process.stderr.write('Building the browser app…\n');
-    await buildClient();
+  if (!apiOnly && !fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
+    throw new ConfigError(`The browser app is not built (${CLIENT_DIR}): run npm run build, or start with npm start`);
   }
 
   const app = await buildApp({ config, store, clientDir: apiOnly ? null : CLIENT_DIR });

@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { ConnectionCheck } from '../../shared/check-schemas.ts';
-import { PROJECT_ROOT } from '../client-build.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 export const PROCESS_PASSWORD = 'durable horse battery staple';
+/** The server as it runs in production, built by `npm run build` (the test scripts build it when stale). */
+export const SERVER_ENTRY = 'dist/server/main.js';
 
 /** A free loopback port, found by binding to port 0 and letting go. */
 export async function freePort(): Promise<number> {
@@ -29,13 +31,13 @@ export type ServerProcess = {
 };
 
 /**
- * Runs the real entry point (`src/server/main.ts`, with `--api-only` unless `browserApp` asks for the production
+ * Runs the real entry point, compiled (`dist/server/main.js`, with `--api-only` unless `browserApp` asks for the production
  * build too) as a child process on `port`, waits until it says it is ready, and signs in. The same DATA_DIR and
  * APP_ENCRYPTION_KEY start it again on the same data.
  */
 export async function startServerProcess(options: { dataDir: string; key: string; port: number; env?: Record<string, string>; browserApp?: boolean }) {
   const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...(options.browserApp ? [] : ['--api-only'])], {
+  const child = spawn(process.execPath, [SERVER_ENTRY, ...(options.browserApp ? [] : ['--api-only'])], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
