@@ -22,6 +22,8 @@ export type AppConfig = {
   databaseUrl: string | null;
   encryptionKey: string | null;
   encryptionPreviousKey: string | null;
+  /** APP_ENCRYPTION_KEY_NEXT: a key held before a rotation moves writes to it, so no instance is left without it. */
+  encryptionNextKey: string | null;
   adminPassword: string | null;
   /** How the first admin signs in ('admin' unless ADMIN_EMAIL says otherwise). */
   adminEmail: string;
@@ -239,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
     encryptionPreviousKey: env.APP_ENCRYPTION_KEY_PREVIOUS?.trim() || null,
+    encryptionNextKey: env.APP_ENCRYPTION_KEY_NEXT?.trim() || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     adminEmail: adminEmail(env),
     checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),

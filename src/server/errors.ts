@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ValidationError } from '../shared/api-schemas.ts';
 import type { ConfigIssue } from '../shared/s3-config.ts';
+import { WritingKeyNotHeldError } from './store/writing-key.ts';
 
 /** A 422 found after schema validation (merged patches, rules that need the store), in FastAPI's shape. */
 export class UnprocessableError extends Error {
@@ -82,6 +83,11 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (error instanceof HttpError) return reply.code(error.statusCode).headers(error.headers).send({ detail: error.message });
     const bodyError = BODY_ERRORS[error.code];
     if (bodyError) return reply.code(422).send({ detail: [bodyError] });
+    if (error instanceof WritingKeyNotHeldError) {
+      // The operator's to fix (a restart with the new key), not the client's: said in the log as an error too.
+      request.log.error({ keyId: error.keyId }, 'refused to save a secret: this instance does not hold the encryption key now writing');
+      return reply.code(503).header('retry-after', '60').send({ detail: error.message });
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ detail: 'The request body is too large (at most 64 KiB)' });
     }

@@ -13,9 +13,9 @@ import { tempDataDir } from './test-support/test-app.ts';
 type Run = { code: number | null; stderr: string };
 
 /** Runs one of the project's command-line scripts to its end, `input` on standard input. */
-function runScript(script: string, env: Record<string, string>, input = ''): Promise<Run> {
+function runScript(script: string, env: Record<string, string>, input = '', args: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'ignore', 'pipe'],
@@ -150,11 +150,25 @@ describe('npm run rotate-key', () => {
     const before = fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8');
     const run = await runScript('dist/server/rotate-key.js', { DATA_DIR: dataDir });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/Re-encrypted \d+ values under key [0-9a-f]{8}/);
+    expect(run.stderr).toMatch(/Re-encrypted \d+ values under key [0-9a-f]{8}; no value remains under any other key \(checked\)/);
     expect(fs.readFileSync(path.join(dataDir, 'encryption.key.previous'), 'utf8')).toBe(before);
     expect(fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8')).not.toBe(before);
     expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
+    const check = await runScript('dist/server/rotate-key.js', { DATA_DIR: dataDir }, '', ['--check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toMatch(/^Writing key: [0-9a-f]{8}$/m);
+    expect(check.stderr).toContain('Every value is under the writing key: no other key is needed.');
     fs.rmSync(path.join(dataDir, 'encryption.key.previous'));
     expect((await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'rotation test password' })).stderr).toContain('is ready on');
+  }, 60_000);
+
+  it('refuses a DATA_DIR that holds no app data, and writes nothing there (set-password too)', async () => {
+    const empty = tempDataDir();
+    for (const script of ['dist/server/rotate-key.js', 'dist/server/set-password.js']) {
+      const run = await runScript(script, { DATA_DIR: empty }, 'a long enough password\n');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`There is no app database in ${empty} (no destinations.sqlite): set DATA_DIR (or DATABASE_URL) to where the app keeps its data`);
+      expect(fs.readdirSync(empty)).toEqual([]);
+    }
   }, 60_000);
 });

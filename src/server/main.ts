@@ -15,11 +15,7 @@ function framed(lines: string[]): string {
 
 async function main() {
   const config = loadConfig();
-  const { key, previous } = loadEncryptionKey({
-    envKey: config.encryptionKey,
-    envPreviousKey: config.encryptionPreviousKey,
-    dataDir: config.dataDir,
-  });
+  const { key, previous } = loadEncryptionKey(config);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
   const admin = await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, (email, password) => {
     // Printed once, on the first start, straight to the terminal (never through the logger), framed so that it

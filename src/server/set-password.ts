@@ -8,7 +8,7 @@ import { ensureFirstAdmin } from './security/first-admin.ts';
 import { hashPassword } from './security/password.ts';
 import { PASSWORD_MIN_LENGTH } from '../shared/user-schemas.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
-import { openStore } from './store/index.ts';
+import { assertAppDataDir, NoAppDataError, openStore } from './store/index.ts';
 
 /** The first line of standard input; on a terminal, typed without echo. */
 async function readPassword(prompt: string): Promise<string> {
@@ -38,12 +38,9 @@ async function onlyAdmin(store: Awaited<ReturnType<typeof openStore>>) {
 
 async function main() {
   const config = loadConfig();
-  const { key, previous } = loadEncryptionKey({
-    envKey: config.encryptionKey,
-    envPreviousKey: config.encryptionPreviousKey,
-    dataDir: config.dataDir,
-  });
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
+  assertAppDataDir(config);
+  const { key, previous } = loadEncryptionKey(config);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous), mustExist: true });
   try {
     // An install that never started since the upgrade to users gets its first admin here, as a start would make it.
     await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, () => undefined);
@@ -69,7 +66,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError;
+  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError;
   process.stderr.write(`Cannot set the password: ${known ? (error as Error).message : String(error)}\n`);
   process.exit(1);
 });

@@ -45,24 +45,24 @@ describe('AES-256-GCM secrets', () => {
 describe('loading the key', () => {
   it('generates a key file with mode 0600 once, then reuses it', () => {
     const dataDir = tempDataDir();
-    const first = loadEncryptionKey({ envKey: null, dataDir });
+    const first = loadEncryptionKey({ encryptionKey: null, dataDir });
     const file = path.join(dataDir, 'encryption.key');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadEncryptionKey({ envKey: null, dataDir }).key.equals(first.key)).toBe(true);
+    expect(loadEncryptionKey({ encryptionKey: null, dataDir }).key.equals(first.key)).toBe(true);
   });
 
   it('prefers APP_ENCRYPTION_KEY and writes no file', () => {
     const dataDir = tempDataDir();
     const key = randomBytes(32);
-    expect(loadEncryptionKey({ envKey: key.toString('base64'), dataDir }).key.equals(key)).toBe(true);
+    expect(loadEncryptionKey({ encryptionKey: key.toString('base64'), dataDir }).key.equals(key)).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'encryption.key'))).toBe(false);
   });
 
   it.each(['short', randomBytes(16).toString('base64'), randomBytes(33).toString('base64'), 'not base64 at all!'])(
     'refuses APP_ENCRYPTION_KEY=%s with a message saying how to make one',
     (envKey) => {
-      expect(() => loadEncryptionKey({ envKey, dataDir: tempDataDir() })).toThrow(EncryptionKeyError);
-      expect(() => loadEncryptionKey({ envKey, dataDir: tempDataDir() })).toThrow(/openssl rand -base64 32/);
+      expect(() => loadEncryptionKey({ encryptionKey: envKey, dataDir: tempDataDir() })).toThrow(EncryptionKeyError);
+      expect(() => loadEncryptionKey({ encryptionKey: envKey, dataDir: tempDataDir() })).toThrow(/openssl rand -base64 32/);
     },
   );
 });

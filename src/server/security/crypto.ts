@@ -9,8 +9,12 @@ import { ensurePrivateDir, writePrivateFile } from './private-files.ts';
  * `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url); the key id names the key for a later rotation.
  */
 export type SecretCipher = {
+  /** The key this process was started with (APP_ENCRYPTION_KEY or the key file). */
   keyId: string;
-  encrypt(plaintext: string, associatedData: string): string;
+  /** Whether this process holds the key `keyId` (its own, or a previous or next one of a rotation). */
+  holds(keyId: string): boolean;
+  /** Seals with `keyId` (one it holds: the one the database says writes, store/writing-key.ts), by default its own. */
+  encrypt(plaintext: string, associatedData: string, keyId?: string): string;
   decrypt(stored: string, associatedData: string): string;
 };
 
@@ -25,13 +29,16 @@ export function createSecretCipher(key: Buffer, previous: Buffer[] = []): Secret
   const ring = new Map([...previous, key].map((k) => [idOf(k), k]));
   return {
     keyId,
-    encrypt(plaintext, associatedData) {
+    holds: (id) => ring.has(id),
+    encrypt(plaintext, associatedData, writingKeyId = keyId) {
+      const writingKey = ring.get(writingKeyId);
+      if (!writingKey) throw new EncryptionKeyError(`This process does not hold the encryption key ${writingKeyId}`);
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', writingKey, iv);
       cipher.setAAD(Buffer.from(associatedData, 'utf8'));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const parts = [iv, ciphertext, cipher.getAuthTag()].map((b) => b.toString('base64url'));
-      return ['v1', keyId, ...parts].join('.');
+      return ['v1', writingKeyId, ...parts].join('.');
     },
     decrypt(stored, associatedData) {
       const [version, storedKeyId, iv, ciphertext, tag, ...extra] = stored.split('.');
@@ -81,13 +88,17 @@ function readKeyFile(file: string): Buffer | null {
 }
 
 /**
- * The key from APP_ENCRYPTION_KEY (with APP_ENCRYPTION_KEY_PREVIOUS still readable during a rotation), else from
- * DATA_DIR/encryption.key (with the .next and .previous files of a rotation), generated there once with mode 0600.
+ * The key from APP_ENCRYPTION_KEY (with APP_ENCRYPTION_KEY_PREVIOUS and APP_ENCRYPTION_KEY_NEXT also held during a
+ * rotation), else from DATA_DIR/encryption.key (with the .next and .previous files of a rotation), generated there
+ * once with mode 0600.
  */
-export function loadEncryptionKey(options: { envKey: string | null; envPreviousKey?: string | null; dataDir: string }): LoadedKeys {
-  if (options.envKey) {
-    const previous = options.envPreviousKey ? [decodeKey(options.envPreviousKey, 'APP_ENCRYPTION_KEY_PREVIOUS')] : [];
-    return { key: decodeKey(options.envKey, 'APP_ENCRYPTION_KEY'), previous, source: 'APP_ENCRYPTION_KEY' };
+export function loadEncryptionKey(options: { encryptionKey: string | null; encryptionPreviousKey?: string | null; encryptionNextKey?: string | null; dataDir: string }): LoadedKeys {
+  if (options.encryptionKey) {
+    const previous = [
+      ...(options.encryptionPreviousKey ? [decodeKey(options.encryptionPreviousKey, 'APP_ENCRYPTION_KEY_PREVIOUS')] : []),
+      ...(options.encryptionNextKey ? [decodeKey(options.encryptionNextKey, 'APP_ENCRYPTION_KEY_NEXT')] : []),
+    ];
+    return { key: decodeKey(options.encryptionKey, 'APP_ENCRYPTION_KEY'), previous, source: 'APP_ENCRYPTION_KEY' };
   }
   const file = path.join(options.dataDir, KEY_FILE);
   const others = [NEXT_KEY_FILE, PREVIOUS_KEY_FILE]

@@ -12,7 +12,7 @@ beforeEach(() => (umask = process.umask(0)));
 afterEach(() => void process.umask(umask));
 
 async function startIn(dir: string) {
-  const { key } = loadEncryptionKey({ envKey: null, dataDir: dir });
+  const { key } = loadEncryptionKey({ encryptionKey: null, dataDir: dir });
   const store = await openStore({ dataDir: dir, cipher: createSecretCipher(key) });
   // A write, so the -wal and -shm files exist.
   await store.settings.set('probe', 'x');

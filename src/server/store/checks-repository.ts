@@ -5,6 +5,7 @@ import type { Actor, ActorKind } from '../../shared/activity-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bumpListVersion, type Sql, type SqlDatabase } from './sql.ts';
+import { writingSeal } from './writing-key.ts';
 
 export const HISTORY_LIMIT = 50;
 export const INTERRUPTED_REASON = 'The check was interrupted by a restart before it finished; run it again.';
@@ -97,6 +98,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
 
   const insertCheck = async (tx: Sql, input: NewCheck, trigger: 'manual' | 'scheduled'): Promise<string> => {
     const id = randomUUID();
+    const sealed = input.config ? (await writingSeal(tx, cipher))(JSON.stringify(input.config), aad(id)) : null;
     await tx.run(
       // The steps to come: an IAM role's check has one more (assume_role), whether the config is the one sent or the
       // destination's as saved.
@@ -112,7 +114,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         input.destinationId,
         input.baseDestinationId ?? null,
         JSON.stringify(pendingSteps()),
-        input.config ? cipher.encrypt(JSON.stringify(input.config), aad(id)) : null,
+        sealed,
         new Date().toISOString(),
         trigger,
         input.startedBy?.label ?? null,

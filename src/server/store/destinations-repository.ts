@@ -6,6 +6,7 @@ import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-sched
 import type { SecretCipher } from '../security/crypto.ts';
 import { bindExternalId, spendExternalIds } from './external-ids-repository.ts';
 import { bumpListVersion, UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
+import { writingSeal, type Seal } from './writing-key.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
 export type DestinationRecord = {
@@ -108,18 +109,16 @@ function toRecord(row: PublicRow): DestinationRecord {
 
 export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCipher) {
   const aad = (id: string, field: 'secret' | 'token') => `destinations:${id}:${field}`;
-  const seal = (id: string, field: 'secret' | 'token', value: string | null) =>
-    value === null ? null : cipher.encrypt(value, aad(id, field));
 
   const ORDER = 'ORDER BY created_at DESC, id DESC';
   // The stored columns of a config, in the order of the INSERT and UPDATE below.
-  const columns = (id: string, config: ConfigToSave) => [
+  const columns = (id: string, config: ConfigToSave, seal: Seal) => [
     config.remote_url,
     config.anonymous ? 1 : 0,
     config.ambient_credentials ? 1 : 0,
     config.key,
-    seal(id, 'secret', config.secret),
-    seal(id, 'token', config.token),
+    config.secret === null ? null : seal(config.secret, aad(id, 'secret')),
+    config.token === null ? null : seal(config.token, aad(id, 'token')),
     config.endpoint_url,
     config.region,
     config.token_expires_at,
@@ -200,7 +199,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
             [
               id,
               input.name,
-              ...columns(id, input.config),
+              ...columns(id, input.config, await writingSeal(tx, cipher)),
               input.config.token === null ? null : now,
               now,
               schedule,
@@ -251,7 +250,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               id,
               version,
               input.name,
-              ...columns(id, input.config),
+              ...columns(id, input.config, await writingSeal(tx, cipher)),
               input.tokenSavedAt,
               input.expiredByCheck ? 1 : 0,
               at,

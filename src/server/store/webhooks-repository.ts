@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Webhook, WebhookDelivery, WebhookEvent, WebhookEventType } from '../../shared/webhook-schemas.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
+import { writingSeal } from './writing-key.ts';
 
 type WebhookRow = {
   id: string;
@@ -95,11 +96,14 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
     async create(input: { name: string; url: string; urlHint: string; secret: string; events: string[]; createdBy: string | null }): Promise<Webhook> {
       const id = randomUUID();
       try {
-        await db.run(
-          `INSERT INTO webhooks (id, name, url_enc, url_hint, secret_enc, events, created_at, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [id, input.name, cipher.encrypt(input.url, aad(id, 'url')), input.urlHint, cipher.encrypt(input.secret, aad(id, 'secret')), JSON.stringify(input.events), new Date().toISOString(), input.createdBy],
-        );
+        await db.transaction(async (tx) => {
+          const seal = await writingSeal(tx, cipher);
+          await tx.run(
+            `INSERT INTO webhooks (id, name, url_enc, url_hint, secret_enc, events, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [id, input.name, seal(input.url, aad(id, 'url')), input.urlHint, seal(input.secret, aad(id, 'secret')), JSON.stringify(input.events), new Date().toISOString(), input.createdBy],
+          );
+        });
       } catch (error) {
         if (error instanceof UniqueViolationError) throw new DuplicateWebhookNameError(input.name);
         throw error;

@@ -77,6 +77,8 @@ export type TestAppOptions = {
   worker?: AppDeps['worker'];
   deliveries?: AppDeps['deliveries'];
   checkStreams?: AppDeps['checkStreams'];
+  /** Keys held beside `key` (APP_ENCRYPTION_KEY_PREVIOUS / _NEXT). */
+  otherKeys?: Buffer[];
   logStream?: AppDeps['logStream'];
   /** Serve the browser app's build too (benchmarks); the API tests leave it out. */
   clientDir?: string;
@@ -98,7 +100,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     ...overrides,
   };
   const key = options.key ?? randomBytes(32);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key) });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, options.otherKeys ?? []) });
   await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, () => undefined);
   const app = await buildApp({
     config,
