@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from './paths.ts';
 import { verifyPassword } from './security/password.ts';
 import { createSecretCipher } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
+import { openSqlite } from './store/sql.ts';
 import { freePort, SERVER_ENTRY } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
@@ -74,6 +75,23 @@ describe('startup', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Cannot start: The encryption key \(id [0-9a-f]{8}\) is not the one the data in .* was encrypted with/m);
     expect(wrong.stderr).not.toContain('at ');
+  }, 60_000);
+
+  it('refuses to start on a database a newer version migrated beyond what this one can run on, and writes nothing', async () => {
+    const dataDir = tempDataDir();
+    const key = randomBytes(32).toString('base64');
+    expect((await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key, ADMIN_PASSWORD: 'a long enough password' })).code).toBe(0);
+    const store = await openStore({ dataDir, cipher: createSecretCipher(Buffer.from(key, 'base64')) });
+    await store.db.run("INSERT INTO schema_versions (migration, oldest_app_version, applied_by) VALUES ('099-future.sql', '9.0.0', '9.1.0')");
+    const users = await store.db.all('SELECT id FROM users');
+    await store.close();
+    const refused = await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^Cannot start: The database was upgraded by version 9\.1\.0 \(migration 099-future\.sql\), which needs version 9\.0\.0 or later to run on it; this is version \d+\.\d+\.\d+\./m);
+    expect(refused.stderr).not.toContain('shown once');
+    const db = openSqlite(path.join(dataDir, 'destinations.sqlite'));
+    expect(await db.all('SELECT id FROM users')).toEqual(users);
+    await db.close();
   }, 60_000);
 
   it('names the variable when a setting is malformed', async () => {

@@ -5,7 +5,9 @@ import { CLIENT_DIR } from './paths.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
+import { SchemaTooNewError } from './store/db.ts';
 import { openStore } from './store/index.ts';
+import { APP_VERSION } from './version.ts';
 
 function framed(lines: string[]): string {
   const width = Math.max(...lines.map((line) => line.length));
@@ -17,6 +19,9 @@ async function main() {
   const config = loadConfig();
   const { key, previous } = loadEncryptionKey(config);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
+  for (const migration of store.migrated) {
+    process.stderr.write(`Applied migration ${migration.name} (runs with version ${migration.oldestAppVersion} or later; this is ${APP_VERSION}).\n`);
+  }
   const admin = await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, (email, password) => {
     // Printed once, on the first start, straight to the terminal (never through the logger), framed so that it
     // stands out from the log lines around it.
@@ -57,7 +62,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EncryptionKeyError) {
+  if (error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof SchemaTooNewError) {
     process.stderr.write(`Cannot start: ${error.message}\n`);
   } else {
     process.stderr.write(`Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { createSecretCipher, EncryptionKeyError, KEY_FILE, loadEncryptionKey, NEXT_KEY_FILE, PREVIOUS_KEY_FILE } from './security/crypto.ts';
 import { writePrivateFile } from './security/private-files.ts';
+import { SchemaTooNewError } from './store/db.ts';
 import { assertAppDataDir, NoAppDataError, openStore } from './store/index.ts';
 import { keyUsage, rotateTo, type KeyUsage } from './store/reencrypt.ts';
 
@@ -74,7 +75,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError;
+  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError || error instanceof SchemaTooNewError;
   process.stderr.write(`Cannot rotate the key: ${known ? (error as Error).message : String(error)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { ensureFirstAdmin } from './security/first-admin.ts';
 import { hashPassword } from './security/password.ts';
 import { PASSWORD_MIN_LENGTH } from '../shared/user-schemas.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
+import { SchemaTooNewError } from './store/db.ts';
 import { assertAppDataDir, NoAppDataError, openStore } from './store/index.ts';
 
 /** The first line of standard input; on a terminal, typed without echo. */
@@ -66,7 +67,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError;
+  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError || error instanceof SchemaTooNewError;
   process.stderr.write(`Cannot set the password: ${known ? (error as Error).message : String(error)}\n`);
   process.exit(1);
 });

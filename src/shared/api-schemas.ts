@@ -34,6 +34,15 @@ export const SessionSchema = z.discriminatedUnion('signed_in', [SignedInSessionS
 export type Session = z.infer<typeof SessionSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok') });
+/** What is running: for operators and support (signed in). */
+export const AboutSchema = z
+  .object({
+    version: z.string(),
+    /** The number of the last migration applied to the database. */
+    schema_version: z.number(),
+    node_version: z.string(),
+  })
+  .meta({ id: 'About' });
 
 /** What the "IAM role" method needs from this server: whether it is offered, and the principal trust policies name. */
 export const IamRoleSettingsSchema = z

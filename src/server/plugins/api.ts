@@ -9,6 +9,7 @@ import { parseAllowlist } from '../security/ssrf-guard.ts';
 import { connectionCheckRoutes } from '../routes/connection-checks.ts';
 import { destinationRoutes } from '../routes/destinations.ts';
 import { healthRoutes } from '../routes/health.ts';
+import { aboutRoutes } from '../routes/about.ts';
 import { accountabilityRoutes } from '../routes/accountability.ts';
 import { oidcRoutes } from '../routes/oidc.ts';
 import { createSignInPolicy, publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
@@ -144,6 +145,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
       await protectedApi.register(iamRoleRoutes, { roles, externalIds: store.externalIds, accountAllowlist: config.iamRoleAccountAllowlist });
       await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
       await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
+      await protectedApi.register(aboutRoutes, { db: store.db });
       await protectedApi.register(accountabilityRoutes, { activity: store.activity, sessions: store.sessions, users: store.users, secureCookies });
       protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());
       // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
-import { migrate } from './db.ts';
+import { migrate, type AppliedMigration } from './db.ts';
 import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { WRITING_KEY_SETTING } from './writing-key.ts';
 import { createActivityRepository } from './activity-repository.ts';
@@ -48,8 +48,9 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     throw new NoAppDataError('The database at DATABASE_URL holds no app data (no schema_migrations table): check DATABASE_URL');
   }
   const settings = createSettingsRepository(db);
+  let migrated: AppliedMigration[] = [];
   try {
-    await migrate(db);
+    migrated = await migrate(db);
     const check = await settings.get(KEY_CHECK);
     if (check === null) await settings.set(KEY_CHECK, options.cipher.encrypt('key check', KEY_CHECK_AAD));
     else options.cipher.decrypt(check, KEY_CHECK_AAD);
@@ -70,6 +71,8 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
   const checks = createChecksRepository(db, options.cipher);
   return {
     db,
+    /** The migrations this open applied (none when the schema was current): the start logs each. */
+    migrated,
     settings,
     destinations,
     checks,

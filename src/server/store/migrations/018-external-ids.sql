@@ -1,3 +1,4 @@
+-- oldest app version: 0.2.0
 -- External IDs of the "IAM role" method, as rows: issued to whom, for which connector (once bound, for good — the row
 -- outlives the connector), and when that connector stopped holding it. An ID is valid because its row says so, never
 -- because an encryption key still opens it. IDs held by connectors today become rows bound to them; an ID issued
