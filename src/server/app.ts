@@ -1,4 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
+import proxyAddr from '@fastify/proxy-addr';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
@@ -15,9 +18,11 @@ import { loggerOptions } from './logger.ts';
 import { documentObject, documentRoute, SECURITY, SECURITY_SCHEMES } from './openapi.ts';
 import { alertsPlugin, type AlertsPluginOptions } from './plugins/alerts.ts';
 import { apiPlugin } from './plugins/api.ts';
+import type { Lifecycle } from './routes/health.ts';
 import { browserAppPlugin } from './plugins/browser-app.ts';
 import { checksPlugin, type ChecksPluginOptions } from './plugins/checks.ts';
 import { edgePlugin } from './plugins/edge.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { createRouteAccess } from './security/route-access.ts';
 import { createSessionService } from './security/sessions.ts';
 import type { Store } from './store/index.ts';
@@ -35,9 +40,32 @@ export type AppDeps = {
   checkStreams?: CheckStreamLimits;
 };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    lifecycle: Lifecycle;
+  }
+}
+
 export const BODY_LIMIT = 64 * 1024;
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
+/** A request id a proxy may pass on: a short token of safe characters (it reaches log lines and a response header). */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Ids for requests: the `X-Request-Id` the nearest hop sent when that hop is a trusted proxy (TRUST_PROXY) and the id is
+ * well-formed, so one id follows a request through the proxy's logs and ours; else a new UUID. A client reaching the
+ * app directly cannot choose what our logs call its request.
+ */
+function requestIdFrom(trust: AppConfig['trustProxy']) {
+  const trusted = trust === false ? () => false : typeof trust === 'number' ? () => trust > 0 : proxyAddr.compile(trust);
+  return (raw: IncomingMessage) => {
+    const sent = raw.headers['x-request-id'];
+    if (typeof sent === 'string' && REQUEST_ID.test(sent) && trusted(raw.socket.remoteAddress ?? '', 0)) return sent;
+    return randomUUID();
+  };
+}
 
 /** Assembles the app from its plugins; what each one owns is said where it is defined. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -50,12 +78,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A hop count as proxy-addr reads it (trust the nearest n hops): Fastify's types list only the other forms.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
+    // Unique across instances (a UUID), or the one a trusted proxy sent (X-Request-Id), and returned on every answer.
+    genReqId: requestIdFrom(config.trustProxy),
     // Unstructured's SDK calls /api/v1/destinations/ (a trailing slash): one rule for every route, not one per route.
     // Access is still decided on the route matched.
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   // First: every route registered after this must be claimed by a context that enforces its declared access.
   const routeAccess = createRouteAccess(app);
+  // Set when a stop begins (main.ts): readiness answers 503 from then on, and no new work is taken.
+  app.decorate('lifecycle', { stopping: false } satisfies Lifecycle);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
@@ -77,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // The IAM role sessions (ALLOW_IAM_ROLES): one per process, so the check and the wizard's principal share a cache.
   const roles = config.allowIamRoles ? new RoleSessions({ base: config.roleBase }) : null;
+  // Before the plugins that count (alerts, checks, the API's sign-ins): they record through app.metrics.
+  await app.register(metricsPlugin, { store, routeAccess, token: config.metricsToken });
   await app.register(alertsPlugin, { config, store, ...(deps.deliveries ? { deliveries: deps.deliveries } : {}) });
   await app.register(checksPlugin, { config, store, roles, ...(deps.worker ? { worker: deps.worker } : {}) });
 

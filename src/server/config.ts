@@ -36,6 +36,8 @@ export type AppConfig = {
    * one-time links, API keys, test events to a webhook. Generous for people, short for a script.
    */
   writeRatePerMin: number;
+  /** METRICS_TOKEN: the bearer token GET /metrics asks for; null turns metrics off. */
+  metricsToken: string | null;
   s3EndpointAllowlist: string[];
   /** PEM certificates of extra authorities trusted for Custom URLs (S3_CA_BUNDLE), or null. */
   s3CaBundle: string | null;
@@ -173,6 +175,14 @@ function caBundle(env: NodeJS.ProcessEnv): string | null {
   return pem;
 }
 
+/** A guessable token would publish the app's internals: at least 32 characters, as `openssl rand -hex 16` makes. */
+function metricsToken(env: NodeJS.ProcessEnv): string | null {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return null;
+  if (token.length < 32) throw new ConfigError(`METRICS_TOKEN must be at least 32 characters (make one with: openssl rand -hex 32); it has ${token.length}`);
+  return token;
+}
+
 /** The first admin's e-mail, by the one e-mail rule; plain "admin" (the default) until an address is set. */
 function adminEmail(env: NodeJS.ProcessEnv): string {
   const value = env.ADMIN_EMAIL?.trim() || FIRST_ADMIN_NAME;
@@ -249,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
     signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
     writeRatePerMin: integer(env, 'WRITE_RATE_PER_MIN', 20, 1, 10_000),
+    metricsToken: metricsToken(env),
     s3EndpointAllowlist,
     webhookAllowlist,
     s3CaBundle: caBundle(env),

@@ -9,7 +9,8 @@ import { AWS_KEY, buildTestApp, destinationBody, freshSchema, ON_POSTGRES, tempD
 // the writing key and re-encrypts; then the old key is removed. Nothing may be left that the new key cannot open.
 const apps: TestApp[] = [];
 afterAll(async () => {
-  for (const app of apps) await app.close();
+  // The instances share one store: all but the last leave it for the last to remove.
+  for (const [i, app] of apps.entries()) await app.close({ keepData: i < apps.length - 1 });
 });
 
 const secretOf = (n: number) => `rotationSecret${n}`.padEnd(40, 'x');

@@ -34,6 +34,7 @@ export const SessionSchema = z.discriminatedUnion('signed_in', [SignedInSessionS
 export type Session = z.infer<typeof SessionSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok') });
+export const ReadinessSchema = z.object({ status: z.literal('ready') });
 /** What is running: for operators and support (signed in). */
 export const AboutSchema = z
   .object({

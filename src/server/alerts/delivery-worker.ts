@@ -38,6 +38,8 @@ export type DeliveryWorkerOptions = {
   backoffMs?: number[];
   pollMs?: number;
   timeoutMs?: number;
+  /** Each attempt's outcome (the metrics count them). */
+  onOutcome?: (kind: DeliveryOutcome['kind']) => void;
 };
 
 /**
@@ -107,7 +109,9 @@ export class DeliveryWorker {
     const release = holdSecrets([delivery.url, delivery.secret]);
     try {
       const answer = await this.post(delivery);
-      await this.options.webhooks.record(delivery.id, this.outcome(delivery, answer), this.now());
+      const outcome = this.outcome(delivery, answer);
+      await this.options.webhooks.record(delivery.id, outcome, this.now());
+      this.options.onOutcome?.(outcome.kind);
     } finally {
       release();
     }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectionCheck, Step } from '../../shared/check-schemas.ts';
-import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckUpdate, type ChecksRepository, type ClaimedCheck, type NewCheck } from '../store/checks-repository.ts';
+import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckResult, type CheckUpdate, type ChecksRepository, type ClaimedCheck, type NewCheck } from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
@@ -30,7 +30,11 @@ export type CheckWorkerOptions = {
   onVerdict?: (tx: Sql, destinationId: string, check: { id: string; status: 'SUCCESS' | 'FAILURE'; reason: string | null }) => Promise<boolean>;
   /** After the commit of a verdict that queued an alert: send it. */
   onAlerted?: () => void;
+  /** A check ended on this instance (the metrics count it). */
+  onFinished?: (ended: { outcome: CheckOutcome; trigger: 'manual' | 'scheduled'; durationMs: number; steps: Step[] }) => void;
 };
+
+export type CheckOutcome = 'success' | 'failure' | 'cancelled' | 'interrupted';
 
 /**
  * The worker's change channel. `change`: a check changed — with its new state when this instance wrote it (so a
@@ -206,8 +210,29 @@ export class CheckWorker {
     this.running.set(check.id, { controller, destinationId: check.destinationId, done });
   }
 
+  /** One line for every check that ends here (what an operator asks about), and the metrics' count of it. */
+  private finished(check: ClaimedCheck, ended: CheckResult, durationMs: number) {
+    const outcome: CheckOutcome =
+      ended.reason === CANCELLED_REASON ? 'cancelled' : ended.reason === INTERRUPTED_REASON ? 'interrupted' : ended.status === 'SUCCESS' ? 'success' : 'failure';
+    const trigger = check.startedBy ? 'manual' : 'scheduled';
+    this.options.log.info(
+      {
+        checkId: check.id,
+        destinationId: check.destinationId,
+        outcome,
+        failingStep: ended.steps.find((step) => step.status === 'failed')?.name ?? null,
+        durationMs: Math.round(durationMs),
+        startedBy: check.startedBy ? `${check.startedBy.kind}:${check.startedBy.id}` : 'schedule',
+      },
+      'connection check finished',
+    );
+    this.options.onFinished?.({ outcome, trigger, durationMs, steps: ended.steps });
+  }
+
   private async execute(check: ClaimedCheck, controller: AbortController) {
     const { checks, destinations } = this.options;
+    const startedAt = performance.now();
+    let ended: CheckResult | null = null;
     // A cancel is announced on the change channel; a missed announcement is caught here and at each progress write.
     const renewal = setInterval(() => {
       void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
@@ -258,7 +283,8 @@ export class CheckWorker {
       // Whatever is logged while the check runs (an SDK error quotes the token, a canonical request its bytes).
       release = holdSecrets([config?.secret, config?.token]);
       if (!config) {
-        await checks.finish(check.id, { status: 'FAILURE', reason: 'The destination was deleted before its check ran.', steps: [], identity: null, region: null });
+        ended = { status: 'FAILURE', reason: 'The destination was deleted before its check ran.', steps: [], identity: null, region: null };
+        await checks.finish(check.id, ended);
         return;
       }
       const outcome = await runConnectionCheck(config, {
@@ -273,6 +299,7 @@ export class CheckWorker {
       });
       await settleProgress();
       let alerted = false;
+      ended = outcome;
       await checks.finish(check.id, outcome, async (tx, saved) => {
         if (!saved) return;
         await checks.prune(saved, tx);
@@ -304,12 +331,14 @@ export class CheckWorker {
         : (controller.signal.reason as Error | undefined)?.message === 'stopping'
           ? INTERRUPTED_REASON
           : CANCELLED_REASON;
-      await checks.finish(check.id, { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null });
+      ended = { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null };
+      await checks.finish(check.id, ended);
     } finally {
       if (timer) clearTimeout(timer);
       release();
       clearInterval(renewal);
       this.events.emit('change', check.id);
+      if (ended) this.finished(check, ended, performance.now() - startedAt);
     }
   }
 }

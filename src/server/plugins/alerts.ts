@@ -29,7 +29,14 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
     const guard = createSsrfGuard(parseAllowlist(config.webhookAllowlist), undefined, { outboundProxy: config.outboundProxy });
     let worker: DeliveryWorker | null = null;
     const alerts = createAlerts({ db: store.db, webhooks: store.webhooks, publicOrigin: config.publicOrigin, onQueued: () => worker?.kick() });
-    worker = new DeliveryWorker({ webhooks: store.webhooks, alerts, guard, log: app.log, ...overrides });
+    worker = new DeliveryWorker({
+      webhooks: store.webhooks,
+      alerts,
+      guard,
+      log: app.log,
+      onOutcome: (kind) => app.metrics.webhookDeliveries.inc({ outcome: kind }),
+      ...overrides,
+    });
     app.decorate('alerts', alerts);
     app.decorate('deliveries', worker);
     app.addHook('onReady', async () => worker.start());
@@ -39,5 +46,5 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
       guard.httpsAgent.destroy();
     });
   },
-  { name: 'alerts' },
+  { name: 'alerts', dependencies: ['metrics'] },
 );

@@ -87,7 +87,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   await api.register(
     async (open) => {
       routeAccess.claim(open, 'public-api', ['public']);
-      await open.register(healthRoutes, { db: store.db });
+      await open.register(healthRoutes, { db: store.db, lifecycle: api.lifecycle });
       await open.register(publicSessionRoutes, {
         sessions,
         secureCookies,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Gauge } from 'prom-client';
 import type { Agent as HttpsAgent } from 'node:https';
 import { checkOptionsOf, type AppConfig } from '../config.ts';
 import { ClientPool } from '../check/client-pool.ts';
@@ -50,6 +51,11 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       log: app.log,
       onVerdict: (tx, destinationId, check) => app.alerts.onCheckFinished(tx, destinationId, check),
       onAlerted: () => app.deliveries.kick(),
+      onFinished: ({ outcome, trigger, durationMs, steps }) => {
+        app.metrics.checksFinished.inc({ outcome, trigger });
+        app.metrics.checkDuration.observe({ outcome }, durationMs / 1000);
+        for (const step of steps) if (step.duration_ms !== null) app.metrics.stepDuration.observe({ step: step.name, status: step.status }, step.duration_ms / 1000);
+      },
       ...overrides,
       runOptions: {
         clientOptions: { httpAgent: guard.httpAgent, httpsAgent: guard.httpsAgent, pool },
@@ -59,6 +65,14 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       },
     });
     app.decorate('checkWorker', worker);
+    new Gauge({
+      name: 'connection_checks_running',
+      help: 'Connection checks this instance is running',
+      registers: [app.metrics.registry],
+      collect() {
+        this.set(worker.runningCount());
+      },
+    });
     await relayCheckChanges(app, worker, store.db.notifications);
     const scheduler = new CheckScheduler({ checks: store.checks, kick: () => worker.kick(), log: app.log });
     app.addHook('onReady', async () => {
@@ -76,7 +90,7 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       guard.httpsAgent.destroy();
     });
   },
-  { name: 'checks', dependencies: ['alerts'] },
+  { name: 'checks', dependencies: ['alerts', 'metrics'] },
 );
 
 const CHECK_CHANNEL = 'connection_check_changed';

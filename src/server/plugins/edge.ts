@@ -55,7 +55,8 @@ export const edgePlugin = fp<EdgePluginOptions>(
       hsts: https ? { maxAge: 31_536_000 } : false,
     });
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
       if (request.routeOptions.config.anyHost) return;
       if (!addressedHosts(request).every((host) => hostAllowed(host, allowedHosts))) {
         throw new HttpError(421, 'This server does not answer for that host name: use the address in PUBLIC_ORIGIN (or add the name to ALLOWED_HOSTS)');

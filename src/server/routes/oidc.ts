@@ -72,6 +72,7 @@ export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, opti
     } catch (error) {
       if (!(error instanceof OidcRefusal)) throw error;
       request.log.warn({ reason: error.reason, remoteAddress: request.ip }, 'single sign-on refused');
+      app.metrics.signInFailures.inc({ method: 'oidc' });
       await options.activity.record({
         destinationId: null,
         kind: 'session.sign_in_failed',

@@ -51,6 +51,8 @@ describe('the OpenAPI document', () => {
     const open = operations(doc).filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0);
     expect(open.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
       'GET /api/health',
+      'GET /api/health/live',
+      'GET /api/health/ready',
       'GET /api/session',
       'POST /api/session',
       'POST /api/user-links/lookup',
@@ -143,6 +145,9 @@ describe('a client generated from the document (openapi-client-axios), with an A
     }
 
     expect((await call('health')).status).toBe(200);
+    expect((await call('health_live')).status).toBe(200);
+    expect((await call('health_ready')).data).toEqual({ status: 'ready' });
+    expect((await call('about')).data).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/), schema_version: expect.any(Number) });
     expect((await call('get_session')).data).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
     expect((await call('sign_in', null, { email: 'admin', password: `${TEST_PASSWORD} not` })).status).toBe(401);
     expect((await call('sign_out')).status).toBe(403);

@@ -94,6 +94,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
       const { user, account } = await turn.result;
       if (!user) {
         request.log.warn({ remoteAddress: request.ip }, 'sign-in failed: unknown e-mail or wrong password');
+        app.metrics.signInFailures.inc({ method: 'password' });
         // Whose account someone tried, when it is one: what was typed is not recorded (it may be a password).
         await options.activity.record({
           destinationId: null,

@@ -16,7 +16,7 @@ export const ACCESS_LEVELS = ['public', ...ROLES] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];
 
 /** The encapsulation contexts that may hold routes: each one's hooks enforce the access its routes declare. */
-export type RouteContext = 'public-api' | 'protected-api' | 'browser-app';
+export type RouteContext = 'public-api' | 'protected-api' | 'browser-app' | 'metrics';
 
 export type RouteEntry = { method: string; url: string; access: Access; context: RouteContext };
 

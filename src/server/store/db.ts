@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { APP_VERSION, compareVersions } from '../version.ts';
 import type { Sql, SqlDatabase } from './sql.ts';
 
-const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+export const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 // Held while migrating, so that instances starting together on one PostgreSQL apply each migration once.
 const MIGRATION_LOCK = 7_314_002;
 
@@ -40,7 +40,7 @@ export async function schemaRequirement(db: SqlDatabase | Sql): Promise<{ versio
 }
 
 /** Refuses (SchemaTooNewError, naming both versions) an app older than what the schema needs. */
-export function ensureCanRun(need: { version: string; migration: string; appliedBy: string } | null, appVersion: string) {
+export function ensureCanRun(need: { version: string; migration: string; appliedBy: string } | null, appVersion = APP_VERSION) {
   if (need && compareVersions(appVersion, need.version) < 0) {
     throw new SchemaTooNewError(
       `The database was upgraded by version ${need.appliedBy} (migration ${need.migration}), which needs version ${need.version} or later to run on it; ` +

@@ -2,6 +2,10 @@
 export const PUBLIC_API_ROUTES = [
   'GET /api/health',
   'HEAD /api/health',
+  'GET /api/health/live',
+  'HEAD /api/health/live',
+  'GET /api/health/ready',
+  'HEAD /api/health/ready',
   'GET /api/session',
   'HEAD /api/session',
   'POST /api/session',
