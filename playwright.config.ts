@@ -66,7 +66,7 @@ export default defineConfig({
     {
       // The production build (npm run test:e2e builds it when stale), compiled, on a fresh data directory.
       command: `rm -rf ${dataDir} && node dist/server/main.js`,
-      url: `${E2E_ORIGIN}/api/health`,
+      url: `${E2E_ORIGIN}/api/health/ready`,
       reuseExistingServer: false,
       timeout: 60_000,
       env: {

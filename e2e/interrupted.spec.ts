@@ -19,6 +19,8 @@ test('a check interrupted by a restart ends on screen as the store has it: no st
     browserApp: true,
     env: {
       CHECK_TIMEOUT_MS: '30000',
+      // The restart interrupts the check at once (a stop's grace period would let it run to its timeout).
+      SHUTDOWN_GRACE_MS: '0',
       S3_ENDPOINT_ALLOWLIST: `${new URL(E2E_SILENT_ENDPOINT).host},${new URL(E2E_S3_ENDPOINT).host}`,
     },
   };

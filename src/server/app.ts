@@ -3,7 +3,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -33,6 +33,8 @@ export type AppDeps = {
   /** The built single-page app (dist/client), or null to serve the API alone. */
   clientDir: string | null;
   logStream?: DestinationStream;
+  /** The process's logger (main.ts), shared with what it logs before and after the app. */
+  logger?: FastifyBaseLogger;
   worker?: ChecksPluginOptions['worker'];
   /** Overrides for webhook deliveries (tests shorten the backoff). */
   deliveries?: AlertsPluginOptions['deliveries'];
@@ -71,7 +73,7 @@ function requestIdFrom(trust: AppConfig['trustProxy']) {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel, deps.logStream) }),
     // One line per answer, written by the edge plugin with the fields an operator needs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
@@ -87,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // First: every route registered after this must be claimed by a context that enforces its declared access.
   const routeAccess = createRouteAccess(app);
   // Set when a stop begins (main.ts): readiness answers 503 from then on, and no new work is taken.
-  app.decorate('lifecycle', { stopping: false } satisfies Lifecycle);
+  app.decorate('lifecycle', { starting: false, stopping: false } satisfies Lifecycle);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

@@ -36,6 +36,8 @@ export type AppConfig = {
    * one-time links, API keys, test events to a webhook. Generous for people, short for a script.
    */
   writeRatePerMin: number;
+  /** SHUTDOWN_GRACE_MS: how long a stop lets running checks finish before it interrupts them. */
+  shutdownGraceMs: number;
   /** METRICS_TOKEN: the bearer token GET /metrics asks for; null turns metrics off. */
   metricsToken: string | null;
   s3EndpointAllowlist: string[];
@@ -241,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const checkTimeoutMs = integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000);
   return {
     port,
     host,
@@ -254,12 +257,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     encryptionNextKey: env.APP_ENCRYPTION_KEY_NEXT?.trim() || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     adminEmail: adminEmail(env),
-    checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000),
+    checkTimeoutMs,
     checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
     checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
     signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
     writeRatePerMin: integer(env, 'WRITE_RATE_PER_MIN', 20, 1, 10_000),
     metricsToken: metricsToken(env),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', checkTimeoutMs + 5_000, 0, 600_000),
     s3EndpointAllowlist,
     webhookAllowlist,
     s3CaBundle: caBundle(env),

@@ -29,6 +29,8 @@ const env = (checkTimeoutMs: number) => ({
   CHECK_CONCURRENCY: '4',
   CHECK_RATE_PER_MIN: '10000',
   S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${silentPort}`,
+  // These stops interrupt at once: what a stop's grace period lets finish is graceful-stop.test.ts's.
+  SHUTDOWN_GRACE_MS: '0',
 });
 const secretOf = (n: number) => `DurableSecret${n}`.padEnd(40, 'x');
 const body = (n: number) => ({

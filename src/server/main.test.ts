@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './paths.ts';
@@ -29,42 +30,90 @@ function runScript(script: string, env: Record<string, string>, input = '', args
   });
 }
 
-/** Starts the real entry point and stops it once it says it is ready (or exits by itself). */
-function start(env: Record<string, string>): Promise<Run> {
+type Start = Run & { lines: { level: number; msg: string; [field: string]: unknown }[]; other: string[] };
+
+/**
+ * Starts the real entry point and stops it (SIGTERM) once it says it is ready, or lets it exit by itself. Every line
+ * it writes must be JSON (a log line): `other` holds any that is not.
+ */
+function start(env: Record<string, string>): Promise<Start> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVER_ENTRY, '--api-only'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
+    let output = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('is ready on')) child.kill('SIGTERM');
-    });
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('is ready on')) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      const lines: Start['lines'] = [];
+      const other: string[] = [];
+      for (const line of output.split('\n').filter(Boolean)) {
+        try {
+          lines.push(JSON.parse(line) as Start['lines'][number]);
+        } catch {
+          other.push(line);
+        }
+      }
+      resolve({ code, stderr: output, lines, other });
     });
   });
 }
+const messages = (run: Start) => run.lines.map((line) => line.msg);
 
 describe('startup', () => {
-  it('prints the first admin’s generated password once, on the first start only, and shuts down cleanly on SIGTERM', async () => {
+  it('hands the first admin’s generated password over in a 0600 file, never a log line, on the first start only; every line is JSON; SIGTERM stops it cleanly', async () => {
     const dataDir = tempDataDir();
     const first = await start({ DATA_DIR: dataDir });
-    // Framed, so it stands out from the log lines around it.
-    expect(first.stderr).toMatch(/┌─+┐\n\s+│ First admin: sign in as "admin" with the password \(shown once\): [A-Za-z0-9_-]{24} +│\n(\s+│ .+ │\n)+\s+└─+┘/);
     expect(first.code).toBe(0);
+    expect(first.other).toEqual([]);
+    const file = path.join(dataDir, 'first-admin-password');
+    const handed = fs.readFileSync(file, 'utf8');
+    const password = /^Password: ([A-Za-z0-9_-]{24})$/m.exec(handed)?.[1];
+    expect(handed).toMatch(/^Sign in as: admin$/m);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    // The log names the file, never the password.
+    expect(first.stderr).not.toContain(password);
+    expect(first.lines).toContainEqual(expect.objectContaining({ level: 40, file, msg: expect.stringContaining('first admin created: the password is in') }));
+    // The start line names the version, the origin, the store (never a password) and the key id.
+    expect(first.lines).toContainEqual(
+      expect.objectContaining({ store: `SQLite ${path.join(dataDir, 'destinations.sqlite')}`, keyId: expect.stringMatching(/^[0-9a-f]{8}$/), msg: expect.stringMatching(/is ready on/) }),
+    );
+    expect(messages(first)).toContain('applied migration 001-initial.sql');
+    expect(messages(first).slice(-2)).toEqual(['stopping: taking no new work', 'stopped']);
     expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
     // A later ADMIN_PASSWORD is ignored, and the start says so and how to change a password instead.
+    fs.rmSync(file);
     const second = await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'a password set later on' });
     expect(second.stderr).toContain('is ready on');
-    expect(second.stderr).not.toContain('shown once');
-    expect(second.stderr).toContain('ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists.');
-    expect(second.stderr).toContain('npm run set-password -- <email>');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(messages(second)).toContain(
+      'ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists. Reset a password on the Users screen or with npm run set-password -- <email>',
+    );
+    expect(messages(second)).not.toContain('applied migration 001-initial.sql');
+  }, 60_000);
+
+  it('makes no first admin when it cannot listen (the port is taken): the next start hands out the password', async () => {
+    const dataDir = tempDataDir();
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const failed = await start({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+    taken.close();
+    expect(failed.code).toBe(1);
+    expect(failed.lines).toContainEqual(expect.objectContaining({ level: 60, msg: expect.stringMatching(/^Cannot start: .*EADDRINUSE/) }));
+    expect(fs.existsSync(path.join(dataDir, 'first-admin-password'))).toBe(false);
+    const next = await start({ DATA_DIR: dataDir });
+    expect(next.code).toBe(0);
+    expect(fs.readFileSync(path.join(dataDir, 'first-admin-password'), 'utf8')).toMatch(/^Password: [A-Za-z0-9_-]{24}$/m);
   }, 60_000);
 
   it('stops with a clear message when APP_ENCRYPTION_KEY is not the key the data was written with', async () => {
@@ -73,8 +122,8 @@ describe('startup', () => {
     expect((await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key, ADMIN_PASSWORD: 'pw' })).code).toBe(0);
     const wrong = await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_PASSWORD: 'pw' });
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/^Cannot start: The encryption key \(id [0-9a-f]{8}\) is not the one the data in .* was encrypted with/m);
-    expect(wrong.stderr).not.toContain('at ');
+    expect(messages(wrong).at(-1)).toMatch(/^Cannot start: The encryption key \(id [0-9a-f]{8}\) is not the one the data in .* was encrypted with/);
+    expect(wrong.stderr).not.toContain('    at ');
   }, 60_000);
 
   it('refuses to start on a database a newer version migrated beyond what this one can run on, and writes nothing', async () => {
@@ -87,8 +136,7 @@ describe('startup', () => {
     await store.close();
     const refused = await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^Cannot start: The database was upgraded by version 9\.1\.0 \(migration 099-future\.sql\), which needs version 9\.0\.0 or later to run on it; this is version \d+\.\d+\.\d+\./m);
-    expect(refused.stderr).not.toContain('shown once');
+    expect(messages(refused).at(-1)).toMatch(/^Cannot start: The database was upgraded by version 9\.1\.0 \(migration 099-future\.sql\), which needs version 9\.0\.0 or later to run on it; this is version \d+\.\d+\.\d+\./);
     const db = openSqlite(path.join(dataDir, 'destinations.sqlite'));
     expect(await db.all('SELECT id FROM users')).toEqual(users);
     await db.close();
@@ -97,7 +145,7 @@ describe('startup', () => {
   it('names the variable when a setting is malformed', async () => {
     const run = await start({ DATA_DIR: tempDataDir(), CHECK_TIMEOUT_MS: 'soon' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Cannot start: CHECK_TIMEOUT_MS must be a whole number');
+    expect(messages(run).at(-1)).toMatch(/^Cannot start: CHECK_TIMEOUT_MS must be a whole number/);
   }, 30_000);
 });
 
@@ -106,16 +154,18 @@ describe('npm start', () => {
     const port = await freePort();
     const child = spawn('npm', ['start', '--silent'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), DATA_DIR: tempDataDir(), ADMIN_PASSWORD: 'npm start test password', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), DATA_DIR: tempDataDir(), ADMIN_PASSWORD: 'npm start test password', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
+    let output = '';
     const ready = new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('is ready on')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`npm start ended before the server was ready:\n${stderr}`)));
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('is ready on')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', () => reject(new Error(`npm start ended before the server was ready:\n${output}`)));
     });
     const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
     await ready;

@@ -1,44 +1,39 @@
-import { buildApp } from './app.ts';
 import fs from 'node:fs';
 import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type AppConfig } from './config.ts';
+import { loggerOptions } from './logger.ts';
 import { CLIENT_DIR } from './paths.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { ensureFirstAdmin } from './security/first-admin.ts';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
+import { ensureFirstAdmin } from './security/first-admin.ts';
+import { writePrivateFile } from './security/private-files.ts';
 import { SchemaTooNewError } from './store/db.ts';
-import { openStore } from './store/index.ts';
+import { NoAppDataError, openStore } from './store/index.ts';
 import { APP_VERSION } from './version.ts';
 
-function framed(lines: string[]): string {
-  const width = Math.max(...lines.map((line) => line.length));
-  const rule = '─'.repeat(width + 2);
-  return `\n  ┌${rule}┐\n${lines.map((line) => `  │ ${line.padEnd(width)} │\n`).join('')}  └${rule}┘\n\n`;
+/** Where a generated first-admin password is handed over: never a log line (logs are collected and kept). */
+export const FIRST_ADMIN_PASSWORD_FILE = 'first-admin-password';
+
+/** The store as the start line names it: the SQLite file, or PostgreSQL's host and database — never its password. */
+function storeName(config: AppConfig): string {
+  if (!config.databaseUrl) return `SQLite ${path.join(config.dataDir, 'destinations.sqlite')}`;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}/${decodeURIComponent(url.pathname.slice(1))}`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
 }
 
-async function main() {
+async function main(log: Logger) {
   const config = loadConfig();
+  log.level = config.logLevel;
   const { key, previous } = loadEncryptionKey(config);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous) });
+  const cipher = createSecretCipher(key, previous);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher });
   for (const migration of store.migrated) {
-    process.stderr.write(`Applied migration ${migration.name} (runs with version ${migration.oldestAppVersion} or later; this is ${APP_VERSION}).\n`);
-  }
-  const admin = await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, (email, password) => {
-    // Printed once, on the first start, straight to the terminal (never through the logger), framed so that it
-    // stands out from the log lines around it.
-    process.stderr.write(framed([
-      `First admin: sign in as "${email}" with the password (shown once): ${password}`,
-      'Keep it somewhere safe: only its hash is stored. Invite your team from the Users screen.',
-      'Set ADMIN_EMAIL and ADMIN_PASSWORD before the first start to choose your own.',
-    ]));
-  });
-  if (admin.source === 'upgraded') {
-    process.stderr.write(`Users: the admin password is now the admin user "${admin.email}" (same password; sessions and API keys kept).\n`);
-  } else if (admin.source === 'environment') {
-    process.stderr.write(`Users: created the first admin "${admin.email}" with ADMIN_PASSWORD.\n`);
-  } else if (admin.source === 'existing' && admin.ignoredPassword) {
-    process.stderr.write(
-      'ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists. Reset a password on the Users screen or with npm run set-password -- <email>.\n',
-    );
+    log.info({ migration: migration.name, oldestAppVersion: migration.oldestAppVersion, version: APP_VERSION }, `applied migration ${migration.name}`);
   }
 
   // --api-only: `npm run dev`, where Vite's dev server serves the browser app. Otherwise it is served as built by
@@ -48,24 +43,46 @@ async function main() {
     throw new ConfigError(`The browser app is not built (${CLIENT_DIR}): run npm run build, or start with npm start`);
   }
 
-  const app = await buildApp({ config, store, clientDir: apiOnly ? null : CLIENT_DIR });
-  const shutdown = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
+  const app = await buildApp({ config, store, clientDir: apiOnly ? null : CLIENT_DIR, logger: log });
+  // Not ready (503) until the first admin exists, below.
+  app.lifecycle.starting = true;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Readiness answers 503 from here on; the running checks get SHUTDOWN_GRACE_MS to finish (checks plugin).
+    app.lifecycle.stopping = true;
+    log.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: taking no new work');
     await app.close();
     await store.close();
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  // Listening first: a start that cannot bind its port (in use) has made no first admin and handed out no password.
   await app.listen({ port: config.port, host: config.host });
-  process.stderr.write(`S3 destinations admin is ready on ${config.publicOrigin}\n`);
+
+  const admin = await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, (email, password) => {
+    const file = path.join(config.dataDir, FIRST_ADMIN_PASSWORD_FILE);
+    writePrivateFile(file, `Sign in as: ${email}\nPassword: ${password}\n\nOnly its hash is stored. Sign in, then delete this file.\n`);
+    log.warn({ email, file }, `first admin created: the password is in ${file} (mode 0600); sign in, then delete the file`);
+  });
+  if (admin.source === 'upgraded') log.info({ email: admin.email }, 'the admin password is now the admin user (same password; sessions and API keys kept)');
+  else if (admin.source === 'environment') log.info({ email: admin.email }, 'created the first admin with ADMIN_PASSWORD');
+  else if (admin.source === 'existing' && admin.ignoredPassword) {
+    log.warn('ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists. Reset a password on the Users screen or with npm run set-password -- <email>');
+  }
+  app.lifecycle.starting = false;
+  log.info({ version: APP_VERSION, origin: config.publicOrigin, store: storeName(config), keyId: cipher.keyId }, `S3 destinations admin ${APP_VERSION} is ready on ${config.publicOrigin}`);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof SchemaTooNewError) {
-    process.stderr.write(`Cannot start: ${error.message}\n`);
-  } else {
-    process.stderr.write(`Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+// Every line the server writes is JSON, through one logger: the start's, the app's, a refusal to start.
+const log = pino(loggerOptions('info') as pino.LoggerOptions);
+main(log).catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof SchemaTooNewError || error instanceof NoAppDataError;
+  if (known) log.fatal(`Cannot start: ${(error as Error).message}`);
+  else log.fatal({ err: error }, `Cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  // The line is written before the exit (pino's default destination writes synchronously).
   process.exit(1);
 });

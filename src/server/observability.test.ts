@@ -108,7 +108,7 @@ describe('metrics', () => {
     expect(text).toMatch(/^sign_in_failures_total\{method="password"\} 1$/m);
     expect(text).toMatch(/^connection_checks_queued 0$/m);
     expect(text).toMatch(/^connection_checks_running 0$/m);
-    expect(text).toContain(`app_info{version="${APP_VERSION}",schema_version="18",node_version="${process.versions.node}"} 1`);
+    expect(text).toContain(`app_info{version="${APP_VERSION}",schema_version="19",node_version="${process.versions.node}"} 1`);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).not.toContain(IDENTITIES.writer.secretAccessKey);
   });

@@ -3,6 +3,8 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
@@ -388,6 +390,58 @@ const cleanup: CheckStep = {
     };
   },
 };
+
+/** Runs `work` in the check's region, and once more in the bucket's when S3 names another one (PermanentRedirect). */
+async function followingRedirect<T>(ctx: CheckContext, work: (client: S3Client) => Promise<T>): Promise<T> {
+  try {
+    return await work(ctx.s3());
+  } catch (error) {
+    const { bucketRegion } = classifyError(error);
+    if (!bucketRegion || bucketRegion === ctx.region) throw error;
+    return work(ctx.s3(bucketRegion));
+  }
+}
+
+/**
+ * cleanup, for a check that was cut off (its process died or was killed) before its own cleanup ran: the probes'
+ * keys follow from the check's id (`probeId`), so whichever instance finds the check afterwards deletes what may be
+ * there — every version of each probe key (a versioned bucket keeps them), or the key itself where listing versions
+ * is not allowed, and an upload begun and never completed. Deleting what is not there is not an error in S3.
+ */
+const leftovers: CheckStep = {
+  name: 'cleanup',
+  iamAction: 's3:DeleteObject',
+  async run(ctx) {
+    const keys = [ctx.probe, `${ctx.probe}-multipart`];
+    const removed = await followingRedirect(ctx, async (client) => {
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: ctx.probe }), { abortSignal: ctx.signal }).catch(() => null);
+      for (const upload of uploads?.Uploads ?? []) {
+        await client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: upload.Key, UploadId: upload.UploadId }), { abortSignal: ctx.signal }).catch(() => null);
+      }
+      let count = 0;
+      for (const key of keys) {
+        const listed = await client.send(new ListObjectVersionsCommand({ Bucket: ctx.bucket, Prefix: key }), { abortSignal: ctx.signal }).catch(() => null);
+        const versions = listed ? [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === key && version.VersionId) : null;
+        if (versions === null || versions.length === 0) {
+          await client.send(new DeleteObjectCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: ctx.signal });
+          continue;
+        }
+        for (const version of versions) {
+          await client.send(new DeleteObjectCommand({ Bucket: ctx.bucket, Key: key, VersionId: version.VersionId }), { abortSignal: ctx.signal });
+          count++;
+        }
+      }
+      return count;
+    });
+    return { message: `Cleaned up after the interruption: deleted ${keys.join(' and ')}${removed > 0 ? ` (${removed} versions)` : ''} where they were.` };
+  },
+};
+
+/** What a check cut off before its cleanup needs afterwards: its credentials (an IAM role's assumed), then the probes deleted. */
+export const LEFTOVER_STAGES: CheckStage[] = [
+  { steps: [assumeRole], skipAfterFailure: () => 'Skipped: the role could not be assumed.' },
+  { steps: [leftovers], always: true },
+];
 
 /** validate → endpoint → assume_role → (identity ‖ bucket ‖ write ‖ multipart) → cleanup. */
 export const CHECK_STAGES: CheckStage[] = [

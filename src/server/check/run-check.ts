@@ -31,6 +31,11 @@ export type RunCheckOptions = CheckOptions & {
   clientOptions?: Partial<ClientOptions>;
   /** Opens the TCP connection of the endpoint step (the SSRF guard plugs in here). */
   connect?: (host: string, port: number, signal: AbortSignal) => Promise<string | void>;
+  /**
+   * Names the probes (`<prefix>.connection-test/<probeId>`): the check's id, so the keys are on record before any
+   * PutObject is sent, and a check cut off before its cleanup can be cleaned up by whichever instance finds it.
+   */
+  probeId?: string;
 };
 
 /**
@@ -206,7 +211,7 @@ function createContext(
     region: fipsRegion(config.remote_url) ?? config.region ?? 'us-east-1',
     regionFound: config.region,
     identity: null,
-    probe: `${prefix}.connection-test/${randomUUID()}`,
+    probe: `${prefix}.connection-test/${options.probeId ?? randomUUID()}`,
     settled,
     written: [],
     s3(region = ctx.region) {

@@ -8,7 +8,17 @@ import type { DestinationsRepository } from '../store/destinations-repository.ts
 import { holdSecrets } from '../logger.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
 import type { Sql } from '../store/sql.ts';
+import { LEFTOVER_STAGES } from './check-steps.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';
+
+/** The cleanup step of a cut-off check whose connector was deleted before anyone could clean up after it. */
+const LEFTOVER_UNREACHABLE: Partial<Step> & { message: string } = {
+  status: 'warning',
+  code: null,
+  message: 'The check was interrupted before its cleanup, and its connector was deleted since: its test objects (<probe>) may be left in the bucket.',
+  hint: 'Delete the objects under .connection-test/ in the bucket by hand.',
+  iam_action: null,
+};
 
 /** At most one progress write per this many ms per check (see execute). */
 const PROGRESS_EVERY_MS = 25;
@@ -79,6 +89,9 @@ export class CheckWorker {
    * over seconds, and a check started by a user should not wait for that query first.
    */
   private sweepDue = true;
+  /** Probes of checks cut off before their cleanup, being deleted (stop() aborts it, then waits for it). */
+  private cleaning: Promise<void> | null = null;
+  private readonly cleaningStopped = new AbortController();
 
   constructor(private readonly options: CheckWorkerOptions) {
     this.leaseMs = options.leaseMs ?? options.budgetMs + 15_000;
@@ -147,13 +160,28 @@ export class CheckWorker {
    * Stops claiming; running checks are aborted and marked interrupted, so none is left SCHEDULED for good. Checks not
    * yet claimed stay queued for the next start. Then 'stopped', so that event streams can end.
    */
-  async stop() {
+  /**
+   * Stops taking work (no claims; a check started here from now on waits in the queue for another instance, or the
+   * next start) and lets the running checks end on their own for up to `graceMs`; those still running then are
+   * stopped — their cleanup runs, and they end "interrupted". Resolves once every one has ended.
+   */
+  async stop(graceMs = 0) {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([this.claimed, ...this.scheduling]);
     const runs = [...this.running.values()];
-    for (const run of runs) run.controller.abort(new Error('stopping'));
-    await Promise.all(runs.map((run) => run.done));
+    if (graceMs > 0 && runs.length > 0) {
+      this.options.log.info({ running: runs.length, graceMs }, 'stopping: letting the running connection checks finish');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(runs.map((run) => run.done)), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
+    const left = [...this.running.values()];
+    if (left.length > 0) this.options.log.warn({ running: left.length }, 'stopping: interrupting the connection checks still running (their probes are cleaned up)');
+    for (const run of left) run.controller.abort(new Error('stopping'));
+    // A cleanup after a cut-off check stopped half-way is taken again (its lease runs out) by the next sweep anywhere.
+    this.cleaningStopped.abort(new Error('stopping'));
+    await Promise.all([...runs.map((run) => run.done), this.cleaning]);
     this.events.emit('stopped');
   }
 
@@ -177,6 +205,7 @@ export class CheckWorker {
       if (this.sweepDue) {
         this.sweepDue = false;
         for (const id of await this.options.checks.failExpiredLeases(new Date())) this.events.emit('change', id);
+        if (!this.cleaning) this.cleaning = this.cleanUpAfterCutOffChecks().finally(() => (this.cleaning = null));
       }
       // Once more when kicked meanwhile (in the same claim, which stop() waits for): else a check scheduled just after
       // the claim's query waited for the next poll, up to a second.
@@ -208,6 +237,45 @@ export class CheckWorker {
       this.kick();
     });
     this.running.set(check.id, { controller, destinationId: check.destinationId, done });
+  }
+
+  /**
+   * Deletes the probes of checks cut off before their own cleanup ran (an instance that died or was killed): their
+   * keys follow from the check's id. A few at a time, in the background of the queue's sweep; what could not be
+   * deleted is said on the check's cleanup step, as a check's own cleanup says it.
+   */
+  private async cleanUpAfterCutOffChecks() {
+    const { checks, destinations } = this.options;
+    try {
+      const claimed = await checks.claimCleanups(this.id, new Date(), new Date(Date.now() + this.leaseMs), 4);
+      await Promise.all(
+        claimed.map(async (check) => {
+          const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId).catch(() => null) : null);
+          if (!config) {
+            // The connector was deleted since: its credentials went with it, nothing can reach the bucket now.
+            await checks.finishCleanup(check.id, { ...LEFTOVER_UNREACHABLE, message: LEFTOVER_UNREACHABLE.message.replace('<probe>', `.connection-test/${check.id}`) });
+            this.options.log.warn({ checkId: check.id }, 'could not clean up after an interrupted connection check: its connector was deleted');
+            return;
+          }
+          const release = holdSecrets([config.secret, config.token]);
+          try {
+            const outcome = await runConnectionCheck(
+              config,
+              { budgetMs: this.options.budgetMs, ...this.options.checkOptions, ...this.options.runOptions, probeId: check.id, signal: this.cleaningStopped.signal },
+              LEFTOVER_STAGES,
+            );
+            const cleanup = outcome.steps.find((step) => step.name === 'cleanup') as Step;
+            await checks.finishCleanup(check.id, cleanup);
+            this.options.log.info({ checkId: check.id, status: cleanup.status }, 'cleaned up after an interrupted connection check');
+            this.events.emit('change', check.id);
+          } finally {
+            release();
+          }
+        }),
+      );
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'cleaning up after interrupted connection checks failed; it is tried again at the next sweep');
+    }
   }
 
   /** One line for every check that ends here (what an operator asks about), and the metrics' count of it. */
@@ -291,6 +359,7 @@ export class CheckWorker {
         budgetMs: this.options.budgetMs,
         ...this.options.checkOptions,
         ...this.options.runOptions,
+        probeId: check.id,
         signal: controller.signal,
         onProgress: (steps: Step[]) => {
           latest = steps;

@@ -80,8 +80,10 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       if (config.scheduledChecks) scheduler.start();
     });
     app.addHook('preClose', async () => {
+      // No new scheduled checks; the running ones may finish within the grace period (SIGTERM, main.ts).
+      app.lifecycle.stopping = true;
       await scheduler.stop();
-      await worker.stop();
+      await worker.stop(config.shutdownGraceMs);
     });
     // Kept-alive sockets to endpoints go with the app, not at their idle timeout.
     app.addHook('onClose', async () => {

@@ -5,8 +5,8 @@ import { HttpError } from '../errors.ts';
 import { ensureCanRun, MIGRATIONS_DIR, schemaRequirement } from '../store/db.ts';
 import type { Sql } from '../store/sql.ts';
 
-/** Why this instance should not be sent traffic now, or null when it may be. */
-export type Lifecycle = { stopping: boolean };
+/** Where the process is in its life: readiness answers 503 while it is starting (main.ts) or stopping. */
+export type Lifecycle = { starting: boolean; stopping: boolean };
 
 // Any Host: load balancers and orchestrators probe each instance by its address. Logged only when they fail: probes
 // come every few seconds.
@@ -43,6 +43,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ db: Sql; lifecycle: Lifecycle
     { ...PROBE, schema: { operationId: 'health_ready', summary: 'Readiness: may this instance take traffic (503 with the reason when not)', response: { 200: ReadinessSchema, 503: DetailSchema } } },
     async () => {
       if (options.lifecycle.stopping) throw unavailable('Stopping: finishing the checks it runs, taking no new work');
+      if (options.lifecycle.starting) throw unavailable('Starting');
       await databaseAnswers();
       try {
         ensureCanRun(await schemaRequirement(options.db), undefined);

@@ -33,6 +33,7 @@ type Row = {
   started_by_kind: ActorKind | null;
   started_by_id: string | null;
   cancel_requested: number;
+  cleanup_pending: number;
 };
 
 /** A check as one write left it, with the revision that orders the writes. */
@@ -323,7 +324,8 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       for (const row of rows) {
         // Guarded on the lease it expired with: a renewal that came in since wins.
         const changed = await db.run(
-          `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, config_enc = NULL,
+          // Its probes may be in the bucket: cleanup_pending, and the config it needs to delete them, stay (claimCleanups).
+          `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, cleanup_pending = 1,
              claimed_by = NULL, lease_until = NULL, revision = revision + 1
            WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $4`,
           [row.id, INTERRUPTED_REASON, JSON.stringify(cutOffSteps(JSON.parse(row.steps) as Step[], INTERRUPTED_REASON)), now.toISOString()],
@@ -332,6 +334,36 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       }
       if (failed.length > 0) await bumpListVersion(db);
       return failed;
+    },
+
+    /**
+     * Checks cut off before their cleanup ran (failExpiredLeases), taken with a lease by one instance at a time: their
+     * probes are deleted (check-steps.ts, LEFTOVER_STAGES), then finishCleanup. A lease run out is taken again.
+     */
+    async claimCleanups(workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedCheck[]> {
+      const rows = await db.all<Row>(
+        `WITH picked AS MATERIALIZED (
+           SELECT id FROM connection_checks WHERE cleanup_pending = 1 AND (lease_until IS NULL OR lease_until <= $2) LIMIT $4 ${db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
+         UPDATE connection_checks SET claimed_by = $1, lease_until = $3
+         WHERE id IN (SELECT id FROM picked) AND cleanup_pending = 1
+         RETURNING *`,
+        [workerId, now.toISOString(), leaseUntil.toISOString(), limit],
+      );
+      return rows.map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row), startedBy: startedBy(row) }));
+    },
+
+    /** The probes of a cut-off check are deleted (or could not be: `cleanup` says so): its cleanup step says what was done. */
+    async finishCleanup(id: string, cleanup: Partial<Step>): Promise<void> {
+      await db.transaction(async (tx) => {
+        const row = await tx.get<{ steps: string }>('SELECT steps FROM connection_checks WHERE id = $1 AND cleanup_pending = 1', [id]);
+        if (!row) return;
+        const steps = (JSON.parse(row.steps) as Step[]).map((step) => (step.name === 'cleanup' ? { ...step, ...cleanup, started_ms: step.started_ms ?? null } : step));
+        await tx.run(
+          `UPDATE connection_checks SET cleanup_pending = 0, config_enc = NULL, claimed_by = NULL, lease_until = NULL, steps = $2, revision = revision + 1
+           WHERE id = $1`,
+          [id, JSON.stringify(steps)],
+        );
+      });
     },
 
     /** A finished check of an unsaved change, once that change is saved, joins the destination's history. */

@@ -22,7 +22,7 @@ export type ServerProcess = {
   /** The admin's session cookie, `session=…`. */
   cookie: string;
   child: ChildProcess;
-  /** Everything the process wrote to stderr so far. */
+  /** Everything the process wrote so far (its JSON log lines on stdout, and stderr). */
   stderr: () => string;
   /** A signed-in fetch with the headers the CSRF check wants. */
   api: (path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
@@ -50,25 +50,14 @@ export async function startServerProcess(options: { dataDir: string; key: string
       LOG_LEVEL: 'warn',
       ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Its log lines (JSON, on stdout) and anything else it writes.
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${stderr}`)), 30_000);
-    const onData = () => {
-      if (!stderr.includes('is ready on')) return;
-      clearTimeout(timer);
-      child.stderr?.off('data', onData);
-      resolve();
-    };
-    child.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}) before it was ready:\n${stderr}`));
-    });
-  });
+  await untilReady(origin, exited, () => output);
 
   const csrf = { origin, 'x-requested-with': 'XMLHttpRequest' };
   const signIn = await fetch(`${origin}/api/session`, {
@@ -85,7 +74,21 @@ export async function startServerProcess(options: { dataDir: string; key: string
       headers: { ...csrf, cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-  return { origin, cookie, child, stderr: () => stderr, api, exited } satisfies ServerProcess;
+  return { origin, cookie, child, stderr: () => output, api, exited } satisfies ServerProcess;
+}
+
+/** Resolves once the server says it is ready (GET /api/health/ready answers 200); rejects if it exits first. */
+export async function untilReady(origin: string, exited: Promise<number | string>, output: () => string, timeoutMs = 30_000): Promise<void> {
+  let ended: number | string | null = null;
+  void exited.then((code) => (ended = code));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (ended !== null) throw new Error(`the server exited (${ended}) before it was ready:\n${output()}`);
+    const ready = await fetch(`${origin}/api/health/ready`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the server was not ready in ${timeoutMs / 1000} s:\n${output()}`);
 }
 
 /** The check as the server reports it once it has left SCHEDULED, or as it stands when `timeoutMs` has passed. */

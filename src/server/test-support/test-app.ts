@@ -97,6 +97,8 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     scheduledChecks: false,
     // Suites make many users, keys and links as one admin; the limit's own tests set it low.
     writeRatePerMin: 10_000,
+    // Closing a test app stops its checks at once (the stop's grace period has tests of its own).
+    shutdownGraceMs: 0,
     ...overrides,
   };
   const key = options.key ?? randomBytes(32);
