@@ -142,6 +142,17 @@ describe('startup', () => {
     await db.close();
   }, 60_000);
 
+  it('warns of a variable that looks like a setting but is not, naming the one it likely meant', async () => {
+    const run = await start({ DATA_DIR: tempDataDir(), DATABSE_URL: 'postgres://db.example/app', PUBLIC_ORGIN: 'https://admin.example' });
+    expect(run.code).toBe(0);
+    expect(messages(run)).toEqual(
+      expect.arrayContaining([
+        'DATABSE_URL is not a setting of this app: did you mean DATABASE_URL? (it is ignored)',
+        'PUBLIC_ORGIN is not a setting of this app: did you mean PUBLIC_ORIGIN? (it is ignored)',
+      ]),
+    );
+  }, 30_000);
+
   it('names the variable when a setting is malformed', async () => {
     const run = await start({ DATA_DIR: tempDataDir(), CHECK_TIMEOUT_MS: 'soon' });
     expect(run.code).toBe(1);

@@ -10,6 +10,7 @@ import { ensureFirstAdmin } from './security/first-admin.ts';
 import { writePrivateFile } from './security/private-files.ts';
 import { SchemaTooNewError } from './store/db.ts';
 import { NoAppDataError, openStore } from './store/index.ts';
+import { misspelledSettings } from './settings.ts';
 import { APP_VERSION } from './version.ts';
 
 /** Where a generated first-admin password is handed over: never a log line (logs are collected and kept). */
@@ -29,7 +30,11 @@ function storeName(config: AppConfig): string {
 async function main(log: Logger) {
   const config = loadConfig();
   log.level = config.logLevel;
-  const { key, previous } = loadEncryptionKey(config);
+  for (const { name, meant } of misspelledSettings(process.env)) {
+    log.warn({ variable: name, meant }, `${name} is not a setting of this app${meant ? `: did you mean ${meant}?` : ''} (it is ignored)`);
+  }
+  const { key, previous, warnings } = loadEncryptionKey(config);
+  for (const warning of warnings) log.warn(warning);
   const cipher = createSecretCipher(key, previous);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher });
   for (const migration of store.migrated) {

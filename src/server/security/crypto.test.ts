@@ -66,3 +66,15 @@ describe('loading the key', () => {
     },
   );
 });
+
+describe('the key with a shared database (DATABASE_URL)', () => {
+  it('is never generated: APP_ENCRYPTION_KEY is asked for, and a key file already there keeps working with a warning', () => {
+    const dataDir = tempDataDir();
+    expect(() => loadEncryptionKey({ encryptionKey: null, dataDir, databaseUrl: 'postgres://db.example/app' })).toThrow(/With DATABASE_URL set, set APP_ENCRYPTION_KEY too/);
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    const made = loadEncryptionKey({ encryptionKey: null, dataDir });
+    const kept = loadEncryptionKey({ encryptionKey: null, dataDir, databaseUrl: 'postgres://db.example/app' });
+    expect(kept.key.equals(made.key)).toBe(true);
+    expect(kept.warnings).toEqual([expect.stringMatching(/^DATABASE_URL is set but APP_ENCRYPTION_KEY is not/)]);
+  });
+});

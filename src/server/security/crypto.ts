@@ -76,7 +76,7 @@ export const KEY_FILE = 'encryption.key';
 export const NEXT_KEY_FILE = 'encryption.key.next';
 export const PREVIOUS_KEY_FILE = 'encryption.key.previous';
 
-export type LoadedKeys = { key: Buffer; previous: Buffer[]; source: string };
+export type LoadedKeys = { key: Buffer; previous: Buffer[]; source: string; warnings: string[] };
 
 function readKeyFile(file: string): Buffer | null {
   try {
@@ -92,20 +92,34 @@ function readKeyFile(file: string): Buffer | null {
  * rotation), else from DATA_DIR/encryption.key (with the .next and .previous files of a rotation), generated there
  * once with mode 0600.
  */
-export function loadEncryptionKey(options: { encryptionKey: string | null; encryptionPreviousKey?: string | null; encryptionNextKey?: string | null; dataDir: string }): LoadedKeys {
+export function loadEncryptionKey(options: {
+  encryptionKey: string | null;
+  encryptionPreviousKey?: string | null;
+  encryptionNextKey?: string | null;
+  dataDir: string;
+  databaseUrl?: string | null;
+}): LoadedKeys {
   if (options.encryptionKey) {
     const previous = [
       ...(options.encryptionPreviousKey ? [decodeKey(options.encryptionPreviousKey, 'APP_ENCRYPTION_KEY_PREVIOUS')] : []),
       ...(options.encryptionNextKey ? [decodeKey(options.encryptionNextKey, 'APP_ENCRYPTION_KEY_NEXT')] : []),
     ];
-    return { key: decodeKey(options.encryptionKey, 'APP_ENCRYPTION_KEY'), previous, source: 'APP_ENCRYPTION_KEY' };
+    return { key: decodeKey(options.encryptionKey, 'APP_ENCRYPTION_KEY'), previous, source: 'APP_ENCRYPTION_KEY', warnings: [] };
   }
   const file = path.join(options.dataDir, KEY_FILE);
   const others = [NEXT_KEY_FILE, PREVIOUS_KEY_FILE]
     .map((name) => readKeyFile(path.join(options.dataDir, name)))
     .filter((k): k is Buffer => k !== null);
   const existing = readKeyFile(file);
-  if (existing) return { key: existing, previous: others, source: file };
+  // A shared database needs one key for every instance: a key file made here would be this instance's alone, and
+  // another instance starting without it would make its own.
+  const shared = options.databaseUrl ? [`DATABASE_URL is set but APP_ENCRYPTION_KEY is not: this instance reads its key from ${file}; give every instance the same key in APP_ENCRYPTION_KEY`] : [];
+  if (existing) return { key: existing, previous: others, source: file, warnings: shared };
+  if (options.databaseUrl) {
+    throw new EncryptionKeyError(
+      'With DATABASE_URL set, set APP_ENCRYPTION_KEY too (make one with: openssl rand -base64 32) and give every instance the same one: no key file is generated for a shared database',
+    );
+  }
   ensurePrivateDir(options.dataDir);
   const encoded = randomBytes(32).toString('base64');
   // 'wx': two processes starting together must not each write a different key.
@@ -113,7 +127,7 @@ export function loadEncryptionKey(options: { encryptionKey: string | null; encry
     writePrivateFile(file, `${encoded}\n`, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return { key: readKeyFile(file) as Buffer, previous: others, source: file };
+    return { key: readKeyFile(file) as Buffer, previous: others, source: file, warnings: [] };
   }
-  return { key: decodeKey(encoded, file), previous: others, source: file };
+  return { key: decodeKey(encoded, file), previous: others, source: file, warnings: [] };
 }
