@@ -9,7 +9,7 @@ import { verifyPassword } from './security/password.ts';
 import { createSecretCipher } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
 import { openSqlite } from './store/sql.ts';
-import { freePort, SERVER_ENTRY } from './test-support/server-process.ts';
+import { freePort, newEncryptionKey, SERVER_ENTRY, startServerProcess } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
 type Run = { code: number | null; stderr: string };
@@ -249,5 +249,54 @@ describe('npm run rotate-key', () => {
       expect(run.stderr).toContain(`There is no app database in ${empty} (no destinations.sqlite): set DATA_DIR (or DATABASE_URL) to where the app keeps its data`);
       expect(fs.readdirSync(empty)).toEqual([]);
     }
+  }, 60_000);
+});
+
+describe('npm run backup', () => {
+  it('copies the database while the app takes writes (mode 0600); the copy restored starts, and its secrets decrypt with the key', async () => {
+    const dataDir = tempDataDir();
+    const key = newEncryptionKey();
+    const server = await startServerProcess({ dataDir, key, port: await freePort() });
+    const file = path.join(tempDataDir(), 'backup.sqlite');
+    let saved = 0;
+    let writing = true;
+    const writes = (async () => {
+      while (writing) {
+        const answer = await server.api('/api/v1/destinations', {
+          method: 'POST',
+          body: { name: `backed up ${saved}`, type: 's3', config: { remote_url: 's3://bucket/b/', key: 'AKIAIOSFODNN7EXAMPLE', secret: `BackupSecret${saved}`.padEnd(40, 'x') } },
+        });
+        if (answer.status === 200) saved++;
+      }
+    })();
+    try {
+      while (saved < 5) await new Promise((resolve) => setImmediate(resolve));
+      const run = await runScript('dist/server/backup.js', { DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key }, '', [file]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/^Backed up the database to .*backup\.sqlite \(\d+ bytes, mode 0600\)\.$/m);
+      expect(run.stderr).toContain('keep APP_ENCRYPTION_KEY too');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      writing = false;
+      await writes;
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    // Restored into a new DATA_DIR with the same key: the app starts on it, and every secret in it decrypts.
+    const restored = tempDataDir();
+    fs.copyFileSync(file, path.join(restored, 'destinations.sqlite'));
+    const again = await start({ DATA_DIR: restored, APP_ENCRYPTION_KEY: key });
+    expect(again.code).toBe(0);
+    const store = await openStore({ dataDir: restored, cipher: createSecretCipher(Buffer.from(key, 'base64')) });
+    try {
+      const ids = await store.db.all<{ id: string }>('SELECT id FROM destinations');
+      expect(ids.length).toBeGreaterThanOrEqual(5);
+      for (const { id } of ids) expect((await store.destinations.findConfigWithSecrets(id))?.secret).toMatch(/^BackupSecret\d+x+$/);
+    } finally {
+      await store.close();
+    }
+    // An existing file is never overwritten.
+    const refused = await runScript('dist/server/backup.js', { DATA_DIR: restored, APP_ENCRYPTION_KEY: key }, '', [file]);
+    expect([refused.code, refused.stderr.trim()]).toEqual([1, `Cannot back up: ${file} exists already: name a new file`]);
   }, 60_000);
 });
