@@ -10,6 +10,7 @@ import { ensureFirstAdmin } from './security/first-admin.ts';
 import { writePrivateFile } from './security/private-files.ts';
 import { SchemaTooNewError } from './store/db.ts';
 import { NoAppDataError, openStore } from './store/index.ts';
+import { NativeModuleError } from './store/sql.ts';
 import { misspelledSettings } from './settings.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -85,7 +86,7 @@ async function main(log: Logger) {
 // Every line the server writes is JSON, through one logger: the start's, the app's, a refusal to start.
 const log = pino(loggerOptions('info') as pino.LoggerOptions);
 main(log).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof SchemaTooNewError || error instanceof NoAppDataError;
+  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof SchemaTooNewError || error instanceof NoAppDataError || error instanceof NativeModuleError;
   if (known) log.fatal(`Cannot start: ${(error as Error).message}`);
   else log.fatal({ err: error }, `Cannot start: ${error instanceof Error ? error.message : String(error)}`);
   // The line is written before the exit (pino's default destination writes synchronously).

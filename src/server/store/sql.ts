@@ -82,10 +82,27 @@ export type SqliteDatabase = SqlDatabase & { raw: Database.Database };
 /** The better-sqlite3 handle under a SQLite store (its pragmas, its file), or null on PostgreSQL. */
 export const sqliteHandle = (db: SqlDatabase): Database.Database | null => ('raw' in db ? (db as SqliteDatabase).raw : null);
 
+/** The SQLite driver is native code: when it cannot load here, say what to run, not the loader's words. */
+export class NativeModuleError extends Error {}
+
+function openNative(file: string): Database.Database {
+  try {
+    return new Database(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|wrong ELF class|Could not locate the bindings file/.test((error as Error).message)) {
+      throw new NativeModuleError(
+        `The SQLite driver (better-sqlite3) was not built for this Node.js (${process.version}, ${process.platform}-${process.arch}): run npm rebuild better-sqlite3, or npm ci, with the Node.js that runs the app`,
+      );
+    }
+    throw error;
+  }
+}
+
 export function openSqlite(file: string): SqliteDatabase {
   ensurePrivateDir(path.dirname(file));
   ensurePrivateFile(file, [`${file}-wal`, `${file}-shm`]);
-  const db = new Database(file);
+  const db = openNative(file);
   db.pragma('journal_mode = WAL');
   // FULL: a create answered 200 survives a power cut, not only a process crash.
   db.pragma('synchronous = FULL');
