@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import * as z from 'zod';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './security/allowed-hosts.ts';
@@ -70,54 +71,70 @@ export const checkOptionsOf = (config: AppConfig): CheckOptions => ({
   iamRoleAccounts: config.iamRoleAccountAllowlist,
 });
 
-function accountAllowlist(env: NodeJS.ProcessEnv): string[] | null {
-  const raw = env.IAM_ROLE_ACCOUNT_ALLOWLIST?.trim();
-  if (!raw) return null;
-  const accounts = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const wrong = accounts.find((account) => !/^\d{12}$/.test(account));
-  if (wrong !== undefined) throw new ConfigError(`IAM_ROLE_ACCOUNT_ALLOWLIST takes 12-digit AWS account IDs separated by commas (got "${wrong}")`);
-  return accounts;
-}
-
-function roleBase(env: NodeJS.ProcessEnv): RoleBaseKey {
-  const accessKeyId = env.AWS_ROLE_BASE_ACCESS_KEY_ID?.trim();
-  const secretAccessKey = env.AWS_ROLE_BASE_SECRET_ACCESS_KEY?.trim();
-  const sessionToken = env.AWS_ROLE_BASE_SESSION_TOKEN?.trim();
-  if (!accessKeyId && !secretAccessKey) {
-    if (sessionToken) throw new ConfigError('AWS_ROLE_BASE_SESSION_TOKEN needs AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY');
-    return null;
-  }
-  if (!accessKeyId || !secretAccessKey) {
-    throw new ConfigError('Set both AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY, or neither (the SDK credential chain is used then)');
-  }
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-}
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
+type Parse<T> = (raw: string | undefined) => T;
 
-function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return false;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+/**
+ * One variable's schema: the raw value (absent or a string), parsed by `parse`, whose ConfigError becomes the issue
+ * that stops the start with the variable's own words.
+ */
+const setting = <T>(parse: Parse<T>) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, context): T => {
+      try {
+        return parse(raw);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        context.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    });
+
+const trimmed = (raw: string | undefined) => raw?.trim() || null;
+
+const integer =
+  (name: string, fallback: number, min: number, max: number): Parse<number | null> =>
+  (value) => {
+    const raw = value?.trim();
+    if (!raw) return fallback === -1 ? null : fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return parsed;
+  };
+
+const boolean =
+  (name: string, fallback: boolean): Parse<boolean> =>
+  (value) => {
+    const raw = value?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+  };
+
+const list = (raw: string | undefined) => (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+
+function allowlist(name: string): Parse<string[]> {
+  return (raw) => {
+    const entries = list(raw);
+    try {
+      parseAllowlist(entries);
+    } catch (error) {
+      if (error instanceof AllowlistError) throw new ConfigError(error.message.replace('S3_ENDPOINT_ALLOWLIST', name));
+      throw error;
+    }
+    return entries;
+  };
 }
 
 // proxy-addr's names for address ranges, which Fastify's trustProxy accepts beside addresses and CIDRs.
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
-function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
-  const raw = env.TRUST_PROXY?.trim();
+const trustProxy: Parse<TrustProxy> = (value) => {
+  const raw = value?.trim();
   if (!raw || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
   if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
     throw new ConfigError(
@@ -130,23 +147,21 @@ function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
     if (hops > 10) throw new ConfigError(`TRUST_PROXY must be a hop count from 1 to 10, or proxy addresses (got "${raw}")`);
     return hops;
   }
-  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = list(raw);
   for (const entry of entries) {
     if (!PROXY_RANGE_NAMES.includes(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry)) {
       throw new ConfigError(`TRUST_PROXY entry "${entry}" is not a hop count, an IP address, a CIDR or one of ${PROXY_RANGE_NAMES.join(', ')}`);
     }
   }
   return entries;
-}
+};
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];
-
-/** Whether an outbound proxy is set; each set one must be an http(s):// URL of a proxy (no path). */
-function outboundProxy(env: NodeJS.ProcessEnv): boolean {
-  let any = false;
-  for (const name of PROXY_VARIABLES) {
-    const raw = (env[name] ?? env[name.toLowerCase()])?.trim();
-    if (!raw) continue;
+/** An outbound proxy's URL: an http(s):// URL of a proxy (no path); also read in lower case, as curl and the SDK do. */
+const proxyUrl =
+  (name: string): Parse<string | null> =>
+  (value) => {
+    const raw = value?.trim();
+    if (!raw) return null;
     let url: URL | null = null;
     try {
       url = new URL(raw.includes('://') ? raw : `http://${raw}`);
@@ -156,14 +171,12 @@ function outboundProxy(env: NodeJS.ProcessEnv): boolean {
     if (!url || !['http:', 'https:'].includes(url.protocol) || (url.pathname !== '/' && url.pathname !== '')) {
       throw new ConfigError(`${name} must be the URL of an HTTP proxy, like http://proxy.internal:3128`);
     }
-    any = true;
-  }
-  return any;
-}
+    return raw;
+  };
 
 /** S3_CA_BUNDLE: the PEM file's certificates, read once at startup; a missing or certificate-less file stops it. */
-function caBundle(env: NodeJS.ProcessEnv): string | null {
-  const file = env.S3_CA_BUNDLE?.trim();
+const caBundle: Parse<string | null> = (value) => {
+  const file = value?.trim();
   if (!file) return null;
   let pem: string;
   try {
@@ -171,34 +184,126 @@ function caBundle(env: NodeJS.ProcessEnv): string | null {
   } catch {
     throw new ConfigError(`S3_CA_BUNDLE names a file that cannot be read: ${file}`);
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(`S3_CA_BUNDLE must be a PEM file of certificates (-----BEGIN CERTIFICATE-----): ${file}`);
-  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`S3_CA_BUNDLE must be a PEM file of certificates (-----BEGIN CERTIFICATE-----): ${file}`);
   return pem;
-}
+};
 
 /** A guessable token would publish the app's internals: at least 32 characters, as `openssl rand -hex 16` makes. */
-function metricsToken(env: NodeJS.ProcessEnv): string | null {
-  const token = env.METRICS_TOKEN?.trim();
+const metricsToken: Parse<string | null> = (value) => {
+  const token = value?.trim();
   if (!token) return null;
   if (token.length < 32) throw new ConfigError(`METRICS_TOKEN must be at least 32 characters (make one with: openssl rand -hex 32); it has ${token.length}`);
   return token;
-}
+};
 
 /** The first admin's e-mail, by the one e-mail rule; plain "admin" (the default) until an address is set. */
-function adminEmail(env: NodeJS.ProcessEnv): string {
-  const value = env.ADMIN_EMAIL?.trim() || FIRST_ADMIN_NAME;
+const adminEmail: Parse<string> = (raw) => {
+  const value = raw?.trim() || FIRST_ADMIN_NAME;
   if (value === FIRST_ADMIN_NAME) return value;
   const parsed = parseEmail(value);
   if (!parsed.ok) throw new ConfigError(`ADMIN_EMAIL must be an e-mail address, like admin@example.com (got "${value.slice(0, 40)}"): ${parsed.problem}`);
   return parsed.email;
+};
+
+const databaseUrl: Parse<string | null> = (raw) => {
+  const url = raw?.trim() || null;
+  // Shown without its password: the value is a secret of its own.
+  if (url !== null && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(`DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/db (got "${url.split(':')[0]}:…")`);
+  }
+  return url;
+};
+
+const accountAllowlist: Parse<string[] | null> = (raw) => {
+  const accounts = list(raw);
+  if (accounts.length === 0) return null;
+  const wrong = accounts.find((account) => !/^\d{12}$/.test(account));
+  if (wrong !== undefined) throw new ConfigError(`IAM_ROLE_ACCOUNT_ALLOWLIST takes 12-digit AWS account IDs separated by commas (got "${wrong}")`);
+  return accounts;
+};
+
+const logLevel: Parse<string> = (raw) => {
+  const level = raw?.trim() || 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+};
+
+/**
+ * Every environment variable the app reads, each with its own rule: the one schema of the configuration. Its keys
+ * are the settings (`SETTINGS`): settings.test.ts holds the README's tables to them, and the start warns about a
+ * variable that looks like one but is not. What ties several together (the origin and the hosts, the OIDC group, the
+ * base identity) is decided after, in `loadConfig`.
+ */
+export const SettingsSchema = z.object({
+  PORT: setting(integer('PORT', 8080, 0, 65535)),
+  HOST: setting((raw) => raw?.trim() || '127.0.0.1'),
+  PUBLIC_ORIGIN: setting(trimmed),
+  ALLOWED_HOSTS: setting((raw) => raw),
+  TRUST_PROXY: setting(trustProxy),
+  DATA_DIR: setting((raw) => path.resolve(raw?.trim() || './data')),
+  DATABASE_URL: setting(databaseUrl),
+  APP_ENCRYPTION_KEY: setting(trimmed),
+  APP_ENCRYPTION_KEY_PREVIOUS: setting(trimmed),
+  APP_ENCRYPTION_KEY_NEXT: setting(trimmed),
+  // Read by `npm run rotate-key` alone.
+  NEW_APP_ENCRYPTION_KEY: setting(trimmed),
+  ADMIN_EMAIL: setting(adminEmail),
+  ADMIN_PASSWORD: setting((raw) => raw || null),
+  SCHEDULED_CHECKS: setting(boolean('SCHEDULED_CHECKS', true)),
+  CHECK_TIMEOUT_MS: setting(integer('CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000)),
+  CHECK_CONCURRENCY: setting(integer('CHECK_CONCURRENCY', 8, 1, 256)),
+  CHECK_RATE_PER_MIN: setting(integer('CHECK_RATE_PER_MIN', 30, 1, 10_000)),
+  SIGN_IN_RATE_PER_MIN: setting(integer('SIGN_IN_RATE_PER_MIN', 10, 1, 10_000)),
+  WRITE_RATE_PER_MIN: setting(integer('WRITE_RATE_PER_MIN', 20, 1, 10_000)),
+  // Its default follows CHECK_TIMEOUT_MS (loadConfig): -1 here stands for "not set".
+  SHUTDOWN_GRACE_MS: setting(integer('SHUTDOWN_GRACE_MS', -1, 0, 600_000)),
+  S3_ENDPOINT_ALLOWLIST: setting(allowlist('S3_ENDPOINT_ALLOWLIST')),
+  HTTPS_PROXY: setting(proxyUrl('HTTPS_PROXY')),
+  HTTP_PROXY: setting(proxyUrl('HTTP_PROXY')),
+  NO_PROXY: setting(trimmed),
+  S3_CA_BUNDLE: setting(caBundle),
+  ALLOW_AMBIENT_CREDENTIALS_S3: setting(boolean('ALLOW_AMBIENT_CREDENTIALS_S3', false)),
+  ALLOW_IAM_ROLES: setting(boolean('ALLOW_IAM_ROLES', false)),
+  IAM_ROLE_ACCOUNT_ALLOWLIST: setting(accountAllowlist),
+  AWS_ROLE_BASE_ACCESS_KEY_ID: setting(trimmed),
+  AWS_ROLE_BASE_SECRET_ACCESS_KEY: setting(trimmed),
+  AWS_ROLE_BASE_SESSION_TOKEN: setting(trimmed),
+  WEBHOOK_ALLOWLIST: setting(allowlist('WEBHOOK_ALLOWLIST')),
+  METRICS_TOKEN: setting(metricsToken),
+  LOG_LEVEL: setting(logLevel),
+  OIDC_ISSUER: setting(trimmed),
+  OIDC_CLIENT_ID: setting(trimmed),
+  OIDC_CLIENT_SECRET: setting(trimmed),
+  OIDC_PROVIDER_NAME: setting(trimmed),
+  OIDC_SCOPES: setting(trimmed),
+  OIDC_ROLE_CLAIM: setting(trimmed),
+  OIDC_ROLE_MAP: setting(trimmed),
+  OIDC_DEFAULT_ROLE: setting(trimmed),
+  OIDC_TRUSTED_EMAIL_ISSUER: setting(trimmed),
+});
+
+function roleBase(values: z.output<typeof SettingsSchema>): RoleBaseKey {
+  const { AWS_ROLE_BASE_ACCESS_KEY_ID: accessKeyId, AWS_ROLE_BASE_SECRET_ACCESS_KEY: secretAccessKey, AWS_ROLE_BASE_SESSION_TOKEN: sessionToken } = values;
+  if (!accessKeyId && !secretAccessKey) {
+    if (sessionToken) throw new ConfigError('AWS_ROLE_BASE_SESSION_TOKEN needs AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY');
+    return null;
+  }
+  if (!accessKeyId || !secretAccessKey) {
+    throw new ConfigError('Set both AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY, or neither (the SDK credential chain is used then)');
+  }
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
-/** Reads the environment of design.md's configuration table; a bad value stops startup with its name. */
+/** Reads the environment through SettingsSchema; a bad value stops startup with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const port = integer(env, 'PORT', 8080, 0, 65535);
-  const host = env.HOST?.trim() || '127.0.0.1';
-  const publicOrigin = (env.PUBLIC_ORIGIN?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  // The proxy variables are honoured in lower case too (curl's and the SDK's habit).
+  const withProxies = { ...env, HTTPS_PROXY: env.HTTPS_PROXY ?? env.https_proxy, HTTP_PROXY: env.HTTP_PROXY ?? env.http_proxy };
+  const parsed = SettingsSchema.safeParse(withProxies);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues[0]?.message ?? 'The configuration is not valid');
+  const values = parsed.data;
+  const port = values.PORT as number;
+  const host = values.HOST;
+  const publicOrigin = (values.PUBLIC_ORIGIN || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
   let origin: URL;
   try {
     origin = new URL(publicOrigin);
@@ -208,28 +313,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (origin.origin !== publicOrigin) {
     throw new ConfigError(`PUBLIC_ORIGIN must be an origin without a path, like ${origin.origin} (got "${publicOrigin}")`);
   }
-  const databaseUrl = env.DATABASE_URL?.trim() || null;
-  // Shown without its password: the value is a secret of its own.
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/db (got "${databaseUrl.split(':')[0]}:…")`);
-  }
-  const s3EndpointAllowlist = (env.S3_ENDPOINT_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    parseAllowlist(s3EndpointAllowlist);
-  } catch (error) {
-    if (error instanceof AllowlistError) throw new ConfigError(error.message);
-    throw error;
-  }
-  const webhookAllowlist = (env.WEBHOOK_ALLOWLIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    parseAllowlist(webhookAllowlist);
-  } catch (error) {
-    if (error instanceof AllowlistError) throw new ConfigError(error.message.replace('S3_ENDPOINT_ALLOWLIST', 'WEBHOOK_ALLOWLIST'));
-    throw error;
-  }
   let allowedHosts: AllowedHost[];
   try {
-    allowedHosts = allowedHostsFrom(env.ALLOWED_HOSTS, publicOrigin, host);
+    allowedHosts = allowedHostsFrom(values.ALLOWED_HOSTS, publicOrigin, host);
   } catch (error) {
     if (error instanceof AllowedHostsError) throw new ConfigError(error.message);
     throw error;
@@ -241,39 +327,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (error instanceof OidcConfigError) throw new ConfigError(error.message);
     throw error;
   }
-  const logLevel = env.LOG_LEVEL?.trim() || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const checkTimeoutMs = integer(env, 'CHECK_TIMEOUT_MS', 10_000, 1_000, 300_000);
+  const checkTimeoutMs = values.CHECK_TIMEOUT_MS as number;
   return {
     port,
     host,
     publicOrigin,
-    trustProxy: trustProxy(env),
+    trustProxy: values.TRUST_PROXY,
     allowedHosts,
-    dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
-    databaseUrl,
-    encryptionKey: env.APP_ENCRYPTION_KEY?.trim() || null,
-    encryptionPreviousKey: env.APP_ENCRYPTION_KEY_PREVIOUS?.trim() || null,
-    encryptionNextKey: env.APP_ENCRYPTION_KEY_NEXT?.trim() || null,
-    adminPassword: env.ADMIN_PASSWORD || null,
-    adminEmail: adminEmail(env),
+    dataDir: values.DATA_DIR,
+    databaseUrl: values.DATABASE_URL,
+    encryptionKey: values.APP_ENCRYPTION_KEY,
+    encryptionPreviousKey: values.APP_ENCRYPTION_KEY_PREVIOUS,
+    encryptionNextKey: values.APP_ENCRYPTION_KEY_NEXT,
+    adminPassword: values.ADMIN_PASSWORD,
+    adminEmail: values.ADMIN_EMAIL,
     checkTimeoutMs,
-    checkConcurrency: integer(env, 'CHECK_CONCURRENCY', 8, 1, 256),
-    checkRatePerMin: integer(env, 'CHECK_RATE_PER_MIN', 30, 1, 10_000),
-    signInRatePerMin: integer(env, 'SIGN_IN_RATE_PER_MIN', 10, 1, 10_000),
-    writeRatePerMin: integer(env, 'WRITE_RATE_PER_MIN', 20, 1, 10_000),
-    metricsToken: metricsToken(env),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', checkTimeoutMs + 5_000, 0, 600_000),
-    s3EndpointAllowlist,
-    webhookAllowlist,
-    s3CaBundle: caBundle(env),
-    outboundProxy: outboundProxy(env),
-    allowAmbientCredentials: boolean(env, 'ALLOW_AMBIENT_CREDENTIALS_S3'),
-    allowIamRoles: boolean(env, 'ALLOW_IAM_ROLES'),
-    iamRoleAccountAllowlist: accountAllowlist(env),
-    roleBase: roleBase(env),
-    scheduledChecks: env.SCHEDULED_CHECKS === undefined || env.SCHEDULED_CHECKS.trim() === '' ? true : boolean(env, 'SCHEDULED_CHECKS'),
+    checkConcurrency: values.CHECK_CONCURRENCY as number,
+    checkRatePerMin: values.CHECK_RATE_PER_MIN as number,
+    signInRatePerMin: values.SIGN_IN_RATE_PER_MIN as number,
+    writeRatePerMin: values.WRITE_RATE_PER_MIN as number,
+    metricsToken: values.METRICS_TOKEN,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS ?? checkTimeoutMs + 5_000,
+    s3EndpointAllowlist: values.S3_ENDPOINT_ALLOWLIST,
+    webhookAllowlist: values.WEBHOOK_ALLOWLIST,
+    s3CaBundle: values.S3_CA_BUNDLE,
+    outboundProxy: values.HTTPS_PROXY !== null || values.HTTP_PROXY !== null || proxyUrl('ALL_PROXY')(env.ALL_PROXY ?? env.all_proxy) !== null,
+    allowAmbientCredentials: values.ALLOW_AMBIENT_CREDENTIALS_S3,
+    allowIamRoles: values.ALLOW_IAM_ROLES,
+    iamRoleAccountAllowlist: values.IAM_ROLE_ACCOUNT_ALLOWLIST,
+    roleBase: roleBase(values),
+    scheduledChecks: values.SCHEDULED_CHECKS,
     oidc,
-    logLevel,
+    logLevel: values.LOG_LEVEL,
   };
 }

@@ -110,7 +110,7 @@ describe('a check cut off before its cleanup (its instance died)', () => {
     try {
       // As a dead instance left it: claimed, its probe in the bucket under a key from its id, its lease about to run out.
       const config = normalizeS3Config({ remote_url: 's3://local-bucket/crashed/', endpoint_url: s3.endpoint, ...WRITER });
-      const store = await openStore({ dataDir, cipher: createSecretCipher(key) });
+      const store = await openStore({ dataDir, databaseUrl: t.config.databaseUrl, cipher: createSecretCipher(key) });
       const queued = await store.checks.create({ destinationId: null, config }, { workerId: 'a-dead-instance', leaseUntil: new Date(Date.now() + 5_000) });
       const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
       const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: WRITER.key, secretAccessKey: WRITER.secret } });

@@ -1,19 +1,11 @@
+import { SettingsSchema } from './config.ts';
+
 /**
- * Every environment variable the app reads, in one list: the configuration (config.ts, oidc-config.ts, the IAM role
- * base identity), the rotation tool's NEW_APP_ENCRYPTION_KEY, and the outbound proxy. settings.test.ts holds the
- * README's configuration tables to exactly these, and the start warns about a variable that looks like one of them
- * but is not (a typo starts silently on a default otherwise: `DATABSE_URL` on a fresh SQLite).
+ * Every environment variable the app reads: the keys of the configuration's one schema (config.ts). settings.test.ts
+ * holds the README's configuration tables to exactly these, and the start warns about a variable that looks like one
+ * of them but is not (a typo starts silently on a default otherwise: `DATABSE_URL` on a fresh SQLite).
  */
-export const SETTINGS = [
-  'PORT', 'HOST', 'PUBLIC_ORIGIN', 'ALLOWED_HOSTS', 'TRUST_PROXY', 'DATA_DIR', 'DATABASE_URL',
-  'APP_ENCRYPTION_KEY', 'APP_ENCRYPTION_KEY_PREVIOUS', 'APP_ENCRYPTION_KEY_NEXT', 'NEW_APP_ENCRYPTION_KEY',
-  'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'SCHEDULED_CHECKS', 'CHECK_TIMEOUT_MS', 'CHECK_CONCURRENCY', 'CHECK_RATE_PER_MIN',
-  'SIGN_IN_RATE_PER_MIN', 'WRITE_RATE_PER_MIN', 'SHUTDOWN_GRACE_MS', 'S3_ENDPOINT_ALLOWLIST', 'HTTPS_PROXY', 'HTTP_PROXY',
-  'NO_PROXY', 'S3_CA_BUNDLE', 'ALLOW_AMBIENT_CREDENTIALS_S3', 'ALLOW_IAM_ROLES', 'IAM_ROLE_ACCOUNT_ALLOWLIST',
-  'AWS_ROLE_BASE_ACCESS_KEY_ID', 'AWS_ROLE_BASE_SECRET_ACCESS_KEY', 'AWS_ROLE_BASE_SESSION_TOKEN', 'WEBHOOK_ALLOWLIST',
-  'METRICS_TOKEN', 'LOG_LEVEL', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_PROVIDER_NAME', 'OIDC_SCOPES',
-  'OIDC_ROLE_CLAIM', 'OIDC_ROLE_MAP', 'OIDC_DEFAULT_ROLE', 'OIDC_TRUSTED_EMAIL_ISSUER',
-] as const;
+export const SETTINGS = Object.keys(SettingsSchema.shape) as (keyof typeof SettingsSchema.shape)[];
 
 /** Beginnings only this app's variables have: an unknown name with one of them is a mistake. */
 const OUR_PREFIXES = ['APP_ENCRYPTION', 'CHECK_', 'OIDC_', 'S3_', 'ADMIN_', 'ALLOW_', 'WEBHOOK_', 'METRICS_', 'SHUTDOWN_', 'SIGN_IN_', 'WRITE_RATE', 'IAM_ROLE_', 'AWS_ROLE_BASE_', 'TRUST_PROXY', 'PUBLIC_ORIGIN', 'SCHEDULED_'];
