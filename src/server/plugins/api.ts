@@ -142,7 +142,12 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         kick: () => protectedApi.deliveries.kick(),
         writeRatePerMinute: config.writeRatePerMin,
       });
-      await protectedApi.register(iamRoleRoutes, { roles, externalIds: store.externalIds, accountAllowlist: config.iamRoleAccountAllowlist });
+      await protectedApi.register(iamRoleRoutes, {
+        roles,
+        externalIds: store.externalIds,
+        accountAllowlist: config.iamRoleAccountAllowlist,
+        writeRatePerMinute: config.writeRatePerMin,
+      });
       await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
       await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
       await protectedApi.register(aboutRoutes, { db: store.db });

@@ -50,6 +50,17 @@ describe('writes one principal may make a minute', () => {
     expectLimited(tests.map((a) => a.statusCode), tests[2]!, /^Too many test events/);
   });
 
+  it('limits new external IDs (each a row kept for good)', async () => {
+    const roles = await buildTestApp({ writeRatePerMin: 2, allowIamRoles: true });
+    try {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await roles.request({ method: 'POST', url: '/api/v1/iam-role/external-ids' }));
+      expectLimited(answers.map((a) => a.statusCode), answers[2]!, /^Too many new external IDs/);
+    } finally {
+      await roles.close();
+    }
+  });
+
   it('counts each principal apart: another admin is not held by the first one’s count', async () => {
     const other = await buildTestApp({ writeRatePerMin: 2 });
     try {
