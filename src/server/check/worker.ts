@@ -247,7 +247,8 @@ export class CheckWorker {
   private async cleanUpAfterCutOffChecks() {
     const { checks, destinations } = this.options;
     try {
-      const claimed = await checks.claimCleanups(this.id, new Date(), new Date(Date.now() + this.leaseMs), 4);
+      // Held for the longest a cleanup can take (its budget) and more: another sweep must not take it meanwhile.
+      const claimed = await checks.claimCleanups(this.id, new Date(), new Date(Date.now() + Math.max(this.leaseMs, this.options.budgetMs + 15_000)), 4);
       await Promise.all(
         claimed.map(async (check) => {
           const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId).catch(() => null) : null);
