@@ -41,6 +41,8 @@ export type AppConfig = {
   shutdownGraceMs: number;
   /** METRICS_TOKEN: the bearer token GET /metrics asks for; null turns metrics off. */
   metricsToken: string | null;
+  /** ACTIVITY_RETENTION_DAYS: how long the activity log keeps an entry. */
+  activityRetentionDays: number;
   s3EndpointAllowlist: string[];
   /** PEM certificates of extra authorities trusted for Custom URLs (S3_CA_BUNDLE), or null. */
   s3CaBundle: string | null;
@@ -270,6 +272,7 @@ export const SettingsSchema = z.object({
   AWS_ROLE_BASE_SESSION_TOKEN: setting(trimmed),
   WEBHOOK_ALLOWLIST: setting(allowlist('WEBHOOK_ALLOWLIST')),
   METRICS_TOKEN: setting(metricsToken),
+  ACTIVITY_RETENTION_DAYS: setting(integer('ACTIVITY_RETENTION_DAYS', 365, 1, 36_500)),
   LOG_LEVEL: setting(logLevel),
   OIDC_ISSUER: setting(trimmed),
   OIDC_CLIENT_ID: setting(trimmed),
@@ -347,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signInRatePerMin: values.SIGN_IN_RATE_PER_MIN as number,
     writeRatePerMin: values.WRITE_RATE_PER_MIN as number,
     metricsToken: values.METRICS_TOKEN,
+    activityRetentionDays: values.ACTIVITY_RETENTION_DAYS as number,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS ?? checkTimeoutMs + 5_000,
     s3EndpointAllowlist: values.S3_ENDPOINT_ALLOWLIST,
     webhookAllowlist: values.WEBHOOK_ALLOWLIST,

@@ -4,6 +4,7 @@ import { startLocalS3, type LocalS3 } from '../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../e2e/local-s3/identities.ts';
 import { waitForCheck } from './test-support/checks.ts';
 import { buildTestApp, type TestApp } from './test-support/test-app.ts';
+import { SCHEMA_VERSION } from './test-support/schema-version.ts';
 import { APP_VERSION } from './version.ts';
 
 // What an operator sees: health and readiness, request ids, metrics, one log line per finished check.
@@ -108,7 +109,7 @@ describe('metrics', () => {
     expect(text).toMatch(/^sign_in_failures_total\{method="password"\} 1$/m);
     expect(text).toMatch(/^connection_checks_queued 0$/m);
     expect(text).toMatch(/^connection_checks_running 0$/m);
-    expect(text).toContain(`app_info{version="${APP_VERSION}",schema_version="19",node_version="${process.versions.node}"} 1`);
+    expect(text).toContain(`app_info{version="${APP_VERSION}",schema_version="${SCHEMA_VERSION}",node_version="${process.versions.node}"} 1`);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).not.toContain(IDENTITIES.writer.secretAccessKey);
   });

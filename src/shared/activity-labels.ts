@@ -28,3 +28,11 @@ export const ACTIVITY_GROUPS = {
   checks: { label: 'Connection checks', prefixes: ['check.'] },
 } as const;
 export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
+
+/** The group an entry of this kind is in (stored with it, so the screen's filter reads an index). */
+export function activityGroupOf(kind: ActivityKind): ActivityGroup | null {
+  for (const [group, { prefixes }] of Object.entries(ACTIVITY_GROUPS)) {
+    if ((prefixes as readonly string[]).some((prefix) => kind.startsWith(prefix))) return group as ActivityGroup;
+  }
+  return null;
+}

@@ -68,7 +68,16 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   api.addHook('onResponse', release);
   api.addHook('onRequestAbort', release);
   let sweeper: NodeJS.Timeout | undefined;
-  const sweep = () => sessions.sweep().catch((error: unknown) => api.log.warn({ err: error }, 'could not remove expired sessions'));
+  const sweep = async () => {
+    await sessions.sweep().catch((error: unknown) => api.log.warn({ err: error }, 'could not remove expired sessions'));
+    // The activity log keeps ACTIVITY_RETENTION_DAYS: older entries go, a bounded batch at a time, by one instance.
+    const before = new Date(Date.now() - config.activityRetentionDays * 86_400_000);
+    const deleted = await store.activity.deleteOlderThan(before).catch((error: unknown) => {
+      api.log.warn({ err: error }, 'could not remove old activity');
+      return 0;
+    });
+    if (deleted > 0) api.log.info({ deleted, before: before.toISOString() }, 'removed activity older than the retention period');
+  };
   api.addHook('onReady', async () => {
     await sweep();
     sweeper = setInterval(() => void sweep(), SESSION_SWEEP_MS).unref();

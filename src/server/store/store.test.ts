@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretCipher, DecryptionError, EncryptionKeyError } from '../security/crypto.ts';
 import { normalizeS3Config } from '../../shared/s3-config.ts';
 import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, storedBytes, tempDataDir, type TestApp } from '../test-support/test-app.ts';
+import { createActivityRepository } from './activity-repository.ts';
 import { migrate } from './db.ts';
 import { openStore } from './index.ts';
 import { openPostgres, openSqlite, sqliteHandle } from './sql.ts';
@@ -158,7 +159,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 
@@ -305,6 +306,37 @@ describe('migration 017: actors by reference', () => {
         { actor: 'API key "gone" (s3dk_zz99…)', actor_kind: null, actor_id: null },
         { actor: null, actor_kind: null, actor_id: null },
       ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('the activity log', () => {
+  it('gives entries from before migration 020 their group, and keeps what is newer than the retention period, deleting the rest a batch at a time', async () => {
+    const db = ON_POSTGRES ? openPostgres(await freshSchema()) : openSqlite(path.join(tempDataDir(), 'activity.sqlite'));
+    try {
+      await migrate(db, '019-check-cleanup.sql');
+      const old = '2020-01-01T00:00:00.000Z';
+      for (const kind of ['session.signed_in', 'api_key.created', 'destination.updated', 'check.finished', 'user.invited']) {
+        await db.run("INSERT INTO activity_log (destination_id, kind, outcome, at) VALUES (NULL, $1, 'ok', $2)", [kind, old]);
+      }
+      await migrate(db);
+      expect(await db.all<{ kind: string; kind_group: string }>('SELECT kind, kind_group FROM activity_log ORDER BY id')).toEqual([
+        { kind: 'session.signed_in', kind_group: 'sign_ins' },
+        { kind: 'api_key.created', kind_group: 'people' },
+        { kind: 'destination.updated', kind_group: 'connectors' },
+        { kind: 'check.finished', kind_group: 'checks' },
+        { kind: 'user.invited', kind_group: 'people' },
+      ]);
+      const activity = createActivityRepository(db);
+      await activity.record({ destinationId: null, kind: 'settings.changed', outcome: 'ok' });
+      const cutoff = new Date('2025-01-01T00:00:00.000Z');
+      // Batches of 2, at most 2 a call: 4 of the 5 old ones, then the last; the new one stays.
+      expect(await activity.deleteOlderThan(cutoff, 2, 2)).toBe(4);
+      expect(await activity.deleteOlderThan(cutoff, 2, 2)).toBe(1);
+      expect(await activity.deleteOlderThan(cutoff, 2, 2)).toBe(0);
+      expect((await db.all<{ kind: string }>('SELECT kind FROM activity_log')).map((row) => row.kind)).toEqual(['settings.changed']);
     } finally {
       await db.close();
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretCipher } from '../security/crypto.ts';
 import { buildTestApp, freshSchema, ON_POSTGRES, tempDataDir, type TestApp } from '../test-support/test-app.ts';
+import { SCHEMA_VERSION } from '../test-support/schema-version.ts';
 import { APP_VERSION, compareVersions } from '../version.ts';
 import { migrate, SchemaTooNewError, schemaVersion } from './db.ts';
 import { openStore } from './index.ts';
@@ -21,12 +22,12 @@ describe('the version guard', () => {
     const rows = await t.store.db.all<{ migration: string; oldest_app_version: string; applied_by: string }>('SELECT * FROM schema_versions ORDER BY migration');
     expect(rows.find((row) => row.migration === '018-external-ids.sql')).toEqual({ migration: '018-external-ids.sql', oldest_app_version: '0.2.0', applied_by: APP_VERSION });
     expect(rows.find((row) => row.migration === '001-initial.sql')?.oldest_app_version).toBe('0.1.0');
-    expect(await schemaVersion(t.store.db)).toBe(19);
+    expect(await schemaVersion(t.store.db)).toBe(SCHEMA_VERSION);
   });
 
   it('says the version and the schema version to a signed-in caller', async () => {
     const about = await t.request({ method: 'GET', url: '/api/v1/about' });
-    expect(about.json()).toEqual({ version: APP_VERSION, schema_version: 19, node_version: process.versions.node });
+    expect(about.json()).toEqual({ version: APP_VERSION, schema_version: SCHEMA_VERSION, node_version: process.versions.node });
     expect((await t.request({ method: 'GET', url: '/api/v1/about', cookie: null })).statusCode).toBe(401);
   });
 
