@@ -1,0 +1,165 @@
+// `npm run bench:scale`: how the list's cost grows with the table (issue 25's table), at 10 / 1,000 / 10,000 / 100,000
+// connectors, on SQLite — and on PostgreSQL when TEST_DATABASE_URL names one (`npm run bench:scale:postgres` starts a
+// throwaway cluster). The app runs in this process (its RSS is this process's); requests go over loopback HTTP, one
+// at a time, as a person's browser sends them. Figures are medians unless they say p99; ratios are to 10 connectors,
+// measured in the same run. Writes docs/benchmarks-scale.md.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PROJECT_ROOT } from '../../src/server/paths.ts';
+import { freePort } from '../../src/server/test-support/server-process.ts';
+import { buildTestApp, destinationBody, ON_POSTGRES, type TestApp } from '../../src/server/test-support/test-app.ts';
+
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10,1000,10000,100000').split(',').map(Number);
+const WRITE_LOAD_SECONDS = Number(process.env.BENCH_SCALE_LOAD_SECONDS ?? 5);
+const NEEDLE = 'needle-connector-zq7';
+const ACTIVITY_ROWS = 100_000;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))] ?? NaN;
+const say = (line: string) => process.stderr.write(`bench:scale: ${line}\n`);
+/** `work`'s figure `n` times, one after another. */
+async function times(n: number, work: () => Promise<number>): Promise<number[]> {
+  const figures: number[] = [];
+  for (let i = 0; i < n; i++) figures.push(await work());
+  return figures;
+}
+
+/** Fills the store with `n` connectors like the template (one statement: a series joined to the template row). */
+async function fill(t: TestApp, n: number) {
+  const made = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, NEEDLE) });
+  if (made.statusCode !== 200) throw new Error(`the template connector answered ${made.statusCode}`);
+  const template = made.json().id as string;
+  const columns = (await t.store.db.all<{ name: string }>(
+    t.store.db.dialect === 'postgres'
+      ? "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'destinations' ORDER BY ordinal_position"
+      : "SELECT name FROM pragma_table_info('destinations')",
+  )).map((row) => row.name);
+  const rest = columns.filter((column) => !['id', 'name', 'created_at', 'updated_at', 'external_id'].includes(column));
+  const pg = t.store.db.dialect === 'postgres';
+  const id = pg ? "lpad(to_hex(g), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0')" : "printf('%08x-0000-4000-8000-%012x', g, g)";
+  const at = pg ? "to_char(timestamp '2026-01-01' + g * interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" : "strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || g || ' seconds')";
+  const series = pg ? 'generate_series(1, $2) AS s(g)' : 'seq';
+  const prefix = pg ? '' : 'WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $2) ';
+  await t.store.db.run(
+    `${prefix}INSERT INTO destinations (id, name, created_at, updated_at, ${rest.join(', ')})
+     SELECT ${id}, 'Connector ' || g, ${at}, ${at}, ${rest.map((column) => `d.${column}`).join(', ')}
+       FROM ${series}, destinations d WHERE d.id = $1`,
+    [template, n - 1],
+  );
+  await t.store.db.run('UPDATE list_version SET version = version + 1 WHERE id = 1');
+  return template;
+}
+
+async function fillActivity(t: TestApp, n: number) {
+  const pg = t.store.db.dialect === 'postgres';
+  const series = pg ? 'generate_series(1, $1) AS s(g)' : 'seq';
+  const prefix = pg ? '' : 'WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $1) ';
+  const kind = "CASE WHEN g % 10 = 0 THEN 'session.signed_in' WHEN g % 10 = 1 THEN 'session.sign_in_failed' ELSE 'destination.updated' END";
+  const group = "CASE WHEN g % 10 < 2 THEN 'sign_ins' ELSE 'connectors' END";
+  await t.store.db.run(`${prefix}INSERT INTO activity_log (destination_id, kind, kind_group, outcome, at) SELECT NULL, ${kind}, ${group}, 'ok', '2026-06-01T00:00:00.000Z' FROM ${series}`, [n]);
+}
+
+type Row = Record<string, string>;
+
+async function measure(size: number): Promise<Row> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const t = await buildTestApp({ publicOrigin: origin, checkRatePerMin: 100_000 });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  try {
+    const filled = performance.now();
+    const template = await fill(t, size);
+    say(`${size}: filled in ${Math.round(performance.now() - filled)} ms`);
+    const headers = { cookie: t.cookie, origin, 'x-requested-with': 'XMLHttpRequest' };
+    const get = async (url: string) => {
+      const started = performance.now();
+      const response = await fetch(`${origin}${url}`, { headers });
+      const body = await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      return { ms: performance.now() - started, bytes: body.byteLength };
+    };
+    let version = 1;
+    const rename = async () => {
+      const response = await fetch(`${origin}/api/v1/destinations/${template}`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json', 'if-match': `"${version}"` },
+        body: JSON.stringify({ name: `${NEEDLE} ${version}` }),
+      });
+      if (response.status !== 200) throw new Error(`the rename answered ${response.status}`);
+      version++;
+    };
+    const page = '/api/v1/destinations?limit=50';
+    for (let i = 0; i < 2; i++) await get(page);
+    const idle = median(await times(5, async () => (await get(page)).ms));
+    const afterWrite: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await rename();
+      afterWrite.push((await get(page)).ms);
+    }
+    // Two renames a second while people read the first page, ten reads a second (a read waits for the one before).
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const underWrites: number[] = [];
+    const until = performance.now() + WRITE_LOAD_SECONDS * 1000;
+    const writer = setInterval(() => void rename().catch(() => undefined), 500);
+    while (performance.now() < until) {
+      const started = performance.now();
+      underWrites.push((await get(page)).ms);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - started))));
+    }
+    clearInterval(writer);
+    loop.disable();
+    const search = median(await times(3, async () => (await get(`/api/v1/destinations?limit=50&q=${NEEDLE}`)).ms));
+    const whole = await get('/api/v1/destinations');
+    const rss = process.memoryUsage().rss;
+    const row: Row = {
+      connectors: size.toLocaleString('en'),
+      'first page idle': `${idle.toFixed(1)} ms`,
+      'right after a write': `${median(afterWrite).toFixed(1)} ms`,
+      'p99 under 2 writes/s': `${p99(underWrites).toFixed(1)} ms`,
+      'loop delay p99': `${(loop.percentile(99) / 1e6).toFixed(0)} ms`,
+      'q, one match': `${search.toFixed(1)} ms`,
+      'unpaged list': `${whole.ms.toFixed(0)} ms, ${(whole.bytes / 1e6).toFixed(2)} MB`,
+      'RSS after reads': `${(rss / 1e6).toFixed(0)} MB`,
+    };
+    if (size === SIZES.at(-1)) {
+      await fillActivity(t, ACTIVITY_ROWS);
+      const group = median(await times(3, async () => (await get('/api/v1/activity?group=sign_ins&limit=50')).ms));
+      row['activity filter (100k rows)'] = `${group.toFixed(1)} ms`;
+    }
+    return row;
+  } finally {
+    await t.close();
+  }
+}
+
+// Each size in a process of its own: its RSS is that size's alone.
+const one = process.argv.indexOf('--one');
+if (one !== -1) {
+  process.stdout.write(`${JSON.stringify(await measure(Number(process.argv[one + 1])))}\n`);
+  process.exit(0);
+}
+const rows: Row[] = [];
+for (const size of SIZES) {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'e2e/bench/scale.ts', '--one', String(size)], { cwd: PROJECT_ROOT, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`measuring ${size} connectors failed (exit ${child.status})`);
+  rows.push(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Row);
+}
+const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+const table = [
+  `| ${columns.join(' | ')} |`,
+  `|${columns.map(() => '---').join('|')}|`,
+  ...rows.map((row) => `| ${columns.map((column) => row[column] ?? '').join(' | ')} |`),
+].join('\n');
+const database = ON_POSTGRES ? 'PostgreSQL' : 'SQLite';
+process.stdout.write(`\n${database}\n${table}\n`);
+const file = path.join(PROJECT_ROOT, 'docs', 'benchmarks-scale.md');
+const heading = `## ${database}`;
+const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# The list at scale (npm run bench:scale)\n';
+const sections = previous.split(/^## /m);
+const kept = sections.filter((section, i) => i === 0 || !section.startsWith(database));
+const section = `${heading}\n\nMeasured ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${SIZES.join(' / ')} connectors.\n\n${table}\n`;
+fs.writeFileSync(file, [kept[0], ...kept.slice(1).map((s) => `## ${s}`), section].join('').replace(/\n{3,}/g, '\n\n'));
+process.stdout.write(`Wrote ${path.relative(PROJECT_ROOT, file)} (${database}).\n`);
