@@ -161,5 +161,5 @@ const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# The li
 const sections = previous.split(/^## /m);
 const kept = sections.filter((section, i) => i === 0 || !section.startsWith(database));
 const section = `${heading}\n\nMeasured ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${SIZES.join(' / ')} connectors.\n\n${table}\n`;
-fs.writeFileSync(file, [kept[0], ...kept.slice(1).map((s) => `## ${s}`), section].join('').replace(/\n{3,}/g, '\n\n'));
+fs.writeFileSync(file, `${[kept[0], ...kept.slice(1).map((s) => `## ${s}`), section].map((part) => part?.trim()).join('\n\n')}\n`);
 process.stdout.write(`Wrote ${path.relative(PROJECT_ROOT, file)} (${database}).\n`);
