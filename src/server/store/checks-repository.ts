@@ -5,6 +5,7 @@ import type { Actor, ActorKind } from '../../shared/activity-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bumpListVersion, type Sql, type SqlDatabase } from './sql.ts';
+import { refreshLastCheck } from './list-columns.ts';
 import { writingSeal } from './writing-key.ts';
 
 export const HISTORY_LIMIT = 50;
@@ -127,6 +128,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         principalOf(input.startedBy, trigger),
       ],
     );
+    await refreshLastCheck(tx, input.destinationId);
     return id;
   };
 
@@ -275,6 +277,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
           [id, CANCELLED_REASON, JSON.stringify(steps), new Date().toISOString()],
         );
         if (ended === 1) {
+          await refreshLastCheck(tx, row.destination_id);
           await bumpListVersion(tx);
           return 'cancelled';
         }
@@ -310,7 +313,11 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
             result.expiredToken ? 1 : 0,
           ]);
         }
-        if (finished) await bumpListVersion(tx);
+        if (finished) {
+          const row = await tx.get<{ destination_id: string | null }>('SELECT destination_id FROM connection_checks WHERE id = $1', [id]);
+          await refreshLastCheck(tx, row?.destination_id ?? null);
+          await bumpListVersion(tx);
+        }
         return finished;
       });
     },
@@ -330,7 +337,10 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
            WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $4`,
           [row.id, INTERRUPTED_REASON, JSON.stringify(cutOffSteps(JSON.parse(row.steps) as Step[], INTERRUPTED_REASON)), now.toISOString()],
         );
-        if (changed === 1) failed.push(row.id);
+        if (changed === 1) {
+          failed.push(row.id);
+          await refreshLastCheck(db, row.destination_id);
+        }
       }
       if (failed.length > 0) await bumpListVersion(db);
       return failed;
@@ -374,7 +384,10 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
          WHERE id = $1 AND base_destination_id = $2 AND status != 'SCHEDULED'`,
         [id, destinationId],
       );
-      if (adopted === 1) await bumpListVersion(db);
+      if (adopted === 1) {
+        await refreshLastCheck(db, destinationId);
+        await bumpListVersion(db);
+      }
       return adopted === 1;
     },
 

@@ -5,6 +5,7 @@ import type { S3Config } from '../../shared/s3-config.ts';
 import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bindExternalId, spendExternalIds } from './external-ids-repository.ts';
+import { listColumnsOf } from './list-columns.ts';
 import { bumpListVersion, UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 import { writingSeal, type Seal } from './writing-key.ts';
 
@@ -111,6 +112,11 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
   const aad = (id: string, field: 'secret' | 'token') => `destinations:${id}:${field}`;
 
   const ORDER = 'ORDER BY created_at DESC, id DESC';
+  /** The list columns of a row written now (list-columns.ts), in the order of the INSERT and UPDATE below. */
+  const listed = (name: string, config: ConfigToSave, tokenSavedAt: string | null) => {
+    const columns = listColumnsOf({ ...config, name, has_token: config.token !== null, token_saved_at: tokenSavedAt });
+    return [columns.name_key, columns.search_text, columns.expires_key, columns.warn_from];
+  };
   // The stored columns of a config, in the order of the INSERT and UPDATE below.
   const columns = (id: string, config: ConfigToSave, seal: Seal) => [
     config.remote_url,
@@ -194,8 +200,8 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
           heldExternalId(tx, id, input.config, now, await tx.run(
             `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
                endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version,
-               check_schedule, next_check_at, role_arn, external_id)
-             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1, $15, $16, $17, $18)`,
+               check_schedule, next_check_at, role_arn, external_id, name_key, search_text, expires_key, warn_from)
+             VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1, $15, $16, $17, $18, $19, $20, $21, $22)`,
             [
               id,
               input.name,
@@ -206,6 +212,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               next,
               input.config.role_arn,
               input.config.role_arn === null ? null : input.config.external_id,
+              ...listed(input.name, input.config, input.config.token === null ? null : now),
             ],
           )),
         ),
@@ -244,7 +251,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
                config_version = config_version + $17,
                next_check_at = CASE WHEN CAST($18 AS TEXT) IS NULL OR CAST($18 AS TEXT) = check_schedule THEN next_check_at ELSE $19 END,
                check_schedule = COALESCE(CAST($18 AS TEXT), check_schedule),
-               role_arn = $20, external_id = $21
+               role_arn = $20, external_id = $21, name_key = $22, search_text = $23, expires_key = $24, warn_from = $25
              WHERE id = $1 AND version = $2`,
             [
               id,
@@ -259,6 +266,7 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
               nextIfNew,
               input.config.role_arn,
               input.config.role_arn === null ? null : input.config.external_id,
+              ...listed(input.name, input.config, input.tokenSavedAt),
             ],
           )),
         ),

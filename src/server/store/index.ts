@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
 import { migrate, type AppliedMigration } from './db.ts';
+import { backfillListColumns } from './list-columns.ts';
 import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { WRITING_KEY_SETTING } from './writing-key.ts';
 import { createActivityRepository } from './activity-repository.ts';
@@ -51,6 +52,8 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
   let migrated: AppliedMigration[] = [];
   try {
     migrated = await migrate(db);
+    // Rows from before migration 021 get their list columns (once; afterwards every write keeps them).
+    await backfillListColumns(db);
     const check = await settings.get(KEY_CHECK);
     if (check === null) await settings.set(KEY_CHECK, options.cipher.encrypt('key check', KEY_CHECK_AAD));
     else options.cipher.decrypt(check, KEY_CHECK_AAD);

@@ -7,6 +7,7 @@ import { normalizeS3Config } from '../../shared/s3-config.ts';
 import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, storedBytes, tempDataDir, type TestApp } from '../test-support/test-app.ts';
 import { createActivityRepository } from './activity-repository.ts';
 import { migrate } from './db.ts';
+import { backfillListColumns } from './list-columns.ts';
 import { openStore } from './index.ts';
 import { openPostgres, openSqlite, sqliteHandle } from './sql.ts';
 
@@ -159,7 +160,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 
@@ -337,6 +338,64 @@ describe('the activity log', () => {
       expect(await activity.deleteOlderThan(cutoff, 2, 2)).toBe(1);
       expect(await activity.deleteOlderThan(cutoff, 2, 2)).toBe(0);
       expect((await db.all<{ kind: string }>('SELECT kind FROM activity_log')).map((row) => row.kind)).toEqual(['settings.changed']);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('the list columns on each destination (migration 021)', () => {
+  const summaryOnRow = (id: string) =>
+    t.store.db.get<{ last_check_id: string | null; last_check_status: string | null; last_check_at: string | null }>(
+      'SELECT last_check_id, last_check_status, last_check_at FROM destinations WHERE id = $1',
+      [id],
+    );
+
+  it('follow the latest check through insert, finish and cancel, written in the same transaction', async () => {
+    const { id } = (await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody() })).json();
+    expect(await summaryOnRow(id)).toEqual({ last_check_id: null, last_check_status: null, last_check_at: null });
+    const first = await t.store.checks.create({ destinationId: id });
+    expect(await summaryOnRow(id)).toEqual({ last_check_id: first.id, last_check_status: 'SCHEDULED', last_check_at: first.created_at });
+    await t.store.checks.finish(first.id, { status: 'SUCCESS', reason: null, steps: [], identity: null, region: null });
+    expect(await summaryOnRow(id)).toMatchObject({ last_check_id: first.id, last_check_status: 'SUCCESS' });
+    const second = await t.store.checks.create({ destinationId: id });
+    expect(await t.store.checks.requestCancel(second.id)).toBe('cancelled');
+    const latest = await t.store.checks.latestSummary(id);
+    expect(await summaryOnRow(id)).toEqual({ last_check_id: latest?.id, last_check_status: latest?.status, last_check_at: latest?.created_at });
+  });
+
+  it('keep the name lower-cased, the searched text and the expiry of temporary credentials, on create and on update', async () => {
+    const expires = new Date(Date.now() + 4 * 3_600_000).toISOString();
+    const body = destinationBody({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'aTokenOfTheTests', token_expires_at: expires }, `Ünïcode Name ${randomBytes(3).toString('hex')}`);
+    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body });
+    expect(response.statusCode, response.body).toBe(200);
+    const made = response.json();
+    const row = () => t.store.db.get<{ name_key: string; search_text: string; expires_key: string | null; warn_from: string | null }>('SELECT name_key, search_text, expires_key, warn_from FROM destinations WHERE id = $1', [made.id]);
+    const before = await row();
+    expect(before?.name_key).toBe(body.name.toLowerCase());
+    expect(before?.search_text.startsWith(`${body.name.toLowerCase()}\ns3://`)).toBe(true);
+    expect(before?.expires_key).toBe(expires);
+    // A 4-hour lifetime warns in its last quarter: one hour before.
+    expect(Date.parse(expires) - Date.parse(before?.warn_from ?? '')).toBe(3_600_000);
+    await t.request({ method: 'PUT', url: `/api/v1/destinations/${made.id}`, headers: { 'if-match': `"${made.version}"` }, body: { name: 'Renamed', config: { key: 'AKIAIOSFODNN7EXAMPLE', token: null, secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } } });
+    expect(await row()).toMatchObject({ name_key: 'renamed', expires_key: null, warn_from: null });
+  });
+
+  it('are filled for destinations from before them: the check summary by the migration, the rest at the first start', async () => {
+    const db = ON_POSTGRES ? openPostgres(await freshSchema()) : openSqlite(path.join(tempDataDir(), 'list.sqlite'));
+    try {
+      await migrate(db, '020-activity-indexes.sql');
+      await db.run("INSERT INTO destinations (id, name, type, remote_url, created_at, updated_at) VALUES ('d1', 'Öld One', 's3', 's3://old/', 'x', 'x')");
+      await db.run("INSERT INTO connection_checks (id, destination_id, status, steps, created_at, seq) VALUES ('c1', 'd1', 'SUCCESS', '[]', '2026-01-01T00:00:00.000Z', 1)");
+      await migrate(db);
+      expect(await backfillListColumns(db)).toBe(1);
+      expect(await db.get('SELECT name_key, search_text, last_check_id, last_check_status FROM destinations')).toEqual({
+        name_key: 'öld one',
+        search_text: 'öld one\ns3://old/\n',
+        last_check_id: 'c1',
+        last_check_status: 'SUCCESS',
+      });
+      expect(await backfillListColumns(db)).toBe(0);
     } finally {
       await db.close();
     }
