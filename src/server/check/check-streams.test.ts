@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createApiKey, type TestApp } from '../test-support/test-app.ts';
 
 // A check that stays running: its Custom URL accepts connections and never answers (until the check is cancelled).
@@ -38,11 +38,17 @@ const startCheck = async () => {
   expect(started.statusCode, started.body).toBe(202);
   return started.json().id as string;
 };
+/** Every stream a test opened, read to its end before the next test (a stream's place is freed when it ends). */
+const opened: Promise<Response>[] = [];
 const open = (id: string, headers: Record<string, string>) => {
   const controller = new AbortController();
   const response = fetch(`${origin}/api/v1/connection-checks/${id}/events`, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  opened.push(response);
   return { response, abort: () => controller.abort() };
 };
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((response) => response.then((r) => r.text()).catch(() => '')));
+});
 
 describe('check event streams', () => {
   it('reads the store once per check however many streams follow it, and caps streams per principal and per check', async () => {
@@ -94,11 +100,28 @@ describe('check event streams', () => {
     const id = await startCheck();
     const streams = [open(id, { cookie: t.cookie }), open(id, { cookie: t.cookie })];
     const responses = await Promise.all(streams.map((stream) => stream.response));
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+    /** Reads a stream until `done` says its text is complete (or it ends). */
+    const readUntil = async (reader: ReadableStreamDefaultReader<Uint8Array>, text: string, done: (text: string) => boolean) => {
+      const decoder = new TextDecoder();
+      while (!done(text)) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += decoder.decode(chunk.value, { stream: true });
+      }
+      return text;
+    };
+    const readers = responses.map((response) => (response.body as ReadableStream<Uint8Array>).getReader());
+    // Each stream has its first event (the check as it is) before the cancel.
+    const begun = await Promise.all(readers.map((reader) => readUntil(reader, '', (text) => text.includes('event: check'))));
     expect((await t.request({ method: 'POST', url: `/api/v1/connection-checks/${id}/cancel` })).statusCode).toBe(202);
-    for (const response of responses) {
-      const text = await response.text();
-      const last = text.trim().split('\n\n').at(-1) ?? '';
-      expect(JSON.parse(last.split('\n').find((line) => line.startsWith('data: '))?.slice(6) ?? '{}')).toMatchObject({ id, status: 'FAILURE' });
+    for (const [i, reader] of readers.entries()) {
+      const text = await readUntil(reader, begun[i] as string, () => false);
+      const checks = text
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => JSON.parse(line.slice(6)) as { id: string; status: string });
+      expect(checks.at(-1)).toMatchObject({ id, status: 'FAILURE' });
     }
     // Both ended, so the admin may open three again.
     const next = await startCheck();

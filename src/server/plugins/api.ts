@@ -128,7 +128,6 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         destinations: store.destinations,
         activity: store.activity,
         checks: store.checks,
-        listVersion: store.listVersion,
         worker,
         publicOrigin: config.publicOrigin,
         checkOptions,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
 import type { DestinationListQuery, ListSort } from '../../shared/destination-schemas.ts';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
-import { filterEntries, InvalidListCursorError, listEntry, pageEntries, sortEntries, type ListEntry } from './destination-list.ts';
+import { filterEntries, InvalidListCursorError, listEntry, pageEntries, sortEntries, type ListEntry } from '../test-support/list-reference.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();

@@ -122,20 +122,32 @@ describe('create and read', () => {
 });
 
 describe('list', () => {
-  it('reads the table once for many requests that arrive after a write, not once per request', async () => {
-    await created();
-    const reads = { count: 0 };
-    const list = t.store.destinations.list.bind(t.store.destinations);
+  it('reads a page of rows for a page, after a write as before it: never the whole table, never every check', async () => {
+    for (let i = 0; i < 4; i++) await created();
+    const pages: number[] = [];
+    const { list } = t.store.destinations;
+    const { latestSummaries } = t.store.checks;
+    const listPage = t.store.destinations.listPage.bind(t.store.destinations);
     t.store.destinations.list = async () => {
-      reads.count += 1;
-      return list();
+      throw new Error('the whole table was read');
+    };
+    t.store.checks.latestSummaries = async () => {
+      throw new Error('every check was read');
+    };
+    t.store.destinations.listPage = async (options) => {
+      const page = await listPage(options);
+      pages.push(page.entries.length);
+      return page;
     };
     try {
-      const answers = await Promise.all(Array.from({ length: 20 }, () => t.request({ method: 'GET', url: '/api/v1/destinations?sort=name' })));
-      expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
-      expect(reads.count).toBe(1);
+      const first = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=2' });
+      await created();
+      const again = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=2' });
+      expect([first.statusCode, again.statusCode]).toEqual([200, 200]);
+      expect(pages).toEqual([2, 2]);
     } finally {
-      t.store.destinations.list = list;
+      Object.assign(t.store.destinations, { list, listPage });
+      t.store.checks.latestSummaries = latestSummaries;
     }
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
 import { ActivitySchema } from '../../shared/activity-schemas.ts';
@@ -10,7 +11,6 @@ import {
   DestinationSchema,
   DestinationWithWarningsSchema,
   UpdateDestinationSchema,
-  type Destination,
   type ListSort,
 } from '../../shared/destination-schemas.ts';
 import { providerFor } from '../../shared/providers.ts';
@@ -25,15 +25,14 @@ import { actorOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import { DuplicateNameError, ExternalIdInUseError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
-import { filterEntries, InvalidListCursorError, listEntry, pageEntries, sortEntries, type ListEntry } from './destination-list.ts';
+import type { ListCursor, ListFilter } from '../store/destination-list-sql.ts';
+import { decodeListCursor, encodeListCursor, InvalidListCursorError } from './destination-list.ts';
 import { etagOf, toDestination } from './destination-view.ts';
 
 export type DestinationRoutesOptions = {
   destinations: DestinationsRepository;
   activity: ActivityRepository;
   checks: ChecksRepository;
-  /** Changes when what the whole list shows changes: the key of its cache. */
-  listVersion: () => Promise<string>;
   worker: CheckWorker;
   publicOrigin: string;
   checkOptions: CheckOptions;
@@ -45,8 +44,10 @@ const DestinationListSchema = z.array(DestinationSchema);
 // expiry note does not.
 const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region', 'role_arn'] as const;
 const CONFIG_FIELDS = [...TESTED_FIELDS, 'token_expires_at'] as const;
-// Credentials states and expiry warnings move with the clock: a cached list is rebuilt at least this often.
-const LIST_CACHE_MS = 1_000;
+/** Rows read at a time when the whole list is streamed. */
+const STREAM_PAGE = 500;
+/** `X-Total-Count` is exact up to here, then "10000+". */
+const TOTAL_CAP = 10_000;
 
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
 const notFound = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
@@ -96,58 +97,34 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     toDestination(record, now, await checks.latestSummary(record.id));
   const views = async (records: DestinationRecord[]) => {
     const now = new Date();
-    const latest = await checks.latestSummaries();
-    return records.map((record) => toDestination(record, now, latest.get(record.id) ?? null));
+    return Promise.all(records.map(async (record) => toDestination(record, now, await checks.latestSummary(record.id))));
   };
   const { checkOptions } = options;
-  // What the list filters, sorts and pages: every destination with its latest check, read again when the store's list
-  // version moves (a write it shows, on whichever instance). Orders are sorted once per version and kept; filters by
-  // credentials state run at each request, as states move with the clock.
-  type Entries = { version: string; all: ListEntry[]; sorted: Map<string, ListEntry[]> };
-  let entries: Entries | null = null;
-  // One read per version, however many requests arrive while it runs: under 50 connections every request that saw
-  // the version move read the whole table again, fifty reads per write while checks ran.
-  let reading: { version: string; entries: Promise<Entries> } | null = null;
-  const entriesNow = async (): Promise<Entries> => {
-    const version = await options.listVersion();
-    if (entries !== null && entries.version === version) return entries;
-    if (reading === null || reading.version !== version) {
-      const read = (async () => {
-        const [records, latest] = await Promise.all([destinations.list(), checks.latestSummaries()]);
-        const fresh: Entries = { version, all: records.map((record) => listEntry(record, latest.get(record.id) ?? null)), sorted: new Map() };
-        // A slower read of an older version never replaces a newer one.
-        if (entries === null || Number(entries.version) <= Number(version)) entries = fresh;
-        return fresh;
-      })();
-      reading = { version, entries: read };
-      void read.finally(() => {
-        if (reading?.entries === read) reading = null;
-      }).catch(() => undefined);
+
+  /**
+   * The whole list (Unstructured's clients ask for all of it), streamed a page at a time from the database: memory
+   * holds one page whatever the table holds, and nothing is kept between requests.
+   */
+  async function* wholeList(filter: ListFilter, sort: ListSort | undefined, now: Date): AsyncGenerator<string> {
+    yield '[';
+    let cursor: ListCursor | null = null;
+    let first = true;
+    for (;;) {
+      const page = await destinations.listPage({ filter, sort, limit: STREAM_PAGE, cursor, now });
+      let chunk = '';
+      for (const entry of page.entries) {
+        // Stringified without the serializer's zod pass: the views are built typed as `Destination` and the schema
+        // has no transforms, so the bytes are the same.
+        chunk += `${first ? '' : ','}${JSON.stringify(toDestination(entry.record, now, entry.lastCheck))}`;
+        first = false;
+      }
+      if (chunk) yield chunk;
+      const last = page.entries.at(-1);
+      if (!page.more || !last) break;
+      cursor = { key: last.sortKey, id: last.record.id };
     }
-    return reading.entries;
-  };
-  const sortedNow = async (sort: ListSort | undefined) => {
-    const current = await entriesNow();
-    const name = sort ?? 'newest';
-    let sorted = current.sorted.get(name);
-    if (!sorted) current.sorted.set(name, (sorted = sortEntries(current.all, sort)));
-    return { version: current.version, sorted };
-  };
-  // The whole unfiltered list as JSON (Unstructured's clients ask for all of it): rebuilt when the list version moves,
-  // or a second on, as credentials states move with the clock. Stringified without the serializer's zod pass: the
-  // views are built typed as `Destination` and the schema has no transforms, so the bytes are the same — and that pass
-  // was 40 % of a rebuild (6.5 of 16 ms for 1,000), paid at every write while checks run.
-  let cachedList: { version: string; builtAt: number; body: string } | null = null;
-  const wholeList = async () => {
-    const { version, sorted } = await sortedNow(undefined);
-    if (cachedList === null || cachedList.version !== version || Date.now() - cachedList.builtAt >= LIST_CACHE_MS) {
-      const now = new Date();
-      const views: Destination[] = sorted.map((entry) => toDestination(entry.record, now, entry.lastCheck));
-      const body = JSON.stringify(views);
-      cachedList = { version, builtAt: Date.now(), body };
-    }
-    return cachedList.body;
-  };
+    yield ']';
+  }
 
   app.get(
     '/v1/destinations',
@@ -175,27 +152,26 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       if (limit === undefined && cursor !== undefined) {
         throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
       }
-      const filtered = q !== undefined || status !== undefined || credentials !== undefined;
-      if (limit === undefined && !filtered && sort === undefined) {
-        // Sent as is: a string with a JSON content type skips the serializer, whose encoding it already is (hence the
-        // cast: the type provider expects the unencoded list).
-        return reply.type('application/json; charset=utf-8').send((await wholeList()) as never);
-      }
       const now = new Date();
-      const { sorted } = await sortedNow(sort);
-      const selected = filtered ? filterEntries(sorted, { q, status, credentials }, now) : sorted;
-      if (limit === undefined) return selected.map((entry) => toDestination(entry.record, now, entry.lastCheck));
-      let page;
+      const filter: ListFilter = { q, status, credentials };
+      if (limit === undefined) {
+        // Streamed: a stream skips the serializer, whose encoding its chunks already are (hence the cast).
+        return reply.type('application/json; charset=utf-8').send(Readable.from(wholeList(filter, sort, now)) as never);
+      }
+      let after: ListCursor | null = null;
       try {
-        page = pageEntries(selected, sort, limit, cursor);
+        after = cursor === undefined ? null : decodeListCursor(cursor, sort ?? 'newest');
       } catch (error) {
         if (error instanceof InvalidListCursorError) {
           throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: error.message, type: 'value_error' }]);
         }
         throw error;
       }
-      reply.header('x-total-count', String(selected.length));
-      if (page.nextCursor !== null) {
+      const [page, total] = await Promise.all([destinations.listPage({ filter, sort, limit, cursor: after, now }), destinations.countList(filter, now, TOTAL_CAP)]);
+      // Exact up to TOTAL_CAP, then "10000+": counting further would cost more than the page (decision 024).
+      reply.header('x-total-count', total > TOTAL_CAP ? `${TOTAL_CAP}+` : String(total));
+      const last = page.entries.at(-1);
+      if (page.more && last) {
         const next = new URL('/api/v1/destinations', options.publicOrigin);
         const params: Record<string, string | undefined> = {
           destination_type: request.query.destination_type,
@@ -204,12 +180,12 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
           status: status?.join(','),
           credentials: credentials?.join(','),
           limit: String(limit),
-          cursor: page.nextCursor,
+          cursor: encodeListCursor(sort ?? 'newest', { key: last.sortKey, id: last.record.id }),
         };
         for (const [key, value] of Object.entries(params)) if (value !== undefined) next.searchParams.set(key, value);
         reply.header('link', `<${next.href}>; rel="next"`);
       }
-      return page.items.map((entry) => toDestination(entry.record, now, entry.lastCheck));
+      return page.entries.map((entry) => toDestination(entry.record, now, entry.lastCheck));
     },
   );
 

@@ -4,7 +4,7 @@ import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCh
 import type { Actor, ActorKind } from '../../shared/activity-schemas.ts';
 import type { S3Config } from '../../shared/s3-config.ts';
 import type { SecretCipher } from '../security/crypto.ts';
-import { bumpListVersion, type Sql, type SqlDatabase } from './sql.ts';
+import type { Sql, SqlDatabase } from './sql.ts';
 import { refreshLastCheck } from './list-columns.ts';
 import { writingSeal } from './writing-key.ts';
 
@@ -138,11 +138,10 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
      * `claimFor`, the worker that will run it holds it from the start (the same claim `claim` makes, in this commit).
      */
     async create(input: NewCheck, claimFor?: { workerId: string; leaseUntil: Date }): Promise<ConnectionCheck> {
-      // The row and the list version in one commit: no reader sees one without the other, and one fsync, not two.
+      // The row, its destination's summary and the claim in one commit: one fsync.
       const id = await db.transaction(async (tx) => {
         const made = await insertCheck(tx, input, 'manual');
         if (claimFor) await tx.run('UPDATE connection_checks SET claimed_by = $2, lease_until = $3 WHERE id = $1', [made, claimFor.workerId, claimFor.leaseUntil.toISOString()]);
-        await bumpListVersion(tx);
         return made;
       });
       return toView((await findRow(id)) as Row);
@@ -174,7 +173,6 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
           const busy = await tx.get("SELECT 1 AS busy FROM connection_checks WHERE destination_id = $1 AND status = 'SCHEDULED'", [destination.id]);
           if (!busy) started.push(await insertCheck(tx, { destinationId: destination.id }, 'scheduled'));
         }
-        if (started.length > 0) await bumpListVersion(tx);
         return started;
       });
     },
@@ -278,7 +276,6 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         );
         if (ended === 1) {
           await refreshLastCheck(tx, row.destination_id);
-          await bumpListVersion(tx);
           return 'cancelled';
         }
         const marked = await tx.run("UPDATE connection_checks SET cancel_requested = 1 WHERE id = $1 AND status = 'SCHEDULED'", [id]);
@@ -316,7 +313,6 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         if (finished) {
           const row = await tx.get<{ destination_id: string | null }>('SELECT destination_id FROM connection_checks WHERE id = $1', [id]);
           await refreshLastCheck(tx, row?.destination_id ?? null);
-          await bumpListVersion(tx);
         }
         return finished;
       });
@@ -342,7 +338,6 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
           await refreshLastCheck(db, row.destination_id);
         }
       }
-      if (failed.length > 0) await bumpListVersion(db);
       return failed;
     },
 
@@ -386,7 +381,6 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       );
       if (adopted === 1) {
         await refreshLastCheck(db, destinationId);
-        await bumpListVersion(db);
       }
       return adopted === 1;
     },

@@ -6,7 +6,9 @@ import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-sched
 import type { SecretCipher } from '../security/crypto.ts';
 import { bindExternalId, spendExternalIds } from './external-ids-repository.ts';
 import { listColumnsOf } from './list-columns.ts';
-import { bumpListVersion, UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
+import { countFiltered, LAST_CHECK_COLUMNS, lastCheckOf, selectPage, type LastCheckColumns, type ListCursor, type ListFilter } from './destination-list-sql.ts';
+import type { ListSort } from '../../shared/list-options.ts';
+import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 import { writingSeal, type Seal } from './writing-key.ts';
 
 /** A destination as stored, without its secret and token: those leave the store only through `findSecrets`. */
@@ -135,13 +137,8 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
     const row = await db.get<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations WHERE id = $1`, [id]);
     return row ? toRecord(row) : null;
   };
-  /** A write the list shows, and the list version moved with it: one commit, so no reader sees one without the other. */
-  const shown = (write: (tx: Sql) => Promise<number>) =>
-    db.transaction(async (tx) => {
-      const changed = await write(tx);
-      if (changed === 1) await bumpListVersion(tx);
-      return changed;
-    });
+  /** A write of the row with what goes with it (its external ID, its list columns): one commit. */
+  const shown = (write: (tx: Sql) => Promise<number>) => db.transaction(write);
   /**
    * After a write of the row (`changed` rows): its external ID is bound to it in the same transaction, or the write
    * rolls back when another connector holds or held that ID (external-ids.ts).
@@ -173,6 +170,20 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
 
     async list(): Promise<DestinationRecord[]> {
       return (await db.all<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM destinations ${ORDER}`)).map(toRecord);
+    },
+
+    /**
+     * One page of the list, in the order of `sort`, after `cursor` (destination-list-sql.ts): each destination with
+     * its latest check as its row keeps it, and its place in the order (the next cursor).
+     */
+    async listPage(options: { filter: ListFilter; sort: ListSort | undefined; limit: number; cursor: ListCursor | null; now: Date }) {
+      const { rows, more } = await selectPage<PublicRow & LastCheckColumns>(db, `${PUBLIC_COLUMNS}, ${LAST_CHECK_COLUMNS}`, options);
+      return { entries: rows.map((row) => ({ record: toRecord(row), lastCheck: lastCheckOf(row), sortKey: row.sort_key })), more };
+    },
+
+    /** How many destinations the filter keeps, counted up to `cap` (more than `cap`: `cap + 1`). */
+    countList(filter: ListFilter, now: Date, cap: number): Promise<number> {
+      return countFiltered(db, filter, now, cap);
     },
 
     /** The full config, secret and token decrypted: for the connection check and for merging a patch. */

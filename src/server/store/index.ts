@@ -86,8 +86,6 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     webhooks: createWebhooksRepository(db, options.cipher),
     /** External IDs of IAM-role connectors: issued, bound to one connector for good, spent. */
     externalIds: createExternalIdsRepository(db),
-    /** Changes when what the destinations list shows changes, whichever instance wrote it: the list cache's key. */
-    listVersion: async () => String((await db.get<{ version: number }>('SELECT version FROM list_version WHERE id = 1'))?.version),
     close: () => db.close(),
   };
 }

@@ -48,9 +48,6 @@ export interface SqlDatabase extends Sql {
   close(): Promise<void>;
 }
 
-/** Counts a write the destinations list shows (see migration 005); the list's cache keys on it. */
-export const bumpListVersion = (db: Sql) => db.run('UPDATE list_version SET version = version + 1 WHERE id = 1');
-
 /** A write refused by a UNIQUE constraint, in either dialect. */
 export class UniqueViolationError extends Error {
   constructor(cause: unknown) {

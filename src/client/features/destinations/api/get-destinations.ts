@@ -3,14 +3,17 @@ import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { apiRequest } from '../../../lib/api-client.ts';
 import { listApiPath, nextCursorOf, type ListQuery } from '../lib/list-query.ts';
 
-export type DestinationsPage = { items: Destination[]; total: number; nextCursor: string | null };
+/** `total`: exact, or — when `totalAtLeast` — a floor (the server counts up to 10,000 and says "10000+"). */
+export type DestinationsPage = { items: Destination[]; total: number; totalAtLeast: boolean; nextCursor: string | null };
 
 /** The root of every list query: invalidating it refreshes the list, whatever page or filter it shows. */
 export const destinationsQueryOptions = () => ({ queryKey: ['destinations'] as const });
 
 async function getPage(path: string, signal?: AbortSignal): Promise<DestinationsPage> {
   const { data, headers } = await apiRequest<Destination[]>(path, { signal });
-  return { items: data, total: Number(headers.get('x-total-count') ?? data.length), nextCursor: nextCursorOf(headers.get('link')) };
+  const count = headers.get('x-total-count');
+  const total = count === null ? data.length : Number.parseInt(count, 10);
+  return { items: data, total: Number.isFinite(total) ? total : data.length, totalAtLeast: count?.endsWith('+') ?? false, nextCursor: nextCursorOf(headers.get('link')) };
 }
 
 export const destinationsPageQueryOptions = (query: ListQuery) => {

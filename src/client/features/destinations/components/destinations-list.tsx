@@ -149,7 +149,7 @@ export function DestinationsList() {
           ) : page ? (
             <>
               <p className="list-count muted" role="status" aria-live="polite">
-                {countLine(query.page, page.items.length, page.total)}
+                {countLine(query.page, page.items.length, page.total, page.totalAtLeast)}
               </p>
               <div className="table-wrap" aria-busy={destinations.isPlaceholderData}>
                 <table className="table table-stack">
@@ -240,7 +240,10 @@ export function DestinationsList() {
                       First page
                     </span>
                   )}
-                  <span>Page {query.page.toLocaleString('en')} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE)).toLocaleString('en')}</span>
+                  <span>
+                    Page {query.page.toLocaleString('en')} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE)).toLocaleString('en')}
+                    {page.totalAtLeast ? '+' : ''}
+                  </span>
                   {page.nextCursor ? (
                     <Link to={listUrl({ ...query, cursor: page.nextCursor, page: query.page + 1 })} className="button button-small">
                       Next page
@@ -285,11 +288,11 @@ export function DestinationsList() {
   );
 }
 
-function countLine(pageNumber: number, shown: number, total: number): string {
+function countLine(pageNumber: number, shown: number, total: number, atLeast: boolean): string {
   if (total === 0) return 'No connectors.';
   const first = (pageNumber - 1) * PAGE_SIZE + 1;
   const last = first + shown - 1;
-  const of = `${total.toLocaleString('en')} connector${total === 1 ? '' : 's'}`;
+  const of = `${atLeast ? 'over ' : ''}${total.toLocaleString('en')} connector${total === 1 ? '' : 's'}`;
   return shown === total ? `${of}.` : `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${of}.`;
 }
 

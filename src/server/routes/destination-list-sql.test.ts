@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DestinationListQuery } from '../../shared/destination-schemas.ts';
+import { LIST_SORTS, type ListSort } from '../../shared/list-options.ts';
+import { normalizeS3Config } from '../../shared/s3-config.ts';
+import { filterEntries, listEntry, sortEntries } from '../test-support/list-reference.ts';
+import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
+
+// The list as the database answers it, page after page through the Link header, against the list as it was answered
+// in memory before (test-support/list-reference.ts): every order and filter, on SQLite and on PostgreSQL.
+let t: TestApp;
+const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const connectors: [string, Record<string, unknown>, ('SUCCESS' | 'FAILURE' | 'SCHEDULED')[]][] = [
+    ['alpha', {}, ['SUCCESS']],
+    ['Alpha two', { remote_url: 's3://alphabet/x/' }, ['FAILURE', 'SUCCESS']],
+    ['Édith', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenA', token_expires_at: hours(-2) }, ['FAILURE']],
+    ['zeta', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenB', token_expires_at: hours(0.1) }, []],
+    ['_under', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenC', token_expires_at: hours(30) }, ['SCHEDULED']],
+    ['Ägypt', { endpoint_url: 'https://minio.alpha.internal:9000', key: 'minio', secret: 'minio-secret' }, []],
+    ['beta', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenD', token_expires_at: null }, ['SUCCESS']],
+    ['Gamma', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenE', token_expires_at: hours(30) }, ['SUCCESS', 'FAILURE']],
+    ['delta', {}, []],
+    ['epsilon', { anonymous: true, key: null, secret: null }, ['FAILURE']],
+    ['eta', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenF', token_expires_at: hours(0.2) }, ['SUCCESS']],
+    ['theta', {}, ['SUCCESS']],
+    ['iota', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'tokenG', token_expires_at: hours(-1) }, []],
+  ];
+  for (const [name, extra, checks] of connectors) {
+    const config = normalizeS3Config({ remote_url: `s3://bucket-${name.length}/`, key: 'AKIAIOSFODNN7EXAMPLE', secret: SECRET, ...extra });
+    const { id } = await t.store.destinations.create({ name, config });
+    for (const status of checks) {
+      const check = await t.store.checks.create({ destinationId: id });
+      if (status !== 'SCHEDULED') await t.store.checks.finish(check.id, { status, reason: status === 'FAILURE' ? 'no' : null, steps: [], identity: null, region: null });
+    }
+  }
+});
+afterAll(() => t.close());
+
+/** Every page of the list, following its Link header from `limit` rows a page; and the ids unpaged. */
+async function listed(query: Record<string, string>, limit: number): Promise<{ paged: string[]; unpaged: string[]; total: string | undefined }> {
+  const paged: string[] = [];
+  let url: string | null = `/api/v1/destinations?${new URLSearchParams({ ...query, limit: String(limit) })}`;
+  let total: string | undefined;
+  for (let pages = 0; url && pages < 50; pages++) {
+    const response = await t.request({ method: 'GET', url });
+    expect(response.statusCode, response.body).toBe(200);
+    total ??= response.headers['x-total-count'] as string | undefined;
+    paged.push(...response.json().map((d: { id: string }) => d.id));
+    const link = /<([^>]+)>; rel="next"/.exec(String(response.headers.link ?? ''))?.[1];
+    url = link ? `${new URL(link).pathname}${new URL(link).search}` : null;
+  }
+  const all = await t.request({ method: 'GET', url: `/api/v1/destinations?${new URLSearchParams(query)}` });
+  return { paged, unpaged: all.json().map((d: { id: string }) => d.id), total };
+}
+
+async function reference(sort: ListSort | undefined, filter: Pick<DestinationListQuery, 'q' | 'status' | 'credentials'>): Promise<string[]> {
+  const records = await t.store.destinations.list();
+  const latest = await t.store.checks.latestSummaries();
+  const entries = records.map((record) => listEntry(record, latest.get(record.id) ?? null));
+  return filterEntries(sortEntries(entries, sort), filter, new Date()).map((entry) => entry.record.id);
+}
+
+const FILTERS: [string, Record<string, string>, Pick<DestinationListQuery, 'q' | 'status' | 'credentials'>][] = [
+  ['no filter', {}, {}],
+  ['q', { q: 'ALPHA' }, { q: 'ALPHA' }],
+  ['q with pattern characters', { q: '%_' }, { q: '%_' }],
+  ['passing', { status: 'passing' }, { status: ['passing'] }],
+  ['failing or untested', { status: 'failing,untested' }, { status: ['failing', 'untested'] }],
+  ['expired', { credentials: 'expired' }, { credentials: ['expired'] }],
+  ['expiring or ok', { credentials: 'expiring,ok' }, { credentials: ['expiring', 'ok'] }],
+];
+
+describe.each([undefined, ...LIST_SORTS])('the list in the order %s', (sort) => {
+  it.each(FILTERS)('%s: the same rows in the same order as before, paged or not', async (_label, query, filter) => {
+    const expected = await reference(sort, filter);
+    const { paged, unpaged, total } = await listed({ ...query, ...(sort ? { sort } : {}) }, 3);
+    expect(paged).toEqual(expected);
+    expect(unpaged).toEqual(expected);
+    expect(total).toBe(String(expected.length));
+  });
+});
+
+describe('the list’s cursors', () => {
+  it('stay stable under inserts and deletes: a page after a change goes on from the same place', async () => {
+    const first = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=4' });
+    const next = /<([^>]+)>; rel="next"/.exec(String(first.headers.link))?.[1] as string;
+    // One before the cursor's place and one after it.
+    const config = normalizeS3Config({ remote_url: 's3://late/', key: 'AKIAIOSFODNN7EXAMPLE', secret: SECRET });
+    await t.store.destinations.create({ name: 'aaa first', config });
+    await t.store.destinations.create({ name: 'zzz last', config });
+    const url = new URL(next);
+    url.searchParams.set('limit', '50');
+    const rest = await t.request({ method: 'GET', url: `${url.pathname}${url.search}` });
+    expect(rest.statusCode, rest.body).toBe(200);
+    const names = rest.json().map((d: { name: string }) => d.name);
+    expect(names).not.toContain('aaa first');
+    expect(names).toContain('zzz last');
+    expect(names[0]?.localeCompare(first.json().at(-1).name, 'en', { sensitivity: 'base' })).toBeGreaterThan(0);
+  });
+
+  it('refuses a cursor of another order, or one it did not make', async () => {
+    const first = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=2' });
+    const cursor = new URL(/<([^>]+)>; rel="next"/.exec(String(first.headers.link))?.[1] as string).searchParams.get('cursor') as string;
+    for (const url of [`/api/v1/destinations?sort=-name&limit=2&cursor=${cursor}`, '/api/v1/destinations?limit=2&cursor=not-a-cursor']) {
+      const refused = await t.request({ method: 'GET', url });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().detail[0]).toMatchObject({ loc: ['query', 'cursor'] });
+    }
+  });
+});
