@@ -118,7 +118,9 @@ export async function selectPage<R>(
       if (options.cursor && options.cursor.key !== null) {
         const k = where.value(options.cursor.key);
         const i = where.value(options.cursor.id);
-        where.add(`${key} ${beyond} ${k} OR (${key} = ${k} AND ${id} ${beyond} ${i})`);
+        // A row-value comparison: an index range from the cursor on (an OR of the two conditions is not, and made each
+        // page scan every row before it).
+        where.add(`(${key}, ${id}) ${beyond} (${k}, ${i})`);
       }
     } else {
       where.add(`${order.column} IS NULL`);
