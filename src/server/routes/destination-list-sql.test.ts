@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationListQuery } from '../../shared/destination-schemas.ts';
 import { LIST_SORTS, type ListSort } from '../../shared/list-options.ts';
@@ -80,6 +81,23 @@ describe.each([undefined, ...LIST_SORTS])('the list in the order %s', (sort) => 
     expect(paged).toEqual(expected);
     expect(unpaged).toEqual(expected);
     expect(total).toBe(String(expected.length));
+  });
+});
+
+describe('q, whatever it holds', () => {
+  it('finds exactly the connectors whose name, Bucket URI or Custom URL hold it, pattern characters and all', async () => {
+    const alphabet = fc.constantFrom('a', 'l', 'p', 'h', 'A', 'É', 'é', '_', '%', '*', '?', '[', ']', '\\', '/', ':', '.', '-', 's', '3', ' ');
+    const pieces = ['alpha', 's3://', 'minio.alpha', 'bucket-5', 'Édith', '%_', '[x]'];
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: alphabet, minLength: 1, maxLength: 6 }), fc.constantFrom(...pieces)), async (q) => {
+        if (!q.trim()) return;
+        const expected = await reference(undefined, { q });
+        const answer = await t.request({ method: 'GET', url: `/api/v1/destinations?${new URLSearchParams({ q })}` });
+        expect(answer.statusCode).toBe(200);
+        expect(answer.json().map((d: { id: string }) => d.id)).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

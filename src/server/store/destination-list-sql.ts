@@ -1,5 +1,6 @@
 import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
 import type { ListCredentials, ListSort, ListStatus } from '../../shared/list-options.ts';
+import { globSubstring, likeSubstring } from './search-index.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
 /**
@@ -82,8 +83,13 @@ function credentialsSql(state: ListCredentials, now: string): string {
 function filterWhere(dialect: Sql['dialect'], filter: ListFilter, now: Date): Where {
   const where = new Where();
   const needle = filter.q?.trim().toLowerCase() ?? '';
-  // A substring of the searched text, whatever characters `q` holds: no pattern syntax is read from it.
-  if (needle) where.add(`${dialect === 'postgres' ? 'strpos' : 'instr'}(search_text, ${where.value(needle)}) > 0`);
+  // A substring of the searched text, whatever characters `q` holds (its pattern characters match themselves), through
+  // the trigram index (search-index.ts) from three characters on; a shorter one scans.
+  if (needle) {
+    if (dialect === 'postgres') where.add(`search_text LIKE ${where.value(likeSubstring(needle))} ESCAPE '\\'`);
+    else if ([...needle].length >= 3) where.add(`rowid IN (SELECT rowid FROM destinations_search WHERE search_text GLOB ${where.value(globSubstring(needle))})`);
+    else where.add(`instr(search_text, ${where.value(needle)}) > 0`);
+  }
   if (filter.status?.length) where.add(filter.status.map((status) => STATUS_SQL[status]).join(' OR '));
   if (filter.credentials?.length) {
     const at = where.value(now.toISOString());

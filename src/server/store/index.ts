@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
 import { migrate, type AppliedMigration } from './db.ts';
 import { backfillListColumns } from './list-columns.ts';
+import { ensureSearchIndex } from './search-index.ts';
 import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { WRITING_KEY_SETTING } from './writing-key.ts';
 import { createActivityRepository } from './activity-repository.ts';
@@ -50,10 +51,12 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
   }
   const settings = createSettingsRepository(db);
   let migrated: AppliedMigration[] = [];
+  let searchIndex: Awaited<ReturnType<typeof ensureSearchIndex>> = 'ready';
   try {
     migrated = await migrate(db);
-    // Rows from before migration 021 get their list columns (once; afterwards every write keeps them).
+    // Rows from before migration 021 get their list columns (once; afterwards every write keeps them), then `q` its index.
     await backfillListColumns(db);
+    searchIndex = await ensureSearchIndex(db);
     const check = await settings.get(KEY_CHECK);
     if (check === null) await settings.set(KEY_CHECK, options.cipher.encrypt('key check', KEY_CHECK_AAD));
     else options.cipher.decrypt(check, KEY_CHECK_AAD);
@@ -76,6 +79,8 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
     db,
     /** The migrations this open applied (none when the schema was current): the start logs each. */
     migrated,
+    /** Whether `q` has its trigram index ('unavailable': PostgreSQL without pg_trgm; the search scans). */
+    searchIndex,
     settings,
     destinations,
     checks,
