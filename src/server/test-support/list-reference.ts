@@ -2,6 +2,7 @@ import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
 import { credentialsMethod, credentialsState, type CredentialsState } from '../../shared/credentials.ts';
 import type { DestinationListQuery, ListSort } from '../../shared/destination-schemas.ts';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
+import { decodeListCursor, encodeListCursor, InvalidListCursorError } from '../routes/destination-list.ts';
 
 /*
  * The list as it was answered before the database answered it (issue 25): the whole table sorted and filtered in
@@ -17,11 +18,7 @@ export type ListEntry = {
   text: string;
 };
 
-export class InvalidListCursorError extends Error {
-  constructor() {
-    super('This cursor is not one this server gave out for this order; start again without it');
-  }
-}
+export { InvalidListCursorError };
 
 export function listEntry(record: DestinationRecord, lastCheck: ConnectionCheckSummary | null): ListEntry {
   const { name, config } = record;
@@ -88,27 +85,6 @@ export function filterEntries(sorted: ListEntry[], query: Pick<DestinationListQu
   });
 }
 
-type Cursor = { sort: string; key: Key; id: string };
-const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.id])).toString('base64url');
-
-function decodeCursor(cursor: string, sort: string): Cursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 3 &&
-      value[0] === sort &&
-      (typeof value[1] === 'string' || value[1] === null) &&
-      typeof value[2] === 'string'
-    ) {
-      return { sort, key: value[1] as Key, id: value[2] };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidListCursorError();
-}
-
 /** One page of `selected` (in the order of `sort`) after `cursor`, and the cursor of the page after it, if any. */
 export function pageEntries(
   selected: ListEntry[],
@@ -120,7 +96,7 @@ export function pageEntries(
   const order = ORDERS[name];
   let start = 0;
   if (cursor !== undefined) {
-    const after = decodeCursor(cursor, name);
+    const after = decodeListCursor(cursor, name);
     // The first entry past the cursor's place: binary search, the order being total.
     let low = 0;
     let high = selected.length;
@@ -135,5 +111,5 @@ export function pageEntries(
   const items = selected.slice(start, start + limit);
   const last = items.at(-1);
   const more = start + limit < selected.length;
-  return { items, nextCursor: more && last ? encodeCursor({ sort: name, key: order.key(last), id: last.record.id }) : null };
+  return { items, nextCursor: more && last ? encodeListCursor(name, { key: order.key(last), id: last.record.id }) : null };
 }
