@@ -325,18 +325,20 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       ]);
       const failed: string[] = [];
       for (const row of rows) {
-        // Guarded on the lease it expired with: a renewal that came in since wins.
-        const changed = await db.run(
-          // Its probes may be in the bucket: cleanup_pending, and the config it needs to delete them, stay (claimCleanups).
-          `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, cleanup_pending = 1,
-             claimed_by = NULL, lease_until = NULL, revision = revision + 1
-           WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $4`,
-          [row.id, INTERRUPTED_REASON, JSON.stringify(cutOffSteps(JSON.parse(row.steps) as Step[], INTERRUPTED_REASON)), now.toISOString()],
-        );
-        if (changed === 1) {
-          failed.push(row.id);
-          await refreshLastCheck(db, row.destination_id);
-        }
+        // Guarded on the lease it expired with: a renewal that came in since wins. The check and its destination's
+        // summary in one commit, as everywhere a check's outcome is written.
+        const changed = await db.transaction(async (tx) => {
+          const ended = await tx.run(
+            // Its probes may be in the bucket: cleanup_pending, and the config it needs to delete them, stay (claimCleanups).
+            `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, cleanup_pending = 1,
+               claimed_by = NULL, lease_until = NULL, revision = revision + 1
+             WHERE id = $1 AND status = 'SCHEDULED' AND lease_until <= $4`,
+            [row.id, INTERRUPTED_REASON, JSON.stringify(cutOffSteps(JSON.parse(row.steps) as Step[], INTERRUPTED_REASON)), now.toISOString()],
+          );
+          if (ended === 1) await refreshLastCheck(tx, row.destination_id);
+          return ended;
+        });
+        if (changed === 1) failed.push(row.id);
       }
       return failed;
     },
@@ -373,16 +375,16 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
 
     /** A finished check of an unsaved change, once that change is saved, joins the destination's history. */
     async adopt(id: string, destinationId: string): Promise<boolean> {
-      const adopted = await db.run(
-        `UPDATE connection_checks SET destination_id = base_destination_id, base_destination_id = NULL,
-           config_version = (SELECT config_version FROM destinations WHERE id = $2)
-         WHERE id = $1 AND base_destination_id = $2 AND status != 'SCHEDULED'`,
-        [id, destinationId],
-      );
-      if (adopted === 1) {
-        await refreshLastCheck(db, destinationId);
-      }
-      return adopted === 1;
+      return db.transaction(async (tx) => {
+        const adopted = await tx.run(
+          `UPDATE connection_checks SET destination_id = base_destination_id, base_destination_id = NULL,
+             config_version = (SELECT config_version FROM destinations WHERE id = $2)
+           WHERE id = $1 AND base_destination_id = $2 AND status != 'SCHEDULED'`,
+          [id, destinationId],
+        );
+        if (adopted === 1) await refreshLastCheck(tx, destinationId);
+        return adopted === 1;
+      });
     },
 
     /** Whether a finished check tested a change merged with this destination (and so may join its history). */
