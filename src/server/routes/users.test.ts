@@ -133,7 +133,11 @@ describe('managing people', () => {
       const second = await createUser(own, 'admin');
       const demote = (id: string, cookie: string) => own.request({ method: 'PATCH', url: `/api/v1/users/${id}`, body: { role: 'viewer' }, cookie });
       const answers = await Promise.all([demote(second.id, own.cookie), demote(first.id, second.cookie)]);
-      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+      // One wins; the other is refused — 409 (the last admin) when both are judged together, or 403 when the winner's
+      // demotion reached the loser's own role first. Either way one admin is left.
+      const [won, refused] = answers.map((answer) => answer.statusCode).sort();
+      expect(won).toBe(200);
+      expect([403, 409]).toContain(refused);
       const admins = (await own.store.users.list()).filter((user) => user.role === 'admin');
       expect(admins).toHaveLength(1);
     } finally {
