@@ -1,15 +1,19 @@
 // `npm run bench:scale`: how the list's cost grows with the table (issue 25's table), at 10 / 1,000 / 10,000 / 100,000
 // connectors, on SQLite — and on PostgreSQL when TEST_DATABASE_URL names one (`npm run bench:scale:postgres` starts a
-// throwaway cluster). The app runs in this process (its RSS is this process's); requests go over loopback HTTP, one
-// at a time, as a person's browser sends them. Figures are medians unless they say p99; ratios are to 10 connectors,
-// measured in the same run. Writes docs/benchmarks-scale.md.
-import { spawnSync } from 'node:child_process';
+// throwaway cluster). The server's process runs with the V8 flags `npm start` gives it (runtime-flags.ts). Each size is filled by one process and measured by a fresh one that opens the filled store, as a
+// server restarted on a table of that size would (so the fill's own memory is not the server's). The app runs in the
+// measuring process (its RSS is this process's); requests go over loopback HTTP, one at a time, as a person's browser
+// sends them; the unpaged list is read by a client process of its own, so the bytes it receives are not counted as the
+// server's memory. Figures are medians unless they say p99; ratios are to 10 connectors, measured in the same run.
+// Writes docs/benchmarks-scale.md.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/server/paths.ts';
+import { SERVER_NODE_FLAGS } from '../../src/server/runtime-flags.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
-import { buildTestApp, destinationBody, ON_POSTGRES, type TestApp } from '../../src/server/test-support/test-app.ts';
+import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, tempDataDir, type TestApp } from '../../src/server/test-support/test-app.ts';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10,1000,10000,100000').split(',').map(Number);
 const WRITE_LOAD_SECONDS = Number(process.env.BENCH_SCALE_LOAD_SECONDS ?? 5);
@@ -66,15 +70,52 @@ async function fillActivity(t: TestApp, n: number) {
 
 type Row = Record<string, string>;
 
-async function measure(size: number): Promise<Row> {
+/** Where a filled store lives, handed from the filling process to the measuring one. */
+type FilledStore = { dataDir: string; databaseUrl: string | null; key: string };
+
+/** Fills a new store with `size` connectors (`size - 1` rows copied from one made through the API) and leaves it. */
+async function fillStore(size: number): Promise<FilledStore> {
+  const store = { dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null };
+  const t = await buildTestApp({ ...store, checkRatePerMin: 100_000 });
+  const filled = performance.now();
+  await fill(t, size);
+  if (size === SIZES.at(-1)) await fillActivity(t, ACTIVITY_ROWS);
+  say(`${size}: filled in ${Math.round(performance.now() - filled)} ms`);
+  await t.close({ keepData: true });
+  return { ...store, key: t.key.toString('hex') };
+}
+
+/** The unpaged list read by a client process of its own, counting the bytes as they come: its time and size. */
+function readInAnotherProcess(url: string, headers: Record<string, string>): Promise<{ ms: number; bytes: number }> {
+  // One request first, so the time is the list's, not the client's first fetch (undici loads on first use: ~50 ms).
+  const client = `
+    await (await fetch(new URL('/api/health/live', process.argv[1]))).arrayBuffer();
+    const started = performance.now();
+    const response = await fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) });
+    if (!response.ok) throw new Error(\`the unpaged list answered \${response.status}\`);
+    let bytes = 0;
+    for await (const chunk of response.body) bytes += chunk.byteLength;
+    process.stdout.write(JSON.stringify({ ms: performance.now() - started, bytes }));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', client, url, JSON.stringify(headers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (data: Buffer) => (out += data.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { ms: number; bytes: number }) : reject(new Error(`the list's client exited ${code}`))));
+  });
+}
+
+async function measure(size: number, filled: FilledStore): Promise<Row> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const t = await buildTestApp({ publicOrigin: origin, checkRatePerMin: 100_000 });
+  const t = await buildTestApp(
+    { publicOrigin: origin, checkRatePerMin: 100_000, dataDir: filled.dataDir, databaseUrl: filled.databaseUrl },
+    { key: Buffer.from(filled.key, 'hex') },
+  );
   await t.app.listen({ port, host: '127.0.0.1' });
   try {
-    const filled = performance.now();
-    const template = await fill(t, size);
-    say(`${size}: filled in ${Math.round(performance.now() - filled)} ms`);
+    const template = (await t.store.destinations.findByName(NEEDLE))?.id;
+    if (!template) throw new Error('the filled store has no template connector');
     const headers = { cookie: t.cookie, origin, 'x-requested-with': 'XMLHttpRequest' };
     const get = async (url: string) => {
       const started = performance.now();
@@ -119,7 +160,7 @@ async function measure(size: number): Promise<Row> {
     clearInterval(writer);
     loop.disable();
     const search = median(await times(3, async () => (await get(`/api/v1/destinations?limit=50&q=${NEEDLE}`)).ms));
-    const whole = await get('/api/v1/destinations');
+    const whole = await readInAnotherProcess(`${origin}/api/v1/destinations`, headers);
     global.gc?.();
     const rss = process.memoryUsage().rss;
     const row: Row = {
@@ -134,7 +175,6 @@ async function measure(size: number): Promise<Row> {
       'RSS after the unpaged list': `${(rss / 1e6).toFixed(0)} MB`,
     };
     if (size === SIZES.at(-1)) {
-      await fillActivity(t, ACTIVITY_ROWS);
       const group = median(await times(3, async () => (await get('/api/v1/activity?group=sign_ins&limit=50')).ms));
       row['activity filter (100k rows)'] = `${group.toFixed(1)} ms`;
     }
@@ -145,16 +185,26 @@ async function measure(size: number): Promise<Row> {
 }
 
 // Each size in a process of its own: its RSS is that size's alone.
-const one = process.argv.indexOf('--one');
-if (one !== -1) {
-  process.stdout.write(`${JSON.stringify(await measure(Number(process.argv[one + 1])))}\n`);
+const [step, sizeArgument, storeArgument] = process.argv.slice(2);
+if (step === '--fill') {
+  process.stdout.write(`${JSON.stringify(await fillStore(Number(sizeArgument)))}\n`);
   process.exit(0);
+}
+if (step === '--one') {
+  process.stdout.write(`${JSON.stringify(await measure(Number(sizeArgument), JSON.parse(storeArgument ?? '{}') as FilledStore))}\n`);
+  process.exit(0);
+}
+/** One step in a process of its own: the last line it prints. */
+function inChild(args: string[]): string {
+  const child = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--expose-gc', '--import', 'tsx', 'e2e/bench/scale.ts', ...args], { cwd: PROJECT_ROOT, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`bench:scale ${args.slice(0, 2).join(' ')} failed (exit ${child.status})`);
+  return child.stdout.trim().split('\n').at(-1) ?? '';
 }
 const rows: Row[] = [];
 for (const size of SIZES) {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'e2e/bench/scale.ts', '--one', String(size)], { cwd: PROJECT_ROOT, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`measuring ${size} connectors failed (exit ${child.status})`);
-  rows.push(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Row);
+  const filled = inChild(['--fill', String(size)]);
+  // The measuring process removes the store when it closes.
+  rows.push(JSON.parse(inChild(['--one', String(size), filled])) as Row);
 }
 const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
 const table = [

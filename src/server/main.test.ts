@@ -9,6 +9,7 @@ import { verifyPassword } from './security/password.ts';
 import { createSecretCipher } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
 import { openSqlite } from './store/sql.ts';
+import { SERVER_NODE_FLAGS } from './runtime-flags.ts';
 import { freePort, newEncryptionKey, SERVER_ENTRY, startServerProcess } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
@@ -36,9 +37,9 @@ type Start = Run & { lines: { level: number; msg: string; [field: string]: unkno
  * Starts the real entry point and stops it (SIGTERM) once it says it is ready, or lets it exit by itself. Every line
  * it writes must be JSON (a log line): `other` holds any that is not.
  */
-function start(env: Record<string, string>): Promise<Start> {
+function start(env: Record<string, string>, flags: readonly string[] = SERVER_NODE_FLAGS): Promise<Start> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER_ENTRY, '--api-only'], {
+    const child = spawn(process.execPath, [...flags, SERVER_ENTRY, '--api-only'], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +154,18 @@ describe('startup', () => {
     );
   }, 30_000);
 
+  it('warns when started without the V8 flags npm start passes, naming them; NODE_OPTIONS counts as passing them', async () => {
+    const bare = await start({ DATA_DIR: tempDataDir() }, []);
+    expect(bare.code).toBe(0);
+    const warning = bare.lines.find((line) => line.level === 40 && line.msg.startsWith('started without'));
+    expect(warning?.flags).toEqual([...SERVER_NODE_FLAGS]);
+    expect(warning?.msg).toContain('--max-semi-space-size=16');
+    const viaOptions = await start({ DATA_DIR: tempDataDir(), NODE_OPTIONS: SERVER_NODE_FLAGS.join(' ') }, []);
+    expect(viaOptions.code).toBe(0);
+    expect(messages(viaOptions).some((msg) => msg.startsWith('started without'))).toBe(false);
+    expect(messages(await start({ DATA_DIR: tempDataDir() })).some((msg) => msg.startsWith('started without'))).toBe(false);
+  }, 60_000);
+
   it('names the variable when a setting is malformed', async () => {
     const run = await start({ DATA_DIR: tempDataDir(), CHECK_TIMEOUT_MS: 'soon' });
     expect(run.code).toBe(1);
@@ -184,7 +197,11 @@ describe('npm start', () => {
     // The server is npm's only child (sh exec'd into it): no tsx, no second node.
     const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
     expect(children).toHaveLength(1);
-    expect(fs.readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0')).toContain('dist/server/main.js');
+    const commandLine = fs.readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0');
+    expect(commandLine).toContain('dist/server/main.js');
+    // With the V8 flags the server is meant to run with (runtime-flags.ts), so it does not warn of their absence.
+    expect(commandLine).toEqual(expect.arrayContaining([...SERVER_NODE_FLAGS]));
+    expect(output).not.toContain('started without');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     // Gone, not orphaned: nothing answers on its port any more.

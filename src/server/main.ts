@@ -11,6 +11,7 @@ import { writePrivateFile } from './security/private-files.ts';
 import { SchemaTooNewError } from './store/db.ts';
 import { NoAppDataError, openStore } from './store/index.ts';
 import { NativeModuleError } from './store/sql.ts';
+import { missingNodeFlags } from './runtime-flags.ts';
 import { misspelledSettings } from './settings.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -33,6 +34,10 @@ async function main(log: Logger) {
   log.level = config.logLevel;
   for (const { name, meant } of misspelledSettings(process.env)) {
     log.warn({ variable: name, meant }, `${name} is not a setting of this app${meant ? `: did you mean ${meant}?` : ''} (it is ignored)`);
+  }
+  const missing = missingNodeFlags();
+  if (missing.length > 0) {
+    log.warn({ flags: missing }, `started without ${missing.join(' ')} (npm start passes it): the V8 young generation may grow to 134 MB and stay resident after a large list; add it to the node command or NODE_OPTIONS`);
   }
   const { key, previous, warnings } = loadEncryptionKey(config);
   for (const warning of warnings) log.warn(warning);

@@ -46,6 +46,8 @@ const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 
 const CONFIG_FIELDS = [...TESTED_FIELDS, 'token_expires_at'] as const;
 /** Rows read at a time when the whole list is streamed. */
 const STREAM_PAGE = 500;
+/** Characters of JSON sent at a time when the whole list is streamed (a socket's usual high-water mark). */
+const STREAM_CHUNK = 16 * 1024;
 /** `X-Total-Count` is exact up to here, then "10000+". */
 const TOTAL_CAP = 10_000;
 
@@ -117,6 +119,12 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         // has no transforms, so the bytes are the same.
         chunk += `${first ? '' : ','}${JSON.stringify(toDestination(entry.record, now, entry.lastCheck))}`;
         first = false;
+        // Chunks of about a socket write each: short-lived strings die young, where a page-sized one would be a
+        // large object that only a full collection frees (the heap, and RSS, grew with the table).
+        if (chunk.length >= STREAM_CHUNK) {
+          yield chunk;
+          chunk = '';
+        }
       }
       if (chunk) yield chunk;
       const last = page.entries.at(-1);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { ConnectionCheck } from '../../shared/check-schemas.ts';
 import { PROJECT_ROOT } from '../paths.ts';
+import { SERVER_NODE_FLAGS } from '../runtime-flags.ts';
 
 export const PROCESS_PASSWORD = 'durable horse battery staple';
 /** The server as it runs in production, built by `npm run build` (the test scripts build it when stale). */
@@ -37,7 +38,7 @@ export type ServerProcess = {
  */
 export async function startServerProcess(options: { dataDir: string; key: string; port: number; env?: Record<string, string>; browserApp?: boolean }) {
   const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [SERVER_ENTRY, ...(options.browserApp ? [] : ['--api-only'])], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY, ...(options.browserApp ? [] : ['--api-only'])], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
