@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DestinationSchema } from '../../shared/destination-schemas.ts';
+import { normalizeS3Config } from '../../shared/s3-config.ts';
 import { contractErrors } from '../test-support/contract.ts';
 import { AWS_KEY, buildTestApp, destinationBody, type TestApp } from '../test-support/test-app.ts';
 
@@ -352,4 +353,34 @@ describe('GET /api/v1/destinations?name=', () => {
     expect((await byName(`${body.name} and more`)).json()).toEqual([]);
     expect((await byName(body.name.slice(0, 5))).json()).toEqual([]);
   });
+});
+
+describe('the whole list, streamed', () => {
+  it('sends more rows than one read (500) and one chunk (16 KB) as one JSON array: every row once, in the paged order', async () => {
+    const own = await buildTestApp();
+    try {
+      const made = await own.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, 'Streamed ünïcode “first”') });
+      expect(made.statusCode, made.body).toBe(200);
+      const config = normalizeS3Config({ remote_url: 's3://my-bucket/exports/', anonymous: true });
+      for (let n = 0; n < 520; n++) await own.store.destinations.create({ name: `Streamed ${n}`, config });
+      const whole = await own.request({ method: 'GET', url: '/api/v1/destinations' });
+      expect(whole.statusCode).toBe(200);
+      expect(whole.headers['content-type']).toBe('application/json; charset=utf-8');
+      const ids = (JSON.parse(whole.body) as { id: string }[]).map((d) => d.id);
+      expect(ids).toHaveLength(521);
+      expect(new Set(ids).size).toBe(521);
+      const paged: string[] = [];
+      let url: string | null = '/api/v1/destinations?limit=200';
+      while (url) {
+        const page = await own.request({ method: 'GET', url });
+        paged.push(...(page.json() as { id: string }[]).map((d) => d.id));
+        const next = /<([^>]+)>; rel="next"/.exec(String(page.headers.link ?? ''))?.[1];
+        url = next ? new URL(next).pathname + new URL(next).search : null;
+      }
+      expect(ids).toEqual(paged);
+      expect(ids.at(-1)).toBe(made.json().id);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });
