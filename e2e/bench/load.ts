@@ -76,8 +76,8 @@ export async function measureListLoad(t: TestApp, origin: string, seconds: numbe
  * start ran to its end in microtasks — the store is synchronous — so 200 starts held the event loop for about half a
  * second before it read any socket: a pause no client over a network can cause.
  */
-function checkStarter(origin: string, headers: Record<string, string>, destinationIds: string[]) {
-  const child = spawn(process.execPath, [new URL('./start-checks-process.mjs', import.meta.url).pathname, JSON.stringify({ origin, headers, ids: destinationIds })], {
+function checkStarter(origin: string, headers: Record<string, string>, destinationIds: string[], perRequest: boolean) {
+  const child = spawn(process.execPath, [new URL('./start-checks-process.mjs', import.meta.url).pathname, JSON.stringify({ origin, headers, ids: destinationIds, perRequest })], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let output = '';
@@ -106,11 +106,14 @@ function checkStarter(origin: string, headers: Record<string, string>, destinati
 // The loader's connections are open and its answers flowing before the checks start.
 const BURST_AFTER_MS = 500;
 
+/** How a burst is measured: the list's path under load, and how the checks' starts reach the server. */
+export type BurstOptions = { path: string; perRequest: boolean };
+
 /** The list under load while the checks of `destinationIds` are started and run; resolves once all have ended. */
-async function listDuringChecks(t: TestApp, origin: string, destinationIds: string[], seconds: number) {
-  const starter = checkStarter(origin, { cookie: t.cookie, origin, 'x-requested-with': 'XMLHttpRequest' }, destinationIds);
+async function listDuringChecks(t: TestApp, origin: string, destinationIds: string[], seconds: number, options: BurstOptions) {
+  const starter = checkStarter(origin, { cookie: t.cookie, origin, 'x-requested-with': 'XMLHttpRequest' }, destinationIds, options.perRequest);
   await starter.ready;
-  const during = load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, seconds);
+  const during = load(`${origin}${options.path}`, { cookie: t.cookie }, seconds);
   try {
     await new Promise((resolve) => setTimeout(resolve, BURST_AFTER_MS));
     const started = performance.now();
@@ -132,18 +135,25 @@ async function listDuringChecks(t: TestApp, origin: string, destinationIds: stri
  * 613 KB answers) on a 2-core machine the app shares with the S3 endpoint and the loader, so each swings from run to
  * run (idle alone moved 832–3,071 ms in three consecutive 5-s runs on one machine): one pair was a coin toss.
  */
-export async function measureListDuringChecks(t: TestApp, origin: string, destinationIds: string[], bursts: number, seconds: number): Promise<Figure> {
+export async function measureListDuringChecks(
+  t: TestApp,
+  origin: string,
+  destinationIds: string[],
+  bursts: number,
+  seconds: number,
+  options: BurstOptions & { label?: string } = { path: LIST_PATH, perRequest: false },
+): Promise<Figure> {
   const size = Math.floor(destinationIds.length / bursts);
   const pairs: { idle: Load; busy: Load; answered: number; took: number; failed: number }[] = [];
   for (let burst = 0; burst < bursts; burst++) {
-    const idle = await load(`${origin}${LIST_PATH}`, { cookie: t.cookie }, seconds);
-    pairs.push({ idle, ...(await listDuringChecks(t, origin, destinationIds.slice(burst * size, (burst + 1) * size), seconds)) });
+    const idle = await load(`${origin}${options.path}`, { cookie: t.cookie }, seconds);
+    pairs.push({ idle, ...(await listDuringChecks(t, origin, destinationIds.slice(burst * size, (burst + 1) * size), seconds, options)) });
   }
   const ratios = pairs.map(({ idle, busy }) => busy.p99 / idle.p99);
   const slower = median(ratios);
   const failed = pairs.reduce((sum, pair) => sum + pair.failed, 0);
   return {
-    name: `List p99 during a burst of ${size} checks vs idle`,
+    name: options.label ?? `List p99 during a burst of ${size} checks vs idle`,
     value: `median ${ratio(slower)}`,
     budget: '≤ 3×',
     pass: slower <= 3 && failed === 0,
@@ -156,7 +166,8 @@ export async function measureListDuringChecks(t: TestApp, origin: string, destin
             `the ${size} starts answered in ${ms(answered)}, the last check ended ${ms(took)} after they were sent; ${loaderShare(busy)})`,
         )
         .join('; ') +
-      `; ${failed} checks failed; the checks start ${BURST_AFTER_MS} ms into each ${seconds} s run, over HTTP from a process of their own`,
+      `; ${failed} checks failed; GET ${options.path} under ${CONNECTIONS} connections; the checks start ${BURST_AFTER_MS} ms into each ${seconds} s run, ` +
+      `over HTTP from a process of their own, ${options.perRequest ? 'each on a new connection opened with its request' : 'on connections opened before'}`,
   };
 }
 

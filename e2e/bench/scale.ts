@@ -13,6 +13,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/server/paths.ts';
 import { SERVER_NODE_FLAGS } from '../../src/server/runtime-flags.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
+import { fillLike } from './fill.ts';
 import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, tempDataDir, type TestApp } from '../../src/server/test-support/test-app.ts';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10,1000,10000,100000').split(',').map(Number);
@@ -28,35 +29,6 @@ async function times(n: number, work: () => Promise<number>): Promise<number[]> 
   const figures: number[] = [];
   for (let i = 0; i < n; i++) figures.push(await work());
   return figures;
-}
-
-/** Fills the store with `n` connectors like the template (one statement: a series joined to the template row). */
-async function fill(t: TestApp, n: number) {
-  const made = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, NEEDLE) });
-  if (made.statusCode !== 200) throw new Error(`the template connector answered ${made.statusCode}`);
-  const template = made.json().id as string;
-  const columns = (await t.store.db.all<{ name: string }>(
-    t.store.db.dialect === 'postgres'
-      ? "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'destinations' ORDER BY ordinal_position"
-      : "SELECT name FROM pragma_table_info('destinations')",
-  )).map((row) => row.name);
-  // Each row its own name, and the list columns that follow from it (list-columns.ts), as the app would write them.
-  const rest = columns.filter((column) => !['id', 'name', 'created_at', 'updated_at', 'external_id', 'name_key', 'search_text'].includes(column));
-  const pg = t.store.db.dialect === 'postgres';
-  const id = pg ? "lpad(to_hex(g), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0')" : "printf('%08x-0000-4000-8000-%012x', g, g)";
-  const at = pg ? "to_char(timestamp '2026-01-01' + g * interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" : "strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || g || ' seconds')";
-  const series = pg ? 'generate_series(1, $2) AS s(g)' : 'seq';
-  const prefix = pg ? '' : 'WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $2) ';
-  const newline = pg ? 'chr(10)' : 'char(10)';
-  await t.store.db.run(
-    `${prefix}INSERT INTO destinations (id, name, created_at, updated_at, name_key, search_text, ${rest.join(', ')})
-     SELECT ${id}, 'Connector ' || g, ${at}, ${at}, 'connector ' || g, 'connector ' || g || ${newline} || d.remote_url || ${newline} || COALESCE(d.endpoint_url, ''),
-            ${rest.map((column) => `d.${column}`).join(', ')}
-       FROM ${series}, destinations d WHERE d.id = $1`,
-    [template, n - 1],
-  );
-  await t.store.db.run('UPDATE list_version SET version = version + 1 WHERE id = 1');
-  return template;
 }
 
 async function fillActivity(t: TestApp, n: number) {
@@ -78,7 +50,7 @@ async function fillStore(size: number): Promise<FilledStore> {
   const store = { dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null };
   const t = await buildTestApp({ ...store, checkRatePerMin: 100_000 });
   const filled = performance.now();
-  await fill(t, size);
+  await fillLike(t, size, destinationBody({}, NEEDLE));
   if (size === SIZES.at(-1)) await fillActivity(t, ACTIVITY_ROWS);
   say(`${size}: filled in ${Math.round(performance.now() - filled)} ms`);
   await t.close({ keepData: true });

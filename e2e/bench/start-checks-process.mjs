@@ -1,6 +1,9 @@
 // Starts connection checks over HTTP from a process of its own (npm run bench), all at once, as that many clients
-// would: reads {origin, headers, ids} as JSON from argv, opens one kept-alive connection per check, prints "ready",
-// waits for a line on stdin, then sends the POSTs and prints the started checks' ids as JSON.
+// would: reads {origin, headers, ids, perRequest} as JSON from argv, prints "ready", waits for a line on stdin, then
+// sends the POSTs and prints the started checks' ids as JSON. Two ways, as clients send them:
+// - pre-opened (the default): one kept-alive connection per check, opened (and used once) before "ready";
+// - perRequest: a new connection for each POST, opened with it and closed after it (`Connection: close`), as a script
+//   that calls fetch or requests.post in a loop does — the way most clients start checks.
 //
 // The connections are opened before the burst because Node accepts one new connection per turn of its event loop
 // (libuv 1.45+, "unix: don't accept() connections in a loop"; decision 016). Opened with the burst, beside the
@@ -10,8 +13,9 @@
 import http from 'node:http';
 import readline from 'node:readline';
 
-const { origin, headers, ids } = JSON.parse(process.argv[2]);
-const agent = new http.Agent({ keepAlive: true, maxSockets: ids.length });
+const { origin, headers, ids, perRequest = false } = JSON.parse(process.argv[2]);
+// `false`: Node's http opens a connection for the request alone and closes it after (no pool).
+const agent = perRequest ? false : new http.Agent({ keepAlive: true, maxSockets: ids.length });
 
 function send(method, path) {
   return new Promise((resolve, reject) => {
@@ -26,7 +30,7 @@ function send(method, path) {
   });
 }
 
-await Promise.all(ids.map(() => send('GET', '/api/health')));
+if (!perRequest) await Promise.all(ids.map(() => send('GET', '/api/health')));
 process.stdout.write('ready\n');
 await new Promise((resolve) => readline.createInterface({ input: process.stdin }).once('line', resolve));
 const started = await Promise.all(
@@ -36,5 +40,5 @@ const started = await Promise.all(
     return JSON.parse(body).id;
   }),
 );
-agent.destroy();
+if (agent) agent.destroy();
 process.stdout.write(`${JSON.stringify(started)}\n`);

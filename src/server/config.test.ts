@@ -63,3 +63,11 @@ describe('SIGN_IN_RATE_PER_MIN', () => {
     expect(() => loadConfig({ SIGN_IN_RATE_PER_MIN: '0' })).toThrow(/SIGN_IN_RATE_PER_MIN/);
   });
 });
+
+describe('DATABASE_POOL_SIZE', () => {
+  it('defaults to 20 connections, takes 2 to 500, and names itself when refused', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(20);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    for (const value of ['1', '501', 'many']) expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+});

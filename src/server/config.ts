@@ -21,6 +21,8 @@ export type AppConfig = {
   allowedHosts: AllowedHost[];
   dataDir: string;
   databaseUrl: string | null;
+  /** DATABASE_POOL_SIZE: PostgreSQL connections this instance may hold at once (SQLite: unused). */
+  databasePoolSize: number;
   encryptionKey: string | null;
   encryptionPreviousKey: string | null;
   /** APP_ENCRYPTION_KEY_NEXT: a key held before a rotation moves writes to it, so no instance is left without it. */
@@ -244,6 +246,7 @@ export const SettingsSchema = z.object({
   TRUST_PROXY: setting(trustProxy),
   DATA_DIR: setting((raw) => path.resolve(raw?.trim() || './data')),
   DATABASE_URL: setting(databaseUrl),
+  DATABASE_POOL_SIZE: setting(integer('DATABASE_POOL_SIZE', 20, 2, 500)),
   APP_ENCRYPTION_KEY: setting(trimmed),
   APP_ENCRYPTION_KEY_PREVIOUS: setting(trimmed),
   APP_ENCRYPTION_KEY_NEXT: setting(trimmed),
@@ -339,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedHosts,
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE as number,
     encryptionKey: values.APP_ENCRYPTION_KEY,
     encryptionPreviousKey: values.APP_ENCRYPTION_KEY_PREVIOUS,
     encryptionNextKey: values.APP_ENCRYPTION_KEY_NEXT,

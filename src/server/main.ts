@@ -42,7 +42,7 @@ async function main(log: Logger) {
   const { key, previous, warnings } = loadEncryptionKey(config);
   for (const warning of warnings) log.warn(warning);
   const cipher = createSecretCipher(key, previous);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, cipher });
   if (store.searchIndex === 'unavailable') log.warn('the list search has no trigram index (pg_trgm could not be created here): it scans the connectors; ask the database owner to run CREATE EXTENSION pg_trgm');
   for (const migration of store.migrated) {
     log.info({ migration: migration.name, oldestAppVersion: migration.oldestAppVersion, version: APP_VERSION }, `applied migration ${migration.name}`);

@@ -41,10 +41,10 @@ export function assertAppDataDir(options: { dataDir: string; databaseUrl: string
   }
 }
 
-export async function openStore(options: { dataDir: string; cipher: SecretCipher; databaseUrl?: string | null; mustExist?: boolean }) {
+export async function openStore(options: { dataDir: string; cipher: SecretCipher; databaseUrl?: string | null; poolSize?: number; mustExist?: boolean }) {
   const file = path.join(options.dataDir, DATABASE_FILE);
   if (options.mustExist) assertAppDataDir({ dataDir: options.dataDir, databaseUrl: options.databaseUrl ?? null });
-  const db: SqlDatabase = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(file);
+  const db: SqlDatabase = options.databaseUrl ? openPostgres(options.databaseUrl, { max: options.poolSize }) : openSqlite(file);
   if (options.mustExist && options.databaseUrl && (await db.get<{ found: string | null }>("SELECT to_regclass('schema_migrations') AS found"))?.found == null) {
     await db.close();
     throw new NoAppDataError('The database at DATABASE_URL holds no app data (no schema_migrations table): check DATABASE_URL');

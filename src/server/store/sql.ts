@@ -234,8 +234,14 @@ export function openSqlite(file: string): SqliteDatabase {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** PostgreSQL through a `pg` pool. */
+/**
+ * PostgreSQL through a pool of `max` connections (DATABASE_POOL_SIZE, 20 by default). At node-postgres's default of
+ * 10, a burst of 200 check starts on new connections held the pool with its transactions (each holds a connection
+ * for several round trips, each waiting its turn on a busy event loop) and the list's queries waited behind them:
+ * first page p99 3.2–3.8× idle at 1,000 connectors; 2.1× at 20, 1.9× at 30 (docs/benchmarks-bursts.md).
+ */
 export function openPostgres(connectionString: string, options: { max?: number } = {}): SqlDatabase & { pool: pg.Pool; notifications: Notifications } {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 20 });
   // An idle client that loses its connection must not take the process down; the next query gets a new one.
   pool.on('error', () => undefined);
   const over = (client: pg.Pool | pg.PoolClient): Sql => ({

@@ -401,3 +401,18 @@ describe('the list columns on each destination (migration 021)', () => {
     }
   });
 });
+
+describe('the PostgreSQL pool', () => {
+  it.skipIf(!ON_POSTGRES)('holds at most DATABASE_POOL_SIZE connections (skipped on SQLite: no pool)', async () => {
+    const own = await buildTestApp({ databasePoolSize: 3 });
+    try {
+      const { pool } = own.store.db as unknown as { pool: { options: { max: number }; totalCount: number } };
+      expect(pool.options.max).toBe(3);
+      // Ten reads at once share three connections.
+      await Promise.all(Array.from({ length: 10 }, () => own.store.db.all('SELECT pg_sleep(0.01)')));
+      expect(pool.totalCount).toBeLessThanOrEqual(3);
+    } finally {
+      await own.close();
+    }
+  });
+});
