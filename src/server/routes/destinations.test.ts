@@ -384,3 +384,30 @@ describe('the whole list, streamed', () => {
     }
   }, 60_000);
 });
+
+describe('X-Total-Count of a search', () => {
+  it('is the whole count on a full first page, on a page that fits, and on a last page reached by its cursor', async () => {
+    const own = await buildTestApp();
+    try {
+      const config = normalizeS3Config({ remote_url: 's3://my-bucket/exports/', anonymous: true });
+      for (let n = 0; n < 5; n++) await own.store.destinations.create({ name: `Findme ${n}`, config });
+      for (let n = 0; n < 4; n++) await own.store.destinations.create({ name: `Other ${n}`, config });
+      const list = (url: string) => own.request({ method: 'GET', url });
+      const fits = await list('/api/v1/destinations?q=findme&limit=10');
+      expect([fits.json().length, fits.headers['x-total-count'], fits.headers.link]).toEqual([5, '5', undefined]);
+      const full = await list('/api/v1/destinations?q=findme&limit=2');
+      expect([full.json().length, full.headers['x-total-count']]).toEqual([2, '5']);
+      let next = /<([^>]+)>; rel="next"/.exec(String(full.headers.link))?.[1];
+      let last = full;
+      while (next) {
+        last = await list(new URL(next).pathname + new URL(next).search);
+        next = /<([^>]+)>; rel="next"/.exec(String(last.headers.link ?? ''))?.[1];
+      }
+      expect([last.json().length, last.headers['x-total-count']]).toEqual([1, '5']);
+      const none = await list('/api/v1/destinations?q=nobody&limit=10');
+      expect([none.json().length, none.headers['x-total-count']]).toEqual([0, '0']);
+    } finally {
+      await own.close();
+    }
+  });
+});

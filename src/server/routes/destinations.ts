@@ -175,7 +175,18 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         }
         throw error;
       }
-      const [page, total] = await Promise.all([destinations.listPage({ filter, sort, limit, cursor: after, now }), destinations.countList(filter, now, TOTAL_CAP)]);
+      const read = () => destinations.listPage({ filter, sort, limit, cursor: after, now });
+      const count = () => destinations.countList(filter, now, TOTAL_CAP);
+      let page: Awaited<ReturnType<typeof read>>;
+      let total: number;
+      if (!q?.trim()) {
+        [page, total] = await Promise.all([read(), count()]);
+      } else {
+        // A search's count would query the trigram index again, as costly as the page, and a search mostly fits on
+        // its first page: the page goes first, and a first page that is not full is the whole result, its total.
+        page = await read();
+        total = after === null && !page.more ? page.entries.length : await count();
+      }
       // Exact up to TOTAL_CAP, then "10000+": counting further would cost more than the page (decision 024).
       reply.header('x-total-count', total > TOTAL_CAP ? `${TOTAL_CAP}+` : String(total));
       const last = page.entries.at(-1);

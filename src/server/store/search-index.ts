@@ -29,11 +29,30 @@ export async function ensureSearchIndex(db: SqlDatabase): Promise<'ready' | 'mad
     });
     return 'made';
   }
-  const exists = await db.get("SELECT 1 AS found FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'destinations_search_trgm'");
-  if (exists) return 'ready';
+  // Without GIN's pending list (fastupdate = off): with it, up to 4 MB of recent entries sit unsorted beside the
+  // index until a vacuum, and every search reads all of them — 3.6 ms for one match among 100,000 connectors after a
+  // bulk insert, 0.15 ms once the list was merged. Writes pay instead, a row at a time.
+  const existing = await db.get<{ options: string[] | null }>(
+    `SELECT c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relname = 'destinations_search_trgm'`,
+  );
+  if (existing) {
+    // Made by an earlier version with the pending list: turned off, and what it holds merged (once).
+    if (!existing.options?.includes('fastupdate=off')) {
+      await db.exec('ALTER INDEX destinations_search_trgm SET (fastupdate = off)');
+      await db.exec("SELECT gin_clean_pending_list('destinations_search_trgm')");
+    }
+    return 'ready';
+  }
   try {
     await db.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-    await db.exec('CREATE INDEX IF NOT EXISTS destinations_search_trgm ON destinations USING gin (search_text gin_trgm_ops)');
+    // The operator class where the extension lives: a database owner may have installed it in a schema other than
+    // the app's (public, say), outside the app's search_path.
+    const extension = await db.get<{ schema: string }>(
+      "SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'",
+    );
+    const opclass = `"${(extension?.schema ?? 'public').replace(/"/g, '""')}".gin_trgm_ops`;
+    await db.exec(`CREATE INDEX IF NOT EXISTS destinations_search_trgm ON destinations USING gin (search_text ${opclass}) WITH (fastupdate = off)`);
     return 'made';
   } catch {
     return 'unavailable';

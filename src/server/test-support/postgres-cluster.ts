@@ -49,6 +49,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${DATABASE}`);
   await admin.end();
+  // pg_trgm in public, as a database owner would install it: were it made by the first test app, in that app's own
+  // schema, dropping the schema after its test would drop the extension and every other app's trigram index with it.
+  const database = new pg.Client({ connectionString: `postgres://${USER}@127.0.0.1:${port}/${DATABASE}` });
+  await database.connect();
+  await database.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
+  await database.end();
   return {
     url: `postgres://${USER}@127.0.0.1:${port}/${DATABASE}`,
     async stop() {
