@@ -78,7 +78,6 @@ const made = (await (await check(
   'creating the template',
 )).json()) as { id: string };
 await copyConnector(db, made.id, CONNECTORS - 1);
-await db.run('ANALYZE');
 say(`${CONNECTORS} connectors`);
 
 /** Renames on B, one after another, until `until()` says stop (or `count` are done): how many it made. */

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationListQuery } from '../../shared/destination-schemas.ts';
 import { LIST_SORTS, type ListSort } from '../../shared/list-options.ts';
 import { normalizeS3Config } from '../../shared/s3-config.ts';
+import { countFiltered, selectPage, type ListCursor, type SearchLimits } from '../store/destination-list-sql.ts';
 import { filterEntries, listEntry, sortEntries } from '../test-support/list-reference.ts';
-import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
+import { buildTestApp, ON_POSTGRES, type TestApp } from '../test-support/test-app.ts';
 
 // The list as the database answers it, page after page through the Link header, against the list as it was answered
 // in memory before (test-support/list-reference.ts): every order and filter, on SQLite and on PostgreSQL.
@@ -98,6 +99,59 @@ describe('q, whatever it holds', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('a search that matches many rows (SQLite reads them in order)', () => {
+  /** Every page of selectPage, `limit` rows a page, with the search limits given: the ids in order. */
+  async function pages(sort: ListSort | undefined, q: string, searchLimits: SearchLimits, status?: ('passing' | 'failing' | 'untested')[]) {
+    const ids: string[] = [];
+    let cursor: ListCursor | null = null;
+    for (let n = 0; n < 50; n++) {
+      const page: Awaited<ReturnType<typeof selectPage<{ id: string }>>> = await selectPage<{ id: string }>(t.store.db, 'id', { filter: { q, status }, sort, limit: 2, cursor, now: new Date(), searchLimits });
+      ids.push(...page.rows.map((row) => row.id));
+      const last = page.rows.at(-1);
+      if (!page.more || !last) break;
+      cursor = { key: last.sort_key, id: last.id };
+    }
+    return ids;
+  }
+  // `bucket`: in 12 of the 13 Bucket URIs; `alpha`: 3 rows, one by its Custom URL; `ágy` and `zz`: short or rare.
+  const cases = ['bucket', 'alpha', 'ägy', 'zz', 'bucket-5'];
+  const limits: [string, SearchLimits][] = [
+    ['judged dense, read in order to the end', { denseAt: 2, scanAtMost: 1_000 }],
+    ['judged dense, and the order read no further than 3 rows before asking the trigram table', { denseAt: 2, scanAtMost: 3 }],
+    ['judged sparse', { denseAt: 1_000, scanAtMost: 1_000 }],
+  ];
+  describe.each([undefined, ...LIST_SORTS])('in the order %s', (sort) => {
+    it.each(limits)('%s: the rows of the reference, in its order', async (_label, searchLimits) => {
+      for (const q of cases) expect(await pages(sort, q, searchLimits), q).toEqual(await reference(sort, { q }));
+      expect(await pages(sort, 'bucket', searchLimits, ['passing'])).toEqual(await reference(sort, { q: 'bucket', status: ['passing'] }));
+    });
+  });
+
+  it('counts what the reference keeps, with the other filters, up to the cap', async () => {
+    for (const q of cases) expect(await countFiltered(t.store.db, { q }, new Date(), 10_000), q).toBe((await reference(undefined, { q })).length);
+    const passing = (await reference(undefined, { q: 'bucket', status: ['passing'] })).length;
+    expect(passing).toBeGreaterThan(0);
+    expect(await countFiltered(t.store.db, { q: 'bucket', status: ['passing'] }, new Date(), 10_000)).toBe(passing);
+    // Past the cap: the cap and one more (said "cap+").
+    expect(await countFiltered(t.store.db, { q: 'bucket' }, new Date(), 5)).toBe(6);
+  });
+
+  it.skipIf(ON_POSTGRES)('is read in order only when dense, on SQLite (skipped on PostgreSQL: its planner chooses)', async () => {
+    const statements: string[] = [];
+    const all = t.store.db.all.bind(t.store.db);
+    t.store.db.all = ((sql: string, params?: never[]) => (statements.push(sql), all(sql, params))) as typeof t.store.db.all;
+    try {
+      await pages(undefined, 'bucket', { denseAt: 2, scanAtMost: 1_000 });
+      expect(statements.some((sql) => sql.includes('instr(search_text'))).toBe(true);
+      statements.length = 0;
+      await pages(undefined, 'bucket', { denseAt: 1_000, scanAtMost: 1_000 });
+      expect(statements.some((sql) => sql.includes('instr(search_text'))).toBe(false);
+    } finally {
+      t.store.db.all = all;
+    }
   });
 });
 
