@@ -189,6 +189,8 @@ test('a check answered ExpiredToken marks the connector expired and offers the d
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toContain('These temporary credentials have expired.');
   await expect(page.getByText('Expired', { exact: true })).toBeVisible();
+  // One "Update credentials" per result, under the first step that said the credentials expired.
+  await expect(stepRow(page, 'Bucket').getByRole('button', { name: 'Update credentials' })).toHaveCount(0);
   await stepRow(page, 'Identity (STS)').getByRole('button', { name: 'Update credentials' }).click();
   const dialog = page.getByRole('dialog', { name: `Update credentials of “${name}”` });
   await expect(dialog).toBeVisible();

@@ -2,6 +2,17 @@ import * as z from 'zod';
 
 export const STEP_NAMES = ['validate', 'endpoint', 'assume_role', 'identity', 'bucket', 'write', 'multipart', 'cleanup'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
+/** Each step as the results name it (and as "Same cause as …" refers to it). */
+export const STEP_LABELS: Record<StepName, string> = {
+  validate: 'Configuration',
+  endpoint: 'Endpoint reachable',
+  assume_role: 'Assume the IAM role',
+  identity: 'Identity (STS)',
+  bucket: 'Bucket',
+  write: 'Write a test object',
+  multipart: 'Multipart upload',
+  cleanup: 'Clean up',
+};
 export const STEP_STATUSES = ['pending', 'running', 'passed', 'warning', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 

@@ -277,6 +277,28 @@ function accessDenied(c: ErrorContext): { message: string; hint: string } {
 
 export type DescribedError = { code: string; message: string; hint: string };
 
+/**
+ * AccessDenied when no signed request of the check was accepted: nothing shows the endpoint accepted these
+ * credentials, and some services (Ceph's RADOS Gateway with its STS engine on, among others) answer a wrong secret or
+ * an unknown key with AccessDenied rather than SignatureDoesNotMatch or InvalidAccessKeyId. Both causes, in the order
+ * to check them, and the next step that tells them apart.
+ */
+export function describeUnprovenDenial(c: ErrorContext): DescribedError {
+  const action = c.action ?? 'these requests';
+  const resource = c.action ? resourceFor(c.action, c.bucket, c.prefix, c.partition) : `the bucket "${c.bucket}"`;
+  const tellApart = c.customEndpoint
+    ? 'To tell which: with the same key and secret, list a bucket the key can read (aws s3 ls s3://BUCKET --endpoint-url …); refused there too, the key or secret is wrong.'
+    : 'To tell which: aws sts get-caller-identity with the same key and secret answers for any valid key, whatever its permissions.';
+  const hint =
+    `First copy the access key and secret key again and check that the key is active; then check that the key may use ${action} on ${resource} ` +
+    `(its policy, or the bucket's policy or ACL). ${tellApart}`;
+  return {
+    code: 'AccessDenied',
+    message: `Access denied, and no request of this check was accepted: the access key or secret key may be wrong or disabled, or the key may not use ${action} on bucket "${c.bucket}".`,
+    hint: c.customEndpoint ? hint : `${hint} ${PROPAGATION_NOTE}`,
+  };
+}
+
 export function describeError(code: string, context: ErrorContext): DescribedError {
   const entry = CATALOGUE[code] ?? CATALOGUE.Unknown!;
   const hint = entry.hint(context);

@@ -32,6 +32,11 @@ export type CheckStep = {
   name: StepName;
   /** The IAM action an AccessDenied on this step names. */
   iamAction?: string;
+  /**
+   * Its requests are signed with the check's credentials: when it passes, the endpoint accepted them, and an
+   * AccessDenied elsewhere is about permissions (run-check.ts reviews the words once its stage has settled).
+   */
+  signed?: boolean;
   /** Why the step does not apply to this check (it is skipped with these words), or null to run it. */
   skipIf?: (ctx: CheckContext) => string | null;
   /**
@@ -72,6 +77,11 @@ export type CheckContext = {
   /** The region shown: the one S3 confirmed or named (the config's, for a Custom URL). */
   regionFound: string | null;
   identity: { arn: string; account: string } | null;
+  /**
+   * The endpoint showed it accepted the check's credentials without a step passing: AWS named the policy that refused
+   * (it evaluates policies only for requests it authenticated).
+   */
+  credentialsAccepted: boolean;
   /** The key of the single write's probe; multipart writes `<probe>-multipart`. */
   readonly probe: string;
   /** Each object written, with the version S3 gave it in a versioned bucket: cleanup deletes exactly that version. */
@@ -149,6 +159,7 @@ const endpoint: CheckStep = {
 /** identity — who the credentials are (STS). Only a credential error fails it: STS out of reach is a warning. */
 const identity: CheckStep = {
   name: 'identity',
+  signed: true,
   skipIf: (ctx) =>
     ctx.config.endpoint_url !== null
       ? 'Skipped: S3-compatible services have no STS identity to show.'
@@ -192,6 +203,7 @@ const identity: CheckStep = {
  */
 const assumeRole: CheckStep = {
   name: 'assume_role',
+  signed: true,
   iamAction: 'sts:AssumeRole',
   skipIf: (ctx) => (ctx.config.role_arn === null ? 'Skipped: not an IAM role.' : null),
   async run(ctx) {
@@ -243,6 +255,7 @@ const assumeRole: CheckStep = {
 function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
   const classified = classifyError(error);
   if (classified.code !== 'AccessDenied') return null;
+  if (classified.denial) ctx.credentialsAccepted = true;
   const described = describeError('AccessDenied', { ...describeContext(ctx), action: 's3:ListBucket', partition: ctx.partition(), denial: classified.denial });
   return {
     status: 'warning',
@@ -256,6 +269,7 @@ function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
 /** bucket — it exists, in which region (following S3's 301 once), and may be listed. */
 const bucket: CheckStep = {
   name: 'bucket',
+  signed: true,
   iamAction: 's3:ListBucket',
   async run(ctx) {
     const list = (region: string) =>
@@ -303,6 +317,7 @@ async function inBucketRegion<T>(ctx: CheckContext, work: (client: S3Client) => 
 /** write — the step that matters for a destination: one small object under the prefix. */
 const write: CheckStep = {
   name: 'write',
+  signed: true,
   iamAction: 's3:PutObject',
   alongside: ['identity', 'bucket'],
   async run(ctx) {
@@ -318,6 +333,7 @@ const write: CheckStep = {
 /** multipart — how large outputs are written: a one-part upload, aborted if it fails half-way. */
 const multipart: CheckStep = {
   name: 'multipart',
+  signed: true,
   iamAction: 's3:PutObject',
   alongside: ['identity', 'bucket'],
   async run(ctx) {

@@ -84,8 +84,9 @@ describe('connection check against the local S3 endpoint (AWS path)', () => {
   it('fails on a wrong secret, saying the secret does not match', async () => {
     const check = await checkOf({ ...credentials(IDENTITIES.writer), secret: IDENTITIES.readOnly.secretAccessKey });
     expect(check.status).toBe('FAILURE');
-    expect(stepOf(check, 'bucket')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch' });
     expect(stepOf(check, 'identity')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch' });
+    // Told once: the bucket's refusal has the same cause.
+    expect(stepOf(check, 'bucket')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch', message: 'Same cause as Identity (STS).', hint: null });
     expect(check.reason).toBe('The AWS Secret Key does not match the AWS Key: requests signed with it are refused.');
     expect(stepSummary(check).slice(4)).toEqual(['write:skipped', 'multipart:skipped', 'cleanup:skipped']);
   });

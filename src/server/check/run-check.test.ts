@@ -151,3 +151,73 @@ describe('the check runner', () => {
     expect(statuses(progress.at(-1)!)).toMatchObject({ cleanup: 'pending' });
   });
 });
+
+describe('a failure told once, in the words of what the stage showed', () => {
+  const customConfig = normalizeS3Config({ ...config, endpoint_url: 'https://rgw.example.com', provider: 'ceph' });
+  const denied = () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+  const signature = () => Object.assign(new Error('no'), { name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
+  const listingDenied = async () => ({ status: 'warning' as const, code: 'AccessDenied', message: 'Listing the bucket is denied: that is fine for a write-only role.', hint: 'Allow s3:ListBucket.', iam_action: 's3:ListBucket' });
+  const stages = (identity: CheckStage['steps'][number]['run'], write: () => Promise<never> = () => Promise.reject(denied())): CheckStage[] => [
+    {
+      steps: [
+        { name: 'identity', signed: true, run: identity },
+        { name: 'bucket', signed: true, iamAction: 's3:ListBucket', run: listingDenied },
+        { name: 'write', signed: true, iamAction: 's3:PutObject', alongside: ['identity', 'bucket'], run: write },
+        { name: 'multipart', signed: true, iamAction: 's3:PutObject', alongside: ['identity', 'bucket'], run: write },
+      ],
+      skipAfterFailure: (failed) => `Skipped after ${failed.join(', ')}.`,
+    },
+  ];
+  const stepOf = (steps: Step[], name: string) => steps.find((step) => step.name === name)!;
+
+  it('names wrong or disabled credentials first when every signed request was refused, once, and says "same cause" after', async () => {
+    const outcome = await runConnectionCheck(customConfig, options(), stages(async () => ({ status: 'skipped', message: 'Skipped: no STS.' })));
+    const write = stepOf(outcome.steps, 'write');
+    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+    expect(write.message).toMatch(/no request of this check was accepted: the access key or secret key may be wrong or disabled, or the key may not use s3:PutObject/);
+    // Both causes in order, and how to tell them apart; nothing of AWS's propagation on another service.
+    expect(write.hint).toMatch(/^First copy the access key and secret key again.*then check that the key may use s3:PutObject.*To tell which/);
+    expect(write.hint).not.toMatch(/propagat|minutes to hours|write-only/);
+    expect(stepOf(outcome.steps, 'multipart')).toMatchObject({ status: 'failed', code: 'AccessDenied', message: 'Same cause as Write a test object.', hint: null });
+    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'warning', message: 'Same cause as Write a test object.', hint: null });
+    expect(outcome.reason).toBe(write.message);
+  });
+
+  it('speaks of permissions alone once a signed request was accepted: each action once', async () => {
+    const outcome = await runConnectionCheck(config, options(), stages(async () => ({ message: 'Signed in as arn:aws:iam::111122223333:user/ci.' })));
+    const write = stepOf(outcome.steps, 'write');
+    expect(write.message).toBe('Access denied: these credentials may not use s3:PutObject on bucket "bucket".');
+    expect(stepOf(outcome.steps, 'multipart')).toMatchObject({ message: 'Same cause as Write a test object.', hint: null });
+    // Listing is another permission: its own words stay.
+    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'warning', message: 'Listing the bucket is denied: that is fine for a write-only role.' });
+  });
+
+  it('takes an AccessDenied that names the refusing policy as proof the credentials were accepted', async () => {
+    const named = () =>
+      Promise.reject(
+        Object.assign(new Error('User: arn:aws:iam::111122223333:user/ci is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::bucket/prefix/x" because no identity-based policy allows the s3:PutObject action'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      ) as Promise<never>;
+    const outcome = await runConnectionCheck(customConfig, options(), stages(async () => ({ status: 'skipped', message: 'Skipped.' }), named));
+    expect(stepOf(outcome.steps, 'write').message).toBe('Access denied: no IAM policy of these credentials allows s3:PutObject on arn:aws:s3:::bucket/prefix/*.');
+  });
+
+  it('tells a wrong secret once: under the first step refused for it, the next says "same cause"', async () => {
+    const outcome = await runConnectionCheck(config, options(), [
+      {
+        steps: [
+          { name: 'identity', signed: true, run: () => Promise.reject(signature()) },
+          { name: 'bucket', signed: true, run: () => Promise.reject(signature()) },
+        ],
+        skipAfterFailure: () => 'Skipped: the credentials were not accepted.',
+      },
+    ]);
+    const identity = stepOf(outcome.steps, 'identity');
+    expect(identity).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch' });
+    expect(identity.hint).toBeTruthy();
+    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch', message: 'Same cause as Identity (STS).', hint: null });
+    expect(outcome.reason).toBe(identity.message);
+  });
+});

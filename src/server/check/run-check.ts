@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { parseBucketUri } from '../../shared/bucket-uri.ts';
-import { pendingSteps, type Step, type StepName } from '../../shared/check-schemas.ts';
-import { describeError } from '../../shared/error-catalogue.ts';
+import { pendingSteps, STEP_LABELS, type Step, type StepName } from '../../shared/check-schemas.ts';
+import { describeError, describeUnprovenDenial } from '../../shared/error-catalogue.ts';
 import { partitionOf } from '../../shared/s3-arn.ts';
 import type { CheckOptions, S3Config } from '../../shared/s3-config.ts';
 import type { RoleSessions } from './role-sessions.ts';
@@ -75,6 +75,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   const describeFailure = (spec: CheckStep, error: unknown): Partial<Step> => {
     if (error instanceof StepFailure) return { iam_action: null, ...error.patch };
     const classified = budget.aborted ? { code: 'Timeout', bucketRegion: null } : classifyError(error);
+    if ('denial' in classified && classified.denial) ctx.credentialsAccepted = true;
     const described = describeError(classified.code, {
       ...describeContext(ctx),
       customEndpoint: config.endpoint_url !== null,
@@ -135,6 +136,40 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     for (const stage of later.filter((s) => s.always)) await Promise.allSettled(stage.steps.filter((spec) => !spec.skipIf?.(ctx)).map((spec) => runStep(spec, stage)));
   };
 
+  /**
+   * Once a stage has settled, each failure is told once and in the words of what the whole stage showed:
+   * - AccessDenied when no signed request was accepted says both causes (wrong or disabled credentials, then
+   *   permissions) rather than a permission alone — some services answer a wrong secret with AccessDenied;
+   * - a failure with the same cause as one before it (in step order) says "Same cause as <step>" and no more.
+   */
+  const review = () => {
+    const shown = steps.filter((s) => s.status === 'failed' || s.status === 'warning');
+    const accepted =
+      ctx.credentialsAccepted || plan.some((stage) => stage.steps.some((spec) => spec.signed && step(spec.name).status === 'passed'));
+    const unproven = !accepted && !config.anonymous;
+    const denied = shown.filter((s) => s.code === 'AccessDenied');
+    if (unproven && denied.length > 0) {
+      // Told where the check failed (a refused listing alone is a warning), with that step's action.
+      const first = denied.find((s) => s.status === 'failed') ?? (denied[0] as Step);
+      const spec = plan.flatMap((stage) => stage.steps).find((candidate) => candidate.name === first.name);
+      const described = describeUnprovenDenial({ ...describeContext(ctx), customEndpoint: config.endpoint_url !== null, action: spec?.iamAction, partition: ctx.partition() });
+      Object.assign(first, { message: described.message, hint: described.hint });
+    }
+    // The cause of a failure: its code, and for a permission the action (unless nothing proves the credentials).
+    const cause = (s: Step) => (s.code === 'AccessDenied' && !unproven ? `${s.code} ${s.iam_action ?? ''}` : s.code);
+    // Only failures, and a denied listing when the credentials are in doubt: a warning of its own kind (STS out of
+    // reach, say) is not the cause of a failure that shares its code.
+    const told = new Map<string, Step>();
+    const ordered = [...shown.filter((s) => s.status === 'failed'), ...shown.filter((s) => s.status === 'warning' && s.code === 'AccessDenied' && unproven)];
+    for (const s of ordered) {
+      const key = cause(s);
+      if (key === null) continue;
+      const first = told.get(key);
+      if (!first) told.set(key, s);
+      else if (first !== s) Object.assign(s, { message: `Same cause as ${STEP_LABELS[first.name]}.`, hint: null });
+    }
+  };
+
   const skipRest = (from: number, message: string) => {
     for (const { steps: later } of plan.slice(from)) for (const { name } of later) if (step(name).status === 'pending') Object.assign(step(name), { status: 'skipped', message });
     publish();
@@ -143,6 +178,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   try {
     for (const [index, stage] of plan.entries()) {
       const results = await Promise.allSettled(stage.steps.map((spec) => runStep(spec, stage)));
+      review();
+      publish();
       const broken = results.find((result) => result.status === 'rejected');
       if (cancelled() || broken) {
         // What does not apply stays as it is, for the caller to mark with the reason the check ended.
@@ -211,6 +248,7 @@ function createContext(
     region: fipsRegion(config.remote_url) ?? config.region ?? 'us-east-1',
     regionFound: config.region,
     identity: null,
+    credentialsAccepted: false,
     probe: `${prefix}.connection-test/${options.probeId ?? randomUUID()}`,
     settled,
     written: [],

@@ -1,5 +1,5 @@
 import { parseBucketUri } from '../../../../shared/bucket-uri.ts';
-import type { ConnectionCheck, Step, StepName } from '../../../../shared/check-schemas.ts';
+import { STEP_LABELS, type ConnectionCheck, type Step } from '../../../../shared/check-schemas.ts';
 import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
 import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
@@ -16,16 +16,6 @@ import './policy.css';
 import '../../../ui/status-message.css';
 import './check-results.css';
 
-const STEP_LABEL: Record<StepName, string> = {
-  validate: 'Configuration',
-  endpoint: 'Endpoint reachable',
-  assume_role: 'Assume the IAM role',
-  identity: 'Identity (STS)',
-  bucket: 'Bucket',
-  write: 'Write a test object',
-  multipart: 'Multipart upload',
-  cleanup: 'Clean up',
-};
 const STATUS_LABEL: Record<Step['status'], string> = {
   pending: 'Waiting',
   running: 'Running',
@@ -60,6 +50,9 @@ function Outcome({ check }: { check: ConnectionCheck }) {
 
 type StepRowProps = { step: Step; span: number; policy: string | null; onUpdateCredentials?: (() => void) | undefined };
 
+/** Credentials that have run out: the one fix is new ones (offered once per result, under the first step that says so). */
+const expired = (step: Step) => (step.status === 'failed' || step.status === 'warning') && (step.code === 'ExpiredToken' || step.code === 'TokenRefreshRequired');
+
 function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
   const bar = timelineBar(step, span);
   const problem = step.status === 'failed' || step.status === 'warning';
@@ -69,7 +62,7 @@ function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
         <span className="step-icon" aria-hidden="true">
           {step.status === 'running' ? <span className="spinner spinner-small" /> : STATUS_ICON[step.status]}
         </span>
-        <span className="step-name">{STEP_LABEL[step.name]}</span>
+        <span className="step-name">{STEP_LABELS[step.name]}</span>
         <span className="step-status">{STATUS_LABEL[step.status]}</span>
         <span className="step-duration">{formatDuration(step.duration_ms)}</span>
       </div>
@@ -105,7 +98,7 @@ function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
           )}
         </dl>
       )}
-      {problem && (step.code === 'ExpiredToken' || step.code === 'TokenRefreshRequired') && onUpdateCredentials && (
+      {expired(step) && onUpdateCredentials && (
         <button type="button" className="button button-small step-action" onClick={onUpdateCredentials}>
           Update credentials
         </button>
@@ -138,7 +131,10 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
   const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(check.region)) : null;
   const span = timelineSpan(check.steps);
   // Once, under the first step a missing permission stopped: write and multipart run at once and may both be denied.
-  const policyStep = check.steps.find((s) => (s.status === 'failed' || s.status === 'warning') && s.code === 'AccessDenied')?.name;
+  // Under the step that failed for it (a denied listing alone is a warning, and then that one).
+  const policyStep = (check.steps.find((s) => s.status === 'failed' && s.code === 'AccessDenied') ?? check.steps.find((s) => s.status === 'warning' && s.code === 'AccessDenied'))?.name;
+  // One "Update credentials" per result: identity and bucket both answer ExpiredToken for the same credentials.
+  const credentialsStep = check.steps.find(expired)?.name;
   return (
     <section className="check-results" aria-label={title} aria-busy={check.status === 'SCHEDULED'}>
       <div className="outcome-row">
@@ -188,7 +184,7 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
             step={step}
             span={span}
             policy={step.name === policyStep ? policy : null}
-            onUpdateCredentials={onUpdateCredentials}
+            onUpdateCredentials={step.name === credentialsStep ? onUpdateCredentials : undefined}
           />
         ))}
       </ol>
