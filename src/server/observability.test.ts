@@ -108,6 +108,14 @@ describe('metrics', () => {
     expect(text).toMatch(/^connection_check_step_duration_seconds_count\{step="write",status="passed"\} 1$/m);
     expect(text).toMatch(/^sign_in_failures_total\{method="password"\} 1$/m);
     expect(text).toMatch(/^connection_checks_queued 0$/m);
+    // The whole list twice: its rows built once, then kept.
+    expect((await t.request({ method: 'POST', url: '/api/v1/destinations', body: { name: 'Listed', type: 's3', config: { remote_url: 's3://local-bucket/listed/', anonymous: true } } })).statusCode).toBe(200);
+    const listed = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json().length as number;
+    await t.request({ method: 'GET', url: '/api/v1/destinations' });
+    const rows = (await scrape()).body;
+    expect(listed).toBeGreaterThan(0);
+    expect(rows).toMatch(new RegExp(`^list_whole_rows_total\\{source="built"\\} ${listed}$`, 'm'));
+    expect(rows).toMatch(new RegExp(`^list_whole_rows_total\\{source="kept"\\} ${listed}$`, 'm'));
     expect(text).toMatch(/^connection_checks_running 0$/m);
     expect(text).toContain(`app_info{version="${APP_VERSION}",schema_version="${SCHEMA_VERSION}",node_version="${process.versions.node}"} 1`);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);

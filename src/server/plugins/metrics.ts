@@ -36,6 +36,12 @@ export function createMetrics(store: Store) {
     }),
     webhookDeliveries: new Counter({ name: 'webhook_deliveries_total', help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)', labelNames: ['outcome'], registers: [registry] }),
     signInFailures: new Counter({ name: 'sign_in_failures_total', help: 'Refused sign-ins, by method (password, oidc)', labelNames: ['method'], registers: [registry] }),
+    listRows: new Counter({
+      name: 'list_whole_rows_total',
+      help: 'Rows sent in whole (unpaged) lists, by source: kept (this instance had the row at its revision) or built (read and serialised)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
   };
   new Gauge({
     name: 'app_info',

@@ -411,3 +411,25 @@ describe('X-Total-Count of a search', () => {
     }
   });
 });
+
+describe('the whole list, kept by row revision', () => {
+  it('shows a change to a row made by any statement, not only the app’s writes, at the next read', async () => {
+    const own = await buildTestApp();
+    try {
+      const made = await own.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, 'Kept row') });
+      const id = made.json().id as string;
+      const whole = async () => (await own.request({ method: 'GET', url: '/api/v1/destinations' })).json() as { id: string; next_check_at: string | null; last_check: { status: string } | null }[];
+      expect((await whole())[0]?.next_check_at).not.toBe('2031-01-01T00:00:00.000Z');
+      // Read again: from the kept rows, the same.
+      const kept = await whole();
+      expect(kept).toEqual(await whole());
+      await own.store.db.run('UPDATE destinations SET next_check_at = $2 WHERE id = $1', [id, '2031-01-01T00:00:00.000Z']);
+      expect((await whole()).find((d) => d.id === id)?.next_check_at).toBe('2031-01-01T00:00:00.000Z');
+      const check = await own.store.checks.create({ destinationId: id });
+      await own.store.checks.finish(check.id, { status: 'FAILURE', reason: 'no', steps: [], identity: null, region: null });
+      expect((await whole()).find((d) => d.id === id)?.last_check?.status).toBe('FAILURE');
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import { createListRowCache } from './list-row-cache.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
 import { ActivitySchema } from '../../shared/activity-schemas.ts';
@@ -102,6 +103,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     return Promise.all(records.map(async (record) => toDestination(record, now, await checks.latestSummary(record.id))));
   };
   const { checkOptions } = options;
+  const rowCache = createListRowCache();
 
   /**
    * The whole list (Unstructured's clients ask for all of it), streamed a page at a time from the database: memory
@@ -112,12 +114,25 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     let cursor: ListCursor | null = null;
     let first = true;
     for (;;) {
-      const page = await destinations.listPage({ filter, sort, limit: STREAM_PAGE, cursor, now });
-      let chunk = '';
-      for (const entry of page.entries) {
+      const options = { filter, sort, limit: STREAM_PAGE, cursor, now };
+      // Ids and revisions first: the rows kept at their revision need nothing more (list-row-cache.ts); a page with
+      // any other is read whole, and its rows kept.
+      const listed = await destinations.listRevisions(options);
+      let jsons = listed.entries.map((entry) => rowCache.get(entry.id, entry.revision, now));
+      let page: { entries: { sortKey: string | null; id: string }[]; more: boolean } = listed;
+      if (jsons.some((json) => json === null)) {
+        const read = await destinations.listPage(options);
         // Stringified without the serializer's zod pass: the views are built typed as `Destination` and the schema
         // has no transforms, so the bytes are the same.
-        chunk += `${first ? '' : ','}${JSON.stringify(toDestination(entry.record, now, entry.lastCheck))}`;
+        jsons = read.entries.map((entry) => rowCache.put(toDestination(entry.record, now, entry.lastCheck), entry.revision));
+        page = { entries: read.entries.map((entry) => ({ sortKey: entry.sortKey, id: entry.record.id })), more: read.more };
+        app.metrics.listRows.inc({ source: 'built' }, jsons.length);
+      } else {
+        app.metrics.listRows.inc({ source: 'kept' }, jsons.length);
+      }
+      let chunk = '';
+      for (const json of jsons) {
+        chunk += `${first ? '' : ','}${json}`;
         first = false;
         // Chunks of about a socket write each: short-lived strings die young, where a page-sized one would be a
         // large object that only a full collection frees (the heap, and RSS, grew with the table).
@@ -129,7 +144,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       if (chunk) yield chunk;
       const last = page.entries.at(-1);
       if (!page.more || !last) break;
-      cursor = { key: last.sortKey, id: last.record.id };
+      cursor = { key: last.sortKey, id: last.id };
     }
     yield ']';
   }

@@ -177,8 +177,14 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
      * its latest check as its row keeps it, and its place in the order (the next cursor).
      */
     async listPage(options: { filter: ListFilter; sort: ListSort | undefined; limit: number; cursor: ListCursor | null; now: Date }) {
-      const { rows, more } = await selectPage<PublicRow & LastCheckColumns>(db, `${PUBLIC_COLUMNS}, ${LAST_CHECK_COLUMNS}`, options);
-      return { entries: rows.map((row) => ({ record: toRecord(row), lastCheck: lastCheckOf(row), sortKey: row.sort_key })), more };
+      const { rows, more } = await selectPage<PublicRow & LastCheckColumns & { row_revision: number }>(db, `${PUBLIC_COLUMNS}, ${LAST_CHECK_COLUMNS}, row_revision`, options);
+      return { entries: rows.map((row) => ({ record: toRecord(row), lastCheck: lastCheckOf(row), sortKey: row.sort_key, revision: Number(row.row_revision) })), more };
+    },
+
+    /** The same page as listPage, ids and row revisions only (migration 022): what a reader that keeps rows needs. */
+    async listRevisions(options: { filter: ListFilter; sort: ListSort | undefined; limit: number; cursor: ListCursor | null; now: Date }) {
+      const { rows, more } = await selectPage<{ id: string; row_revision: number }>(db, 'id, row_revision', options);
+      return { entries: rows.map((row) => ({ id: row.id, revision: Number(row.row_revision), sortKey: row.sort_key })), more };
     },
 
     /** How many destinations the filter keeps, counted up to `cap` (more than `cap`: `cap + 1`). */

@@ -160,7 +160,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql', '022-row-revision.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 
@@ -446,6 +446,31 @@ describe('the trigram index on PostgreSQL', () => {
       expect(found.json().map((d: { name: string }) => d.name)).toEqual(['Pending zq9 row']);
     } finally {
       await again.close();
+    }
+  });
+});
+
+describe('row_revision (migration 022)', () => {
+  it('moves with every change to a destination’s row, whatever statement made it', async () => {
+    const own = await buildTestApp();
+    try {
+      const { id } = await own.store.destinations.create({ name: 'Revised', config: normalizeS3Config({ remote_url: 's3://bucket/', anonymous: true }) });
+      const revision = async () => Number((await own.store.db.get<{ r: number }>('SELECT row_revision AS r FROM destinations WHERE id = $1', [id]))?.r);
+      const seen = [await revision()];
+      // Through the app: a rename; a check queued and finished (its summary on the row).
+      const renamed = await own.request({ method: 'PUT', url: `/api/v1/destinations/${id}`, body: { name: 'Revised again' }, headers: { 'if-match': '"1"' } });
+      expect(renamed.statusCode, renamed.body).toBe(200);
+      seen.push(await revision());
+      const check = await own.store.checks.create({ destinationId: id });
+      seen.push(await revision());
+      await own.store.checks.finish(check.id, { status: 'SUCCESS', reason: null, steps: [], identity: null, region: null });
+      seen.push(await revision());
+      // Any other statement, as a later migration or another version might write.
+      await own.store.db.run('UPDATE destinations SET next_check_at = $2 WHERE id = $1', [id, '2030-01-01T00:00:00.000Z']);
+      seen.push(await revision());
+      for (let i = 1; i < seen.length; i++) expect(seen[i], `change ${i}`).toBeGreaterThan(seen[i - 1] as number);
+    } finally {
+      await own.close();
     }
   });
 });
