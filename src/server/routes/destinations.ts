@@ -113,6 +113,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     yield '[';
     let cursor: ListCursor | null = null;
     let first = true;
+    let built = 0;
     for (;;) {
       const options = { filter, sort, limit: STREAM_PAGE, cursor, now };
       // Ids and revisions first: the rows kept at their revision need nothing more (list-row-cache.ts); a page with
@@ -124,7 +125,12 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         const read = await destinations.listPage(options);
         // Stringified without the serializer's zod pass: the views are built typed as `Destination` and the schema
         // has no transforms, so the bytes are the same.
-        jsons = read.entries.map((entry) => rowCache.put(toDestination(entry.record, now, entry.lastCheck), entry.revision));
+        jsons = read.entries.map((entry) => {
+          const view = toDestination(entry.record, now, entry.lastCheck);
+          // A list longer than the cache keeps its first rows only: keeping every row would push out the first ones
+          // before the next read could use them, and churn memory for nothing.
+          return built++ < rowCache.room ? rowCache.put(view, entry.revision) : JSON.stringify(view);
+        });
         page = { entries: read.entries.map((entry) => ({ sortKey: entry.sortKey, id: entry.record.id })), more: read.more };
         app.metrics.listRows.inc({ source: 'built' }, jsons.length);
       } else {

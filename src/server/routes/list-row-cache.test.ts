@@ -30,17 +30,19 @@ describe('the whole list’s row cache', () => {
     expect(later).toBe(JSON.stringify({ ...row, credentials: { ...row.credentials, state: 'expired' } }));
   });
 
-  it('has nothing for another revision, and keeps the most recently listed rows up to its size', () => {
-    const cache = createListRowCache(2);
-    cache.put(view('a', null), 1);
-    cache.put(view('b', null), 1);
-    expect(cache.get('a', 2, new Date())).toBeNull();
-    expect(cache.get('a', 1, new Date())).not.toBeNull();
-    // a was listed after b: b goes first.
+  it('has nothing for another revision, and keeps at most its size, the most recently listed rows last to go', () => {
+    const cache = createListRowCache(4);
+    const now = new Date();
+    for (const id of ['a', 'b']) cache.put(view(id, null), 1);
+    expect(cache.get('a', 2, now)).toBeNull();
+    // a is listed again, b is not: when c comes, b is the one to go.
+    expect(cache.get('a', 1, now)).not.toBeNull();
     cache.put(view('c', null), 1);
-    expect(cache.size).toBe(2);
-    expect(cache.get('b', 1, new Date())).toBeNull();
-    expect(cache.get('a', 1, new Date())).not.toBeNull();
-    expect(cache.get('c', 1, new Date())).not.toBeNull();
+    expect(cache.get('b', 1, now)).toBeNull();
+    for (const id of ['a', 'c']) expect(cache.get(id, 1, now), id).not.toBeNull();
+    expect(cache.size).toBeLessThanOrEqual(4);
+    // However many rows pass through, never more than its size.
+    for (let n = 0; n < 1_000; n++) cache.put(view(`x${n}`, null), 1);
+    expect(cache.size).toBeLessThanOrEqual(4);
   });
 });
