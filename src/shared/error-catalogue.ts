@@ -1,4 +1,5 @@
 import type { Denial } from './access-denied.ts';
+import { PROVIDERS, type Provider } from './providers.ts';
 import { resourceFor } from './s3-arn.ts';
 
 /**
@@ -25,7 +26,19 @@ export type ErrorContext = {
   temporaryKeyWithoutToken?: boolean | undefined;
   /** RequestTimeTooSkewed: this server's clock minus the endpoint's, when the endpoint said. */
   skewMs?: number | null | undefined;
+  /** The service the connector names (its `provider`). */
+  provider?: Provider | null | undefined;
+  /** The code the endpoint answered (set by describeError). */
+  code?: string | undefined;
 };
+
+/** Where a code is looked up: the provider's own page of error codes, when it has one. */
+const errorPage = (c: ErrorContext) => {
+  const page = c.provider ? PROVIDERS[c.provider].errorCodes : null;
+  return page ? `${PROVIDERS[c.provider as Provider].label}'s list of S3 error codes (${page})` : "your service's documentation of its S3 error codes";
+};
+/** Says, for codes that retrying cannot fix, that it cannot. */
+const UNTIL_FIXED = 'testing again will not help until then';
 
 function describeSkew(ms: number): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
@@ -196,9 +209,95 @@ const CATALOGUE: Record<string, Entry> = {
     message: () => 'The endpoint could not be reached.',
     hint: (c) => (c.customEndpoint === false ? `Check ${toAws}.` : 'Check the Custom URL and the network between this server and the endpoint.'),
   },
+  // Codes Ceph's RADOS Gateway documents (Red Hat Ceph Storage Developer Guide, "S3 common response status codes"),
+  // and what AWS and other services answer alike (Amazon S3 API Reference, "Error responses").
+  UserSuspended: {
+    message: () => 'The endpoint says the user these keys belong to is suspended.',
+    hint: () => `An administrator of the service must re-enable the user (on Ceph: radosgw-admin user enable --uid=USER); ${UNTIL_FIXED}.`,
+  },
+  QuotaExceeded: {
+    message: () => "The quota of this user or of the bucket on the endpoint is full: it refuses writes.",
+    hint: () => `Delete objects to free space, or ask the service's administrator to raise the quota (on Ceph: radosgw-admin quota set, for the user or the bucket); ${UNTIL_FIXED}.`,
+  },
+  EntityTooLarge: {
+    message: () => 'The endpoint refused the request as too large.',
+    hint: () => 'The check sends a few bytes: a proxy or gateway in front of the endpoint limits request sizes below that; raise its limit.',
+  },
+  InvalidArgument: {
+    message: () => 'The endpoint refused an argument of the request as invalid.',
+    hint: () => 'Often a region the service does not expect, or a Custom URL that is not its S3 API: check both.',
+  },
+  InvalidDigest: {
+    message: () => 'The endpoint could not read the checksum (Content-MD5) of the request.',
+    hint: () => 'A proxy between this app and the endpoint changes request headers or bodies; send the traffic to the endpoint directly.',
+  },
+  BadDigest: {
+    message: () => 'The endpoint received other bytes than the checksum (Content-MD5) the request carried.',
+    hint: () => 'A proxy between this app and the endpoint changes request bodies; send the traffic to the endpoint directly.',
+  },
+  InvalidObjectName: {
+    message: (c) => `The endpoint does not accept the name of the test object under ${c.prefix}.connection-test/.`,
+    hint: () => 'Check that the prefix in the Bucket URI holds only characters the service allows in object names.',
+  },
+  UnresolvableGrantByEmailAddress: {
+    message: () => 'The endpoint could not resolve an e-mail address in an access grant of the request.',
+    hint: () => 'The check sends no grants: a proxy or gateway in front of the endpoint adds them; correct or remove that grant.',
+  },
+  InvalidPart: {
+    message: () => 'The endpoint refused a part of the test multipart upload.',
+    hint: () => "The check uploads one small part, which S3 allows; a service that refuses it handles multipart uploads unlike S3: check its documentation, as large outputs are written that way.",
+  },
+  InvalidPartOrder: {
+    message: () => 'The endpoint refused the order of the parts of the test multipart upload.',
+    hint: () => "The check uploads one part, numbered 1; a service that refuses it handles multipart uploads unlike S3: check its documentation.",
+  },
+  RequestTimeout: {
+    message: () => 'The endpoint gave up waiting for the body of the request.',
+    hint: () => 'Check the network between this server and the endpoint: a slow or lossy link, or a proxy holding request bodies back.',
+  },
+  NoSuchKey: {
+    message: () => 'An object the check wrote was gone when it came back to it.',
+    hint: () => 'Something else deletes new objects under this prefix at once (a lifecycle rule or a cleanup job): writing works, but your pipeline’s outputs would go the same way.',
+  },
+  NoSuchUpload: {
+    message: () => 'The test multipart upload was gone before it was completed.',
+    hint: () => 'A lifecycle rule that aborts incomplete multipart uploads almost at once, or another process, removed it: check the bucket’s lifecycle rules.',
+  },
+  BucketAlreadyExists: {
+    message: (c) => `The bucket name "${c.bucket}" is taken by another account or user.`,
+    hint: () => 'The check creates no bucket: check that the Bucket URI names a bucket these keys may use.',
+  },
+  BucketNotEmpty: {
+    message: (c) => `The endpoint refused to delete the bucket "${c.bucket}" because it is not empty.`,
+    hint: () => 'The check never deletes buckets: something between this app and the endpoint sent that request.',
+  },
+  MissingContentLength: {
+    message: () => 'The endpoint requires a Content-Length that the request did not carry.',
+    hint: () => 'A proxy between this app and the endpoint strips it or re-sends the body in chunks; send the traffic to the endpoint directly.',
+  },
+  PreconditionFailed: {
+    message: () => 'A condition of the request did not hold at the endpoint.',
+    hint: () => 'The check sends no conditions: a proxy adds them, or a bucket policy requires one on writes (for example If-None-Match), which your pipeline would have to send too.',
+  },
+  InvalidRange: {
+    message: () => 'The endpoint refused a byte range of the request.',
+    hint: () => 'The check asks for no ranges: a proxy in front of the endpoint adds one.',
+  },
+  UnprocessableEntity: {
+    message: () => 'The endpoint could not process the request.',
+    hint: () => "Check that the Custom URL is the service's S3 API, and the service's logs for this request.",
+  },
+  InvalidBucketState: {
+    message: (c) => `The bucket "${c.bucket}" is in a state that does not allow this request.`,
+    hint: () => 'Often a bucket being created or deleted, or its versioning or Object Lock being changed: test again once that change is done.',
+  },
   Unknown: {
-    message: () => 'The endpoint answered with an error this app does not know.',
-    hint: () => 'Test again; if it persists, check the endpoint’s own logs with the error code shown.',
+    message: (c) =>
+      c.code && c.code !== 'Unknown' ? `The endpoint answered ${c.code}, an error this app does not describe.` : 'The endpoint answered with an error that names no code.',
+    hint: (c) =>
+      c.code && c.code !== 'Unknown'
+        ? `Look ${c.code} up in ${errorPage(c)}: it says what causes it and what fixes it.`
+        : `The endpoint's own logs say what it refused; ${errorPage(c)} lists what its codes mean.`,
   },
 };
 
@@ -299,8 +398,9 @@ export function describeUnprovenDenial(c: ErrorContext): DescribedError {
   };
 }
 
-export function describeError(code: string, context: ErrorContext): DescribedError {
+export function describeError(code: string, given: ErrorContext): DescribedError {
   const entry = CATALOGUE[code] ?? CATALOGUE.Unknown!;
+  const context = { ...given, code };
   const hint = entry.hint(context);
   return {
     code,

@@ -1,31 +1,45 @@
-/** The storage services the wizard knows by name; `other` is any S3-compatible service. Stored as a connector's `provider`. */
+/**
+ * The storage services the wizard knows by name; `other` is any S3-compatible service. Stored as a connector's
+ * `provider`. `errorCodes`: the service's own page of S3 error codes, where an answer this app does not describe is
+ * looked up (null where the service publishes none we could verify).
+ */
 export const PROVIDERS = {
-  aws: { label: 'Amazon S3', endpointExample: null, region: null, help: 'Buckets on Amazon S3 itself.' },
+  aws: {
+    label: 'Amazon S3',
+    endpointExample: null,
+    region: null,
+    help: 'Buckets on Amazon S3 itself.',
+    errorCodes: 'https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html',
+  },
   minio: {
     label: 'MinIO',
     endpointExample: 'https://minio.example.com:9000',
     region: 'us-east-1',
     help: 'The address of the MinIO S3 API (port 9000 by default), not of its console. MinIO signs for us-east-1 unless configured otherwise.',
+    errorCodes: null,
   },
   r2: {
     label: 'Cloudflare R2',
     endpointExample: 'https://<ACCOUNT_ID>.r2.cloudflarestorage.com',
     region: 'auto',
     help: 'Your account’s R2 endpoint (R2 → Overview → S3 API). R2 uses the region "auto".',
+    errorCodes: 'https://developers.cloudflare.com/r2/api/error-codes/',
   },
   b2: {
     label: 'Backblaze B2',
     endpointExample: 'https://s3.us-west-004.backblazeb2.com',
     region: 'us-west-004',
     help: 'The S3 endpoint shown on the bucket’s page; its region is the part after "s3." (for example us-west-004).',
+    errorCodes: null,
   },
   ceph: {
     label: 'Ceph (RADOS Gateway)',
     endpointExample: 'https://rgw.example.com',
     region: null,
     help: 'The address of the RADOS Gateway. Set Region only if your zonegroup expects one.',
+    errorCodes: 'https://docs.redhat.com/en/documentation/red_hat_ceph_storage/6/html/developer_guide/s3-common-response-status-codes_dev',
   },
-  other: { label: 'Other S3-compatible', endpointExample: 'https://s3.example.com', region: null, help: 'Any service that speaks the S3 API.' },
+  other: { label: 'Other S3-compatible', endpointExample: 'https://s3.example.com', region: null, help: 'Any service that speaks the S3 API.', errorCodes: null },
 } as const;
 export type Provider = keyof typeof PROVIDERS;
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as [Provider, ...Provider[]];

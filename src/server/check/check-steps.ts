@@ -13,6 +13,7 @@ import {
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Step, StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
+import type { Provider } from '../../shared/providers.ts';
 import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
 import { isRoleSessionArn, parseRoleArn } from '../../shared/iam-role.ts';
 import { objectsArn, partitionOf } from '../../shared/s3-arn.ts';
@@ -127,6 +128,8 @@ export const describeContext = (ctx: CheckContext) => ({
   prefix: ctx.prefix,
   region: ctx.config.region,
   anonymous: ctx.config.anonymous,
+  // A saved connector's config carries the provider it was saved with (its form's); an unsaved one may not.
+  provider: (ctx.config as S3Config & { provider?: Provider | null }).provider ?? null,
 });
 
 /** validate — never trust the client: the shared rules again. */
