@@ -2,7 +2,6 @@
 // the same run. Everything is local: the app in this process, the local S3 endpoint with 20 ms added per request (and
 // a second one with none, for the check's own overhead), a silent endpoint, and Debian's Chromium.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
 import { normalizeS3Config } from '../../src/shared/s3-config.ts';
 import { launchOptions } from '../../playwright.config.ts';
+import { startLocalS3Process } from './bench-servers.ts';
 import { listRenderFigure, listRenderTime, measureResultLatency, preparePage, reorderTime } from './browser.ts';
 import { measureBundle } from './bundle.ts';
 import { createDestination, measureCheckTimes, writerConfig } from './check-time.ts';
@@ -28,24 +28,6 @@ const HUGE = 10_000;
 const NEEDLE = 'Needle connector';
 
 if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('Build the browser app first: npm run build');
-
-/** The local S3 endpoint in a process of its own, so its work does not land on the app's event loop. */
-async function startLocalS3Process(latencyMs: number) {
-  const s3Port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/local-s3/serve.ts', '--port', String(s3Port), '--latency', String(latencyMs)], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve());
-    child.once('exit', (code) => reject(new Error(`the local S3 endpoint exited (${code})`)));
-  });
-  return {
-    port: s3Port,
-    endpoint: `http://127.0.0.1:${s3Port}`,
-    close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
-  };
-}
 
 const s3 = await startLocalS3Process(20);
 const s3Fast = await startLocalS3Process(0);

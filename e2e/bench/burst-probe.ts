@@ -4,37 +4,21 @@
 // event-loop delay, how often and how long the list read the store, and the server's own time per list request
 // (Node's `request` event to `finish`) in half-second buckets, and the CPU time of the app and of the local S3 endpoint
 // (Linux: /proc). `RUNS` bursts (2), after `WARM` warm-up checks (0).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PROJECT_ROOT } from '../../src/server/paths.ts';
-import { freePort } from '../../src/server/test-support/server-process.ts';
-import { buildTestApp } from '../../src/server/test-support/test-app.ts';
+import { startBurstApp, startLocalS3Process } from './bench-servers.ts';
 import { createDestination, timeCheck, writerConfig } from './check-time.ts';
 import { ms } from './figures.ts';
 import { measureListDuringChecks } from './load.ts';
 
 const BURST = 200;
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const s3Port = await freePort();
-const s3 = spawn(process.execPath, ['--import', 'tsx', 'e2e/local-s3/serve.ts', '--port', String(s3Port), '--latency', '20'], {
-  cwd: PROJECT_ROOT,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise<void>((resolve) => s3.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve()));
+const s3 = await startLocalS3Process(20);
+const s3Port = s3.port;
 process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${s3Port}`;
 process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${s3Port}`;
 
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const t = await buildTestApp({
-  publicOrigin: origin,
-  checkTimeoutMs: 3_000,
-  checkConcurrency: 8,
-  checkRatePerMin: 100_000,
-  s3EndpointAllowlist: [`127.0.0.1:${s3Port}`],
-});
-await t.app.listen({ port, host: '127.0.0.1' });
+const { t, origin } = await startBurstApp(s3Port);
 const served: { at: number; ms: number }[] = [];
 t.app.server.prependListener('request', (request, response) => {
   const started = performance.now();
@@ -48,7 +32,7 @@ for (let n = 0; n < 1_000; n++) ids.push(await createDestination(t, writerConfig
 
 /** CPU time (user + system) a process spent so far, in ms: the local S3 endpoint's from /proc, this one's from Node. */
 const s3Cpu = () => {
-  const fields = fs.readFileSync(`/proc/${s3.pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const fields = fs.readFileSync(`/proc/${s3.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 };
 const appCpu = () => {
@@ -57,16 +41,19 @@ const appCpu = () => {
 };
 
 const reads = { count: 0, ms: 0 };
-const list = t.store.destinations.list.bind(t.store.destinations);
-t.store.destinations.list = async () => {
-  const started = performance.now();
-  try {
-    return await list();
-  } finally {
-    reads.count += 1;
-    reads.ms += performance.now() - started;
-  }
-};
+// The list's reads of the store: a page (or the whole list's pages) and, for the whole list, the revisions first.
+for (const method of ['listPage', 'listRevisions'] as const) {
+  const read = t.store.destinations[method].bind(t.store.destinations) as (...args: unknown[]) => Promise<unknown>;
+  (t.store.destinations as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+    const started = performance.now();
+    try {
+      return await read(...args);
+    } finally {
+      reads.count += 1;
+      reads.ms += performance.now() - started;
+    }
+  };
+}
 
 const warm = Number(process.env.WARM ?? 0);
 if (warm > 0) await Promise.all(ids.slice(-warm).map((id) => timeCheck(t, id)));
@@ -97,5 +84,5 @@ for (let run = 0; run < Number(process.env.RUNS ?? 2); run++) {
   }
 }
 await t.close();
-s3.kill('SIGTERM');
+await s3.close();
 process.exit(0);

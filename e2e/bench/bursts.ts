@@ -4,14 +4,13 @@
 // loop), and on connections opened beforehand. The list is the page the screen asks for (`?limit=50`) under 50
 // connections from autocannon in a process of its own; the checks run against the local S3 endpoint (20 ms a
 // request, a process of its own) and must all pass. Writes its section of docs/benchmarks-bursts.md.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/server/paths.ts';
-import { freePort } from '../../src/server/test-support/server-process.ts';
-import { buildTestApp, ON_POSTGRES } from '../../src/server/test-support/test-app.ts';
+import { ON_POSTGRES } from '../../src/server/test-support/test-app.ts';
 import { normalizeS3Config } from '../../src/shared/s3-config.ts';
+import { startBurstApp, startLocalS3Process } from './bench-servers.ts';
 import { writerConfig } from './check-time.ts';
 import { fillLike } from './fill.ts';
 import type { Figure } from './figures.ts';
@@ -26,31 +25,15 @@ const BURSTS = 3;
 const PAGE = '/api/v1/destinations?limit=50';
 const say = (line: string) => process.stderr.write(`bench:bursts: ${line}\n`);
 
-const s3Port = await freePort();
-const s3 = spawn(process.execPath, ['--import', 'tsx', 'e2e/local-s3/serve.ts', '--port', String(s3Port), '--latency', '20'], {
-  cwd: PROJECT_ROOT,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise<void>((resolve, reject) => {
-  s3.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve());
-  s3.once('exit', (code) => reject(new Error(`the local S3 endpoint exited (${code})`)));
-});
+const s3 = await startLocalS3Process(20);
+const s3Port = s3.port;
 process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${s3Port}`;
 process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${s3Port}`;
 
 const figures: Figure[] = [];
 try {
   for (const size of SIZES) {
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const t = await buildTestApp({
-      publicOrigin: origin,
-      checkTimeoutMs: 3_000,
-      checkConcurrency: 8,
-      checkRatePerMin: 100_000,
-      s3EndpointAllowlist: [`127.0.0.1:${s3Port}`],
-    });
-    await t.app.listen({ port, host: '127.0.0.1' });
+    const { t, origin } = await startBurstApp(s3Port);
     try {
       // The connectors the bursts check are made one by one (their secrets sealed for their own ids); the rest are
       // copies that only list.
@@ -75,7 +58,7 @@ try {
     }
   }
 } finally {
-  s3.kill('SIGTERM');
+  await s3.close();
 }
 
 const database = ON_POSTGRES ? 'PostgreSQL' : 'SQLite';
