@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, isKnownErrorCode } from './error-catalogue.ts';
+import { PROVIDER_PROFILES } from './provider-profiles.ts';
+import { PROVIDER_IDS, PROVIDERS, type Provider } from './providers.ts';
 import rgw from './fixtures/rgw-error-codes.json' with { type: 'json' };
 
 const context = { bucket: 'lake', prefix: 'raw/', region: null, customEndpoint: true, provider: 'ceph' as const };
@@ -30,5 +32,43 @@ describe('the error catalogue', () => {
       "Look XSomething up in your service's documentation of its S3 error codes: it says what causes it and what fixes it.",
     );
     expect(describeError('Unknown', context).message).toBe('The endpoint answered with an error that names no code.');
+  });
+});
+
+describe('words that fit the service (provider profiles)', () => {
+  const on = (provider: Provider, customEndpoint = provider !== 'aws') => ({ ...context, provider, customEndpoint, action: 's3:PutObject' });
+
+  it('says AWS’s propagation delay of AWS alone, and of an unnamed service only that some take a while', () => {
+    expect(describeError('AccessDenied', on('aws')).hint).toContain('minutes to hours');
+    expect(describeError('NoSuchBucket', on('aws')).hint).toContain('minutes to hours');
+    for (const provider of ['ceph', 'minio', 'r2', 'b2'] as const) {
+      for (const code of ['AccessDenied', 'NoSuchBucket']) expect(describeError(code, on(provider)).hint, `${provider} ${code}`).not.toMatch(/minutes to hours|wait/);
+    }
+    expect(describeError('AccessDenied', on('other')).hint).toMatch(/some services apply it only after a while/);
+  });
+
+  it('grants a permission where the service keeps it', () => {
+    expect(describeError('AccessDenied', on('aws')).hint).toMatch(/^Allow s3:PutObject on arn:aws:s3:::lake\/raw\/\* in an IAM policy of this identity/);
+    expect(describeError('AccessDenied', on('ceph')).hint).toMatch(/^On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject/);
+    expect(describeError('AccessDenied', on('r2')).hint).toMatch(/^R2 API tokens carry their permissions: .*Object Read & Write/);
+    expect(describeError('AccessDenied', on('b2')).hint).toMatch(/^B2 application keys carry their capabilities/);
+    expect(describeError('AccessDenied', on('minio')).hint).toMatch(/mc admin policy attach/);
+    // IAM is AWS's word: no other service is sent to it.
+    for (const provider of ['ceph', 'minio', 'r2', 'b2', 'other'] as const) expect(describeError('AccessDenied', on(provider)).hint, provider).not.toMatch(/IAM/);
+  });
+
+  it('sends people for keys where the service makes them', () => {
+    expect(describeError('InvalidAccessKeyId', on('aws')).hint).toContain('from IAM (the user → Security credentials → Access keys)');
+    expect(describeError('InvalidAccessKeyId', on('r2')).hint).toContain('from R2 → Manage API tokens');
+    expect(describeError('InvalidAccessKeyId', on('ceph')).hint).toContain('radosgw-admin user info');
+    expect(describeError('InvalidAccessKeyId', on('b2')).hint).toContain('Application Keys');
+  });
+
+  it('has every row filled, for every provider the wizard offers', () => {
+    for (const provider of PROVIDER_IDS) {
+      const profile = PROVIDER_PROFILES[provider];
+      expect(profile.label, provider).toBe(PROVIDERS[provider].label);
+      for (const words of [profile.keysFrom, profile.writeOnly, profile.grant('s3:PutObject', 'arn:aws:s3:::b/*')]) expect(words.length, provider).toBeGreaterThan(10);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Denial } from './access-denied.ts';
-import { PROVIDERS, type Provider } from './providers.ts';
+import { profileOf, PROPAGATION_NOTE } from './provider-profiles.ts';
+import type { Provider } from './providers.ts';
 import { resourceFor } from './s3-arn.ts';
 
 /**
@@ -32,10 +33,11 @@ export type ErrorContext = {
   code?: string | undefined;
 };
 
+const profile = (c: ErrorContext) => profileOf(c.provider, c.customEndpoint);
 /** Where a code is looked up: the provider's own page of error codes, when it has one. */
 const errorPage = (c: ErrorContext) => {
-  const page = c.provider ? PROVIDERS[c.provider].errorCodes : null;
-  return page ? `${PROVIDERS[c.provider as Provider].label}'s list of S3 error codes (${page})` : "your service's documentation of its S3 error codes";
+  const { errorCodes, label } = profile(c);
+  return errorCodes ? `${label}'s list of S3 error codes (${errorCodes})` : "your service's documentation of its S3 error codes";
 };
 /** Says, for codes that retrying cannot fix, that it cannot. */
 const UNTIL_FIXED = 'testing again will not help until then';
@@ -51,8 +53,7 @@ const toAws = 'the network between this server and Amazon S3 (a firewall, a miss
 
 type Entry = { message: (c: ErrorContext) => string; hint: (c: ErrorContext) => string; propagation?: boolean; iamAction?: string };
 
-export const PROPAGATION_NOTE =
-  'New buckets and changes to bucket or IAM policies can take from minutes to hours to reach every S3 endpoint: if you just made the change, wait and test again.';
+export { PROPAGATION_NOTE };
 
 const CATALOGUE: Record<string, Entry> = {
   AccessDenied: {
@@ -78,7 +79,7 @@ const CATALOGUE: Record<string, Entry> = {
     hint: (c) =>
       c.temporaryKeyWithoutToken
         ? 'Choose Temporary credentials and paste the STS Token (and its expiry) that came with this key.'
-        : 'Copy the access key ID again from IAM (or your provider), or create a new access key.',
+        : `Copy the access key ID again from ${profile(c).keysFrom}, or create a new access key.`,
   },
   InvalidClientTokenId: {
     message: () => 'AWS does not recognise these credentials: the AWS Key is unknown or the STS Token does not belong to it.',
@@ -367,10 +368,7 @@ function accessDenied(c: ErrorContext): { message: string; hint: string } {
         hint: `Allow ${action} on ${resource} in the S3 VPC endpoint's policy (VPC console → Endpoints).`,
       };
     default:
-      return {
-        message: `Access denied: these credentials may not use ${action} on bucket "${c.bucket}".`,
-        hint: `Allow ${action} on ${resource} in an IAM policy of this identity (the least-privilege policy shown with the check does); if it is allowed there, look for a Deny in the bucket policy.`,
-      };
+      return { message: `Access denied: these credentials may not use ${action} on bucket "${c.bucket}".`, hint: profile(c).grant(action, resource) };
   }
 }
 
@@ -388,13 +386,12 @@ export function describeUnprovenDenial(c: ErrorContext): DescribedError {
   const tellApart = c.customEndpoint
     ? 'To tell which: with the same key and secret, list a bucket the key can read (aws s3 ls s3://BUCKET --endpoint-url …); refused there too, the key or secret is wrong.'
     : 'To tell which: aws sts get-caller-identity with the same key and secret answers for any valid key, whatever its permissions.';
-  const hint =
-    `First copy the access key and secret key again and check that the key is active; then check that the key may use ${action} on ${resource} ` +
-    `(its policy, or the bucket's policy or ACL). ${tellApart}`;
+  const { keysFrom, grant, propagation } = profile(c);
+  const hint = `First copy the access key and secret key again from ${keysFrom} and check that the key is active. Then: ${grant(action, resource)} ${tellApart}`;
   return {
     code: 'AccessDenied',
     message: `Access denied, and no request of this check was accepted: the access key or secret key may be wrong or disabled, or the key may not use ${action} on bucket "${c.bucket}".`,
-    hint: c.customEndpoint ? hint : `${hint} ${PROPAGATION_NOTE}`,
+    hint: propagation ? `${hint} ${propagation}` : hint,
   };
 }
 
@@ -405,7 +402,8 @@ export function describeError(code: string, given: ErrorContext): DescribedError
   return {
     code,
     message: entry.message(context),
-    hint: entry.propagation ? `${hint} ${PROPAGATION_NOTE}` : hint,
+    // What it takes for a change to apply, where the service says it takes time (AWS; not Ceph's gateway, say).
+    hint: entry.propagation && profile(context).propagation ? `${hint} ${profile(context).propagation}` : hint,
   };
 }
 

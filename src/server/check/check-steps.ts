@@ -13,6 +13,7 @@ import {
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Step, StepName } from '../../shared/check-schemas.ts';
 import { describeError } from '../../shared/error-catalogue.ts';
+import { profileOf } from '../../shared/provider-profiles.ts';
 import type { Provider } from '../../shared/providers.ts';
 import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
 import { isRoleSessionArn, parseRoleArn } from '../../shared/iam-role.ts';
@@ -128,6 +129,7 @@ export const describeContext = (ctx: CheckContext) => ({
   prefix: ctx.prefix,
   region: ctx.config.region,
   anonymous: ctx.config.anonymous,
+  customEndpoint: ctx.config.endpoint_url !== null,
   // A saved connector's config carries the provider it was saved with (its form's); an unsaved one may not.
   provider: (ctx.config as S3Config & { provider?: Provider | null }).provider ?? null,
 });
@@ -263,7 +265,7 @@ function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
   return {
     status: 'warning',
     code: 'AccessDenied',
-    message: 'Listing the bucket is denied: that is fine for a write-only role; the write step below is what matters.',
+    message: `Listing the bucket is denied: that is fine for ${profileOf(describeContext(ctx).provider, ctx.config.endpoint_url !== null).writeOnly}; the write step below is what matters.`,
     hint: described.hint,
     iam_action: 's3:ListBucket',
   };

@@ -153,7 +153,8 @@ describe('the check runner', () => {
 });
 
 describe('a failure told once, in the words of what the stage showed', () => {
-  const customConfig = normalizeS3Config({ ...config, endpoint_url: 'https://rgw.example.com', provider: 'ceph' });
+  // As a saved connector's config reaches the check: with the provider it was saved with.
+  const customConfig = { ...normalizeS3Config({ ...config, endpoint_url: 'https://rgw.example.com' }), provider: 'ceph' as const };
   const denied = () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
   const signature = () => Object.assign(new Error('no'), { name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
   const listingDenied = async () => ({ status: 'warning' as const, code: 'AccessDenied', message: 'Listing the bucket is denied: that is fine for a write-only role.', hint: 'Allow s3:ListBucket.', iam_action: 's3:ListBucket' });
@@ -176,7 +177,7 @@ describe('a failure told once, in the words of what the stage showed', () => {
     expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
     expect(write.message).toMatch(/no request of this check was accepted: the access key or secret key may be wrong or disabled, or the key may not use s3:PutObject/);
     // Both causes in order, and how to tell them apart; nothing of AWS's propagation on another service.
-    expect(write.hint).toMatch(/^First copy the access key and secret key again.*then check that the key may use s3:PutObject.*To tell which/);
+    expect(write.hint).toMatch(/^First copy the access key and secret key again from the gateway user .* Then: On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject .* To tell which/);
     expect(write.hint).not.toMatch(/propagat|minutes to hours|write-only/);
     expect(stepOf(outcome.steps, 'multipart')).toMatchObject({ status: 'failed', code: 'AccessDenied', message: 'Same cause as Write a test object.', hint: null });
     expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'warning', message: 'Same cause as Write a test object.', hint: null });

@@ -1,0 +1,85 @@
+import { PROVIDERS, type Provider } from './providers.ts';
+
+/**
+ * What the connection check says differs by service: where keys come from, where permissions live and how to grant
+ * one, whether a policy change takes time to apply, and where the service lists its error codes. One row per
+ * service (`PROVIDERS` names them); a new service is one more row. Nothing AWS-only is said of a service that is not
+ * AWS: on Ceph's RADOS Gateway a bucket policy applies at the next request, and the bucket's owner is who grants access.
+ */
+export type ProviderProfile = {
+  label: string;
+  /** Where the access key and its secret are found or made, in the service's own words. */
+  keysFrom: string;
+  /** A key that may write but not list, as the service would call it. */
+  writeOnly: string;
+  /** How to let these credentials use `action` on `resource`, in the service's terms. */
+  grant: (action: string, resource: string) => string;
+  /** Said after a hint about permissions or a missing bucket when changes take time to apply there; null: they do not. */
+  propagation: string | null;
+  /** The service's own page of S3 error codes, or null where it publishes none we could verify. */
+  errorCodes: string | null;
+};
+
+export const PROPAGATION_NOTE =
+  'New buckets and changes to bucket or IAM policies can take from minutes to hours to reach every S3 endpoint: if you just made the change, wait and test again.';
+
+export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
+  aws: {
+    label: PROVIDERS.aws.label,
+    keysFrom: 'IAM (the user → Security credentials → Access keys)',
+    writeOnly: 'a write-only role',
+    grant: (action, resource) =>
+      `Allow ${action} on ${resource} in an IAM policy of this identity (the least-privilege policy shown with the check does); if it is allowed there, look for a Deny in the bucket policy.`,
+    propagation: PROPAGATION_NOTE,
+    errorCodes: PROVIDERS.aws.errorCodes,
+  },
+  minio: {
+    label: PROVIDERS.minio.label,
+    keysFrom: 'the MinIO Console (Access Keys) or mc admin user svcacct',
+    writeOnly: 'a key that may write but not list',
+    grant: (action, resource) =>
+      `Attach a policy allowing ${action} on ${resource} to this user or access key (MinIO Console → Policies, or mc admin policy attach); a bucket policy can allow it too.`,
+    propagation: null,
+    errorCodes: PROVIDERS.minio.errorCodes,
+  },
+  r2: {
+    label: PROVIDERS.r2.label,
+    keysFrom: 'R2 → Manage API tokens (the Access Key ID and Secret Access Key are shown once, when the token is made)',
+    writeOnly: 'a token that may write but not list',
+    grant: (action) =>
+      `R2 API tokens carry their permissions: use a token with Object Read & Write on this bucket (R2 → Manage API tokens), which includes ${action}.`,
+    propagation: null,
+    errorCodes: PROVIDERS.r2.errorCodes,
+  },
+  b2: {
+    label: PROVIDERS.b2.label,
+    keysFrom: 'the Backblaze web console → Application Keys (keyID and applicationKey, shown once)',
+    writeOnly: 'a key that may write but not list',
+    grant: (action) =>
+      `B2 application keys carry their capabilities: use a key allowed to read and write this bucket (Application Keys → Add a New Application Key, not restricted to another bucket), which includes ${action}.`,
+    propagation: null,
+    errorCodes: PROVIDERS.b2.errorCodes,
+  },
+  ceph: {
+    label: PROVIDERS.ceph.label,
+    keysFrom: 'the gateway user (radosgw-admin user info --uid=USER shows its keys)',
+    writeOnly: 'a key that may write but not list',
+    grant: (action, resource) =>
+      `On Ceph the bucket's owner grants access: a bucket policy allowing ${action} on ${resource} to this user, set with the owner's keys (aws s3api put-bucket-policy --endpoint-url …), or an ACL; or use the owner's own keys.`,
+    propagation: null,
+    errorCodes: PROVIDERS.ceph.errorCodes,
+  },
+  other: {
+    label: PROVIDERS.other.label,
+    keysFrom: "your service's console",
+    writeOnly: 'a key that may write but not list',
+    grant: (action, resource) => `Allow ${action} on ${resource} for this key in the service's access policies (the key's or user's policy, or the bucket's).`,
+    propagation: 'If you just made the change, some services apply it only after a while: wait a minute and test again.',
+    errorCodes: PROVIDERS.other.errorCodes,
+  },
+};
+
+/** The profile of a connector: its provider's; Amazon S3 without a Custom URL, any S3-compatible service with one. */
+export function profileOf(provider: Provider | null | undefined, customEndpoint: boolean | undefined): ProviderProfile {
+  return PROVIDER_PROFILES[provider ?? (customEndpoint ? 'other' : 'aws')];
+}
