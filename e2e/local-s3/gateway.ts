@@ -29,6 +29,18 @@ export type LocalS3 = {
    * requests, such as a cancel after the probe was written); may be changed while running.
    */
   beforeServing: ((request: RecordedRequest) => Promise<void>) | null;
+  /**
+   * Whose answers it gives: AWS's (the default), or those of Ceph's RADOS Gateway with its STS engine on (`rgw`), as a
+   * real gateway answered (issue 26): an unknown key and a wrong secret are both 403 AccessDenied, every AccessDenied
+   * has an empty <Message> (no policy named), and STS's GetCallerIdentity is 405 MethodNotAllowed. Its own codes (Red
+   * Hat Ceph Storage Developer Guide, "S3 common response status codes"): UserSuspended (403) for the keys in
+   * `suspended`, QuotaExceeded (403) for writes to the buckets in `quotaFull`. May be changed while running.
+   */
+  dialect: 'aws' | 'rgw';
+  /** Access keys whose user is suspended (the rgw dialect answers UserSuspended). */
+  suspended: Set<string>;
+  /** Buckets whose quota is full (the rgw dialect answers writes with QuotaExceeded). */
+  quotaFull: Set<string>;
   /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
   setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
   /** Puts a trust policy on a role (as a customer pastes the one the app shows), or `null` for the role's own. */
@@ -121,7 +133,7 @@ function keepEmptiedFolders(s3rver: S3rver) {
  * s3rver behind a gateway that does what s3rver does not: verify SigV4 against the identity table, enforce tokens,
  * expiry, permissions and bucket regions, answer sts:GetCallerIdentity, and reply with AWS's exact error XML.
  */
-export async function startLocalS3(options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number } = {}): Promise<LocalS3> {
+export async function startLocalS3(options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number; dialect?: LocalS3['dialect'] } = {}): Promise<LocalS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
   const s3rver = new S3rver({
     port: 0,
@@ -212,11 +224,15 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       isSts ? sendStsError(res, status, code, message) : sendS3Error(res, status, code, message, extra, headers);
 
     const auth = parseAuthorization(req.headers.authorization);
+    const rgw = gateway.dialect === 'rgw';
+    // The gateway's refusal: AccessDenied with nothing in its message, whatever the cause.
+    const rgwDenied = () => sendS3Error(res, 403, 'AccessDenied', '');
     if (!auth) {
       // Unsigned: STS refuses; S3 judges the request as anonymous, by the bucket policy alone.
       return isSts ? fail(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token') : serveS3(null, null);
     }
     const identity: Identity | undefined = findIdentity(auth.accessKeyId) ?? assumed.get(auth.accessKeyId);
+    if (!identity && rgw) return isSts ? sendS3Error(res, 405, 'MethodNotAllowed', '') : rgwDenied();
     if (!identity) {
       return isSts
         ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
@@ -250,6 +266,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       secretAccessKey: identity.secretAccessKey,
       signingDate,
     });
+    if (expected !== auth.signature && rgw) return isSts ? sendS3Error(res, 405, 'MethodNotAllowed', '') : rgwDenied();
     if (expected !== auth.signature) {
       // S3 quotes what it computed so the client can compare, in this order (the fields are not in S3's
       // ErrorResponses page; they are what S3 sends); the canonical request holds every signed header, the session
@@ -291,6 +308,8 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         return fail(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
       }
     }
+    if (isSts && rgw) return sendS3Error(res, 405, 'MethodNotAllowed', '');
+    if (rgw && gateway.suspended.has(identity.accessKeyId)) return sendS3Error(res, 403, 'UserSuspended', '');
     if (isSts) {
       const params = new URLSearchParams(body.toString('utf8'));
       if (auth.service === 'iam') return serveIam(identity, params);
@@ -427,10 +446,12 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         const why = decision.explicit
           ? `with an explicit deny in ${decision.policy === 'identity-based' ? 'an' : 'a'} ${decision.policy} policy`
           : `because no ${decision.policy} policy allows the ${denied} action`;
+        if (rgw) return rgwDenied();
         // An anonymous request gets S3's plain "Access Denied": there is no user to name.
         if (!identity) return fail(403, 'AccessDenied', 'Access Denied');
         return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
       }
+      if (rgw && gateway.quotaFull.has(bucket) && action === 's3:PutObject') return sendS3Error(res, 403, 'QuotaExceeded', '');
       const recorded = { operation, accessKeyId: identity?.accessKeyId ?? 'anonymous', bucket, key };
       requests.push(recorded);
       if (gateway.beforeServing) await gateway.beforeServing(recorded);
@@ -497,6 +518,9 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
     requests,
     latencyMs: options.latencyMs ?? 0,
     clockOffsetMs: 0,
+    dialect: options.dialect ?? 'aws',
+    suspended: new Set(),
+    quotaFull: new Set(),
     beforeServing: null,
     setPolicy(accessKeyId, policy) {
       if (policy) policies.set(accessKeyId, policy);
