@@ -155,7 +155,8 @@ test('the whole New connector flow works with the keyboard alone', async ({ sign
   await page.keyboard.press('Tab');
   // Arrow keys move through the provider radios: Amazon S3 → MinIO → R2 → B2 → Ceph → Other.
   await page.keyboard.press('Space');
-  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+  // Down the providers to the last, Other S3-compatible.
+  for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowDown');
   await expect(page.getByRole('radio', { name: 'Other S3-compatible' })).toBeChecked();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Step 2 of 4: Bucket' })).toBeFocused();

@@ -69,6 +69,24 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
     propagation: null,
     errorCodes: PROVIDERS.ceph.errorCodes,
   },
+  wasabi: {
+    label: PROVIDERS.wasabi.label,
+    keysFrom: 'the Wasabi Console → Access Keys (a sub-user’s keys need policies attached; the root account’s need none)',
+    writeOnly: 'a key that may write but not list',
+    grant: (action, resource) =>
+      `Attach a policy allowing ${action} on ${resource} to the sub-user these keys belong to (Wasabi Console → Users → Policies; Wasabi's policies are AWS IAM's), or a bucket policy allowing it.`,
+    propagation: null,
+    errorCodes: PROVIDERS.wasabi.errorCodes,
+  },
+  gcs: {
+    label: PROVIDERS.gcs.label,
+    keysFrom: 'Cloud Storage → Settings → Interoperability (an HMAC key of a service account: its access ID and secret)',
+    writeOnly: 'a key that may write but not list',
+    grant: (action) =>
+      `Give the service account the HMAC key belongs to a role on this bucket that includes writing and deleting objects (for example Storage Object User), which covers ${action}.`,
+    propagation: null,
+    errorCodes: PROVIDERS.gcs.errorCodes,
+  },
   other: {
     label: PROVIDERS.other.label,
     keysFrom: "your service's console",

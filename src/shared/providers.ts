@@ -39,6 +39,22 @@ export const PROVIDERS = {
     help: 'The address of the RADOS Gateway. Set Region only if your zonegroup expects one.',
     errorCodes: 'https://docs.redhat.com/en/documentation/red_hat_ceph_storage/6/html/developer_guide/s3-common-response-status-codes_dev',
   },
+  wasabi: {
+    label: 'Wasabi',
+    endpointExample: 'https://s3.eu-central-1.wasabisys.com',
+    region: 'us-east-1',
+    // Wasabi's "Service URLs for Wasabi's Storage Regions": s3.wasabisys.com is us-east-1; the others name their region.
+    help: 'The service URL of your bucket’s region (s3.<region>.wasabisys.com; s3.wasabisys.com is us-east-1), not the console’s. Set Region to that region.',
+    errorCodes: null,
+  },
+  gcs: {
+    label: 'Google Cloud Storage (XML API)',
+    endpointExample: 'https://storage.googleapis.com',
+    region: 'auto',
+    // Cloud Storage's "Interoperability" page: the XML API at storage.googleapis.com with HMAC keys.
+    help: 'Cloud Storage’s XML API, https://storage.googleapis.com, with an HMAC key (Cloud Storage → Settings → Interoperability) as the AWS Key and AWS Secret Key.',
+    errorCodes: null,
+  },
   other: { label: 'Other S3-compatible', endpointExample: 'https://s3.example.com', region: null, help: 'Any service that speaks the S3 API.', errorCodes: null },
 } as const;
 export type Provider = keyof typeof PROVIDERS;

@@ -296,7 +296,7 @@ describe('provider: what the wizard chose', () => {
   });
 
   it('refuses a provider it does not know, on that field', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ provider: 'gcs' }) });
+    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ provider: 'azure-blob' }) });
     expect(response.statusCode).toBe(422);
     expect(response.json().detail[0].loc).toEqual(['body', 'config', 'provider']);
   });
