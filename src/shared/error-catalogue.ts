@@ -27,6 +27,8 @@ export type ErrorContext = {
   temporaryKeyWithoutToken?: boolean | undefined;
   /** RequestTimeTooSkewed: this server's clock minus the endpoint's, when the endpoint said. */
   skewMs?: number | null | undefined;
+  /** How long the endpoint asked to wait before the next request (its Retry-After), in seconds. */
+  retryAfterS?: number | null | undefined;
   /** The service the connector names (its `provider`). */
   provider?: Provider | null | undefined;
   /** The code the endpoint answered (set by describeError). */
@@ -142,7 +144,10 @@ const CATALOGUE: Record<string, Entry> = {
   },
   SlowDown: {
     message: () => 'The endpoint asked to slow down (too many requests).',
-    hint: () => 'Wait a minute and test again.',
+    hint: (c) =>
+      typeof c.retryAfterS === 'number'
+        ? `It asked to wait ${c.retryAfterS} s (Retry-After): test again after that. If it keeps happening, other clients of these keys or of this bucket are sending many requests.`
+        : 'Wait a minute and test again. If it keeps happening, other clients of these keys or of this bucket are sending many requests.',
   },
   ServiceUnavailable: {
     message: () => 'The endpoint is temporarily unavailable.',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, MAX_CODE_LENGTH } from './classify-error.ts';
+import { describeError } from '../../shared/error-catalogue.ts';
+import { classifyError, MAX_CODE_LENGTH, retryAfterSeconds } from './classify-error.ts';
 
 describe('classifyError', () => {
   it.each([
@@ -12,6 +13,30 @@ describe('classifyError', () => {
     [{ name: 'UnknownError', $metadata: { httpStatusCode: 503 } }, 'InternalError'],
   ])('%j → %s', (error, code) => {
     expect(classifyError(error).code).toBe(code);
+  });
+
+  it('reads a rate limit, by any of its names or a bare 429, with its Retry-After, and says how long to wait', () => {
+    const throttled = (name: string | undefined, status: number, retryAfter?: string) => ({
+      ...(name ? { name } : {}),
+      $metadata: { httpStatusCode: status },
+      $response: { headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } },
+    });
+    expect(classifyError(throttled('SlowDown', 503, '7'))).toMatchObject({ code: 'SlowDown', retryAfterS: 7 });
+    expect(classifyError(throttled('TooManyRequests', 429, '30'))).toMatchObject({ code: 'SlowDown', retryAfterS: 30 });
+    expect(classifyError(throttled(undefined, 429))).toMatchObject({ code: 'SlowDown', retryAfterS: null });
+    const context = { bucket: 'b', prefix: '', region: null };
+    expect(describeError('SlowDown', { ...context, retryAfterS: 7 }).hint).toMatch(/^It asked to wait 7 s \(Retry-After\): test again after that/);
+    expect(describeError('SlowDown', context).hint).toMatch(/^Wait a minute and test again/);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date, and nothing else', () => {
+    const now = Date.parse('2026-12-06T10:00:00Z');
+    expect(retryAfterSeconds('120', now)).toBe(120);
+    expect(retryAfterSeconds('Sun, 06 Dec 2026 10:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds('Sun, 06 Dec 2026 09:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeNull();
+    expect(retryAfterSeconds('-5', now)).toBeNull();
+    expect(retryAfterSeconds(undefined, now)).toBeNull();
   });
 
   it('caps a code an endpoint made up at 64 characters', () => {

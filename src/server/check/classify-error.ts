@@ -11,7 +11,22 @@ export type ClassifiedError = {
   denial?: Denial | null;
   /** RequestTimeTooSkewed: how far this server's clock is ahead of S3's (negative: behind), in ms. */
   skewMs?: number | null;
+  /** A rate limit's Retry-After (RFC 9110: seconds, or an HTTP date), in whole seconds from now. */
+  retryAfterS?: number | null;
 };
+
+/** Answers that ask the client to come back later (S3's SlowDown, 503; the HTTP 429 some services send). */
+const THROTTLED = new Set(['SlowDown', 'TooManyRequests', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** Retry-After as whole seconds from now: a count of seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | null {
+  const text = value?.trim().slice(0, 64);
+  if (!text) return null;
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  // An HTTP date names its day and month (IMF-fixdate, "Sun, 06 Dec 2026 10:00:30 GMT"); a bare "-5" is neither form.
+  const at = /^[A-Za-z]{3},? /.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
 
 /** `20250901T162148Z` (the request's X-Amz-Date, as S3 quotes it) → epoch ms. */
 function amzTime(value: unknown): number | null {
@@ -85,6 +100,8 @@ export function classifyError(error: unknown): ClassifiedError {
     const server = Date.parse(String((e as Record<string, unknown>).ServerTime ?? ''));
     return { code: name, bucketRegion, skewMs: requested !== null && Number.isFinite(server) ? requested - server : null };
   }
+  if (name && THROTTLED.has(name)) return { code: 'SlowDown', bucketRegion, retryAfterS: retryAfterSeconds(e.$response?.headers?.['retry-after']) };
+  if (status === 429) return { code: 'SlowDown', bucketRegion, retryAfterS: retryAfterSeconds(e.$response?.headers?.['retry-after']) };
   if (name && isKnownErrorCode(name)) return { code: name, bucketRegion };
   // A code we do not describe is the endpoint's own word: kept when it looks like a code, and never longer than 64
   // characters (a hostile endpoint's 10 KB "code" would otherwise be stored and shown).

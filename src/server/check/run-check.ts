@@ -85,6 +85,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       partition: ctx.partition(),
       denial: 'denial' in classified ? classified.denial : undefined,
       skewMs: 'skewMs' in classified ? classified.skewMs : undefined,
+      retryAfterS: 'retryAfterS' in classified ? classified.retryAfterS : undefined,
       temporaryKeyWithoutToken: config.key?.startsWith('ASIA') === true && config.token === null,
     });
     return {
