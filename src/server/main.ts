@@ -43,6 +43,9 @@ async function main(log: Logger) {
   for (const warning of warnings) log.warn(warning);
   const cipher = createSecretCipher(key, previous);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, cipher });
+  if (store.searchIndex === 'pending-list') {
+    log.warn('the list search index keeps a pending list that every search reads (this app may not alter the index it does not own): ask the database owner to run ALTER INDEX destinations_search_trgm SET (fastupdate = off), then SELECT gin_clean_pending_list(\'destinations_search_trgm\')');
+  }
   if (store.searchIndex === 'unavailable') log.warn('the list search has no trigram index (pg_trgm could not be created here): it scans the connectors; ask the database owner to run CREATE EXTENSION pg_trgm');
   for (const migration of store.migrated) {
     log.info({ migration: migration.name, oldestAppVersion: migration.oldestAppVersion, version: APP_VERSION }, `applied migration ${migration.name}`);

@@ -35,6 +35,9 @@ describe('classifyError', () => {
     expect(retryAfterSeconds('Sun, 06 Dec 2026 10:00:30 GMT', now)).toBe(30);
     expect(retryAfterSeconds('Sun, 06 Dec 2026 09:00:00 GMT', now)).toBe(0);
     expect(retryAfterSeconds('soon', now)).toBeNull();
+    // A hostile or broken endpoint's years are not repeated: a day at most.
+    expect(retryAfterSeconds('999999999', now)).toBe(86_400);
+    expect(retryAfterSeconds('Fri, 01 Jan 2100 00:00:00 GMT', now)).toBe(86_400);
     expect(retryAfterSeconds('-5', now)).toBeNull();
     expect(retryAfterSeconds(undefined, now)).toBeNull();
   });

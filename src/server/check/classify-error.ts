@@ -18,14 +18,17 @@ export type ClassifiedError = {
 /** Answers that ask the client to come back later (S3's SlowDown, 503; the HTTP 429 some services send). */
 const THROTTLED = new Set(['SlowDown', 'TooManyRequests', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded']);
 
+/** At most this is said (a day): an endpoint's larger Retry-After is not taken at its word. */
+const RETRY_AFTER_CAP_S = 86_400;
+
 /** Retry-After as whole seconds from now: a count of seconds or an HTTP date; null when absent or unreadable. */
 export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | null {
   const text = value?.trim().slice(0, 64);
   if (!text) return null;
-  if (/^\d{1,9}$/.test(text)) return Number(text);
+  if (/^\d{1,9}$/.test(text)) return Math.min(Number(text), RETRY_AFTER_CAP_S);
   // An HTTP date names its day and month (IMF-fixdate, "Sun, 06 Dec 2026 10:00:30 GMT"); a bare "-5" is neither form.
   const at = /^[A-Za-z]{3},? /.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+  return Number.isNaN(at) ? null : Math.min(RETRY_AFTER_CAP_S, Math.max(0, Math.ceil((at - now) / 1000)));
 }
 
 /** `20250901T162148Z` (the request's X-Amz-Date, as S3 quotes it) → epoch ms. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EncryptionKeyError, DecryptionError, type SecretCipher } from '../security/crypto.ts';
 import { migrate, type AppliedMigration } from './db.ts';
 import { backfillListColumns } from './list-columns.ts';
-import { ensureSearchIndex } from './search-index.ts';
+import { ensureSearchIndex, type SearchIndexState } from './search-index.ts';
 import { openPostgres, openSqlite, type SqlDatabase } from './sql.ts';
 import { WRITING_KEY_SETTING } from './writing-key.ts';
 import { createActivityRepository } from './activity-repository.ts';
@@ -51,7 +51,7 @@ export async function openStore(options: { dataDir: string; cipher: SecretCipher
   }
   const settings = createSettingsRepository(db);
   let migrated: AppliedMigration[] = [];
-  let searchIndex: Awaited<ReturnType<typeof ensureSearchIndex>> = 'ready';
+  let searchIndex: SearchIndexState = 'ready';
   try {
     migrated = await migrate(db);
     // Rows from before migration 021 get their list columns (once; afterwards every write keeps them), then `q` its index.

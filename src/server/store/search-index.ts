@@ -7,7 +7,13 @@ import type { SqlDatabase } from './sql.ts';
  * table must never be told to delete a row it was not given). Without pg_trgm (no right to create the extension) the
  * search still works, scanning the rows; the start says so.
  */
-export async function ensureSearchIndex(db: SqlDatabase): Promise<'ready' | 'made' | 'unavailable'> {
+export type SearchIndexState = 'ready' | 'made' | 'unavailable' | 'pending-list';
+
+/**
+ * `pending-list`: the PostgreSQL index exists but keeps its pending list, because turning it off was refused (the app
+ * does not own the index); searches work, a little slower, and the start says what to run.
+ */
+export async function ensureSearchIndex(db: SqlDatabase): Promise<SearchIndexState> {
   if (db.dialect === 'sqlite') {
     const exists = await db.get("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'destinations_search'");
     if (exists) return 'ready';
@@ -39,8 +45,13 @@ export async function ensureSearchIndex(db: SqlDatabase): Promise<'ready' | 'mad
   if (existing) {
     // Made by an earlier version with the pending list: turned off, and what it holds merged (once).
     if (!existing.options?.includes('fastupdate=off')) {
-      await db.exec('ALTER INDEX destinations_search_trgm SET (fastupdate = off)');
-      await db.exec("SELECT gin_clean_pending_list('destinations_search_trgm')");
+      try {
+        await db.exec('ALTER INDEX destinations_search_trgm SET (fastupdate = off)');
+        await db.exec("SELECT gin_clean_pending_list('destinations_search_trgm')");
+      } catch {
+        // Not the index's owner (a database administrator made it): the search works as it did; the start warns.
+        return 'pending-list';
+      }
     }
     return 'ready';
   }

@@ -8,6 +8,7 @@ import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, storedBytes, t
 import { createActivityRepository } from './activity-repository.ts';
 import { migrate } from './db.ts';
 import { backfillListColumns } from './list-columns.ts';
+import { ensureSearchIndex } from './search-index.ts';
 import { openStore } from './index.ts';
 import { openPostgres, openSqlite, sqliteHandle } from './sql.ts';
 
@@ -418,6 +419,24 @@ describe('the PostgreSQL pool', () => {
 });
 
 describe('the trigram index on PostgreSQL', () => {
+  it.skipIf(!ON_POSTGRES)('starts all the same, saying so, when it may not turn the pending list off (skipped on SQLite: FTS5)', async () => {
+    const own = await buildTestApp();
+    try {
+      await own.store.db.exec('ALTER INDEX destinations_search_trgm SET (fastupdate = on)');
+      // As for an index a database administrator owns: the app's ALTER is refused.
+      const refusing = new Proxy(own.store.db, {
+        get: (target, name, receiver) =>
+          name === 'exec'
+            ? async (sql: string) => (sql.startsWith('ALTER INDEX') ? Promise.reject(new Error('must be owner of index destinations_search_trgm')) : target.exec(sql))
+            : Reflect.get(target, name, receiver),
+      });
+      expect(await ensureSearchIndex(refusing)).toBe('pending-list');
+      expect(await ensureSearchIndex(own.store.db)).toBe('ready');
+    } finally {
+      await own.close();
+    }
+  });
+
   const options = async (t: TestApp) =>
     (
       await t.store.db.get<{ options: string[] | null }>(
