@@ -2,25 +2,72 @@ import { describe, expect, it } from 'vitest';
 import { describeError, isKnownErrorCode } from './error-catalogue.ts';
 import { PROVIDER_PROFILES } from './provider-profiles.ts';
 import { PROVIDER_IDS, PROVIDERS, type Provider } from './providers.ts';
-import rgw from './fixtures/rgw-error-codes.json' with { type: 'json' };
+import aws from './fixtures/error-codes/aws.json' with { type: 'json' };
+import ceph from './fixtures/error-codes/ceph.json' with { type: 'json' };
+import minio from './fixtures/error-codes/minio.json' with { type: 'json' };
+import r2 from './fixtures/error-codes/r2.json' with { type: 'json' };
 
 const context = { bucket: 'lake', prefix: 'raw/', region: null, customEndpoint: true, provider: 'ceph' as const };
 
+/** Each service's documented codes, copied from the page its profile cites (the fixture's `source`). */
+const VOCABULARIES = { aws, ceph, minio, r2 } satisfies Partial<Record<Provider, { source: string; codes: (string | number | null)[][] }>>;
+/** Codes where testing again is the fix: the service's passing troubles. */
+const PASSING = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'TooManyRequests', 'Busy', 'ClientDisconnect', 'ConditionalRequestConflict', 'OperationAborted', 'XMinioBackendDown', 'XMinioServerNotInitialized', 'RequestTimeout']);
+const described = Object.entries(VOCABULARIES).flatMap(([provider, { codes }]) =>
+  codes.map(([code]) => [provider as Provider, String(code)] as const),
+);
+
 describe('the error catalogue', () => {
-  it.each(rgw.codes)('has a sentence and a fix of its own for %s, a code Ceph’s RADOS Gateway documents', (code) => {
-    expect(isKnownErrorCode(code)).toBe(true);
-    const described = describeError(code, context);
-    expect(described.message.length).toBeGreaterThan(20);
-    expect(described.hint.length).toBeGreaterThan(20);
-    // Never the words for a code it does not know, nor "test again" for what retrying cannot fix (a server's internal
-    // error is the one where it can).
-    expect(described.message).not.toMatch(/does not describe|does not know/);
-    if (code !== 'InternalError') expect(described.hint).not.toMatch(/^Test again/);
+  it('has a fixture for every service whose profile cites a page of error codes, citing that page', () => {
+    for (const provider of PROVIDER_IDS) {
+      const page = PROVIDER_PROFILES[provider].errorCodes;
+      const vocabulary = (VOCABULARIES as Partial<Record<Provider, { source: string }>>)[provider];
+      if (page === null) expect(vocabulary, provider).toBeUndefined();
+      else expect(vocabulary?.source, provider).toContain(page.replace(/\/$/, ''));
+    }
   });
 
-  it('says a suspended user and a full quota need someone to act, not another test', () => {
-    expect(describeError('UserSuspended', context).hint).toMatch(/re-enable the user.*testing again will not help/);
-    expect(describeError('QuotaExceeded', context).hint).toMatch(/free space.*raise the quota.*testing again will not help/);
+  it.each(described)('on %s, has a sentence and a fix for %s, a code that service documents', (provider, code) => {
+    expect(isKnownErrorCode(code)).toBe(true);
+    const words = describeError(code, { ...context, provider, customEndpoint: provider !== 'aws' });
+    expect(words.message.length).toBeGreaterThan(20);
+    expect(words.hint.length).toBeGreaterThan(20);
+    // Never the words for a code it does not know, nor "test again" for what retrying cannot fix.
+    expect(words.message).not.toMatch(/this app does not describe|names no code/);
+    if (!PASSING.has(code)) expect(words.hint).not.toMatch(/^Test again|Wait a minute and test again/);
+    // Nothing AWS-only of another service.
+    if (provider !== 'aws') expect(`${words.message} ${words.hint}`).not.toMatch(/minutes to hours|IAM policy of this identity/);
+  });
+
+  it('words a family’s code with what it is about, and sends each family where its fix is', () => {
+    const onAws = { ...context, provider: 'aws' as const, customEndpoint: false };
+    expect(describeError('NoSuchCORSConfiguration', onAws).message).toBe(
+      "The endpoint answered NoSuchCORSConfiguration, about reading a CORS configuration, which none of the check's requests (list, write, multipart upload, delete) ask for.",
+    );
+    expect(describeError('NoSuchCORSConfiguration', onAws).hint).toMatch(/^A proxy or gateway between this server and Amazon S3/);
+    expect(describeError('MalformedXML', context).hint).toMatch(/Custom URL leads to something other than the service's S3 API/);
+    expect(describeError('KMS.DisabledException', onAws).message).toMatch(/KMS key that is disabled .*every write fails/);
+    expect(describeError('InvalidRegion', { ...context, provider: 'minio' }).hint).toMatch(/^Set Region to the one MinIO documents/);
+    expect(describeError('Unauthorized', { ...context, provider: 'r2' }).hint).toMatch(/^Copy the access key and secret key again from R2 → Manage API tokens/);
+    expect(describeError('NotEntitled', { ...context, provider: 'r2' }).hint).toMatch(/with Cloudflare R2 .*testing again will not help/);
+  });
+
+  it('reads a service’s other name for a cause it describes as that cause', () => {
+    expect(describeError('InvalidSignature', context).message).toBe(describeError('SignatureDoesNotMatch', context).message);
+    expect(describeError('TooManyRequests', { ...context, retryAfterS: 30 }).hint).toMatch(/wait 30 s/);
+    expect(describeError('ObjectLockedByBucketPolicy', context).message).toMatch(/^A bucket lock rule protects/);
+    expect(describeError('XMinioAdminBucketQuotaExceeded', { ...context, provider: 'minio' })).toMatchObject({
+      code: 'XMinioAdminBucketQuotaExceeded',
+      message: 'The quota of the bucket "lake" is full: the endpoint refuses writes.',
+      hint: expect.stringContaining('mc quota set') as unknown as string,
+    });
+    expect(describeError('XMinioStorageFull', { ...context, provider: 'minio' }).hint).toMatch(/free space or add capacity/);
+  });
+
+  it('says a suspended user and a full quota need someone to act, not another test, in the service’s terms', () => {
+    expect(describeError('UserSuspended', context).hint).toMatch(/re-enables the user \(radosgw-admin user enable --uid=USER\); testing again will not help/);
+    expect(describeError('QuotaExceeded', context).hint).toMatch(/free space.*raises the user's or the bucket's quota \(radosgw-admin quota set.*testing again will not help/);
+    expect(describeError('UserSuspended', { ...context, provider: 'minio' }).hint).toMatch(/mc admin user enable/);
   });
 
   it('names a code it does not describe, and where the service explains it', () => {

@@ -1,4 +1,5 @@
 import type { Denial } from './access-denied.ts';
+import { CODE_ALIASES, CODE_FAMILIES, type Family } from './error-families.ts';
 import { profileOf, PROPAGATION_NOTE } from './provider-profiles.ts';
 import type { Provider } from './providers.ts';
 import { resourceFor } from './s3-arn.ts';
@@ -64,9 +65,12 @@ const CATALOGUE: Record<string, Entry> = {
     propagation: true,
   },
   ObjectLocked: {
-    message: () => 'S3 Object Lock protects these versions: they cannot be deleted until their retention period ends.',
+    message: (c) =>
+      c.code === 'ObjectLockedByBucketPolicy'
+        ? "A bucket lock rule protects these objects: they cannot be deleted until the rule's retention period ends."
+        : 'S3 Object Lock protects these versions: they cannot be deleted until their retention period ends.',
     hint: (c) =>
-      `Writing works — Object Lock only keeps what is written. The test objects are a few bytes each under ${c.prefix}.connection-test/ and can be deleted once the bucket's retention period ends.`,
+      `Writing works — ${c.code === 'ObjectLockedByBucketPolicy' ? 'the lock rule' : 'Object Lock'} only keeps what is written. The test objects are a few bytes each under ${c.prefix}.connection-test/ and can be deleted once the bucket's retention period ends.`,
   },
   NoSuchBucket: {
     message: (c) => `The bucket "${c.bucket}" does not exist (or not in this account's view of the endpoint).`,
@@ -77,7 +81,7 @@ const CATALOGUE: Record<string, Entry> = {
     message: (c) =>
       c.temporaryKeyWithoutToken
         ? 'This AWS Key (ASIA…) is a temporary key: it is refused without the STS Token issued with it.'
-        : 'S3 does not know this AWS Key: it was deleted, deactivated or mistyped.',
+        : `${c.customEndpoint ? 'The endpoint' : 'S3'} does not know this AWS Key: it was deleted, deactivated or mistyped.`,
     hint: (c) =>
       c.temporaryKeyWithoutToken
         ? 'Choose Temporary credentials and paste the STS Token (and its expiry) that came with this key.'
@@ -219,11 +223,42 @@ const CATALOGUE: Record<string, Entry> = {
   // and what AWS and other services answer alike (Amazon S3 API Reference, "Error responses").
   UserSuspended: {
     message: () => 'The endpoint says the user these keys belong to is suspended.',
-    hint: () => `An administrator of the service must re-enable the user (on Ceph: radosgw-admin user enable --uid=USER); ${UNTIL_FIXED}.`,
+    hint: (c) => `The user must be re-enabled: ${profile(c).enableUser}; ${UNTIL_FIXED}.`,
   },
   QuotaExceeded: {
-    message: () => "The quota of this user or of the bucket on the endpoint is full: it refuses writes.",
-    hint: () => `Delete objects to free space, or ask the service's administrator to raise the quota (on Ceph: radosgw-admin quota set, for the user or the bucket); ${UNTIL_FIXED}.`,
+    message: (c) =>
+      c.code === 'XMinioAdminBucketQuotaExceeded'
+        ? `The quota of the bucket "${c.bucket}" is full: the endpoint refuses writes.`
+        : 'The quota of this user or of the bucket on the endpoint is full: it refuses writes.',
+    hint: (c) => `Delete objects to free space, or have the quota raised: ${profile(c).raiseQuota}; ${UNTIL_FIXED}.`,
+  },
+  XMinioStorageFull: {
+    message: () => 'The MinIO server’s disks have reached their minimum free space: it refuses writes.',
+    hint: () => `A MinIO administrator must free space or add capacity (mc admin info shows each drive's use); ${UNTIL_FIXED}.`,
+  },
+  XMinioParentIsObject: {
+    message: (c) => `On this endpoint an object already has the name of a folder the test object goes under (${c.prefix || 'the prefix'}…).`,
+    hint: () => 'MinIO keeps objects as files: an object and a folder cannot share a name. Delete or rename the object named like a part of the prefix, or choose another prefix in the Bucket URI.',
+  },
+  XMinioInsecureClientRequest: {
+    message: () => 'The endpoint serves HTTPS, and the Custom URL asks for plain HTTP.',
+    hint: () => 'Use https:// in the Custom URL.',
+  },
+  EntityTooSmall: {
+    message: () => 'The endpoint refused the test multipart upload’s only part as too small.',
+    hint: (c) =>
+      `S3 allows the last part of an upload (here the only one) to be of any size; this service wants more.${profile(c).multipart ? ` ${profile(c).multipart}` : ''} Large outputs with parts above its minimum may still work: check its documentation of multipart uploads.`,
+  },
+  KeyTooLongError: {
+    message: (c) => `The key of the test object under ${c.prefix}.connection-test/ is longer than the endpoint allows.`,
+    hint: () => 'Shorten the prefix in the Bucket URI: S3 keys are at most 1,024 bytes, and your pipeline’s outputs are written under the same prefix.',
+  },
+  MissingAuthenticationToken: {
+    message: () => 'The endpoint requires signed requests, and received this one unsigned.',
+    hint: (c) =>
+      c.anonymous
+        ? 'This bucket does not accept anonymous requests: choose Access keys and give the keys of a user who may write to it.'
+        : 'A proxy between this app and the endpoint removes the Authorization header: send the traffic to the endpoint directly.',
   },
   EntityTooLarge: {
     message: () => 'The endpoint refused the request as too large.',
@@ -306,6 +341,63 @@ const CATALOGUE: Record<string, Entry> = {
         : `The endpoint's own logs say what it refused; ${errorPage(c)} lists what its codes mean.`,
   },
 };
+
+/** Where a request that is not what the check sent points: a proxy, or a Custom URL that is not the S3 API. */
+const rewritten = (c: ErrorContext) =>
+  c.customEndpoint === false
+    ? 'A proxy or gateway between this server and Amazon S3 changes the requests: send them to S3 directly, or ask whoever runs it.'
+    : "Something between this app and the endpoint changes the requests, or the Custom URL leads to something other than the service's S3 API (a console, or a path under it): check the Custom URL, and send the traffic to the endpoint directly.";
+
+/** Each family's words (error-families.ts): `about` is a few words of what the code is about. */
+const FAMILY_WORDS: Record<Family, { message: (code: string, about: string, c: ErrorContext) => string; hint: (c: ErrorContext) => string }> = {
+  unused: {
+    message: (code, about) => `The endpoint answered ${code}, about ${about}, which none of the check's requests (list, write, multipart upload, delete) ask for.`,
+    hint: rewritten,
+  },
+  malformed: {
+    message: (code, about) => `The endpoint could not accept a request of the check as it arrived (${code}: ${about}).`,
+    hint: (c) => `The check sends plain S3 requests signed with Signature Version 4. ${rewritten(c)}`,
+  },
+  region: {
+    message: (code, about) => `The endpoint says the bucket must be reached through another region or endpoint (${code}: ${about}).`,
+    hint: (c) =>
+      c.customEndpoint === false
+        ? "Leave Region empty to have the bucket's region found, or set it to the bucket's region (S3 console → the bucket → Properties)."
+        : `Set Region to the one ${profile(c).label} documents for this endpoint, and check that the Custom URL is the endpoint of the bucket's region.`,
+  },
+  credentials: {
+    message: (code, about) => `The endpoint refused these credentials (${code}: ${about}).`,
+    hint: (c) =>
+      `Copy the access key and secret key again from ${profile(c).keysFrom}, and check that the key is active; temporary credentials need the STS Token issued with them.`,
+  },
+  account: {
+    message: (code, about) => `The endpoint refuses this account's requests (${code}: ${about}).`,
+    hint: (c) => `No setting of this connector changes that: the account's owner must resolve it with ${profile(c).label} (its console says why); ${UNTIL_FIXED}.`,
+  },
+  transient: {
+    message: (code, about) => `The endpoint could not serve the request just then (${code}: ${about}).`,
+    hint: (c) => `Test again in a minute; if it keeps happening, check ${profile(c).label}'s status page or the endpoint's logs.`,
+  },
+  kms: {
+    message: (code, about) => `The bucket encrypts new objects with an AWS KMS key that ${about} (${code}): every write fails.`,
+    hint: () =>
+      `Enable or replace the key in AWS KMS, or change the bucket's default encryption (S3 console → the bucket → Properties → Default encryption); these credentials also need kms:GenerateDataKey on the key. Testing again will not help until then.`,
+  },
+  tooLarge: {
+    message: (code, about) => `The endpoint refused a request of the check as too large (${code}: ${about}).`,
+    hint: (c) => CATALOGUE.EntityTooLarge!.hint(c),
+  },
+};
+
+/** The entry for a code: its own, the one of the code it is another name for, its family's, or Unknown's. */
+function entryOf(code: string): Entry {
+  const own = CATALOGUE[code] ?? CATALOGUE[CODE_ALIASES[code] ?? ''];
+  if (own) return own;
+  const family = CODE_FAMILIES[code];
+  if (!family) return CATALOGUE.Unknown!;
+  const [name, about] = family;
+  return { message: (c) => FAMILY_WORDS[name].message(code, about, c), hint: FAMILY_WORDS[name].hint };
+}
 
 const WRITE_ACTIONS = new Set(['s3:PutObject', 's3:AbortMultipartUpload']);
 
@@ -401,7 +493,7 @@ export function describeUnprovenDenial(c: ErrorContext): DescribedError {
 }
 
 export function describeError(code: string, given: ErrorContext): DescribedError {
-  const entry = CATALOGUE[code] ?? CATALOGUE.Unknown!;
+  const entry = entryOf(code);
   const context = { ...given, code };
   const hint = entry.hint(context);
   return {
@@ -412,4 +504,4 @@ export function describeError(code: string, given: ErrorContext): DescribedError
   };
 }
 
-export const isKnownErrorCode = (code: string) => code in CATALOGUE;
+export const isKnownErrorCode = (code: string) => code in CATALOGUE || code in CODE_ALIASES || code in CODE_FAMILIES;

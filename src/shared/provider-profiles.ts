@@ -18,6 +18,12 @@ export type ProviderProfile = {
   propagation: string | null;
   /** The service's own page of S3 error codes, or null where it publishes none we could verify. */
   errorCodes: string | null;
+  /** How its administrator re-enables a disabled user or key, in its own terms. */
+  enableUser: string;
+  /** How a full quota is raised there. */
+  raiseQuota: string;
+  /** What its multipart uploads ask beyond S3's rules (parts of at least 5 MiB but the last), said when the check's passes; null: nothing. */
+  multipart: string | null;
 };
 
 export const PROPAGATION_NOTE =
@@ -32,6 +38,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Allow ${action} on ${resource} in an IAM policy of this identity (the least-privilege policy shown with the check does); if it is allowed there, look for a Deny in the bucket policy.`,
     propagation: PROPAGATION_NOTE,
     errorCodes: PROVIDERS.aws.errorCodes,
+    enableUser: 'an administrator of the AWS account re-activates the access key (IAM → the user → Security credentials)',
+    raiseQuota: "S3 has no storage quota: ask whoever set the limit that refuses writes (a bucket policy or an organization's rule)",
+    multipart: null,
   },
   minio: {
     label: PROVIDERS.minio.label,
@@ -41,6 +50,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Attach a policy allowing ${action} on ${resource} to this user or access key (MinIO Console → Policies, or mc admin policy attach); a bucket policy can allow it too.`,
     propagation: null,
     errorCodes: PROVIDERS.minio.errorCodes,
+    enableUser: 'a MinIO administrator re-enables the user or access key (MinIO Console → Identity, or mc admin user enable)',
+    raiseQuota: "a MinIO administrator raises the bucket's quota (mc quota set ALIAS/BUCKET --size …)",
+    multipart: null,
   },
   r2: {
     label: PROVIDERS.r2.label,
@@ -50,6 +62,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `R2 API tokens carry their permissions: use a token with Object Read & Write on this bucket (R2 → Manage API tokens), which includes ${action}.`,
     propagation: null,
     errorCodes: PROVIDERS.r2.errorCodes,
+    enableUser: 'an administrator of the Cloudflare account makes a new R2 API token (tokens cannot be re-enabled)',
+    raiseQuota: "R2 sets no storage quota on a bucket: check the account's R2 subscription and limits",
+    multipart: 'R2 needs every part of an upload but the last to be of one size, at least 5 MiB.',
   },
   b2: {
     label: PROVIDERS.b2.label,
@@ -59,6 +74,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `B2 application keys carry their capabilities: use a key allowed to read and write this bucket (Application Keys → Add a New Application Key, not restricted to another bucket), which includes ${action}.`,
     propagation: null,
     errorCodes: PROVIDERS.b2.errorCodes,
+    enableUser: 'an administrator of the Backblaze account makes a new application key (a deleted key cannot be restored)',
+    raiseQuota: "raise the account's storage or transaction cap (Backblaze web console → Caps & Alerts)",
+    multipart: null,
   },
   ceph: {
     label: PROVIDERS.ceph.label,
@@ -68,6 +86,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `On Ceph the bucket's owner grants access: a bucket policy allowing ${action} on ${resource} to this user, set with the owner's keys (aws s3api put-bucket-policy --endpoint-url …), or an ACL; or use the owner's own keys.`,
     propagation: null,
     errorCodes: PROVIDERS.ceph.errorCodes,
+    enableUser: 'a Ceph administrator re-enables the user (radosgw-admin user enable --uid=USER)',
+    raiseQuota: "a Ceph administrator raises the user's or the bucket's quota (radosgw-admin quota set --quota-scope=user|bucket …)",
+    multipart: null,
   },
   wasabi: {
     label: PROVIDERS.wasabi.label,
@@ -77,6 +98,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Attach a policy allowing ${action} on ${resource} to the sub-user these keys belong to (Wasabi Console → Users → Policies; Wasabi's policies are AWS IAM's), or a bucket policy allowing it.`,
     propagation: null,
     errorCodes: PROVIDERS.wasabi.errorCodes,
+    enableUser: "the Wasabi account's root user re-activates the access key or sub-user (Wasabi Console → Access Keys)",
+    raiseQuota: 'Wasabi sets no bucket quota of its own: ask whoever set the limit that refuses writes',
+    multipart: null,
   },
   gcs: {
     label: PROVIDERS.gcs.label,
@@ -86,6 +110,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Give the service account the HMAC key belongs to a role on this bucket that includes writing and deleting objects (for example Storage Object User), which covers ${action}.`,
     propagation: null,
     errorCodes: PROVIDERS.gcs.errorCodes,
+    enableUser: 'a project administrator re-activates the HMAC key (Cloud Storage → Settings → Interoperability)',
+    raiseQuota: "ask the project's administrator about the quota or retention rule that refuses writes",
+    multipart: null,
   },
   other: {
     label: PROVIDERS.other.label,
@@ -94,6 +121,9 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
     grant: (action, resource) => `Allow ${action} on ${resource} for this key in the service's access policies (the key's or user's policy, or the bucket's).`,
     propagation: 'If you just made the change, some services apply it only after a while: wait a minute and test again.',
     errorCodes: PROVIDERS.other.errorCodes,
+    enableUser: "the service's administrator re-enables the user or key",
+    raiseQuota: "the service's administrator raises the user's or the bucket's quota",
+    multipart: null,
   },
 };
 

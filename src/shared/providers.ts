@@ -16,7 +16,8 @@ export const PROVIDERS = {
     endpointExample: 'https://minio.example.com:9000',
     region: 'us-east-1',
     help: 'The address of the MinIO S3 API (port 9000 by default), not of its console. MinIO signs for us-east-1 unless configured otherwise.',
-    errorCodes: null,
+    // MinIO publishes its S3 error codes in its server's source, the table its API answers from.
+    errorCodes: 'https://github.com/minio/minio/blob/master/cmd/api-errors.go',
   },
   r2: {
     label: 'Cloudflare R2',

@@ -78,7 +78,7 @@ describe('the check against a Ceph RADOS Gateway', () => {
       const check = await checkOf(credentialsOf(IDENTITIES.writer));
       expect(stepOf(check, 'bucket').status).toBe('passed');
       expect(stepOf(check, 'write')).toMatchObject({ status: 'failed', code: 'QuotaExceeded' });
-      expect(stepOf(check, 'write').hint).toMatch(/raise the quota.*testing again will not help/);
+      expect(stepOf(check, 'write').hint).toMatch(/quota raised: .*radosgw-admin quota set.*testing again will not help/);
       expect(stepOf(check, 'multipart')).toMatchObject({ status: 'failed', message: 'Same cause as Write a test object.' });
       expect(stepSummary(check).at(-1)).toBe('cleanup:skipped');
       expect(await s3.listKeys('local-bucket', `rgw-${counter}/`)).toEqual([]);
