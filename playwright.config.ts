@@ -14,6 +14,9 @@ export const E2E_S3_PORT = 31731;
 export const E2E_S3_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT}`;
 /** Accepts connections and never answers: a check against it runs until it is cancelled or out of time. */
 export const E2E_SILENT_ENDPOINT = `http://127.0.0.1:${E2E_S3_PORT + 2}`;
+/** Local endpoints answering as other services do (e2e/local-s3/dialects.ts); B2's answers every request with its rate limit. */
+export const E2E_DIALECT_ENDPOINTS = { rgw: 31737, minio: 31738, r2: 31739, b2: 31740 } as const;
+export const dialectEndpoint = (name: keyof typeof E2E_DIALECT_ENDPOINTS) => `http://127.0.0.1:${E2E_DIALECT_ENDPOINTS[name]}`;
 /** How long the local STS's AssumeRole credentials live here (AWS's shortest are 15 minutes): the app's refresh is seen. */
 export const E2E_ASSUMED_ROLE_LIFETIME_MS = 4_000;
 /** Where the browser tests' webhook receiver listens (allowed by WEBHOOK_ALLOWLIST). */
@@ -51,7 +54,9 @@ export default defineConfig({
   webServer: [
     {
       // The local S3 endpoint (s3rver behind the SigV4 gateway): the only S3 the browser tests reach.
-      command: `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20 --silent-port ${E2E_S3_PORT + 2} --assumed-role-lifetime-ms ${E2E_ASSUMED_ROLE_LIFETIME_MS}`,
+      command:
+        `node --import tsx e2e/local-s3/serve.ts --port ${E2E_S3_PORT} --latency 20 --silent-port ${E2E_S3_PORT + 2} --assumed-role-lifetime-ms ${E2E_ASSUMED_ROLE_LIFETIME_MS}` +
+        ` --also rgw=${E2E_DIALECT_ENDPOINTS.rgw} --also minio=${E2E_DIALECT_ENDPOINTS.minio} --also r2=${E2E_DIALECT_ENDPOINTS.r2} --also b2=${E2E_DIALECT_ENDPOINTS.b2}:30`,
       url: `${E2E_S3_ENDPOINT}/`,
       reuseExistingServer: false,
       timeout: 30_000,
@@ -82,7 +87,7 @@ export default defineConfig({
         // Every test signs in through the API fixture: more than a person would in a minute.
         SIGN_IN_RATE_PER_MIN: '1000',
         // The SSRF guard lets the check reach the local endpoint's ports, and nothing else on loopback.
-        S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${E2E_S3_PORT},127.0.0.1:${E2E_S3_PORT + 2}`,
+        S3_ENDPOINT_ALLOWLIST: [E2E_S3_PORT, E2E_S3_PORT + 2, ...Object.values(E2E_DIALECT_ENDPOINTS)].map((port) => `127.0.0.1:${port}`).join(','),
         AWS_ENDPOINT_URL_S3: E2E_S3_ENDPOINT,
         AWS_ENDPOINT_URL_STS: E2E_S3_ENDPOINT,
         // Alerts reach the tests' receiver on loopback, and no other private address.

@@ -84,7 +84,7 @@ export async function expectNoAxeViolations(page: Page) {
 /** Fills the wizard's steps for an S3-compatible connector on the local endpoint, stopping on the review step. */
 export async function fillWizard(
   page: Page,
-  options: { name: string; remoteUrl?: string; identity?: Identity; secret?: string; provider?: string },
+  options: { name: string; remoteUrl?: string; identity?: Identity; key?: string; secret?: string; provider?: string; endpoint?: string },
 ) {
   const identity = options.identity ?? IDENTITIES.writer;
   await page.goto('/destinations/new');
@@ -92,9 +92,9 @@ export async function fillWizard(
   await page.getByRole('radio', { name: options.provider ?? 'Other S3-compatible' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Bucket URI').fill(options.remoteUrl ?? 's3://local-bucket/e2e/');
-  await page.getByLabel('Custom URL').fill(E2E_S3_ENDPOINT);
+  await page.getByLabel('Custom URL').fill(options.endpoint ?? E2E_S3_ENDPOINT);
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('textbox', { name: 'AWS Key' }).fill(identity.accessKeyId);
+  await page.getByRole('textbox', { name: 'AWS Key' }).fill(options.key ?? identity.accessKeyId);
   await page.getByLabel('AWS Secret Key').fill(options.secret ?? identity.secretAccessKey);
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();

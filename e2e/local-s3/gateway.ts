@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { sendAssumedRole, sendCallerIdentity, sendIamDone, sendS3Error, sendStsError } from './aws-errors.ts';
+import { DIALECTS, type Dialect, type DialectName, type ErrorAnswer } from './dialects.ts';
 import { BARE_403_BUCKETS, BUCKET_POLICIES, BUCKETS, findIdentity, ROLES, VERSIONED_BUCKETS, type Identity, type S3Action } from './identities.ts';
 import { evaluate, type PolicyDocument } from './policy.ts';
 import { computeSignature, decodeAwsChunked, describeSigning, parseAmzDate, parseAuthorization, parseRawQuery, spacedHex } from './sigv4.ts';
@@ -30,17 +31,18 @@ export type LocalS3 = {
    */
   beforeServing: ((request: RecordedRequest) => Promise<void>) | null;
   /**
-   * Whose answers it gives: AWS's (the default), or those of Ceph's RADOS Gateway with its STS engine on (`rgw`), as a
-   * real gateway answered (issue 26): an unknown key and a wrong secret are both 403 AccessDenied, every AccessDenied
-   * has an empty <Message> (no policy named), and STS's GetCallerIdentity is 405 MethodNotAllowed. Its own codes (Red
-   * Hat Ceph Storage Developer Guide, "S3 common response status codes"): UserSuspended (403) for the keys in
-   * `suspended`, QuotaExceeded (403) for writes to the buckets in `quotaFull`. May be changed while running.
+   * Whose answers it gives: AWS's (the default), or another service's (dialects.ts: Ceph's RADOS Gateway with its STS
+   * engine on, MinIO, Cloudflare R2, Backblaze B2), each as that service documents them. May be changed while running.
    */
-  dialect: 'aws' | 'rgw';
-  /** Access keys whose user is suspended (the rgw dialect answers UserSuspended). */
+  dialect: DialectName;
+  /** Access keys whose user is disabled (answered as the dialect does: UserSuspended on Ceph, say). */
   suspended: Set<string>;
-  /** Buckets whose quota is full (the rgw dialect answers writes with QuotaExceeded). */
+  /** Buckets whose quota is full: writes are answered as the dialect does (QuotaExceeded on Ceph). */
   quotaFull: Set<string>;
+  /** Its storage is full: every write is answered so (MinIO's XMinioStorageFull). */
+  storageFull: boolean;
+  /** While set, every request is answered as the dialect's rate limit, with this Retry-After (seconds). */
+  throttleSeconds: number | null;
   /** Replaces an identity's IAM policy until `null` restores its own (tests of the app's generated policy). */
   setPolicy(accessKeyId: string, policy: PolicyDocument | null): void;
   /** Puts a trust policy on a role (as a customer pastes the one the app shows), or `null` for the role's own. */
@@ -133,7 +135,7 @@ function keepEmptiedFolders(s3rver: S3rver) {
  * s3rver behind a gateway that does what s3rver does not: verify SigV4 against the identity table, enforce tokens,
  * expiry, permissions and bucket regions, answer sts:GetCallerIdentity, and reply with AWS's exact error XML.
  */
-export async function startLocalS3(options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number; dialect?: LocalS3['dialect'] } = {}): Promise<LocalS3> {
+export async function startLocalS3(options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number; dialect?: DialectName } = {}): Promise<LocalS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
   const s3rver = new S3rver({
     port: 0,
@@ -224,15 +226,20 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       isSts ? sendStsError(res, status, code, message) : sendS3Error(res, status, code, message, extra, headers);
 
     const auth = parseAuthorization(req.headers.authorization);
-    const rgw = gateway.dialect === 'rgw';
-    // The gateway's refusal: AccessDenied with nothing in its message, whatever the cause.
-    const rgwDenied = () => sendS3Error(res, 403, 'AccessDenied', '');
+    const dialect: Dialect = DIALECTS[gateway.dialect];
+    if (dialect.server) res.setHeader('server', dialect.server);
+    /** The dialect's answer, as an S3 error body (the other services answer STS requests in S3's shape too). */
+    const answer = ([status, code, message]: ErrorAnswer, headers?: Record<string, string>) => sendS3Error(res, status, code, message, {}, headers);
+    if (gateway.throttleSeconds !== null && dialect.throttled) return answer(dialect.throttled, { 'retry-after': String(gateway.throttleSeconds) });
     if (!auth) {
       // Unsigned: STS refuses; S3 judges the request as anonymous, by the bucket policy alone.
       return isSts ? fail(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token') : serveS3(null, null);
     }
-    const identity: Identity | undefined = findIdentity(auth.accessKeyId) ?? assumed.get(auth.accessKeyId);
-    if (!identity && rgw) return isSts ? sendS3Error(res, 405, 'MethodNotAllowed', '') : rgwDenied();
+    if (isSts && dialect.sts) return answer(dialect.sts);
+    const known: Identity | undefined = findIdentity(auth.accessKeyId) ?? assumed.get(auth.accessKeyId);
+    // A service with keys of one length refuses any other before it looks the key up (R2).
+    const identity = dialect.keyLength && auth.accessKeyId.length !== dialect.keyLength ? undefined : known;
+    if (!identity && dialect.unknownKey) return answer(dialect.unknownKey(auth.accessKeyId.length));
     if (!identity) {
       return isSts
         ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
@@ -266,7 +273,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       secretAccessKey: identity.secretAccessKey,
       signingDate,
     });
-    if (expected !== auth.signature && rgw) return isSts ? sendS3Error(res, 405, 'MethodNotAllowed', '') : rgwDenied();
+    if (expected !== auth.signature && dialect.badSignature) return answer(dialect.badSignature);
     if (expected !== auth.signature) {
       // S3 quotes what it computed so the client can compare, in this order (the fields are not in S3's
       // ErrorResponses page; they are what S3 sends); the canonical request holds every signed header, the session
@@ -308,8 +315,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         return fail(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
       }
     }
-    if (isSts && rgw) return sendS3Error(res, 405, 'MethodNotAllowed', '');
-    if (rgw && gateway.suspended.has(identity.accessKeyId)) return sendS3Error(res, 403, 'UserSuspended', '');
+    if (dialect.suspended && gateway.suspended.has(identity.accessKeyId)) return answer(dialect.suspended);
     if (isSts) {
       const params = new URLSearchParams(body.toString('utf8'));
       if (auth.service === 'iam') return serveIam(identity, params);
@@ -413,7 +419,7 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         return fail(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
       }
       // An unsigned request names no region; this one endpoint serves every region, so it is taken as the right one.
-      if (signedRegion !== null && region !== signedRegion) {
+      if (signedRegion !== null && region !== signedRegion && !(DIALECTS[gateway.dialect] as Dialect).anyRegion) {
         return fail(
           301,
           'PermanentRedirect',
@@ -446,12 +452,13 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         const why = decision.explicit
           ? `with an explicit deny in ${decision.policy === 'identity-based' ? 'an' : 'a'} ${decision.policy} policy`
           : `because no ${decision.policy} policy allows the ${denied} action`;
-        if (rgw) return rgwDenied();
+        if (dialect.denied) return answer(dialect.denied);
         // An anonymous request gets S3's plain "Access Denied": there is no user to name.
         if (!identity) return fail(403, 'AccessDenied', 'Access Denied');
         return fail(403, 'AccessDenied', `User: ${identity.arn} is not authorized to perform: ${denied} on resource: "${resource}" ${why}`);
       }
-      if (rgw && gateway.quotaFull.has(bucket) && action === 's3:PutObject') return sendS3Error(res, 403, 'QuotaExceeded', '');
+      if (action === 's3:PutObject' && dialect.quotaFull && gateway.quotaFull.has(bucket)) return answer(dialect.quotaFull);
+      if (action === 's3:PutObject' && dialect.storageFull && gateway.storageFull) return answer(dialect.storageFull);
       const recorded = { operation, accessKeyId: identity?.accessKeyId ?? 'anonymous', bucket, key };
       requests.push(recorded);
       if (gateway.beforeServing) await gateway.beforeServing(recorded);
@@ -521,6 +528,8 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
     dialect: options.dialect ?? 'aws',
     suspended: new Set(),
     quotaFull: new Set(),
+    storageFull: false,
+    throttleSeconds: null,
     beforeServing: null,
     setPolicy(accessKeyId, policy) {
       if (policy) policies.set(accessKeyId, policy);

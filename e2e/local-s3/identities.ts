@@ -142,6 +142,17 @@ export const IDENTITIES = {
     userId: 'AIDALOCALPOLICYTEST1',
     policy: { Version: '2012-10-17', Statement: [] },
   },
+  /**
+   * A Cloudflare R2 API token's key pair, as R2 shows it when the token is made: a 32-character access key ID and a
+   * 64-character secret (both hex), with Object Read & Write.
+   */
+  r2Token: {
+    accessKeyId: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+    secretAccessKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    arn: `arn:aws:iam::${ACCOUNT}:user/r2-token`,
+    userId: 'R2TOKEN0F1E2D3C4B5A',
+    policy: ALL,
+  },
 } satisfies Record<string, Identity>;
 
 /** The customer's AWS account, where the roles the app assumes live (cross-account, as with a real customer). */

@@ -30,6 +30,8 @@ export type ErrorContext = {
   skewMs?: number | null | undefined;
   /** How long the endpoint asked to wait before the next request (its Retry-After), in seconds. */
   retryAfterS?: number | null | undefined;
+  /** AccessKeyLength: the length of the AWS Key sent, and the one the endpoint expects. */
+  keyLength?: { sent: number; expected: number } | undefined;
   /** The service the connector names (its `provider`). */
   provider?: Provider | null | undefined;
   /** The code the endpoint answered (set by describeError). */
@@ -86,6 +88,22 @@ const CATALOGUE: Record<string, Entry> = {
       c.temporaryKeyWithoutToken
         ? 'Choose Temporary credentials and paste the STS Token (and its expiry) that came with this key.'
         : `Copy the access key ID again from ${profile(c).keysFrom}, or create a new access key.`,
+  },
+  AccessKeyDisabled: {
+    message: () => 'The endpoint says the user or access key these credentials belong to is disabled.',
+    hint: (c) => `It must be re-enabled: ${profile(c).enableUser}; ${UNTIL_FIXED}.`,
+  },
+  AccessKeyLength: {
+    message: (c) =>
+      c.keyLength
+        ? `The endpoint expects an AWS Key of ${c.keyLength.expected} characters; this one has ${c.keyLength.sent}.`
+        : 'The endpoint refused the length of this AWS Key.',
+    hint: (c) => {
+      const { sent, expected } = c.keyLength ?? { sent: 0, expected: 0 };
+      // The value that was pasted instead, by its length: a secret (R2's are 64 characters) or an AWS key (20).
+      const instead = sent === 64 ? ' A 64-character value is a Secret Access Key: the two are shown side by side when the token is made.' : sent === 20 ? ' A 20-character key is an Amazon S3 (IAM) access key, not one of this service.' : '';
+      return `Copy the access key ID${expected ? ` (${expected} characters)` : ''} from ${profile(c).keysFrom} into AWS Key, and its secret into AWS Secret Key.${instead}`;
+    },
   },
   InvalidClientTokenId: {
     message: () => 'AWS does not recognise these credentials: the AWS Key is unknown or the STS Token does not belong to it.',

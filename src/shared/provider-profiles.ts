@@ -22,6 +22,8 @@ export type ProviderProfile = {
   enableUser: string;
   /** How a full quota is raised there. */
   raiseQuota: string;
+  /** Its answers' `Server` header, as the service sends it; null where we could not confirm one. */
+  server: RegExp | null;
   /** What its multipart uploads ask beyond S3's rules (parts of at least 5 MiB but the last), said when the check's passes; null: nothing. */
   multipart: string | null;
 };
@@ -38,6 +40,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Allow ${action} on ${resource} in an IAM policy of this identity (the least-privilege policy shown with the check does); if it is allowed there, look for a Deny in the bucket policy.`,
     propagation: PROPAGATION_NOTE,
     errorCodes: PROVIDERS.aws.errorCodes,
+    server: /^AmazonS3$/,
     enableUser: 'an administrator of the AWS account re-activates the access key (IAM → the user → Security credentials)',
     raiseQuota: "S3 has no storage quota: ask whoever set the limit that refuses writes (a bucket policy or an organization's rule)",
     multipart: null,
@@ -50,6 +53,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Attach a policy allowing ${action} on ${resource} to this user or access key (MinIO Console → Policies, or mc admin policy attach); a bucket policy can allow it too.`,
     propagation: null,
     errorCodes: PROVIDERS.minio.errorCodes,
+    server: /^MinIO$/,
     enableUser: 'a MinIO administrator re-enables the user or access key (MinIO Console → Identity, or mc admin user enable)',
     raiseQuota: "a MinIO administrator raises the bucket's quota (mc quota set ALIAS/BUCKET --size …)",
     multipart: null,
@@ -62,6 +66,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `R2 API tokens carry their permissions: use a token with Object Read & Write on this bucket (R2 → Manage API tokens), which includes ${action}.`,
     propagation: null,
     errorCodes: PROVIDERS.r2.errorCodes,
+    server: /^cloudflare$/,
     enableUser: 'an administrator of the Cloudflare account makes a new R2 API token (tokens cannot be re-enabled)',
     raiseQuota: "R2 sets no storage quota on a bucket: check the account's R2 subscription and limits",
     multipart: 'R2 needs every part of an upload but the last to be of one size, at least 5 MiB.',
@@ -74,6 +79,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `B2 application keys carry their capabilities: use a key allowed to read and write this bucket (Application Keys → Add a New Application Key, not restricted to another bucket), which includes ${action}.`,
     propagation: null,
     errorCodes: PROVIDERS.b2.errorCodes,
+    server: null,
     enableUser: 'an administrator of the Backblaze account makes a new application key (a deleted key cannot be restored)',
     raiseQuota: "raise the account's storage or transaction cap (Backblaze web console → Caps & Alerts)",
     multipart: null,
@@ -86,6 +92,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `On Ceph the bucket's owner grants access: a bucket policy allowing ${action} on ${resource} to this user, set with the owner's keys (aws s3api put-bucket-policy --endpoint-url …), or an ACL; or use the owner's own keys.`,
     propagation: null,
     errorCodes: PROVIDERS.ceph.errorCodes,
+    server: /^Ceph Object Gateway\b/,
     enableUser: 'a Ceph administrator re-enables the user (radosgw-admin user enable --uid=USER)',
     raiseQuota: "a Ceph administrator raises the user's or the bucket's quota (radosgw-admin quota set --quota-scope=user|bucket …)",
     multipart: null,
@@ -98,6 +105,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Attach a policy allowing ${action} on ${resource} to the sub-user these keys belong to (Wasabi Console → Users → Policies; Wasabi's policies are AWS IAM's), or a bucket policy allowing it.`,
     propagation: null,
     errorCodes: PROVIDERS.wasabi.errorCodes,
+    server: null,
     enableUser: "the Wasabi account's root user re-activates the access key or sub-user (Wasabi Console → Access Keys)",
     raiseQuota: 'Wasabi sets no bucket quota of its own: ask whoever set the limit that refuses writes',
     multipart: null,
@@ -110,6 +118,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
       `Give the service account the HMAC key belongs to a role on this bucket that includes writing and deleting objects (for example Storage Object User), which covers ${action}.`,
     propagation: null,
     errorCodes: PROVIDERS.gcs.errorCodes,
+    server: /^UploadServer$/,
     enableUser: 'a project administrator re-activates the HMAC key (Cloud Storage → Settings → Interoperability)',
     raiseQuota: "ask the project's administrator about the quota or retention rule that refuses writes",
     multipart: null,
@@ -121,6 +130,7 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
     grant: (action, resource) => `Allow ${action} on ${resource} for this key in the service's access policies (the key's or user's policy, or the bucket's).`,
     propagation: 'If you just made the change, some services apply it only after a while: wait a minute and test again.',
     errorCodes: PROVIDERS.other.errorCodes,
+    server: null,
     enableUser: "the service's administrator re-enables the user or key",
     raiseQuota: "the service's administrator raises the user's or the bucket's quota",
     multipart: null,
@@ -130,4 +140,26 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
 /** The profile of a connector: its provider's; Amazon S3 without a Custom URL, any S3-compatible service with one. */
 export function profileOf(provider: Provider | null | undefined, customEndpoint: boolean | undefined): ProviderProfile {
   return PROVIDER_PROFILES[provider ?? (customEndpoint ? 'other' : 'aws')];
+}
+
+/**
+ * The service an endpoint's `Server` header names (MinIO's "MinIO", the RADOS Gateway's "Ceph Object Gateway
+ * (squid)", Cloudflare's "cloudflare", S3's "AmazonS3"), or null when it names none we know.
+ */
+export function providerFromServer(header: string | null | undefined): Provider | null {
+  if (!header) return null;
+  const found = (Object.entries(PROVIDER_PROFILES) as [Provider, ProviderProfile][]).find(([, profile]) => profile.server?.test(header));
+  return found ? found[0] : null;
+}
+
+/** The warning when an endpoint's `Server` header names another service than the connector's provider. */
+export function describeProviderMismatch(said: Provider, chosen: Provider, header: string): { message: string; hint: string } {
+  const saidLabel = PROVIDER_PROFILES[said].label;
+  return {
+    message:
+      chosen === 'other'
+        ? `The endpoint says it is ${saidLabel} (Server: ${header}); this connector names no service, so its hints speak in general terms.`
+        : `The endpoint says it is ${saidLabel} (Server: ${header}), but this connector names ${PROVIDER_PROFILES[chosen].label}: its hints speak of ${PROVIDER_PROFILES[chosen].label}.`,
+    hint: `If it is ${saidLabel}, choose ${saidLabel} as the Provider (Edit): every hint then uses its terms — where its keys come from and how it grants access.`,
+  };
 }

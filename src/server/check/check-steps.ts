@@ -84,6 +84,8 @@ export type CheckContext = {
    * (it evaluates policies only for requests it authenticated).
    */
   credentialsAccepted: boolean;
+  /** The `Server` header of the endpoint's first S3 answer (who it says it is), cut to 64 printable characters. */
+  server: string | null;
   /** The key of the single write's probe; multipart writes `<probe>-multipart`. */
   readonly probe: string;
   /** Each object written, with the version S3 gave it in a versioned bucket: cleanup deletes exactly that version. */
@@ -256,6 +258,29 @@ const assumeRole: CheckStep = {
   },
 };
 
+/**
+ * Notes the endpoint's `Server` header from the command's answer, an error's too, in `ctx.server` (the first one
+ * heard): what the endpoint says it is, which the runner compares with the provider the connector names.
+ */
+function heard<C extends { middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void } }>(ctx: CheckContext, command: C): C {
+  const note = (response: unknown) => {
+    const header = (response as { headers?: Record<string, string | undefined> } | undefined)?.headers?.server;
+    if (ctx.server === null && typeof header === 'string') ctx.server = header.replace(/[^\x20-\x7E]/g, '').slice(0, 64) || null;
+  };
+  const middleware = (next: (args: unknown) => Promise<{ response: unknown }>) => async (args: unknown) => {
+    try {
+      const out = await next(args);
+      note(out.response);
+      return out;
+    } catch (error) {
+      note((error as { $response?: unknown }).$response);
+      throw error;
+    }
+  };
+  command.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'serverHeader' });
+  return command;
+}
+
 /** A write-only role may not list, before or after a redirect: a warning, not a failure. */
 function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
   const classified = classifyError(error);
@@ -280,7 +305,7 @@ const bucket: CheckStep = {
     const list = (region: string) =>
       ctx
         .s3(region)
-        .send(new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: ctx.prefix || undefined, MaxKeys: 1 }), { abortSignal: ctx.signal })
+        .send(heard(ctx, new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: ctx.prefix || undefined, MaxKeys: 1 })), { abortSignal: ctx.signal })
         .then(() => null, (error: unknown) => error);
     let error = await list(ctx.region);
     const redirect = error === null ? null : classifyError(error);
@@ -328,7 +353,7 @@ const write: CheckStep = {
   async run(ctx) {
     const body = Buffer.from('Connection test by S3 destinations admin.\n');
     const put = await inBucketRegion(ctx, (client) =>
-      client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: body, ContentType: 'text/plain' }), { abortSignal: ctx.signal }),
+      client.send(heard(ctx, new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: body, ContentType: 'text/plain' })), { abortSignal: ctx.signal }),
     );
     ctx.written.push({ key: ctx.probe, versionId: put.VersionId });
     return { message: `Wrote ${ctx.probe}.` };
@@ -366,7 +391,9 @@ const multipart: CheckStep = {
         .catch(() => undefined);
       throw error;
     }
-    return { message: 'Uploaded and completed a one-part multipart upload.' };
+    // What the service asks of parts beyond S3's rules, for the pipeline that writes large outputs there.
+    const asks = profileOf(describeContext(ctx).provider, ctx.config.endpoint_url !== null).multipart;
+    return { message: `Uploaded and completed a one-part multipart upload.${asks ? ` ${asks}` : ''}` };
   },
 };
 

@@ -13,6 +13,8 @@ export type ClassifiedError = {
   skewMs?: number | null;
   /** A rate limit's Retry-After (RFC 9110: seconds, or an HTTP date), in whole seconds from now. */
   retryAfterS?: number | null;
+  /** AccessKeyLength: the length of the key sent, and the one the endpoint expects. */
+  keyLength?: { sent: number; expected: number };
 };
 
 /** Answers that ask the client to come back later (S3's SlowDown, 503; the HTTP 429 some services send). */
@@ -93,6 +95,13 @@ export function classifyError(error: unknown): ClassifiedError {
   // S3 refuses to delete a version Object Lock holds with AccessDenied "…because object protected by object lock."
   if (name === 'AccessDenied' && /object lock/i.test(e.message ?? '')) return { code: 'ObjectLocked', bucketRegion };
   if (name === 'AccessDenied') return { code: 'AccessDenied', bucketRegion, denial: parseAccessDenied(e.message) };
+  // MinIO answers a disabled user or access key with InvalidAccessKeyId "Your account is disabled; please contact
+  // your administrator." (cmd/api-errors.go, ErrAccessKeyDisabled): not an unknown key.
+  if (name === 'InvalidAccessKeyId' && /account is disabled/i.test(e.message ?? '')) return { code: 'AccessKeyDisabled', bucketRegion };
+  // Cloudflare R2 refuses a key ID of another length than its own 32 characters with InvalidArgument "Credential
+  // access key has length 64, should be 32": only the two numbers are kept.
+  const length = name === 'InvalidArgument' ? /access key has length (\d{1,4}), should be (\d{1,4})/i.exec(e.message ?? '') : null;
+  if (length) return { code: 'AccessKeyLength', bucketRegion, keyLength: { sent: Number(length[1]), expected: Number(length[2]) } };
   // Answers without an error body (HEAD, or a proxy's bare 403): the SDK names them after the status ("Forbidden",
   // "NotFound") or not at all ("Unknown"); the status is what S3 said.
   const nameless = !name || ['Unknown', 'UnknownError', 'Error', 'Forbidden', 'NotFound'].includes(name);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseBucketUri } from '../../shared/bucket-uri.ts';
 import { pendingSteps, STEP_LABELS, type Step, type StepName } from '../../shared/check-schemas.ts';
 import { describeError, describeUnprovenDenial } from '../../shared/error-catalogue.ts';
+import { describeProviderMismatch, providerFromServer } from '../../shared/provider-profiles.ts';
 import { partitionOf } from '../../shared/s3-arn.ts';
 import type { CheckOptions, S3Config } from '../../shared/s3-config.ts';
 import type { RoleSessions } from './role-sessions.ts';
@@ -86,6 +87,7 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       denial: 'denial' in classified ? classified.denial : undefined,
       skewMs: 'skewMs' in classified ? classified.skewMs : undefined,
       retryAfterS: 'retryAfterS' in classified ? classified.retryAfterS : undefined,
+      keyLength: 'keyLength' in classified ? classified.keyLength : undefined,
       temporaryKeyWithoutToken: config.key?.startsWith('ASIA') === true && config.token === null,
     });
     return {
@@ -169,6 +171,14 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
       if (!first) told.set(key, s);
       else if (first !== s) Object.assign(s, { message: `Same cause as ${STEP_LABELS[first.name]}.`, hint: null });
     }
+    // A Custom URL whose answers name another service than the connector's: said once, on the endpoint step.
+    const said = providerFromServer(ctx.server);
+    const chosen = describeContext(ctx).provider ?? 'other';
+    const reached = step('endpoint');
+    if (said && said !== chosen && ctx.server && config.endpoint_url !== null && reached.status === 'passed') {
+      const { message, hint } = describeProviderMismatch(said, chosen, ctx.server);
+      Object.assign(reached, { status: 'warning', code: 'ProviderMismatch', message: `${reached.message ?? ''} ${message}`.trim(), hint });
+    }
   };
 
   const skipRest = (from: number, message: string) => {
@@ -250,6 +260,7 @@ function createContext(
     regionFound: config.region,
     identity: null,
     credentialsAccepted: false,
+    server: null,
     probe: `${prefix}.connection-test/${options.probeId ?? randomUUID()}`,
     settled,
     written: [],
