@@ -3,6 +3,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  GetBucketLocationCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -232,5 +233,25 @@ describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
   it('refuses a session shorter than STS allows, as STS validates it', async () => {
     const short = sts(credentialsOf(IDENTITIES.roleBase)).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'gateway-test', DurationSeconds: 60 }));
     expect(await messageOf(short)).toMatchObject({ name: 'ValidationError', status: 400 });
+  });
+});
+
+describe('answering as Ceph’s RADOS Gateway (the rgw dialect)', () => {
+  it('names its location "default", completes an upload with an empty ETag, and sends its Server header', async () => {
+    s3.dialect = 'rgw';
+    try {
+      const c = client(credentialsOf(IDENTITIES.writer));
+      expect((await c.send(new GetBucketLocationCommand({ Bucket: 'local-bucket' }))).LocationConstraint).toBe('default');
+      const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'local-bucket', Key: 'rgw/etag' }));
+      const part = await c.send(new UploadPartCommand({ Bucket: 'local-bucket', Key: 'rgw/etag', UploadId, PartNumber: 1, Body: Buffer.from('part') }));
+      const done = await c.send(
+        new CompleteMultipartUploadCommand({ Bucket: 'local-bucket', Key: 'rgw/etag', UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+      );
+      expect(done.ETag ?? '').toBe('');
+      await c.send(new DeleteObjectCommand({ Bucket: 'local-bucket', Key: 'rgw/etag' }));
+      expect((await errorOf(c.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket' })))).headers.server).toBe('Ceph Object Gateway (squid)');
+    } finally {
+      s3.dialect = 'aws';
+    }
   });
 });

@@ -504,8 +504,9 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
         .split('&')
         .filter((p) => p && !p.startsWith('X-Amz-') && !p.startsWith('x-id=') && !(maxKeys !== null && p.startsWith('max-keys=')))
         .join('&');
-      const send = () =>
-        forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, maxKeys === null ? undefined : (xml) => truncateList(xml, maxKeys), versionHeaders);
+      const own = (DIALECTS[gateway.dialect] as Dialect).rewrite?.[operation];
+      const rewrite = maxKeys === null ? own : (xml: string) => (own ? own(truncateList(xml, maxKeys)) : truncateList(xml, maxKeys));
+      const send = () => forward(req, res, forwardQuery ? `${rawPath}?${forwardQuery}` : rawPath, body, rewrite, versionHeaders);
       return send();
     }
   };

@@ -253,6 +253,10 @@ describe('anonymous access', () => {
   it('fails on a bucket that does not accept anonymous writes, saying so', async () => {
     const result = await check({ remote_url: 's3://local-bucket/anonymous/', anonymous: true });
     expect(stepOf(result, 'bucket')).toMatchObject({ status: 'warning', code: 'AccessDenied' });
+    // Words for what was tried: no one's "write-only role" is involved in an unsigned request.
+    expect(stepOf(result, 'bucket').message).toBe(
+      'Listing the bucket is denied to anonymous requests: that is fine where a bucket lets anyone write but not list; the write step below is what matters.',
+    );
     const write = stepOf(result, 'write');
     expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied' });
     expect(write.message).toBe('Access denied: this bucket does not accept anonymous writes (s3:PutObject).');

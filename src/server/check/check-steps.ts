@@ -169,7 +169,7 @@ const identity: CheckStep = {
   signed: true,
   skipIf: (ctx) =>
     ctx.config.endpoint_url !== null
-      ? 'Skipped: S3-compatible services have no STS identity to show.'
+      ? `Skipped: ${profileOf(describeContext(ctx).provider, true).label} shows no STS identity for these keys; the steps below show whether it accepts them.`
       : ctx.config.anonymous
         ? 'Skipped: anonymous access has no identity.'
         : null,
@@ -290,7 +290,9 @@ function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
   return {
     status: 'warning',
     code: 'AccessDenied',
-    message: `Listing the bucket is denied: that is fine for ${profileOf(describeContext(ctx).provider, ctx.config.endpoint_url !== null).writeOnly}; the write step below is what matters.`,
+    message: ctx.config.anonymous
+      ? 'Listing the bucket is denied to anonymous requests: that is fine where a bucket lets anyone write but not list; the write step below is what matters.'
+      : `Listing the bucket is denied: that is fine for ${profileOf(describeContext(ctx).provider, ctx.config.endpoint_url !== null).writeOnly}; the write step below is what matters.`,
     hint: described.hint,
     iam_action: 's3:ListBucket',
   };

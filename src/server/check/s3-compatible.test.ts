@@ -58,6 +58,15 @@ describe('the check against a Ceph RADOS Gateway (STS engine on)', () => {
     expect(check.reason).toBe(write.message);
   });
 
+  it('a gateway as it comes (location "default", an empty ETag on completing an upload): the check passes, and claims no region', async () => {
+    const check = await checkOf(credentialsOf(IDENTITIES.writer));
+    expect(check.status, JSON.stringify(check.steps)).toBe('SUCCESS');
+    expect(stepOf(check, 'bucket').message).toBe('Bucket "local-bucket" found.');
+    expect(stepOf(check, 'multipart').status).toBe('passed');
+    expect(stepOf(check, 'endpoint').status).toBe('passed');
+    expect(await s3.listKeys('local-bucket', `rgw-${counter}/`)).toEqual([]);
+  });
+
   it('an unknown key: the same two causes (the gateway answers it as it answers a wrong secret)', async () => {
     const check = await checkOf({ key: 'AKIAUNKNOWNKEY000001', secret: IDENTITIES.writer.secretAccessKey });
     expect(stepOf(check, 'write').message).toMatch(/may be wrong or disabled/);
@@ -109,6 +118,7 @@ describe('the check against MinIO', () => {
     expect(stepOf(check, 'write').status).toBe('skipped');
     // MinIO said who it is, and the connector says MinIO: nothing to warn of.
     expect(stepOf(check, 'endpoint').status).toBe('passed');
+    expect(stepOf(check, 'identity').message).toBe('Skipped: MinIO shows no STS identity for these keys; the steps below show whether it accepts them.');
   });
 
   it('a wrong secret is a wrong secret', async () => {
