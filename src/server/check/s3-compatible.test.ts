@@ -67,6 +67,22 @@ describe('the check against a Ceph RADOS Gateway (STS engine on)', () => {
     expect(await s3.listKeys('local-bucket', `rgw-${counter}/`)).toEqual([]);
   });
 
+  it('a test of unsaved changes to a saved Ceph connector speaks of Ceph too', async () => {
+    const made = await t.request({
+      method: 'POST',
+      url: '/api/v1/destinations',
+      body: { name: `rgw-${++counter}`, type: 's3', config: { remote_url: `s3://local-bucket/rgw-${counter}/`, endpoint_url: s3.endpoint, provider: 'ceph', ...credentialsOf(IDENTITIES.writer) } },
+    });
+    const started = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { destination_id: made.json().id, config: { key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.readOnly.secretAccessKey } },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const check = await waitForCheck(t, started.json().id);
+    expect(stepOf(check, 'write').hint).toMatch(/radosgw-admin user info/);
+  });
+
   it('an unknown key: the same two causes (the gateway answers it as it answers a wrong secret)', async () => {
     const check = await checkOf({ key: 'AKIAUNKNOWNKEY000001', secret: IDENTITIES.writer.secretAccessKey });
     expect(stepOf(check, 'write').message).toMatch(/may be wrong or disabled/);

@@ -6,6 +6,7 @@ import { CheckParamsSchema, ConnectionCheckSchema, UnsavedCheckRequestSchema, ty
 import { createS3ConfigInputSchema, DestinationParamsSchema, S3ConfigPatchSchema } from '../../shared/destination-schemas.ts';
 import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
+import { providerFor } from '../../shared/providers.ts';
 import { settleExternalId } from '../security/external-ids.ts';
 import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
 import { createCheckStreams, type CheckStreamLimits } from '../check/check-streams.ts';
@@ -131,8 +132,10 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
         const { merged, issues: patchIssues } = mergeS3ConfigPatch(stored, patch.data);
         const { issues, value } = checkS3Config(merged, checkOptions);
         if (patchIssues.length + issues.length > 0) throw new UnprocessableError(configIssuesToDetail([...patchIssues, ...issues]));
-        // A check must not reach another connector's role with that connector's external ID (settleExternalId).
-        config = await settleExternalId(options.externalIds, value, stored.external_id, destinationId, null);
+        // A check must not reach another connector's role with that connector's external ID (settleExternalId). The
+        // provider goes with it (the patch's, else the saved one), for the words of the service the connector names.
+        const provider = providerFor(value.endpoint_url, patch.data.provider ?? stored.provider);
+        config = { ...(await settleExternalId(options.externalIds, value, stored.external_id, destinationId, null)), provider } as S3Config;
       }
       await rateLimit(request);
       reply.code(202);
