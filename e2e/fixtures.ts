@@ -102,7 +102,7 @@ export async function fillWizard(
 
 /** The outcome line of the check shown on the page, once the check has one. */
 export async function checkOutcome(page: Page) {
-  const outcome = page.getByText(/^Connection (works|failed)/);
+  const outcome = page.getByText(/^(Connection (works|failed)|Cancelled( by .+)? before it finished)/);
   await expect(outcome).toBeVisible({ timeout: 15_000 });
   return outcome.innerText();
 }

@@ -6,6 +6,7 @@ export const ACTIVITY_LABELS: Record<ActivityKind, string> = {
   'destination.updated': 'Changed',
   'destination.deleted': 'Deleted',
   'check.finished': 'Connection check',
+  'check.cancelled': 'Connection check cancelled',
   'session.signed_in': 'Signed in',
   'session.sign_in_failed': 'Sign-in failed',
   'session.signed_out': 'Signed out',

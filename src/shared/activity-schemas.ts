@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ACTIVITY_GROUPS, type ActivityGroup } from './activity-labels.ts';
 
-export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out', 'api_key.created', 'api_key.revoked', 'user.invited', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.link_created', 'user.password_set', 'settings.changed'] as const;
+export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'check.cancelled', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out', 'api_key.created', 'api_key.revoked', 'user.invited', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.link_created', 'user.password_set', 'settings.changed'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** Who can act: a person (signed in) or an API key. The server's own work (a scheduled check) has no actor. */

@@ -64,6 +64,13 @@ export const ConnectionCheckSchema = z
     config_version: z.number().int().nullable(),
     /** Ours: started by a person or an API key (manual), or by the destination's schedule. */
     trigger: z.enum(['manual', 'scheduled']),
+    /**
+     * Ours: someone cancelled it (its `status` is FAILURE, as Unstructured's clients know three values): neither a pass
+     * nor a failure of the connector, whose list status, filters and alerts keep the check before.
+     */
+    cancelled: z.boolean(),
+    /** Ours: who cancelled it (a user's e-mail, an API key's name), when it was cancelled by someone. */
+    cancelled_by: z.string().nullable(),
   })
   .meta({ id: 'ConnectionCheck' });
 export type ConnectionCheck = z.infer<typeof ConnectionCheckSchema>;

@@ -282,12 +282,53 @@ describe('cancel', () => {
     const answer = await cancel(t, check.id);
     expect(answer.statusCode, answer.body).toBe(202);
     const finished = await waitForCheck(t, check.id);
-    expect(finished).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON });
+    expect(finished).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON, cancelled: true });
     expect(finished.steps.every((step) => step.status !== 'running' && step.status !== 'pending')).toBe(true);
     expect(finished.steps.some((step) => step.message === cutOff)).toBe(true);
     expect(t.app.checkWorker.runningCount()).toBe(0);
     // Once finished there is nothing to cancel.
     expect((await cancel(t, check.id)).statusCode).toBe(409);
+  });
+
+  it('is neither a pass nor a failure: a cancelled re-test leaves a passing connector passing, and is recorded with who cancelled', async () => {
+    const name = `Cancel keeps status ${Date.now()}`;
+    const made = await t.request({ method: 'POST', url: '/api/v1/destinations', body: { name, type: 's3', config: { ...WRITER, endpoint_url: s3.endpoint, remote_url: 's3://local-bucket/keeps/' } } });
+    const destination = made.json();
+    const passed = await waitForCheck(t, (await startCheck(t, destination.id)).json().id);
+    expect(passed.status).toBe('SUCCESS');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let caught = false;
+    s3.beforeServing = async (request) => {
+      if (request.key?.startsWith('keeps/')) {
+        caught = true;
+        await held;
+      }
+    };
+    try {
+      const check = (await startCheck(t, destination.id)).json();
+      await expect.poll(() => caught).toBe(true);
+      expect((await cancel(t, check.id)).statusCode).toBe(202);
+      release();
+      const finished = await waitForCheck(t, check.id);
+      // Unstructured's clients know three statuses: FAILURE, with cancelled and who.
+      expect(finished).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON, cancelled: true, cancelled_by: expect.any(String) as unknown as string });
+      const shown = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}` })).json();
+      expect(shown.last_check).toMatchObject({ id: passed.id, status: 'SUCCESS' });
+      const failing = (await t.request({ method: 'GET', url: `/api/v1/destinations?q=${encodeURIComponent(name)}&status=failing` })).json();
+      expect(failing).toEqual([]);
+      const passing = (await t.request({ method: 'GET', url: `/api/v1/destinations?q=${encodeURIComponent(name)}&status=passing` })).json();
+      expect(passing.map((d: { id: string }) => d.id)).toEqual([destination.id]);
+      const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json() as { kind: string; actor: string | null }[];
+      const cancelled = activity.find((entry) => entry.kind === 'check.cancelled');
+      expect(cancelled?.actor).toBe(finished.cancelled_by);
+      // The history keeps it, marked.
+      const history = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json() as ConnectionCheck[];
+      expect(history.map((c) => [c.id, c.cancelled])).toEqual([[check.id, true], [passed.id, false]]);
+    } finally {
+      s3.beforeServing = null;
+      release();
+    }
   });
 
   it('cleans up the probe already written before it ends, and aborts the multipart upload under way', async () => {

@@ -401,7 +401,7 @@ export class CheckWorker {
         : (controller.signal.reason as Error | undefined)?.message === 'stopping'
           ? INTERRUPTED_REASON
           : CANCELLED_REASON;
-      ended = { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null };
+      ended = { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null, cancelled: reason === CANCELLED_REASON };
       await checks.finish(check.id, ended);
     } finally {
       if (timer) clearTimeout(timer);

@@ -135,6 +135,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
       });
       await protectedApi.register(connectionCheckRoutes, {
         checks: store.checks,
+        activity: store.activity,
         destinations: store.destinations,
         worker,
         checkOptions,

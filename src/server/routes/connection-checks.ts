@@ -13,6 +13,7 @@ import { createCheckStreams, type CheckStreamLimits } from '../check/check-strea
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError, zodIssuesToDetail } from '../errors.ts';
 import { actorOf, principalOf } from '../security/route-access.ts';
+import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 
@@ -22,6 +23,8 @@ export type CheckRoutesOptions = {
   worker: CheckWorker;
   checkOptions: CheckOptions;
   externalIds: ExternalIdsRepository;
+  /** Where a cancel is recorded, with who cancelled. */
+  activity?: ActivityRepository;
   ratePerMinute: number;
   /** Caps on event streams (tests set them low); CHECK_STREAM_LIMITS otherwise. */
   streamLimits?: CheckStreamLimits;
@@ -163,14 +166,19 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       config: { access: 'editor' },
       schema: {
         operationId: 'cancel_connection_check',
-        summary: 'Cancel a running check: it ends FAILURE "cancelled" on whichever instance runs it, after cleaning up the probes it wrote',
+        summary:
+          'Cancel a running check: it ends FAILURE with cancelled: true on whichever instance runs it, after cleaning up the probes it wrote; the destination keeps the status of its check before',
         params: CheckParamsSchema,
         response: { 202: ConnectionCheckSchema, 409: DetailSchema, ...errors },
       },
     },
     async (request, reply) => {
       const id = request.params.check_id;
-      const result = await checks.requestCancel(id);
+      const by = actorOf(request);
+      // The cancel is recorded, with who cancelled, in the transaction that marks the check.
+      const result = await checks.requestCancel(id, by, (tx, destinationId) =>
+        options.activity?.record({ destinationId, kind: 'check.cancelled', outcome: 'ok', detail: null, clientAddress: request.ip, actor: by }, tx) ?? Promise.resolve(),
+      );
       if (result === null) throw new HttpError(404, `There is no connection check with id ${id}`);
       if (result === 'finished') throw new HttpError(409, 'This check has already finished; there is nothing to cancel');
       // The instance running it stops it (this one, or another told through the change channel); streams read it.

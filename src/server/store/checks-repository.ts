@@ -35,6 +35,10 @@ type Row = {
   started_by_id: string | null;
   cancel_requested: number;
   cleanup_pending: number;
+  cancelled: number;
+  cancelled_by: string | null;
+  cancelled_by_kind: ActorKind | null;
+  cancelled_by_id: string | null;
 };
 
 /** A check as one write left it, with the revision that orders the writes. */
@@ -53,6 +57,8 @@ const startedBy = (row: Row): Actor | null =>
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
   /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
   expiredToken?: boolean;
+  /** It ended because someone cancelled it: neither a pass nor a failure of the connector. */
+  cancelled?: boolean;
 };
 
 function toView(row: Row): ConnectionCheck {
@@ -69,6 +75,8 @@ function toView(row: Row): ConnectionCheck {
     region: row.region,
     config_version: row.config_version,
     trigger: row.trigger,
+    cancelled: row.cancelled === 1,
+    cancelled_by: row.cancelled === 1 ? row.cancelled_by : null,
   };
 }
 
@@ -93,9 +101,9 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const finishRow = (tx: Sql, id: string, result: CheckResult, reportedAt: string) =>
     tx.run(
       `UPDATE connection_checks SET status = $2, reason = $3, steps = $4, identity = $5, region = $6, reported_at = $7,
-         config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1
+         config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1, cancelled = $8
        WHERE id = $1 AND status = 'SCHEDULED'`,
-      [id, result.status, result.reason, JSON.stringify(result.steps), result.identity === null ? null : JSON.stringify(result.identity), result.region, reportedAt],
+      [id, result.status, result.reason, JSON.stringify(result.steps), result.identity === null ? null : JSON.stringify(result.identity), result.region, reportedAt, result.cancelled ? 1 : 0],
     );
 
   const insertCheck = async (tx: Sql, input: NewCheck, trigger: 'manual' | 'scheduled'): Promise<string> => {
@@ -193,7 +201,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
 
     async latestSummary(destinationId: string): Promise<ConnectionCheckSummary | null> {
       return (
-        (await db.get<ConnectionCheckSummary>(`SELECT ${SUMMARY} FROM connection_checks WHERE destination_id = $1 ${NEWEST_FIRST} LIMIT 1`, [
+        (await db.get<ConnectionCheckSummary>(`SELECT ${SUMMARY} FROM connection_checks WHERE destination_id = $1 AND cancelled = 0 ${NEWEST_FIRST} LIMIT 1`, [
           destinationId,
         ])) ?? null
       );
@@ -204,7 +212,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         // The inner query names its columns: `*` would carry every check's steps (JSON) through the window's sort.
         `SELECT ${SUMMARY} FROM (
            SELECT ${SUMMARY}, ROW_NUMBER() OVER (PARTITION BY destination_id ${NEWEST_FIRST}) AS position
-           FROM connection_checks WHERE destination_id IS NOT NULL) AS ranked
+           FROM connection_checks WHERE destination_id IS NOT NULL AND cancelled = 0) AS ranked
          WHERE position = 1`,
       );
       return new Map(rows.map(({ destination_id, ...summary }) => [destination_id, summary]));
@@ -260,26 +268,35 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
 
     /**
      * Cancels a check: one no worker has claimed ends now (FAILURE, nothing was written); one that is running is
-     * marked, for the instance running it to stop. 'finished' when it already has an outcome, null when unknown.
+     * marked, for the instance running it to stop. Either way it is marked cancelled, by whom (a cancel is neither a
+     * pass nor a failure: the destination's summary passes it by), and `alongside` runs in the same transaction (the
+     * activity entry). 'finished' when it already has an outcome, null when unknown.
      */
-    async requestCancel(id: string): Promise<'cancelled' | 'requested' | 'finished' | null> {
+    async requestCancel(id: string, by: Actor | null = null, alongside?: (tx: Sql, destinationId: string | null) => Promise<void>): Promise<'cancelled' | 'requested' | 'finished' | null> {
       return db.transaction(async (tx) => {
         const row = await tx.get<Row>('SELECT * FROM connection_checks WHERE id = $1', [id]);
         if (!row) return null;
         if (row.status !== 'SCHEDULED') return 'finished';
         const steps = cutOffSteps(JSON.parse(row.steps) as Step[], CANCELLED_REASON);
+        const who = [by?.label ?? null, by?.kind ?? null, by?.id ?? null];
         const ended = await tx.run(
           `UPDATE connection_checks SET status = 'FAILURE', reason = $2, steps = $3, reported_at = $4, config_enc = NULL,
-             revision = revision + 1
+             revision = revision + 1, cancelled = 1, cancelled_by = $5, cancelled_by_kind = $6, cancelled_by_id = $7
            WHERE id = $1 AND status = 'SCHEDULED' AND claimed_by IS NULL`,
-          [id, CANCELLED_REASON, JSON.stringify(steps), new Date().toISOString()],
+          [id, CANCELLED_REASON, JSON.stringify(steps), new Date().toISOString(), ...who],
         );
         if (ended === 1) {
           await refreshLastCheck(tx, row.destination_id);
+          await alongside?.(tx, row.destination_id);
           return 'cancelled';
         }
-        const marked = await tx.run("UPDATE connection_checks SET cancel_requested = 1 WHERE id = $1 AND status = 'SCHEDULED'", [id]);
-        return marked === 1 ? 'requested' : 'finished';
+        const marked = await tx.run(
+          "UPDATE connection_checks SET cancel_requested = 1, cancelled_by = $2, cancelled_by_kind = $3, cancelled_by_id = $4 WHERE id = $1 AND status = 'SCHEDULED'",
+          [id, ...who],
+        );
+        if (marked !== 1) return 'finished';
+        await alongside?.(tx, row.destination_id);
+        return 'requested';
       });
     },
 

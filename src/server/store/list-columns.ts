@@ -39,7 +39,7 @@ export async function refreshLastCheck(tx: Sql, destinationId: string | null): P
   await tx.run(
     `UPDATE destinations SET (last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version, last_check_trigger) = (
        SELECT c.id, c.status, c.reason, c.created_at, c.reported_at, c.config_version, c.trigger FROM connection_checks c
-        WHERE c.destination_id = $1 ORDER BY c.created_at DESC, c.seq DESC LIMIT 1)
+        WHERE c.destination_id = $1 AND c.cancelled = 0 ORDER BY c.created_at DESC, c.seq DESC LIMIT 1)
      WHERE id = $1`,
     [destinationId],
   );

@@ -161,7 +161,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql', '022-row-revision.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql', '022-row-revision.sql', '023-cancelled-checks.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 
@@ -360,7 +360,10 @@ describe('the list columns on each destination (migration 021)', () => {
     await t.store.checks.finish(first.id, { status: 'SUCCESS', reason: null, steps: [], identity: null, region: null });
     expect(await summaryOnRow(id)).toMatchObject({ last_check_id: first.id, last_check_status: 'SUCCESS' });
     const second = await t.store.checks.create({ destinationId: id });
+    expect(await summaryOnRow(id)).toMatchObject({ last_check_id: second.id, last_check_status: 'SCHEDULED' });
     expect(await t.store.checks.requestCancel(second.id)).toBe('cancelled');
+    // A cancel is neither a pass nor a failure: the summary goes back to the check before.
+    expect(await summaryOnRow(id)).toMatchObject({ last_check_id: first.id, last_check_status: 'SUCCESS' });
     const latest = await t.store.checks.latestSummary(id);
     expect(await summaryOnRow(id)).toEqual({ last_check_id: latest?.id, last_check_status: latest?.status, last_check_at: latest?.created_at });
   });

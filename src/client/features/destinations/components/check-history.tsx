@@ -36,12 +36,16 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
                 </Link>
               </td>
               <td data-label="Result">
-                <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
+                {check.cancelled ? (
+                  <span className="badge badge-neutral">Cancelled</span>
+                ) : (
+                  <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
+                )}
                 {check.trigger === 'scheduled' && <span className="muted small"> scheduled</span>}
                 {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
               </td>
               <td data-label="Duration">{formatDuration(duration)}</td>
-              <td data-label="Reason">{check.reason ?? ''}</td>
+              <td data-label="Reason">{check.cancelled ? `Cancelled${check.cancelled_by ? ` by ${check.cancelled_by}` : ''}` : (check.reason ?? '')}</td>
             </tr>
           );
         })}

@@ -45,6 +45,10 @@ function Outcome({ check }: { check: ConnectionCheck }) {
       </p>
     );
   }
+  if (check.cancelled) {
+    // Neither a pass nor a failure: the connector keeps the status of its check before.
+    return <p className="outcome outcome-cancelled">Cancelled{check.cancelled_by ? ` by ${check.cancelled_by}` : ''} before it finished: this check says nothing about the connection.</p>;
+  }
   return <p className="outcome outcome-failed">Connection failed: {check.reason}</p>;
 }
 
