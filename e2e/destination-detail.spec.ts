@@ -20,13 +20,13 @@ const localConfig = (identity = IDENTITIES.writer) => ({
   secret: identity.secretAccessKey,
 });
 
-test('Test again adds a second check to the history, each openable', async ({ signedInPage: page, api }) => {
+test('Test adds a second check to the history, each openable', async ({ signedInPage: page, api }) => {
   const destination = await createDestination(api, uniqueName('History'), localConfig());
   await page.goto(`/destinations/${destination.id}`);
   await expect(page.getByText('Not tested yet')).toBeVisible();
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
-  await page.getByRole('button', { name: 'Test again' }).click();
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
   await expect(page.getByRole('table', { name: /history/i }).getByRole('row')).toHaveCount(3);
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
   const links = page.getByRole('table', { name: /history/i }).getByRole('link');
@@ -376,4 +376,24 @@ test('Copy as API request gives a curl command without the secret that, run in a
   await page.goto(`/destinations/${copy.id}`);
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});
+
+test('every result says when it ran, and an older one opened from History says so, with the way to the latest', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('Older result'), localConfig());
+  const finish = async () => {
+    const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();
+    await expect.poll(async () => (await (await api.get(`/api/v1/connection-checks/${started.id}`)).json()).status).not.toBe('SCHEDULED');
+    return started.id as string;
+  };
+  const older = await finish();
+  const latest = await finish();
+  await page.goto(`/destinations/${destination.id}?check=${older}`);
+  const results = page.getByRole('region', { name: 'Connection check' });
+  await expect(results.getByText(/^Ran .+ \((just now|\d+ (seconds?|minutes?) ago)\)\.$/)).toBeVisible();
+  const notice = page.getByTestId('older-result');
+  await expect(notice).toContainText(/An older result\. The latest check \(.+\) passed/);
+  await notice.getByRole('link', { name: 'open the latest result' }).click();
+  await expect(page).toHaveURL(new RegExp(`check=${latest}$`));
+  await expect(page.getByTestId('older-result')).toHaveCount(0);
+  await expect(results.getByText(/^Ran /)).toBeVisible();
 });

@@ -249,3 +249,31 @@ test('a name already in use is said on leaving the Name field, and Next does not
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { name: 'Step 2 of 4: Bucket' })).toBeVisible();
 });
+
+test('the AWS Secret Key and STS Token are hidden as typed, and Show reveals only what was typed here', async ({ signedInPage: page }) => {
+  await page.goto('/destinations/new');
+  await page.getByLabel('Name', { exact: true }).fill(uniqueName('Show secret'));
+  await page.getByRole('radio', { name: 'Amazon S3' }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Bucket URI').fill('s3://local-bucket/show/');
+  await page.getByRole('button', { name: 'Next' }).click();
+  const secret = page.getByLabel('AWS Secret Key');
+  await secret.fill(IDENTITIES.writer.secretAccessKey);
+  await expect(secret).toHaveAttribute('type', 'password');
+  const show = page.getByRole('button', { name: 'Show AWS Secret Key' });
+  await expect(show).toHaveAttribute('aria-pressed', 'false');
+  await show.click();
+  await expect(secret).toHaveAttribute('type', 'text');
+  await expect(page.getByRole('button', { name: 'Hide AWS Secret Key' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(secret).toHaveValue(IDENTITIES.writer.secretAccessKey);
+  await page.getByRole('button', { name: 'Hide AWS Secret Key' }).click();
+  await expect(secret).toHaveAttribute('type', 'password');
+  // One rule for both secrets: the STS Token too.
+  await page.getByRole('radio', { name: 'Temporary STS credentials' }).check();
+  const token = page.getByLabel('STS Token');
+  await token.fill(IDENTITIES.temporary.sessionToken);
+  await expect(token).toHaveAttribute('type', 'password');
+  await page.getByRole('button', { name: 'Show STS Token' }).click();
+  await expect(token).toHaveAttribute('type', 'text');
+  await expectNoAxeViolations(page);
+});

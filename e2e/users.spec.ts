@@ -120,3 +120,26 @@ test('e-mails are compared regardless of case at sign-in', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toBeVisible();
 });
+
+test('a role change asks first, says what it gives, can be called off, and says when it is done', async ({ signedInPage: page, api }) => {
+  const email = address();
+  const invited = ((await (await api.post('/api/v1/users', { data: { email, role: 'viewer' } })).json()) as { user: { id: string } }).user;
+  const roleOf = async () => ((await (await api.get('/api/v1/users')).json()) as { id: string; role: string }[]).find((u) => u.id === invited.id)?.role;
+  await page.goto('/users');
+  const select = page.getByLabel(`Role of ${email}`);
+  await select.selectOption('editor');
+  const dialog = page.getByRole('dialog', { name: `Make ${email} an Editor?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('They have these rights as soon as you confirm.');
+  await expectNoAxeViolations(page);
+  // Called off: nothing changed, and the select says so.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(select).toHaveValue('viewer');
+  expect(await roleOf()).toBe('viewer');
+  await select.selectOption('editor');
+  await page.getByRole('dialog').getByRole('button', { name: 'Make Editor' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${email} is now an Editor.` })).toBeVisible();
+  await expect(select).toHaveValue('editor');
+  expect(await roleOf()).toBe('editor');
+});

@@ -1,12 +1,15 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import './field.css';
 
+/** What a field hands its control: its id, and what describes it. */
+export type FieldControlProps = { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string };
+
 type FieldProps = {
   label: string;
   error?: string | undefined;
   warning?: string | undefined;
   hint?: ReactNode;
-  children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+  children: (props: FieldControlProps) => ReactNode;
 };
 
 /** A label tied to its control, with hint, error and warning announced through aria-describedby. */

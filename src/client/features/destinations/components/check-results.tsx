@@ -3,7 +3,7 @@ import { STEP_LABELS, type ConnectionCheck, type Step } from '../../../../shared
 import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
 import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
-import { formatDuration } from '../../../ui/relative-time.ts';
+import { formatDuration, formatWhen, timeAgo } from '../../../ui/relative-time.ts';
 import { ApiError } from '../../../lib/api-client.ts';
 import { onServerClock } from '../../../lib/server-clock.ts';
 import { useNow } from '../../../ui/use-now.ts';
@@ -50,6 +50,17 @@ function Outcome({ check }: { check: ConnectionCheck }) {
     return <p className="outcome outcome-cancelled">Cancelled{check.cancelled_by ? ` by ${check.cancelled_by}` : ''} before it finished: this check says nothing about the connection.</p>;
   }
   return <p className="outcome outcome-failed">Connection failed: {check.reason}</p>;
+}
+
+/** When the check ran: every result says it, so an older one is never read as now. */
+function CheckWhen({ check }: { check: ConnectionCheck }) {
+  const now = useNow(30_000);
+  return (
+    <p className="check-when muted">
+      {check.status === 'SCHEDULED' ? 'Started' : 'Ran'} <time dateTime={check.created_at}>{formatWhen(check.created_at)}</time> ({timeAgo(check.created_at, now)})
+      {check.trigger === 'scheduled' ? ', on its schedule' : ''}.
+    </p>
+  );
 }
 
 type StepRowProps = { step: Step; span: number; policy: string | null; onUpdateCredentials?: (() => void) | undefined };
@@ -157,6 +168,7 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
           </>
         )}
       </div>
+      <CheckWhen check={check} />
       {(check.identity || check.region) && (
         <dl className="check-facts">
           {check.identity && (

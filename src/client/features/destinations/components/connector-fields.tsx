@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import type { FieldErrors, UseFormRegister, UseFormSetValue } from 'react-hook-form';
+import { useState, type ReactNode } from 'react';
+import type { FieldErrors, UseFormRegister, UseFormRegisterReturn, UseFormSetValue } from 'react-hook-form';
 import {
   METHODS,
   PROVIDERS,
@@ -9,7 +9,7 @@ import {
   type Provider,
 } from '../../../../shared/connector-form.ts';
 import type { CheckOptions } from '../../../../shared/s3-config.ts';
-import { Field } from '../../../ui/field.tsx';
+import { Field, type FieldControlProps } from '../../../ui/field.tsx';
 import './connector-fields.css';
 
 export type FieldsProps = {
@@ -35,6 +35,23 @@ function Choice({ id, title, help, children }: { id: string; title: string; help
 }
 
 const secretInput = { autoComplete: 'off', spellCheck: false, autoCapitalize: 'off', autoCorrect: 'off' } as const;
+
+/**
+ * A secret typed in this form, hidden as it is typed, with Show to check it (a 40-character paste, say). Only what was
+ * typed here can be shown: a saved secret never comes back to the browser, and the field starts empty.
+ */
+function SecretInput({ props, label, registration, mono = false }: { props: FieldControlProps; label: string; registration: UseFormRegisterReturn; mono?: boolean }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <span className="secret-input">
+      <input {...props} type={shown ? 'text' : 'password'} {...secretInput} className={mono ? 'secret-text' : undefined} {...registration} />
+      <button type="button" className="button button-small" aria-pressed={shown} aria-controls={props.id} onClick={() => setShown((now) => !now)}>
+        {shown ? 'Hide' : 'Show'}
+        <span className="visually-hidden"> {label}</span>
+      </button>
+    </span>
+  );
+}
 
 export function NameField({ register, errors, onLeave }: FieldsProps & { onLeave?: (name: string) => void }) {
   return (
@@ -160,13 +177,18 @@ export function CredentialFields({
           </button>
         </p>
       )}
-      <Field label="AWS Secret Key" error={errors.secret?.message} warning={warnings.secret} hint={keep(saved?.hasSecret, 'secret key') ?? 'Shown only while you type it; never displayed again once saved.'}>
-        {(props) => <input {...props} type="password" {...secretInput} {...register('secret')} />}
+      <Field label="AWS Secret Key" error={errors.secret?.message} warning={warnings.secret} hint={keep(saved?.hasSecret, 'secret key') ?? 'Hidden as you type; Show reveals what you typed here. Never shown again once saved.'}>
+        {(props) => <SecretInput props={props} label="AWS Secret Key" registration={register('secret')} />}
       </Field>
       {values.method === 'temporary' && (
         <>
-          <Field label="STS Token" error={errors.token?.message} warning={warnings.token} hint={keep(saved?.hasToken, 'token') ?? 'The session token; line breaks and spaces from pasting are removed.'}>
-            {(props) => <textarea {...props} rows={3} {...secretInput} className="secret-text" {...register('token')} />}
+          <Field
+            label="STS Token"
+            error={errors.token?.message}
+            warning={warnings.token}
+            hint={keep(saved?.hasToken, 'token') ?? 'The session token, hidden as the secret key is; line breaks and spaces from pasting are removed.'}
+          >
+            {(props) => <SecretInput props={props} label="STS Token" registration={register('token')} mono />}
           </Field>
           <Field
             label="Token expiry (optional)"

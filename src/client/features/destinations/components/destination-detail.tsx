@@ -8,6 +8,7 @@ import { PageHeading } from '../../../ui/page-heading.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import { NotFound } from '../../../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
+import { timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
@@ -95,7 +96,8 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
         {canEdit && (
         <div className="actions">
           <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
-            {startCheck.isPending ? 'Starting…' : history.length > 0 ? 'Test again' : 'Test'}
+            {/* One word whether or not it was tested before (issue 27). */}
+            {startCheck.isPending ? 'Starting…' : 'Test'}
           </button>
           {(d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
             <button type="button" className="button" onClick={openUpdate}>
@@ -143,6 +145,13 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
         </section>
         <section className="card" aria-labelledby="results-title">
           <h2 id="results-title">Test results</h2>
+          {selected && history[0] && selected.id !== history[0].id && (
+            <p className="notice notice-info" data-testid="older-result">
+              An older result. The latest check ({timeAgo(history[0].created_at, now)}){' '}
+              {history[0].cancelled ? 'was cancelled' : history[0].status === 'SCHEDULED' ? 'is running' : history[0].status === 'SUCCESS' ? 'passed' : 'failed'}:{' '}
+              <Link to={`/destinations/${id}?check=${history[0].id}`}>open the latest result</Link>.
+            </p>
+          )}
           {selected && outdated && (
             <p className="notice notice-warning" data-testid="outdated-result">
               {testedBeforeChange(selected, d)

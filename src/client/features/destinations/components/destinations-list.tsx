@@ -339,8 +339,8 @@ function ListToolbar({ query }: { query: ListQuery }) {
         <label htmlFor="list-status">Last check</label>
         <select id="list-status" value={query.status ?? ''} onChange={(event) => navigate(withChange(query, { status: (event.target.value || null) as ListStatus | null }))}>
           <option value="">Any</option>
-          <option value="failing">Failing</option>
-          <option value="passing">Passing</option>
+          <option value="failing">Failed</option>
+          <option value="passing">Passed</option>
           <option value="untested">Not tested</option>
         </select>
       </div>

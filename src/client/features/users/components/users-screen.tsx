@@ -16,18 +16,36 @@ const NewLinkDialog = lazy(() => import('./user-link-dialogs.tsx').then((m) => (
 
 const STATE_BADGE = { active: ['ok', 'Active'], invited: ['warning', 'Invited'], deactivated: ['neutral', 'Deactivated'] } as const;
 
+/** "an Editor", "a Viewer". */
+const aRole = (role: UserRole) => `${/^[AEIOU]/.test(USER_ROLE_LABELS[role].label) ? 'an' : 'a'} ${USER_ROLE_LABELS[role].label}`;
+/** Roles from least to most: a change up gives rights, a change down takes them. */
+const ROLE_RANK: Record<UserRole, number> = { viewer: 0, editor: 1, admin: 2 };
+
+/**
+ * A person's role: choosing another asks first (a promotion gives rights at once, a demotion takes them), and says
+ * when it is done. Escape or Cancel leaves the role as it was.
+ */
 function RoleSelect({ user, self }: { user: User; self: boolean }) {
   const change = useChangeRole();
   const errorId = useId();
+  const [wanted, setWanted] = useState<UserRole | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const close = () => {
+    setWanted(null);
+    change.reset();
+  };
+  const confirm = (role: UserRole) =>
+    change.mutate({ id: user.id, role }, { onSuccess: () => (setWanted(null), setDone(`${user.email} is now ${aRole(role)}.`)) });
   return (
     <>
       <select
         aria-label={`Role of ${user.email}`}
-        value={change.isPending ? change.variables.role : user.role}
+        value={wanted ?? user.role}
         disabled={change.isPending || user.state === 'deactivated'}
-        aria-invalid={change.isError ? true : undefined}
-        aria-describedby={change.isError ? errorId : undefined}
-        onChange={(event) => change.mutate({ id: user.id, role: event.target.value as UserRole })}
+        onChange={(event) => {
+          setDone(null);
+          setWanted(event.target.value as UserRole);
+        }}
       >
         {USER_ROLES.map((role) => (
           <option key={role} value={role}>
@@ -36,10 +54,36 @@ function RoleSelect({ user, self }: { user: User; self: boolean }) {
           </option>
         ))}
       </select>
-      {change.isError && (
-        <p id={errorId} className="field-error" role="alert">
-          {change.error.message}
+      {done && (
+        <p className="small muted" role="status">
+          {done}
         </p>
+      )}
+      {wanted && (
+        <Dialog
+          open
+          onOpenChange={(open) => !open && close()}
+          title={`Make ${user.email} ${aRole(wanted)}?`}
+          description={
+            <>
+              {USER_ROLE_LABELS[wanted].label}: {USER_ROLE_LABELS[wanted].description}{' '}
+              {ROLE_RANK[wanted] > ROLE_RANK[user.role]
+                ? 'They have these rights as soon as you confirm.'
+                : `They lose what ${USER_ROLE_LABELS[user.role].label} allows beyond that as soon as you confirm${self ? ' — this is your own role' : ''}.`}
+            </>
+          }
+        >
+          {change.isError && (
+            <p id={errorId} className="notice notice-error" role="alert">
+              Couldn't change the role: {change.error.message}
+            </p>
+          )}
+          <DialogActions>
+            <button type="button" className="button button-primary" disabled={change.isPending} onClick={() => confirm(wanted)}>
+              {change.isPending ? 'Changing…' : `Make ${USER_ROLE_LABELS[wanted].label}`}
+            </button>
+          </DialogActions>
+        </Dialog>
       )}
     </>
   );
