@@ -81,9 +81,13 @@ test('a viewer sees connectors and results but is offered no change, and a page 
   await expect(viewer.getByRole('heading', { name: destination.name, level: 1 })).toBeVisible();
   for (const name of ['Test', 'Edit', 'Delete', 'Update credentials']) await expect(viewer.getByRole('button', { name, exact: true })).toHaveCount(0);
   await expect(viewer.getByRole('link', { name: 'Edit', exact: true })).toHaveCount(0);
+  // No link that leads to a refusal: the saved secret's Replace is an editor's.
+  await expect(viewer.getByRole('link', { name: 'Replace', exact: true })).toHaveCount(0);
   await expectNoAxeViolations(viewer);
   await viewer.goto('/destinations/new');
   await expect(viewer.getByRole('heading', { name: 'Creating a connector needs the editor role' })).toBeVisible();
+  // One way back, said once.
+  await expect(viewer.getByRole('main').getByRole('link', { name: /destinations/i })).toHaveCount(1);
   // The server decides anyway: a write sent by hand is refused.
   const refused = await viewer.request.post('/api/v1/destinations', {
     headers: { origin: new URL(page.url()).origin, 'x-requested-with': 'XMLHttpRequest' },
@@ -105,8 +109,15 @@ test('a deactivated person is signed out at once: their next request is refused,
   await expect(page.getByRole('row', { name: new RegExp(email) }).getByText('Deactivated')).toBeVisible();
   await expectNoAxeViolations(page);
 
+  // Mid-session: their next click is refused, and they are told why, not asked for a password that cannot work.
+  await person.getByRole('link', { name: email }).click();
+  const told = person.getByRole('dialog', { name: 'Your account was deactivated' });
+  await expect(told).toBeVisible();
+  await expect(told).toContainText('An admin deactivated your account, which signed you out.');
+  await expect(person.getByText('Sign in to use the API, or send an API key')).toHaveCount(0);
   await person.reload();
   await expect(person.getByRole('heading', { name: 'Sign in', level: 1 })).toBeVisible();
+  await expect(person.getByRole('alert').filter({ hasText: 'An admin deactivated your account' })).toBeVisible();
   await person.getByLabel('E-mail', { exact: true }).fill(email);
   await person.getByLabel('Password', { exact: true }).fill('my own password, long enough');
   await person.getByRole('button', { name: 'Sign in' }).click();

@@ -29,7 +29,12 @@ export const SignedInSessionSchema = z.object({
 export type SignedInSession = z.infer<typeof SignedInSessionSchema>;
 /** Who is signed in: a public question, answered 200 either way (a signed-out page load is not an error). */
 export const SignInSettingsSchema = z.object({ password_sign_in: z.boolean({ error: 'password_sign_in is true or false' }) });
-export const SignedOutSessionSchema = z.object({ signed_in: z.literal(false), sign_in: SignInOptionsSchema });
+export const SignedOutSessionSchema = z.object({
+  signed_in: z.literal(false),
+  sign_in: SignInOptionsSchema,
+  /** Why the session this browser had was ended, when its person should be told: an admin deactivated them. */
+  ended: z.enum(['deactivated']).nullable(),
+});
 export const SessionSchema = z.discriminatedUnion('signed_in', [SignedInSessionSchema, SignedOutSessionSchema]);
 export type Session = z.infer<typeof SessionSchema>;
 

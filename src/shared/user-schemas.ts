@@ -11,9 +11,9 @@ export { roleAtLeast, USER_ROLES, type UserRole } from './roles.ts';
  * needs); the browser only hides what a role cannot do.
  */
 export const USER_ROLE_LABELS: Record<UserRole, { label: string; description: string }> = {
-  viewer: { label: 'Viewer', description: 'Sees connectors, check results, history and activity; changes nothing.' },
+  viewer: { label: 'Viewer', description: 'Sees connectors and, for each, its check results, history and activity; changes nothing.' },
   editor: { label: 'Editor', description: 'Also creates, edits, tests and deletes connectors and replaces credentials.' },
-  admin: { label: 'Admin', description: 'Also manages people and API keys.' },
+  admin: { label: 'Admin', description: 'Also manages people, API keys and notifications, and sees everyone’s activity.' },
 };
 
 export const PASSWORD_MIN_LENGTH = 12;

@@ -6,7 +6,7 @@ import { onSignedOut } from '../lib/api-client.ts';
 import { roleAtLeast, type UserRole } from '../../shared/roles.ts';
 import type { SessionUser } from '../../shared/user-schemas.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
-import { Link, matchPath, navigate, useLocation } from '../lib/router.tsx';
+import { matchPath, navigate, useLocation } from '../lib/router.tsx';
 import { NotFound } from '../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../ui/status-message.tsx';
 import { AppLayout } from './layout.tsx';
@@ -41,7 +41,7 @@ const EditDestination = lazy(() =>
 function NotForRole({ role, needs, what }: { role: UserRole; needs: UserRole; what: string }) {
   return (
     <NotFound title={`${what} needs the ${needs} role`}>
-      Your role is {role}. Ask an admin if you need more. <Link to="/destinations">Back to the destinations</Link>
+      Your role is {role}. Ask an admin if you need more.
     </NotFound>
   );
 }

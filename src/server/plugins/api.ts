@@ -59,6 +59,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
   const held = new WeakMap<object, (() => void)[]>();
   const hold = (request: object, release: () => void) => held.set(request, [...(held.get(request) ?? []), release]);
   api.decorateRequest('session', null);
+  api.decorateRequest('sessionEnded', null);
   api.decorateRequest('apiKey', null);
   api.addHook('onRequest', apiGuard({ publicOrigin: config.publicOrigin, sessions, apiKeys, hold }));
   // The body's secrets are held once it passed its schema (bounded lengths): a hostile body must not make the server

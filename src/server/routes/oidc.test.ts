@@ -32,7 +32,7 @@ const sessionOf = (response: { cookies: { name: string; value: string }[] }) => 
 describe('single sign-on through an OpenID Provider', () => {
   it('says how one may sign in before anyone is signed in', async () => {
     const response = await t.request({ method: 'GET', url: '/api/session', cookie: null });
-    expect(response.json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: { name: 'Corp SSO' } } });
+    expect(response.json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: { name: 'Corp SSO' } }, ended: null });
   });
 
   it('sends the browser to the provider with PKCE, state and nonce', async () => {
@@ -155,7 +155,7 @@ describe('without single sign-on', () => {
   it('keeps the password form on, and says the start of a sign-on is not set up', async () => {
     const plain = await buildTestApp();
     try {
-      expect((await plain.request({ method: 'GET', url: '/api/session', cookie: null })).json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
+      expect((await plain.request({ method: 'GET', url: '/api/session', cookie: null })).json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: null }, ended: null });
       const off = await plain.request({ method: 'PUT', url: '/api/v1/settings/sign-in', body: { password_sign_in: false } });
       expect(off.statusCode).toBe(409);
       expect((await plain.request({ method: 'GET', url: '/api/auth/oidc/start', cookie: null })).headers.location).toBe('/?sign_in_error=off');

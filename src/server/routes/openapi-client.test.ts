@@ -148,7 +148,7 @@ describe('a client generated from the document (openapi-client-axios), with an A
     expect((await call('health_live')).status).toBe(200);
     expect((await call('health_ready')).data).toEqual({ status: 'ready' });
     expect((await call('about')).data).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/), schema_version: expect.any(Number) });
-    expect((await call('get_session')).data).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
+    expect((await call('get_session')).data).toEqual({ signed_in: false, sign_in: { password: true, oidc: null }, ended: null });
     expect((await call('sign_in', null, { email: 'admin', password: `${TEST_PASSWORD} not` })).status).toBe(401);
     expect((await call('sign_out')).status).toBe(403);
     // The admin's own: an editor key is refused each of them, as documented.

@@ -62,7 +62,7 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
             settings: { ambient_credentials_allowed: options.checkOptions.allowAmbientCredentials, iam_roles_allowed: options.checkOptions.allowIamRoles === true },
             sign_in: signIn,
           }
-        : { signed_in: false as const, sign_in: signIn };
+        : { signed_in: false as const, sign_in: signIn, ended: request.sessionEnded };
     },
   );
 

@@ -88,10 +88,22 @@ describe('managing people', () => {
     const deactivated = await t.request({ method: 'POST', url: `/api/v1/users/${person.id}/deactivate` });
     expect(deactivated.json()).toMatchObject({ state: 'deactivated', deactivated_at: expect.stringMatching(/Z$/) });
     expect(await isSignedIn(t, person.cookie)).toBe(false);
+    // Told why, on every request of the ended session, and by the session route the browser asks after a 401.
+    for (let i = 0; i < 2; i++) {
+      const refused = await t.request({ method: 'GET', url: '/api/v1/destinations', cookie: person.cookie });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().detail).toBe('An admin deactivated your account, which signed you out. Ask an admin to reactivate it if you still need access.');
+    }
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie: person.cookie })).json()).toMatchObject({ signed_in: false, ended: 'deactivated' });
+    // Their sessions are no one's live sessions any more.
+    const sessions = (await t.request({ method: 'GET', url: '/api/v1/sessions' })).json() as { email: string }[];
+    expect(sessions.some((session) => session.email === person.email)).toBe(false);
     await expect(signIn(t, TEST_PASSWORD, person.email)).rejects.toThrow(/401/);
     expect((await use(tokenOf(url))).statusCode).toBe(410);
     expect((await t.request({ method: 'POST', url: `/api/v1/users/${person.id}/link` })).statusCode).toBe(409);
     expect((await t.request({ method: 'POST', url: `/api/v1/users/${person.id}/reactivate` })).json()).toMatchObject({ state: 'active' });
+    // Reactivated: the old cookie no longer says "deactivated"; it is simply no session.
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie: person.cookie })).json()).toMatchObject({ signed_in: false, ended: null });
     expect(await signIn(t, TEST_PASSWORD, person.email)).toMatch(/^session=/);
   });
 

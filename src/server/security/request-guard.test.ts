@@ -148,7 +148,7 @@ describe('sessions', () => {
     for (const cookie of [null, 'session=forged']) {
       const response = await t.request({ method: 'GET', url: '/api/session', cookie });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
+      expect(response.json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: null }, ended: null });
       expect(response.headers['cache-control']).toBe('no-store');
     }
   });

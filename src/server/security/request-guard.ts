@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The browser session the cookie names; null when there is none, or when the request presents an API key. */
     session: Session | null;
+    /** Why the session the cookie names was ended, when its person should be told (their account was deactivated). */
+    sessionEnded: 'deactivated' | null;
     /** The API key the request presents, once it was found valid. */
     apiKey: ApiKeyPrincipal | null;
   }
@@ -60,7 +62,9 @@ export function apiGuard(options: { publicOrigin: string; sessions: SessionServi
       const refusal = csrfRefusal(request, options.publicOrigin);
       if (refusal) throw new HttpError(403, refusal);
     }
-    request.session = await options.sessions.validate(request.cookies[SESSION_COOKIE]);
+    const { session, ended } = await options.sessions.check(request.cookies[SESSION_COOKIE]);
+    request.session = session;
+    request.sessionEnded = ended;
   };
 }
 

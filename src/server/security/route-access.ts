@@ -84,6 +84,9 @@ export function roleOf(request: FastifyRequest): Role | null {
   return request.session?.user.role ?? null;
 }
 
+/** Said to a person whose account was deactivated while they were signed in (their session was ended by it). */
+export const DEACTIVATED = 'An admin deactivated your account, which signed you out. Ask an admin to reactivate it if you still need access.';
+
 const CANNOT: Record<Role, string> = {
   viewer: 'read',
   editor: 'create, change, test or delete destinations',
@@ -98,7 +101,7 @@ export function requireAccess(request: FastifyRequest) {
   const access = request.routeOptions.config.access ?? 'viewer';
   if (access === 'public') return;
   const role = roleOf(request);
-  if (role === null) throw new HttpError(401, 'Sign in to use the API, or send an API key');
+  if (role === null) throw new HttpError(401, request.sessionEnded === 'deactivated' ? DEACTIVATED : 'Sign in to use the API, or send an API key');
   if (!roleAtLeast(role, access)) {
     const who = request.apiKey ? `This API key has the ${role} role` : `Your role is ${role}`;
     throw new HttpError(403, `${who}: it cannot ${CANNOT[access]} (that needs the ${access} role)`);

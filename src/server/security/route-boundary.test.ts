@@ -262,7 +262,7 @@ describe('every protected route, however its URL is spelled', () => {
   it('answers GET /%61pi/session as the public route it matched: signed out, not a 500 as it was', async () => {
     const response = await rawRequest(port, 'GET', '/%61pi/session');
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ signed_in: false, sign_in: { password: true, oidc: null } });
+    expect(JSON.parse(response.body)).toEqual({ signed_in: false, sign_in: { password: true, oidc: null }, ended: null });
     expect(response.headers['cache-control']).toBe('no-store');
   });
 

@@ -17,6 +17,38 @@ export type SessionUser = { id: string; email: string; name: string; role: Role 
 export type Session = { id: string; expiresAt: Date; user: SessionUser };
 
 export function createSessionService(repo: SessionsRepository, now: () => Date = () => new Date()) {
+  /**
+   * As `validate`, and why a session the cookie names no longer works when a person should be told: their account
+   * was deactivated (the session is kept, marked, until it expires, so every request of it says so).
+   */
+  async function check(token: string | undefined): Promise<{ session: Session | null; ended: 'deactivated' | null }> {
+    const none = { session: null, ended: null };
+    if (!token) return none;
+    const tokenHash = hashToken(token);
+    const session = await repo.find(tokenHash);
+    if (!session) return none;
+    const at = now().getTime();
+    const lastSeen = Date.parse(session.last_seen_at);
+    if (Date.parse(session.expires_at) <= at) {
+      await repo.remove(tokenHash);
+      return none;
+    }
+    if (session.ended_reason === 'deactivated' && session.deactivated_at !== null) return { session: null, ended: 'deactivated' };
+    if (lastSeen + IDLE_TIMEOUT_MS <= at || session.deactivated_at !== null || session.ended_reason !== null) {
+      await repo.remove(tokenHash);
+      return none;
+    }
+    if (at - lastSeen >= TOUCH_EVERY_MS) await repo.touch(tokenHash, new Date(at).toISOString());
+    return {
+      session: {
+        id: tokenHash,
+        expiresAt: new Date(session.expires_at),
+        user: { id: session.user_id, email: session.email, name: session.name, role: session.role },
+      },
+      ended: null,
+    };
+  }
+
   return {
     /** A new session for `userId`; `from` is where and with what it was started, shown in the sessions list. */
     async start(userId: string, from: { clientAddress?: string; userAgent?: string } = {}): Promise<{ token: string; expiresAt: Date }> {
@@ -41,23 +73,10 @@ export function createSessionService(repo: SessionsRepository, now: () => Date =
      * session, or one of a deactivated user, is removed.
      */
     async validate(token: string | undefined): Promise<Session | null> {
-      if (!token) return null;
-      const tokenHash = hashToken(token);
-      const session = await repo.find(tokenHash);
-      if (!session) return null;
-      const at = now().getTime();
-      const lastSeen = Date.parse(session.last_seen_at);
-      if (Date.parse(session.expires_at) <= at || lastSeen + IDLE_TIMEOUT_MS <= at || session.deactivated_at !== null) {
-        await repo.remove(tokenHash);
-        return null;
-      }
-      if (at - lastSeen >= TOUCH_EVERY_MS) await repo.touch(tokenHash, new Date(at).toISOString());
-      return {
-        id: tokenHash,
-        expiresAt: new Date(session.expires_at),
-        user: { id: session.user_id, email: session.email, name: session.name, role: session.role },
-      };
+      return (await check(token)).session;
     },
+
+    check,
 
     async end(token: string | undefined): Promise<void> {
       if (token) await repo.remove(hashToken(token));

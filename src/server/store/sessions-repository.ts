@@ -15,7 +15,7 @@ export type SessionRecord = {
 export type ListedSession = Required<Omit<SessionRecord, 'user_id'>> & { user_id: string; email: string };
 
 /** A session with what a signed-in request needs of its user, read in one query on every request. */
-export type SessionWithUser = SessionRecord & { email: string; name: string; role: Role; deactivated_at: string | null };
+export type SessionWithUser = SessionRecord & { email: string; name: string; role: Role; deactivated_at: string | null; ended_reason: string | null };
 
 export function createSessionsRepository(db: Sql) {
   return {
@@ -29,7 +29,7 @@ export function createSessionsRepository(db: Sql) {
     async find(tokenHash: string): Promise<SessionWithUser | null> {
       return (
         (await db.get<SessionWithUser>(
-          `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, u.email, u.name, u.role, u.deactivated_at
+          `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, u.email, u.name, u.role, u.deactivated_at, s.ended_reason
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
           [tokenHash],
         )) ?? null
@@ -49,7 +49,7 @@ export function createSessionsRepository(db: Sql) {
       const mine = userId === null ? '' : 'AND s.user_id = $2';
       return db.all<ListedSession>(
         `SELECT s.token_hash, s.user_id, u.email, s.created_at, s.last_seen_at, s.expires_at, s.client_address, s.user_agent
-           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.expires_at > $1 ${mine} ORDER BY s.last_seen_at DESC`,
+           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.expires_at > $1 AND s.ended_reason IS NULL ${mine} ORDER BY s.last_seen_at DESC`,
         userId === null ? [liveSince] : [liveSince, userId],
       );
     },

@@ -161,7 +161,7 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql', '022-row-revision.sql', '023-cancelled-checks.sql']);
+    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql', '022-row-revision.sql', '023-cancelled-checks.sql', '024-ended-sessions.sql']);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 

@@ -112,7 +112,8 @@ export function createUsersRepository(db: SqlDatabase) {
         if (user.deactivated_at !== null) return true;
         if (user.role === 'admin' && (await otherActiveAdmins(tx, id)) === 0) throw new LastAdminError();
         await tx.run('UPDATE users SET deactivated_at = $1, updated_at = $1 WHERE id = $2', [at, id]);
-        await tx.run('DELETE FROM sessions WHERE user_id = $1', [id]);
+        // Marked, not deleted: the next request of each says the person was deactivated (sessions.ts).
+        await tx.run("UPDATE sessions SET ended_reason = 'deactivated' WHERE user_id = $1 AND ended_reason IS NULL", [id]);
         await tx.run('UPDATE api_keys SET revoked_at = $1 WHERE owner = $2 AND revoked_at IS NULL', [at, id]);
         await tx.run('UPDATE user_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL', [at, id]);
         return true;
@@ -134,7 +135,11 @@ export function createUsersRepository(db: SqlDatabase) {
       );
     },
     async reactivate(id: string, at: string): Promise<boolean> {
-      return (await db.run('UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2', [at, id])) === 1;
+      return inTransaction(async (tx) => {
+        // The sessions the deactivation ended stay ended: gone, so that none says "deactivated" any more.
+        await tx.run('DELETE FROM sessions WHERE user_id = $1 AND ended_reason IS NOT NULL', [id]);
+        return (await tx.run('UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2', [at, id])) === 1;
+      });
     },
 
     /**

@@ -5,7 +5,7 @@ import type * as z from 'zod';
 import { isSignInErrorCode, SIGN_IN_ERRORS } from '../../../../shared/sign-in-errors.ts';
 import { SignInSchema, type SignIn } from '../../../../shared/user-schemas.ts';
 import { useLocation } from '../../../lib/router.tsx';
-import { useSignInOptions } from '../../../lib/session.ts';
+import { useSessionEnded, useSignInOptions } from '../../../lib/session.ts';
 import { LoadingState } from '../../../ui/status-message.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
@@ -81,8 +81,11 @@ function SignInChoices({ titleId, email }: { titleId?: string; email?: string })
   );
 }
 
+const DEACTIVATED = 'An admin deactivated your account, which signed you out. Ask an admin to reactivate it if you still need access.';
+
 export function SignInScreen() {
   const { search } = useLocation();
+  const ended = useSessionEnded();
   // Why a single sign-on came back without signing in (the callback's reason code), said once; the code leaves the URL.
   const [error] = useState(() => search.get('sign_in_error'));
   useEffect(() => {
@@ -95,6 +98,11 @@ export function SignInScreen() {
       <div className="card sign-in-card">
         <h1 id="sign-in-title">Sign in</h1>
         <p className="muted">S3 destinations admin</p>
+        {ended === 'deactivated' && (
+          <p className="notice notice-error" role="alert">
+            {DEACTIVATED}
+          </p>
+        )}
         {isSignInErrorCode(error) && (
           <p className="notice notice-error" role="alert">
             {SIGN_IN_ERRORS[error]}
@@ -108,6 +116,15 @@ export function SignInScreen() {
 
 /** Over the page when a session ends mid-work: signing in again with a password keeps everything typed underneath. */
 export function SignInAgainDialog({ email }: { email?: string }) {
+  // Deactivated: signing in again cannot work, and the person is told why rather than asked for a password.
+  if (useSessionEnded() === 'deactivated') {
+    return (
+      <Dialog open onOpenChange={() => undefined} title="Your account was deactivated" description={DEACTIVATED}>
+        <p className="muted">Someone else can sign in here:</p>
+        <SignInChoices />
+      </Dialog>
+    );
+  }
   return (
     <Dialog open onOpenChange={() => undefined} title="Sign in again" description="Your session ended. Sign in to carry on: with your password, nothing you typed is lost.">
       <SignInChoices email={email} />

@@ -1,6 +1,7 @@
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { PROVIDERS } from '../../../../shared/providers.ts';
 import { Link } from '../../../lib/router.tsx';
+import { useCan } from '../../../lib/session.ts';
 import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
 import { TrustPolicy } from './role-fields.tsx';
 import '../../../ui/facts.css';
@@ -11,11 +12,13 @@ import './destination-config.css';
 export function DestinationConfig({ destination }: { destination: Destination }) {
   const { config, credentials } = destination;
   const usesKey = credentials.method === 'access_key' || credentials.method === 'temporary';
-  const replace = (
+  // Only for those who may: a viewer would be led to a page that says it needs the editor role.
+  const canEdit = useCan('editor');
+  const replace = canEdit ? (
     <Link to={`/destinations/${destination.id}/edit`} className="inline-action">
       Replace
     </Link>
-  );
+  ) : null;
   return (
     <dl className="config">
       <div>
