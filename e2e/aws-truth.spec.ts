@@ -24,10 +24,26 @@ test('a wrong Region: the results name the bucket’s region, in the step and in
   await page.goto(`/destinations/${destination.id}`);
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toContain('The bucket "eu-bucket" is in eu-west-1, not in us-east-1.');
-  await expect(stepRow(page, 'Bucket').getByText(/Set Region to eu-west-1/)).toBeVisible();
+  await expect(stepRow(page, 'Bucket').getByText(/^Set Region to eu-west-1, or leave it empty/)).toBeVisible();
   const facts = page.locator('dl.check-facts');
   await expect(facts.getByText('Bucket region')).toBeVisible();
   await expect(facts.getByText('eu-west-1', { exact: true })).toBeVisible();
+  // The fix is a control: the edit page with the region the check found, focused, to save and test.
+  await stepRow(page, 'Bucket').getByRole('link', { name: 'Set Region to eu-west-1' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Region set to eu-west-1, where the check found the bucket' })).toBeVisible();
+  await expect(page.getByLabel('Region (optional)')).toHaveValue('eu-west-1');
+  await expect(page.getByLabel('Region (optional)')).toBeFocused();
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});
+
+test('a missing bucket offers to edit the Bucket URI, focused', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('No such bucket'), aws('s3://no-such-bucket-here/e2e/'));
+  await page.goto(`/destinations/${destination.id}`);
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  expect(await checkOutcome(page)).toContain('The bucket "no-such-bucket-here" does not exist');
+  await stepRow(page, 'Bucket').getByRole('link', { name: 'Edit the Bucket URI' }).click();
+  await expect(page.getByLabel('Bucket URI')).toBeFocused();
 });
 
 test('a versioned bucket without s3:DeleteObjectVersion: the cleanup warning names the action and each version left', async ({ signedInPage: page, api }) => {

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { axeViolations, checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, IDENTITIES, test, uniqueName } from './fixtures.ts';
+import { CUSTOMER_ACCOUNT } from './local-s3/identities.ts';
 
 /**
  * What the page shows sideways: the document's own scroll, any box that scrolls or clips its content sideways, and
@@ -96,6 +97,22 @@ for (const [width, height] of [
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
     await look('wizard: review');
+
+    // An IAM role: the authentication step with its trust policy and external ID, then its check and detail page
+    // (long ARNs and IDs, which must wrap rather than push the page sideways).
+    await page.goto('/destinations/new');
+    await page.getByLabel('Name', { exact: true }).fill(uniqueName('Layout role'));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Bucket URI').fill('s3://local-bucket/layout-role/');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('radio', { name: 'IAM role' }).check();
+    await page.getByLabel('Role ARN').fill(`arn:aws:iam::${CUSTOMER_ACCOUNT}:role/a-long-role-name-for-the-nightly-export-pipeline-writer`);
+    await expect(page.getByRole('figure', { name: 'Trust policy' })).toBeVisible();
+    await look('wizard: IAM role');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Save and Test' }).click();
+    await checkOutcome(page);
+    await look('IAM role: test result and detail');
 
     await page.goto('/destinations?q=nothing-matches-this');
     await expect(page.getByText(/No connectors match/)).toBeVisible();

@@ -113,4 +113,9 @@ export type WebhookEvent = {
   destination: { id: string; name: string; url: string } | null;
   check: { id: string; status: string; reason: string | null } | null;
   credentials: { state: string; expires_at: string | null } | null;
+  /**
+   * Every event this message carries, the first one's fields being those above: events of one type within a minute of
+   * each other go to a receiver as one message (a channel is not a log), and programs read each one here.
+   */
+  events?: Omit<WebhookEvent, 'events'>[];
 };

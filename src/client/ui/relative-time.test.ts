@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noteServerDate } from '../lib/server-clock.ts';
-import { relativeTime, timeAgo } from './relative-time.ts';
+import { formatWhen, relativeTime, timeAgo } from './relative-time.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
@@ -45,5 +45,12 @@ describe('timeAgo (what has happened), by the server’s clock', () => {
     serverSays(NOW, NOW + 500 - 900);
     expect(timeAgo(at(-11_000), NOW)).toBe('11 seconds ago');
     expect(timeAgo(at(-9_000), NOW)).toBe('just now');
+  });
+});
+
+describe('formatWhen: one way to show a moment on every screen', () => {
+  it('says date and time to the second, in a time zone', () => {
+    expect(formatWhen('2026-12-06T13:55:37.000Z', 'UTC')).toBe('Dec 6, 2026, 01:55:37 PM');
+    expect(formatWhen('2026-12-06T13:55:37.000Z', 'Asia/Tokyo')).toBe('Dec 6, 2026, 10:55:37 PM');
   });
 });

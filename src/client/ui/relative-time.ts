@@ -28,6 +28,8 @@ export function timeAgo(iso: string, browserNow: number): string {
 
 export const formatDuration = (ms: number | null) => (ms === null ? '' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-const WHEN = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-/** A moment as every screen shows it, in the browser's time zone: "Dec 6, 2026, 01:55:37 PM". */
-export const formatWhen = (iso: string) => WHEN.format(new Date(iso));
+const WHEN_OPTIONS = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+const WHEN = new Intl.DateTimeFormat('en', WHEN_OPTIONS);
+/** A moment as every screen shows it, in the browser's time zone (or `timeZone`): "Dec 6, 2026, 01:55:37 PM". */
+export const formatWhen = (iso: string, timeZone?: string) =>
+  (timeZone ? new Intl.DateTimeFormat('en', { ...WHEN_OPTIONS, timeZone }) : WHEN).format(new Date(iso));

@@ -237,3 +237,59 @@ describe('alerts', () => {
 function credentialsWithToken() {
   return { key: IDENTITIES.temporary.accessKeyId, secret: IDENTITIES.temporary.secretAccessKey, token: IDENTITIES.temporary.sessionToken };
 }
+
+describe('a channel is not a log: events of one kind within a minute are one message', () => {
+  const expiring = (name: string): WebhookEvent => ({
+    id: crypto.randomUUID(),
+    type: 'credentials.expiring',
+    created_at: new Date().toISOString(),
+    text: `S3 destinations admin: the credentials of “${name}” expire soon.`,
+    destination: { id: crypto.randomUUID(), name, url: `https://admin.example/destinations/${name}` },
+    check: null,
+    credentials: { state: 'expiring', expires_at: new Date(Date.now() + 600_000).toISOString() },
+  });
+
+  it('fifteen credentials expiring in one sweep are one message naming them, with each event for programs', async () => {
+    await removeAll();
+    const hook = await addWebhook();
+    const events = Array.from({ length: 15 }, (_, i) => expiring(`bucket-${i}`));
+    await t.store.db.transaction(async (tx) => {
+      for (const event of events) await t.store.webhooks.enqueue(tx, event);
+    });
+    const [delivery, ...others] = await settled(hook.id);
+    expect(others).toEqual([]);
+    expect(delivery?.status).toBe('delivered');
+    expect(received).toHaveLength(1);
+    const got = received[0]!;
+    expect(got.headers['webhook-id']).toBe(events[0]!.id);
+    expect(got.event.events?.map((event) => event.id)).toEqual(events.map((event) => event.id));
+    const lines = got.event.text.split('\n');
+    expect(lines[0]).toBe('15 alerts of the same kind within a minute:');
+    expect(lines.slice(1, 11)).toEqual(events.slice(0, 10).map((event) => `• ${event.text}`));
+    expect(lines[11]).toBe('…and 5 more.');
+    // The first event's own fields stay where a program reading one event looks.
+    expect(got.event).toMatchObject({ id: events[0]!.id, type: 'credentials.expiring', destination: events[0]!.destination });
+  });
+
+  it('the first goes at once; what follows within the minute waits for its end and goes together', async () => {
+    await removeAll();
+    const hook = await addWebhook();
+    const first = expiring('first');
+    await t.store.db.transaction((tx) => t.store.webhooks.enqueue(tx, first));
+    await settled(hook.id);
+    expect(received.map((r) => r.event.id)).toEqual([first.id]);
+    const [second, third] = [expiring('second'), expiring('third')];
+    await t.store.db.transaction((tx) => t.store.webhooks.enqueue(tx, second));
+    await t.store.db.transaction((tx) => t.store.webhooks.enqueue(tx, third));
+    const pending = (await deliveriesOf(hook.id)).filter((d) => d.status === 'pending');
+    expect(pending).toHaveLength(1);
+    const sent = (await deliveriesOf(hook.id)).find((d) => d.status === 'delivered')!;
+    // Due a minute after the first went, not now.
+    expect(Date.parse(pending[0]!.next_attempt_at!) - Date.parse(sent.delivered_at!)).toBe(60_000);
+    expect(pending[0]!.text).toMatch(/^2 alerts of the same kind within a minute:\n• .*“second”.*\n• .*“third”/);
+    // Another kind is not held by it.
+    const failing: WebhookEvent = { ...expiring('other'), id: crypto.randomUUID(), type: 'check.failing', credentials: null };
+    await t.store.db.transaction((tx) => t.store.webhooks.enqueue(tx, failing));
+    await expect.poll(() => received.map((r) => r.event.id)).toEqual([first.id, failing.id]);
+  });
+});

@@ -45,6 +45,20 @@ export type DeliveryOutcome =
 
 export class DuplicateWebhookNameError extends Error {}
 
+/** Events of one type to one webhook within this long of each other become one message (the first goes at once). */
+export const GROUP_WINDOW_MS = 60_000;
+/** Lines a grouped message's text lists; the rest are counted. */
+const GROUP_LINES = 10;
+
+/** One message for several events: the first's fields, a text naming them all, and each event in `events`. */
+export function groupedEvent(events: Omit<WebhookEvent, 'events'>[]): WebhookEvent {
+  const [first] = events as [Omit<WebhookEvent, 'events'>, ...Omit<WebhookEvent, 'events'>[]];
+  if (events.length === 1) return { ...first, events };
+  const lines = events.slice(0, GROUP_LINES).map((event) => `• ${event.text}`);
+  const more = events.length > GROUP_LINES ? [`…and ${events.length - GROUP_LINES} more.`] : [];
+  return { ...first, text: [`${events.length} alerts of the same kind within a minute:`, ...lines, ...more].join('\n'), events };
+}
+
 /** Deliveries kept per webhook: the log the Notifications screen shows. */
 const KEPT = 50;
 /** Deliveries given up in a row before the webhook is turned off. */
@@ -85,11 +99,11 @@ function toDelivery(row: DeliveryRow): WebhookDelivery {
 export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const aad = (id: string, field: 'url' | 'secret') => `webhooks:${id}:${field}`;
 
-  const insertDelivery = (tx: Sql, webhookId: string, event: WebhookEvent, now: string) =>
+  const insertDelivery = (tx: Sql, webhookId: string, event: WebhookEvent, now: string, due = now) =>
     tx.run(
       `INSERT INTO webhook_deliveries (id, webhook_id, event_id, type, payload, status, attempts, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)`,
-      [randomUUID(), webhookId, event.id, event.type, JSON.stringify(event), now],
+       VALUES ($1, $2, $3, $4, $5, 'pending', 0, $7, $6)`,
+      [randomUUID(), webhookId, event.id, event.type, JSON.stringify(event), now, due],
     );
 
   return {
@@ -130,11 +144,41 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
       return this.findById(id);
     },
 
-    /** Queues `event` for every webhook on and subscribed to its type, in the caller's transaction. */
+    /**
+     * Queues `event` for every webhook on and subscribed to its type, in the caller's transaction. Grouped: an event
+     * joins a message of its type to that webhook not yet sent (one no attempt has claimed); else, when a message of
+     * its type went to that webhook within GROUP_WINDOW_MS, it waits for the window's end, where the events after it
+     * join it; else it goes at once. Fifteen credentials expiring in one sweep are one message, not fifteen.
+     */
     async enqueue(tx: Sql, event: WebhookEvent): Promise<number> {
       const hooks = await tx.all<{ id: string; events: string }>('SELECT id, events FROM webhooks WHERE disabled_at IS NULL');
       const subscribed = hooks.filter((hook) => (JSON.parse(hook.events) as string[]).includes(event.type));
-      for (const hook of subscribed) await insertDelivery(tx, hook.id, event, event.created_at);
+      const single: Omit<WebhookEvent, 'events'> = { ...event };
+      delete (single as WebhookEvent).events;
+      for (const hook of subscribed) {
+        const open = await tx.get<{ id: string; payload: string }>(
+          `SELECT id, payload FROM webhook_deliveries
+            WHERE webhook_id = $1 AND type = $2 AND status = 'pending' AND attempts = 0 AND claimed_by IS NULL
+            ORDER BY created_at DESC LIMIT 1`,
+          [hook.id, event.type],
+        );
+        if (open) {
+          const carried = (JSON.parse(open.payload) as WebhookEvent).events ?? [];
+          const joined = await tx.run(
+            "UPDATE webhook_deliveries SET payload = $2 WHERE id = $1 AND status = 'pending' AND attempts = 0 AND claimed_by IS NULL",
+            [open.id, JSON.stringify(groupedEvent([...carried, single]))],
+          );
+          if (joined === 1) continue;
+        }
+        // When the last message of its type went (or is to go): within the window, this one waits for the window's end.
+        const last = await tx.get<{ at: string }>(
+          'SELECT COALESCE(delivered_at, next_attempt_at, created_at) AS at FROM webhook_deliveries WHERE webhook_id = $1 AND type = $2 ORDER BY created_at DESC LIMIT 1',
+          [hook.id, event.type],
+        );
+        const windowEnds = last ? Date.parse(last.at) + GROUP_WINDOW_MS : 0;
+        const due = windowEnds > Date.parse(event.created_at) ? new Date(windowEnds).toISOString() : event.created_at;
+        await insertDelivery(tx, hook.id, groupedEvent([single]), event.created_at, due);
+      }
       return subscribed.length;
     },
 

@@ -9,6 +9,7 @@ import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { apiKeysQueryOptions, createApiKey } from '../api/api-keys.ts';
 import { createKeyFormSchema, EXPIRY_CHOICES, toCreateRequest, type KeyFormValues } from '../lib/key-form.ts';
+import { formatWhen } from '../../../ui/relative-time.ts';
 
 type Props = { open: boolean; onOpenChange: (open: boolean) => void };
 
@@ -49,7 +50,7 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
         <ShownOnce label="Your new API key" value={created.key} copyLabel="Copy key" />
         <p className="muted">
           {API_KEY_ROLE_LABELS[created.role].label} key,{' '}
-          {created.expires_at ? `expires ${new Date(created.expires_at).toLocaleString()}` : 'does not expire'}; listed as{' '}
+          {created.expires_at ? `expires ${formatWhen(created.expires_at)}` : 'does not expire'}; listed as{' '}
           <code>{created.prefix}…</code>
         </p>
         <CreatedDone close={close} />

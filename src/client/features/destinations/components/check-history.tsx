@@ -1,7 +1,7 @@
 import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link } from '../../../lib/router.tsx';
-import { formatDuration, timeAgo } from '../../../ui/relative-time.ts';
+import { formatDuration, formatWhen, timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { testedBeforeChange } from '../lib/check-verdict.ts';
 import './check-history.css';
@@ -31,7 +31,7 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
           return (
             <tr key={check.id} aria-current={check.id === selected ? 'true' : undefined}>
               <td>
-                <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${new Date(check.created_at).toLocaleString()}`}>
+                <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${formatWhen(check.created_at)}`}>
                   <time dateTime={check.created_at}>{timeAgo(check.created_at, now)}</time>
                 </Link>
               </td>

@@ -5,6 +5,7 @@ import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { formatDuration, formatWhen, timeAgo } from '../../../ui/relative-time.ts';
 import { ApiError } from '../../../lib/api-client.ts';
+import { Link } from '../../../lib/router.tsx';
 import { onServerClock } from '../../../lib/server-clock.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useCan } from '../../../lib/session.ts';
@@ -63,12 +64,32 @@ function CheckWhen({ check }: { check: ConnectionCheck }) {
   );
 }
 
-type StepRowProps = { step: Step; span: number; policy: string | null; onUpdateCredentials?: (() => void) | undefined };
+type Fix = { label: string; to: string };
+type StepRowProps = { step: Step; span: number; policy: string | null; fix: Fix | null; onUpdateCredentials?: (() => void) | undefined };
 
-/** Credentials that have run out: the one fix is new ones (offered once per result, under the first step that says so). */
-const expired = (step: Step) => (step.status === 'failed' || step.status === 'warning') && (step.code === 'ExpiredToken' || step.code === 'TokenRefreshRequired');
+/** Codes whose one fix is other credentials (offered once per result, under the first step that says so). */
+const CREDENTIAL_CODES = new Set(['ExpiredToken', 'TokenRefreshRequired', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessKeyLength', 'InvalidToken', 'InvalidClientTokenId']);
+const needsCredentials = (step: Step) => (step.status === 'failed' || step.status === 'warning') && step.code !== null && CREDENTIAL_CODES.has(step.code);
 
-function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
+/**
+ * A failure's fix as a control (issue 27), where a field of the saved connector is the fix: the edit page with that
+ * field set (the region the check found) or focused. One row a code; a check of an unsaved config has none (its
+ * fields are on the screen already).
+ */
+const FIXES: Partial<Record<string, (check: ConnectionCheck & { destination_id: string }) => Fix | null>> = {
+  WrongRegion: (check) => (check.region ? { label: `Set Region to ${check.region}`, to: `/destinations/${check.destination_id}/edit?region=${encodeURIComponent(check.region)}` } : null),
+  NoSuchBucket: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
+  InvalidBucketName: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
+  AuthorizationHeaderMalformed: (check) => ({ label: 'Edit the Region', to: `/destinations/${check.destination_id}/edit?focus=region` }),
+  InvalidRegion: (check) => ({ label: 'Edit the Region', to: `/destinations/${check.destination_id}/edit?focus=region` }),
+  KeyTooLongError: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
+};
+const fixOf = (check: ConnectionCheck, step: Step): Fix | null => {
+  const make = step.code && (step.status === 'failed' || step.status === 'warning') ? FIXES[step.code] : undefined;
+  return make && check.destination_id !== null ? make({ ...check, destination_id: check.destination_id }) : null;
+};
+
+function StepRow({ step, span, policy, fix, onUpdateCredentials }: StepRowProps) {
   const bar = timelineBar(step, span);
   const problem = step.status === 'failed' || step.status === 'warning';
   return (
@@ -113,10 +134,15 @@ function StepRow({ step, span, policy, onUpdateCredentials }: StepRowProps) {
           )}
         </dl>
       )}
-      {expired(step) && onUpdateCredentials && (
+      {onUpdateCredentials && (
         <button type="button" className="button button-small step-action" onClick={onUpdateCredentials}>
           Update credentials
         </button>
+      )}
+      {fix && (
+        <Link to={fix.to} className="button button-small step-action">
+          {fix.label}
+        </Link>
       )}
       {problem && step.code === 'AccessDenied' && policy && (
         <details className="policy">
@@ -149,7 +175,13 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
   // Under the step that failed for it (a denied listing alone is a warning, and then that one).
   const policyStep = (check.steps.find((s) => s.status === 'failed' && s.code === 'AccessDenied') ?? check.steps.find((s) => s.status === 'warning' && s.code === 'AccessDenied'))?.name;
   // One "Update credentials" per result: identity and bucket both answer ExpiredToken for the same credentials.
-  const credentialsStep = check.steps.find(expired)?.name;
+  const credentialsStep = check.steps.find(needsCredentials)?.name;
+  // One control per fix in a result: the first step a code's fix applies to carries it.
+  const fixes = new Map<string, Step['name']>();
+  for (const step of check.steps) {
+    const fix = fixOf(check, step);
+    if (fix && ![...fixes.keys()].includes(fix.label)) fixes.set(fix.label, step.name);
+  }
   return (
     <section className="check-results" aria-label={title} aria-busy={check.status === 'SCHEDULED'}>
       <div className="outcome-row">
@@ -200,6 +232,10 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
             step={step}
             span={span}
             policy={step.name === policyStep ? policy : null}
+            fix={(() => {
+              const fix = fixOf(check, step);
+              return fix && fixes.get(fix.label) === step.name ? fix : null;
+            })()}
             onUpdateCredentials={step.name === credentialsStep ? onUpdateCredentials : undefined}
           />
         ))}

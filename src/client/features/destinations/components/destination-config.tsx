@@ -6,6 +6,7 @@ import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
 import { TrustPolicy } from './role-fields.tsx';
 import '../../../ui/facts.css';
 import './destination-config.css';
+import { formatWhen } from '../../../ui/relative-time.ts';
 
 
 /** The saved configuration: secrets only as "Set", with a way to replace them. */
@@ -100,7 +101,7 @@ export function DestinationConfig({ destination }: { destination: Destination })
           </div>
           <div>
             <dt>Token expiry</dt>
-            <dd>{config.token_expires_at ? <time dateTime={config.token_expires_at}>{new Date(config.token_expires_at).toLocaleString()}</time> : 'Unknown'}</dd>
+            <dd>{config.token_expires_at ? <time dateTime={config.token_expires_at}>{formatWhen(config.token_expires_at)}</time> : 'Unknown'}</dd>
           </div>
         </>
       )}

@@ -1,12 +1,12 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { createConnectorFormSchema, formToPatch, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { ApiError, NetworkError } from '../../../lib/api-client.ts';
 import { flash } from '../../../lib/flash.ts';
-import { Link, navigate, useLeaveGuard } from '../../../lib/router.tsx';
+import { Link, navigate, useLeaveGuard, useLocation } from '../../../lib/router.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import { NotFound } from '../../../ui/not-found.tsx';
@@ -43,6 +43,23 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
   const [failure, setFailure] = useState<{ message: string; stale?: boolean } | null>(null);
   const [done, setDone] = useState(false);
   useLeaveGuard(formState.isDirty && !done ? 'Leave without saving your changes to this connector?' : null);
+
+  // A fix offered by a check's result (check-results.tsx): the region it found, set here to be saved, or the field
+  // to change, focused. Read once, when the page opens.
+  const { search } = useLocation();
+  const [suggested] = useState(() => {
+    const region = search.get('region');
+    return region && /^[a-z0-9-]{1,64}$/.test(region) ? region : null;
+  });
+  const [focus] = useState(() => search.get('focus'));
+  useEffect(() => {
+    if (suggested) {
+      form.setValue('region', suggested, { shouldDirty: true });
+      form.setFocus('region');
+    } else if (focus === 'remote_url' || focus === 'region') {
+      form.setFocus(focus);
+    }
+  }, [form, suggested, focus]);
 
   const startCheck = useStartConnectionCheck();
   // Save, or Save and Test: the check runs on what was just saved, and the detail page opens on its results.
@@ -92,6 +109,11 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
         <Link to="/destinations">Destinations</Link> / <Link to={`/destinations/${destination.id}`}>{destination.name}</Link> /
       </p>
       <PageHeading title={`Edit ${destination.name}`} id="edit-title" />
+      {suggested && (
+        <p className="notice notice-info" role="status">
+          Region set to {suggested}, where the check found the bucket: Save and Test to apply it.
+        </p>
+      )}
       <form className="card edit-form" onSubmit={(e) => {
           // The button that submitted (Enter submits with the first one, Save changes).
           const test = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'test';

@@ -1,15 +1,14 @@
 import { useId, useState } from 'react';
 import { parsePastedCredentials, PASTE_FORMAT_LABEL, type PastedCredentials } from '../../../../shared/paste-credentials.ts';
 import { describeImport, readUnstructuredDestination, type ImportedDestination } from '../../../../shared/unstructured-import.ts';
-import { relativeTime } from '../../../ui/relative-time.ts';
+import { formatWhen, relativeTime } from '../../../ui/relative-time.ts';
 import './paste-credentials-box.css';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** What a paste filled in, in one line: "Filled key, secret and token; expires 14:32, in 58 minutes". */
 export function describeFill(value: PastedCredentials, now: number): string {
   const filled = `Filled key, secret${value.token ? ' and token' : ''}`;
-  const expiry = value.expiresAt ? `; expires ${timeFormat.format(new Date(value.expiresAt))}, ${relativeTime(value.expiresAt, now)}` : '';
+  const expiry = value.expiresAt ? `; expires ${formatWhen(value.expiresAt)}, ${relativeTime(value.expiresAt, now)}` : '';
   return `${filled}${expiry} (from ${PASTE_FORMAT_LABEL[value.format]}).`;
 }
 

@@ -9,8 +9,9 @@ import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { createUserLink, inviteUser, usersQueryOptions, type UserLink } from '../api/users.ts';
+import { formatWhen } from '../../../ui/relative-time.ts';
 
-const until = (at: string) => new Date(at).toLocaleString();
+const until = (at: string) => formatWhen(at);
 
 /** The link, shown this once: only its hash is kept, so it cannot be shown again (a new one can be made). */
 function LinkShownOnce({ link, who, purpose }: { link: UserLink; who: string; purpose: 'invitation' | 'password_reset' }) {

@@ -6,6 +6,7 @@ import { partitionOf } from '../../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../../ui/copy-button.tsx';
 import '../../../../ui/facts.css';
 import '../policy.css';
+import { formatWhen } from '../../../../ui/relative-time.ts';
 
 /** Everything entered, secrets as "set" only, and the policy this bucket and prefix need. */
 export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; warnings: Partial<Record<ConnectorFormField, string>> }) {
@@ -35,7 +36,7 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
     ...(values.method === 'temporary'
       ? ([
           ['STS Token', values.token ? 'Set' : 'Not set'],
-          ['Token expiry', values.token_expires_at || 'Unknown'],
+          ['Token expiry', values.token_expires_at && !Number.isNaN(Date.parse(values.token_expires_at)) ? formatWhen(values.token_expires_at) : values.token_expires_at || 'Unknown'],
         ] as [string, string][])
       : []),
     // The server's default for a new connector; changed on its page once saved.
