@@ -180,7 +180,7 @@ async function openExpiredConnector(page: Page, api: APIRequestContext, label: s
   const expired = IDENTITIES.expired;
   const destination = await createDestination(api, name, config({ key: expired.accessKeyId, secret: expired.secretAccessKey, token: expired.sessionToken }));
   await page.goto(`/destinations/${destination.id}`);
-  await expect(page.getByText('Expiry unknown — add it to get warnings')).toBeVisible();
+  await expect(page.getByText('Expiry unknown', { exact: true })).toBeVisible();
   return { name, id: destination.id };
 }
 
@@ -252,4 +252,15 @@ test('a pass from before the credentials expired is not shown green: the list an
   await expect(row.getByText('Passed', { exact: true })).toHaveCount(0);
   await row.getByRole('link', { name, exact: true }).first().click();
   await expect(page.getByText(/This check passed, but the credentials have expired since/)).toBeVisible();
+});
+
+test('an unknown expiry says so briefly and offers to add it: the edit page, its field focused, with the paste box the wizard has', async ({ signedInPage: page, api }) => {
+  const destination = await createDestination(api, uniqueName('No expiry'), config({ key: temporary.accessKeyId, secret: temporary.secretAccessKey, token: temporary.sessionToken }));
+  await page.goto(`/destinations/${destination.id}`);
+  await expect(page.getByText('Expiry unknown', { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: 'Add it to be warned before it expires' }).click();
+  await expect(page.getByLabel('Token expiry (optional)')).toBeFocused();
+  await page.getByLabel('Paste credentials (optional)').fill(PASTES[0]![1]);
+  await expect(page.getByLabel('Token expiry (optional)')).toHaveValue(temporary.expiresAt.toISOString());
+  await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue(temporary.accessKeyId);
 });

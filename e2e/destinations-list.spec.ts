@@ -1,4 +1,4 @@
-import { createDestination, deleteAllDestinations, expect, expectNoAxeViolations, test, uniqueName } from './fixtures.ts';
+import { createDestination, deleteAllDestinations, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, IDENTITIES, test, uniqueName } from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -138,4 +138,21 @@ test('a file that is not there is a 404, not the app’s page with 200: /favicon
   const deepLink = await page.request.get('/destinations/any-deep-link');
   expect(deepLink.status()).toBe(200);
   expect(deepLink.headers()['content-type']).toContain('text/html');
+});
+
+test('a failing row says why, and a Bucket URI breaks after its slashes', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Says why');
+  const destination = await createDestination(api, name, {
+    remote_url: 's3://local-bucket/a/deeply/nested/prefix/for/exports/',
+    endpoint_url: E2E_S3_ENDPOINT,
+    key: IDENTITIES.readOnly.accessKeyId,
+    secret: IDENTITIES.readOnly.secretAccessKey,
+  });
+  const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();
+  await expect.poll(async () => (await (await api.get(`/api/v1/connection-checks/${started.id}`)).json()).status).toBe('FAILURE');
+  await page.goto(`/destinations?q=${encodeURIComponent(name)}`);
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('Failed', { exact: true })).toBeVisible();
+  await expect(row.getByText(/^Access denied: .*s3:PutObject/)).toBeVisible();
+  expect(await row.locator('code.bucket-uri wbr').count()).toBe(8);
 });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { axeViolations, checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, IDENTITIES, test, uniqueName } from './fixtures.ts';
+import { axeViolations, checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, fillWizard, IDENTITIES, test, uniqueName } from './fixtures.ts';
 import { CUSTOMER_ACCOUNT } from './local-s3/identities.ts';
 
 /**
@@ -188,3 +188,39 @@ for (const [width, height] of [
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));
   });
 }
+
+test('at 390 px the wizard’s actions keep one line each and Cancel stays in their row; selects and links share one look', async ({ signedInPage: page, api }) => {
+  // A connector, so that the list has its toolbar and a name link.
+  await createDestination(api, uniqueName('Phone list'));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await fillWizard(page, { name: uniqueName('Phone actions') });
+  const boxes = await page.locator('.wizard-actions > .button').evaluateAll((buttons) =>
+    buttons.map((button) => {
+      const rect = button.getBoundingClientRect();
+      return { text: (button.textContent ?? '').trim(), top: Math.round(rect.top), height: Math.round(rect.height) };
+    }),
+  );
+  expect(boxes.map((box) => box.text)).toEqual(['Back', 'Cancel', 'Test', 'Save and Test']);
+  // One line of text each (a button of three lines was 84 px tall).
+  for (const box of boxes) expect(box.height, box.text).toBeLessThan(48);
+  const [back, cancel] = boxes;
+  expect(cancel!.top).toBe(back!.top);
+  // Selects: one look, and a target a thumb can hit. (Leaving the wizard asks first: yes.)
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto('/destinations');
+  await expect(page.getByRole('heading', { name: 'Destinations', level: 1 })).toBeVisible();
+  await expect(page.locator('select')).toHaveCount(3);
+  for (const select of await page.locator('select').all()) {
+    const box = (await select.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(40);
+  }
+  await page.goto('/users');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  const role = page.getByLabel(/^Role of /).first();
+  expect((await role.boundingBox())!.height).toBeGreaterThanOrEqual(40);
+  // A connector's name in the list: the app's colour (--primary), not the browser's default blue.
+  await page.goto('/destinations');
+  await expect(page.locator('tbody th a').first()).toBeVisible();
+  const linkColour = await page.locator('tbody th a').first().evaluate((link) => getComputedStyle(link).color);
+  expect(linkColour).toBe('rgb(31, 95, 153)');
+});

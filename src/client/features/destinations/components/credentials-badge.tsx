@@ -37,7 +37,7 @@ function label(credentials: Destination['credentials'], now: number): { text: st
     case 'expired':
       return { text: when && Date.parse(credentials.expires_at ?? '') <= now ? `Expired ${when}` : 'Expired', tone: 'danger' };
     case 'unknown':
-      return { text: 'Expiry unknown — add it to get warnings', tone: 'neutral' };
+      return { text: 'Expiry unknown', tone: 'neutral' };
     case 'not_applicable':
       return null;
   }

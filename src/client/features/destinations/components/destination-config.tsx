@@ -101,7 +101,20 @@ export function DestinationConfig({ destination }: { destination: Destination })
           </div>
           <div>
             <dt>Token expiry</dt>
-            <dd>{config.token_expires_at ? <time dateTime={config.token_expires_at}>{formatWhen(config.token_expires_at)}</time> : 'Unknown'}</dd>
+            <dd>
+              {config.token_expires_at ? (
+                <time dateTime={config.token_expires_at}>{formatWhen(config.token_expires_at)}</time>
+              ) : (
+                <>
+                  Unknown{' '}
+                  {canEdit && (
+                    <Link to={`/destinations/${destination.id}/edit?focus=token_expires_at`} className="inline-action">
+                      Add it to be warned before it expires
+                    </Link>
+                  )}
+                </>
+              )}
+            </dd>
           </div>
         </>
       )}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Fragment, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { flash } from '../../../lib/flash.ts';
@@ -61,7 +61,24 @@ function LastCheck({ destination, now }: { destination: Destination; now: number
         {timeAgo(check.created_at, now)}
       </time>
       {check.trigger === 'scheduled' && <span className="muted"> (scheduled)</span>} <NextCheck destination={destination} now={now} />
+      {/* Why it failed, in the row: the one sentence the check said, cut to two lines (its page has the rest). */}
+      {check.status === 'FAILURE' && check.reason && <span className="last-check-reason">{check.reason}</span>}
     </span>
+  );
+}
+
+/** A Bucket URI that breaks after its slashes, not inside a bucket name or a prefix's word. */
+function BucketUri({ uri }: { uri: string }) {
+  const parts = uri.split(/(?<=\/)/);
+  return (
+    <code className="bucket-uri">
+      {parts.map((part, index) => (
+        <Fragment key={index}>
+          {part}
+          {index < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </code>
   );
 }
 
@@ -173,7 +190,7 @@ export function DestinationsList() {
                           <Link to={`/destinations/${destination.id}`}>{destination.name}</Link>
                         </th>
                         <td data-label="Bucket URI">
-                          <code>{destination.config.remote_url}</code>
+                          <BucketUri uri={destination.config.remote_url} />
                         </td>
                         <td data-label="Endpoint">{endpointLabel(destination.config.endpoint_url)}</td>
                         <td data-label="Credentials">
@@ -345,7 +362,7 @@ function ListToolbar({ query }: { query: ListQuery }) {
         </select>
       </div>
       <div className="toolbar-field">
-        <label htmlFor="list-credentials">Credentials</label>
+        <label htmlFor="list-credentials">Credential expiry</label>
         <select
           id="list-credentials"
           value={query.credentials ?? ''}

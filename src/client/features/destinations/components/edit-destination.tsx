@@ -18,7 +18,8 @@ import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from './connector-fields.tsx';
 import { RoleFields } from './role-fields.tsx';
-import { applyServerErrors, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
+import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
+import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 
 export function EditDestination({ id, checkOptions }: { id: string; checkOptions: CheckOptions }) {
   const destination = useDestination(id);
@@ -56,7 +57,7 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
     if (suggested) {
       form.setValue('region', suggested, { shouldDirty: true });
       form.setFocus('region');
-    } else if (focus === 'remote_url' || focus === 'region') {
+    } else if (focus === 'remote_url' || focus === 'region' || focus === 'token_expires_at') {
       form.setFocus(focus);
     }
   }, [form, suggested, focus]);
@@ -127,6 +128,8 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
         <h2>Authentication</h2>
         <MethodField {...fieldProps} options={checkOptions} />
         {values.method === 'iam_role' && <RoleFields {...fieldProps} setValue={form.setValue} />}
+        {/* As in the wizard and the credentials dialog: CLI output or a profile pasted here fills the fields. */}
+        {(values.method === 'access_key' || values.method === 'temporary') && <PasteCredentialsBox onFill={(pasted) => fillFromPaste(form.setValue, pasted)} />}
         <CredentialFields
           {...fieldProps}
           saved={{ hasSecret: destination.config.has_secret, hasToken: destination.config.has_token }}
