@@ -321,6 +321,9 @@ test('step bars are a timeline: each starts at its own offset within the check, 
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
   await expect(page.getByText(/Total \d+(\.\d)? (ms|s)\.$/)).toBeVisible();
+  // History says the same total as the timeline (it said the time from queueing to saving, a different number).
+  const total = /Total (.+)\.$/.exec(await page.getByText(/Total \d+(\.\d)? (ms|s)\.$/).innerText())![1];
+  await expect(page.getByRole('table', { name: /history/i }).getByRole('cell', { name: total, exact: true })).toBeVisible();
   const bar = async (label: string) =>
     stepRow(page, label)
       .locator('.step-bar span')

@@ -104,10 +104,10 @@ test('searches, filters and sorts in the URL: a link or Back brings the same lis
   await page.getByRole('searchbox', { name: 'Search' }).fill('FINANCE');
   await expect(page).toHaveURL(/\?q=FINANCE$/);
   await expect.poll(names).toEqual([`${tag} payroll`, `${tag} invoices`]);
-  await page.getByLabel('Sort by').selectOption({ label: 'Name, A to Z' });
+  await page.getByLabel('Sort by', { exact: true }).selectOption({ label: 'Name, A to Z' });
   await expect(page).toHaveURL(/\?q=FINANCE&sort=name$/);
   await expect.poll(names).toEqual([`${tag} invoices`, `${tag} payroll`]);
-  await page.getByLabel('Last check').selectOption({ label: 'Failed' });
+  await page.getByLabel('Last check', { exact: true }).selectOption({ label: 'Failed' });
   await expect.poll(names).toEqual([`${tag} payroll`]);
   await expect(page.getByText('1 connector.')).toBeVisible();
   await expectNoAxeViolations(page);
@@ -115,11 +115,11 @@ test('searches, filters and sorts in the URL: a link or Back brings the same lis
   // Back undoes the last choice; a link to the URL opens the same list.
   await page.goBack();
   await expect.poll(names).toEqual([`${tag} invoices`, `${tag} payroll`]);
-  await expect(page.getByLabel('Last check')).toHaveValue('');
+  await expect(page.getByLabel('Last check', { exact: true })).toHaveValue('');
   await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue('FINANCE');
   await page.goto(`/destinations?q=${encodeURIComponent(tag)}&status=untested&sort=-name`);
   await expect.poll(names).toEqual([`${tag} logs`, `${tag} invoices`, `${tag} archive`]);
-  await expect(page.getByLabel('Sort by')).toHaveValue('-name');
+  await expect(page.getByLabel('Sort by', { exact: true })).toHaveValue('-name');
 
   await page.getByRole('searchbox', { name: 'Search' }).fill('no such connector');
   await expect(page.getByText('No connectors match “no such connector” with these filters.')).toBeVisible();
@@ -155,4 +155,22 @@ test('a failing row says why, and a Bucket URI breaks after its slashes', async 
   await expect(row.getByText('Failed', { exact: true })).toBeVisible();
   await expect(row.getByText(/^Access denied: .*s3:PutObject/)).toBeVisible();
   expect(await row.locator('code.bucket-uri wbr').count()).toBe(8);
+});
+
+test('column headers sort by their column, a second click the other way, in the URL as the Sort by select', async ({ signedInPage: page, api }) => {
+  const tag = uniqueName('headers').replace(/\s+/g, '-');
+  for (const label of ['bravo', 'alpha', 'charlie']) await createDestination(api, `${tag} ${label}`);
+  await page.goto(`/destinations?q=${encodeURIComponent(tag)}`);
+  const names = () => page.locator('tbody th').allInnerTexts();
+  const header = page.getByRole('columnheader', { name: /\bName\b/ });
+  await page.getByRole('button', { name: 'Sort by Name' }).click();
+  await expect(page).toHaveURL(/sort=name$/);
+  await expect.poll(names).toEqual([`${tag} alpha`, `${tag} bravo`, `${tag} charlie`]);
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByLabel('Sort by', { exact: true })).toHaveValue('name');
+  await page.getByRole('button', { name: 'Sort by Name, the other way' }).click();
+  await expect(page).toHaveURL(/sort=-name$/);
+  await expect.poll(names).toEqual([`${tag} charlie`, `${tag} bravo`, `${tag} alpha`]);
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expectNoAxeViolations(page);
 });

@@ -123,7 +123,7 @@ export async function reorderTime(page: Page, origin: string, expectedFirst: str
     await page.goto(`${origin}/destinations`);
     await page.locator('tbody tr').first().waitFor();
     const started = now();
-    await page.getByLabel('Sort by').selectOption('name');
+    await page.getByLabel('Sort by', { exact: true }).selectOption('name');
     await page.locator('tbody tr').first().locator('th', { hasText: expectedFirst }).waitFor();
     times.push(now() - started);
   }

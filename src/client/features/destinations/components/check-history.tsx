@@ -4,6 +4,7 @@ import { Link } from '../../../lib/router.tsx';
 import { formatDuration, formatWhen, timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { testedBeforeChange } from '../lib/check-verdict.ts';
+import { timelineSpan } from '../lib/timeline.ts';
 import './check-history.css';
 
 const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
@@ -27,7 +28,9 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
       </thead>
       <tbody>
         {checks.map((check) => {
-          const duration = check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
+          // The same total as the check's timeline (its steps' span); a check recorded before steps had times: start to report.
+          const span = timelineSpan(check.steps);
+          const duration = span > 0 && check.status !== 'SCHEDULED' ? span : check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
           return (
             <tr key={check.id} aria-current={check.id === selected ? 'true' : undefined}>
               <td>

@@ -170,7 +170,9 @@ type CheckResultsProps = {
 export function CheckResults({ check, remoteUrl, title = 'Connection check', onUpdateCredentials, onCancel, cancelling = false }: CheckResultsProps) {
   const parsed = parseBucketUri(remoteUrl, { customEndpoint: true, ambientCredentials: true });
   const policy = parsed.ok ? buildLeastPrivilegePolicy(parsed.value.bucket, parsed.value.prefix, partitionOf(check.region)) : null;
-  const span = timelineSpan(check.steps);
+  // While it runs, the timeline reaches to now (by the server's clock, which wrote created_at).
+  const now = useNow(check.status === 'SCHEDULED' ? 1_000 : 60_000);
+  const span = timelineSpan(check.steps, check.status === 'SCHEDULED' ? Math.max(0, onServerClock(now) - Date.parse(check.created_at)) : 0);
   // Once, under the first step a missing permission stopped: write and multipart run at once and may both be denied.
   // Under the step that failed for it (a denied listing alone is a warning, and then that one).
   const policyStep = (check.steps.find((s) => s.status === 'failed' && s.code === 'AccessDenied') ?? check.steps.find((s) => s.status === 'warning' && s.code === 'AccessDenied'))?.name;

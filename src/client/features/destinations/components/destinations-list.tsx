@@ -173,11 +173,11 @@ export function DestinationsList() {
                   <caption className="visually-hidden">Destination connectors</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Name</th>
+                      <SortableHeader query={query} label="Name" ascending="name" descending="-name" />
                       <th scope="col">Bucket URI</th>
                       <th scope="col">Endpoint</th>
-                      <th scope="col">Credentials</th>
-                      <th scope="col">Last check</th>
+                      <SortableHeader query={query} label="Credentials" ascending="expires_at" descending="-expires_at" />
+                      <SortableHeader query={query} label="Last check" ascending="last_check" descending="-last_check" newestFirst />
                       <th scope="col">
                         <span className="visually-hidden">Actions</span>
                       </th>
@@ -322,6 +322,26 @@ const SORT_LABEL: Record<ListSort | 'newest', string> = {
   expires_at: 'Expiry, soonest first',
   '-expires_at': 'Expiry, latest first',
 };
+
+/**
+ * A column header that sorts the list by the contract's sort key for it: a click sorts by it, another click the other
+ * way; `aria-sort` says which. The Sort by select and the URL's `sort` say the same.
+ */
+function SortableHeader({ query, label, ascending, descending, newestFirst = false }: { query: ListQuery; label: string; ascending: ListSort; descending: ListSort; newestFirst?: boolean }) {
+  const current = query.sort === ascending ? 'ascending' : query.sort === descending ? 'descending' : null;
+  // The first click: A to Z, soonest expiry first; times newest first.
+  const next: ListSort = current === 'ascending' ? descending : current === 'descending' ? ascending : newestFirst ? descending : ascending;
+  return (
+    <th scope="col" aria-sort={current ?? undefined}>
+      <button type="button" className="sort-header" aria-label={`Sort by ${label}${current ? ', the other way' : ''}`} onClick={() => navigate(withChange(query, { sort: next }))}>
+        {label}
+        <span aria-hidden="true">{current === 'ascending' ? ' ▲' : current === 'descending' ? ' ▼' : ''}</span>
+      </button>
+      {/* Where the rows are cards (narrow screens) the header row is hidden: its name stays, its button goes. */}
+      <span className="sort-header-label">{label}</span>
+    </th>
+  );
+}
 
 /** Search, filters and order: each a part of the URL, so Back and links keep them. */
 function ListToolbar({ query }: { query: ListQuery }) {

@@ -9,7 +9,15 @@ describe('the check timeline', () => {
 
   it('spans from the start of the check to the end of the last step to finish', () => {
     expect(timelineSpan(steps)).toBe(120);
-    expect(timelineSpan([step(null, null), step(5, null)])).toBe(0);
+    expect(timelineSpan([step(null, null), step(null, null)])).toBe(0);
+  });
+
+  it('while the check runs, spans to now: a first step that took 8 ms is not drawn across the timeline', () => {
+    const running = [step(0, 8), step(8, null), step(null, null)];
+    expect(timelineSpan(running, 2_000)).toBe(2_000);
+    expect(timelineBar(step(0, 8), timelineSpan(running, 2_000))?.width).toBeCloseTo(0.5, 6);
+    // A running step that started later than the clock says (clocks disagree a little) still fits.
+    expect(timelineSpan([step(0, 8), step(2_500, null)], 2_000)).toBe(2_500);
   });
 
   it.each([

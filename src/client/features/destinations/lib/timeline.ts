@@ -8,6 +8,9 @@ export function timelineBar(step: Pick<Step, 'started_ms' | 'duration_ms'>, span
   return { left: Math.min(left, 99.5), width: Math.max(0.5, Math.min(100 - left, (step.duration_ms / span) * 100)) };
 }
 
-/** The whole span of a check's steps: from its start to the end of the last step to finish. */
-export const timelineSpan = (steps: Pick<Step, 'started_ms' | 'duration_ms'>[]) =>
-  Math.max(0, ...steps.map((s) => (s.started_ms !== null && s.duration_ms !== null ? s.started_ms + s.duration_ms : 0)));
+/**
+ * The whole span of a check's steps: from its start to the end of the last step to finish — or, while it runs, to now
+ * (`runningFor`, ms since it started): an 8 ms first step is not drawn across the whole timeline while the rest run.
+ */
+export const timelineSpan = (steps: Pick<Step, 'started_ms' | 'duration_ms'>[], runningFor = 0) =>
+  Math.max(0, runningFor, ...steps.map((s) => (s.started_ms !== null && s.duration_ms !== null ? s.started_ms + s.duration_ms : (s.started_ms ?? 0))));
