@@ -7,6 +7,7 @@ import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import type { Destination } from '../../shared/destination-schemas.ts';
 import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookEvent } from '../../shared/webhook-schemas.ts';
+import { GROUP_MAX } from '../store/webhooks-repository.ts';
 import { waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, createUser, storedBytes, type TestApp } from '../test-support/test-app.ts';
 
@@ -291,5 +292,30 @@ describe('a channel is not a log: events of one kind within a minute are one mes
     const failing: WebhookEvent = { ...expiring('other'), id: crypto.randomUUID(), type: 'check.failing', credentials: null };
     await t.store.db.transaction((tx) => t.store.webhooks.enqueue(tx, failing));
     await expect.poll(() => received.map((r) => r.event.id)).toEqual([first.id, failing.id]);
+  });
+});
+
+describe('grouping has a bound', () => {
+  it('a message carries at most GROUP_MAX events: the rest go in the next message, at the same time', async () => {
+    await removeAll();
+    const hook = await addWebhook();
+    const now = new Date().toISOString();
+    const events: WebhookEvent[] = Array.from({ length: 2 * GROUP_MAX + 5 }, (_, i) => ({
+      id: crypto.randomUUID(),
+      type: 'credentials.expired',
+      created_at: now,
+      text: `credentials of “c${i}” expired`,
+      destination: null,
+      check: null,
+      credentials: { state: 'expired', expires_at: now },
+    }));
+    await t.store.db.transaction(async (tx) => {
+      for (const event of events) await t.store.webhooks.enqueue(tx, event);
+    });
+    const rows = await t.store.db.all<{ payload: string; next_attempt_at: string }>('SELECT payload, next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at, id', [hook.id]);
+    const sizes = rows.map((row) => (JSON.parse(row.payload) as WebhookEvent).events?.length).sort((a, b) => (b ?? 0) - (a ?? 0));
+    expect(sizes).toEqual([GROUP_MAX, GROUP_MAX, 5]);
+    expect(new Set(rows.map((row) => row.next_attempt_at)).size).toBe(1);
+    await settled(hook.id);
   });
 });

@@ -49,6 +49,8 @@ export class DuplicateWebhookNameError extends Error {}
 export const GROUP_WINDOW_MS = 60_000;
 /** Lines a grouped message's text lists; the rest are counted. */
 const GROUP_LINES = 10;
+/** Events one message carries at most: a sweep of thousands of connectors makes several messages, not one of megabytes. */
+export const GROUP_MAX = 100;
 
 /** One message for several events: the first's fields, a text naming them all, and each event in `events`. */
 export function groupedEvent(events: Omit<WebhookEvent, 'events'>[]): WebhookEvent {
@@ -156,19 +158,27 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
       const single: Omit<WebhookEvent, 'events'> = { ...event };
       delete (single as WebhookEvent).events;
       for (const hook of subscribed) {
-        const open = await tx.get<{ id: string; payload: string }>(
-          `SELECT id, payload FROM webhook_deliveries
+        // Messages of its type not yet sent (a few at most: a full one, GROUP_MAX events, has a sibling for the rest).
+        const unsent = await tx.all<{ id: string; payload: string; next_attempt_at: string }>(
+          `SELECT id, payload, next_attempt_at FROM webhook_deliveries
             WHERE webhook_id = $1 AND type = $2 AND status = 'pending' AND attempts = 0 AND claimed_by IS NULL
-            ORDER BY created_at DESC LIMIT 1`,
+            ORDER BY created_at DESC LIMIT 10`,
           [hook.id, event.type],
         );
+        const carried = unsent.map((row) => ({ row, events: (JSON.parse(row.payload) as WebhookEvent).events ?? [] }));
+        const open = carried.find((message) => message.events.length < GROUP_MAX);
         if (open) {
-          const carried = (JSON.parse(open.payload) as WebhookEvent).events ?? [];
           const joined = await tx.run(
             "UPDATE webhook_deliveries SET payload = $2 WHERE id = $1 AND status = 'pending' AND attempts = 0 AND claimed_by IS NULL",
-            [open.id, JSON.stringify(groupedEvent([...carried, single]))],
+            [open.row.id, JSON.stringify(groupedEvent([...open.events, single]))],
           );
           if (joined === 1) continue;
+        }
+        const full = carried[0];
+        if (!open && full) {
+          // All full: the next message goes with them, not a minute later (a sweep of a thousand connectors is ten messages now).
+          await insertDelivery(tx, hook.id, groupedEvent([single]), event.created_at, full.row.next_attempt_at);
+          continue;
         }
         // When the last message of its type went (or is to go): within the window, this one waits for the window's end.
         const last = await tx.get<{ at: string }>(
