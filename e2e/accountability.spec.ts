@@ -35,7 +35,11 @@ test('someone sees where they are signed in on their account page and ends a ses
   await client.dispose();
 });
 
-test('an admin reads everyone’s activity, filtered by person, with failed sign-ins and where they came from', async ({ signedInPage: page, api, playwright }) => {
+test('an admin reads everyone’s activity, filtered by person, with failed sign-ins and where they came from', async ({
+  signedInPage: page,
+  api,
+  playwright,
+}) => {
   const { email, client } = await person(api, playwright, 'editor');
   expect((await client.post('/api/session', { data: { email, password: 'not my password' } })).status()).toBe(401);
   await page.goto('/destinations');

@@ -12,7 +12,9 @@ test('an API key is created, shown once, used by a script, named in the activity
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
   await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeFocused();
   // How to use a key, with this server's address and the key read from the environment.
-  await expect(page.getByRole('figure', { name: 'curl' })).toContainText(`curl --silent --show-error --fail-with-body "${E2E_ORIGIN}/api/v1/destinations/"`);
+  await expect(page.getByRole('figure', { name: 'curl' })).toContainText(
+    `curl --silent --show-error --fail-with-body "${E2E_ORIGIN}/api/v1/destinations/"`,
+  );
   await expect(page.getByRole('figure', { name: 'Python (unstructured-client)' })).toContainText(`server_url="${E2E_ORIGIN}"`);
 
   await page.getByRole('button', { name: 'New API key' }).click();
@@ -50,7 +52,9 @@ test('an API key is created, shown once, used by a script, named in the activity
   await expect(row).toContainText('in 90 days');
   await expect(row).toContainText('just now');
   expect(await page.content()).not.toContain(key);
-  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(key.slice(API_KEY_PREFIX.length));
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(
+    key.slice(API_KEY_PREFIX.length),
+  );
 
   // A script: no browser, no cookie, no CSRF header — only the key, as Unstructured's SDK sends it.
   const script = await playwright.request.newContext({ baseURL: E2E_ORIGIN, extraHTTPHeaders: { 'unstructured-api-key': key } });

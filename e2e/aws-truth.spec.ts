@@ -46,7 +46,10 @@ test('a missing bucket offers to edit the Bucket URI, focused', async ({ signedI
   await expect(page.getByLabel('Bucket URI')).toBeFocused();
 });
 
-test('a versioned bucket without s3:DeleteObjectVersion: the cleanup warning names the action and each version left', async ({ signedInPage: page, api }) => {
+test('a versioned bucket without s3:DeleteObjectVersion: the cleanup warning names the action and each version left', async ({
+  signedInPage: page,
+  api,
+}) => {
   const identity = IDENTITIES.noVersionDelete;
   const destination = await createDestination(
     api,
@@ -57,6 +60,8 @@ test('a versioned bucket without s3:DeleteObjectVersion: the cleanup warning nam
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
   const cleanup = stepRow(page, 'Clean up');
-  await expect(cleanup.getByText(/Could not delete the test object versions; left in the bucket: e2e\/\.connection-test\/.+ \(version .+\)/)).toBeVisible();
+  await expect(
+    cleanup.getByText(/Could not delete the test object versions; left in the bucket: e2e\/\.connection-test\/.+ \(version .+\)/),
+  ).toBeVisible();
   await expect(cleanup.getByText('s3:DeleteObjectVersion', { exact: true })).toBeVisible();
 });

@@ -29,5 +29,5 @@ test('a new connector is checked daily; its page changes that, and the list says
 test('the wizard says a new connector will be checked again every day', async ({ signedInPage: page }) => {
   await fillWizard(page, { name: uniqueName('Wizard schedule') });
   await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
-  await expect(page.getByText('Every day (change it on the connector\'s page)')).toBeVisible();
+  await expect(page.getByText("Every day (change it on the connector's page)")).toBeVisible();
 });

@@ -1,10 +1,7 @@
 import { createDestination, E2E_S3_ENDPOINT, expect, IDENTITIES, test, uniqueName } from './fixtures.ts';
 
 // One connector open in two pages of the same admin: whoever saves second is told, and nothing is overwritten unseen.
-test('two pages edit one connector: the second save sees "changed elsewhere", reloads and saves on top', async ({
-  signedInPage: first,
-  api,
-}) => {
+test('two pages edit one connector: the second save sees "changed elsewhere", reloads and saves on top', async ({ signedInPage: first, api }) => {
   const destination = await createDestination(api, uniqueName('Two pages'), {
     remote_url: 's3://local-bucket/two-pages/',
     endpoint_url: E2E_S3_ENDPOINT,

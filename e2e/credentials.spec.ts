@@ -1,4 +1,15 @@
-import { checkOutcome, createDestination, deleteAllDestinations, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+import {
+  checkOutcome,
+  createDestination,
+  deleteAllDestinations,
+  E2E_S3_ENDPOINT,
+  expect,
+  expectNoAxeViolations,
+  IDENTITIES,
+  stepRow,
+  test,
+  uniqueName,
+} from './fixtures.ts';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 const temporary = IDENTITIES.temporary;
@@ -14,11 +25,28 @@ const config = (overrides: Record<string, unknown> = {}) => ({
 const PASTES: [string, string][] = [
   [
     'aws sts output (JSON)',
-    JSON.stringify({ Credentials: { AccessKeyId: temporary.accessKeyId, SecretAccessKey: temporary.secretAccessKey, SessionToken: temporary.sessionToken, Expiration: temporary.expiresAt.toISOString() } }, null, 2),
+    JSON.stringify(
+      {
+        Credentials: {
+          AccessKeyId: temporary.accessKeyId,
+          SecretAccessKey: temporary.secretAccessKey,
+          SessionToken: temporary.sessionToken,
+          Expiration: temporary.expiresAt.toISOString(),
+        },
+      },
+      null,
+      2,
+    ),
   ],
   [
     'aws configure export-credentials (JSON)',
-    JSON.stringify({ Version: 1, AccessKeyId: temporary.accessKeyId, SecretAccessKey: temporary.secretAccessKey, SessionToken: temporary.sessionToken, Expiration: temporary.expiresAt.toISOString() }),
+    JSON.stringify({
+      Version: 1,
+      AccessKeyId: temporary.accessKeyId,
+      SecretAccessKey: temporary.secretAccessKey,
+      SessionToken: temporary.sessionToken,
+      Expiration: temporary.expiresAt.toISOString(),
+    }),
   ],
   [
     'environment variables',
@@ -47,7 +75,9 @@ for (const [format, text] of PASTES) {
     await page.getByRole('button', { name: 'Next' }).click();
     const box = page.getByLabel('Paste credentials (optional)');
     await box.fill(text);
-    await expect(page.getByText(new RegExp(`^Filled key, secret and token; expires .*\\(from ${format.replace(/[.*+?^${}()|[\]\\$]/g, '\\$&')}\\)\\.$`))).toBeVisible();
+    await expect(
+      page.getByText(new RegExp(`^Filled key, secret and token; expires .*\\(from ${format.replace(/[.*+?^${}()|[\]\\$]/g, '\\$&')}\\)\\.$`)),
+    ).toBeVisible();
     await expect(box).toHaveValue('');
     await expect(page.getByRole('radio', { name: 'Temporary STS credentials' })).toBeChecked();
     await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue(temporary.accessKeyId);
@@ -57,14 +87,23 @@ for (const [format, text] of PASTES) {
   });
 }
 
-test('pasting an Unstructured s3 destination in the wizard fills the whole connector and asks for the masked secret', async ({ signedInPage: page, api }) => {
+test('pasting an Unstructured s3 destination in the wizard fills the whole connector and asks for the masked secret', async ({
+  signedInPage: page,
+  api,
+}) => {
   const name = uniqueName('Imported from Unstructured');
   // As Unstructured's API returns a destination (DestinationConnectorInformation), its secret masked.
   const fromUnstructured = {
     id: '0b6c5a3e-6f1a-4d6b-9d7e-2f5b1c9a8e70',
     name,
     type: 's3',
-    config: { remote_url: 's3://local-bucket/imported/', anonymous: false, key: IDENTITIES.writer.accessKeyId, secret: '**********', endpoint_url: E2E_S3_ENDPOINT },
+    config: {
+      remote_url: 's3://local-bucket/imported/',
+      anonymous: false,
+      key: IDENTITIES.writer.accessKeyId,
+      secret: '**********',
+      endpoint_url: E2E_S3_ENDPOINT,
+    },
     created_at: '2026-11-30T10:00:00Z',
     updated_at: '2026-11-30T10:00:00Z',
   };
@@ -75,7 +114,11 @@ test('pasting an Unstructured s3 destination in the wizard fills the whole conne
   await page.getByRole('button', { name: 'Next' }).click();
   const box = page.getByLabel('Paste credentials (optional)');
   await box.fill(JSON.stringify(fromUnstructured, null, 2));
-  await expect(page.getByText('Filled Name, Bucket URI, Custom URL and AWS Key from an Unstructured destination. Enter the AWS Secret Key: Unstructured does not show saved secrets.')).toBeVisible();
+  await expect(
+    page.getByText(
+      'Filled Name, Bucket URI, Custom URL and AWS Key from an Unstructured destination. Enter the AWS Secret Key: Unstructured does not show saved secrets.',
+    ),
+  ).toBeVisible();
   await expect(box).toHaveValue('');
   await expect(page.getByRole('textbox', { name: 'AWS Key' })).toHaveValue(IDENTITIES.writer.accessKeyId);
   // The mask is not taken for a secret: the field is empty, and the cursor waits there.
@@ -88,7 +131,12 @@ test('pasting an Unstructured s3 destination in the wizard fills the whole conne
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
   const saved = (await (await api.get(`/api/v1/destinations?name=${encodeURIComponent(name)}`)).json()) as { config: Record<string, unknown> }[];
-  expect(saved[0]?.config).toMatchObject({ remote_url: 's3://local-bucket/imported/', endpoint_url: E2E_S3_ENDPOINT, key: IDENTITIES.writer.accessKeyId, provider: 'other' });
+  expect(saved[0]?.config).toMatchObject({
+    remote_url: 's3://local-bucket/imported/',
+    endpoint_url: E2E_S3_ENDPOINT,
+    key: IDENTITIES.writer.accessKeyId,
+    provider: 'other',
+  });
 });
 
 test('refuses a paste it cannot read, saying so', async ({ signedInPage: page }) => {
@@ -151,7 +199,12 @@ test('replacing expired credentials through the dialog turns the check green and
   const destination = await createDestination(
     api,
     name,
-    config({ key: IDENTITIES.expired.accessKeyId, secret: IDENTITIES.expired.secretAccessKey, token: IDENTITIES.expired.sessionToken, token_expires_at: hours(-1) }),
+    config({
+      key: IDENTITIES.expired.accessKeyId,
+      secret: IDENTITIES.expired.secretAccessKey,
+      token: IDENTITIES.expired.sessionToken,
+      token_expires_at: hours(-1),
+    }),
   );
   await page.goto('/destinations');
   const trigger = page.getByRole('button', { name: `Update credentials of ${name}` });
@@ -171,14 +224,21 @@ test('replacing expired credentials through the dialog turns the check green and
   await expect(row.getByText(/^Expired/)).toHaveCount(0);
   await expect(row.getByText('Passed', { exact: true })).toBeVisible();
   const saved = await (await api.get(`/api/v1/destinations/${destination.id}`)).json();
-  expect(saved).toMatchObject({ config: { key: temporary.accessKeyId, remote_url: 's3://local-bucket/credentials/' }, last_check: { status: 'SUCCESS' } });
+  expect(saved).toMatchObject({
+    config: { key: temporary.accessKeyId, remote_url: 's3://local-bucket/credentials/' },
+    last_check: { status: 'SUCCESS' },
+  });
 });
 
 /** A connector whose temporary credentials S3 will answer with ExpiredToken, open on its detail page, not tested yet. */
 async function openExpiredConnector(page: Page, api: APIRequestContext, label: string) {
   const name = uniqueName(label);
   const expired = IDENTITIES.expired;
-  const destination = await createDestination(api, name, config({ key: expired.accessKeyId, secret: expired.secretAccessKey, token: expired.sessionToken }));
+  const destination = await createDestination(
+    api,
+    name,
+    config({ key: expired.accessKeyId, secret: expired.secretAccessKey, token: expired.sessionToken }),
+  );
   await page.goto(`/destinations/${destination.id}`);
   await expect(page.getByText('Expiry unknown', { exact: true })).toBeVisible();
   return { name, id: destination.id };
@@ -234,7 +294,10 @@ test('a Custom URL connector offers no expiry badge for long-term keys', async (
   await expect(row.locator('.badge', { hasText: /Expire/ })).toHaveCount(0);
 });
 
-test('a pass from before the credentials expired is not shown green: the list and the detail say they expired since', async ({ signedInPage: page, api }) => {
+test('a pass from before the credentials expired is not shown green: the list and the detail say they expired since', async ({
+  signedInPage: page,
+  api,
+}) => {
   const name = uniqueName('Passed then expired');
   const destination = await createDestination(
     api,
@@ -254,8 +317,15 @@ test('a pass from before the credentials expired is not shown green: the list an
   await expect(page.getByText(/This check passed, but the credentials have expired since/)).toBeVisible();
 });
 
-test('an unknown expiry says so briefly and offers to add it: the edit page, its field focused, with the paste box the wizard has', async ({ signedInPage: page, api }) => {
-  const destination = await createDestination(api, uniqueName('No expiry'), config({ key: temporary.accessKeyId, secret: temporary.secretAccessKey, token: temporary.sessionToken }));
+test('an unknown expiry says so briefly and offers to add it: the edit page, its field focused, with the paste box the wizard has', async ({
+  signedInPage: page,
+  api,
+}) => {
+  const destination = await createDestination(
+    api,
+    uniqueName('No expiry'),
+    config({ key: temporary.accessKeyId, secret: temporary.secretAccessKey, token: temporary.sessionToken }),
+  );
   await page.goto(`/destinations/${destination.id}`);
   await expect(page.getByText('Expiry unknown', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Add it to be warned before it expires' }).click();

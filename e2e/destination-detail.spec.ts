@@ -36,7 +36,12 @@ test('Test adds a second check to the history, each openable', async ({ signedIn
   await expect(activity.getByText('Created')).toBeVisible();
   await links.last().click();
   await expect(page).toHaveURL(/\?check=[0-9a-f-]{36}$/);
-  await expect(page.getByRole('table', { name: /history/i }).getByRole('row').last()).toHaveAttribute('aria-current', 'true');
+  await expect(
+    page
+      .getByRole('table', { name: /history/i })
+      .getByRole('row')
+      .last(),
+  ).toHaveAttribute('aria-current', 'true');
 });
 
 test('edits the name and replaces the secret, keeping what was not touched', async ({ signedInPage: page, api }) => {
@@ -112,8 +117,14 @@ test('deleting from the detail page leads to the list, which says what was delet
   await expect(page.getByText(`Deleted “${name}”`)).toHaveCount(0);
 });
 
-test('an unknown or malformed connector id is a not-found page with its own title and the way back, not "Try again"', async ({ signedInPage: page }) => {
-  for (const path of ['/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d', '/destinations/not-an-id', '/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d/edit']) {
+test('an unknown or malformed connector id is a not-found page with its own title and the way back, not "Try again"', async ({
+  signedInPage: page,
+}) => {
+  for (const path of [
+    '/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d',
+    '/destinations/not-an-id',
+    '/destinations/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d/edit',
+  ]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: 'Connector not found', level: 1 }), path).toBeVisible();
     await expect(page).toHaveTitle('Connector not found · S3 destinations');
@@ -224,7 +235,10 @@ test('the wizard step is in the URL: browser Back and Forward move between steps
   expect(dialogs).toHaveLength(2);
 });
 
-test('a browser clock behind the server never puts a finished check in the future: "just now", not "in 3 minutes"', async ({ signedInPage: page, api }) => {
+test('a browser clock behind the server never puts a finished check in the future: "just now", not "in 3 minutes"', async ({
+  signedInPage: page,
+  api,
+}) => {
   const destination = await createDestination(api, uniqueName('Clock behind'), localConfig());
   const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();
   await expect.poll(async () => (await (await api.get(`/api/v1/connection-checks/${started.id}`)).json()).status).not.toBe('SCHEDULED');
@@ -288,7 +302,10 @@ test('the edit page keeps the provider chosen in the wizard, and the detail page
   await expect(page.getByLabel('Custom URL')).toHaveValue(E2E_S3_ENDPOINT);
 });
 
-test('a running check shows its elapsed time and can be cancelled: it ends "cancelled" with no step left running', async ({ signedInPage: page, api }) => {
+test('a running check shows its elapsed time and can be cancelled: it ends "cancelled" with no step left running', async ({
+  signedInPage: page,
+  api,
+}) => {
   const destination = await createDestination(api, uniqueName('Cancel me'), { ...localConfig(), endpoint_url: E2E_SILENT_ENDPOINT });
   await page.goto(`/destinations/${destination.id}`);
   await page.getByRole('button', { name: 'Test', exact: true }).click();
@@ -335,7 +352,9 @@ test('step bars are a timeline: each starts at its own offset within the check, 
   // After the endpoint (by the check's own times: on a fast machine the endpoint step takes under half a millisecond,
   // and the bucket's bar starts at 0 %), the bucket and both writes run side by side (each starts before the others
   // end); cleanup starts once all three have ended and ends the timeline.
-  const check = (await (await api.get(`/api/v1/destinations/${destination.id}/connection-check`)).json()) as { steps: { name: string; started_ms: number; duration_ms: number }[] };
+  const check = (await (await api.get(`/api/v1/destinations/${destination.id}/connection-check`)).json()) as {
+    steps: { name: string; started_ms: number; duration_ms: number }[];
+  };
   const timed = (name: string) => check.steps.find((step) => step.name === name)!;
   expect(timed('bucket').started_ms).toBeGreaterThanOrEqual(timed('endpoint').started_ms + timed('endpoint').duration_ms - 1);
   const together = [bucket, write, multipart];
@@ -374,14 +393,26 @@ test('Copy as API request gives a curl command without the secret that, run in a
     encoding: 'utf8',
   });
   const copy = JSON.parse(output) as { id: string; name: string; config: Record<string, unknown> };
-  expect(copy).toMatchObject({ name: copyName, config: { remote_url: 's3://local-bucket/detail/', endpoint_url: E2E_S3_ENDPOINT, key: IDENTITIES.writer.accessKeyId, region: 'us-east-1', secret: '**********' } });
+  expect(copy).toMatchObject({
+    name: copyName,
+    config: {
+      remote_url: 's3://local-bucket/detail/',
+      endpoint_url: E2E_S3_ENDPOINT,
+      key: IDENTITIES.writer.accessKeyId,
+      region: 'us-east-1',
+      secret: '**********',
+    },
+  });
   // The secret the shell filled in is the one that works: the copy passes its check.
   await page.goto(`/destinations/${copy.id}`);
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   expect(await checkOutcome(page)).toMatch(/^Connection works/);
 });
 
-test('every result says when it ran, and an older one opened from History says so, with the way to the latest', async ({ signedInPage: page, api }) => {
+test('every result says when it ran, and an older one opened from History says so, with the way to the latest', async ({
+  signedInPage: page,
+  api,
+}) => {
   const destination = await createDestination(api, uniqueName('Older result'), localConfig());
   const finish = async () => {
     const started = await (await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).json();

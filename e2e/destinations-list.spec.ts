@@ -1,4 +1,13 @@
-import { createDestination, deleteAllDestinations, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, IDENTITIES, test, uniqueName } from './fixtures.ts';
+import {
+  createDestination,
+  deleteAllDestinations,
+  E2E_S3_ENDPOINT,
+  expect,
+  expectNoAxeViolations,
+  IDENTITIES,
+  test,
+  uniqueName,
+} from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -13,7 +22,12 @@ test('lists a destination created through the API, without its secret', async ({
   const secret = 'SECRETe2eMARKER/abcdefghijklmnopqrstuvwx';
   const token = 'TOKENe2eMARKER0123456789';
   const name = uniqueName('Invoices');
-  await createDestination(api, name, { key: 'ASIAIOSFODNN7EXAMPLE', secret, token, token_expires_at: new Date(Date.now() + 3 * 3600_000).toISOString() });
+  await createDestination(api, name, {
+    key: 'ASIAIOSFODNN7EXAMPLE',
+    secret,
+    token,
+    token_expires_at: new Date(Date.now() + 3 * 3600_000).toISOString(),
+  });
   await page.goto('/destinations');
   const row = page.getByRole('row', { name: new RegExp(name) });
   await expect(row).toBeVisible();
@@ -97,7 +111,9 @@ test('searches, filters and sorts in the URL: a link or Back brings the same lis
   // One failing check, the others untested.
   const failing = (await (await api.get(`/api/v1/destinations?name=${encodeURIComponent(`${tag} payroll`)}`)).json()) as { id: string }[];
   expect((await api.post(`/api/v1/destinations/${failing[0]!.id}/connection-check`)).status()).toBe(202);
-  await expect.poll(async () => (await (await api.get(`/api/v1/destinations/${failing[0]!.id}`)).json()).last_check?.status, { timeout: 15_000 }).toBe('FAILURE');
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/destinations/${failing[0]!.id}`)).json()).last_check?.status, { timeout: 15_000 })
+    .toBe('FAILURE');
 
   await page.goto('/destinations');
   const names = () => page.locator('tbody th').allInnerTexts();

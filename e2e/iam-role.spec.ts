@@ -36,7 +36,9 @@ test('an IAM-role connector: the trust policy copied into the role, a passing ch
   await expect(page.getByText('Copied')).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(JSON.parse(copied)).toMatchObject({
-    Statement: [{ Principal: { AWS: IDENTITIES.roleBase.arn }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } }],
+    Statement: [
+      { Principal: { AWS: IDENTITIES.roleBase.arn }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } },
+    ],
   });
   // The customer's administrator pastes it into the role (`aws iam update-assume-role-policy`).
   const updated = await updateAssumeRolePolicy(E2E_S3_ENDPOINT, IDENTITIES.customerAdmin, ROLE_NAME, copied);

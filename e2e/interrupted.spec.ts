@@ -30,7 +30,12 @@ test('a check interrupted by a restart ends on screen as the store has it: no st
     body: {
       name: uniqueName('Interrupted'),
       type: 's3',
-      config: { remote_url: 's3://local-bucket/interrupted/', endpoint_url: E2E_SILENT_ENDPOINT, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey },
+      config: {
+        remote_url: 's3://local-bucket/interrupted/',
+        endpoint_url: E2E_SILENT_ENDPOINT,
+        key: IDENTITIES.writer.accessKeyId,
+        secret: IDENTITIES.writer.secretAccessKey,
+      },
     },
   });
   expect(created.status).toBeLessThan(300);

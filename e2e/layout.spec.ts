@@ -9,17 +9,24 @@ import { CUSTOMER_ACCOUNT } from './local-s3/identities.ts';
 async function sidewaysProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth) {
       problems.push(`the page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
       // The deepest boxes that reach past the window: where to look.
       const past = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 0.5);
-      for (const el of past.filter((el) => !past.some((other) => other !== el && el.contains(other))).slice(0, 5)) problems.push(`  reaches past: ${name(el)}`);
+      for (const el of past.filter((el) => !past.some((other) => other !== el && el.contains(other))).slice(0, 5))
+        problems.push(`  reaches past: ${name(el)}`);
     }
     for (const el of document.querySelectorAll('body *')) {
       const style = getComputedStyle(el);
-      if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 1 && !el.matches('input, textarea, select, pre, .visually-hidden')) {
+      if (
+        ['auto', 'scroll', 'hidden'].includes(style.overflowX) &&
+        el.scrollWidth > el.clientWidth + 1 &&
+        el.clientWidth > 1 &&
+        !el.matches('input, textarea, select, pre, .visually-hidden')
+      ) {
         problems.push(`${name(el)} scrolls or clips sideways: ${el.scrollWidth} > ${el.clientWidth}`);
       }
     }
@@ -27,7 +34,8 @@ async function sidewaysProblems(page: Page): Promise<string[]> {
       const rect = el.getBoundingClientRect();
       if (rect.width === 0 || rect.height === 0 || el.closest('.visually-hidden')) continue;
       const label = `${name(el)} "${(el.textContent ?? '').trim()}"`;
-      if (rect.left < -0.5 || rect.right > window.innerWidth + 0.5) problems.push(`${label} is outside the window (${Math.round(rect.left)}–${Math.round(rect.right)})`);
+      if (rect.left < -0.5 || rect.right > window.innerWidth + 0.5)
+        problems.push(`${label} is outside the window (${Math.round(rect.left)}–${Math.round(rect.right)})`);
       for (let box = el.parentElement; box; box = box.parentElement) {
         if (getComputedStyle(box).overflowX === 'visible') continue;
         const outer = box.getBoundingClientRect();
@@ -42,7 +50,11 @@ for (const [width, height] of [
   [390, 844],
   [1440, 900],
 ] as const) {
-  test(`at ${width} px no screen scrolls sideways, every action is fully visible, and axe finds nothing`, async ({ signedInPage: page, api, browser }) => {
+  test(`at ${width} px no screen scrolls sideways, every action is fully visible, and axe finds nothing`, async ({
+    signedInPage: page,
+    api,
+    browser,
+  }) => {
     await page.setViewportSize({ width, height });
     const seen: Record<string, string[]> = {};
     const look = async (screen: string) => {
@@ -65,7 +77,9 @@ for (const [width, height] of [
       secret: IDENTITIES.readOnly.secretAccessKey,
     });
     await page.goto('/destinations');
-    await expect(page.getByRole('button', { name: `Update credentials of ${(await (await api.get(`/api/v1/destinations/${expired.id}`)).json()).name}` })).toBeVisible();
+    await expect(
+      page.getByRole('button', { name: `Update credentials of ${(await (await api.get(`/api/v1/destinations/${expired.id}`)).json()).name}` }),
+    ).toBeVisible();
     await look('list');
 
     // The detail page of a failed check: hints, IAM action, the policy opened, history, activity.
@@ -122,7 +136,13 @@ for (const [width, height] of [
     await look('not found');
 
     // API keys: a long-named key in the list, how to use a key, and the new key dialog.
-    expect((await api.post('/api/v1/api-keys', { data: { name: uniqueName('Layout key for the nightly export pipeline'), role: 'editor', expires_at: null } })).status()).toBe(201);
+    expect(
+      (
+        await api.post('/api/v1/api-keys', {
+          data: { name: uniqueName('Layout key for the nightly export pipeline'), role: 'editor', expires_at: null },
+        })
+      ).status(),
+    ).toBe(201);
     await page.goto('/api-keys');
     await expect(page.getByRole('figure', { name: 'curl' })).toBeVisible();
     await look('api keys');
@@ -141,7 +161,11 @@ for (const [width, height] of [
   });
 
   // The team's screens on their own: with the connector screens above, one test ran past its 30 s on a busy machine.
-  test(`at ${width} px the users, activity, account, notifications and set-password screens fit too, and axe finds nothing`, async ({ signedInPage: page, api, browser }) => {
+  test(`at ${width} px the users, activity, account, notifications and set-password screens fit too, and axe finds nothing`, async ({
+    signedInPage: page,
+    api,
+    browser,
+  }) => {
     await page.setViewportSize({ width, height });
     const seen: Record<string, string[]> = {};
     const look = async (screen: string) => {
@@ -168,7 +192,13 @@ for (const [width, height] of [
     await expect(page.getByRole('table', { name: 'Your sessions' })).toBeVisible();
     await look('account');
     // Notifications: a webhook with a long name and its (empty) log, and the add dialog.
-    expect((await api.post('/api/v1/webhooks', { data: { name: uniqueName('Layout webhook for the data platform team channel'), url: 'https://hooks.example.com/services/T0/B0/layout' } })).status()).toBe(201);
+    expect(
+      (
+        await api.post('/api/v1/webhooks', {
+          data: { name: uniqueName('Layout webhook for the data platform team channel'), url: 'https://hooks.example.com/services/T0/B0/layout' },
+        })
+      ).status(),
+    ).toBe(201);
     await page.goto('/notifications');
     await expect(page.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
     await expect(page.getByRole('article').first()).toBeVisible();
@@ -189,7 +219,10 @@ for (const [width, height] of [
   });
 }
 
-test('at 390 px the wizard’s actions keep one line each and Cancel stays in their row; selects and links share one look', async ({ signedInPage: page, api }) => {
+test('at 390 px the wizard’s actions keep one line each and Cancel stays in their row; selects and links share one look', async ({
+  signedInPage: page,
+  api,
+}) => {
   // A connector, so that the list has its toolbar and a name link.
   await createDestination(api, uniqueName('Phone list'));
   await page.setViewportSize({ width: 390, height: 844 });
@@ -221,6 +254,9 @@ test('at 390 px the wizard’s actions keep one line each and Cancel stays in th
   // A connector's name in the list: the app's colour (--primary), not the browser's default blue.
   await page.goto('/destinations');
   await expect(page.locator('tbody th a').first()).toBeVisible();
-  const linkColour = await page.locator('tbody th a').first().evaluate((link) => getComputedStyle(link).color);
+  const linkColour = await page
+    .locator('tbody th a')
+    .first()
+    .evaluate((link) => getComputedStyle(link).color);
   expect(linkColour).toBe('rgb(31, 95, 153)');
 });

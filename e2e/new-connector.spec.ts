@@ -1,5 +1,16 @@
 import { E2E_S3_PORT } from '../playwright.config.ts';
-import { checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, expectNoAxeViolations, fillWizard, IDENTITIES, stepRow, test, uniqueName } from './fixtures.ts';
+import {
+  checkOutcome,
+  createDestination,
+  E2E_S3_ENDPOINT,
+  expect,
+  expectNoAxeViolations,
+  fillWizard,
+  IDENTITIES,
+  stepRow,
+  test,
+  uniqueName,
+} from './fixtures.ts';
 
 test('creates a connector end to end: Save and Test lands on its page with the steps filled in live', async ({ signedInPage: page }) => {
   const name = uniqueName('Invoices');
@@ -193,7 +204,9 @@ test('the wizard passes axe on every step', async ({ signedInPage: page }) => {
   await expectNoAxeViolations(page);
 });
 
-test('a temporary key under "Access key" is named on the AWS Key field, with a one-click switch to Temporary credentials', async ({ signedInPage: page }) => {
+test('a temporary key under "Access key" is named on the AWS Key field, with a one-click switch to Temporary credentials', async ({
+  signedInPage: page,
+}) => {
   await page.goto('/destinations/new');
   await page.getByLabel('Name', { exact: true }).fill(uniqueName('Temporary key'));
   await page.getByRole('button', { name: 'Next' }).click();
@@ -214,7 +227,9 @@ test('a temporary key under "Access key" is named on the AWS Key field, with a o
   await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
 });
 
-test('Test on the Review step shows its results: focus moves to them, in view at 1440×900; the policy waits, collapsed', async ({ signedInPage: page }) => {
+test('Test on the Review step shows its results: focus moves to them, in view at 1440×900; the policy waits, collapsed', async ({
+  signedInPage: page,
+}) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/destinations/new');
   await page.getByLabel('Name', { exact: true }).fill(uniqueName('Review test'));

@@ -12,7 +12,13 @@ test('an admin adds a webhook, keeps its secret, and a test event arrives signed
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       const header = (name: string) => String(req.headers[name]);
-      received.push({ id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature'), event: header('x-s3admin-event'), body });
+      received.push({
+        id: header('webhook-id'),
+        timestamp: header('webhook-timestamp'),
+        signature: header('webhook-signature'),
+        event: header('x-s3admin-event'),
+        body,
+      });
       res.writeHead(200).end('ok');
     });
   });
@@ -50,7 +56,10 @@ test('an admin adds a webhook, keeps its secret, and a test event arrives signed
 
     // Removed after a dialog that names it.
     await card.getByRole('button', { name: `Remove ${name}` }).click();
-    await page.getByRole('dialog', { name: `Remove “${name}”?` }).getByRole('button', { name: 'Remove webhook' }).click();
+    await page
+      .getByRole('dialog', { name: `Remove “${name}”?` })
+      .getByRole('button', { name: 'Remove webhook' })
+      .click();
     await expect(page.getByRole('article', { name })).toHaveCount(0);
   } finally {
     receiver.close();

@@ -20,8 +20,15 @@ test('Ceph: a wrong secret the gateway calls AccessDenied names both causes, onc
   await expect(page.getByRole('button', { name: /Update credentials/ })).toHaveCount(1);
 });
 
-test('MinIO: a key that may not write gets MinIO’s policy words; a connector naming another service is told what answered', async ({ signedInPage: page }) => {
-  await fillWizard(page, { name: uniqueName('MinIO read-only'), provider: 'MinIO', endpoint: dialectEndpoint('minio'), identity: IDENTITIES.readOnly });
+test('MinIO: a key that may not write gets MinIO’s policy words; a connector naming another service is told what answered', async ({
+  signedInPage: page,
+}) => {
+  await fillWizard(page, {
+    name: uniqueName('MinIO read-only'),
+    provider: 'MinIO',
+    endpoint: dialectEndpoint('minio'),
+    identity: IDENTITIES.readOnly,
+  });
   await page.getByRole('button', { name: 'Save and Test' }).click();
   expect(await checkOutcome(page)).toContain('Access denied: these credentials may not use s3:PutObject on bucket "local-bucket".');
   await expect(stepRow(page, 'Write a test object').getByText(/mc admin policy attach/)).toBeVisible();
@@ -38,7 +45,9 @@ test('Cloudflare R2: an AWS key where the R2 token’s belongs is told by its le
   await fillWizard(page, { name: uniqueName('R2 with an AWS key'), provider: 'Cloudflare R2', endpoint: dialectEndpoint('r2') });
   await page.getByRole('button', { name: 'Save and Test' }).click();
   expect(await checkOutcome(page)).toContain('The endpoint expects an AWS Key of 32 characters; this one has 20.');
-  await expect(stepRow(page, 'Bucket').getByText(/from R2 → Manage API tokens .*A 20-character key is an Amazon S3 \(IAM\) access key/)).toBeVisible();
+  await expect(
+    stepRow(page, 'Bucket').getByText(/from R2 → Manage API tokens .*A 20-character key is an Amazon S3 \(IAM\) access key/),
+  ).toBeVisible();
 
   await fillWizard(page, { name: uniqueName('R2 token'), provider: 'Cloudflare R2', endpoint: dialectEndpoint('r2'), identity: IDENTITIES.r2Token });
   await page.getByRole('button', { name: 'Save and Test' }).click();

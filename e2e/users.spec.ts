@@ -60,7 +60,9 @@ test('an admin invites an editor, who sets a password through the link and can c
   await expect(editor.getByRole('heading', { name: 'Managing users needs the admin role' })).toBeVisible();
   // The link is spent.
   await editor.goto(link);
-  await expect(editor.getByRole('alert')).toHaveText('This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.');
+  await expect(editor.getByRole('alert')).toHaveText(
+    'This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.',
+  );
 
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(email) }).getByText('Active')).toBeVisible();
@@ -96,7 +98,11 @@ test('a viewer sees connectors and results but is offered no change, and a page 
   expect(refused.status()).toBe(403);
 });
 
-test('a deactivated person is signed out at once: their next request is refused, and their password no longer opens the app', async ({ signedInPage: page, browser, api }) => {
+test('a deactivated person is signed out at once: their next request is refused, and their password no longer opens the app', async ({
+  signedInPage: page,
+  browser,
+  api,
+}) => {
   const email = address();
   const invited = (await (await api.post('/api/v1/users', { data: { email, role: 'editor' } })).json()) as { link: { url: string } };
   const person = await arrive(browser, invited.link.url);
@@ -135,7 +141,8 @@ test('e-mails are compared regardless of case at sign-in', async ({ page }) => {
 test('a role change asks first, says what it gives, can be called off, and says when it is done', async ({ signedInPage: page, api }) => {
   const email = address();
   const invited = ((await (await api.post('/api/v1/users', { data: { email, role: 'viewer' } })).json()) as { user: { id: string } }).user;
-  const roleOf = async () => ((await (await api.get('/api/v1/users')).json()) as { id: string; role: string }[]).find((u) => u.id === invited.id)?.role;
+  const roleOf = async () =>
+    ((await (await api.get('/api/v1/users')).json()) as { id: string; role: string }[]).find((u) => u.id === invited.id)?.role;
   await page.goto('/users');
   const select = page.getByLabel(`Role of ${email}`);
   await select.selectOption('editor');

@@ -75,7 +75,9 @@ function build({ ifStale }) {
     if (ifStale && !stale) continue;
     if (!installed(part.tool)) {
       if (built > 0) continue;
-      throw new Error(`${part.name} is not built, and this install has no build tools (${part.tool}): build where the dev dependencies are installed (npm ci && npm run build), then copy dist/ here or run npm prune --omit=dev`);
+      throw new Error(
+        `${part.name} is not built, and this install has no build tools (${part.tool}): build where the dev dependencies are installed (npm ci && npm run build), then copy dist/ here or run npm prune --omit=dev`,
+      );
     }
     process.stderr.write(`Building ${part.name}…\n`);
     part.build();

@@ -115,7 +115,11 @@ try {
   for (let n = stored; n < HUGE; n++) {
     await t.store.destinations.create({ name: `Seeded ${n}`, config: { ...normalizeS3Config(writerConfig(`bench/${n}/`)) } });
   }
-  const huge = { list: await listRenderTime(page, origin), filtered: await listRenderTime(page, origin, 7, filtered), reorder: await reorderTime(page, origin, await firstByName()) };
+  const huge = {
+    list: await listRenderTime(page, origin),
+    filtered: await listRenderTime(page, origin, 7, filtered),
+    reorder: await reorderTime(page, origin, await firstByName()),
+  };
   figures.push(listRenderFigure(few.list, huge.list, [FEW, HUGE], 1.5, 'List page in Chromium, time to first row'));
   figures.push({
     ...listRenderFigure(few.filtered, huge.filtered, [FEW, HUGE], 1.5, `Filtered list in Chromium (?q=${NEEDLE.toLowerCase()})`),
@@ -125,7 +129,15 @@ try {
     ...listRenderFigure(manyReorder, huge.reorder, [MANY, HUGE], 1.5, 'Reordered list in Chromium (Sort by: Name)'),
     detail: 'from choosing the order on a loaded list to its new first row, median of 7 each; both a full page of 50 rows',
   });
-  figures.push(await measureListPageLoad(t, origin, '/api/v1/destinations?destination_type=s3&limit=50', `List API, a page of 50 of ${HUGE.toLocaleString('en')}`, LOAD_SECONDS));
+  figures.push(
+    await measureListPageLoad(
+      t,
+      origin,
+      '/api/v1/destinations?destination_type=s3&limit=50',
+      `List API, a page of 50 of ${HUGE.toLocaleString('en')}`,
+      LOAD_SECONDS,
+    ),
+  );
   figures.push(
     await measureListPageLoad(
       t,

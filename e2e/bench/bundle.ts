@@ -48,7 +48,10 @@ createRoot(document.getElementById('root')!).render(
   const outDir = path.join(root, 'dist');
   await build({ root, configFile: false, logLevel: 'silent', plugins: [react()], build: { outDir, emptyOutDir: true } });
   const assets = path.join(outDir, 'assets');
-  return fs.readdirSync(assets).filter(isAsset).reduce((sum, name) => sum + gzipBytes(path.join(assets, name)), 0);
+  return fs
+    .readdirSync(assets)
+    .filter(isAsset)
+    .reduce((sum, name) => sum + gzipBytes(path.join(assets, name)), 0);
 }
 
 /** Gzip bytes of the JS and CSS Chromium fetches when /destinations first loads, against the floor; the lazy chunks. */

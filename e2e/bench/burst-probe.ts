@@ -71,8 +71,12 @@ for (let run = 0; run < Number(process.env.RUNS ?? 2); run++) {
   say(`burst ${run + 1}: ${figure.value} (${figure.detail})`);
   // Where the two cores went (the loader and the process starting the checks are not counted): the stand-in for S3
   // is not the product, and a share of it is CPU the list's answers did not get.
-  say(`  CPU over the idle and burst runs: app ${ms(appCpu() - cpu.app)}, local S3 endpoint ${ms(s3Cpu() - cpu.s3)} (${ms(performance.now() - started)} of wall time)`);
-  say(`  event-loop delay p99 ${ms(delay.percentile(99) / 1e6)}, max ${ms(delay.max / 1e6)}; the list read the store ${reads.count} times, ${ms(reads.ms)} in all`);
+  say(
+    `  CPU over the idle and burst runs: app ${ms(appCpu() - cpu.app)}, local S3 endpoint ${ms(s3Cpu() - cpu.s3)} (${ms(performance.now() - started)} of wall time)`,
+  );
+  say(
+    `  event-loop delay p99 ${ms(delay.percentile(99) / 1e6)}, max ${ms(delay.max / 1e6)}; the list read the store ${reads.count} times, ${ms(reads.ms)} in all`,
+  );
   const buckets = new Map<number, number[]>();
   for (const request of served) {
     const bucket = Math.floor((request.at - started) / 500);

@@ -56,7 +56,12 @@ export async function sdkInSequence(endpoint: string): Promise<number> {
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: multipartKey }));
   const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: multipartKey, UploadId, PartNumber: 1, Body: Buffer.from('part\n') }));
   await s3.send(
-    new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: multipartKey, UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+    new CompleteMultipartUploadCommand({
+      Bucket: BUCKET,
+      Key: multipartKey,
+      UploadId,
+      MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+    }),
   );
   await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key }));
   await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: multipartKey }));

@@ -17,16 +17,20 @@ export async function fillLike(t: TestApp, n: number, body: object): Promise<str
 
 /** Adds `copies` rows copied from the connector `template` (see fillLike), in one statement. */
 export async function copyConnector(db: Sql, template: string, copies: number): Promise<void> {
-  const columns = (await db.all<{ name: string }>(
-    db.dialect === 'postgres'
-      ? "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'destinations' ORDER BY ordinal_position"
-      : "SELECT name FROM pragma_table_info('destinations')",
-  )).map((row) => row.name);
+  const columns = (
+    await db.all<{ name: string }>(
+      db.dialect === 'postgres'
+        ? "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'destinations' ORDER BY ordinal_position"
+        : "SELECT name FROM pragma_table_info('destinations')",
+    )
+  ).map((row) => row.name);
   // Each row its own name, and the list columns that follow from it (list-columns.ts), as the app would write them.
   const rest = columns.filter((column) => !['id', 'name', 'created_at', 'updated_at', 'external_id', 'name_key', 'search_text'].includes(column));
   const pg = db.dialect === 'postgres';
   const id = pg ? "lpad(to_hex(g), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0')" : "printf('%08x-0000-4000-8000-%012x', g, g)";
-  const at = pg ? "to_char(timestamp '2026-01-01' + g * interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" : "strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || g || ' seconds')";
+  const at = pg
+    ? "to_char(timestamp '2026-01-01' + g * interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    : "strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || g || ' seconds')";
   const series = pg ? 'generate_series(1, $2) AS s(g)' : 'seq';
   const prefix = pg ? '' : 'WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $2) ';
   const newline = pg ? 'chr(10)' : 'char(10)';

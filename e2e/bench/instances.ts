@@ -46,7 +46,11 @@ async function rowsRead(): Promise<number> {
 
 /** CPU time (user + system) the process has used so far, in ms (/proc, clock ticks of 10 ms). */
 function cpuMs(server: ServerProcess): number {
-  const fields = fs.readFileSync(`/proc/${server.child.pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const fields =
+    fs
+      .readFileSync(`/proc/${server.child.pid ?? 0}/stat`, 'utf8')
+      .split(') ')[1]
+      ?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -73,10 +77,15 @@ async function readPages(): Promise<number[]> {
 
 let version = 1;
 const templateName = 'Instances template';
-const made = (await (await check(
-  await b.api('/api/v1/destinations', { method: 'POST', body: { name: templateName, type: 's3', config: { remote_url: 's3://my-bucket/exports/', anonymous: true } } }),
-  'creating the template',
-)).json()) as { id: string };
+const made = (await (
+  await check(
+    await b.api('/api/v1/destinations', {
+      method: 'POST',
+      body: { name: templateName, type: 's3', config: { remote_url: 's3://my-bucket/exports/', anonymous: true } },
+    }),
+    'creating the template',
+  )
+).json()) as { id: string };
 await copyConnector(db, made.id, CONNECTORS - 1);
 say(`${CONNECTORS} connectors`);
 
@@ -85,7 +94,11 @@ async function renames(until: () => boolean): Promise<number> {
   let done = 0;
   while (!until()) {
     await check(
-      await b.api(`/api/v1/destinations/${made.id}`, { method: 'PUT', body: { name: `${templateName} ${version}` }, headers: { 'if-match': `"${version}"` } }),
+      await b.api(`/api/v1/destinations/${made.id}`, {
+        method: 'PUT',
+        body: { name: `${templateName} ${version}` },
+        headers: { 'if-match': `"${version}"` },
+      }),
       'a rename',
     );
     version++;
@@ -94,10 +107,16 @@ async function renames(until: () => boolean): Promise<number> {
   return done;
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
 try {
   await readPages(); // warm-up: plans cached, pages in PostgreSQL's buffers
-  await renames(((n) => () => n-- <= 0)(20));
+  await renames(
+    (
+      (n) => () =>
+        n-- <= 0
+    )(20),
+  );
 
   let before = await rowsRead();
   let cpu = cpuMs(a);
@@ -109,7 +128,12 @@ try {
   before = await rowsRead();
   const writerCpuBefore = cpuMs(a);
   const writesStarted = performance.now();
-  const wrote = await renames(((n) => () => n-- <= 0)(WRITES_ALONE));
+  const wrote = await renames(
+    (
+      (n) => () =>
+        n-- <= 0
+    )(WRITES_ALONE),
+  );
   const idleCpuDuringWrites = cpuMs(a) - writerCpuBefore;
   const writesTook = performance.now() - writesStarted;
   const perWrite = ((await rowsRead()) - before) / wrote;
@@ -131,11 +155,23 @@ try {
   say('both: done');
 
   const rows = [
-    ['A alone', `${(aloneRows / READS).toFixed(1)}`, `${(aloneCpu / READS).toFixed(2)} ms`, `${percentile(alone, 0.5).toFixed(1)} / ${percentile(alone, 0.99).toFixed(1)} ms`, '0'],
-    ['A while B writes', `${(duringRows / READS).toFixed(1)}`, `${(duringCpu / READS).toFixed(2)} ms`, `${percentile(during, 0.5).toFixed(1)} / ${percentile(during, 0.99).toFixed(1)} ms`, String(wroteDuring)],
+    [
+      'A alone',
+      `${(aloneRows / READS).toFixed(1)}`,
+      `${(aloneCpu / READS).toFixed(2)} ms`,
+      `${percentile(alone, 0.5).toFixed(1)} / ${percentile(alone, 0.99).toFixed(1)} ms`,
+      '0',
+    ],
+    [
+      'A while B writes',
+      `${(duringRows / READS).toFixed(1)}`,
+      `${(duringCpu / READS).toFixed(2)} ms`,
+      `${percentile(during, 0.5).toFixed(1)} / ${percentile(during, 0.99).toFixed(1)} ms`,
+      String(wroteDuring),
+    ],
   ];
   const table = [
-    '| instance A | rows read per list request | A\'s CPU per list request | p50 / p99 | renames on B meanwhile |',
+    "| instance A | rows read per list request | A's CPU per list request | p50 / p99 | renames on B meanwhile |",
     '|---|---|---|---|---|',
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');

@@ -29,7 +29,9 @@ const run = promisify(execFile);
  */
 async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Load> {
   const options = JSON.stringify({ url, connections, duration: seconds, headers });
-  const { stdout } = await run(process.execPath, [new URL('./autocannon-process.mjs', import.meta.url).pathname, options], { maxBuffer: 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [new URL('./autocannon-process.mjs', import.meta.url).pathname, options], {
+    maxBuffer: 1024 * 1024,
+  });
   return JSON.parse(stdout) as Load;
 }
 
@@ -77,9 +79,13 @@ export async function measureListLoad(t: TestApp, origin: string, seconds: numbe
  * second before it read any socket: a pause no client over a network can cause.
  */
 function checkStarter(origin: string, headers: Record<string, string>, destinationIds: string[], perRequest: boolean) {
-  const child = spawn(process.execPath, [new URL('./start-checks-process.mjs', import.meta.url).pathname, JSON.stringify({ origin, headers, ids: destinationIds, perRequest })], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL('./start-checks-process.mjs', import.meta.url).pathname, JSON.stringify({ origin, headers, ids: destinationIds, perRequest })],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout.setEncoding('utf8');
   const exited = new Promise<void>((resolve, reject) =>

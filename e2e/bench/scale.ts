@@ -37,7 +37,10 @@ async function fillActivity(t: TestApp, n: number) {
   const prefix = pg ? '' : 'WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $1) ';
   const kind = "CASE WHEN g % 10 = 0 THEN 'session.signed_in' WHEN g % 10 = 1 THEN 'session.sign_in_failed' ELSE 'destination.updated' END";
   const group = "CASE WHEN g % 10 < 2 THEN 'sign_ins' ELSE 'connectors' END";
-  await t.store.db.run(`${prefix}INSERT INTO activity_log (destination_id, kind, kind_group, outcome, at) SELECT NULL, ${kind}, ${group}, 'ok', '2026-06-01T00:00:00.000Z' FROM ${series}`, [n]);
+  await t.store.db.run(
+    `${prefix}INSERT INTO activity_log (destination_id, kind, kind_group, outcome, at) SELECT NULL, ${kind}, ${group}, 'ok', '2026-06-01T00:00:00.000Z' FROM ${series}`,
+    [n],
+  );
 }
 
 type Row = Record<string, string>;
@@ -69,11 +72,15 @@ function readInAnotherProcess(url: string, headers: Record<string, string>): Pro
     for await (const chunk of response.body) bytes += chunk.byteLength;
     process.stdout.write(JSON.stringify({ ms: performance.now() - started, bytes }));`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', client, url, JSON.stringify(headers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', client, url, JSON.stringify(headers)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (data: Buffer) => (out += data.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { ms: number; bytes: number }) : reject(new Error(`the list's client exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as { ms: number; bytes: number }) : reject(new Error(`the list's client exited ${code}`)),
+    );
   });
 }
 
@@ -171,7 +178,12 @@ if (step === '--one') {
 }
 /** One step in a process of its own: the last line it prints. */
 function inChild(args: string[]): string {
-  const child = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--expose-gc', '--import', 'tsx', 'e2e/bench/scale.ts', ...args], { cwd: PROJECT_ROOT, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--expose-gc', '--import', 'tsx', 'e2e/bench/scale.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    env: process.env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (child.status !== 0) throw new Error(`bench:scale ${args.slice(0, 2).join(' ')} failed (exit ${child.status})`);
   return child.stdout.trim().split('\n').at(-1) ?? '';
 }

@@ -72,5 +72,7 @@ export function sendAssumedRole(
 export function sendIamDone(res: ServerResponse, action: string) {
   const id = requestId();
   res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': id });
-  res.end(`<${action}Response xmlns="${NAMESPACES.iam}">\n  <ResponseMetadata>\n    <RequestId>${id}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`);
+  res.end(
+    `<${action}Response xmlns="${NAMESPACES.iam}">\n  <ResponseMetadata>\n    <RequestId>${id}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`,
+  );
 }

@@ -55,7 +55,8 @@ export const DIALECTS = {
     quotaFull: [403, 'QuotaExceeded', ''],
     rewrite: {
       // The gateway names its zonegroup's placement as the location ("default" out of the box), not a region.
-      GetBucketLocation: () => '<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">default</LocationConstraint>',
+      GetBucketLocation: () =>
+        '<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">default</LocationConstraint>',
       // A real gateway answered CompleteMultipartUpload with an empty <ETag> (issue 26).
       CompleteMultipartUpload: (xml) => xml.replace(/<ETag>[^<]*<\/ETag>/, '<ETag></ETag>'),
     },
@@ -81,8 +82,13 @@ export const DIALECTS = {
     keyLength: 32,
     // R2's S3 API: "region: auto" (us-east-1 and an empty region stand for it too).
     anyRegion: true,
-    unknownKey: (length) => (length === 32 ? [401, 'Unauthorized', 'Unauthorized'] : [400, 'InvalidArgument', `Credential access key has length ${length}, should be 32`]),
-    badSignature: [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.'],
+    unknownKey: (length) =>
+      length === 32 ? [401, 'Unauthorized', 'Unauthorized'] : [400, 'InvalidArgument', `Credential access key has length ${length}, should be 32`],
+    badSignature: [
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.',
+    ],
     denied: [403, 'AccessDenied', 'Access Denied'],
     throttled: [429, 'TooManyRequests', 'Reduce your concurrent request rate for the same object.'],
   },

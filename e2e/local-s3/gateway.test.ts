@@ -74,11 +74,14 @@ describe('local S3 endpoint: signatures and credentials', () => {
 
   it('answers XAmzContentSHA256Mismatch when the body is not the one signed', async () => {
     const c = client(credentialsOf(IDENTITIES.writer));
-    c.middlewareStack.add((next) => async (args) => {
-      const request = args.request as { body?: unknown };
-      request.body = Buffer.from('PROBE'); // same length, other bytes
-      return next(args);
-    }, { step: 'finalizeRequest', priority: 'low' });
+    c.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { body?: unknown };
+        request.body = Buffer.from('PROBE'); // same length, other bytes
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low' },
+    );
     expect(await errorOf(put(c, 'gateway/tampered'))).toMatchObject({ name: 'XAmzContentSHA256Mismatch', status: 400 });
   });
 });
@@ -130,7 +133,9 @@ describe('local S3 endpoint: permissions, buckets and regions', () => {
     const Key = 'gateway/multipart.bin';
     const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'local-bucket', Key }));
     const { ETag } = await c.send(new UploadPartCommand({ Bucket: 'local-bucket', Key, UploadId, PartNumber: 1, Body: Buffer.from('part') }));
-    await c.send(new CompleteMultipartUploadCommand({ Bucket: 'local-bucket', Key, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
+    await c.send(
+      new CompleteMultipartUploadCommand({ Bucket: 'local-bucket', Key, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }),
+    );
     expect(await s3.listKeys('local-bucket', Key)).toEqual([Key]);
   });
 
@@ -178,7 +183,9 @@ describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
   const trust = (principal: string, externalId: string) =>
     JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } }],
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } },
+      ],
     });
   const assume = (caller: Identity, ExternalId?: string) =>
     sts(credentialsOf(caller)).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'gateway-test', ...(ExternalId ? { ExternalId } : {}) }));
@@ -186,7 +193,11 @@ describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
     try {
       await promise;
     } catch (error) {
-      return { name: (error as Error).name, message: (error as Error).message, status: (error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode };
+      return {
+        name: (error as Error).name,
+        message: (error as Error).message,
+        status: (error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode,
+      };
     }
     throw new Error('expected the request to fail');
   };
@@ -201,7 +212,12 @@ describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
   });
 
   it('puts a trust policy through IAM, then hands out credentials only with its external ID, to a caller allowed sts:AssumeRole', async () => {
-    const updated = await updateAssumeRolePolicy(s3.endpoint, IDENTITIES.customerAdmin, 'customer-s3-writer', trust(IDENTITIES.roleBase.arn, 'the-id'));
+    const updated = await updateAssumeRolePolicy(
+      s3.endpoint,
+      IDENTITIES.customerAdmin,
+      'customer-s3-writer',
+      trust(IDENTITIES.roleBase.arn, 'the-id'),
+    );
     expect(updated.status, updated.body).toBe(200);
     expect(updated.body).toContain('<UpdateAssumeRolePolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">');
     try {
@@ -212,7 +228,11 @@ describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
       expect(answer.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${CUSTOMER_ACCOUNT}:assumed-role/customer-s3-writer/gateway-test`);
       expect(answer.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 3_500_000);
       // The credentials work, as that role, for S3 and STS alike.
-      const creds = { accessKeyId: answer.Credentials?.AccessKeyId ?? '', secretAccessKey: answer.Credentials?.SecretAccessKey ?? '', sessionToken: answer.Credentials?.SessionToken ?? '' };
+      const creds = {
+        accessKeyId: answer.Credentials?.AccessKeyId ?? '',
+        secretAccessKey: answer.Credentials?.SecretAccessKey ?? '',
+        sessionToken: answer.Credentials?.SessionToken ?? '',
+      };
       expect((await sts(creds).send(new GetCallerIdentityCommand({}))).Account).toBe(CUSTOMER_ACCOUNT);
       await put(client(creds), 'assumed/probe');
     } finally {
@@ -231,7 +251,9 @@ describe('local STS: AssumeRole, and IAM: UpdateAssumeRolePolicy', () => {
   });
 
   it('refuses a session shorter than STS allows, as STS validates it', async () => {
-    const short = sts(credentialsOf(IDENTITIES.roleBase)).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'gateway-test', DurationSeconds: 60 }));
+    const short = sts(credentialsOf(IDENTITIES.roleBase)).send(
+      new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'gateway-test', DurationSeconds: 60 }),
+    );
     expect(await messageOf(short)).toMatchObject({ name: 'ValidationError', status: 400 });
   });
 });
@@ -243,9 +265,16 @@ describe('answering as Ceph’s RADOS Gateway (the rgw dialect)', () => {
       const c = client(credentialsOf(IDENTITIES.writer));
       expect((await c.send(new GetBucketLocationCommand({ Bucket: 'local-bucket' }))).LocationConstraint).toBe('default');
       const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'local-bucket', Key: 'rgw/etag' }));
-      const part = await c.send(new UploadPartCommand({ Bucket: 'local-bucket', Key: 'rgw/etag', UploadId, PartNumber: 1, Body: Buffer.from('part') }));
+      const part = await c.send(
+        new UploadPartCommand({ Bucket: 'local-bucket', Key: 'rgw/etag', UploadId, PartNumber: 1, Body: Buffer.from('part') }),
+      );
       const done = await c.send(
-        new CompleteMultipartUploadCommand({ Bucket: 'local-bucket', Key: 'rgw/etag', UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: 'local-bucket',
+          Key: 'rgw/etag',
+          UploadId,
+          MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+        }),
       );
       expect(done.ETag ?? '').toBe('');
       await c.send(new DeleteObjectCommand({ Bucket: 'local-bucket', Key: 'rgw/etag' }));

@@ -135,7 +135,9 @@ function keepEmptiedFolders(s3rver: S3rver) {
  * s3rver behind a gateway that does what s3rver does not: verify SigV4 against the identity table, enforce tokens,
  * expiry, permissions and bucket regions, answer sts:GetCallerIdentity, and reply with AWS's exact error XML.
  */
-export async function startLocalS3(options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number; dialect?: DialectName } = {}): Promise<LocalS3> {
+export async function startLocalS3(
+  options: { latencyMs?: number; port?: number; assumedRoleLifetimeMs?: number; dialect?: DialectName } = {},
+): Promise<LocalS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
   const s3rver = new S3rver({
     port: 0,
@@ -172,38 +174,47 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
   ): Promise<void> =>
     new Promise<void>((done) => {
       const headers: http.OutgoingHttpHeaders = {};
-      const drop = new Set(['authorization', 'x-amz-security-token', 'host', 'content-length', 'transfer-encoding', 'expect',
-        'content-encoding', 'x-amz-decoded-content-length', 'x-amz-trailer']);
+      const drop = new Set([
+        'authorization',
+        'x-amz-security-token',
+        'host',
+        'content-length',
+        'transfer-encoding',
+        'expect',
+        'content-encoding',
+        'x-amz-decoded-content-length',
+        'x-amz-trailer',
+      ]);
       for (const [name, value] of Object.entries(req.headers)) if (!drop.has(name) && value !== undefined) headers[name] = value;
-      const encoding = req.headers['content-encoding']?.split(',').map((s) => s.trim()).filter((s) => s !== 'aws-chunked');
+      const encoding = req.headers['content-encoding']
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== 'aws-chunked');
       if (encoding?.length) headers['content-encoding'] = encoding.join(',');
       headers['content-length'] = body.length;
-      const upstream = http.request(
-        { host: '127.0.0.1', port: backend.port, method: req.method, path: url, headers },
-        (answer) => {
-          if (!rewrite || answer.statusCode !== 200) {
-            const ok = (answer.statusCode ?? 500) < 300;
-            res.writeHead(answer.statusCode ?? 502, ok ? { ...answer.headers, ...extraHeaders } : answer.headers);
-            answer.pipe(res);
-            answer.on('end', done);
-            return;
-          }
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () => {
-            const xml = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
-            res.writeHead(200, { ...answer.headers, 'content-length': xml.length });
-            res.end(xml);
-            done();
-          });
-        },
-      );
+      const upstream = http.request({ host: '127.0.0.1', port: backend.port, method: req.method, path: url, headers }, (answer) => {
+        if (!rewrite || answer.statusCode !== 200) {
+          const ok = (answer.statusCode ?? 500) < 300;
+          res.writeHead(answer.statusCode ?? 502, ok ? { ...answer.headers, ...extraHeaders } : answer.headers);
+          answer.pipe(res);
+          answer.on('end', done);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const xml = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
+          res.writeHead(200, { ...answer.headers, 'content-length': xml.length });
+          res.end(xml);
+          done();
+        });
+      });
       upstream.on('error', () => {
         sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
         done();
       });
       upstream.end(body);
-  });
+    });
 
   const deleteFromBackend = (rawPath: string) =>
     new Promise<void>((done) =>
@@ -296,7 +307,9 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
     const token = req.headers['x-amz-security-token'];
     if (identity.sessionToken && token === undefined && !isSts) {
       // A temporary key without its session token is unknown to S3 as a key.
-      return fail(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: auth.accessKeyId });
+      return fail(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+        AWSAccessKeyId: auth.accessKeyId,
+      });
     }
     if ((identity.sessionToken ?? undefined) !== token) {
       return isSts
@@ -337,13 +350,26 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       const sessionName = params.get('RoleSessionName') ?? '';
       const externalId = params.get('ExternalId') ?? undefined;
       const seconds = Number(params.get('DurationSeconds') ?? 3600);
-      requests.push({ operation: 'AssumeRole', accessKeyId: caller.accessKeyId, bucket: null, key: externalId === undefined ? null : `external-id:${externalId}` });
+      requests.push({
+        operation: 'AssumeRole',
+        accessKeyId: caller.accessKeyId,
+        bucket: null,
+        key: externalId === undefined ? null : `external-id:${externalId}`,
+      });
       // STS's validation errors (AWS's "1 validation error detected" form, with the member's constraint).
       if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-        return fail(400, 'ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+        return fail(
+          400,
+          'ValidationError',
+          `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+        );
       }
       if (!Number.isInteger(seconds) || seconds < 900) {
-        return fail(400, 'ValidationError', `1 validation error detected: Value '${seconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+        return fail(
+          400,
+          'ValidationError',
+          `1 validation error detected: Value '${seconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+        );
       }
       const role = ROLES[roleArn];
       const principal = principalOf(caller.arn);
@@ -387,8 +413,17 @@ export async function startLocalS3(options: { latencyMs?: number; port?: number;
       if (action !== 'UpdateAssumeRolePolicy') return iamFail(400, 'InvalidAction', `Could not find operation ${action} for version 2010-05-08`);
       const roleArn = Object.keys(ROLES).find((arn) => arn === `arn:aws:iam::${accountOf(caller.arn)}:role/${roleName}`);
       const resource = `arn:aws:iam::${accountOf(caller.arn)}:role/${roleName}`;
-      const decision = evaluate({ action: 'iam:UpdateAssumeRolePolicy', resource, principalArn: null, keys: {} }, policies.get(caller.accessKeyId) ?? caller.policy, null);
-      if (!decision.allowed) return iamFail(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:UpdateAssumeRolePolicy on resource: role ${roleName}`);
+      const decision = evaluate(
+        { action: 'iam:UpdateAssumeRolePolicy', resource, principalArn: null, keys: {} },
+        policies.get(caller.accessKeyId) ?? caller.policy,
+        null,
+      );
+      if (!decision.allowed)
+        return iamFail(
+          403,
+          'AccessDenied',
+          `User: ${caller.arn} is not authorized to perform: iam:UpdateAssumeRolePolicy on resource: role ${roleName}`,
+        );
       if (!roleArn) return iamFail(404, 'NoSuchEntity', `The role with name ${roleName} cannot be found.`);
       let document: PolicyDocument;
       try {

@@ -14,7 +14,12 @@ export async function updateAssumeRolePolicy(
   policy: string,
 ): Promise<{ status: number; body: string }> {
   const url = new URL(endpoint);
-  const body = new URLSearchParams({ Action: 'UpdateAssumeRolePolicy', Version: '2010-05-08', RoleName: roleName, PolicyDocument: policy }).toString();
+  const body = new URLSearchParams({
+    Action: 'UpdateAssumeRolePolicy',
+    Version: '2010-05-08',
+    RoleName: roleName,
+    PolicyDocument: policy,
+  }).toString();
   const request = new HttpRequest({
     method: 'POST',
     protocol: url.protocol,

@@ -13,7 +13,8 @@ export type Authorization = {
   signature: string;
 };
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 export function parseAuthorization(header: string | undefined): Authorization | null {
   const match = header ? AUTH.exec(header) : null;
@@ -99,7 +100,10 @@ export function decodeAwsChunked(body: Buffer): Buffer {
 
 const rfc3986 = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 /** Bytes as S3 quotes them in an error: lower-case hex pairs separated by spaces. */
-export const spacedHex = (text: string) => Buffer.from(text, 'utf8').toString('hex').replace(/(..)(?!$)/g, '$1 ');
+export const spacedHex = (text: string) =>
+  Buffer.from(text, 'utf8')
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
 
 /**
  * The canonical request and string to sign as S3 computed them, which a SignatureDoesNotMatch answer quotes back (with

@@ -54,7 +54,13 @@ export async function startTlsFronts(backendPort: number): Promise<TlsFronts> {
     privateCa: issue({ commonName: '127.0.0.1', altNames: loopback, from: new Date(now - DAY), to: new Date(now + 30 * DAY), issuer: ca }),
     selfSigned: issue({ commonName: '127.0.0.1', altNames: loopback, from: new Date(now - DAY), to: new Date(now + 30 * DAY) }),
     expired: issue({ commonName: '127.0.0.1', altNames: loopback, from: new Date(now - 30 * DAY), to: new Date(now - DAY), issuer: ca }),
-    wrongHost: issue({ commonName: 'other.example', altNames: [{ type: 2, value: 'other.example' }], from: new Date(now - DAY), to: new Date(now + 30 * DAY), issuer: ca }),
+    wrongHost: issue({
+      commonName: 'other.example',
+      altNames: [{ type: 2, value: 'other.example' }],
+      from: new Date(now - DAY),
+      to: new Date(now + 30 * DAY),
+      issuer: ca,
+    }),
   };
   const servers = await Promise.all(
     Object.entries(certificates).map(async ([kind, issued]) => {
@@ -71,7 +77,10 @@ export async function startTlsFronts(backendPort: number): Promise<TlsFronts> {
       return [kind as TlsFrontKind, server] as const;
     }),
   );
-  const urls = Object.fromEntries(servers.map(([kind, server]) => [kind, `https://127.0.0.1:${(server.address() as AddressInfo).port}`])) as Record<TlsFrontKind, string>;
+  const urls = Object.fromEntries(servers.map(([kind, server]) => [kind, `https://127.0.0.1:${(server.address() as AddressInfo).port}`])) as Record<
+    TlsFrontKind,
+    string
+  >;
   return {
     caPem: ca.pem,
     urls,

@@ -38,7 +38,11 @@ export const OIDC_ACCOUNTS: Record<string, OidcAccount> = {
 
 export type OidcProvider = { issuer: string; port: number; close(): Promise<void> };
 
-export async function startOidcProvider(options: { port?: number; redirectUris: string[]; accounts?: Record<string, OidcAccount> }): Promise<OidcProvider> {
+export async function startOidcProvider(options: {
+  port?: number;
+  redirectUris: string[];
+  accounts?: Record<string, OidcAccount>;
+}): Promise<OidcProvider> {
   const accounts = options.accounts ?? OIDC_ACCOUNTS;
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

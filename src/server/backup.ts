@@ -14,7 +14,9 @@ async function main() {
   const target = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
   if (!target) throw new ConfigError('Name the file to write: npm run backup -- <file>');
   if (config.databaseUrl) {
-    throw new ConfigError('With DATABASE_URL the data is in PostgreSQL: back it up with pg_dump (README: "Backup and restore"); keep APP_ENCRYPTION_KEY with it');
+    throw new ConfigError(
+      'With DATABASE_URL the data is in PostgreSQL: back it up with pg_dump (README: "Backup and restore"); keep APP_ENCRYPTION_KEY with it',
+    );
   }
   assertAppDataDir(config);
   const file = path.resolve(target);

@@ -51,7 +51,7 @@ describe('ALLOWED_HOSTS', () => {
     expect(() => loadConfig({ ALLOWED_HOSTS: entry })).toThrow(/ALLOWED_HOSTS entry/);
   });
 
-  it.each([undefined, '', 'a b', 'host/path', 'user@host', 'host?x', '[::1']) ('never accepts the Host %j', (host) => {
+  it.each([undefined, '', 'a b', 'host/path', 'user@host', 'host?x', '[::1'])('never accepts the Host %j', (host) => {
     expect(hostAllowed(host, loadConfig({}).allowedHosts)).toBe(false);
   });
 });

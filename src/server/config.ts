@@ -105,7 +105,8 @@ const integer =
     const raw = value?.trim();
     if (!raw) return fallback === -1 ? null : fallback;
     const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
     return parsed;
   };
 
@@ -119,7 +120,11 @@ const boolean =
     throw new ConfigError(`${name} must be true or false (got "${raw}")`);
   };
 
-const list = (raw: string | undefined) => (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 function allowlist(name: string): Parse<string[]> {
   return (raw) => {
@@ -188,7 +193,8 @@ const caBundle: Parse<string | null> = (value) => {
   } catch {
     throw new ConfigError(`S3_CA_BUNDLE names a file that cannot be read: ${file}`);
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`S3_CA_BUNDLE must be a PEM file of certificates (-----BEGIN CERTIFICATE-----): ${file}`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(`S3_CA_BUNDLE must be a PEM file of certificates (-----BEGIN CERTIFICATE-----): ${file}`);
   return pem;
 };
 
@@ -196,7 +202,8 @@ const caBundle: Parse<string | null> = (value) => {
 const metricsToken: Parse<string | null> = (value) => {
   const token = value?.trim();
   if (!token) return null;
-  if (token.length < 32) throw new ConfigError(`METRICS_TOKEN must be at least 32 characters (make one with: openssl rand -hex 32); it has ${token.length}`);
+  if (token.length < 32)
+    throw new ConfigError(`METRICS_TOKEN must be at least 32 characters (make one with: openssl rand -hex 32); it has ${token.length}`);
   return token;
 };
 
@@ -205,7 +212,8 @@ const adminEmail: Parse<string> = (raw) => {
   const value = raw?.trim() || FIRST_ADMIN_NAME;
   if (value === FIRST_ADMIN_NAME) return value;
   const parsed = parseEmail(value);
-  if (!parsed.ok) throw new ConfigError(`ADMIN_EMAIL must be an e-mail address, like admin@example.com (got "${value.slice(0, 40)}"): ${parsed.problem}`);
+  if (!parsed.ok)
+    throw new ConfigError(`ADMIN_EMAIL must be an e-mail address, like admin@example.com (got "${value.slice(0, 40)}"): ${parsed.problem}`);
   return parsed.email;
 };
 
@@ -289,13 +297,19 @@ export const SettingsSchema = z.object({
 });
 
 function roleBase(values: z.output<typeof SettingsSchema>): RoleBaseKey {
-  const { AWS_ROLE_BASE_ACCESS_KEY_ID: accessKeyId, AWS_ROLE_BASE_SECRET_ACCESS_KEY: secretAccessKey, AWS_ROLE_BASE_SESSION_TOKEN: sessionToken } = values;
+  const {
+    AWS_ROLE_BASE_ACCESS_KEY_ID: accessKeyId,
+    AWS_ROLE_BASE_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_ROLE_BASE_SESSION_TOKEN: sessionToken,
+  } = values;
   if (!accessKeyId && !secretAccessKey) {
     if (sessionToken) throw new ConfigError('AWS_ROLE_BASE_SESSION_TOKEN needs AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY');
     return null;
   }
   if (!accessKeyId || !secretAccessKey) {
-    throw new ConfigError('Set both AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY, or neither (the SDK credential chain is used then)');
+    throw new ConfigError(
+      'Set both AWS_ROLE_BASE_ACCESS_KEY_ID and AWS_ROLE_BASE_SECRET_ACCESS_KEY, or neither (the SDK credential chain is used then)',
+    );
   }
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }

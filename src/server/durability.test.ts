@@ -46,7 +46,11 @@ async function startRunningChecks(server: ServerProcess, count: number): Promise
   for (let n = 0; n < count; n++) {
     const created = await server.api('/api/v1/destinations', {
       method: 'POST',
-      body: { name: `silent ${n}`, type: 's3', config: { remote_url: 's3://silent/', endpoint_url: `http://127.0.0.1:${silentPort}`, key: 'minio', secret: 'minio-secret' } },
+      body: {
+        name: `silent ${n}`,
+        type: 's3',
+        config: { remote_url: 's3://silent/', endpoint_url: `http://127.0.0.1:${silentPort}`, key: 'minio', secret: 'minio-secret' },
+      },
     });
     const { id } = (await created.json()) as { id: string };
     const check = (await (await server.api(`/api/v1/destinations/${id}/connection-check`, { method: 'POST' })).json()) as ConnectionCheck;
@@ -112,7 +116,10 @@ describe('durability of the server process', () => {
     expect(await first.exited).toBe('SIGKILL');
     expect(Date.now() - started, 'the kill came while the checks were still inside their budget').toBeLessThan(5_000);
     expect(acknowledged.size).toBeGreaterThanOrEqual(50);
-    expect(statuses.filter((s) => s !== 200 && s !== 'no answer'), 'answers other than 200 or none').toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 200 && s !== 'no answer'),
+      'answers other than 200 or none',
+    ).toEqual([]);
 
     const second = await startServerProcess({ dataDir, key, port, env: env(5_000) });
     try {

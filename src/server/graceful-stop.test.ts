@@ -41,7 +41,12 @@ function holdUploads() {
 async function serverWithCheckUnderWay(prefix: string, env: Record<string, string>) {
   const dataDir = tempDataDir();
   const key = newEncryptionKey();
-  const server = await startServerProcess({ dataDir, key, port: await freePort(), env: { S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${s3.port}`, CHECK_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', ...env } });
+  const server = await startServerProcess({
+    dataDir,
+    key,
+    port: await freePort(),
+    env: { S3_ENDPOINT_ALLOWLIST: `127.0.0.1:${s3.port}`, CHECK_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', ...env },
+  });
   const created = await server.api('/api/v1/destinations', {
     method: 'POST',
     body: { name: `stop ${prefix}`, type: 's3', config: { remote_url: `s3://local-bucket/${prefix}/`, endpoint_url: s3.endpoint, ...WRITER } },
@@ -111,9 +116,17 @@ describe('a check cut off before its cleanup (its instance died)', () => {
       // As a dead instance left it: claimed, its probe in the bucket under a key from its id, its lease about to run out.
       const config = normalizeS3Config({ remote_url: 's3://local-bucket/crashed/', endpoint_url: s3.endpoint, ...WRITER });
       const store = await openStore({ dataDir, databaseUrl: t.config.databaseUrl, cipher: createSecretCipher(key) });
-      const queued = await store.checks.create({ destinationId: null, config }, { workerId: 'a-dead-instance', leaseUntil: new Date(Date.now() + 5_000) });
+      const queued = await store.checks.create(
+        { destinationId: null, config },
+        { workerId: 'a-dead-instance', leaseUntil: new Date(Date.now() + 5_000) },
+      );
       const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
-      const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: WRITER.key, secretAccessKey: WRITER.secret } });
+      const client = new S3Client({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: WRITER.key, secretAccessKey: WRITER.secret },
+      });
       await client.send(new PutObjectCommand({ Bucket: 'local-bucket', Key: `crashed/.connection-test/${queued.id}`, Body: Buffer.from('probe') }));
       client.destroy();
       await store.close();
@@ -122,11 +135,14 @@ describe('a check cut off before its cleanup (its instance died)', () => {
       const ended = await waitForCheck(t, queued.id);
       expect(ended).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
       await expect.poll(async () => (await s3.listKeys('local-bucket', 'crashed/.connection-test/')).length, { timeout: 10_000 }).toBe(0);
-      await expect.poll(async () => stepOf((await t.request({ method: 'GET', url: `/api/v1/connection-checks/${queued.id}` })).json(), 'cleanup')?.message).toMatch(
-        /^Cleaned up after the interruption: deleted crashed\/\.connection-test\/.* where they were\.$/,
-      );
+      await expect
+        .poll(async () => stepOf((await t.request({ method: 'GET', url: `/api/v1/connection-checks/${queued.id}` })).json(), 'cleanup')?.message)
+        .toMatch(/^Cleaned up after the interruption: deleted crashed\/\.connection-test\/.* where they were\.$/);
       // What the cleanup needed (the unsaved config, with its secret) is gone once it ran.
-      expect(await t.store.db.get('SELECT config_enc, cleanup_pending FROM connection_checks WHERE id = $1', [queued.id])).toEqual({ config_enc: null, cleanup_pending: 0 });
+      expect(await t.store.db.get('SELECT config_enc, cleanup_pending FROM connection_checks WHERE id = $1', [queued.id])).toEqual({
+        config_enc: null,
+        cleanup_pending: 0,
+      });
     } finally {
       await t.close();
     }

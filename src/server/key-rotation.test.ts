@@ -35,9 +35,18 @@ describe('rotating the encryption key while instances save secrets', () => {
     const saves = async (app: TestApp, name: 'a' | 'b') => {
       while (answers.filter((answer) => answer.phase === 'after' && answer.app === name).length < 5) {
         const sentIn = phase;
-        const response = await app.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ key: AWS_KEY, secret: secretOf(++n) }) });
+        const response = await app.request({
+          method: 'POST',
+          url: '/api/v1/destinations',
+          body: destinationBody({ key: AWS_KEY, secret: secretOf(++n) }),
+        });
         const ran: Phase = sentIn === 'before' && phase !== 'before' ? 'during' : sentIn;
-        answers.push({ app: name, status: response.statusCode, phase: ran, ...(response.statusCode >= 400 ? { detail: response.json().detail } : {}) });
+        answers.push({
+          app: name,
+          status: response.statusCode,
+          phase: ran,
+          ...(response.statusCode >= 400 ? { detail: response.json().detail } : {}),
+        });
       }
     };
     const rotation = async () => {
@@ -54,7 +63,8 @@ describe('rotating the encryption key while instances save secrets', () => {
     };
     await Promise.all([saves(a, 'a'), saves(b, 'b'), rotation()]);
 
-    const statuses = (app: 'a' | 'b', sentIn: Phase) => answers.filter((answer) => answer.app === app && answer.phase === sentIn).map((answer) => answer.status);
+    const statuses = (app: 'a' | 'b', sentIn: Phase) =>
+      answers.filter((answer) => answer.app === app && answer.phase === sentIn).map((answer) => answer.status);
     expect([...statuses('a', 'before'), ...statuses('b', 'before')].every((status) => status === 200)).toBe(true);
     // B holds the new key: it saves throughout. A refuses once writes moved to the new key, saying why, instead of
     // sealing with the old one.

@@ -186,7 +186,13 @@ describe('hostile bodies', () => {
     for (const route of t.app.routeTable.filter((r) => r.context !== 'browser-app' && r.method !== 'HEAD')) {
       const url = route.url.replace(/:[a-z_]+/g, '6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d');
       for (const cookie of [undefined, null]) {
-        const response = await t.request({ method: route.method as 'POST', url, payload, cookie, headers: { 'content-type': 'application/json', 'if-match': '"1"' } });
+        const response = await t.request({
+          method: route.method as 'POST',
+          url,
+          payload,
+          cookie,
+          headers: { 'content-type': 'application/json', 'if-match': '"1"' },
+        });
         expect(response.statusCode, `${route.method} ${route.url}`).toBeGreaterThanOrEqual(200);
         expect(response.statusCode, `${route.method} ${route.url}`).toBeLessThan(500);
       }

@@ -53,13 +53,24 @@ function formsOf(value: string): string[] {
   const base64 = [0, 1, 2].flatMap((offset) => {
     // The value inside a longer base64 text: encode it after `offset` filler bytes and keep the characters that
     // depend on the value alone.
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     const start = Math.ceil((offset * 4) / 3);
     const end = Math.floor(((offset + bytes.length) * 4) / 3);
     const middle = encoded.slice(start, end);
     return [middle, middle.replaceAll('+', '-').replaceAll('/', '_')];
   });
-  const forms = [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), hex, hex.toUpperCase(), spaced, spaced.toUpperCase(), ...base64];
+  const forms = [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(value),
+    hex,
+    hex.toUpperCase(),
+    spaced,
+    spaced.toUpperCase(),
+    ...base64,
+  ];
   return [...new Set(forms)].filter((form) => form.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
 }
 

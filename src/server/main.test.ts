@@ -83,10 +83,16 @@ describe('startup', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     // The log names the file, never the password.
     expect(first.stderr).not.toContain(password);
-    expect(first.lines).toContainEqual(expect.objectContaining({ level: 40, file, msg: expect.stringContaining('first admin created: the password is in') }));
+    expect(first.lines).toContainEqual(
+      expect.objectContaining({ level: 40, file, msg: expect.stringContaining('first admin created: the password is in') }),
+    );
     // The start line names the version, the origin, the store (never a password) and the key id.
     expect(first.lines).toContainEqual(
-      expect.objectContaining({ store: `SQLite ${path.join(dataDir, 'destinations.sqlite')}`, keyId: expect.stringMatching(/^[0-9a-f]{8}$/), msg: expect.stringMatching(/is ready on/) }),
+      expect.objectContaining({
+        store: `SQLite ${path.join(dataDir, 'destinations.sqlite')}`,
+        keyId: expect.stringMatching(/^[0-9a-f]{8}$/),
+        msg: expect.stringMatching(/is ready on/),
+      }),
     );
     expect(messages(first)).toContain('applied migration 001-initial.sql');
     expect(messages(first).slice(-2)).toEqual(['stopping: taking no new work', 'stopped']);
@@ -137,7 +143,9 @@ describe('startup', () => {
     await store.close();
     const refused = await start({ DATA_DIR: dataDir, APP_ENCRYPTION_KEY: key });
     expect(refused.code).toBe(1);
-    expect(messages(refused).at(-1)).toMatch(/^Cannot start: The database was upgraded by version 9\.1\.0 \(migration 099-future\.sql\), which needs version 9\.0\.0 or later to run on it; this is version \d+\.\d+\.\d+\./);
+    expect(messages(refused).at(-1)).toMatch(
+      /^Cannot start: The database was upgraded by version 9\.1\.0 \(migration 099-future\.sql\), which needs version 9\.0\.0 or later to run on it; this is version \d+\.\d+\.\d+\./,
+    );
     const db = openSqlite(path.join(dataDir, 'destinations.sqlite'));
     expect(await db.all('SELECT id FROM users')).toEqual(users);
     await db.close();
@@ -178,7 +186,14 @@ describe('npm start', () => {
     const port = await freePort();
     const child = spawn('npm', ['start', '--silent'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), DATA_DIR: tempDataDir(), ADMIN_PASSWORD: 'npm start test password', LOG_LEVEL: 'info' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        DATA_DIR: tempDataDir(),
+        ADMIN_PASSWORD: 'npm start test password',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -263,7 +278,9 @@ describe('npm run rotate-key', () => {
     for (const script of ['dist/server/rotate-key.js', 'dist/server/set-password.js']) {
       const run = await runScript(script, { DATA_DIR: empty }, 'a long enough password\n');
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`There is no app database in ${empty} (no destinations.sqlite): set DATA_DIR (or DATABASE_URL) to where the app keeps its data`);
+      expect(run.stderr).toContain(
+        `There is no app database in ${empty} (no destinations.sqlite): set DATA_DIR (or DATABASE_URL) to where the app keeps its data`,
+      );
       expect(fs.readdirSync(empty)).toEqual([]);
     }
   }, 60_000);
@@ -281,7 +298,11 @@ describe('npm run backup', () => {
       while (writing) {
         const answer = await server.api('/api/v1/destinations', {
           method: 'POST',
-          body: { name: `backed up ${saved}`, type: 's3', config: { remote_url: 's3://bucket/b/', key: 'AKIAIOSFODNN7EXAMPLE', secret: `BackupSecret${saved}`.padEnd(40, 'x') } },
+          body: {
+            name: `backed up ${saved}`,
+            type: 's3',
+            config: { remote_url: 's3://bucket/b/', key: 'AKIAIOSFODNN7EXAMPLE', secret: `BackupSecret${saved}`.padEnd(40, 'x') },
+          },
         });
         if (answer.status === 200) saved++;
       }

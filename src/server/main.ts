@@ -37,18 +37,29 @@ async function main(log: Logger) {
   }
   const missing = missingNodeFlags();
   if (missing.length > 0) {
-    log.warn({ flags: missing }, `started without ${missing.join(' ')} (npm start passes it): the V8 young generation may grow to 134 MB and stay resident after a large list; add it to the node command or NODE_OPTIONS`);
+    log.warn(
+      { flags: missing },
+      `started without ${missing.join(' ')} (npm start passes it): the V8 young generation may grow to 134 MB and stay resident after a large list; add it to the node command or NODE_OPTIONS`,
+    );
   }
   const { key, previous, warnings } = loadEncryptionKey(config);
   for (const warning of warnings) log.warn(warning);
   const cipher = createSecretCipher(key, previous);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, cipher });
   if (store.searchIndex === 'pending-list') {
-    log.warn('the list search index keeps a pending list that every search reads (this app may not alter the index it does not own): ask the database owner to run ALTER INDEX destinations_search_trgm SET (fastupdate = off), then SELECT gin_clean_pending_list(\'destinations_search_trgm\')');
+    log.warn(
+      "the list search index keeps a pending list that every search reads (this app may not alter the index it does not own): ask the database owner to run ALTER INDEX destinations_search_trgm SET (fastupdate = off), then SELECT gin_clean_pending_list('destinations_search_trgm')",
+    );
   }
-  if (store.searchIndex === 'unavailable') log.warn('the list search has no trigram index (pg_trgm could not be created here): it scans the connectors; ask the database owner to run CREATE EXTENSION pg_trgm');
+  if (store.searchIndex === 'unavailable')
+    log.warn(
+      'the list search has no trigram index (pg_trgm could not be created here): it scans the connectors; ask the database owner to run CREATE EXTENSION pg_trgm',
+    );
   for (const migration of store.migrated) {
-    log.info({ migration: migration.name, oldestAppVersion: migration.oldestAppVersion, version: APP_VERSION }, `applied migration ${migration.name}`);
+    log.info(
+      { migration: migration.name, oldestAppVersion: migration.oldestAppVersion, version: APP_VERSION },
+      `applied migration ${migration.name}`,
+    );
   }
 
   // --api-only: `npm run dev`, where Vite's dev server serves the browser app. Otherwise it is served as built by
@@ -83,19 +94,30 @@ async function main(log: Logger) {
     writePrivateFile(file, `Sign in as: ${email}\nPassword: ${password}\n\nOnly its hash is stored. Sign in, then delete this file.\n`);
     log.warn({ email, file }, `first admin created: the password is in ${file} (mode 0600); sign in, then delete the file`);
   });
-  if (admin.source === 'upgraded') log.info({ email: admin.email }, 'the admin password is now the admin user (same password; sessions and API keys kept)');
+  if (admin.source === 'upgraded')
+    log.info({ email: admin.email }, 'the admin password is now the admin user (same password; sessions and API keys kept)');
   else if (admin.source === 'environment') log.info({ email: admin.email }, 'created the first admin with ADMIN_PASSWORD');
   else if (admin.source === 'existing' && admin.ignoredPassword) {
-    log.warn('ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists. Reset a password on the Users screen or with npm run set-password -- <email>');
+    log.warn(
+      'ADMIN_PASSWORD is ignored: it only creates the first admin, and an admin exists. Reset a password on the Users screen or with npm run set-password -- <email>',
+    );
   }
   app.lifecycle.starting = false;
-  log.info({ version: APP_VERSION, origin: config.publicOrigin, store: storeName(config), keyId: cipher.keyId }, `S3 destinations admin ${APP_VERSION} is ready on ${config.publicOrigin}`);
+  log.info(
+    { version: APP_VERSION, origin: config.publicOrigin, store: storeName(config), keyId: cipher.keyId },
+    `S3 destinations admin ${APP_VERSION} is ready on ${config.publicOrigin}`,
+  );
 }
 
 // Every line the server writes is JSON, through one logger: the start's, the app's, a refusal to start.
 const log = pino(loggerOptions('info') as pino.LoggerOptions);
 main(log).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof SchemaTooNewError || error instanceof NoAppDataError || error instanceof NativeModuleError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof EncryptionKeyError ||
+    error instanceof SchemaTooNewError ||
+    error instanceof NoAppDataError ||
+    error instanceof NativeModuleError;
   if (known) log.fatal(`Cannot start: ${(error as Error).message}`);
   else log.fatal({ err: error }, `Cannot start: ${error instanceof Error ? error.message : String(error)}`);
   // The line is written before the exit (pino's default destination writes synchronously).

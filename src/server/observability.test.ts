@@ -22,7 +22,10 @@ beforeAll(async () => {
   s3 = await startLocalS3();
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
-  t = await buildTestApp({ logLevel: 'info', metricsToken: METRICS_TOKEN, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`], trustProxy: ['10.0.0.5'] }, { logStream: sink });
+  t = await buildTestApp(
+    { logLevel: 'info', metricsToken: METRICS_TOKEN, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`], trustProxy: ['10.0.0.5'] },
+    { logStream: sink },
+  );
 });
 afterAll(async () => {
   await t.close();
@@ -71,7 +74,8 @@ describe('request ids', () => {
     for (let i = 0; i < 3; i++) ids.add(String((await t.request({ method: 'GET', url: '/api/health', cookie: null })).headers['x-request-id']));
     expect(ids.size).toBe(3);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const sent = (id: string, remoteAddress: string) => t.request({ method: 'GET', url: '/api/health', cookie: null, headers: { 'x-request-id': id }, remoteAddress });
+    const sent = (id: string, remoteAddress: string) =>
+      t.request({ method: 'GET', url: '/api/health', cookie: null, headers: { 'x-request-id': id }, remoteAddress });
     expect((await sent('lb-7f3a.1', '10.0.0.5')).headers['x-request-id']).toBe('lb-7f3a.1');
     // From a client directly, or malformed (a log line or header injection), it is replaced.
     expect((await sent('lb-7f3a.1', '203.0.113.9')).headers['x-request-id']).not.toBe('lb-7f3a.1');
@@ -86,7 +90,9 @@ describe('metrics', () => {
     expect((await scrape('not the token')).statusCode).toBe(401);
     const off = await buildTestApp();
     try {
-      expect((await off.request({ method: 'GET', url: '/metrics', cookie: null, headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).statusCode).toBe(404);
+      expect(
+        (await off.request({ method: 'GET', url: '/metrics', cookie: null, headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).statusCode,
+      ).toBe(404);
     } finally {
       await off.close();
     }
@@ -98,7 +104,15 @@ describe('metrics', () => {
     const started = await t.request({
       method: 'POST',
       url: '/api/v1/connection-checks',
-      body: { type: 's3', config: { remote_url: 's3://local-bucket/metrics/', endpoint_url: s3.endpoint, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey } },
+      body: {
+        type: 's3',
+        config: {
+          remote_url: 's3://local-bucket/metrics/',
+          endpoint_url: s3.endpoint,
+          key: IDENTITIES.writer.accessKeyId,
+          secret: IDENTITIES.writer.secretAccessKey,
+        },
+      },
     });
     await waitForCheck(t, started.json().id);
     const text = (await scrape()).body;
@@ -109,7 +123,15 @@ describe('metrics', () => {
     expect(text).toMatch(/^sign_in_failures_total\{method="password"\} 1$/m);
     expect(text).toMatch(/^connection_checks_queued 0$/m);
     // The whole list twice: its rows built once, then kept.
-    expect((await t.request({ method: 'POST', url: '/api/v1/destinations', body: { name: 'Listed', type: 's3', config: { remote_url: 's3://local-bucket/listed/', anonymous: true } } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/destinations',
+          body: { name: 'Listed', type: 's3', config: { remote_url: 's3://local-bucket/listed/', anonymous: true } },
+        })
+      ).statusCode,
+    ).toBe(200);
     const listed = (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json().length as number;
     await t.request({ method: 'GET', url: '/api/v1/destinations' });
     const rows = (await scrape()).body;
@@ -126,12 +148,27 @@ describe('metrics', () => {
     const started = await t.request({
       method: 'POST',
       url: '/api/v1/connection-checks',
-      body: { type: 's3', config: { remote_url: 's3://no-such-bucket-here/x/', endpoint_url: s3.endpoint, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey } },
+      body: {
+        type: 's3',
+        config: {
+          remote_url: 's3://no-such-bucket-here/x/',
+          endpoint_url: s3.endpoint,
+          key: IDENTITIES.writer.accessKeyId,
+          secret: IDENTITIES.writer.secretAccessKey,
+        },
+      },
     });
     await waitForCheck(t, started.json().id);
     await expect.poll(() => lines.find((line) => line.msg === 'connection check finished' && line.checkId === started.json().id)).toBeDefined();
     const line = lines.find((entry) => entry.msg === 'connection check finished' && entry.checkId === started.json().id);
     const admin = await t.store.users.findByEmail('admin');
-    expect(line).toMatchObject({ level: 30, outcome: 'failure', failingStep: 'bucket', destinationId: null, startedBy: `user:${admin?.id}`, durationMs: expect.any(Number) });
+    expect(line).toMatchObject({
+      level: 30,
+      outcome: 'failure',
+      failingStep: 'bucket',
+      destinationId: null,
+      startedBy: `user:${admin?.id}`,
+      durationMs: expect.any(Number),
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { oidcConfig, roleFromClaims } from './oidc-config.ts';
 
-const base = { OIDC_ISSUER: 'https://login.example.com/realms/main', OIDC_CLIENT_ID: 's3-admin', OIDC_CLIENT_SECRET: 'secret', OIDC_ROLE_MAP: 's3-admins=admin,s3-editors=editor' };
+const base = {
+  OIDC_ISSUER: 'https://login.example.com/realms/main',
+  OIDC_CLIENT_ID: 's3-admin',
+  OIDC_CLIENT_SECRET: 'secret',
+  OIDC_ROLE_MAP: 's3-admins=admin,s3-editors=editor',
+};
 
 describe('OIDC settings', () => {
   it('is off without OIDC_ISSUER', () => {
@@ -10,8 +15,17 @@ describe('OIDC settings', () => {
 
   it('reads the issuer, client, scopes, role claim and map, with the provider’s host as the default name', () => {
     const config = oidcConfig(base);
-    expect(config).toMatchObject({ clientId: 's3-admin', providerName: 'login.example.com', roleClaim: 'groups', scopes: 'openid email profile', defaultRole: null });
-    expect([...(config?.roleMap ?? [])]).toEqual([['s3-admins', 'admin'], ['s3-editors', 'editor']]);
+    expect(config).toMatchObject({
+      clientId: 's3-admin',
+      providerName: 'login.example.com',
+      roleClaim: 'groups',
+      scopes: 'openid email profile',
+      defaultRole: null,
+    });
+    expect([...(config?.roleMap ?? [])]).toEqual([
+      ['s3-admins', 'admin'],
+      ['s3-editors', 'editor'],
+    ]);
   });
 
   it.each([
@@ -47,7 +61,9 @@ describe('the role the claims give', () => {
 
   it('falls back to OIDC_DEFAULT_ROLE, and reads a Google Workspace domain from hd or the e-mail', () => {
     expect(roleFromClaims(oidcConfig({ ...base, OIDC_DEFAULT_ROLE: 'viewer' })!, { groups: ['everyone'] }, 'example.com')).toBe('viewer');
-    expect(roleFromClaims(oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'hd', OIDC_ROLE_MAP: 'example.com=editor' })!, { hd: 'example.com' }, 'example.com')).toBe('editor');
+    expect(
+      roleFromClaims(oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'hd', OIDC_ROLE_MAP: 'example.com=editor' })!, { hd: 'example.com' }, 'example.com'),
+    ).toBe('editor');
     const byDomain = oidcConfig({ ...base, OIDC_ROLE_CLAIM: 'email_domain', OIDC_ROLE_MAP: 'Example.COM=viewer,bücher.example=editor' })!;
     expect(roleFromClaims(byDomain, {}, 'example.com')).toBe('viewer');
     expect(roleFromClaims(byDomain, {}, 'xn--bcher-kva.example')).toBe('editor');
@@ -62,6 +78,8 @@ describe('the role the claims give', () => {
   it('trusts e-mails without email_verified only from OIDC_ISSUER itself, named in OIDC_TRUSTED_EMAIL_ISSUER', () => {
     expect(oidcConfig(base)?.trustedEmailIssuer).toBeNull();
     expect(oidcConfig({ ...base, OIDC_TRUSTED_EMAIL_ISSUER: base.OIDC_ISSUER })?.trustedEmailIssuer).toBe(base.OIDC_ISSUER);
-    expect(() => oidcConfig({ ...base, OIDC_TRUSTED_EMAIL_ISSUER: 'https://other.example' })).toThrow(/OIDC_TRUSTED_EMAIL_ISSUER must be OIDC_ISSUER exactly/);
+    expect(() => oidcConfig({ ...base, OIDC_TRUSTED_EMAIL_ISSUER: 'https://other.example' })).toThrow(
+      /OIDC_TRUSTED_EMAIL_ISSUER must be OIDC_ISSUER exactly/,
+    );
   });
 });

@@ -39,7 +39,9 @@ export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
   try {
     issuer = new URL(raw);
   } catch {
-    throw new OidcConfigError(`OIDC_ISSUER must be the provider's issuer URL, like https://login.example.com/realms/main (got "${raw.slice(0, 80)}")`);
+    throw new OidcConfigError(
+      `OIDC_ISSUER must be the provider's issuer URL, like https://login.example.com/realms/main (got "${raw.slice(0, 80)}")`,
+    );
   }
   if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname))) {
     throw new OidcConfigError(`OIDC_ISSUER must be https:// (http:// only on loopback, for testing): got "${issuer.origin}"`);
@@ -50,7 +52,10 @@ export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
   if (!clientSecret) throw new OidcConfigError('OIDC_CLIENT_SECRET must be set with OIDC_ISSUER: the client secret the provider gave this app');
   const roleClaim = env.OIDC_ROLE_CLAIM?.trim() || 'groups';
   const roleMap = new Map<string, UserRole>();
-  for (const entry of (env.OIDC_ROLE_MAP ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (env.OIDC_ROLE_MAP ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf('=');
     const value = entry.slice(0, at).trim();
     const role = entry.slice(at + 1).trim() as UserRole;

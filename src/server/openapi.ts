@@ -78,12 +78,17 @@ export function documentRoute(input: TransformInput): { schema: RouteSchema; url
   if (config.access === 'public') out.security = [];
   else if (config.access) {
     out['x-required-role'] = config.access;
-    out.description = [out.description, `Needs the ${config.access} role (the admin's session has every role; an API key has its own).`].filter(Boolean).join(' ');
+    out.description = [out.description, `Needs the ${config.access} role (the admin's session has every role; an API key has its own).`]
+      .filter(Boolean)
+      .join(' ');
   }
   if (config.ifMatch) out.headers = { type: 'object', properties: { 'if-match': IF_MATCH } };
   if (config.etag && out.response) {
     out.response = Object.fromEntries(
-      Object.entries(out.response).map(([status, response]) => [status, status.startsWith('2') ? { ...response, headers: { etag: ETAG } } : response]),
+      Object.entries(out.response).map(([status, response]) => [
+        status,
+        status.startsWith('2') ? { ...response, headers: { etag: ETAG } } : response,
+      ]),
     );
   }
   return { schema: out, url };

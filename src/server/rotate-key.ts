@@ -13,14 +13,16 @@ import { keyUsage, rotateTo, type KeyUsage } from './store/reencrypt.ts';
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Values under a key other than `keyId`, in all. */
-const elsewhere = (usage: KeyUsage, keyId: string) => usage.values.filter((value) => value.keyId !== keyId).reduce((sum, value) => sum + value.count, 0);
+const elsewhere = (usage: KeyUsage, keyId: string) =>
+  usage.values.filter((value) => value.keyId !== keyId).reduce((sum, value) => sum + value.count, 0);
 
 function report(usage: KeyUsage) {
   say(`Writing key: ${usage.writing ?? '(none recorded yet)'}`);
   const byKey = new Map<string, number>();
   for (const value of usage.values) byKey.set(value.keyId, (byKey.get(value.keyId) ?? 0) + value.count);
   for (const [keyId, count] of byKey) say(`  key ${keyId}: ${count} value${count === 1 ? '' : 's'}${keyId === usage.writing ? ' (writing)' : ''}`);
-  for (const value of usage.values.filter((entry) => entry.keyId !== usage.writing)) say(`    ${value.table}.${value.column}: ${value.count} under ${value.keyId}`);
+  for (const value of usage.values.filter((entry) => entry.keyId !== usage.writing))
+    say(`    ${value.table}.${value.column}: ${value.count} under ${value.keyId}`);
 }
 
 async function main() {
@@ -51,7 +53,11 @@ async function main() {
       const usage = await keyUsage(store.db);
       report(usage);
       const left = usage.writing === null ? 0 : elsewhere(usage, usage.writing);
-      say(left === 0 ? 'Every value is under the writing key: no other key is needed.' : `${left} values are under other keys: run npm run rotate-key to move them.`);
+      say(
+        left === 0
+          ? 'Every value is under the writing key: no other key is needed.'
+          : `${left} values are under other keys: run npm run rotate-key to move them.`,
+      );
       process.exitCode = left === 0 ? 0 : 3;
       return;
     }
@@ -68,14 +74,19 @@ async function main() {
   if (fileMode) {
     fs.renameSync(path.join(config.dataDir, KEY_FILE), path.join(config.dataDir, PREVIOUS_KEY_FILE));
     fs.renameSync(nextFile, path.join(config.dataDir, KEY_FILE));
-    say(`The new key is ${KEY_FILE}; the old one is ${PREVIOUS_KEY_FILE}. Restart the app (until then it refuses to save secrets), then delete ${PREVIOUS_KEY_FILE} once your backups are taken with the new key.`);
+    say(
+      `The new key is ${KEY_FILE}; the old one is ${PREVIOUS_KEY_FILE}. Restart the app (until then it refuses to save secrets), then delete ${PREVIOUS_KEY_FILE} once your backups are taken with the new key.`,
+    );
   } else {
-    say('Restart every instance with APP_ENCRYPTION_KEY set to the new key; the old key may then be removed everywhere (npm run rotate-key -- --check says so).');
+    say(
+      'Restart every instance with APP_ENCRYPTION_KEY set to the new key; the old key may then be removed everywhere (npm run rotate-key -- --check says so).',
+    );
   }
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError || error instanceof SchemaTooNewError;
+  const known =
+    error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError || error instanceof SchemaTooNewError;
   process.stderr.write(`Cannot rotate the key: ${known ? (error as Error).message : String(error)}\n`);
   process.exit(1);
 });

@@ -61,7 +61,10 @@ const writesUnder = (prefix: string) => s3.requests.filter((r) => r.operation ==
 
 describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABASE_URL: npm run test:postgres)', () => {
   it('refuses an API key on the other instance the moment it is revoked on this one', async () => {
-    const created = await a.api('/api/v1/api-keys', { method: 'POST', body: { name: `scale-out key ${++counter}`, role: 'viewer', expires_at: null } });
+    const created = await a.api('/api/v1/api-keys', {
+      method: 'POST',
+      body: { name: `scale-out key ${++counter}`, role: 'viewer', expires_at: null },
+    });
     expect(created.status).toBe(201);
     const { key, id } = (await created.json()) as { key: string; id: string };
     const withKey = (server: ServerProcess) => fetch(`${server.origin}/api/v1/destinations/`, { headers: { authorization: `Bearer ${key}` } });
@@ -84,7 +87,11 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL (needs TEST_DATABA
       body: JSON.stringify({ token: new URL(link.url).hash.slice(1), password: 'a password for two instances' }),
     });
     expect(arrived.status).toBe(204);
-    const cookie = arrived.headers.getSetCookie().find((c) => c.startsWith('session='))?.split(';')[0] ?? '';
+    const cookie =
+      arrived.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('session='))
+        ?.split(';')[0] ?? '';
     const onB = (method: string, path: string, body?: unknown) =>
       fetch(`${b.origin}${path}`, { method, headers: { ...csrf, cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
     // An empty body gets past every access hook to the handler's validation: an editor may write.

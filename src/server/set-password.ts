@@ -41,13 +41,21 @@ async function main() {
   const config = loadConfig();
   assertAppDataDir(config);
   const { key, previous } = loadEncryptionKey(config);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, cipher: createSecretCipher(key, previous), mustExist: true });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    cipher: createSecretCipher(key, previous),
+    mustExist: true,
+  });
   try {
     // An install that never started since the upgrade to users gets its first admin here, as a start would make it.
     await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, () => undefined);
     const email = process.argv.slice(2).find((arg) => !arg.startsWith('-')) ?? null;
     const user = email !== null ? await store.users.findByEmail(email) : await onlyAdmin(store);
-    if (!user) throw new ConfigError(email !== null ? `There is no user "${email}" (users are listed on the Users screen)` : 'Name the user: npm run set-password -- <email>');
+    if (!user)
+      throw new ConfigError(
+        email !== null ? `There is no user "${email}" (users are listed on the Users screen)` : 'Name the user: npm run set-password -- <email>',
+      );
     const password = await readPassword(`New password for ${user.email}: `);
     if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`The password must be at least ${PASSWORD_MIN_LENGTH} characters`);
     const at = new Date().toISOString();
@@ -67,7 +75,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError || error instanceof SchemaTooNewError;
+  const known =
+    error instanceof ConfigError || error instanceof EncryptionKeyError || error instanceof NoAppDataError || error instanceof SchemaTooNewError;
   process.stderr.write(`Cannot set the password: ${known ? (error as Error).message : String(error)}\n`);
   process.exit(1);
 });

@@ -31,7 +31,17 @@ describe('the settings', () => {
   });
 
   it('says nothing of the machine’s own variables, nor of its settings spelled right', () => {
-    const env = { HOME: '/root', PATH: '/usr/bin', HOSTNAME: 'vm', USER: 'root', LANG: 'C.UTF-8', NODE_ENV: 'production', AWS_REGION: 'eu-west-1', PORT: '8080', DATABASE_URL: 'postgres://x' };
+    const env = {
+      HOME: '/root',
+      PATH: '/usr/bin',
+      HOSTNAME: 'vm',
+      USER: 'root',
+      LANG: 'C.UTF-8',
+      NODE_ENV: 'production',
+      AWS_REGION: 'eu-west-1',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://x',
+    };
     expect(misspelledSettings(env)).toEqual([]);
   });
 });

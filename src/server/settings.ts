@@ -8,7 +8,24 @@ import { SettingsSchema } from './config.ts';
 export const SETTINGS = Object.keys(SettingsSchema.shape) as (keyof typeof SettingsSchema.shape)[];
 
 /** Beginnings only this app's variables have: an unknown name with one of them is a mistake. */
-const OUR_PREFIXES = ['APP_ENCRYPTION', 'CHECK_', 'OIDC_', 'S3_', 'ADMIN_', 'ALLOW_', 'WEBHOOK_', 'METRICS_', 'SHUTDOWN_', 'SIGN_IN_', 'WRITE_RATE', 'IAM_ROLE_', 'AWS_ROLE_BASE_', 'TRUST_PROXY', 'PUBLIC_ORIGIN', 'SCHEDULED_'];
+const OUR_PREFIXES = [
+  'APP_ENCRYPTION',
+  'CHECK_',
+  'OIDC_',
+  'S3_',
+  'ADMIN_',
+  'ALLOW_',
+  'WEBHOOK_',
+  'METRICS_',
+  'SHUTDOWN_',
+  'SIGN_IN_',
+  'WRITE_RATE',
+  'IAM_ROLE_',
+  'AWS_ROLE_BASE_',
+  'TRUST_PROXY',
+  'PUBLIC_ORIGIN',
+  'SCHEDULED_',
+];
 /** Names shorter than this are compared only when they carry one of our prefixes (HOME is not a typo of HOST). */
 const FUZZY_MIN_LENGTH = 8;
 

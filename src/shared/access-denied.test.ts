@@ -32,12 +32,20 @@ describe('AccessDenied, described by the policy that refused', () => {
   const describe_ = (denial: Denial | null, partition?: string) => describeError('AccessDenied', { ...context, denial, partition });
 
   it.each<[Denial | null, RegExp, RegExp]>([
-    [null, /may not use s3:PutObject on bucket "b"/, /^Allow s3:PutObject on arn:aws:s3:::b\/out\/\* in an IAM policy.*look for a Deny in the bucket policy/],
+    [
+      null,
+      /may not use s3:PutObject on bucket "b"/,
+      /^Allow s3:PutObject on arn:aws:s3:::b\/out\/\* in an IAM policy.*look for a Deny in the bucket policy/,
+    ],
     [{ explicit: false, policy: 'identity-based' }, /no IAM policy of these credentials allows/, /^Allow s3:PutObject on arn:aws:s3:::b\/out\/\*/],
     [{ explicit: true, policy: 'identity-based' }, /an IAM policy of these credentials explicitly denies/, /^Find the Deny statement/],
     [{ explicit: true, policy: 'resource-based' }, /bucket policy of "b" explicitly denies/, /server-side encryption \(SSE-KMS\)/],
     [{ explicit: false, policy: 'resource-based' }, /bucket policy of "b" does not allow/, /another account/],
-    [{ explicit: true, policy: 'service control' }, /service control policy \(SCP\) of your AWS Organization explicitly denies/, /organization's administrators/],
+    [
+      { explicit: true, policy: 'service control' },
+      /service control policy \(SCP\) of your AWS Organization explicitly denies/,
+      /organization's administrators/,
+    ],
     [{ explicit: true, policy: 'resource control' }, /resource control policy \(RCP\)/, /organization's administrators/],
     [{ explicit: false, policy: 'permissions boundary' }, /permissions boundary of these credentials does not allow/, /Permissions boundary/],
     [{ explicit: true, policy: 'session' }, /session policy of these temporary credentials explicitly denies/, /assume-role --policy/],
@@ -87,9 +95,12 @@ describe('ARNs', () => {
 });
 
 describe('expired credentials', () => {
-  it.each(['ExpiredToken', 'TokenRefreshRequired'])('%s: the advice reads right inside the Update credentials dialog too (it names no button)', (code) => {
-    const { hint } = describeError(code, { bucket: 'b', prefix: '', region: null });
-    expect(hint).toContain('replace the AWS Key, AWS Secret Key and STS Token');
-    expect(hint).not.toContain('Update credentials');
-  });
+  it.each(['ExpiredToken', 'TokenRefreshRequired'])(
+    '%s: the advice reads right inside the Update credentials dialog too (it names no button)',
+    (code) => {
+      const { hint } = describeError(code, { bucket: 'b', prefix: '', region: null });
+      expect(hint).toContain('replace the AWS Key, AWS Secret Key and STS Token');
+      expect(hint).not.toContain('Update credentials');
+    },
+  );
 });

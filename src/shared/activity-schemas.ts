@@ -1,7 +1,25 @@
 import * as z from 'zod';
 import { ACTIVITY_GROUPS, type ActivityGroup } from './activity-labels.ts';
 
-export const ACTIVITY_KINDS = ['destination.created', 'destination.updated', 'destination.deleted', 'check.finished', 'check.cancelled', 'session.signed_in', 'session.sign_in_failed', 'session.signed_out', 'api_key.created', 'api_key.revoked', 'user.invited', 'user.role_changed', 'user.deactivated', 'user.reactivated', 'user.link_created', 'user.password_set', 'settings.changed'] as const;
+export const ACTIVITY_KINDS = [
+  'destination.created',
+  'destination.updated',
+  'destination.deleted',
+  'check.finished',
+  'check.cancelled',
+  'session.signed_in',
+  'session.sign_in_failed',
+  'session.signed_out',
+  'api_key.created',
+  'api_key.revoked',
+  'user.invited',
+  'user.role_changed',
+  'user.deactivated',
+  'user.reactivated',
+  'user.link_created',
+  'user.password_set',
+  'settings.changed',
+] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** Who can act: a person (signed in) or an API key. The server's own work (a scheduled check) has no actor. */
@@ -32,7 +50,9 @@ export const ACTIVITY_GROUP_NAMES = Object.keys(ACTIVITY_GROUPS) as ActivityGrou
 export const ActivityQuerySchema = z.object({
   /** Who acted: `user:<id>` or `api_key:<id>` (a user's e-mail is taken for `user:` with that user's id). */
   actor: z.string().max(300, 'actor can be at most 300 characters').optional(),
-  group: z.enum(ACTIVITY_GROUP_NAMES as [ActivityGroup, ...ActivityGroup[]], { error: `group is one of ${ACTIVITY_GROUP_NAMES.join(', ')}` }).optional(),
+  group: z
+    .enum(ACTIVITY_GROUP_NAMES as [ActivityGroup, ...ActivityGroup[]], { error: `group is one of ${ACTIVITY_GROUP_NAMES.join(', ')}` })
+    .optional(),
   /** The `next_before` of the previous page. */
   before: z.coerce
     .number({ error: 'before is the next_before of the previous page (a number)' })

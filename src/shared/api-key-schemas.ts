@@ -40,7 +40,8 @@ export const ApiKeyCreateSchema = z.object({
     .transform((value, context) => {
       if (value === null) return null;
       const parsed = parseRfc3339(value);
-      if (parsed === null) context.addIssue({ code: 'custom', message: 'Enter the expiry as an RFC 3339 time with a time zone, like 2027-03-01T00:00:00Z' });
+      if (parsed === null)
+        context.addIssue({ code: 'custom', message: 'Enter the expiry as an RFC 3339 time with a time zone, like 2027-03-01T00:00:00Z' });
       return parsed ?? z.NEVER;
     }),
 });

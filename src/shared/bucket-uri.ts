@@ -17,9 +17,7 @@ export type ParsedBucketUri = {
   fips: boolean;
 };
 
-export type BucketUriResult =
-  | { ok: true; value: ParsedBucketUri; awsNameProblems: BucketUriProblem[] }
-  | { ok: false; problem: BucketUriProblem };
+export type BucketUriResult = { ok: true; value: ParsedBucketUri; awsNameProblems: BucketUriProblem[] } | { ok: false; problem: BucketUriProblem };
 
 export type BucketUriContext = { customEndpoint: boolean; ambientCredentials: boolean };
 
@@ -79,8 +77,7 @@ export function parseBucketUri(input: string, context: BucketUriContext): Bucket
   const awsNameProblems = awsBucketNameProblems(bucket);
   if (!context.customEndpoint && awsNameProblems[0]) return { ok: false, problem: awsNameProblems[0] };
 
-  const normalized =
-    scheme === 's3' ? `s3://${bucket}/${prefix}` : `https://${uri.slice('https://'.length).split('/')[0]}/${prefix}`;
+  const normalized = scheme === 's3' ? `s3://${bucket}/${prefix}` : `https://${uri.slice('https://'.length).split('/')[0]}/${prefix}`;
   return { ok: true, value: { bucket, prefix, normalized, fips: scheme === 'fips' }, awsNameProblems };
 }
 

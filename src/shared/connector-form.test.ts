@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createConnectorFormSchema, EMPTY_FORM, METHODS, shownFields, TEMPORARY_KEY_UNDER_ACCESS_KEY, type ConnectorFormValues } from './connector-form.ts';
+import {
+  createConnectorFormSchema,
+  EMPTY_FORM,
+  METHODS,
+  shownFields,
+  TEMPORARY_KEY_UNDER_ACCESS_KEY,
+  type ConnectorFormValues,
+} from './connector-form.ts';
 import { changedFieldLabels } from './field-labels.ts';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -17,7 +24,13 @@ describe('no error is ever on a field the form hides', () => {
   const schema = createConnectorFormSchema({ allowAmbientCredentials: true });
   const cases = Object.keys(METHODS).flatMap((method) =>
     Object.entries(KEYS).flatMap(([keyKind, key]) =>
-      Object.entries(TOKENS).map(([tokenKind, token]) => [`${method}, ${keyKind}, ${tokenKind}`, form({ method: method as ConnectorFormValues['method'], key, secret: key ? SECRET : '', token })] as const),
+      Object.entries(TOKENS).map(
+        ([tokenKind, token]) =>
+          [
+            `${method}, ${keyKind}, ${tokenKind}`,
+            form({ method: method as ConnectorFormValues['method'], key, secret: key ? SECRET : '', token }),
+          ] as const,
+      ),
     ),
   );
 

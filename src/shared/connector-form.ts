@@ -11,9 +11,12 @@ export { PROVIDERS, type Provider } from './providers.ts';
 
 export const METHODS = {
   access_key: { label: 'Access key', help: 'A long-term AWS Key (AKIA…) and its AWS Secret Key.' },
-  temporary: { label: 'Temporary STS credentials', help: 'An AWS Key (ASIA…), AWS Secret Key and STS Token, as from aws sts assume-role. They expire.' },
+  temporary: {
+    label: 'Temporary STS credentials',
+    help: 'An AWS Key (ASIA…), AWS Secret Key and STS Token, as from aws sts assume-role. They expire.',
+  },
   anonymous: { label: 'Anonymous', help: 'No credentials. Not recommended: only works with a bucket anyone can write to.' },
-  ambient: { label: 'Server credentials (ambient)', help: "The AWS credentials of the machine running this app (instance role, environment)." },
+  ambient: { label: 'Server credentials (ambient)', help: 'The AWS credentials of the machine running this app (instance role, environment).' },
   iam_role: {
     label: 'IAM role',
     help: 'A role in your AWS account that this server assumes with an external ID, renewing its credentials itself: nothing to paste, nothing expires.',
@@ -92,7 +95,6 @@ const FIELD_OF: Record<S3ConfigField, ConnectorFormField> = {
 };
 export const formFieldOf = (field: S3ConfigField): ConnectorFormField => FIELD_OF[field];
 
-
 /** The fields the form shows for these choices of provider and method. */
 export function shownFields(values: Pick<ConnectorFormValues, 'provider' | 'method'>): Set<ConnectorFormField> {
   const shown = new Set<ConnectorFormField>(['name', 'provider', 'remote_url', 'region', 'method']);
@@ -165,7 +167,12 @@ export function createConnectorFormSchema(options: CheckOptions & { saved?: Save
     }
     // A role not typed yet: the rules below would take the config for an access key and ask for one.
     const roleMissing = values.method === 'iam_role' && values.role_arn.trim() === '';
-    if (roleMissing) ctx.addIssue({ code: 'custom', path: ['role_arn'], message: 'Enter the ARN of the role this server assumes, like arn:aws:iam::123456789012:role/s3-writer' });
+    if (roleMissing)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['role_arn'],
+        message: 'Enter the ARN of the role this server assumes, like arn:aws:iam::123456789012:role/s3-writer',
+      });
     let issues: ConfigIssue[];
     if (options.saved) {
       const { merged, issues: patchIssues } = mergeS3ConfigPatch(withStandIns(options.saved), formToPatch(values, options.saved));

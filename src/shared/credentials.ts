@@ -19,7 +19,9 @@ export function warningWindowMs(savedAt: string | null, expiresAt: string): numb
   return Math.min(WARN_AT_MOST_MS, Math.max(WARN_AT_LEAST_MS, lifetime / 4));
 }
 
-export function credentialsMethod(config: Pick<S3Config, 'anonymous' | 'ambient_credentials' | 'role_arn'> & { has_token: boolean }): CredentialsMethod {
+export function credentialsMethod(
+  config: Pick<S3Config, 'anonymous' | 'ambient_credentials' | 'role_arn'> & { has_token: boolean },
+): CredentialsMethod {
   if (config.anonymous) return 'anonymous';
   if (config.ambient_credentials) return 'ambient';
   // The server assumes the role and refreshes what it gets: nothing the user holds expires.

@@ -27,7 +27,8 @@ export function parseEmail(raw: string): EmailVerdict {
   if (!parsed || parsed.type !== 'mailbox') return bad('Enter one e-mail address, like ana@example.com');
   if (parsed.parts.local.tokens.includes('"')) return bad(LOCAL_RULE);
   // A display name, a comment or folding white space was parsed around the address: only a bare address names a person.
-  if (parsed.name !== null || `${parsed.local}@${parsed.domain}` !== value) return bad('Enter the address alone, like ana@example.com (no name, comment or spaces)');
+  if (parsed.name !== null || `${parsed.local}@${parsed.domain}` !== value)
+    return bad('Enter the address alone, like ana@example.com (no name, comment or spaces)');
   const local = parsed.local;
   if (!DOT_ATOM.test(local) || local.length > LOCAL_MAX) return bad(LOCAL_RULE);
   const domain = asciiDomain(parsed.domain);

@@ -12,7 +12,19 @@ const context = { bucket: 'lake', prefix: 'raw/', region: null, customEndpoint: 
 /** Each service's documented codes, copied from the page its profile cites (the fixture's `source`). */
 const VOCABULARIES = { aws, ceph, minio, r2 } satisfies Partial<Record<Provider, { source: string; codes: (string | number | null)[][] }>>;
 /** Codes where testing again is the fix: the service's passing troubles. */
-const PASSING = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'TooManyRequests', 'Busy', 'ClientDisconnect', 'ConditionalRequestConflict', 'OperationAborted', 'XMinioBackendDown', 'XMinioServerNotInitialized', 'RequestTimeout']);
+const PASSING = new Set([
+  'InternalError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'TooManyRequests',
+  'Busy',
+  'ClientDisconnect',
+  'ConditionalRequestConflict',
+  'OperationAborted',
+  'XMinioBackendDown',
+  'XMinioServerNotInitialized',
+  'RequestTimeout',
+]);
 const described = Object.entries(VOCABULARIES).flatMap(([provider, { codes }]) =>
   codes.map(([code]) => [provider as Provider, String(code)] as const),
 );
@@ -48,7 +60,9 @@ describe('the error catalogue', () => {
     expect(describeError('MalformedXML', context).hint).toMatch(/Custom URL leads to something other than the service's S3 API/);
     expect(describeError('KMS.DisabledException', onAws).message).toMatch(/KMS key that is disabled .*every write fails/);
     expect(describeError('InvalidRegion', { ...context, provider: 'minio' }).hint).toMatch(/^Set Region to the one MinIO documents/);
-    expect(describeError('Unauthorized', { ...context, provider: 'r2' }).hint).toMatch(/^Copy the access key and secret key again from R2 → Manage API tokens/);
+    expect(describeError('Unauthorized', { ...context, provider: 'r2' }).hint).toMatch(
+      /^Copy the access key and secret key again from R2 → Manage API tokens/,
+    );
     expect(describeError('NotEntitled', { ...context, provider: 'r2' }).hint).toMatch(/with Cloudflare R2 .*testing again will not help/);
   });
 
@@ -65,8 +79,12 @@ describe('the error catalogue', () => {
   });
 
   it('says a suspended user and a full quota need someone to act, not another test, in the service’s terms', () => {
-    expect(describeError('UserSuspended', context).hint).toMatch(/re-enables the user \(radosgw-admin user enable --uid=USER\); testing again will not help/);
-    expect(describeError('QuotaExceeded', context).hint).toMatch(/free space.*raises the user's or the bucket's quota \(radosgw-admin quota set.*testing again will not help/);
+    expect(describeError('UserSuspended', context).hint).toMatch(
+      /re-enables the user \(radosgw-admin user enable --uid=USER\); testing again will not help/,
+    );
+    expect(describeError('QuotaExceeded', context).hint).toMatch(
+      /free space.*raises the user's or the bucket's quota \(radosgw-admin quota set.*testing again will not help/,
+    );
     expect(describeError('UserSuspended', { ...context, provider: 'minio' }).hint).toMatch(/mc admin user enable/);
   });
 
@@ -89,19 +107,25 @@ describe('words that fit the service (provider profiles)', () => {
     expect(describeError('AccessDenied', on('aws')).hint).toContain('minutes to hours');
     expect(describeError('NoSuchBucket', on('aws')).hint).toContain('minutes to hours');
     for (const provider of ['ceph', 'minio', 'r2', 'b2'] as const) {
-      for (const code of ['AccessDenied', 'NoSuchBucket']) expect(describeError(code, on(provider)).hint, `${provider} ${code}`).not.toMatch(/minutes to hours|wait/);
+      for (const code of ['AccessDenied', 'NoSuchBucket'])
+        expect(describeError(code, on(provider)).hint, `${provider} ${code}`).not.toMatch(/minutes to hours|wait/);
     }
     expect(describeError('AccessDenied', on('other')).hint).toMatch(/some services apply it only after a while/);
   });
 
   it('grants a permission where the service keeps it', () => {
-    expect(describeError('AccessDenied', on('aws')).hint).toMatch(/^Allow s3:PutObject on arn:aws:s3:::lake\/raw\/\* in an IAM policy of this identity/);
-    expect(describeError('AccessDenied', on('ceph')).hint).toMatch(/^On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject/);
+    expect(describeError('AccessDenied', on('aws')).hint).toMatch(
+      /^Allow s3:PutObject on arn:aws:s3:::lake\/raw\/\* in an IAM policy of this identity/,
+    );
+    expect(describeError('AccessDenied', on('ceph')).hint).toMatch(
+      /^On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject/,
+    );
     expect(describeError('AccessDenied', on('r2')).hint).toMatch(/^R2 API tokens carry their permissions: .*Object Read & Write/);
     expect(describeError('AccessDenied', on('b2')).hint).toMatch(/^B2 application keys carry their capabilities/);
     expect(describeError('AccessDenied', on('minio')).hint).toMatch(/mc admin policy attach/);
     // IAM is AWS's word: no other service is sent to it.
-    for (const provider of ['ceph', 'minio', 'r2', 'b2', 'other'] as const) expect(describeError('AccessDenied', on(provider)).hint, provider).not.toMatch(/IAM/);
+    for (const provider of ['ceph', 'minio', 'r2', 'b2', 'other'] as const)
+      expect(describeError('AccessDenied', on(provider)).hint, provider).not.toMatch(/IAM/);
   });
 
   it('sends people for keys where the service makes them', () => {
@@ -115,7 +139,8 @@ describe('words that fit the service (provider profiles)', () => {
     for (const provider of PROVIDER_IDS) {
       const profile = PROVIDER_PROFILES[provider];
       expect(profile.label, provider).toBe(PROVIDERS[provider].label);
-      for (const words of [profile.keysFrom, profile.writeOnly, profile.grant('s3:PutObject', 'arn:aws:s3:::b/*')]) expect(words.length, provider).toBeGreaterThan(10);
+      for (const words of [profile.keysFrom, profile.writeOnly, profile.grant('s3:PutObject', 'arn:aws:s3:::b/*')])
+        expect(words.length, provider).toBeGreaterThan(10);
     }
   });
 });

@@ -101,7 +101,12 @@ const CATALOGUE: Record<string, Entry> = {
     hint: (c) => {
       const { sent, expected } = c.keyLength ?? { sent: 0, expected: 0 };
       // The value that was pasted instead, by its length: a secret (R2's are 64 characters) or an AWS key (20).
-      const instead = sent === 64 ? ' A 64-character value is a Secret Access Key: the two are shown side by side when the token is made.' : sent === 20 ? ' A 20-character key is an Amazon S3 (IAM) access key, not one of this service.' : '';
+      const instead =
+        sent === 64
+          ? ' A 64-character value is a Secret Access Key: the two are shown side by side when the token is made.'
+          : sent === 20
+            ? ' A 20-character key is an Amazon S3 (IAM) access key, not one of this service.'
+            : '';
       return `Copy the access key ID${expected ? ` (${expected} characters)` : ''} from ${profile(c).keysFrom} into AWS Key, and its secret into AWS Secret Key.${instead}`;
     },
   },
@@ -184,14 +189,14 @@ const CATALOGUE: Record<string, Entry> = {
     hint: () => 'Use a name of 3–63 lowercase letters, digits, dots and hyphens.',
   },
   AddressNotAllowed: {
-    message: (c) =>
-      `This server may not connect to ${c.address ?? 'that address'}: it is a loopback, private, link-local or metadata address.`,
+    message: (c) => `This server may not connect to ${c.address ?? 'that address'}: it is a loopback, private, link-local or metadata address.`,
     hint: (c) =>
       `If the endpoint really lives in your private network, an administrator can allow it with S3_ENDPOINT_ALLOWLIST=${c.address ?? 'ADDRESS'}${c.port ? `:${c.port}` : ''} (a CIDR, host or host:port).`,
   },
   Timeout: {
     message: () => 'The endpoint did not answer in time.',
-    hint: (c) => (c.customEndpoint === false ? `Check ${toAws}.` : 'Check the Custom URL, the port, and any firewall between this server and the endpoint.'),
+    hint: (c) =>
+      c.customEndpoint === false ? `Check ${toAws}.` : 'Check the Custom URL, the port, and any firewall between this server and the endpoint.',
   },
   ConnectionRefused: {
     message: () => 'The connection was refused: nothing is listening at this address and port.',
@@ -205,7 +210,9 @@ const CATALOGUE: Record<string, Entry> = {
   DnsNotFound: {
     message: () => 'The host name of the endpoint could not be resolved.',
     hint: (c) =>
-      c.customEndpoint === false ? 'Check that this server can resolve Amazon S3 host names (its DNS settings).' : 'Check the spelling of the Custom URL host, and that this server can resolve it.',
+      c.customEndpoint === false
+        ? 'Check that this server can resolve Amazon S3 host names (its DNS settings).'
+        : 'Check the spelling of the Custom URL host, and that this server can resolve it.',
   },
   TlsError: {
     message: () => 'The secure (TLS) connection to the endpoint failed.',
@@ -256,7 +263,8 @@ const CATALOGUE: Record<string, Entry> = {
   },
   XMinioParentIsObject: {
     message: (c) => `On this endpoint an object already has the name of a folder the test object goes under (${c.prefix || 'the prefix'}…).`,
-    hint: () => 'MinIO keeps objects as files: an object and a folder cannot share a name. Delete or rename the object named like a part of the prefix, or choose another prefix in the Bucket URI.',
+    hint: () =>
+      'MinIO keeps objects as files: an object and a folder cannot share a name. Delete or rename the object named like a part of the prefix, or choose another prefix in the Bucket URI.',
   },
   XMinioInsecureClientRequest: {
     message: () => 'The endpoint serves HTTPS, and the Custom URL asks for plain HTTP.',
@@ -269,7 +277,8 @@ const CATALOGUE: Record<string, Entry> = {
   },
   KeyTooLongError: {
     message: (c) => `The key of the test object under ${c.prefix}.connection-test/ is longer than the endpoint allows.`,
-    hint: () => 'Shorten the prefix in the Bucket URI: S3 keys are at most 1,024 bytes, and your pipeline’s outputs are written under the same prefix.',
+    hint: () =>
+      'Shorten the prefix in the Bucket URI: S3 keys are at most 1,024 bytes, and your pipeline’s outputs are written under the same prefix.',
   },
   MissingAuthenticationToken: {
     message: () => 'The endpoint requires signed requests, and received this one unsigned.',
@@ -304,11 +313,12 @@ const CATALOGUE: Record<string, Entry> = {
   },
   InvalidPart: {
     message: () => 'The endpoint refused a part of the test multipart upload.',
-    hint: () => "The check uploads one small part, which S3 allows; a service that refuses it handles multipart uploads unlike S3: check its documentation, as large outputs are written that way.",
+    hint: () =>
+      'The check uploads one small part, which S3 allows; a service that refuses it handles multipart uploads unlike S3: check its documentation, as large outputs are written that way.',
   },
   InvalidPartOrder: {
     message: () => 'The endpoint refused the order of the parts of the test multipart upload.',
-    hint: () => "The check uploads one part, numbered 1; a service that refuses it handles multipart uploads unlike S3: check its documentation.",
+    hint: () => 'The check uploads one part, numbered 1; a service that refuses it handles multipart uploads unlike S3: check its documentation.',
   },
   RequestTimeout: {
     message: () => 'The endpoint gave up waiting for the body of the request.',
@@ -316,11 +326,13 @@ const CATALOGUE: Record<string, Entry> = {
   },
   NoSuchKey: {
     message: () => 'An object the check wrote was gone when it came back to it.',
-    hint: () => 'Something else deletes new objects under this prefix at once (a lifecycle rule or a cleanup job): writing works, but your pipeline’s outputs would go the same way.',
+    hint: () =>
+      'Something else deletes new objects under this prefix at once (a lifecycle rule or a cleanup job): writing works, but your pipeline’s outputs would go the same way.',
   },
   NoSuchUpload: {
     message: () => 'The test multipart upload was gone before it was completed.',
-    hint: () => 'A lifecycle rule that aborts incomplete multipart uploads almost at once, or another process, removed it: check the bucket’s lifecycle rules.',
+    hint: () =>
+      'A lifecycle rule that aborts incomplete multipart uploads almost at once, or another process, removed it: check the bucket’s lifecycle rules.',
   },
   BucketAlreadyExists: {
     message: (c) => `The bucket name "${c.bucket}" is taken by another account or user.`,
@@ -336,7 +348,8 @@ const CATALOGUE: Record<string, Entry> = {
   },
   PreconditionFailed: {
     message: () => 'A condition of the request did not hold at the endpoint.',
-    hint: () => 'The check sends no conditions: a proxy adds them, or a bucket policy requires one on writes (for example If-None-Match), which your pipeline would have to send too.',
+    hint: () =>
+      'The check sends no conditions: a proxy adds them, or a bucket policy requires one on writes (for example If-None-Match), which your pipeline would have to send too.',
   },
   InvalidRange: {
     message: () => 'The endpoint refused a byte range of the request.',
@@ -352,7 +365,9 @@ const CATALOGUE: Record<string, Entry> = {
   },
   Unknown: {
     message: (c) =>
-      c.code && c.code !== 'Unknown' ? `The endpoint answered ${c.code}, an error this app does not describe.` : 'The endpoint answered with an error that names no code.',
+      c.code && c.code !== 'Unknown'
+        ? `The endpoint answered ${c.code}, an error this app does not describe.`
+        : 'The endpoint answered with an error that names no code.',
     hint: (c) =>
       c.code && c.code !== 'Unknown'
         ? `Look ${c.code} up in ${errorPage(c)}: it says what causes it and what fixes it.`
@@ -369,7 +384,8 @@ const rewritten = (c: ErrorContext) =>
 /** Each family's words (error-families.ts): `about` is a few words of what the code is about. */
 const FAMILY_WORDS: Record<Family, { message: (code: string, about: string, c: ErrorContext) => string; hint: (c: ErrorContext) => string }> = {
   unused: {
-    message: (code, about) => `The endpoint answered ${code}, about ${about}, which none of the check's requests (list, write, multipart upload, delete) ask for.`,
+    message: (code, about) =>
+      `The endpoint answered ${code}, about ${about}, which none of the check's requests (list, write, multipart upload, delete) ask for.`,
     hint: rewritten,
   },
   malformed: {
@@ -390,7 +406,8 @@ const FAMILY_WORDS: Record<Family, { message: (code: string, about: string, c: E
   },
   account: {
     message: (code, about) => `The endpoint refuses this account's requests (${code}: ${about}).`,
-    hint: (c) => `No setting of this connector changes that: the account's owner must resolve it with ${profile(c).label} (its console says why); ${UNTIL_FIXED}.`,
+    hint: (c) =>
+      `No setting of this connector changes that: the account's owner must resolve it with ${profile(c).label} (its console says why); ${UNTIL_FIXED}.`,
   },
   transient: {
     message: (code, about) => `The endpoint could not serve the request just then (${code}: ${about}).`,

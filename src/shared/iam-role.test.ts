@@ -65,10 +65,23 @@ describe('the IAM role method in the field rules', () => {
   it.each<[string, Record<string, unknown>, object | undefined, string[][]]>([
     ['a role on a server that allows them', { role_arn: role }, undefined, []],
     ['a role on a server that does not', { role_arn: role }, { allowAmbientCredentials: false }, [['role_arn', 'role_disabled']]],
-    ['a role with a key', { role_arn: role, key: 'AKIAIOSFODNN7EXAMPLE', secret: 'x'.repeat(40) }, undefined, [['key', 'key_not_allowed'], ['secret', 'secret_not_allowed']]],
+    [
+      'a role with a key',
+      { role_arn: role, key: 'AKIAIOSFODNN7EXAMPLE', secret: 'x'.repeat(40) },
+      undefined,
+      [
+        ['key', 'key_not_allowed'],
+        ['secret', 'secret_not_allowed'],
+      ],
+    ],
     ['a role with a Custom URL', { role_arn: role, endpoint_url: 'https://minio.example.com' }, undefined, [['role_arn', 'role_custom_url']]],
     ['a role and anonymous', { role_arn: role, anonymous: true }, undefined, [['role_arn', 'method_conflict']]],
-    ['a role of an account not listed', { role_arn: role }, { allowAmbientCredentials: false, allowIamRoles: true, iamRoleAccounts: ['210987654321'] }, [['role_arn', 'role_account_not_allowed']]],
+    [
+      'a role of an account not listed',
+      { role_arn: role },
+      { allowAmbientCredentials: false, allowIamRoles: true, iamRoleAccounts: ['210987654321'] },
+      [['role_arn', 'role_account_not_allowed']],
+    ],
     ['a malformed role', { role_arn: 'my-role' }, undefined, [['role_arn', 'role_arn_format']]],
     ['an external ID outside STS’s alphabet', { role_arn: role, external_id: 'has space' }, undefined, [['external_id', 'external_id_format']]],
   ])('%s', (_name, config, options, expected) => {
@@ -76,7 +89,15 @@ describe('the IAM role method in the field rules', () => {
   });
 
   it('drops an external ID from a config that is not a role', () => {
-    const { value } = checkS3Config(normalizeS3Config({ remote_url: 's3://bucket/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', external_id: 'x1' }), { allowAmbientCredentials: false });
+    const { value } = checkS3Config(
+      normalizeS3Config({
+        remote_url: 's3://bucket/',
+        key: 'AKIAIOSFODNN7EXAMPLE',
+        secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        external_id: 'x1',
+      }),
+      { allowAmbientCredentials: false },
+    );
     expect(value.external_id).toBeNull();
   });
 });

@@ -19,7 +19,10 @@ export type RoleArnProblem = { type: string; message: string };
 export function parseRoleArn(value: string): { ok: true; value: RoleArn } | { ok: false; problem: RoleArnProblem } {
   const fail = (type: string, message: string) => ({ ok: false as const, problem: { type, message } });
   if (/^arn:[a-z-]+:sts::\d{12}:assumed-role\//.test(value)) {
-    return fail('role_arn_session', 'This is the ARN of a role session (assumed-role/…): enter the role itself, like arn:aws:iam::123456789012:role/name');
+    return fail(
+      'role_arn_session',
+      'This is the ARN of a role session (assumed-role/…): enter the role itself, like arn:aws:iam::123456789012:role/name',
+    );
   }
   if (/^arn:[a-z-]+:iam::\d{12}:user\//.test(value)) {
     return fail('role_arn_user', 'This is the ARN of an IAM user: enter the ARN of a role, like arn:aws:iam::123456789012:role/name');

@@ -20,15 +20,27 @@ const stsJson = JSON.stringify(
 describe('parsePastedCredentials: recognised forms', () => {
   it.each<[string, string, string]>([
     ['aws sts assume-role', stsJson, 'sts-json'],
-    ['aws sts get-session-token', JSON.stringify({ Credentials: { AccessKeyId: KEY, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRES } }), 'sts-json'],
+    [
+      'aws sts get-session-token',
+      JSON.stringify({ Credentials: { AccessKeyId: KEY, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRES } }),
+      'sts-json',
+    ],
     [
       'aws sts assume-role-with-web-identity',
-      JSON.stringify({ Credentials: { AccessKeyId: KEY, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRES }, SubjectFromWebIdentityToken: 'x', Provider: 'accounts.google.com' }),
+      JSON.stringify({
+        Credentials: { AccessKeyId: KEY, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRES },
+        SubjectFromWebIdentityToken: 'x',
+        Provider: 'accounts.google.com',
+      }),
       'sts-json',
     ],
     [
       'aws sts assume-role-with-saml',
-      JSON.stringify({ Credentials: { AccessKeyId: KEY, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRES }, Subject: 'me', SubjectType: 'persistent' }),
+      JSON.stringify({
+        Credentials: { AccessKeyId: KEY, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRES },
+        Subject: 'me',
+        SubjectType: 'persistent',
+      }),
       'sts-json',
     ],
     [
@@ -46,7 +58,11 @@ describe('parsePastedCredentials: recognised forms', () => {
       `AWS_ACCESS_KEY_ID=${KEY}\nAWS_SECRET_ACCESS_KEY=${SECRET}\nAWS_SESSION_TOKEN=${TOKEN}\nAWS_CREDENTIAL_EXPIRATION=${EXPIRES}`,
       'env',
     ],
-    ['env with quotes', `export AWS_ACCESS_KEY_ID="${KEY}"\nexport AWS_SECRET_ACCESS_KEY='${SECRET}'\nexport AWS_SESSION_TOKEN="${TOKEN}"\nexport AWS_CREDENTIAL_EXPIRATION=${EXPIRES}`, 'env'],
+    [
+      'env with quotes',
+      `export AWS_ACCESS_KEY_ID="${KEY}"\nexport AWS_SECRET_ACCESS_KEY='${SECRET}'\nexport AWS_SESSION_TOKEN="${TOKEN}"\nexport AWS_CREDENTIAL_EXPIRATION=${EXPIRES}`,
+      'env',
+    ],
     [
       '--format powershell',
       `$Env:AWS_ACCESS_KEY_ID="${KEY}"\r\n$Env:AWS_SECRET_ACCESS_KEY="${SECRET}"\r\n$Env:AWS_SESSION_TOKEN="${TOKEN}"\r\n$Env:AWS_CREDENTIAL_EXPIRATION="${EXPIRES}"`,
@@ -68,7 +84,10 @@ describe('parsePastedCredentials: recognised forms', () => {
 
   it('reads long-term keys without a token or expiry', () => {
     const result = parsePastedCredentials(`[default]\naws_access_key_id=AKIAIOSFODNN7EXAMPLE\naws_secret_access_key=${SECRET}`);
-    expect(result).toEqual({ ok: true, value: { format: 'credentials-file', key: 'AKIAIOSFODNN7EXAMPLE', secret: SECRET, token: null, expiresAt: null } });
+    expect(result).toEqual({
+      ok: true,
+      value: { format: 'credentials-file', key: 'AKIAIOSFODNN7EXAMPLE', secret: SECRET, token: null, expiresAt: null },
+    });
   });
 
   it('takes only the first profile of a pasted file', () => {

@@ -127,7 +127,8 @@ export const PROVIDER_PROFILES: Record<Provider, ProviderProfile> = {
     label: PROVIDERS.other.label,
     keysFrom: "your service's console",
     writeOnly: 'a key that may write but not list',
-    grant: (action, resource) => `Allow ${action} on ${resource} for this key in the service's access policies (the key's or user's policy, or the bucket's).`,
+    grant: (action, resource) =>
+      `Allow ${action} on ${resource} for this key in the service's access policies (the key's or user's policy, or the bucket's).`,
     propagation: 'If you just made the change, some services apply it only after a while: wait a minute and test again.',
     errorCodes: PROVIDERS.other.errorCodes,
     server: null,

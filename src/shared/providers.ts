@@ -56,7 +56,13 @@ export const PROVIDERS = {
     help: 'Cloud Storage’s XML API, https://storage.googleapis.com, with an HMAC key (Cloud Storage → Settings → Interoperability) as the AWS Key and AWS Secret Key.',
     errorCodes: null,
   },
-  other: { label: 'Other S3-compatible', endpointExample: 'https://s3.example.com', region: null, help: 'Any service that speaks the S3 API.', errorCodes: null },
+  other: {
+    label: 'Other S3-compatible',
+    endpointExample: 'https://s3.example.com',
+    region: null,
+    help: 'Any service that speaks the S3 API.',
+    errorCodes: null,
+  },
 } as const;
 export type Provider = keyof typeof PROVIDERS;
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as [Provider, ...Provider[]];

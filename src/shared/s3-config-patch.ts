@@ -11,8 +11,7 @@ export function mergeS3ConfigPatch(stored: S3Config, sent: S3ConfigPatch): { mer
   const draft = normalizeS3Config({
     remote_url: patch.remote_url ?? stored.remote_url,
     anonymous: patch.anonymous === undefined ? stored.anonymous : (patch.anonymous ?? false),
-    ambient_credentials:
-      patch.ambient_credentials === undefined ? stored.ambient_credentials : (patch.ambient_credentials ?? false),
+    ambient_credentials: patch.ambient_credentials === undefined ? stored.ambient_credentials : (patch.ambient_credentials ?? false),
     key: patch.key === undefined ? stored.key : patch.key,
     secret: patch.secret === undefined ? stored.secret : patch.secret,
     token: patch.token === undefined ? stored.token : patch.token,
@@ -22,8 +21,7 @@ export function mergeS3ConfigPatch(stored: S3Config, sent: S3ConfigPatch): { mer
     // The server's to make: a client sends back at most what it read (checked where the patch is applied).
     external_id: patch.external_id === undefined ? stored.external_id : patch.external_id,
     // A new token without an expiry makes the old expiry meaningless.
-    token_expires_at:
-      patch.token_expires_at !== undefined ? patch.token_expires_at : patch.token !== undefined ? null : stored.token_expires_at,
+    token_expires_at: patch.token_expires_at !== undefined ? patch.token_expires_at : patch.token !== undefined ? null : stored.token_expires_at,
   });
 
   const keyChanged = draft.key !== stored.key;

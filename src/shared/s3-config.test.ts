@@ -49,16 +49,49 @@ describe('checkS3Config: every field rule', () => {
     ['Custom URL with a fragment', { endpoint_url: 'https://minio.local/#x' }, [['endpoint_url', 'endpoint_fragment']]],
     ['AWS region in capitals', { region: 'US-EAST-1' }, [['region', 'region_format']]],
     ['region with spaces and a Custom URL', { region: 'my region', endpoint_url: 'https://s3.example.com' }, [['region', 'region_format']]],
-    ['expiry that is not a time', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'abc', token_expires_at: 'tomorrow' }, [['token_expires_at', 'expiry_format']]],
-    ['expiry without a zone', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'abc', token_expires_at: '2030-01-01T10:00:00' }, [['token_expires_at', 'expiry_format']]],
-    ['expiry on February 30', { key: 'ASIAIOSFODNN7EXAMPLE', token: 'abc', token_expires_at: '2030-02-30T10:00:00Z' }, [['token_expires_at', 'expiry_format']]],
+    [
+      'expiry that is not a time',
+      { key: 'ASIAIOSFODNN7EXAMPLE', token: 'abc', token_expires_at: 'tomorrow' },
+      [['token_expires_at', 'expiry_format']],
+    ],
+    [
+      'expiry without a zone',
+      { key: 'ASIAIOSFODNN7EXAMPLE', token: 'abc', token_expires_at: '2030-01-01T10:00:00' },
+      [['token_expires_at', 'expiry_format']],
+    ],
+    [
+      'expiry on February 30',
+      { key: 'ASIAIOSFODNN7EXAMPLE', token: 'abc', token_expires_at: '2030-02-30T10:00:00Z' },
+      [['token_expires_at', 'expiry_format']],
+    ],
     ['expiry without a token', { token_expires_at: '2030-01-01T10:00:00Z' }, [['token_expires_at', 'expiry_without_token']]],
     ['anonymous with a key', { anonymous: true, secret: null }, [['key', 'key_not_allowed']]],
-    ['anonymous with key and secret', { anonymous: true }, [['key', 'key_not_allowed'], ['secret', 'secret_not_allowed']]],
-    ['anonymous and ambient', { anonymous: true, ambient_credentials: true, key: null, secret: null }, [['ambient_credentials', 'method_conflict']], true],
-    ['ambient on a server that does not allow it', { ambient_credentials: true, key: null, secret: null }, [['ambient_credentials', 'ambient_disabled']]],
+    [
+      'anonymous with key and secret',
+      { anonymous: true },
+      [
+        ['key', 'key_not_allowed'],
+        ['secret', 'secret_not_allowed'],
+      ],
+    ],
+    [
+      'anonymous and ambient',
+      { anonymous: true, ambient_credentials: true, key: null, secret: null },
+      [['ambient_credentials', 'method_conflict']],
+      true,
+    ],
+    [
+      'ambient on a server that does not allow it',
+      { ambient_credentials: true, key: null, secret: null },
+      [['ambient_credentials', 'ambient_disabled']],
+    ],
     ['ambient with a key', { ambient_credentials: true, secret: null }, [['key', 'key_not_allowed']], true],
-    ['ambient with a Custom URL', { ambient_credentials: true, key: null, secret: null, endpoint_url: 'https://minio.example.com' }, [['ambient_credentials', 'ambient_custom_url']], true],
+    [
+      'ambient with a Custom URL',
+      { ambient_credentials: true, key: null, secret: null, endpoint_url: 'https://minio.example.com' },
+      [['ambient_credentials', 'ambient_custom_url']],
+      true,
+    ],
     ['FIPS URI without ambient', { remote_url: 'https://b.s3-fips.us-east-1.amazonaws.com/' }, [['remote_url', 'bucket_uri_fips']]],
   ])('%s', (_label, draft, expected, allowAmbient) => {
     expect(issuesOf(draft, allowAmbient)).toEqual(expected);
@@ -114,7 +147,11 @@ describe('the zod schema carries the rules onto their fields', () => {
     const result = schema.safeParse({ remote_url: 's3://My-Bucket/', key: KEY, secret: SECRET });
     expect(result.success).toBe(false);
     expect(result.error?.issues).toEqual([
-      expect.objectContaining({ path: ['remote_url'], message: "Bucket names can't contain uppercase letters", params: { type: 'bucket_uppercase' } }),
+      expect.objectContaining({
+        path: ['remote_url'],
+        message: "Bucket names can't contain uppercase letters",
+        params: { type: 'bucket_uppercase' },
+      }),
     ]);
   });
 

@@ -97,7 +97,7 @@ export function parseEndpointUrl(value: string): ParsedEndpoint {
     return {
       ok: false,
       type: 'endpoint_userinfo',
-      message: "Remove the user name and password from the Custom URL: credentials go in AWS Key and AWS Secret Key",
+      message: 'Remove the user name and password from the Custom URL: credentials go in AWS Key and AWS Secret Key',
     };
   }
   if (url.search || value.includes('?')) return { ok: false, type: 'endpoint_query', message: "The Custom URL can't have a query string (?…)" };
@@ -133,13 +133,13 @@ export function checkS3Config(config: S3Config, options: CheckOptions): { issues
     add(
       'ambient_credentials',
       'ambient_custom_url',
-      "Server credentials are only ever sent to Amazon S3, never to a Custom URL: choose access keys for this service, or Amazon S3 without a Custom URL",
+      'Server credentials are only ever sent to Amazon S3, never to a Custom URL: choose access keys for this service, or Amazon S3 without a Custom URL',
     );
   } else if (config.ambient_credentials && !options.allowAmbientCredentials) {
     add(
       'ambient_credentials',
       'ambient_disabled',
-      "Ambient credentials are turned off on this server; an administrator can allow them with ALLOW_AMBIENT_CREDENTIALS_S3=true",
+      'Ambient credentials are turned off on this server; an administrator can allow them with ALLOW_AMBIENT_CREDENTIALS_S3=true',
     );
   }
 
@@ -198,7 +198,11 @@ function checkRole(config: S3Config, custom: boolean, options: CheckOptions, add
     const parsed = parseRoleArn(role);
     if (!parsed.ok) add('role_arn', parsed.problem.type, parsed.problem.message);
     else if (!accountAllowed(parsed.value.account, options.iamRoleAccounts ?? null)) {
-      add('role_arn', 'role_account_not_allowed', `This server may not assume roles in account ${parsed.value.account}; an administrator lists the allowed accounts in IAM_ROLE_ACCOUNT_ALLOWLIST`);
+      add(
+        'role_arn',
+        'role_account_not_allowed',
+        `This server may not assume roles in account ${parsed.value.account}; an administrator lists the allowed accounts in IAM_ROLE_ACCOUNT_ALLOWLIST`,
+      );
     }
   }
 }

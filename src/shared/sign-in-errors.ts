@@ -5,7 +5,8 @@
 export const SIGN_IN_ERRORS = {
   expired: 'That sign-in took too long or was already used. Try again.',
   state: 'That sign-in did not start here (its state does not match). Start it again from this page.',
-  provider: 'The identity provider refused the sign-in or answered something this app cannot trust. Try again, or ask an admin to look at the activity log.',
+  provider:
+    'The identity provider refused the sign-in or answered something this app cannot trust. Try again, or ask an admin to look at the activity log.',
   unreachable: 'The identity provider could not be reached. Try again in a moment, or ask an admin.',
   no_role: 'You signed in with the identity provider, but none of your groups gives you a role here. Ask an admin to add you.',
   deactivated: 'Your account here is deactivated. Ask an admin.',

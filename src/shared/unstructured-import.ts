@@ -31,11 +31,15 @@ export function readUnstructuredDestination(data: unknown): ImportResult | null 
   const config = record.config;
   if (typeof config !== 'object' || config === null || Array.isArray(config) || typeof record.type !== 'string') return null;
   if (record.type !== 's3') {
-    return { ok: false, message: `This is an Unstructured destination of type "${record.type.slice(0, 40)}"; only s3 destinations can be imported here.` };
+    return {
+      ok: false,
+      message: `This is an Unstructured destination of type "${record.type.slice(0, 40)}"; only s3 destinations can be imported here.`,
+    };
   }
   const fields = config as Record<string, unknown>;
   const remoteUrl = text(fields.remote_url);
-  if (remoteUrl === null) return { ok: false, message: 'This Unstructured s3 destination has no remote_url (its Bucket URI): copy the whole destination again.' };
+  if (remoteUrl === null)
+    return { ok: false, message: 'This Unstructured s3 destination has no remote_url (its Bucket URI): copy the whole destination again.' };
   return {
     ok: true,
     value: {
@@ -52,9 +56,17 @@ export function readUnstructuredDestination(data: unknown): ImportResult | null 
 
 /** The fields an import filled, in the form's words, and what is still to enter. */
 export function describeImport(value: ImportedDestination): string {
-  const filled = [value.name && 'Name', 'Bucket URI', value.endpoint_url && 'Custom URL', value.key && 'AWS Key', value.secret && 'AWS Secret Key', value.token && 'STS Token'].filter(Boolean);
+  const filled = [
+    value.name && 'Name',
+    'Bucket URI',
+    value.endpoint_url && 'Custom URL',
+    value.key && 'AWS Key',
+    value.secret && 'AWS Secret Key',
+    value.token && 'STS Token',
+  ].filter(Boolean);
   const last = filled.pop();
   const list = filled.length > 0 ? `${filled.join(', ')} and ${last}` : last;
-  const missing = value.anonymous || value.key === null ? '' : value.secret === null ? ' Enter the AWS Secret Key: Unstructured does not show saved secrets.' : '';
+  const missing =
+    value.anonymous || value.key === null ? '' : value.secret === null ? ' Enter the AWS Secret Key: Unstructured does not show saved secrets.' : '';
   return `Filled ${list} from an Unstructured destination.${missing}`;
 }

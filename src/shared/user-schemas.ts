@@ -77,9 +77,16 @@ export const UserLinkSchema = z.object({ url: z.string(), expires_at: z.string()
 export const UserInvitedSchema = z.object({ user: UserSchema, link: UserLinkSchema }).meta({ id: 'UserInvited' });
 
 /** The token of a one-time link, as the set-password page sends it (from the URL's fragment, never its path). */
-export const LinkTokenSchema = z.object({ token: z.string({ error: 'This link is incomplete' }).min(1, 'This link is incomplete').max(200, 'This link is not one of ours') });
+export const LinkTokenSchema = z.object({
+  token: z.string({ error: 'This link is incomplete' }).min(1, 'This link is incomplete').max(200, 'This link is not one of ours'),
+});
 export const UseLinkSchema = LinkTokenSchema.extend({ password: NewPasswordSchema });
-export const LinkInfoSchema = z.object({ purpose: z.enum(['invitation', 'password_reset']), email: z.string(), name: z.string(), expires_at: z.string() });
+export const LinkInfoSchema = z.object({
+  purpose: z.enum(['invitation', 'password_reset']),
+  email: z.string(),
+  name: z.string(),
+  expires_at: z.string(),
+});
 export type LinkInfo = z.infer<typeof LinkInfoSchema>;
 
 export const SessionUserSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(USER_ROLES) });

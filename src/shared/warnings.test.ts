@@ -17,8 +17,16 @@ describe('collectWarnings', () => {
     ['a dotted bucket on Amazon S3', { remote_url: 's3://logs.example.com/' }, [['remote_url', 'bucket_dotted']]],
     ['a dotted bucket on a Custom URL', { remote_url: 's3://logs.example.com/', endpoint_url: 'https://minio' }, []],
     ['AKIA key with a token', { remote_url: 's3://my-bucket/', key: KEY, token: 't' }, [['token', 'token_with_long_term_key']]],
-    ['expiry in the past', { remote_url: 's3://my-bucket/', key: 'ASIAX', token: 't', token_expires_at: at(-1) }, [['token_expires_at', 'expiry_past']]],
-    ['expiry in 14 minutes', { remote_url: 's3://my-bucket/', key: 'ASIAX', token: 't', token_expires_at: at(14) }, [['token_expires_at', 'expiry_soon']]],
+    [
+      'expiry in the past',
+      { remote_url: 's3://my-bucket/', key: 'ASIAX', token: 't', token_expires_at: at(-1) },
+      [['token_expires_at', 'expiry_past']],
+    ],
+    [
+      'expiry in 14 minutes',
+      { remote_url: 's3://my-bucket/', key: 'ASIAX', token: 't', token_expires_at: at(14) },
+      [['token_expires_at', 'expiry_soon']],
+    ],
     ['expiry in 16 minutes', { remote_url: 's3://my-bucket/', key: 'ASIAX', token: 't', token_expires_at: at(16) }, []],
   ])('%s', (_label, draft, expected) => {
     expect(codes(draft)).toEqual(expected);

@@ -11,11 +11,7 @@ export function collectWarnings(config: S3Config, now: Date): ConfigWarning[] {
   const add = (field: S3ConfigField, code: string, message: string) => warnings.push({ field, code, message });
 
   if (config.anonymous) {
-    add(
-      'anonymous',
-      'anonymous_not_recommended',
-      'Anonymous access is not recommended: it only works on a bucket anyone can write to',
-    );
+    add('anonymous', 'anonymous_not_recommended', 'Anonymous access is not recommended: it only works on a bucket anyone can write to');
   }
   if (config.endpoint_url?.startsWith('http://')) {
     add('endpoint_url', 'endpoint_http', 'This Custom URL uses http://: credentials and data cross the network unencrypted');

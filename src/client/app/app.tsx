@@ -14,18 +14,14 @@ import { AppLayout } from './layout.tsx';
 // Forms, zod and dialogs load with the screens that need them; the list route stays light. Sign-in too: a signed-in
 // admin opening the list never needs react-hook-form or the dialog code.
 const SignInScreen = lazy(() => import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInScreen })));
-const SignInAgainDialog = lazy(() =>
-  import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInAgainDialog })),
-);
+const SignInAgainDialog = lazy(() => import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInAgainDialog })));
 const NewConnectorWizard = lazy(() =>
   import('../features/destinations/components/wizard/new-connector-wizard.tsx').then((m) => ({ default: m.NewConnectorWizard })),
 );
 const DestinationDetail = lazy(() =>
   import('../features/destinations/components/destination-detail.tsx').then((m) => ({ default: m.DestinationDetail })),
 );
-const SetPasswordScreen = lazy(() =>
-  import('../features/auth/components/set-password-screen.tsx').then((m) => ({ default: m.SetPasswordScreen })),
-);
+const SetPasswordScreen = lazy(() => import('../features/auth/components/set-password-screen.tsx').then((m) => ({ default: m.SetPasswordScreen })));
 const ActivityScreen = lazy(() => import('../features/activity/components/activity-screen.tsx').then((m) => ({ default: m.ActivityScreen })));
 const AccountScreen = lazy(() => import('../features/auth/components/account-screen.tsx').then((m) => ({ default: m.AccountScreen })));
 const UsersScreen = lazy(() => import('../features/users/components/users-screen.tsx').then((m) => ({ default: m.UsersScreen })));
@@ -33,17 +29,11 @@ const NotificationsScreen = lazy(() =>
   import('../features/notifications/components/notifications-screen.tsx').then((m) => ({ default: m.NotificationsScreen })),
 );
 const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
-const EditDestination = lazy(() =>
-  import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })),
-);
+const EditDestination = lazy(() => import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })));
 
 /** A screen the signed-in role cannot use: said plainly, rather than a form whose every save is refused. */
 function NotForRole({ role, needs, what }: { role: UserRole; needs: UserRole; what: string }) {
-  return (
-    <NotFound title={`${what} needs the ${needs} role`}>
-      Your role is {role}. Ask an admin if you need more.
-    </NotFound>
-  );
+  return <NotFound title={`${what} needs the ${needs} role`}>Your role is {role}. Ask an admin if you need more.</NotFound>;
 }
 
 function Routes({ checkOptions, role }: { checkOptions: CheckOptions; role: UserRole }) {
@@ -52,12 +42,14 @@ function Routes({ checkOptions, role }: { checkOptions: CheckOptions; role: User
     if (pathname === '/') navigate('/destinations', { replace: true });
   }, [pathname]);
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
-  if (pathname === '/api-keys') return roleAtLeast(role, 'admin') ? <ApiKeysScreen /> : <NotForRole role={role} needs="admin" what="Managing API keys" />;
+  if (pathname === '/api-keys')
+    return roleAtLeast(role, 'admin') ? <ApiKeysScreen /> : <NotForRole role={role} needs="admin" what="Managing API keys" />;
   if (pathname === '/account') return <AccountScreen />;
   if (pathname === '/notifications') {
     return roleAtLeast(role, 'admin') ? <NotificationsScreen /> : <NotForRole role={role} needs="admin" what="Managing notifications" />;
   }
-  if (pathname === '/activity') return roleAtLeast(role, 'admin') ? <ActivityScreen /> : <NotForRole role={role} needs="admin" what="Everyone's activity" />;
+  if (pathname === '/activity')
+    return roleAtLeast(role, 'admin') ? <ActivityScreen /> : <NotForRole role={role} needs="admin" what="Everyone's activity" />;
   if (pathname === '/users') return roleAtLeast(role, 'admin') ? <UsersScreen /> : <NotForRole role={role} needs="admin" what="Managing users" />;
   const edit = matchPath('/destinations/:id/edit', pathname);
   if ((pathname === '/destinations/new' || edit?.id) && !roleAtLeast(role, 'editor')) {

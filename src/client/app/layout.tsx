@@ -52,11 +52,16 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
             <span className="badge badge-neutral">{ROLE_LABEL[user.role]}</span>
           </p>
         )}
-        <button type="button" className="button button-quiet" onClick={() => {
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => {
             // After the server ended the session and the cache forgot it: flipped before, the next render would see
             // the old session and flip back, leaving the "Sign in again" dialog over the app instead of sign-in.
             signOut.mutate(undefined, { onSuccess: onSignOut });
-          }} disabled={signOut.isPending}>
+          }}
+          disabled={signOut.isPending}
+        >
           Sign out
         </button>
       </header>

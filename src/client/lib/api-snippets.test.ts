@@ -44,7 +44,11 @@ function destination(config: Partial<Destination['config']> = {}): Destination {
   };
 }
 
-const ENV = { S3DEST_API_KEY: 's3dk_testkey', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLE+/=' };
+const ENV = {
+  S3DEST_API_KEY: 's3dk_testkey',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLE+/=',
+};
 const EXPECTED_BODY = {
   name: NASTY_NAME,
   type: 's3',
@@ -118,11 +122,32 @@ describe('curl snippets', () => {
     expect(snippet).not.toContain('**********');
     const { args, body } = runCurl(snippet);
     expect(JSON.parse(body)).toEqual(EXPECTED_BODY);
-    expect(args).toEqual(['--silent', '--show-error', '--fail-with-body', `${ORIGIN}/api/v1/destinations/`, '--header', 'unstructured-api-key: s3dk_testkey', '--header', 'content-type: application/json', '--data', '@-']);
+    expect(args).toEqual([
+      '--silent',
+      '--show-error',
+      '--fail-with-body',
+      `${ORIGIN}/api/v1/destinations/`,
+      '--header',
+      'unstructured-api-key: s3dk_testkey',
+      '--header',
+      'content-type: application/json',
+      '--data',
+      '@-',
+    ]);
   });
 
   it('leaves out what is not saved: no secret variable for an anonymous bucket, the Custom URL when there is one', () => {
-    const anonymous = destination({ anonymous: true, key: null, has_secret: false, has_token: false, secret: null, token: null, token_expires_at: null, region: null, endpoint_url: 'https://minio.internal:9000' });
+    const anonymous = destination({
+      anonymous: true,
+      key: null,
+      has_secret: false,
+      has_token: false,
+      secret: null,
+      token: null,
+      token_expires_at: null,
+      region: null,
+      endpoint_url: 'https://minio.internal:9000',
+    });
     expect(secretVariables(anonymous)).toEqual(['S3DEST_API_KEY']);
     const { body } = runCurl(curlCreateDestination(ORIGIN, anonymous));
     expect(JSON.parse(body).config).toEqual({ remote_url: 's3://my-bucket/exports/', anonymous: true, endpoint_url: 'https://minio.internal:9000' });
@@ -130,22 +155,34 @@ describe('curl snippets', () => {
 
   it('lists destinations with the key from the environment', () => {
     const { args } = runCurl(curlListDestinations(ORIGIN));
-    expect(args).toEqual(['--silent', '--show-error', '--fail-with-body', `${ORIGIN}/api/v1/destinations/`, '--header', 'unstructured-api-key: s3dk_testkey']);
+    expect(args).toEqual([
+      '--silent',
+      '--show-error',
+      '--fail-with-body',
+      `${ORIGIN}/api/v1/destinations/`,
+      '--header',
+      'unstructured-api-key: s3dk_testkey',
+    ]);
   });
 });
 
 describe("Unstructured's Python SDK snippets", () => {
-  it.skipIf(!hasPython)('create: the SDK gets the key, this server, and the destination with its secrets from the environment (skipped without python3)', () => {
-    const snippet = pythonCreateDestination(ORIGIN, destination());
-    expect(snippet).not.toContain(ENV.AWS_SECRET_ACCESS_KEY);
-    expect(runPython(snippet)).toEqual({ api_key_auth: 's3dk_testkey', server_url: ORIGIN, call: 'create', ...EXPECTED_BODY, printed: ['new-id'] });
-  });
+  it.skipIf(!hasPython)(
+    'create: the SDK gets the key, this server, and the destination with its secrets from the environment (skipped without python3)',
+    () => {
+      const snippet = pythonCreateDestination(ORIGIN, destination());
+      expect(snippet).not.toContain(ENV.AWS_SECRET_ACCESS_KEY);
+      expect(runPython(snippet)).toEqual({ api_key_auth: 's3dk_testkey', server_url: ORIGIN, call: 'create', ...EXPECTED_BODY, printed: ['new-id'] });
+    },
+  );
 
   it.skipIf(!hasPython)('list: the SDK gets the key and this server (skipped without python3)', () => {
     expect(runPython(pythonListDestinations(ORIGIN))).toEqual({ api_key_auth: 's3dk_testkey', server_url: ORIGIN, call: 'list', printed: [] });
   });
 
   it('writes booleans as Python’s', () => {
-    expect(pythonCreateDestination(ORIGIN, destination({ anonymous: true, key: null, has_secret: false, has_token: false }))).toContain('"anonymous": True,');
+    expect(pythonCreateDestination(ORIGIN, destination({ anonymous: true, key: null, has_secret: false, has_token: false }))).toContain(
+      '"anonymous": True,',
+    );
   });
 });

@@ -17,7 +17,10 @@ const hereDocument = (text: string) => text.replace(/[$`\\]/g, '\\$&');
 const python = (value: unknown) => JSON.stringify(value);
 
 export function curlListDestinations(origin: string): string {
-  return [`curl --silent --show-error --fail-with-body "${shellQuoted(origin)}/api/v1/destinations/" \\`, `  --header "unstructured-api-key: $${API_KEY_VARIABLE}"`].join('\n');
+  return [
+    `curl --silent --show-error --fail-with-body "${shellQuoted(origin)}/api/v1/destinations/" \\`,
+    `  --header "unstructured-api-key: $${API_KEY_VARIABLE}"`,
+  ].join('\n');
 }
 
 export function pythonListDestinations(origin: string): string {
@@ -82,7 +85,8 @@ export function pythonCreateDestination(origin: string, destination: Destination
   });
   const lines = Object.entries(config).map(([field, value]) => {
     const variable = fromEnvironment.get(value);
-    const literal = variable !== undefined ? `os.environ[${python(variable)}]` : typeof value === 'boolean' ? (value ? 'True' : 'False') : python(value);
+    const literal =
+      variable !== undefined ? `os.environ[${python(variable)}]` : typeof value === 'boolean' ? (value ? 'True' : 'False') : python(value);
     return `                    ${python(field)}: ${literal},`;
   });
   return [

@@ -51,7 +51,17 @@ export function CreatedDone({ close }: { close: (open: boolean) => void }) {
 }
 
 /** The end of such a form: the failure, if any, and the submit button saying what it does while it does it. */
-export function CreateOnceActions({ failure, submitting, label, busyLabel }: { failure: string | null; submitting: boolean; label: string; busyLabel: string }) {
+export function CreateOnceActions({
+  failure,
+  submitting,
+  label,
+  busyLabel,
+}: {
+  failure: string | null;
+  submitting: boolean;
+  label: string;
+  busyLabel: string;
+}) {
   return (
     <>
       {failure && (

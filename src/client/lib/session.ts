@@ -19,7 +19,8 @@ export const useSession = () => useQuery({ ...sessionQueryOptions(), select: sig
 /** How one may sign in here: a password (unless turned off), and single sign-on when it is set up. */
 export const useSignInOptions = () => useQuery({ ...sessionQueryOptions(), select: signInOptions });
 /** Why this browser's session was ended, when its person should be told (an admin deactivated them); else null. */
-export const useSessionEnded = () => useQuery({ ...sessionQueryOptions(), select: (session: Session) => (session.signed_in ? null : session.ended) }).data ?? null;
+export const useSessionEnded = () =>
+  useQuery({ ...sessionQueryOptions(), select: (session: Session) => (session.signed_in ? null : session.ended) }).data ?? null;
 
 /**
  * Whether the signed-in person's role allows what needs `least`: the screens offer only that. The server decides

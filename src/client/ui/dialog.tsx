@@ -42,7 +42,6 @@ export function Dialog({ open, onOpenChange, title, description, children }: Dia
   );
 }
 
-
 /** The row under a dialog: Cancel closes it; the dialog's own buttons follow. */
 export function DialogActions({ children }: { children: ReactNode }) {
   return (

@@ -7,8 +7,28 @@ import { useNow } from './use-now.ts';
 /** "Chrome on Linux", roughly, from a user agent: enough to tell one's sessions apart. */
 function describeAgent(agent: string | null): string {
   if (!agent) return 'Unknown browser';
-  const browser = /Edg\//.test(agent) ? 'Edge' : /Firefox\//.test(agent) ? 'Firefox' : /Chrom(e|ium)\//.test(agent) ? 'Chrome' : /Safari\//.test(agent) ? 'Safari' : /curl|node|python|axios/i.test(agent) ? 'A script' : 'A browser';
-  const system = /Windows/.test(agent) ? 'Windows' : /Mac OS X|Macintosh/.test(agent) ? 'macOS' : /Android/.test(agent) ? 'Android' : /iPhone|iPad/.test(agent) ? 'iOS' : /Linux/.test(agent) ? 'Linux' : null;
+  const browser = /Edg\//.test(agent)
+    ? 'Edge'
+    : /Firefox\//.test(agent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(agent)
+        ? 'Chrome'
+        : /Safari\//.test(agent)
+          ? 'Safari'
+          : /curl|node|python|axios/i.test(agent)
+            ? 'A script'
+            : 'A browser';
+  const system = /Windows/.test(agent)
+    ? 'Windows'
+    : /Mac OS X|Macintosh/.test(agent)
+      ? 'macOS'
+      : /Android/.test(agent)
+        ? 'Android'
+        : /iPhone|iPad/.test(agent)
+          ? 'iOS'
+          : /Linux/.test(agent)
+            ? 'Linux'
+            : null;
   return system ? `${browser} on ${system}` : browser;
 }
 
@@ -18,7 +38,8 @@ export function SessionsTable({ user, caption }: { user?: string; caption: strin
   const end = useEndSession();
   const now = useNow(60_000);
   if (sessions.isPending) return <LoadingState label="Loading sessions…" />;
-  if (sessions.isError) return <ErrorState title="Couldn't load the sessions" message={sessions.error.message} onRetry={() => void sessions.refetch()} />;
+  if (sessions.isError)
+    return <ErrorState title="Couldn't load the sessions" message={sessions.error.message} onRetry={() => void sessions.refetch()} />;
   if (sessions.data.length === 0) return <p className="muted">No live sessions.</p>;
   const label = (session: SessionView) => `${describeAgent(session.user_agent)}${session.client_address ? ` from ${session.client_address}` : ''}`;
   return (

@@ -13,4 +13,3 @@ export function When({ at, now, never = '', expiry = false }: { at: string | nul
     </time>
   );
 }
-

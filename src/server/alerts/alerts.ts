@@ -18,7 +18,11 @@ type Destination = { id: string; name: string };
 export function createAlerts(options: { db: SqlDatabase; webhooks: WebhooksRepository; publicOrigin: string; onQueued?: () => void }) {
   const { db, webhooks } = options;
   const linkTo = (destination: Destination) => ({ ...destination, url: new URL(`/destinations/${destination.id}`, options.publicOrigin).href });
-  const event = (type: WebhookEventType, text: string, parts: Partial<Pick<WebhookEvent, 'destination' | 'check' | 'credentials'>>): WebhookEvent => ({
+  const event = (
+    type: WebhookEventType,
+    text: string,
+    parts: Partial<Pick<WebhookEvent, 'destination' | 'check' | 'credentials'>>,
+  ): WebhookEvent => ({
     id: randomUUID(),
     type,
     created_at: new Date().toISOString(),
@@ -30,10 +34,16 @@ export function createAlerts(options: { db: SqlDatabase; webhooks: WebhooksRepos
 
   return {
     /** In the transaction that records a check of a saved connector: true when an event was queued. */
-    async onCheckFinished(tx: Sql, destinationId: string, check: { id: string; status: 'SUCCESS' | 'FAILURE'; reason: string | null }): Promise<boolean> {
+    async onCheckFinished(
+      tx: Sql,
+      destinationId: string,
+      check: { id: string; status: 'SUCCESS' | 'FAILURE'; reason: string | null },
+    ): Promise<boolean> {
       // A cancel says nothing about the bucket.
       if (check.reason === CANCELLED_REASON) return false;
-      const row = await tx.get<{ name: string; alert_check: string | null }>('SELECT name, alert_check FROM destinations WHERE id = $1', [destinationId]);
+      const row = await tx.get<{ name: string; alert_check: string | null }>('SELECT name, alert_check FROM destinations WHERE id = $1', [
+        destinationId,
+      ]);
       if (!row) return false;
       const now = check.status === 'SUCCESS' ? 'passing' : 'failing';
       if (row.alert_check === now || !(await webhooks.moveAlertState(tx, destinationId, 'alert_check', row.alert_check, now))) return false;
@@ -67,8 +77,19 @@ export function createAlerts(options: { db: SqlDatabase; webhooks: WebhooksRepos
       );
       let queued = 0;
       for (const row of rows) {
-        const method = credentialsMethod({ anonymous: row.anonymous === 1, ambient_credentials: row.ambient_credentials === 1, role_arn: row.role_arn, has_token: row.has_token === 1 });
-        const state = credentialsState({ method, expiresAt: row.token_expires_at, savedAt: row.token_saved_at, expiredByCheck: row.expired_by_check === 1, now });
+        const method = credentialsMethod({
+          anonymous: row.anonymous === 1,
+          ambient_credentials: row.ambient_credentials === 1,
+          role_arn: row.role_arn,
+          has_token: row.has_token === 1,
+        });
+        const state = credentialsState({
+          method,
+          expiresAt: row.token_expires_at,
+          savedAt: row.token_saved_at,
+          expiredByCheck: row.expired_by_check === 1,
+          now,
+        });
         if (state === row.alert_credentials) continue;
         queued += await db.transaction(async (tx) => {
           if (!(await webhooks.moveAlertState(tx, row.id, 'alert_credentials', row.alert_credentials, state))) return 0;
@@ -81,10 +102,13 @@ export function createAlerts(options: { db: SqlDatabase; webhooks: WebhooksRepos
             state === 'expired'
               ? `${APP}: the temporary credentials of “${row.name}” have expired (${when}): replace them with Update credentials. ${destination.url}`
               : `${APP}: the temporary credentials of “${row.name}” expire at ${when}: replace them before then. ${destination.url}`;
-          return webhooks.enqueue(tx, event(state === 'expired' ? 'credentials.expired' : 'credentials.expiring', text, {
-            destination,
-            credentials: { state, expires_at: row.token_expires_at },
-          }));
+          return webhooks.enqueue(
+            tx,
+            event(state === 'expired' ? 'credentials.expired' : 'credentials.expiring', text, {
+              destination,
+              credentials: { state, expires_at: row.token_expires_at },
+            }),
+          );
         });
       }
       if (queued > 0) options.onQueued?.();

@@ -118,7 +118,8 @@ export class DeliveryWorker {
   }
 
   private outcome(delivery: ClaimedDelivery, answer: { statusCode: number | null; error: string | null }): DeliveryOutcome {
-    if (answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode < 300) return { kind: 'delivered', statusCode: answer.statusCode };
+    if (answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode < 300)
+      return { kind: 'delivered', statusCode: answer.statusCode };
     const error = answer.error ?? `The receiver answered ${answer.statusCode}`;
     const backoff = this.options.backoffMs ?? BACKOFF_MS;
     // A refusal by the SSRF rules will not change by waiting.
@@ -142,17 +143,23 @@ export class DeliveryWorker {
     const send = url.protocol === 'https:' ? https.request : http.request;
     const agent = url.protocol === 'https:' ? this.options.guard.httpsAgent : this.options.guard.httpAgent;
     return new Promise((resolve) => {
-      const request = send(url, { method: 'POST', headers, agent: agent as http.Agent, timeout: this.options.timeoutMs ?? TIMEOUT_MS }, (response) => {
-        response.resume();
-        response.on('end', () => resolve({ statusCode: response.statusCode ?? null, error: null }));
-        response.on('error', () => resolve({ statusCode: response.statusCode ?? null, error: null }));
-      });
+      const request = send(
+        url,
+        { method: 'POST', headers, agent: agent as http.Agent, timeout: this.options.timeoutMs ?? TIMEOUT_MS },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ statusCode: response.statusCode ?? null, error: null }));
+          response.on('error', () => resolve({ statusCode: response.statusCode ?? null, error: null }));
+        },
+      );
       // Idle or not: a receiver that trickles its answer is cut off at the same bound (the lease outlives it).
       const timeout = () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
       request.on('timeout', timeout);
       const deadline = setTimeout(timeout, this.options.timeoutMs ?? TIMEOUT_MS).unref();
       request.on('close', () => clearTimeout(deadline));
-      request.on('error', (error: NodeJS.ErrnoException) => resolve({ statusCode: null, error: describeFailure(error, url.host, this.options.timeoutMs ?? TIMEOUT_MS) }));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        resolve({ statusCode: null, error: describeFailure(error, url.host, this.options.timeoutMs ?? TIMEOUT_MS) }),
+      );
       request.end(body);
     });
   }

@@ -62,8 +62,25 @@ describe('a delivery to a Slack receiver', () => {
 
   it('sends the escaped text, and keeps the structured fields as they were', async () => {
     bodies = [];
-    const event = { id: 'e1', type: 'check.failing', created_at: new Date().toISOString(), text: `“${HOSTILE}” is failing`, destination: { id: 'd1', name: HOSTILE, url: 'x' }, check: null, credentials: null };
-    const delivery: ClaimedDelivery = { id: 'd1', webhookId: 'w1', eventId: 'e1', type: 'check.failing', payload: JSON.stringify(event), attempts: 0, url: `http://hooks.slack.com:${port}/services/T0/B0/x`, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
+    const event = {
+      id: 'e1',
+      type: 'check.failing',
+      created_at: new Date().toISOString(),
+      text: `“${HOSTILE}” is failing`,
+      destination: { id: 'd1', name: HOSTILE, url: 'x' },
+      check: null,
+      credentials: null,
+    };
+    const delivery: ClaimedDelivery = {
+      id: 'd1',
+      webhookId: 'w1',
+      eventId: 'e1',
+      type: 'check.failing',
+      payload: JSON.stringify(event),
+      attempts: 0,
+      url: `http://hooks.slack.com:${port}/services/T0/B0/x`,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    };
     const recorded: DeliveryOutcome[] = [];
     let claimed = false;
     const webhooks = {
@@ -73,7 +90,12 @@ describe('a delivery to a Slack receiver', () => {
     const lookup = ((_host: string, options: unknown, callback: (error: null, addresses: { address: string; family: number }[]) => void) =>
       callback(null, [{ address: '127.0.0.1', family: 4 }])) as never;
     const guard = createSsrfGuard(parseAllowlist([`127.0.0.1:${port}`]), lookup);
-    const worker = new DeliveryWorker({ webhooks, alerts: { sweepCredentials: async () => 0 } as unknown as Alerts, guard, log: pino({ enabled: false }) });
+    const worker = new DeliveryWorker({
+      webhooks,
+      alerts: { sweepCredentials: async () => 0 } as unknown as Alerts,
+      guard,
+      log: pino({ enabled: false }),
+    });
     await worker.tick();
     expect(recorded).toEqual([{ kind: 'delivered', statusCode: 200 }]);
     const sent = JSON.parse(bodies[0] ?? '{}');

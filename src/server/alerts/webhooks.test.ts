@@ -59,7 +59,11 @@ beforeEach(() => {
 // The path carries a token, as Slack's and Teams' incoming webhook URLs do.
 const TOKEN = 'T000/B000/XXXXsecretTokenInThePath';
 async function addWebhook(app = t, url = `http://127.0.0.1:${port}/services/${TOKEN}`, events?: string[]): Promise<CreatedWebhook> {
-  const response = await app.request({ method: 'POST', url: '/api/v1/webhooks', body: { name: `hook ${++counter}`, url, ...(events ? { events } : {}) } });
+  const response = await app.request({
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    body: { name: `hook ${++counter}`, url, ...(events ? { events } : {}) },
+  });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as CreatedWebhook;
 }
@@ -68,7 +72,8 @@ const removeAll = async () => {
     await t.request({ method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` });
   }
 };
-const deliveriesOf = async (id: string, app = t) => (await app.request({ method: 'GET', url: `/api/v1/webhooks/${id}/deliveries` })).json() as WebhookDelivery[];
+const deliveriesOf = async (id: string, app = t) =>
+  (await app.request({ method: 'GET', url: `/api/v1/webhooks/${id}/deliveries` })).json() as WebhookDelivery[];
 const settled = async (id: string, app = t) => {
   await expect.poll(async () => (await deliveriesOf(id, app)).every((d) => d.status !== 'pending'), { timeout: 10_000 }).toBe(true);
   return deliveriesOf(id, app);
@@ -96,7 +101,11 @@ describe('webhooks', () => {
   it('shows the secret once and the URL by its host only; neither is stored in the clear', async () => {
     const hook = await addWebhook();
     expect(hook.secret).toMatch(/^whsec_/);
-    expect(hook).toMatchObject({ url: `http://127.0.0.1:${port}`, state: 'active', events: ['check.failing', 'check.passing', 'credentials.expiring', 'credentials.expired'] });
+    expect(hook).toMatchObject({
+      url: `http://127.0.0.1:${port}`,
+      state: 'active',
+      events: ['check.failing', 'check.passing', 'credentials.expiring', 'credentials.expired'],
+    });
     const listed = (await t.request({ method: 'GET', url: '/api/v1/webhooks' })).body;
     expect(listed).not.toContain(TOKEN);
     expect(listed).not.toContain(hook.secret);
@@ -109,7 +118,10 @@ describe('webhooks', () => {
   it('is the admin’s: an editor can neither list nor add', async () => {
     const editor = await createUser(t, 'editor');
     expect((await t.request({ method: 'GET', url: '/api/v1/webhooks', cookie: editor.cookie })).statusCode).toBe(403);
-    expect((await t.request({ method: 'POST', url: '/api/v1/webhooks', cookie: editor.cookie, body: { name: 'x', url: 'https://example.com/' } })).statusCode).toBe(403);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/v1/webhooks', cookie: editor.cookie, body: { name: 'x', url: 'https://example.com/' } }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it.each([
@@ -193,11 +205,16 @@ describe('alerts', () => {
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as Destination;
   };
-  const check = async (id: string) => waitForCheck(t, (await t.request({ method: 'POST', url: `/api/v1/destinations/${id}/connection-check` })).json().id);
+  const check = async (id: string) =>
+    waitForCheck(t, (await t.request({ method: 'POST', url: `/api/v1/destinations/${id}/connection-check` })).json().id);
 
   it('sends one event when a connector goes from passing to failing, and one when it passes again', async () => {
     const hook = await addWebhook(t, undefined, ['check.failing', 'check.passing']);
-    const destination = await createConnector({ remote_url: 's3://local-bucket/alerts/', key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey });
+    const destination = await createConnector({
+      remote_url: 's3://local-bucket/alerts/',
+      key: IDENTITIES.writer.accessKeyId,
+      secret: IDENTITIES.writer.secretAccessKey,
+    });
     expect((await check(destination.id)).status).toBe('SUCCESS');
     // The first verdict is no transition.
     s3.setPolicy(IDENTITIES.writer.accessKeyId, { Version: '2012-10-17', Statement: [] });
@@ -312,7 +329,10 @@ describe('grouping has a bound', () => {
     await t.store.db.transaction(async (tx) => {
       for (const event of events) await t.store.webhooks.enqueue(tx, event);
     });
-    const rows = await t.store.db.all<{ payload: string; next_attempt_at: string }>('SELECT payload, next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at, id', [hook.id]);
+    const rows = await t.store.db.all<{ payload: string; next_attempt_at: string }>(
+      'SELECT payload, next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at, id',
+      [hook.id],
+    );
     const sizes = rows.map((row) => (JSON.parse(row.payload) as WebhookEvent).events?.length).sort((a, b) => (b ?? 0) - (a ?? 0));
     expect(sizes).toEqual([GROUP_MAX, GROUP_MAX, 5]);
     expect(new Set(rows.map((row) => row.next_attempt_at)).size).toBe(1);

@@ -74,23 +74,26 @@ describe('the least-privilege policy the app generates, held by an identity whos
   it.each([
     ['a prefix', 'least/', 's3://local-bucket/least/', 'arn:aws:s3:::local-bucket/least/*'],
     ['the whole bucket', '', 's3://local-bucket/', 'arn:aws:s3:::local-bucket/*'],
-  ])('with %s, without its write statement: fails the write, and granting exactly the hinted statement fixes it', async (_label, prefix, remoteUrl, arn) => {
-    const policy = JSON.parse(buildLeastPrivilegePolicy('local-bucket', prefix)) as PolicyDocument;
-    const listOnly = { ...policy, Statement: policy.Statement.slice(0, 1) };
-    const failed = await withPolicy(listOnly, remoteUrl);
-    expect(failed.status).toBe('FAILURE');
-    const write = stepOf(failed, 'write');
-    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
-    // The object ARN, never the bucket's: a statement on arn:aws:s3:::local-bucket allows no write.
-    expect(write.hint).toContain(`Allow s3:PutObject on ${arn} `);
+  ])(
+    'with %s, without its write statement: fails the write, and granting exactly the hinted statement fixes it',
+    async (_label, prefix, remoteUrl, arn) => {
+      const policy = JSON.parse(buildLeastPrivilegePolicy('local-bucket', prefix)) as PolicyDocument;
+      const listOnly = { ...policy, Statement: policy.Statement.slice(0, 1) };
+      const failed = await withPolicy(listOnly, remoteUrl);
+      expect(failed.status).toBe('FAILURE');
+      const write = stepOf(failed, 'write');
+      expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
+      // The object ARN, never the bucket's: a statement on arn:aws:s3:::local-bucket allows no write.
+      expect(write.hint).toContain(`Allow s3:PutObject on ${arn} `);
 
-    const hinted = /Allow (s3:\w+) on (arn:aws:s3:::\S+)/.exec(write.hint ?? '');
-    const fixed = await withPolicy(
-      { ...listOnly, Statement: [...listOnly.Statement, { Effect: 'Allow', Action: hinted?.[1] ?? '', Resource: hinted?.[2] ?? '' }] },
-      remoteUrl,
-    );
-    expect(stepOf(fixed, 'write').status).toBe('passed');
-  });
+      const hinted = /Allow (s3:\w+) on (arn:aws:s3:::\S+)/.exec(write.hint ?? '');
+      const fixed = await withPolicy(
+        { ...listOnly, Statement: [...listOnly.Statement, { Effect: 'Allow', Action: hinted?.[1] ?? '', Resource: hinted?.[2] ?? '' }] },
+        remoteUrl,
+      );
+      expect(stepOf(fixed, 'write').status).toBe('passed');
+    },
+  );
 });
 
 describe('who denied: the hint sends the user to the policy that refused', () => {
@@ -98,19 +101,24 @@ describe('who denied: the hint sends the user to the policy that refused', () =>
     const result = await check({ remote_url: 's3://local-bucket/denied/', ...credentials(IDENTITIES.explicitDeny) });
     const write = stepOf(result, 'write');
     expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
-    expect(write.message).toBe('Access denied: an IAM policy of these credentials explicitly denies s3:PutObject on arn:aws:s3:::local-bucket/denied/*.');
+    expect(write.message).toBe(
+      'Access denied: an IAM policy of these credentials explicitly denies s3:PutObject on arn:aws:s3:::local-bucket/denied/*.',
+    );
     expect(write.hint).toMatch(/^Find the Deny statement for s3:PutObject/);
   });
 
-  it.each(['deny-writes-bucket', 'kms-only-bucket'])('an explicit deny in the bucket policy of %s: look at the bucket policy, it may require SSE-KMS', async (bucket) => {
-    const result = await check({ remote_url: `s3://${bucket}/out/`, ...credentials(IDENTITIES.writer) });
-    const write = stepOf(result, 'write');
-    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied' });
-    expect(write.message).toBe(`Access denied: the bucket policy of "${bucket}" explicitly denies s3:PutObject to these credentials.`);
-    expect(write.hint).toContain('server-side encryption (SSE-KMS)');
-    expect(write.hint).not.toMatch(/Allow s3:PutObject/);
-    expect(stepOf(result, 'bucket').status).toBe('passed');
-  });
+  it.each(['deny-writes-bucket', 'kms-only-bucket'])(
+    'an explicit deny in the bucket policy of %s: look at the bucket policy, it may require SSE-KMS',
+    async (bucket) => {
+      const result = await check({ remote_url: `s3://${bucket}/out/`, ...credentials(IDENTITIES.writer) });
+      const write = stepOf(result, 'write');
+      expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied' });
+      expect(write.message).toBe(`Access denied: the bucket policy of "${bucket}" explicitly denies s3:PutObject to these credentials.`);
+      expect(write.hint).toContain('server-side encryption (SSE-KMS)');
+      expect(write.hint).not.toMatch(/Allow s3:PutObject/);
+      expect(stepOf(result, 'bucket').status).toBe('passed');
+    },
+  );
 
   it('a 403 with no body at all is still AccessDenied, not an error this app does not know', async () => {
     const result = await check({ remote_url: 's3://bare-403-bucket/out/', ...credentials(IDENTITIES.writer) });
@@ -168,7 +176,9 @@ describe('STS does not block S3', () => {
       'cleanup:passed',
     ]);
     expect(result.status).toBe('SUCCESS');
-    expect(stepOf(result, 'identity').message).toBe(`STS at http://127.0.0.1:${silentPort} did not answer in time, so the identity is not shown; S3 itself is checked below.`);
+    expect(stepOf(result, 'identity').message).toBe(
+      `STS at http://127.0.0.1:${silentPort} did not answer in time, so the identity is not shown; S3 itself is checked below.`,
+    );
     expect(stepOf(result, 'identity').duration_ms).toBeLessThan(4_000);
     // Far inside the 8 s budget: the silent endpoint did not eat it.
     expect(elapsed).toBeLessThan(6_000);
@@ -218,7 +228,8 @@ describe('smaller truths', () => {
     s3.clockOffsetMs = -20 * 60_000;
     try {
       const config = { remote_url: 's3://local-bucket/skew-again/', ...credentials(IDENTITIES.writer) };
-      for (let run = 0; run < 2; run++) expect(stepOf(await check(config), 'bucket'), `check ${run + 1}`).toMatchObject({ code: 'RequestTimeTooSkewed' });
+      for (let run = 0; run < 2; run++)
+        expect(stepOf(await check(config), 'bucket'), `check ${run + 1}`).toMatchObject({ code: 'RequestTimeTooSkewed' });
     } finally {
       s3.clockOffsetMs = 0;
     }

@@ -31,7 +31,11 @@ async function readEvents(url: string, cookie: string): Promise<{ events: Event[
     .split('\n\n')
     .filter((block) => block.startsWith('event:'))
     .map((block) => {
-      const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((line) => line.startsWith(`${name}: `))
+          ?.slice(name.length + 2) ?? '';
       return { event: field('event'), id: Number(field('id')), check: ConnectionCheckSchema.parse(JSON.parse(field('data'))) };
     });
   return { events, contentType: response.headers.get('content-type') };
@@ -80,10 +84,15 @@ it('sends a finished check once and closes', async () => {
   const created = await t.request({
     method: 'POST',
     url: '/api/v1/connection-checks',
-    body: { type: 's3', config: { remote_url: 's3://no-such-bucket/', key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey } },
+    body: {
+      type: 's3',
+      config: { remote_url: 's3://no-such-bucket/', key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey },
+    },
   });
   const id = created.json().id;
-  await expect.poll(async () => (await t.request({ method: 'GET', url: `/api/v1/connection-checks/${id}` })).json().status, { timeout: 10_000 }).toBe('FAILURE');
+  await expect
+    .poll(async () => (await t.request({ method: 'GET', url: `/api/v1/connection-checks/${id}` })).json().status, { timeout: 10_000 })
+    .toBe('FAILURE');
   const { events } = await readEvents(`${origin}/api/v1/connection-checks/${id}/events`, t.cookie);
   expect(events).toHaveLength(1);
   expect(events[0]?.check.status).toBe('FAILURE');

@@ -55,7 +55,8 @@ describe('checks of unsaved configs', () => {
     expect(response.json()).toMatchObject({ status: 'SCHEDULED', destination_id: null });
     const check = await waitForCheck(t, response.json().id);
     expect(check.status).toBe('SUCCESS');
-    const sealed = (await t.store.db.get<{ config_enc: string | null }>('SELECT config_enc FROM connection_checks WHERE id = $1', [check.id]))?.config_enc;
+    const sealed = (await t.store.db.get<{ config_enc: string | null }>('SELECT config_enc FROM connection_checks WHERE id = $1', [check.id]))
+      ?.config_enc;
     expect(sealed).toBeNull();
   });
 
@@ -196,7 +197,9 @@ describe('the queue', () => {
       for (let i = 0; i < 4; i++) ids.push((await startCheck(narrow, destination.id)).json().id);
       await expect.poll(() => narrow.app.checkWorker.runningCount()).toBe(2);
       const scheduled = (
-        await narrow.store.db.get<{ count: number }>("SELECT COUNT(*) AS count FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL")
+        await narrow.store.db.get<{ count: number }>(
+          "SELECT COUNT(*) AS count FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL",
+        )
       )?.count;
       expect(scheduled).toBe(2);
       for (const id of ids) expect((await waitForCheck(narrow, id)).status).toBe('FAILURE');
@@ -217,7 +220,10 @@ describe('the queue', () => {
     first.app.checkWorker.abandon();
     await first.close({ keepData: true });
 
-    const second = await buildTestApp({ dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl, s3EndpointAllowlist: allowlist() }, { key: first.key, worker: { leaseMs: 600, pollMs: 100 } });
+    const second = await buildTestApp(
+      { dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl, s3EndpointAllowlist: allowlist() },
+      { key: first.key, worker: { leaseMs: 600, pollMs: 100 } },
+    );
     try {
       const finished = await waitForCheck(second, check.id);
       expect(finished).toMatchObject({ status: 'FAILURE', reason: INTERRUPTED_REASON });
@@ -231,7 +237,9 @@ describe('the queue', () => {
       // the check's steps, which stay as the interruption left them.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const later = (await second.request({ method: 'GET', url: `/api/v1/connection-checks/${check.id}` })).json();
-      expect(later.steps.filter((step: { name: string }) => step.name !== 'cleanup')).toEqual(finished.steps.filter((step) => step.name !== 'cleanup'));
+      expect(later.steps.filter((step: { name: string }) => step.name !== 'cleanup')).toEqual(
+        finished.steps.filter((step) => step.name !== 'cleanup'),
+      );
     } finally {
       await second.close();
     }
@@ -292,7 +300,11 @@ describe('cancel', () => {
 
   it('is neither a pass nor a failure: a cancelled re-test leaves a passing connector passing, and is recorded with who cancelled', async () => {
     const name = `Cancel keeps status ${Date.now()}`;
-    const made = await t.request({ method: 'POST', url: '/api/v1/destinations', body: { name, type: 's3', config: { ...WRITER, endpoint_url: s3.endpoint, remote_url: 's3://local-bucket/keeps/' } } });
+    const made = await t.request({
+      method: 'POST',
+      url: '/api/v1/destinations',
+      body: { name, type: 's3', config: { ...WRITER, endpoint_url: s3.endpoint, remote_url: 's3://local-bucket/keeps/' } },
+    });
     const destination = made.json();
     const passed = await waitForCheck(t, (await startCheck(t, destination.id)).json().id);
     expect(passed.status).toBe('SUCCESS');
@@ -312,19 +324,32 @@ describe('cancel', () => {
       release();
       const finished = await waitForCheck(t, check.id);
       // Unstructured's clients know three statuses: FAILURE, with cancelled and who.
-      expect(finished).toMatchObject({ status: 'FAILURE', reason: CANCELLED_REASON, cancelled: true, cancelled_by: expect.any(String) as unknown as string });
+      expect(finished).toMatchObject({
+        status: 'FAILURE',
+        reason: CANCELLED_REASON,
+        cancelled: true,
+        cancelled_by: expect.any(String) as unknown as string,
+      });
       const shown = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}` })).json();
       expect(shown.last_check).toMatchObject({ id: passed.id, status: 'SUCCESS' });
       const failing = (await t.request({ method: 'GET', url: `/api/v1/destinations?q=${encodeURIComponent(name)}&status=failing` })).json();
       expect(failing).toEqual([]);
       const passing = (await t.request({ method: 'GET', url: `/api/v1/destinations?q=${encodeURIComponent(name)}&status=passing` })).json();
       expect(passing.map((d: { id: string }) => d.id)).toEqual([destination.id]);
-      const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json() as { kind: string; actor: string | null }[];
+      const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json() as {
+        kind: string;
+        actor: string | null;
+      }[];
       const cancelled = activity.find((entry) => entry.kind === 'check.cancelled');
       expect(cancelled?.actor).toBe(finished.cancelled_by);
       // The history keeps it, marked.
-      const history = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })).json() as ConnectionCheck[];
-      expect(history.map((c) => [c.id, c.cancelled])).toEqual([[check.id, true], [passed.id, false]]);
+      const history = (
+        await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/connection-checks` })
+      ).json() as ConnectionCheck[];
+      expect(history.map((c) => [c.id, c.cancelled])).toEqual([
+        [check.id, true],
+        [passed.id, false],
+      ]);
     } finally {
       s3.beforeServing = null;
       release();
@@ -345,7 +370,9 @@ describe('cancel', () => {
     };
     try {
       const check = (await startCheck(t, destination.id)).json();
-      await expect.poll(async () => caught && stepOf((await t.request({ method: 'GET', url: `/api/v1/connection-checks/${check.id}` })).json(), 'write').status).toBe('passed');
+      await expect
+        .poll(async () => caught && stepOf((await t.request({ method: 'GET', url: `/api/v1/connection-checks/${check.id}` })).json(), 'write').status)
+        .toBe('passed');
       expect(await s3.listKeys('local-bucket', 'cancelled/.connection-test/')).toHaveLength(1);
       expect((await cancel(t, check.id)).statusCode).toBe(202);
       const finished = await waitForCheck(t, check.id);
@@ -354,7 +381,9 @@ describe('cancel', () => {
       expect(stepOf(finished, 'multipart')).toMatchObject({ status: 'skipped', message: cutOff });
       expect(stepOf(finished, 'cleanup')).toMatchObject({ status: 'passed', message: 'Deleted the 1 test objects written.' });
       expect(await s3.listKeys('local-bucket', 'cancelled/.connection-test/')).toEqual([]);
-      expect(s3.requests.some((request) => request.operation === 'AbortMultipartUpload' && request.key?.startsWith('cancelled/.connection-test/'))).toBe(true);
+      expect(
+        s3.requests.some((request) => request.operation === 'AbortMultipartUpload' && request.key?.startsWith('cancelled/.connection-test/')),
+      ).toBe(true);
     } finally {
       s3.beforeServing = null;
       release();
@@ -386,7 +415,12 @@ describe('cancel', () => {
 
 describe('replacing credentials: test, then save with the check', () => {
   it('a PUT of only the credentials keeps the rest, and the merged check joins the history', async () => {
-    const destination = await createDestination(t, { key: IDENTITIES.expired.accessKeyId, secret: IDENTITIES.expired.secretAccessKey, token: IDENTITIES.expired.sessionToken, region: 'us-east-1' });
+    const destination = await createDestination(t, {
+      key: IDENTITIES.expired.accessKeyId,
+      secret: IDENTITIES.expired.secretAccessKey,
+      token: IDENTITIES.expired.sessionToken,
+      region: 'us-east-1',
+    });
     const fresh = {
       key: IDENTITIES.temporary.accessKeyId,
       secret: IDENTITIES.temporary.secretAccessKey,

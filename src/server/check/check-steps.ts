@@ -116,8 +116,20 @@ const IDENTITY_BUDGET_MS = 3_000;
 const CREDENTIAL_ERRORS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
 /** STS not reached, or not answering: common where S3 is reached through a VPC gateway endpoint and STS is not. */
 const UNREACHABLE = new Set([
-  'Timeout', 'ConnectionRefused', 'ConnectionReset', 'DnsNotFound', 'NetworkError', 'AddressNotAllowed', 'ServiceUnavailable', 'InternalError',
-  'TlsError', 'TlsNotHttps', 'TlsSelfSigned', 'TlsCertExpired', 'TlsWrongHost', 'TlsUnknownAuthority',
+  'Timeout',
+  'ConnectionRefused',
+  'ConnectionReset',
+  'DnsNotFound',
+  'NetworkError',
+  'AddressNotAllowed',
+  'ServiceUnavailable',
+  'InternalError',
+  'TlsError',
+  'TlsNotHttps',
+  'TlsSelfSigned',
+  'TlsCertExpired',
+  'TlsWrongHost',
+  'TlsUnknownAuthority',
 ]);
 
 /** Where STS requests go: the SDK's endpoint override when set, else the regional endpoint. */
@@ -142,7 +154,11 @@ const validate: CheckStep = {
   async run(ctx) {
     const { issues } = checkS3Config(ctx.config, ctx.checkOptions);
     if (issues.length > 0) {
-      throw new StepFailure({ code: 'InvalidConfig', message: issues.map((issue) => issue.message).join('; '), hint: 'Fix these fields and test again.' });
+      throw new StepFailure({
+        code: 'InvalidConfig',
+        message: issues.map((issue) => issue.message).join('; '),
+        hint: 'Fix these fields and test again.',
+      });
     }
     const warnings = collectWarnings(ctx.config, new Date());
     return warnings.length > 0 ? { status: 'warning', code: warnings[0]?.code ?? null, message: warnings.map((w) => w.message).join(' ') } : {};
@@ -220,14 +236,24 @@ const assumeRole: CheckStep = {
       throw new StepFailure({
         code: 'InvalidConfig',
         message: ctx.roles ? 'This connector has no external ID to assume its role with.' : 'IAM roles are turned off on this server.',
-        hint: ctx.roles ? 'Save the connector again to get one, then update the trust policy.' : 'An administrator can allow them with ALLOW_IAM_ROLES=true.',
+        hint: ctx.roles
+          ? 'Save the connector again to get one, then update the trust policy.'
+          : 'An administrator can allow them with ALLOW_IAM_ROLES=true.',
       });
     }
     // STS of the role's partition (a role in aws-cn is assumed through China's STS), in the check's region when it is one.
     const partition = parseRoleArn(roleArn);
-    const stsRegion = partition.ok && partitionOf(ctx.region) !== partition.value.partition ? (PARTITION_REGION[partition.value.partition] ?? ctx.region) : ctx.region;
+    const stsRegion =
+      partition.ok && partitionOf(ctx.region) !== partition.value.partition
+        ? (PARTITION_REGION[partition.value.partition] ?? ctx.region)
+        : ctx.region;
     const principal = await ctx.roles.principal(stsRegion);
-    if (!principal.ok) throw new StepFailure({ code: principal.code, message: principal.problem, hint: 'The operator of this server sets its base identity; see the README, "IAM roles".' });
+    if (!principal.ok)
+      throw new StepFailure({
+        code: principal.code,
+        message: principal.problem,
+        hint: 'The operator of this server sets its base identity; see the README, "IAM roles".',
+      });
     const via = { httpAgent: ctx.clientOptions.httpAgent, httpsAgent: ctx.clientOptions.httpsAgent as HttpsAgent | undefined };
     if (await ctx.roles.acceptsWithoutExternalId(roleArn, stsRegion, ctx.signal, via)) {
       throw new StepFailure({
@@ -262,7 +288,10 @@ const assumeRole: CheckStep = {
  * Notes the endpoint's `Server` header from the command's answer, an error's too, in `ctx.server` (the first one
  * heard): what the endpoint says it is, which the runner compares with the provider the connector names.
  */
-function heard<C extends { middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void } }>(ctx: CheckContext, command: C): C {
+function heard<C extends { middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void } }>(
+  ctx: CheckContext,
+  command: C,
+): C {
   const note = (response: unknown) => {
     const header = (response as { headers?: Record<string, string | undefined> } | undefined)?.headers?.server;
     if (ctx.server === null && typeof header === 'string') ctx.server = header.replace(/[^\x20-\x7E]/g, '').slice(0, 64) || null;
@@ -286,7 +315,12 @@ function listDenied(ctx: CheckContext, error: unknown): Partial<Step> | null {
   const classified = classifyError(error);
   if (classified.code !== 'AccessDenied') return null;
   if (classified.denial) ctx.credentialsAccepted = true;
-  const described = describeError('AccessDenied', { ...describeContext(ctx), action: 's3:ListBucket', partition: ctx.partition(), denial: classified.denial });
+  const described = describeError('AccessDenied', {
+    ...describeContext(ctx),
+    action: 's3:ListBucket',
+    partition: ctx.partition(),
+    denial: classified.denial,
+  });
   return {
     status: 'warning',
     code: 'AccessDenied',
@@ -308,7 +342,10 @@ const bucket: CheckStep = {
       ctx
         .s3(region)
         .send(heard(ctx, new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: ctx.prefix || undefined, MaxKeys: 1 })), { abortSignal: ctx.signal })
-        .then(() => null, (error: unknown) => error);
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
     let error = await list(ctx.region);
     const redirect = error === null ? null : classifyError(error);
     if (redirect?.code === 'PermanentRedirect') {
@@ -355,7 +392,9 @@ const write: CheckStep = {
   async run(ctx) {
     const body = Buffer.from('Connection test by S3 destinations admin.\n');
     const put = await inBucketRegion(ctx, (client) =>
-      client.send(heard(ctx, new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: body, ContentType: 'text/plain' })), { abortSignal: ctx.signal }),
+      client.send(heard(ctx, new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.probe, Body: body, ContentType: 'text/plain' })), {
+        abortSignal: ctx.signal,
+      }),
     );
     ctx.written.push({ key: ctx.probe, versionId: put.VersionId });
     return { message: `Wrote ${ctx.probe}.` };
@@ -372,17 +411,23 @@ const multipart: CheckStep = {
     const key = `${ctx.probe}-multipart`;
     const { signal } = ctx;
     // Only the start may meet S3's redirect: once an upload is under way, the check is in the bucket's region.
-    const [client, { UploadId }] = await inBucketRegion(ctx, async (client) => [
-      client,
-      await client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: signal }),
-    ] as const);
+    const [client, { UploadId }] = await inBucketRegion(
+      ctx,
+      async (client) =>
+        [client, await client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: signal })] as const,
+    );
     try {
       const part = await client.send(
         new UploadPartCommand({ Bucket: ctx.bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.from('multipart probe\n') }),
         { abortSignal: signal },
       );
       const completed = await client.send(
-        new CompleteMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: ctx.bucket,
+          Key: key,
+          UploadId,
+          MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+        }),
         { abortSignal: signal },
       );
       ctx.written.push({ key, versionId: completed.VersionId });
@@ -464,14 +509,22 @@ const leftovers: CheckStep = {
   async run(ctx) {
     const keys = [ctx.probe, `${ctx.probe}-multipart`];
     const removed = await followingRedirect(ctx, async (client) => {
-      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: ctx.probe }), { abortSignal: ctx.signal }).catch(() => null);
+      const uploads = await client
+        .send(new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: ctx.probe }), { abortSignal: ctx.signal })
+        .catch(() => null);
       for (const upload of uploads?.Uploads ?? []) {
-        await client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: upload.Key, UploadId: upload.UploadId }), { abortSignal: ctx.signal }).catch(() => null);
+        await client
+          .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: upload.Key, UploadId: upload.UploadId }), { abortSignal: ctx.signal })
+          .catch(() => null);
       }
       let count = 0;
       for (const key of keys) {
-        const listed = await client.send(new ListObjectVersionsCommand({ Bucket: ctx.bucket, Prefix: key }), { abortSignal: ctx.signal }).catch(() => null);
-        const versions = listed ? [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === key && version.VersionId) : null;
+        const listed = await client
+          .send(new ListObjectVersionsCommand({ Bucket: ctx.bucket, Prefix: key }), { abortSignal: ctx.signal })
+          .catch(() => null);
+        const versions = listed
+          ? [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === key && version.VersionId)
+          : null;
         if (versions === null || versions.length === 0) {
           await client.send(new DeleteObjectCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: ctx.signal });
           continue;
@@ -483,7 +536,9 @@ const leftovers: CheckStep = {
       }
       return count;
     });
-    return { message: `Cleaned up after the interruption: deleted ${keys.join(' and ')}${removed > 0 ? ` (${removed} versions)` : ''} where they were.` };
+    return {
+      message: `Cleaned up after the interruption: deleted ${keys.join(' and ')}${removed > 0 ? ` (${removed} versions)` : ''} where they were.`,
+    };
   },
 };
 

@@ -33,7 +33,10 @@ const startCheck = async () => {
   const started = await t.request({
     method: 'POST',
     url: '/api/v1/connection-checks',
-    body: { type: 's3', config: { remote_url: 's3://silent-bucket/x/', endpoint_url: `http://127.0.0.1:${silentPort}`, key: 'silent-key', secret: 'silent-secret' } },
+    body: {
+      type: 's3',
+      config: { remote_url: 's3://silent-bucket/x/', endpoint_url: `http://127.0.0.1:${silentPort}`, key: 'silent-key', secret: 'silent-secret' },
+    },
   });
   expect(started.statusCode, started.body).toBe(202);
   return started.json().id as string;
@@ -42,7 +45,10 @@ const startCheck = async () => {
 const opened: Promise<Response>[] = [];
 const open = (id: string, headers: Record<string, string>) => {
   const controller = new AbortController();
-  const response = fetch(`${origin}/api/v1/connection-checks/${id}/events`, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const response = fetch(`${origin}/api/v1/connection-checks/${id}/events`, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
   opened.push(response);
   return { response, abort: () => controller.abort() };
 };

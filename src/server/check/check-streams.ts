@@ -34,7 +34,12 @@ type Watch = {
  * order. Streams are capped per principal and per check (429 in the route), so no caller can hold the server's
  * connections or make it read the store at will.
  */
-export function createCheckStreams(deps: { checks: ChecksRepository; events: EventEmitter<CheckEvents>; log: FastifyBaseLogger; limits?: CheckStreamLimits }) {
+export function createCheckStreams(deps: {
+  checks: ChecksRepository;
+  events: EventEmitter<CheckEvents>;
+  log: FastifyBaseLogger;
+  limits?: CheckStreamLimits;
+}) {
   const limits = deps.limits ?? CHECK_STREAM_LIMITS;
   const watches = new Map<string, Watch>();
   const held = new Map<string, number>();

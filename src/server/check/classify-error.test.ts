@@ -52,7 +52,18 @@ describe('classifyError', () => {
 describe('dotted bucket names on Amazon S3', () => {
   it('are addressed path-style (virtual-hosted HTTPS cannot validate them); others are not forced', async () => {
     const { createS3Client } = await import('./s3-clients.ts');
-    const base = { anonymous: false, ambient_credentials: false, key: 'AKIAIOSFODNN7EXAMPLE', secret: 'x'.repeat(40), token: null, endpoint_url: null, region: null, token_expires_at: null, role_arn: null, external_id: null };
+    const base = {
+      anonymous: false,
+      ambient_credentials: false,
+      key: 'AKIAIOSFODNN7EXAMPLE',
+      secret: 'x'.repeat(40),
+      token: null,
+      endpoint_url: null,
+      region: null,
+      token_expires_at: null,
+      role_arn: null,
+      external_id: null,
+    };
     const dotted = createS3Client({ ...base, remote_url: 's3://my.dotted.bucket/out/' }, 'us-east-1', { connectionTimeoutMs: 1_000 });
     const plain = createS3Client({ ...base, remote_url: 's3://plain-bucket/out/' }, 'us-east-1', { connectionTimeoutMs: 1_000 });
     expect(dotted.config.forcePathStyle).toBe(true);

@@ -81,9 +81,7 @@ export function classifyError(error: unknown): ClassifiedError {
   const status = e.$metadata?.httpStatusCode;
   const bucketRegion = e.$response?.headers?.['x-amz-bucket-region'] ?? null;
   if (status === 301 || e.name === 'PermanentRedirect') return { code: 'PermanentRedirect', bucketRegion };
-  const refused = [e, e.cause].find((x) => (x as SdkError | undefined)?.code === 'EADDRNOTALLOWED') as
-    | { address: string; port: number }
-    | undefined;
+  const refused = [e, e.cause].find((x) => (x as SdkError | undefined)?.code === 'EADDRNOTALLOWED') as { address: string; port: number } | undefined;
   if (refused) return { code: 'AddressNotAllowed', bucketRegion, address: refused.address, port: refused.port };
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.name === 'RequestTimeout') return { code: 'Timeout', bucketRegion };
   const network = e.code ?? (e.cause as SdkError | undefined)?.code;

@@ -51,7 +51,9 @@ export class ClientPool {
 
   private keyOf(parts: unknown[]): string {
     const overrides = ENDPOINT_OVERRIDES.map((name) => process.env[name] ?? null);
-    return createHash('sha256').update(JSON.stringify([parts, overrides])).digest('base64url');
+    return createHash('sha256')
+      .update(JSON.stringify([parts, overrides]))
+      .digest('base64url');
   }
 
   private keep(key: string, client: PooledClient) {

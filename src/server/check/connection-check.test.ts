@@ -86,7 +86,12 @@ describe('connection check against the local S3 endpoint (AWS path)', () => {
     expect(check.status).toBe('FAILURE');
     expect(stepOf(check, 'identity')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch' });
     // Told once: the bucket's refusal has the same cause.
-    expect(stepOf(check, 'bucket')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch', message: 'Same cause as Identity (STS).', hint: null });
+    expect(stepOf(check, 'bucket')).toMatchObject({
+      status: 'failed',
+      code: 'SignatureDoesNotMatch',
+      message: 'Same cause as Identity (STS).',
+      hint: null,
+    });
     expect(check.reason).toBe('The AWS Secret Key does not match the AWS Key: requests signed with it are refused.');
     expect(stepSummary(check).slice(4)).toEqual(['write:skipped', 'multipart:skipped', 'cleanup:skipped']);
   });
@@ -191,12 +196,19 @@ describe('connection check with a Custom URL', () => {
       const created = await app.request({
         method: 'POST',
         url: '/api/v1/connection-checks',
-        body: { type: 's3', config: { remote_url: 's3://local-bucket/', endpoint_url: `http://127.0.0.1:${closed}`, ...credentials(IDENTITIES.writer) } },
+        body: {
+          type: 's3',
+          config: { remote_url: 's3://local-bucket/', endpoint_url: `http://127.0.0.1:${closed}`, ...credentials(IDENTITIES.writer) },
+        },
       });
       const check = await waitForCheck(app, created.json().id);
       expect(stepOf(check, 'endpoint')).toMatchObject({ status: 'failed', code: 'ConnectionRefused' });
       expect(check.reason).toBe('The connection was refused: nothing is listening at this address and port.');
-      expect(stepSummary(check).slice(2).every((s) => s.endsWith(':skipped'))).toBe(true);
+      expect(
+        stepSummary(check)
+          .slice(2)
+          .every((s) => s.endsWith(':skipped')),
+      ).toBe(true);
     } finally {
       await app.close();
     }
@@ -212,7 +224,10 @@ describe('connection check with a Custom URL', () => {
       const created = await budgeted.request({
         method: 'POST',
         url: '/api/v1/connection-checks',
-        body: { type: 's3', config: { remote_url: 's3://local-bucket/', endpoint_url: `http://127.0.0.1:${port}`, ...credentials(IDENTITIES.writer) } },
+        body: {
+          type: 's3',
+          config: { remote_url: 's3://local-bucket/', endpoint_url: `http://127.0.0.1:${port}`, ...credentials(IDENTITIES.writer) },
+        },
       });
       const started = Date.now();
       const check = await waitForCheck(budgeted, created.json().id);

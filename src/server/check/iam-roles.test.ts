@@ -25,7 +25,10 @@ beforeAll(async () => {
   s3 = await startLocalS3();
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   process.env.AWS_ENDPOINT_URL_STS = s3.endpoint;
-  [t, off] = await Promise.all([buildTestApp({ checkTimeoutMs: 5_000, allowIamRoles: true, roleBase: base, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`] }), buildTestApp()]);
+  [t, off] = await Promise.all([
+    buildTestApp({ checkTimeoutMs: 5_000, allowIamRoles: true, roleBase: base, s3EndpointAllowlist: [`127.0.0.1:${s3.port}`] }),
+    buildTestApp(),
+  ]);
 });
 afterAll(async () => {
   process.env = saved;
@@ -42,7 +45,11 @@ const externalId = async (app = t) => {
 };
 
 const create = (config: Record<string, unknown>, app = t) =>
-  app.request({ method: 'POST', url: '/api/v1/destinations', body: { name: `role ${++counter}`, type: 's3', config: { remote_url: `s3://local-bucket/role-${counter}/`, ...config } } });
+  app.request({
+    method: 'POST',
+    url: '/api/v1/destinations',
+    body: { name: `role ${++counter}`, type: 's3', config: { remote_url: `s3://local-bucket/role-${counter}/`, ...config } },
+  });
 
 async function check(id: string) {
   const started = await t.request({ method: 'POST', url: `/api/v1/destinations/${id}/connection-check` });
@@ -56,7 +63,13 @@ describe('the server names itself for the trust policy', () => {
   it('says who it assumes roles as, and that it may', async () => {
     const response = await t.request({ method: 'GET', url: '/api/v1/iam-role' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ allowed: true, principal_arn: BASE_PRINCIPAL, caller_arn: BASE_PRINCIPAL, problem: null, account_allowlist: null });
+    expect(response.json()).toEqual({
+      allowed: true,
+      principal_arn: BASE_PRINCIPAL,
+      caller_arn: BASE_PRINCIPAL,
+      problem: null,
+      account_allowlist: null,
+    });
   });
 
   it('says roles are off where the operator did not allow them, and gives out no external ID', async () => {
@@ -108,7 +121,11 @@ describe('a connector with an IAM role', () => {
     const again = await create({ role_arn: ROLE, external_id: id });
     expect(again.statusCode).toBe(422);
     expect(again.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'external_id'], type: 'external_id_in_use' })]);
-    const checked = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: { remote_url: 's3://local-bucket/x/', role_arn: ROLE, external_id: id } } });
+    const checked = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { type: 's3', config: { remote_url: 's3://local-bucket/x/', role_arn: ROLE, external_id: id } },
+    });
     expect(checked.statusCode).toBe(422);
     // Nor as a change to a connector that has none of its own yet.
     const keyed = (await create({ key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey })).json() as Destination;
@@ -128,17 +145,27 @@ describe('a connector with an IAM role', () => {
       const created = await create({ role_arn: ROLE, external_id: id });
       expect(created.statusCode).toBe(422);
       expect(created.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'external_id'], type: 'external_id_in_use' })]);
-      const unsaved = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: { remote_url: 's3://local-bucket/x/', role_arn: ROLE, external_id: id } } });
+      const unsaved = await t.request({
+        method: 'POST',
+        url: '/api/v1/connection-checks',
+        body: { type: 's3', config: { remote_url: 's3://local-bucket/x/', role_arn: ROLE, external_id: id } },
+      });
       expect(unsaved.statusCode).toBe(422);
       const keyed = (await create({ key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey })).json() as Destination;
-      const patched = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { destination_id: keyed.id, config: { key: null, secret: null, role_arn: ROLE, external_id: id } } });
+      const patched = await t.request({
+        method: 'POST',
+        url: '/api/v1/connection-checks',
+        body: { destination_id: keyed.id, config: { key: null, secret: null, role_arn: ROLE, external_id: id } },
+      });
       expect(patched.statusCode).toBe(422);
       const updated = await put(keyed.id, keyed.version, { key: null, secret: null, role_arn: ROLE, external_id: id });
       expect(updated.statusCode).toBe(422);
     };
     // Deleted: its ID stays its own.
     const a = (await create({ role_arn: ROLE, external_id: await externalId() })).json() as Destination;
-    expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${a.id}`, headers: { 'if-match': `"${a.version}"` } })).statusCode).toBe(200);
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${a.id}`, headers: { 'if-match': `"${a.version}"` } })).statusCode).toBe(
+      200,
+    );
     await refusedEverywhere(a.config.external_id as string);
     // Its role cleared: the same.
     const b = (await create({ role_arn: ROLE })).json() as Destination;
@@ -175,8 +202,15 @@ describe('a connector with an IAM role', () => {
     expect(keyed.config.external_id).toBeNull();
     const becameRole = await put(keyed.id, keyed.version, { key: null, secret: null, role_arn: ROLE });
     expect(becameRole.statusCode, becameRole.body).toBe(200);
-    expect(becameRole.json()).toMatchObject({ config: { role_arn: ROLE, external_id: expect.stringMatching(EXTERNAL_ID_FORM) }, credentials: { method: 'iam_role' } });
-    const back = await put(keyed.id, keyed.version + 1, { role_arn: null, key: IDENTITIES.writer.accessKeyId, secret: IDENTITIES.writer.secretAccessKey });
+    expect(becameRole.json()).toMatchObject({
+      config: { role_arn: ROLE, external_id: expect.stringMatching(EXTERNAL_ID_FORM) },
+      credentials: { method: 'iam_role' },
+    });
+    const back = await put(keyed.id, keyed.version + 1, {
+      role_arn: null,
+      key: IDENTITIES.writer.accessKeyId,
+      secret: IDENTITIES.writer.secretAccessKey,
+    });
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json().config).toMatchObject({ role_arn: null, external_id: null });
   });
@@ -203,7 +237,11 @@ describe('the check of an IAM role', () => {
       expect(passed.identity?.arn).toMatch(new RegExp(`^arn:aws:sts::${CUSTOMER_ACCOUNT}:assumed-role/customer-s3-writer/s3-destinations-admin-`));
       expect(passed.identity?.account).toBe(CUSTOMER_ACCOUNT);
       // First without the external ID (refused, as it must be), then with it.
-      expect(assumeRequests().slice(before).map((r) => r.key)).toEqual([null, `external-id:${destination.config.external_id}`]);
+      expect(
+        assumeRequests()
+          .slice(before)
+          .map((r) => r.key),
+      ).toEqual([null, `external-id:${destination.config.external_id}`]);
     } finally {
       s3.setTrustPolicy(ROLE, null);
     }
@@ -301,7 +339,15 @@ describe('a base identity that may not assume roles', () => {
 describe('no base credentials at all', () => {
   let bare: TestApp;
   beforeAll(async () => {
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE']) {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+    ]) {
       delete process.env[name];
     }
     // No packet leaves for the instance metadata service; no shared files are read from the real home.

@@ -86,7 +86,12 @@ describe('through an outbound proxy (HTTPS_PROXY / HTTP_PROXY)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as net.AddressInfo).port;
     closed.close();
-    const result = await check({ remote_url: 's3://local-bucket/x/', endpoint_url: `http://127.0.0.1:${port}`, key: 'minio', secret: 'minio-secret' });
+    const result = await check({
+      remote_url: 's3://local-bucket/x/',
+      endpoint_url: `http://127.0.0.1:${port}`,
+      key: 'minio',
+      secret: 'minio-secret',
+    });
     expect(stepOf(result, 'endpoint')).toMatchObject({ status: 'failed', code: 'AddressNotAllowed' });
     expect(tunnels).toEqual([]);
   });
@@ -149,6 +154,8 @@ describe('proxy configuration', () => {
     expect(loadConfig({}).outboundProxy).toBe(false);
     expect(loadConfig({ HTTPS_PROXY: 'http://proxy.internal:3128' }).outboundProxy).toBe(true);
     expect(loadConfig({ https_proxy: 'proxy.internal:3128' }).outboundProxy).toBe(true);
-    expect(() => loadConfig({ HTTPS_PROXY: 'ftp://user:s3cret@proxy/x' })).toThrow('HTTPS_PROXY must be the URL of an HTTP proxy, like http://proxy.internal:3128');
+    expect(() => loadConfig({ HTTPS_PROXY: 'ftp://user:s3cret@proxy/x' })).toThrow(
+      'HTTPS_PROXY must be the URL of an HTTP proxy, like http://proxy.internal:3128',
+    );
   });
 });

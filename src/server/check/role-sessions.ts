@@ -83,7 +83,8 @@ export class RoleSessions {
     this.principalCache = { at: this.now(), value };
     // A failure is asked again soon: the operator may be fixing it right now.
     void value.then((result) => {
-      if (!result.ok && this.principalCache?.value === value) this.principalCache = { at: this.now() - PRINCIPAL_KEPT_MS + PRINCIPAL_FAILURE_KEPT_MS, value };
+      if (!result.ok && this.principalCache?.value === value)
+        this.principalCache = { at: this.now() - PRINCIPAL_KEPT_MS + PRINCIPAL_FAILURE_KEPT_MS, value };
     });
     return value;
   }
@@ -156,6 +157,7 @@ function principalProblem(code: string): string {
   if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch') {
     return "AWS does not accept this server's base credentials (AWS_ROLE_BASE_* or its credential chain): check the key and secret.";
   }
-  if (code === 'ExpiredToken') return "This server's base credentials have expired: renew them (AWS_ROLE_BASE_SESSION_TOKEN) or use a role of the machine.";
+  if (code === 'ExpiredToken')
+    return "This server's base credentials have expired: renew them (AWS_ROLE_BASE_SESSION_TOKEN) or use a role of the machine.";
   return `STS could not be asked who this server is (${code}): check the way from this server to STS.`;
 }

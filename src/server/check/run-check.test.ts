@@ -7,7 +7,11 @@ import { runConnectionCheck } from './run-check.ts';
 // The runner over tables of its own: what it does with stages is data-driven, so a new step (an IAM role's
 // assume-role, say) is a row, not another hand-written skip list. The S3 behaviour of the real table is tested
 // against the local endpoint (connection-check.test.ts, aws-truth.test.ts).
-const config = normalizeS3Config({ remote_url: 's3://bucket/prefix/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+const config = normalizeS3Config({
+  remote_url: 's3://bucket/prefix/',
+  key: 'AKIAIOSFODNN7EXAMPLE',
+  secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+});
 const options = (extra: Partial<Parameters<typeof runConnectionCheck>[1]> = {}) => ({ budgetMs: 5_000, allowAmbientCredentials: false, ...extra });
 const statuses = (steps: Step[]) => Object.fromEntries(steps.map((step) => [step.name, step.status]));
 
@@ -23,7 +27,12 @@ describe('the check runner', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
     };
     const outcome = await runConnectionCheck(config, options(), [
-      { steps: [{ name: 'identity', run: meet }, { name: 'bucket', run: meet }] },
+      {
+        steps: [
+          { name: 'identity', run: meet },
+          { name: 'bucket', run: meet },
+        ],
+      },
       { steps: [{ name: 'write', run: async () => ({ message: 'written' }) }] },
     ]);
     expect(outcome.status).toBe('SUCCESS');
@@ -52,7 +61,13 @@ describe('the check runner', () => {
       { steps: [{ name: 'cleanup', skipIf: () => 'Nothing was written.', run: async () => ({}) }], always: true },
     ]);
     expect(outcome).toMatchObject({ status: 'FAILURE', reason: 'No bucket.' });
-    expect(statuses(outcome.steps)).toMatchObject({ validate: 'warning', identity: 'passed', bucket: 'failed', write: 'skipped', cleanup: 'skipped' });
+    expect(statuses(outcome.steps)).toMatchObject({
+      validate: 'warning',
+      identity: 'passed',
+      bucket: 'failed',
+      write: 'skipped',
+      cleanup: 'skipped',
+    });
     expect(outcome.steps.find((step) => step.name === 'write')?.message).toBe('Skipped after bucket.');
     expect(outcome.steps.find((step) => step.name === 'bucket')).toMatchObject({ code: 'NoSuchBucket', hint: 'Create it.', iam_action: null });
     // Every change was published as it happened, the last one being the outcome.
@@ -76,7 +91,12 @@ describe('the check runner', () => {
       { steps: [{ name: 'cleanup', run: async () => void (cleaned = true) }], always: true },
     ]);
     expect(outcome).toMatchObject({ status: 'FAILURE', reason: 'No bucket.' });
-    expect(outcome.steps.find((step) => step.name === 'write')).toMatchObject({ status: 'skipped', message: 'Skipped after bucket.', code: null, started_ms: null });
+    expect(outcome.steps.find((step) => step.name === 'write')).toMatchObject({
+      status: 'skipped',
+      message: 'Skipped after bucket.',
+      code: null,
+      started_ms: null,
+    });
     expect(outcome.steps.find((step) => step.name === 'multipart')).toMatchObject({ status: 'passed', message: 'Uploaded.' });
     expect(outcome.steps.find((step) => step.name === 'cleanup')?.status).toBe('passed');
     expect(cleaned).toBe(true);
@@ -100,16 +120,27 @@ describe('the check runner', () => {
 
   it('words an error a step throws through the catalogue, with the step’s IAM action on AccessDenied', async () => {
     const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-    const outcome = await runConnectionCheck(config, options(), [{ steps: [{ name: 'write', iamAction: 's3:PutObject', run: () => Promise.reject(denied) }] }]);
+    const outcome = await runConnectionCheck(config, options(), [
+      { steps: [{ name: 'write', iamAction: 's3:PutObject', run: () => Promise.reject(denied) }] },
+    ]);
     expect(outcome.steps.find((step) => step.name === 'write')).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
     expect(outcome.steps.find((step) => step.name === 'write')?.hint).toMatch(/s3:PutObject/);
   });
 
   it('skips a step that does not apply with its own words, and still runs the rest of its stage', async () => {
     const outcome = await runConnectionCheck(config, options(), [
-      { steps: [{ name: 'endpoint', skipIf: () => 'Skipped: AWS endpoint.', run: () => Promise.reject(new Error('must not run')) }, { name: 'bucket', run: async () => ({}) }] },
+      {
+        steps: [
+          { name: 'endpoint', skipIf: () => 'Skipped: AWS endpoint.', run: () => Promise.reject(new Error('must not run')) },
+          { name: 'bucket', run: async () => ({}) },
+        ],
+      },
     ]);
-    expect(outcome.steps.find((step) => step.name === 'endpoint')).toMatchObject({ status: 'skipped', message: 'Skipped: AWS endpoint.', started_ms: null });
+    expect(outcome.steps.find((step) => step.name === 'endpoint')).toMatchObject({
+      status: 'skipped',
+      message: 'Skipped: AWS endpoint.',
+      started_ms: null,
+    });
     expect(outcome.status).toBe('SUCCESS');
   });
 
@@ -130,10 +161,15 @@ describe('the check runner', () => {
         ],
       },
       { steps: [{ name: 'multipart', run: async () => void ran.push('multipart') }] },
-      { steps: [{ name: 'cleanup', skipIf: (ctx) => (ctx.written.length ? null : 'nothing written'), run: async () => void ran.push('cleanup') }], always: true },
+      {
+        steps: [{ name: 'cleanup', skipIf: (ctx) => (ctx.written.length ? null : 'nothing written'), run: async () => void ran.push('cleanup') }],
+        always: true,
+      },
     ];
     const progress: Step[][] = [];
-    await expect(runConnectionCheck(config, options({ signal: controller.signal, onProgress: (steps) => progress.push(steps) }), stages(true))).rejects.toThrow('cancelled by a user');
+    await expect(
+      runConnectionCheck(config, options({ signal: controller.signal, onProgress: (steps) => progress.push(steps) }), stages(true)),
+    ).rejects.toThrow('cancelled by a user');
     expect(ran).toEqual(['cleanup']);
     expect(statuses(progress.at(-1)!)).toMatchObject({ write: 'running', multipart: 'pending', cleanup: 'passed' });
 
@@ -146,7 +182,9 @@ describe('the check runner', () => {
       again.abort(new Error('stopping'));
       throw new Error('aborted');
     };
-    await expect(runConnectionCheck(config, options({ signal: again.signal, onProgress: (steps) => progress.push(steps) }), second)).rejects.toThrow('stopping');
+    await expect(runConnectionCheck(config, options({ signal: again.signal, onProgress: (steps) => progress.push(steps) }), second)).rejects.toThrow(
+      'stopping',
+    );
     expect(ran).toEqual([]);
     expect(statuses(progress.at(-1)!)).toMatchObject({ cleanup: 'pending' });
   });
@@ -157,7 +195,13 @@ describe('a failure told once, in the words of what the stage showed', () => {
   const customConfig = { ...normalizeS3Config({ ...config, endpoint_url: 'https://rgw.example.com' }), provider: 'ceph' as const };
   const denied = () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
   const signature = () => Object.assign(new Error('no'), { name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
-  const listingDenied = async () => ({ status: 'warning' as const, code: 'AccessDenied', message: 'Listing the bucket is denied: that is fine for a write-only role.', hint: 'Allow s3:ListBucket.', iam_action: 's3:ListBucket' });
+  const listingDenied = async () => ({
+    status: 'warning' as const,
+    code: 'AccessDenied',
+    message: 'Listing the bucket is denied: that is fine for a write-only role.',
+    hint: 'Allow s3:ListBucket.',
+    iam_action: 's3:ListBucket',
+  });
   const stages = (identity: CheckStage['steps'][number]['run'], write: () => Promise<never> = () => Promise.reject(denied())): CheckStage[] => [
     {
       steps: [
@@ -172,37 +216,68 @@ describe('a failure told once, in the words of what the stage showed', () => {
   const stepOf = (steps: Step[], name: string) => steps.find((step) => step.name === name)!;
 
   it('names wrong or disabled credentials first when every signed request was refused, once, and says "same cause" after', async () => {
-    const outcome = await runConnectionCheck(customConfig, options(), stages(async () => ({ status: 'skipped', message: 'Skipped: no STS.' })));
+    const outcome = await runConnectionCheck(
+      customConfig,
+      options(),
+      stages(async () => ({ status: 'skipped', message: 'Skipped: no STS.' })),
+    );
     const write = stepOf(outcome.steps, 'write');
     expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', iam_action: 's3:PutObject' });
-    expect(write.message).toMatch(/no request of this check was accepted: the access key or secret key may be wrong or disabled, or the key may not use s3:PutObject/);
+    expect(write.message).toMatch(
+      /no request of this check was accepted: the access key or secret key may be wrong or disabled, or the key may not use s3:PutObject/,
+    );
     // Both causes in order, and how to tell them apart; nothing of AWS's propagation on another service.
-    expect(write.hint).toMatch(/^First copy the access key and secret key again from the gateway user .* Then: On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject .* To tell which/);
+    expect(write.hint).toMatch(
+      /^First copy the access key and secret key again from the gateway user .* Then: On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject .* To tell which/,
+    );
     expect(write.hint).not.toMatch(/propagat|minutes to hours|write-only/);
-    expect(stepOf(outcome.steps, 'multipart')).toMatchObject({ status: 'failed', code: 'AccessDenied', message: 'Same cause as Write a test object.', hint: null });
+    expect(stepOf(outcome.steps, 'multipart')).toMatchObject({
+      status: 'failed',
+      code: 'AccessDenied',
+      message: 'Same cause as Write a test object.',
+      hint: null,
+    });
     expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'warning', message: 'Same cause as Write a test object.', hint: null });
     expect(outcome.reason).toBe(write.message);
   });
 
   it('speaks of permissions alone once a signed request was accepted: each action once', async () => {
-    const outcome = await runConnectionCheck(config, options(), stages(async () => ({ message: 'Signed in as arn:aws:iam::111122223333:user/ci.' })));
+    const outcome = await runConnectionCheck(
+      config,
+      options(),
+      stages(async () => ({ message: 'Signed in as arn:aws:iam::111122223333:user/ci.' })),
+    );
     const write = stepOf(outcome.steps, 'write');
     expect(write.message).toBe('Access denied: these credentials may not use s3:PutObject on bucket "bucket".');
     expect(stepOf(outcome.steps, 'multipart')).toMatchObject({ message: 'Same cause as Write a test object.', hint: null });
     // Listing is another permission: its own words stay.
-    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'warning', message: 'Listing the bucket is denied: that is fine for a write-only role.' });
+    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({
+      status: 'warning',
+      message: 'Listing the bucket is denied: that is fine for a write-only role.',
+    });
   });
 
   it('takes an AccessDenied that names the refusing policy as proof the credentials were accepted', async () => {
     const named = () =>
       Promise.reject(
-        Object.assign(new Error('User: arn:aws:iam::111122223333:user/ci is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::bucket/prefix/x" because no identity-based policy allows the s3:PutObject action'), {
-          name: 'AccessDenied',
-          $metadata: { httpStatusCode: 403 },
-        }),
+        Object.assign(
+          new Error(
+            'User: arn:aws:iam::111122223333:user/ci is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::bucket/prefix/x" because no identity-based policy allows the s3:PutObject action',
+          ),
+          {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          },
+        ),
       ) as Promise<never>;
-    const outcome = await runConnectionCheck(customConfig, options(), stages(async () => ({ status: 'skipped', message: 'Skipped.' }), named));
-    expect(stepOf(outcome.steps, 'write').message).toBe('Access denied: no IAM policy of these credentials allows s3:PutObject on arn:aws:s3:::bucket/prefix/*.');
+    const outcome = await runConnectionCheck(
+      customConfig,
+      options(),
+      stages(async () => ({ status: 'skipped', message: 'Skipped.' }), named),
+    );
+    expect(stepOf(outcome.steps, 'write').message).toBe(
+      'Access denied: no IAM policy of these credentials allows s3:PutObject on arn:aws:s3:::bucket/prefix/*.',
+    );
   });
 
   it('tells a wrong secret once: under the first step refused for it, the next says "same cause"', async () => {
@@ -218,7 +293,12 @@ describe('a failure told once, in the words of what the stage showed', () => {
     const identity = stepOf(outcome.steps, 'identity');
     expect(identity).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch' });
     expect(identity.hint).toBeTruthy();
-    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({ status: 'failed', code: 'SignatureDoesNotMatch', message: 'Same cause as Identity (STS).', hint: null });
+    expect(stepOf(outcome.steps, 'bucket')).toMatchObject({
+      status: 'failed',
+      code: 'SignatureDoesNotMatch',
+      message: 'Same cause as Identity (STS).',
+      hint: null,
+    });
     expect(outcome.reason).toBe(identity.message);
   });
 });

@@ -48,7 +48,9 @@ export type RunCheckOptions = CheckOptions & {
 export async function runConnectionCheck(config: S3Config, options: RunCheckOptions, stages: CheckStage[] = CHECK_STAGES): Promise<CheckOutcome> {
   const steps = pendingSteps(config.role_arn !== null);
   // Only the stages' steps this check has (assume_role is an IAM role's alone).
-  const plan = stages.map((stage) => ({ ...stage, steps: stage.steps.filter((spec) => steps.some((s) => s.name === spec.name)) })).filter((stage) => stage.steps.length > 0);
+  const plan = stages
+    .map((stage) => ({ ...stage, steps: stage.steps.filter((spec) => steps.some((s) => s.name === spec.name)) }))
+    .filter((stage) => stage.steps.length > 0);
   const budget = AbortSignal.timeout(options.budgetMs);
   const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   const step = (name: StepName) => steps.find((s) => s.name === name) as Step;
@@ -58,11 +60,13 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   // Each planned step's outcome, for the steps that start alongside it (CheckStep.alongside); at once for a step
   // this check does not plan.
   const outcomes = new Map(
-    plan.flatMap((stage) => stage.steps).map(({ name }) => {
-      let resolve = () => {};
-      const promise = new Promise<void>((done) => (resolve = done));
-      return [name, { promise, resolve }];
-    }),
+    plan
+      .flatMap((stage) => stage.steps)
+      .map(({ name }) => {
+        let resolve = () => {};
+        const promise = new Promise<void>((done) => (resolve = done));
+        return [name, { promise, resolve }];
+      }),
   );
   const settled = (name: StepName) => outcomes.get(name)?.promise ?? Promise.resolve();
   const ctx = createContext(config, options, signal, settled);
@@ -127,7 +131,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
         if (spec.alongside) await Promise.all(spec.alongside.map(settled));
         const before = spec.alongside ? failedGates(stage, spec.alongside) : [];
         // Skipped, as if it had waited for them: no place on the timeline either.
-        if (before.length > 0 && stage.skipAfterFailure) set(spec.name, { status: 'skipped', started_ms: null, message: stage.skipAfterFailure(before) });
+        if (before.length > 0 && stage.skipAfterFailure)
+          set(spec.name, { status: 'skipped', started_ms: null, message: stage.skipAfterFailure(before) });
         else set(spec.name, { status: 'failed', duration_ms: elapsed, ...describeFailure(spec, error) });
       }
     } finally {
@@ -136,7 +141,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   };
   /** What always runs, runs when it applies (what was written is deleted). */
   const runAlways = async (later: CheckStage[]) => {
-    for (const stage of later.filter((s) => s.always)) await Promise.allSettled(stage.steps.filter((spec) => !spec.skipIf?.(ctx)).map((spec) => runStep(spec, stage)));
+    for (const stage of later.filter((s) => s.always))
+      await Promise.allSettled(stage.steps.filter((spec) => !spec.skipIf?.(ctx)).map((spec) => runStep(spec, stage)));
   };
 
   /**
@@ -147,15 +153,19 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
    */
   const review = () => {
     const shown = steps.filter((s) => s.status === 'failed' || s.status === 'warning');
-    const accepted =
-      ctx.credentialsAccepted || plan.some((stage) => stage.steps.some((spec) => spec.signed && step(spec.name).status === 'passed'));
+    const accepted = ctx.credentialsAccepted || plan.some((stage) => stage.steps.some((spec) => spec.signed && step(spec.name).status === 'passed'));
     const unproven = !accepted && !config.anonymous;
     const denied = shown.filter((s) => s.code === 'AccessDenied');
     if (unproven && denied.length > 0) {
       // Told where the check failed (a refused listing alone is a warning), with that step's action.
       const first = denied.find((s) => s.status === 'failed') ?? (denied[0] as Step);
       const spec = plan.flatMap((stage) => stage.steps).find((candidate) => candidate.name === first.name);
-      const described = describeUnprovenDenial({ ...describeContext(ctx), customEndpoint: config.endpoint_url !== null, action: spec?.iamAction, partition: ctx.partition() });
+      const described = describeUnprovenDenial({
+        ...describeContext(ctx),
+        customEndpoint: config.endpoint_url !== null,
+        action: spec?.iamAction,
+        partition: ctx.partition(),
+      });
       Object.assign(first, { message: described.message, hint: described.hint });
     }
     // The cause of a failure: its code, and for a permission the action (unless nothing proves the credentials).
@@ -163,7 +173,10 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
     // Only failures, and a denied listing when the credentials are in doubt: a warning of its own kind (STS out of
     // reach, say) is not the cause of a failure that shares its code.
     const told = new Map<string, Step>();
-    const ordered = [...shown.filter((s) => s.status === 'failed'), ...shown.filter((s) => s.status === 'warning' && s.code === 'AccessDenied' && unproven)];
+    const ordered = [
+      ...shown.filter((s) => s.status === 'failed'),
+      ...shown.filter((s) => s.status === 'warning' && s.code === 'AccessDenied' && unproven),
+    ];
     for (const s of ordered) {
       const key = cause(s);
       if (key === null) continue;
@@ -182,7 +195,8 @@ export async function runConnectionCheck(config: S3Config, options: RunCheckOpti
   };
 
   const skipRest = (from: number, message: string) => {
-    for (const { steps: later } of plan.slice(from)) for (const { name } of later) if (step(name).status === 'pending') Object.assign(step(name), { status: 'skipped', message });
+    for (const { steps: later } of plan.slice(from))
+      for (const { name } of later) if (step(name).status === 'pending') Object.assign(step(name), { status: 'skipped', message });
     publish();
   };
 
@@ -252,7 +266,11 @@ function createContext(
     signal,
     budgetMs: options.budgetMs,
     clientOptions,
-    checkOptions: { allowAmbientCredentials: options.allowAmbientCredentials, allowIamRoles: options.allowIamRoles, iamRoleAccounts: options.iamRoleAccounts },
+    checkOptions: {
+      allowAmbientCredentials: options.allowAmbientCredentials,
+      allowIamRoles: options.allowIamRoles,
+      iamRoleAccounts: options.iamRoleAccounts,
+    },
     roles: options.roles,
     roleCredentials: null,
     connect: options.connect,
@@ -268,7 +286,11 @@ function createContext(
       ctx.region = region;
       // A new client when the region moves, or when assume_role has just given the check its credentials.
       if (client?.region !== region || client.held !== ctx.roleCredentials) {
-        client = { region, held: ctx.roleCredentials, s3: lend('s3', region, () => createS3Client(config, region, clientOptions, ctx.roleCredentials)) };
+        client = {
+          region,
+          held: ctx.roleCredentials,
+          s3: lend('s3', region, () => createS3Client(config, region, clientOptions, ctx.roleCredentials)),
+        };
       }
       return client.s3;
     },

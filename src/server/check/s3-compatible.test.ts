@@ -33,7 +33,11 @@ async function checkOf(config: Record<string, unknown>): Promise<ConnectionCheck
   const made = await t.request({
     method: 'POST',
     url: '/api/v1/destinations',
-    body: { name: `rgw-${++counter}`, type: 's3', config: { remote_url: `s3://local-bucket/rgw-${counter}/`, endpoint_url: s3.endpoint, provider: current, ...config } },
+    body: {
+      name: `rgw-${++counter}`,
+      type: 's3',
+      config: { remote_url: `s3://local-bucket/rgw-${counter}/`, endpoint_url: s3.endpoint, provider: current, ...config },
+    },
   });
   expect(made.statusCode, made.body).toBe(200);
   const started = await t.request({ method: 'POST', url: `/api/v1/destinations/${made.json().id}/connection-check` });
@@ -71,7 +75,11 @@ describe('the check against a Ceph RADOS Gateway (STS engine on)', () => {
     const made = await t.request({
       method: 'POST',
       url: '/api/v1/destinations',
-      body: { name: `rgw-${++counter}`, type: 's3', config: { remote_url: `s3://local-bucket/rgw-${counter}/`, endpoint_url: s3.endpoint, provider: 'ceph', ...credentialsOf(IDENTITIES.writer) } },
+      body: {
+        name: `rgw-${++counter}`,
+        type: 's3',
+        config: { remote_url: `s3://local-bucket/rgw-${counter}/`, endpoint_url: s3.endpoint, provider: 'ceph', ...credentialsOf(IDENTITIES.writer) },
+      },
     });
     const started = await t.request({
       method: 'POST',
@@ -93,7 +101,9 @@ describe('the check against a Ceph RADOS Gateway (STS engine on)', () => {
     expect(stepOf(check, 'bucket').status).toBe('passed');
     const write = stepOf(check, 'write');
     expect(write.message).toBe('Access denied: these credentials may not use s3:PutObject on bucket "local-bucket".');
-    expect(write.hint).toMatch(/^On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject on arn:aws:s3:::local-bucket\/rgw-\d+\/\*/);
+    expect(write.hint).toMatch(
+      /^On Ceph the bucket's owner grants access: a bucket policy allowing s3:PutObject on arn:aws:s3:::local-bucket\/rgw-\d+\/\*/,
+    );
     expect(write.hint).not.toMatch(/IAM|minutes to hours/);
   });
 
@@ -101,7 +111,11 @@ describe('the check against a Ceph RADOS Gateway (STS engine on)', () => {
     s3.suspended.add(IDENTITIES.noDelete.accessKeyId);
     try {
       const check = await checkOf(credentialsOf(IDENTITIES.noDelete));
-      expect(stepOf(check, 'bucket')).toMatchObject({ status: 'failed', code: 'UserSuspended', message: 'The endpoint says the user these keys belong to is suspended.' });
+      expect(stepOf(check, 'bucket')).toMatchObject({
+        status: 'failed',
+        code: 'UserSuspended',
+        message: 'The endpoint says the user these keys belong to is suspended.',
+      });
       expect(stepOf(check, 'bucket').hint).toMatch(/radosgw-admin user enable.*testing again will not help/);
     } finally {
       s3.suspended.delete(IDENTITIES.noDelete.accessKeyId);
@@ -129,12 +143,18 @@ describe('the check against MinIO', () => {
 
   it('an unknown key: MinIO’s own answer, where MinIO keeps keys, told once', async () => {
     const check = await checkOf({ key: 'AKIAUNKNOWNKEY000001', secret: IDENTITIES.writer.secretAccessKey });
-    expect(stepOf(check, 'bucket')).toMatchObject({ status: 'failed', code: 'InvalidAccessKeyId', message: 'The endpoint does not know this AWS Key: it was deleted, deactivated or mistyped.' });
+    expect(stepOf(check, 'bucket')).toMatchObject({
+      status: 'failed',
+      code: 'InvalidAccessKeyId',
+      message: 'The endpoint does not know this AWS Key: it was deleted, deactivated or mistyped.',
+    });
     expect(stepOf(check, 'bucket').hint).toContain('from the MinIO Console (Access Keys) or mc admin user svcacct');
     expect(stepOf(check, 'write').status).toBe('skipped');
     // MinIO said who it is, and the connector says MinIO: nothing to warn of.
     expect(stepOf(check, 'endpoint').status).toBe('passed');
-    expect(stepOf(check, 'identity').message).toBe('Skipped: MinIO shows no STS identity for these keys; the steps below show whether it accepts them.');
+    expect(stepOf(check, 'identity').message).toBe(
+      'Skipped: MinIO shows no STS identity for these keys; the steps below show whether it accepts them.',
+    );
   });
 
   it('a wrong secret is a wrong secret', async () => {
@@ -146,7 +166,11 @@ describe('the check against MinIO', () => {
     s3.suspended.add(IDENTITIES.noDelete.accessKeyId);
     try {
       const check = await checkOf(credentialsOf(IDENTITIES.noDelete));
-      expect(stepOf(check, 'bucket')).toMatchObject({ status: 'failed', code: 'AccessKeyDisabled', message: 'The endpoint says the user or access key these credentials belong to is disabled.' });
+      expect(stepOf(check, 'bucket')).toMatchObject({
+        status: 'failed',
+        code: 'AccessKeyDisabled',
+        message: 'The endpoint says the user or access key these credentials belong to is disabled.',
+      });
       expect(stepOf(check, 'bucket').hint).toMatch(/mc admin user enable\); testing again will not help/);
     } finally {
       s3.suspended.delete(IDENTITIES.noDelete.accessKeyId);
@@ -156,7 +180,11 @@ describe('the check against MinIO', () => {
   it('a key that may list but not write: MinIO’s policy words, no IAM, no delay', async () => {
     const check = await checkOf(credentialsOf(IDENTITIES.readOnly));
     const write = stepOf(check, 'write');
-    expect(write).toMatchObject({ status: 'failed', code: 'AccessDenied', message: 'Access denied: these credentials may not use s3:PutObject on bucket "local-bucket".' });
+    expect(write).toMatchObject({
+      status: 'failed',
+      code: 'AccessDenied',
+      message: 'Access denied: these credentials may not use s3:PutObject on bucket "local-bucket".',
+    });
     expect(write.hint).toMatch(/^Attach a policy allowing s3:PutObject .*mc admin policy attach/);
     expect(write.hint).not.toMatch(/IAM|minutes to hours/);
   });
@@ -165,7 +193,11 @@ describe('the check against MinIO', () => {
     s3.quotaFull.add('local-bucket');
     try {
       const check = await checkOf(credentialsOf(IDENTITIES.writer));
-      expect(stepOf(check, 'write')).toMatchObject({ status: 'failed', code: 'XMinioAdminBucketQuotaExceeded', message: 'The quota of the bucket "local-bucket" is full: the endpoint refuses writes.' });
+      expect(stepOf(check, 'write')).toMatchObject({
+        status: 'failed',
+        code: 'XMinioAdminBucketQuotaExceeded',
+        message: 'The quota of the bucket "local-bucket" is full: the endpoint refuses writes.',
+      });
       expect(stepOf(check, 'write').hint).toMatch(/mc quota set/);
       expect(stepOf(check, 'multipart').message).toBe('Same cause as Write a test object.');
     } finally {
@@ -187,7 +219,9 @@ describe('the check against MinIO', () => {
     const check = await checkOf(credentialsOf(IDENTITIES.writer));
     expect(check.status).toBe('SUCCESS');
     expect(stepOf(check, 'endpoint')).toMatchObject({ status: 'warning', code: 'ProviderMismatch' });
-    expect(stepOf(check, 'endpoint').message).toMatch(/The endpoint says it is MinIO \(Server: MinIO\), but this connector names Ceph \(RADOS Gateway\)/);
+    expect(stepOf(check, 'endpoint').message).toMatch(
+      /The endpoint says it is MinIO \(Server: MinIO\), but this connector names Ceph \(RADOS Gateway\)/,
+    );
     expect(stepOf(check, 'endpoint').hint).toMatch(/^If it is MinIO, choose MinIO as the Provider/);
     current = 'other';
     const unnamed = await checkOf(credentialsOf(IDENTITIES.writer));
@@ -206,7 +240,11 @@ describe('the check against Cloudflare R2', () => {
 
   it('an AWS key, or the secret in the key field: R2’s key length, and which value was pasted', async () => {
     const aws = await checkOf(credentialsOf(IDENTITIES.writer));
-    expect(stepOf(aws, 'bucket')).toMatchObject({ status: 'failed', code: 'AccessKeyLength', message: 'The endpoint expects an AWS Key of 32 characters; this one has 20.' });
+    expect(stepOf(aws, 'bucket')).toMatchObject({
+      status: 'failed',
+      code: 'AccessKeyLength',
+      message: 'The endpoint expects an AWS Key of 32 characters; this one has 20.',
+    });
     expect(stepOf(aws, 'bucket').hint).toMatch(/from R2 → Manage API tokens .*A 20-character key is an Amazon S3 \(IAM\) access key/);
     const swapped = await checkOf({ key: IDENTITIES.r2Token.secretAccessKey, secret: IDENTITIES.r2Token.secretAccessKey });
     expect(stepOf(swapped, 'bucket').hint).toMatch(/A 64-character value is a Secret Access Key/);

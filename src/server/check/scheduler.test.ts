@@ -7,7 +7,19 @@ import { CheckScheduler } from './scheduler.ts';
 // (the scheduled checks would reach for AWS): what is measured is which checks get started, and when.
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 const HOUR = 3_600_000;
-const config = { remote_url: 's3://bucket/p/', anonymous: false, ambient_credentials: false, key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', token: null, endpoint_url: null, region: null, token_expires_at: null, role_arn: null, external_id: null };
+const config = {
+  remote_url: 's3://bucket/p/',
+  anonymous: false,
+  ambient_credentials: false,
+  key: 'AKIAIOSFODNN7EXAMPLE',
+  secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  token: null,
+  endpoint_url: null,
+  region: null,
+  token_expires_at: null,
+  role_arn: null,
+  external_id: null,
+};
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
@@ -38,10 +50,13 @@ describe('scheduled checks on two instances', () => {
     const ids: string[] = [];
     for (let i = 0; i < 1_000; i++) ids.push((await a.store.destinations.create({ name: `scheduled ${i}`, config, schedule: 'hourly' })).id);
     // Made "now" by the test's clock: each one's first slot is within the hour after T0.
-    for (const id of ids) await a.store.db.run('UPDATE destinations SET next_check_at = $1 WHERE id = $2', [nextScheduledCheck(id, 'hourly', T0)!.toISOString(), id]);
+    for (const id of ids)
+      await a.store.db.run('UPDATE destinations SET next_check_at = $1 WHERE id = $2', [nextScheduledCheck(id, 'hourly', T0)!.toISOString(), id]);
 
     const perMinute = new Array<number>(60).fill(0);
-    for (const row of await a.store.db.all<{ next_check_at: string }>('SELECT next_check_at FROM destinations WHERE check_schedule = $1', ['hourly'])) {
+    for (const row of await a.store.db.all<{ next_check_at: string }>('SELECT next_check_at FROM destinations WHERE check_schedule = $1', [
+      'hourly',
+    ])) {
       const minute = Math.floor((Date.parse(row.next_check_at) - T0.getTime()) / 60_000);
       expect(minute).toBeGreaterThanOrEqual(0);
       expect(minute).toBeLessThan(60);
@@ -52,7 +67,9 @@ describe('scheduled checks on two instances', () => {
     expect(Math.min(...perMinute)).toBeGreaterThanOrEqual(2);
 
     let now = T0;
-    const schedulers = [a, b].map((app) => new CheckScheduler({ checks: app.store.checks, kick: () => undefined, log: app.app.log, now: () => now, batch: 50 }));
+    const schedulers = [a, b].map(
+      (app) => new CheckScheduler({ checks: app.store.checks, kick: () => undefined, log: app.app.log, now: () => now, batch: 50 }),
+    );
     const startedBy = { a: 0, b: 0 };
     for (let minute = 1; minute <= 60; minute++) {
       now = new Date(T0.getTime() + minute * 60_000);

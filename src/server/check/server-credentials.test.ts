@@ -63,7 +63,9 @@ it('a connector saved with ambient credentials and a Custom URL before that was 
       token: null,
       endpoint_url: `http://127.0.0.1:${port}`,
       region: null,
-      token_expires_at: null, role_arn: null, external_id: null,
+      token_expires_at: null,
+      role_arn: null,
+      external_id: null,
     },
   });
   const started = await t.request({ method: 'POST', url: `/api/v1/destinations/${saved.id}/connection-check` });

@@ -25,7 +25,15 @@ describe('the check worker', () => {
       finish: async () => undefined,
     } as unknown as ChecksRepository;
     const destinations = { findConfigWithSecrets: async () => null } as unknown as DestinationsRepository;
-    const worker = new CheckWorker({ checks, destinations, concurrency: 2, budgetMs: 1_000, checkOptions: { allowAmbientCredentials: false }, log: pino({ enabled: false }), pollMs: 60_000 });
+    const worker = new CheckWorker({
+      checks,
+      destinations,
+      concurrency: 2,
+      budgetMs: 1_000,
+      checkOptions: { allowAmbientCredentials: false },
+      log: pino({ enabled: false }),
+      pollMs: 60_000,
+    });
     worker.start();
     await new Promise((resolve) => setTimeout(resolve, 10));
     queued.push({ id: 'check-1', destinationId: 'destination-1', config: null, startedBy: null });
@@ -59,8 +67,18 @@ describe('the check worker', () => {
     // The first check's run waits here until released: the worker's only slot stays taken.
     let release = () => {};
     const held = new Promise<null>((resolve) => (release = () => resolve(null)));
-    const destinations = { findConfigWithSecrets: (id: string) => (id === 'held' ? held : Promise.resolve(null)) } as unknown as DestinationsRepository;
-    const worker = new CheckWorker({ checks, destinations, concurrency: 1, budgetMs: 1_000, checkOptions: { allowAmbientCredentials: false }, log: pino({ enabled: false }), pollMs: 60_000 });
+    const destinations = {
+      findConfigWithSecrets: (id: string) => (id === 'held' ? held : Promise.resolve(null)),
+    } as unknown as DestinationsRepository;
+    const worker = new CheckWorker({
+      checks,
+      destinations,
+      concurrency: 1,
+      budgetMs: 1_000,
+      checkOptions: { allowAmbientCredentials: false },
+      log: pino({ enabled: false }),
+      pollMs: 60_000,
+    });
     worker.start();
     await expect.poll(() => claims.length).toBe(1);
 

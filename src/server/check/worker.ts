@@ -2,7 +2,16 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectionCheck, Step } from '../../shared/check-schemas.ts';
-import { CANCELLED_REASON, cutOffSteps, INTERRUPTED_REASON, type CheckResult, type CheckUpdate, type ChecksRepository, type ClaimedCheck, type NewCheck } from '../store/checks-repository.ts';
+import {
+  CANCELLED_REASON,
+  cutOffSteps,
+  INTERRUPTED_REASON,
+  type CheckResult,
+  type CheckUpdate,
+  type ChecksRepository,
+  type ClaimedCheck,
+  type NewCheck,
+} from '../store/checks-repository.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
@@ -128,7 +137,12 @@ export class CheckWorker {
     // Waited for by stop() until the check is running, so that stopping stops it too.
     const scheduled = (async () => {
       const check = await this.options.checks.create(input, { workerId: this.id, leaseUntil: new Date(Date.now() + this.leaseMs) });
-      this.launch({ id: check.id, destinationId: input.destinationId ?? input.baseDestinationId ?? null, config: input.config ?? null, startedBy: input.startedBy ?? null });
+      this.launch({
+        id: check.id,
+        destinationId: input.destinationId ?? input.baseDestinationId ?? null,
+        config: input.config ?? null,
+        startedBy: input.startedBy ?? null,
+      });
       return check;
     })().finally(() => {
       this.reserved--;
@@ -177,7 +191,8 @@ export class CheckWorker {
       clearTimeout(timer);
     }
     const left = [...this.running.values()];
-    if (left.length > 0) this.options.log.warn({ running: left.length }, 'stopping: interrupting the connection checks still running (their probes are cleaned up)');
+    if (left.length > 0)
+      this.options.log.warn({ running: left.length }, 'stopping: interrupting the connection checks still running (their probes are cleaned up)');
     for (const run of left) run.controller.abort(new Error('stopping'));
     // A cleanup after a cut-off check stopped half-way is taken again (its lease runs out) by the next sweep anywhere.
     this.cleaningStopped.abort(new Error('stopping'));
@@ -248,13 +263,22 @@ export class CheckWorker {
     const { checks, destinations } = this.options;
     try {
       // Held for the longest a cleanup can take (its budget) and more: another sweep must not take it meanwhile.
-      const claimed = await checks.claimCleanups(this.id, new Date(), new Date(Date.now() + Math.max(this.leaseMs, this.options.budgetMs + 15_000)), 4);
+      const claimed = await checks.claimCleanups(
+        this.id,
+        new Date(),
+        new Date(Date.now() + Math.max(this.leaseMs, this.options.budgetMs + 15_000)),
+        4,
+      );
       await Promise.all(
         claimed.map(async (check) => {
-          const config = check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId).catch(() => null) : null);
+          const config =
+            check.config ?? (check.destinationId ? await destinations.findConfigWithSecrets(check.destinationId).catch(() => null) : null);
           if (!config) {
             // The connector was deleted since: its credentials went with it, nothing can reach the bucket now.
-            await checks.finishCleanup(check.id, { ...LEFTOVER_UNREACHABLE, message: LEFTOVER_UNREACHABLE.message.replace('<probe>', `.connection-test/${check.id}`) });
+            await checks.finishCleanup(check.id, {
+              ...LEFTOVER_UNREACHABLE,
+              message: LEFTOVER_UNREACHABLE.message.replace('<probe>', `.connection-test/${check.id}`),
+            });
             this.options.log.warn({ checkId: check.id }, 'could not clean up after an interrupted connection check: its connector was deleted');
             return;
           }
@@ -262,7 +286,13 @@ export class CheckWorker {
           try {
             const outcome = await runConnectionCheck(
               config,
-              { budgetMs: this.options.budgetMs, ...this.options.checkOptions, ...this.options.runOptions, probeId: check.id, signal: this.cleaningStopped.signal },
+              {
+                budgetMs: this.options.budgetMs,
+                ...this.options.checkOptions,
+                ...this.options.runOptions,
+                probeId: check.id,
+                signal: this.cleaningStopped.signal,
+              },
               LEFTOVER_STAGES,
             );
             const cleanup = outcome.steps.find((step) => step.name === 'cleanup') as Step;
@@ -282,7 +312,13 @@ export class CheckWorker {
   /** One line for every check that ends here (what an operator asks about), and the metrics' count of it. */
   private finished(check: ClaimedCheck, ended: CheckResult, durationMs: number) {
     const outcome: CheckOutcome =
-      ended.reason === CANCELLED_REASON ? 'cancelled' : ended.reason === INTERRUPTED_REASON ? 'interrupted' : ended.status === 'SUCCESS' ? 'success' : 'failure';
+      ended.reason === CANCELLED_REASON
+        ? 'cancelled'
+        : ended.reason === INTERRUPTED_REASON
+          ? 'interrupted'
+          : ended.status === 'SUCCESS'
+            ? 'success'
+            : 'failure';
     const trigger = check.startedBy ? 'manual' : 'scheduled';
     this.options.log.info(
       {
@@ -303,10 +339,16 @@ export class CheckWorker {
     const startedAt = performance.now();
     let ended: CheckResult | null = null;
     // A cancel is announced on the change channel; a missed announcement is caught here and at each progress write.
-    const renewal = setInterval(() => {
-      void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
-      void checks.isCancelRequested(check.id).then((asked) => asked && this.cancel(check.id), () => undefined);
-    }, Math.max(250, Math.min(this.leaseMs / 3, 2_000)));
+    const renewal = setInterval(
+      () => {
+        void checks.renewLease(check.id, this.id, new Date(Date.now() + this.leaseMs));
+        void checks.isCancelRequested(check.id).then(
+          (asked) => asked && this.cancel(check.id),
+          () => undefined,
+        );
+      },
+      Math.max(250, Math.min(this.leaseMs / 3, 2_000)),
+    );
     // Step changes are written one after another, in the order they happened: on a pooled database two writes in
     // flight at once could land out of order and a later state be overwritten by an earlier one. A write holds every
     // step, so states that arrive while one is in flight, or within PROGRESS_EVERY_MS of the last, fold into the next:
@@ -401,7 +443,14 @@ export class CheckWorker {
         : (controller.signal.reason as Error | undefined)?.message === 'stopping'
           ? INTERRUPTED_REASON
           : CANCELLED_REASON;
-      ended = { status: 'FAILURE', reason, steps: cutOffSteps(current?.steps ?? [], reason), identity: null, region: null, cancelled: reason === CANCELLED_REASON };
+      ended = {
+        status: 'FAILURE',
+        reason,
+        steps: cutOffSteps(current?.steps ?? [], reason),
+        identity: null,
+        region: null,
+        cancelled: reason === CANCELLED_REASON,
+      };
       await checks.finish(check.id, ended);
     } finally {
       if (timer) clearTimeout(timer);

@@ -158,8 +158,18 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
         accountAllowlist: config.iamRoleAccountAllowlist,
         writeRatePerMinute: config.writeRatePerMin,
       });
-      await protectedApi.register(apiKeyRoutes, { apiKeys, repository: store.apiKeys, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
-      await protectedApi.register(userRoutes, { users, repository: store.users, activity: store.activity, writeRatePerMinute: config.writeRatePerMin });
+      await protectedApi.register(apiKeyRoutes, {
+        apiKeys,
+        repository: store.apiKeys,
+        activity: store.activity,
+        writeRatePerMinute: config.writeRatePerMin,
+      });
+      await protectedApi.register(userRoutes, {
+        users,
+        repository: store.users,
+        activity: store.activity,
+        writeRatePerMinute: config.writeRatePerMin,
+      });
       await protectedApi.register(aboutRoutes, { db: store.db });
       await protectedApi.register(accountabilityRoutes, { activity: store.activity, sessions: store.sessions, users: store.users, secureCookies });
       protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());

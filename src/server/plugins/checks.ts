@@ -54,7 +54,8 @@ export const checksPlugin = fp<ChecksPluginOptions>(
       onFinished: ({ outcome, trigger, durationMs, steps }) => {
         app.metrics.checksFinished.inc({ outcome, trigger });
         app.metrics.checkDuration.observe({ outcome }, durationMs / 1000);
-        for (const step of steps) if (step.duration_ms !== null) app.metrics.stepDuration.observe({ step: step.name, status: step.status }, step.duration_ms / 1000);
+        for (const step of steps)
+          if (step.duration_ms !== null) app.metrics.stepDuration.observe({ step: step.name, status: step.status }, step.duration_ms / 1000);
       },
       ...overrides,
       runOptions: {

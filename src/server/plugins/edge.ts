@@ -59,7 +59,10 @@ export const edgePlugin = fp<EdgePluginOptions>(
       reply.header('x-request-id', request.id);
       if (request.routeOptions.config.anyHost) return;
       if (!addressedHosts(request).every((host) => hostAllowed(host, allowedHosts))) {
-        throw new HttpError(421, 'This server does not answer for that host name: use the address in PUBLIC_ORIGIN (or add the name to ALLOWED_HOSTS)');
+        throw new HttpError(
+          421,
+          'This server does not answer for that host name: use the address in PUBLIC_ORIGIN (or add the name to ALLOWED_HOSTS)',
+        );
       }
     });
 

@@ -14,7 +14,12 @@ export function createMetrics(store: Store) {
   collectDefaultMetrics({ register: registry });
   const metrics = {
     registry,
-    httpRequests: new Counter({ name: 'http_requests_total', help: 'Requests answered, by route pattern (never the raw URL), method and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'Requests answered, by route pattern (never the raw URL), method and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer, by route pattern and method',
@@ -22,20 +27,49 @@ export function createMetrics(store: Store) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    checksFinished: new Counter({ name: 'connection_checks_finished_total', help: 'Connection checks ended, by outcome (success, failure, cancelled, interrupted) and trigger (manual, scheduled)', labelNames: ['outcome', 'trigger'], registers: [registry] }),
-    checkDuration: new Histogram({ name: 'connection_check_duration_seconds', help: 'Connection checks from claim to outcome, by outcome', labelNames: ['outcome'], buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30], registers: [registry] }),
-    stepDuration: new Histogram({ name: 'connection_check_step_duration_seconds', help: 'Steps of connection checks, by step and status', labelNames: ['step', 'status'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
+    checksFinished: new Counter({
+      name: 'connection_checks_finished_total',
+      help: 'Connection checks ended, by outcome (success, failure, cancelled, interrupted) and trigger (manual, scheduled)',
+      labelNames: ['outcome', 'trigger'],
+      registers: [registry],
+    }),
+    checkDuration: new Histogram({
+      name: 'connection_check_duration_seconds',
+      help: 'Connection checks from claim to outcome, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30],
+      registers: [registry],
+    }),
+    stepDuration: new Histogram({
+      name: 'connection_check_step_duration_seconds',
+      help: 'Steps of connection checks, by step and status',
+      labelNames: ['step', 'status'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
     checksQueued: new Gauge({
       name: 'connection_checks_queued',
       help: 'Connection checks waiting for a slot, on every instance (read from the store at each scrape)',
       registers: [registry],
       async collect() {
-        const row = await store.db.get<{ n: number | string }>("SELECT count(*) AS n FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL");
+        const row = await store.db.get<{ n: number | string }>(
+          "SELECT count(*) AS n FROM connection_checks WHERE status = 'SCHEDULED' AND claimed_by IS NULL",
+        );
         this.set(Number(row?.n ?? 0));
       },
     }),
-    webhookDeliveries: new Counter({ name: 'webhook_deliveries_total', help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)', labelNames: ['outcome'], registers: [registry] }),
-    signInFailures: new Counter({ name: 'sign_in_failures_total', help: 'Refused sign-ins, by method (password, oidc)', labelNames: ['method'], registers: [registry] }),
+    webhookDeliveries: new Counter({
+      name: 'webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    signInFailures: new Counter({
+      name: 'sign_in_failures_total',
+      help: 'Refused sign-ins, by method (password, oidc)',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
     listRows: new Counter({
       name: 'list_whole_rows_total',
       help: 'Rows sent in whole (unpaged) lists, by source: kept (this instance had the row at its revision) or built (read and serialised)',
@@ -91,7 +125,8 @@ export const metricsPlugin = fp<{ store: Store; routeAccess: RouteAccess; token:
       scrape.get('/metrics', { config: { access: 'public', anyHost: true }, logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
         if (token === null) throw new HttpError(404, 'Metrics are off: set METRICS_TOKEN to turn them on');
         const sent = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
-        if (!timingSafeEqual(digest(sent), digest(token))) throw new HttpError(401, 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>', { 'www-authenticate': 'Bearer' });
+        if (!timingSafeEqual(digest(sent), digest(token)))
+          throw new HttpError(401, 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>', { 'www-authenticate': 'Bearer' });
         reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store');
         return metrics.registry.metrics();
       });

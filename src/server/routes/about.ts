@@ -10,7 +10,11 @@ export const aboutRoutes: FastifyPluginAsyncZod<{ db: Sql }> = async (app, optio
     '/v1/about',
     {
       config: { access: 'viewer' },
-      schema: { operationId: 'about', summary: 'The running version, the database schema version and the Node.js version', response: { 200: AboutSchema, 401: DetailSchema } },
+      schema: {
+        operationId: 'about',
+        summary: 'The running version, the database schema version and the Node.js version',
+        response: { 200: AboutSchema, 401: DetailSchema },
+      },
     },
     async () => ({ version: APP_VERSION, schema_version: await schemaVersion(options.db), node_version: process.versions.node }),
   );

@@ -14,10 +14,20 @@ describe('the activity of everyone (admins)', () => {
       method: 'POST',
       url: '/api/v1/destinations',
       cookie: person.cookie,
-      body: { name: `made by ${person.email}`, type: 's3', config: { remote_url: 's3://bucket/x/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } },
+      body: {
+        name: `made by ${person.email}`,
+        type: 's3',
+        config: { remote_url: 's3://bucket/x/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      },
     });
     expect(made.statusCode).toBe(200);
-    await t.request({ method: 'POST', url: '/api/session', body: { email: person.email, password: 'wrong password' }, cookie: null, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    await t.request({
+      method: 'POST',
+      url: '/api/session',
+      body: { email: person.email, password: 'wrong password' },
+      cookie: null,
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
 
     const theirs = (await t.request({ method: 'GET', url: `/api/v1/activity?actor=${encodeURIComponent(person.email)}` })).json();
     expect(theirs.items.map((entry: { kind: string }) => entry.kind)).toEqual(['destination.created', 'user.password_set']);
@@ -35,17 +45,30 @@ describe('the activity of everyone (admins)', () => {
 
   it('names actors by kind and id, so no label can pass for another principal', async () => {
     const { key, id } = await createApiKey(t, { role: 'editor', name: 'viewer-key' });
-    const body = { name: `made with a key ${id}`, type: 's3', config: { remote_url: 's3://bucket/k/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } };
+    const body = {
+      name: `made with a key ${id}`,
+      type: 's3',
+      config: { remote_url: 's3://bucket/k/', key: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    };
     expect((await requestWithKey(t, key, { method: 'POST', url: '/api/v1/destinations', body })).statusCode).toBe(200);
     const byKey = (await t.request({ method: 'GET', url: `/api/v1/activity?actor=api_key:${id}` })).json();
-    expect(byKey.items).toEqual([expect.objectContaining({ kind: 'destination.created', actor_kind: 'api_key', actor_id: id, actor: expect.stringMatching(/^API key "viewer-key" \(s3dk_/) })]);
+    expect(byKey.items).toEqual([
+      expect.objectContaining({
+        kind: 'destination.created',
+        actor_kind: 'api_key',
+        actor_id: id,
+        actor: expect.stringMatching(/^API key "viewer-key" \(s3dk_/),
+      }),
+    ]);
     // The key's label asked for as if it were a person's e-mail finds nobody; a person's entries carry their id.
     const label = byKey.items[0].actor as string;
     expect((await t.request({ method: 'GET', url: `/api/v1/activity?actor=${encodeURIComponent(label)}` })).json().items).toEqual([]);
     const admin = await t.store.users.findByEmail('admin');
     const byAdmin = (await t.request({ method: 'GET', url: `/api/v1/activity?actor=user:${admin?.id}&limit=200` })).json();
     expect(byAdmin.items.length).toBeGreaterThan(0);
-    expect(byAdmin.items.every((entry: { actor_kind: string; actor_id: string }) => entry.actor_kind === 'user' && entry.actor_id === admin?.id)).toBe(true);
+    expect(
+      byAdmin.items.every((entry: { actor_kind: string; actor_id: string }) => entry.actor_kind === 'user' && entry.actor_id === admin?.id),
+    ).toBe(true);
   });
 
   it('says which filter is wrong', async () => {

@@ -2,14 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_PREFIX } from '../../shared/api-key-schemas.ts';
 import { hashApiKey } from '../security/api-keys.ts';
-import {
-  buildTestApp,
-  createApiKey,
-  destinationBody,
-  requestWithKey,
-  storedBytes,
-  type TestApp,
-} from '../test-support/test-app.ts';
+import { buildTestApp, createApiKey, destinationBody, requestWithKey, storedBytes, type TestApp } from '../test-support/test-app.ts';
 
 const logLines: string[] = [];
 let t: TestApp;
@@ -33,7 +26,11 @@ const createDestination = async (key: string) => {
 
 describe('creating, listing and revoking keys (the admin, signed in)', () => {
   it('shows the key once: recognisable by its prefix, stored only as a hash, never listed', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/v1/api-keys', body: { name: 'Nightly export', role: 'viewer', expires_at: inAnHour() } });
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      body: { name: 'Nightly export', role: 'viewer', expires_at: inAnHour() },
+    });
     expect(response.statusCode, response.body).toBe(201);
     const created = response.json();
     expect(created.key).toMatch(new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9]{40}$`));
@@ -141,7 +138,11 @@ describe('requests that present a key', () => {
   });
 
   it('judges by the key alone: a bad key is a 401 even beside a valid session cookie, and a viewer key stays a viewer', async () => {
-    const unknown = await requestWithKey(t, `${API_KEY_PREFIX}${'A'.repeat(40)}`, { method: 'GET', url: '/api/v1/destinations', headers: { cookie: t.cookie } });
+    const unknown = await requestWithKey(t, `${API_KEY_PREFIX}${'A'.repeat(40)}`, {
+      method: 'GET',
+      url: '/api/v1/destinations',
+      headers: { cookie: t.cookie },
+    });
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().detail).toContain('not known');
     const { key } = await createApiKey(t, { role: 'viewer' });
@@ -157,7 +158,10 @@ describe('requests that present a key', () => {
   it.each([
     ['a scheme other than Bearer', { authorization: 'Basic YWRtaW46cGFzc3dvcmQ=' }],
     ['an empty unstructured-api-key', { 'unstructured-api-key': '' }],
-    ['two different keys', { authorization: `Bearer ${API_KEY_PREFIX}${'a'.repeat(40)}`, 'unstructured-api-key': `${API_KEY_PREFIX}${'b'.repeat(40)}` }],
+    [
+      'two different keys',
+      { authorization: `Bearer ${API_KEY_PREFIX}${'a'.repeat(40)}`, 'unstructured-api-key': `${API_KEY_PREFIX}${'b'.repeat(40)}` },
+    ],
     ['a key of a megabyte', { 'unstructured-api-key': `${API_KEY_PREFIX}${'a'.repeat(60_000)}` }],
   ])('answers 401 to %s, whatever the cookie says', async (_label, headers) => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/destinations', headers: { ...headers, cookie: t.cookie } });
@@ -171,7 +175,12 @@ describe('requests that present a key', () => {
     const url = `/api/v1/destinations/${destination.id}/connection-check`;
     const formType = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '0' };
     expect((await requestWithKey(t, key, { method: 'POST', url, headers: formType })).statusCode).toBe(202);
-    const form = await requestWithKey(t, key, { method: 'POST', url: '/api/v1/destinations', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await requestWithKey(t, key, {
+      method: 'POST',
+      url: '/api/v1/destinations',
+      payload: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.statusCode).toBe(403);
     expect(form.json().detail).toContain('JSON');
   });
@@ -193,9 +202,16 @@ describe('requests that present a key', () => {
     for (const [method, url, body] of writes) {
       const response = await requestWithKey(t, key, { method, url, ...(body ? { body } : {}) });
       expect(response.statusCode, `${method} ${url}`).toBe(403);
-      expect(response.json().detail).toBe('This API key has the viewer role: it cannot create, change, test or delete destinations (that needs the editor role)');
+      expect(response.json().detail).toBe(
+        'This API key has the viewer role: it cannot create, change, test or delete destinations (that needs the editor role)',
+      );
     }
-    for (const url of ['/api/v1/destinations/', `/api/v1/destinations/${destination.id}`, `/api/v1/destinations/${destination.id}/connection-checks`, `/api/v1/connection-checks/${check.json().id}`]) {
+    for (const url of [
+      '/api/v1/destinations/',
+      `/api/v1/destinations/${destination.id}`,
+      `/api/v1/destinations/${destination.id}/connection-checks`,
+      `/api/v1/connection-checks/${check.json().id}`,
+    ]) {
       expect((await requestWithKey(t, key, { method: 'GET', url })).statusCode, url).toBe(200);
     }
     expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}` })).json().version).toBe(1);
@@ -204,10 +220,19 @@ describe('requests that present a key', () => {
   it('writes without If-Match, and enforces it when a key sends it (412 on a stale version)', async () => {
     const { key } = await createApiKey(t, { role: 'editor' });
     const destination = await createDestination(key);
-    const renamed = await requestWithKey(t, key, { method: 'PUT', url: `/api/v1/destinations/${destination.id}`, body: { name: `${destination.name}-2` } });
+    const renamed = await requestWithKey(t, key, {
+      method: 'PUT',
+      url: `/api/v1/destinations/${destination.id}`,
+      body: { name: `${destination.name}-2` },
+    });
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect(renamed.json().version).toBe(2);
-    const stale = await requestWithKey(t, key, { method: 'PUT', url: `/api/v1/destinations/${destination.id}`, body: { name: 'x' }, headers: { 'if-match': '"1"' } });
+    const stale = await requestWithKey(t, key, {
+      method: 'PUT',
+      url: `/api/v1/destinations/${destination.id}`,
+      body: { name: 'x' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.statusCode).toBe(412);
     const deleted = await requestWithKey(t, key, { method: 'DELETE', url: `/api/v1/destinations/${destination.id}` });
     expect(deleted.statusCode).toBe(200);
@@ -219,7 +244,10 @@ describe('requests that present a key', () => {
     await requestWithKey(t, key, { method: 'PUT', url: `/api/v1/destinations/${destination.id}`, body: { config: { region: 'eu-west-1' } } });
     const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json();
     const actor = `API key "CI pipeline" (${key.slice(0, API_KEY_PREFIX.length + 6)}…)`;
-    expect(activity).toEqual([expect.objectContaining({ kind: 'destination.updated', actor }), expect.objectContaining({ kind: 'destination.created', actor })]);
+    expect(activity).toEqual([
+      expect.objectContaining({ kind: 'destination.updated', actor }),
+      expect.objectContaining({ kind: 'destination.created', actor }),
+    ]);
   });
 
   it('marks when a key was last used', async () => {

@@ -40,7 +40,10 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
     {
       config: { access: 'admin' },
       schema: {
-        operationId: 'list_api_keys', summary: 'Every API key, live ones first (never the key itself)', response: { 200: z.array(ApiKeySchema), ...errors } },
+        operationId: 'list_api_keys',
+        summary: 'Every API key, live ones first (never the key itself)',
+        response: { 200: z.array(ApiKeySchema), ...errors },
+      },
     },
     async () => {
       const now = Date.now();
@@ -75,7 +78,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
           }
           throw error;
         });
-      await options.activity.record({ destinationId: null, kind: 'api_key.created', outcome: 'ok', detail: `${record.name} (${record.role})`, actor: actorOf(request) });
+      await options.activity.record({
+        destinationId: null,
+        kind: 'api_key.created',
+        outcome: 'ok',
+        detail: `${record.name} (${record.role})`,
+        actor: actorOf(request),
+      });
       reply.code(201).header('location', `/api/v1/api-keys/${record.id}`);
       return { ...toApiKey({ ...record, owner_email: owner.email }, now), key };
     },
@@ -98,7 +107,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
       if (!existing) throw new HttpError(404, `There is no API key with id ${id}`);
       const at = new Date().toISOString();
       if (await options.repository.revoke(id, at)) {
-        await options.activity.record({ destinationId: null, kind: 'api_key.revoked', outcome: 'ok', detail: `${existing.name} (${existing.prefix}…)`, actor: actorOf(request) });
+        await options.activity.record({
+          destinationId: null,
+          kind: 'api_key.revoked',
+          outcome: 'ok',
+          detail: `${existing.name} (${existing.prefix}…)`,
+          actor: actorOf(request),
+        });
       }
       // Revoking a revoked key changes nothing and says so by its unchanged revoked_at.
       const record = (await options.repository.find(id)) ?? existing;
@@ -111,7 +126,10 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
     {
       config: { access: 'admin' },
       schema: {
-        operationId: 'list_api_key_activity', summary: 'API keys created and revoked, newest first', response: { 200: z.array(ActivitySchema), ...errors } },
+        operationId: 'list_api_key_activity',
+        summary: 'API keys created and revoked, newest first',
+        response: { 200: z.array(ActivitySchema), ...errors },
+      },
     },
     async () => options.activity.apiKeyEvents(),
   );

@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const create = (extra: Record<string, unknown> = {}) => t.request({ method: 'POST', url: '/api/v1/destinations', body: { ...destinationBody(), ...extra } });
+const create = (extra: Record<string, unknown> = {}) =>
+  t.request({ method: 'POST', url: '/api/v1/destinations', body: { ...destinationBody(), ...extra } });
 
 describe('a destination’s check schedule', () => {
   it('is daily for a new destination unless it says otherwise, with the next check within the day', async () => {
@@ -21,7 +22,12 @@ describe('a destination’s check schedule', () => {
 
   it('changes with an update, which starts a new cadence and is recorded by name', async () => {
     const made = (await create()).json();
-    const changed = await t.request({ method: 'PUT', url: `/api/v1/destinations/${made.id}`, headers: { 'if-match': `"${made.version}"` }, body: { check_schedule: 'hourly' } });
+    const changed = await t.request({
+      method: 'PUT',
+      url: `/api/v1/destinations/${made.id}`,
+      headers: { 'if-match': `"${made.version}"` },
+      body: { check_schedule: 'hourly' },
+    });
     expect(changed.statusCode).toBe(200);
     const wait = Date.parse(changed.json().next_check_at) - Date.now();
     expect(wait).toBeGreaterThan(0);
@@ -31,14 +37,21 @@ describe('a destination’s check schedule', () => {
     const [entry] = await t.store.activity.forDestination(made.id);
     expect(entry).toMatchObject({ kind: 'destination.updated', detail: 'check_schedule' });
     // Saving without it keeps both the schedule and the next check.
-    const renamed = await t.request({ method: 'PUT', url: `/api/v1/destinations/${made.id}`, headers: { 'if-match': `"${made.version + 1}"` }, body: { name: `${made.name} renamed` } });
+    const renamed = await t.request({
+      method: 'PUT',
+      url: `/api/v1/destinations/${made.id}`,
+      headers: { 'if-match': `"${made.version + 1}"` },
+      body: { name: `${made.name} renamed` },
+    });
     expect(renamed.json()).toMatchObject({ check_schedule: 'hourly', next_check_at: changed.json().next_check_at });
   });
 
   it('says on the field when the schedule is not one of the four', async () => {
     const response = await create({ check_schedule: 'weekly' });
     expect(response.statusCode).toBe(422);
-    expect(response.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'check_schedule'], msg: 'check_schedule is one of off, hourly, every_6_hours, daily' })]);
+    expect(response.json().detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'check_schedule'], msg: 'check_schedule is one of off, hourly, every_6_hours, daily' }),
+    ]);
   });
 
   it('marks a scheduled check as such in the history', async () => {
@@ -47,6 +60,9 @@ describe('a destination’s check schedule', () => {
     const [id] = await t.store.checks.startScheduled(new Date(), 10);
     const history = (await t.request({ method: 'GET', url: `/api/v1/destinations/${made.id}/connection-checks` })).json();
     expect(history[0]).toMatchObject({ id, trigger: 'scheduled' });
-    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${made.id}` })).json().last_check).toMatchObject({ id, trigger: 'scheduled' });
+    expect((await t.request({ method: 'GET', url: `/api/v1/destinations/${made.id}` })).json().last_check).toMatchObject({
+      id,
+      trigger: 'scheduled',
+    });
   });
 });

@@ -38,7 +38,12 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   // Keyed on who asks (the admin; a user or an API key when those exist), not on a session a new sign-in replaces.
   const starts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000, keyGenerator: principalOf });
   // One watch per running check, shared by its streams (check-streams.ts).
-  const streams = createCheckStreams({ checks, events: worker.events, log: app.log, ...(options.streamLimits ? { limits: options.streamLimits } : {}) });
+  const streams = createCheckStreams({
+    checks,
+    events: worker.events,
+    log: app.log,
+    ...(options.streamLimits ? { limits: options.streamLimits } : {}),
+  });
   const noDestination = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
 
   /** Starts count against the caller's CHECK_RATE_PER_MIN. */
@@ -122,7 +127,9 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       let config: S3Config;
       if (destinationId === undefined) {
         if (request.body.type !== 's3') {
-          throw new UnprocessableError([{ loc: ['body', 'type'], msg: 'Send type "s3" with a full config, or a destination_id with a patch', type: 'missing' }]);
+          throw new UnprocessableError([
+            { loc: ['body', 'type'], msg: 'Send type "s3" with a full config, or a destination_id with a patch', type: 'missing' },
+          ]);
         }
         const parsed = createS3ConfigInputSchema(checkOptions).safeParse(rawConfig);
         if (!parsed.success) throw new UnprocessableError(zodIssuesToDetail(parsed.error.issues, ['body', 'config']));
@@ -151,7 +158,11 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
     {
       config: { access: 'viewer' },
       schema: {
-        operationId: 'get_connection_check', summary: 'A connection check', params: CheckParamsSchema, response: { 200: ConnectionCheckSchema, ...errors } },
+        operationId: 'get_connection_check',
+        summary: 'A connection check',
+        params: CheckParamsSchema,
+        response: { 200: ConnectionCheckSchema, ...errors },
+      },
     },
     async (request) => {
       const check = await checks.findById(request.params.check_id);
@@ -176,8 +187,14 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
       const id = request.params.check_id;
       const by = actorOf(request);
       // The cancel is recorded, with who cancelled, in the transaction that marks the check.
-      const result = await checks.requestCancel(id, by, (tx, destinationId) =>
-        options.activity?.record({ destinationId, kind: 'check.cancelled', outcome: 'ok', detail: null, clientAddress: request.ip, actor: by }, tx) ?? Promise.resolve(),
+      const result = await checks.requestCancel(
+        id,
+        by,
+        (tx, destinationId) =>
+          options.activity?.record(
+            { destinationId, kind: 'check.cancelled', outcome: 'ok', detail: null, clientAddress: request.ip, actor: by },
+            tx,
+          ) ?? Promise.resolve(),
       );
       if (result === null) throw new HttpError(404, `There is no connection check with id ${id}`);
       if (result === 'finished') throw new HttpError(409, 'This check has already finished; there is nothing to cancel');
@@ -203,7 +220,8 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
             content: {
               'text/event-stream': {
                 schema: z.string().meta({
-                  description: 'Events named "check", each with `id:` (the check’s revision) and `data:` (the ConnectionCheck as JSON); a comment line every 15 s keeps the connection open',
+                  description:
+                    'Events named "check", each with `id:` (the check’s revision) and `data:` (the ConnectionCheck as JSON); a comment line every 15 s keeps the connection open',
                 }),
               },
             },

@@ -35,10 +35,16 @@ beforeAll(async () => {
     const { id } = await t.store.destinations.create({ name, config });
     for (const status of checks) {
       const check = await t.store.checks.create({ destinationId: id });
-      if (status !== 'SCHEDULED') await t.store.checks.finish(check.id, { status, reason: status === 'FAILURE' ? 'no' : null, steps: [], identity: null, region: null });
+      if (status !== 'SCHEDULED')
+        await t.store.checks.finish(check.id, { status, reason: status === 'FAILURE' ? 'no' : null, steps: [], identity: null, region: null });
       // A running check stays running: held by another instance's lease, or this app's worker would run it to an end
       // between the reference and the list (CI saw a row move from untested to failing on PostgreSQL).
-      else await t.store.db.run('UPDATE connection_checks SET claimed_by = $1, lease_until = $2 WHERE id = $3', ['another-instance', hours(24), check.id]);
+      else
+        await t.store.db.run('UPDATE connection_checks SET claimed_by = $1, lease_until = $2 WHERE id = $3', [
+          'another-instance',
+          hours(24),
+          check.id,
+        ]);
     }
   }
 });
@@ -111,7 +117,14 @@ describe('a search that matches many rows (SQLite reads them in order)', () => {
     const ids: string[] = [];
     let cursor: ListCursor | null = null;
     for (let n = 0; n < 50; n++) {
-      const page: Awaited<ReturnType<typeof selectPage<{ id: string }>>> = await selectPage<{ id: string }>(t.store.db, 'id', { filter: { q, status }, sort, limit: 2, cursor, now: new Date(), searchLimits });
+      const page: Awaited<ReturnType<typeof selectPage<{ id: string }>>> = await selectPage<{ id: string }>(t.store.db, 'id', {
+        filter: { q, status },
+        sort,
+        limit: 2,
+        cursor,
+        now: new Date(),
+        searchLimits,
+      });
       ids.push(...page.rows.map((row) => row.id));
       const last = page.rows.at(-1);
       if (!page.more || !last) break;

@@ -10,7 +10,14 @@ const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISO
 let n = 0;
 function entry(
   name: string,
-  options: { remote?: string; endpoint?: string | null; check?: ConnectionCheckSummary['status'] | null; checkedAt?: number; expires?: number | null; savedAgo?: number } = {},
+  options: {
+    remote?: string;
+    endpoint?: string | null;
+    check?: ConnectionCheckSummary['status'] | null;
+    checkedAt?: number;
+    expires?: number | null;
+    savedAgo?: number;
+  } = {},
 ): ListEntry {
   n += 1;
   const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -43,7 +50,15 @@ function entry(
     next_check_at: null,
   };
   const check = options.check
-    ? { id: `check-${n}`, status: options.check, reason: null, created_at: at(options.checkedAt ?? -n), reported_at: null, config_version: 1, trigger: 'manual' as const }
+    ? {
+        id: `check-${n}`,
+        status: options.check,
+        reason: null,
+        created_at: at(options.checkedAt ?? -n),
+        reported_at: null,
+        config_version: 1,
+        trigger: 'manual' as const,
+      }
     : null;
   return listEntry(record, check);
 }

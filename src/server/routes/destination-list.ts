@@ -10,7 +10,8 @@ export class InvalidListCursorError extends Error {
   }
 }
 
-export const encodeListCursor = (sort: string, cursor: ListCursor) => Buffer.from(JSON.stringify([sort, cursor.key, cursor.id])).toString('base64url');
+export const encodeListCursor = (sort: string, cursor: ListCursor) =>
+  Buffer.from(JSON.stringify([sort, cursor.key, cursor.id])).toString('base64url');
 
 export function decodeListCursor(cursor: string, sort: string): ListCursor {
   try {

@@ -138,7 +138,11 @@ describe('PUT: patch semantics', () => {
     expect(savedAt).not.toBeNull();
     const edited = await put(d.id, { config: { token_expires_at: inHours(4) } });
     expect(edited.json().config.token_saved_at).toBe(savedAt);
-    const cleared = await put(d.id, { config: { key: OTHER_KEY, secret: OTHER_SECRET, token: null, token_expires_at: null } }, edited.headers.etag as string);
+    const cleared = await put(
+      d.id,
+      { config: { key: OTHER_KEY, secret: OTHER_SECRET, token: null, token_expires_at: null } },
+      edited.headers.etag as string,
+    );
     expect(cleared.statusCode, cleared.body).toBe(200);
     expect(cleared.json().config.token_saved_at).toBeNull();
     expect(cleared.json().credentials.saved_at).toBeNull();
@@ -240,7 +244,9 @@ describe('activity log', () => {
     ]);
     expect(response.body).not.toContain(OTHER_SECRET);
     expect((await t.request({ method: 'DELETE', url: `/api/v1/destinations/${d.id}`, headers: { 'if-match': '"2"' } })).statusCode).toBe(200);
-    expect(await t.store.activity.forDestination(d.id)).toContainEqual(expect.objectContaining({ kind: 'destination.deleted', detail: `${d.name} renamed` }));
+    expect(await t.store.activity.forDestination(d.id)).toContainEqual(
+      expect.objectContaining({ kind: 'destination.deleted', detail: `${d.name} renamed` }),
+    );
   });
 
   it('records sign-ins and failed sign-ins', async () => {
@@ -325,7 +331,10 @@ describe('the mask: saved secrets shown as Unstructured shows them', () => {
     const d = await created({ endpoint_url: 'https://minio.example.com:9000', key: 'minio', secret: 'minio-secret' });
     const response = await put(d.id, { config: { endpoint_url: 'https://elsewhere.example.com', secret: MASK } });
     expect(response.statusCode).toBe(422);
-    expect(response.json().detail[0]).toMatchObject({ loc: ['body', 'config', 'secret'], msg: expect.stringContaining('You changed the Custom URL') });
+    expect(response.json().detail[0]).toMatchObject({
+      loc: ['body', 'config', 'secret'],
+      msg: expect.stringContaining('You changed the Custom URL'),
+    });
     expect((await saved(d.id))?.endpoint_url).toBe('https://minio.example.com:9000');
   });
 
@@ -335,11 +344,17 @@ describe('the mask: saved secrets shown as Unstructured shows them', () => {
   ])('refuses the mask as the secret of a new destination %s, on that field', async (_label, config) => {
     const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({ ...config, secret: MASK }) });
     expect(response.statusCode).toBe(422);
-    expect(response.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'config', 'secret'], msg: expect.stringContaining('stands for a saved AWS Secret Key') })]);
+    expect(response.json().detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'config', 'secret'], msg: expect.stringContaining('stands for a saved AWS Secret Key') }),
+    ]);
   });
 
   it('refuses the mask in a check of an unsaved config', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: { remote_url: 's3://b-1/', key: 'ASIAIOSFODNN7EXAMPLE', secret: AWS_SECRET, token: MASK } } });
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/connection-checks',
+      body: { type: 's3', config: { remote_url: 's3://b-1/', key: 'ASIAIOSFODNN7EXAMPLE', secret: AWS_SECRET, token: MASK } },
+    });
     expect(response.statusCode).toBe(422);
     expect(response.json().detail[0]).toMatchObject({ loc: ['body', 'config', 'token'] });
   });

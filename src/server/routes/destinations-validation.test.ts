@@ -11,8 +11,7 @@ afterAll(async () => {
   await Promise.all([t.close(), ambient.close()]);
 });
 
-const post = (body: unknown, app = t) =>
-  app.request({ method: 'POST', url: '/api/v1/destinations', payload: JSON.stringify(body) });
+const post = (body: unknown, app = t) => app.request({ method: 'POST', url: '/api/v1/destinations', payload: JSON.stringify(body) });
 const MINIO = { endpoint_url: 'https://minio.example.com', key: 'minioadmin', secret: 'minioadmin' };
 const TEMP = { key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEXAMPLE' };
 
@@ -61,7 +60,13 @@ const CONFIG_RULES: [string, Record<string, unknown>, string, string, string][] 
   ['anonymous type', { anonymous: 'yes' }, 'anonymous', 'type_error', 'true or false'],
   ['anonymous with a key', { anonymous: true, secret: null }, 'key', 'key_not_allowed', 'Anonymous access'],
   ['anonymous with a secret', { anonymous: true, key: null }, 'secret', 'secret_not_allowed', 'Anonymous access'],
-  ['ambient not allowed here', { ambient_credentials: true, key: null, secret: null }, 'ambient_credentials', 'ambient_disabled', 'ALLOW_AMBIENT_CREDENTIALS_S3'],
+  [
+    'ambient not allowed here',
+    { ambient_credentials: true, key: null, secret: null },
+    'ambient_credentials',
+    'ambient_disabled',
+    'ALLOW_AMBIENT_CREDENTIALS_S3',
+  ],
 ];
 
 describe('422 for every field rule, on the field it concerns', () => {
@@ -110,7 +115,11 @@ describe('with ambient credentials allowed', () => {
     const response = await post(body, ambient);
     expect(response.statusCode).toBe(422);
     expect(response.json().detail).toEqual([
-      expect.objectContaining({ loc: ['body', 'config', 'ambient_credentials'], type: 'ambient_custom_url', msg: expect.stringContaining('never to a Custom URL') }),
+      expect.objectContaining({
+        loc: ['body', 'config', 'ambient_credentials'],
+        type: 'ambient_custom_url',
+        msg: expect.stringContaining('never to a Custom URL'),
+      }),
     ]);
     const check = await ambient.request({ method: 'POST', url: '/api/v1/connection-checks', body: { type: 's3', config: body.config } });
     expect(check.statusCode).toBe(422);
@@ -135,7 +144,12 @@ describe('Custom URL: AWS naming rules become warnings', () => {
 
 describe('malformed requests get a 4xx that names the problem, never a 5xx', () => {
   it('answers 422 for malformed JSON', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/v1/destinations', payload: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/v1/destinations',
+      payload: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toEqual({ detail: [{ loc: ['body'], msg: 'The request body is not valid JSON', type: 'json_invalid' }] });
   });

@@ -70,9 +70,7 @@ describe('create and read', () => {
 
   it('reports warnings without refusing the config', async () => {
     const body = await created({ key: null, secret: null, anonymous: true });
-    expect(body.warnings).toEqual([
-      { field: 'anonymous', code: 'anonymous_not_recommended', message: expect.stringContaining('not recommended') },
-    ]);
+    expect(body.warnings).toEqual([{ field: 'anonymous', code: 'anonymous_not_recommended', message: expect.stringContaining('not recommended') }]);
     expect(body.credentials).toMatchObject({ method: 'anonymous', state: 'not_applicable' });
   });
 
@@ -93,7 +91,11 @@ describe('create and read', () => {
     expect(d.credentials.state).toBe('ok');
     // The same credentials 8 h 55 min and 9 h 5 min later: 3 h 5 min and 2 h 55 min left.
     const at = async (savedHoursAgo: number, leftHours: number) => {
-      await t.store.db.run('UPDATE destinations SET token_saved_at = $1, token_expires_at = $2 WHERE id = $3', [hours(-savedHoursAgo), hours(leftHours), d.id]);
+      await t.store.db.run('UPDATE destinations SET token_saved_at = $1, token_expires_at = $2 WHERE id = $3', [
+        hours(-savedHoursAgo),
+        hours(leftHours),
+        d.id,
+      ]);
       return (await get(d.id)).json().credentials.state;
     };
     expect(await at(8 + 55 / 60, 3 + 5 / 60)).toBe('ok');
@@ -217,27 +219,42 @@ describe('list', () => {
   it('finds by expiry state, measured now', async () => {
     const tag = `expiry-${Date.now().toString(36)}`;
     const temporary = (minutes: number, label: string) =>
-      create(destinationBody({ remote_url: `s3://${tag}/${label}/`, key: 'ASIAIOSFODNN7EXAMPLE', token: 'FwoGZXIvYXdzEabc', token_expires_at: new Date(Date.now() + minutes * 60_000).toISOString() }, `${tag} ${label}`));
+      create(
+        destinationBody(
+          {
+            remote_url: `s3://${tag}/${label}/`,
+            key: 'ASIAIOSFODNN7EXAMPLE',
+            token: 'FwoGZXIvYXdzEabc',
+            token_expires_at: new Date(Date.now() + minutes * 60_000).toISOString(),
+          },
+          `${tag} ${label}`,
+        ),
+      );
     await temporary(-5, 'gone');
     await temporary(10, 'soon');
     await temporary(600, 'later');
     const names = async (query: string) =>
-      ((await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag}&${query}` })).json() as { name: string }[]).map((d) => d.name.replace(`${tag} `, ''));
+      ((await t.request({ method: 'GET', url: `/api/v1/destinations?q=${tag}&${query}` })).json() as { name: string }[]).map((d) =>
+        d.name.replace(`${tag} `, ''),
+      );
     expect(await names('credentials=expired')).toEqual(['gone']);
     expect(await names('credentials=expiring')).toEqual(['soon']);
     expect(await names('credentials=ok')).toEqual(['later']);
     expect(await names('sort=expires_at')).toEqual(['gone', 'soon', 'later']);
   });
 
-  it.each(['gcs', 'ibm_watsonx_s3', 'kafka-cloud'])('answers another of Unstructured’s destination types (%s) with an empty list, as Unstructured does', async (type) => {
-    await created();
-    const all = await t.request({ method: 'GET', url: `/api/v1/destinations?destination_type=${type}` });
-    expect(all.statusCode).toBe(200);
-    expect(all.json()).toEqual([]);
-    const paged = await t.request({ method: 'GET', url: `/api/v1/destinations?destination_type=${type}&limit=10` });
-    expect([paged.statusCode, paged.json(), paged.headers['x-total-count']]).toEqual([200, [], '0']);
-    expect((await t.request({ method: 'GET', url: '/api/v1/destinations?destination_type=s3' })).json().length).toBeGreaterThan(0);
-  });
+  it.each(['gcs', 'ibm_watsonx_s3', 'kafka-cloud'])(
+    'answers another of Unstructured’s destination types (%s) with an empty list, as Unstructured does',
+    async (type) => {
+      await created();
+      const all = await t.request({ method: 'GET', url: `/api/v1/destinations?destination_type=${type}` });
+      expect(all.statusCode).toBe(200);
+      expect(all.json()).toEqual([]);
+      const paged = await t.request({ method: 'GET', url: `/api/v1/destinations?destination_type=${type}&limit=10` });
+      expect([paged.statusCode, paged.json(), paged.headers['x-total-count']]).toEqual([200, [], '0']);
+      expect((await t.request({ method: 'GET', url: '/api/v1/destinations?destination_type=s3' })).json().length).toBeGreaterThan(0);
+    },
+  );
 
   it('answers the paths Unstructured’s SDK calls, with a trailing slash, as it answers without one', async () => {
     const made = await t.request({ method: 'POST', url: '/api/v1/destinations/', body: destinationBody() });
@@ -260,7 +277,12 @@ describe('list', () => {
   });
 
   it('shows every write at once, though the whole list is cached: create, rename, delete, a check scheduled and finished', async () => {
-    const list = async () => (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as { id: string; name: string; last_check: { status: string } | null }[];
+    const list = async () =>
+      (await t.request({ method: 'GET', url: '/api/v1/destinations' })).json() as {
+        id: string;
+        name: string;
+        last_check: { status: string } | null;
+      }[];
     const find = async (id: string) => (await list()).find((d) => d.id === id);
     const destination = await created();
     expect(await find(destination.id)).toMatchObject({ name: destination.name, last_check: null });
@@ -418,7 +440,12 @@ describe('the whole list, kept by row revision', () => {
     try {
       const made = await own.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, 'Kept row') });
       const id = made.json().id as string;
-      const whole = async () => (await own.request({ method: 'GET', url: '/api/v1/destinations' })).json() as { id: string; next_check_at: string | null; last_check: { status: string } | null }[];
+      const whole = async () =>
+        (await own.request({ method: 'GET', url: '/api/v1/destinations' })).json() as {
+          id: string;
+          next_check_at: string | null;
+          last_check: { status: string } | null;
+        }[];
       expect((await whole())[0]?.next_check_at).not.toBe('2031-01-01T00:00:00.000Z');
       // Read again: from the kept rows, the same.
       const kept = await whole();

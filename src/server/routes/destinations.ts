@@ -73,8 +73,7 @@ function requiredVersion(request: FastifyRequest): number | '*' | null {
   return versions.length === 1 ? (versions[0] ?? null) : null;
 }
 
-const changedElsewhere = () =>
-  new HttpError(412, 'This destination was changed elsewhere since you read it; reload it and make your change again');
+const changedElsewhere = () => new HttpError(412, 'This destination was changed elsewhere since you read it; reload it and make your change again');
 
 function ensureCurrent(record: DestinationRecord, request: FastifyRequest): number {
   const wanted = requiredVersion(request);
@@ -87,17 +86,14 @@ function duplicateName(error: unknown): never {
     throw new HttpError(409, `A destination named "${error.destinationName}" already exists; choose another name`);
   }
   if (error instanceof ExternalIdInUseError) {
-    throw new UnprocessableError([
-      { loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' },
-    ]);
+    throw new UnprocessableError([{ loc: ['body', 'config', 'external_id'], msg: EXTERNAL_ID_IN_USE, type: 'external_id_in_use' }]);
   }
   throw error;
 }
 
 export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> = async (app, options) => {
   const { destinations, checks } = options;
-  const view = async (record: DestinationRecord, now = new Date()) =>
-    toDestination(record, now, await checks.latestSummary(record.id));
+  const view = async (record: DestinationRecord, now = new Date()) => toDestination(record, now, await checks.latestSummary(record.id));
   const views = async (records: DestinationRecord[]) => {
     const now = new Date();
     return Promise.all(records.map(async (record) => toDestination(record, now, await checks.latestSummary(record.id))));
@@ -276,7 +272,8 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       config: { access: 'editor', etag: true, ifMatch: true },
       schema: {
         operationId: 'update_destination',
-        summary: 'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match: required for a browser session, optional for an API key)',
+        summary:
+          'Update a destination: omitted fields keep their value, null clears, a value replaces (If-Match: required for a browser session, optional for an API key)',
         params: DestinationParamsSchema,
         body: UpdateDestinationSchema,
         response: { 200: DestinationWithWarningsSchema, 409: DetailSchema, 412: DetailSchema, 428: DetailSchema, ...errors },
@@ -317,7 +314,8 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
           expiredByCheck: record.expired_by_check && !credentialsChanged,
           configChanged: TESTED_FIELDS.some((field) => config[field] !== stored[field]),
           // A new token starts a new lifetime; an edited expiry alone does not.
-          tokenSavedAt: config.token === null ? null : config.token !== stored.token ? now.toISOString() : (record.config.token_saved_at ?? now.toISOString()),
+          tokenSavedAt:
+            config.token === null ? null : config.token !== stored.token ? now.toISOString() : (record.config.token_saved_at ?? now.toISOString()),
           schedule: request.body.check_schedule,
         })
         .catch(duplicateName);
@@ -337,7 +335,13 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         ...(provider !== stored.provider ? ['config.provider'] : []),
         ...(updated.check_schedule !== record.check_schedule ? ['check_schedule'] : []),
       ];
-      await options.activity.record({ destinationId: id, kind: 'destination.updated', outcome: 'ok', detail: changed.join(', ') || null, actor: actorOf(request) });
+      await options.activity.record({
+        destinationId: id,
+        kind: 'destination.updated',
+        outcome: 'ok',
+        detail: changed.join(', ') || null,
+        actor: actorOf(request),
+      });
       reply.header('etag', etagOf(updated));
       return { ...(await view(updated, now)), warnings: collectWarnings(config, now) };
     },
@@ -381,7 +385,13 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       // The rows of its checks went with it (ON DELETE CASCADE); a running one must stop talking to S3 too.
       if (result === 'deleted') {
         options.worker.cancelForDestination(id);
-        await options.activity.record({ destinationId: id, kind: 'destination.deleted', outcome: 'ok', detail: record.name, actor: actorOf(request) });
+        await options.activity.record({
+          destinationId: id,
+          kind: 'destination.deleted',
+          outcome: 'ok',
+          detail: record.name,
+          actor: actorOf(request),
+        });
       }
       if (result === null) throw notFound(id);
       if (result === 'stale') throw changedElsewhere();

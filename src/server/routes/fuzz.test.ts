@@ -21,7 +21,18 @@ afterAll(() => t.close());
 
 /** Values of every JSON type, nested, with strings that look like the fields' own (URIs, keys, times). */
 const fieldLike = fc.oneof(
-  fc.constantFrom('s3://my-bucket/', 's3://My_Bucket//x', 'https://b.s3-fips.us-east-1.amazonaws.com/', 'AKIAIOSFODNN7EXAMPLE', 'ASIA', '2026-02-30T00:00:00Z', 'http://[::1]:9/', '\u0000', '../../etc/passwd', '{"$ne":null}'),
+  fc.constantFrom(
+    's3://my-bucket/',
+    's3://My_Bucket//x',
+    'https://b.s3-fips.us-east-1.amazonaws.com/',
+    'AKIAIOSFODNN7EXAMPLE',
+    'ASIA',
+    '2026-02-30T00:00:00Z',
+    'http://[::1]:9/',
+    '\u0000',
+    '../../etc/passwd',
+    '{"$ne":null}',
+  ),
   fc.string({ maxLength: 80 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
@@ -34,7 +45,14 @@ const jsonValue = fc.letrec((tie) => ({
     fc.integer(),
     fieldLike,
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.constantFrom('name', 'type', 'config', 'remote_url', 'key', 'secret', 'token', '__proto__', 'constructor'), fc.string({ maxLength: 10 })), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.oneof(
+        fc.constantFrom('name', 'type', 'config', 'remote_url', 'key', 'secret', 'token', '__proto__', 'constructor'),
+        fc.string({ maxLength: 10 }),
+      ),
+      tie('value'),
+      { maxKeys: 5 },
+    ),
   ),
 })).value;
 const configLike = fc.record(
@@ -53,16 +71,26 @@ const configLike = fc.record(
 );
 const body = fc.oneof(
   jsonValue,
-  fc.record({ name: fc.oneof(fieldLike, jsonValue), type: fc.oneof(fc.constant('s3'), jsonValue), config: fc.oneof(configLike, jsonValue) }, { requiredKeys: [] }),
+  fc.record(
+    { name: fc.oneof(fieldLike, jsonValue), type: fc.oneof(fc.constant('s3'), jsonValue), config: fc.oneof(configLike, jsonValue) },
+    { requiredKeys: [] },
+  ),
   fc.record({ name: fieldLike, config: configLike, connection_check_id: fc.oneof(fc.uuid(), fieldLike) }, { requiredKeys: [] }),
-  fc.record({ type: fc.constant('s3'), destination_id: fc.oneof(fc.uuid(), fc.constant('EXISTING'), fieldLike), config: fc.oneof(configLike, jsonValue) }, { requiredKeys: [] }),
+  fc.record(
+    { type: fc.constant('s3'), destination_id: fc.oneof(fc.uuid(), fc.constant('EXISTING'), fieldLike), config: fc.oneof(configLike, jsonValue) },
+    { requiredKeys: [] },
+  ),
 );
 const rawPayload = fc.oneof(
   body.map((b) => JSON.stringify(b) ?? 'null'),
   fc.string({ maxLength: 200 }),
   fc.constantFrom('{', '{"name":', '[', '"', 'nul', '{"a":1}}', '\uFEFF{}'),
 );
-const id = fc.oneof(fc.uuid(), fc.constant('EXISTING'), fc.string({ maxLength: 40 }).map((s) => encodeURIComponent(s) || 'x'));
+const id = fc.oneof(
+  fc.uuid(),
+  fc.constant('EXISTING'),
+  fc.string({ maxLength: 40 }).map((s) => encodeURIComponent(s) || 'x'),
+);
 const ifMatch = fc.option(fc.oneof(fc.constantFrom('"1"', '*', 'W/"1"', '"1", "2"', ''), fc.string({ maxLength: 12 })), { nil: undefined });
 const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', '');
 
@@ -81,7 +109,9 @@ const ROUTES: Route[] = [
 
 /** Every table's rows: a refused request must leave them as they were. */
 const snapshot = async () =>
-  JSON.stringify(await Promise.all(['destinations', 'connection_checks', 'settings'].map((table) => t.store.db.all(`SELECT * FROM ${table} ORDER BY 1`))));
+  JSON.stringify(
+    await Promise.all(['destinations', 'connection_checks', 'settings'].map((table) => t.store.db.all(`SELECT * FROM ${table} ORDER BY 1`))),
+  );
 
 describe('generated requests to every write route', () => {
   for (const route of ROUTES) {

@@ -29,18 +29,36 @@ export const healthRoutes: FastifyPluginAsyncZod<{ db: Sql; lifecycle: Lifecycle
     }
   };
 
-  app.get('/health', { ...PROBE, schema: { operationId: 'health', summary: 'The store answers (503 when it does not)', response: { 200: HealthSchema, 503: DetailSchema } } }, async () => {
-    await databaseAnswers();
-    return { status: 'ok' as const };
-  });
+  app.get(
+    '/health',
+    {
+      ...PROBE,
+      schema: { operationId: 'health', summary: 'The store answers (503 when it does not)', response: { 200: HealthSchema, 503: DetailSchema } },
+    },
+    async () => {
+      await databaseAnswers();
+      return { status: 'ok' as const };
+    },
+  );
 
-  app.get('/health/live', { ...PROBE, schema: { operationId: 'health_live', summary: 'Liveness: the process answers', response: { 200: HealthSchema } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  app.get(
+    '/health/live',
+    { ...PROBE, schema: { operationId: 'health_live', summary: 'Liveness: the process answers', response: { 200: HealthSchema } } },
+    async () => ({
+      status: 'ok' as const,
+    }),
+  );
 
   app.get(
     '/health/ready',
-    { ...PROBE, schema: { operationId: 'health_ready', summary: 'Readiness: may this instance take traffic (503 with the reason when not)', response: { 200: ReadinessSchema, 503: DetailSchema } } },
+    {
+      ...PROBE,
+      schema: {
+        operationId: 'health_ready',
+        summary: 'Readiness: may this instance take traffic (503 with the reason when not)',
+        response: { 200: ReadinessSchema, 503: DetailSchema },
+      },
+    },
     async () => {
       if (options.lifecycle.stopping) throw unavailable('Stopping: finishing the checks it runs, taking no new work');
       if (options.lifecycle.starting) throw unavailable('Starting');

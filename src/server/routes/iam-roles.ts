@@ -25,7 +25,7 @@ export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async 
       config: { access: 'viewer' },
       schema: {
         operationId: 'get_iam_role_settings',
-        summary: 'Whether this server assumes IAM roles, and the principal a role\'s trust policy must name (or why it cannot assume roles now)',
+        summary: "Whether this server assumes IAM roles, and the principal a role's trust policy must name (or why it cannot assume roles now)",
         response: { 200: IamRoleSettingsSchema, 401: DetailSchema, 403: DetailSchema },
       },
     },
@@ -33,7 +33,13 @@ export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async 
       if (!roles) return { allowed: false, principal_arn: null, caller_arn: null, problem: null, account_allowlist: options.accountAllowlist };
       const principal = await roles.principal();
       return principal.ok
-        ? { allowed: true, principal_arn: principal.principalArn, caller_arn: principal.callerArn, problem: null, account_allowlist: options.accountAllowlist }
+        ? {
+            allowed: true,
+            principal_arn: principal.principalArn,
+            caller_arn: principal.callerArn,
+            problem: null,
+            account_allowlist: options.accountAllowlist,
+          }
         : { allowed: true, principal_arn: null, caller_arn: null, problem: principal.problem, account_allowlist: options.accountAllowlist };
     },
   );
@@ -44,7 +50,8 @@ export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async 
       config: { access: 'editor' },
       schema: {
         operationId: 'create_external_id',
-        summary: 'A new external ID for a connector about to be created with an IAM role: put it in the trust policy, then send it with the connector',
+        summary:
+          'A new external ID for a connector about to be created with an IAM role: put it in the trust policy, then send it with the connector',
         response: { 201: ExternalIdSchema, 401: DetailSchema, 403: DetailSchema, 429: DetailSchema },
       },
     },

@@ -32,10 +32,14 @@ export function createListRowCache(max = LIST_ROW_CACHE_ROWS) {
     }
   };
   /** The kept row's JSON with `state` where the mark is. */
-  const withState = (kept: Kept, state: string) => `${kept.marked.slice(0, kept.at)}${JSON.stringify(state)}${kept.marked.slice(kept.at + mark.length)}`;
+  const withState = (kept: Kept, state: string) =>
+    `${kept.marked.slice(0, kept.at)}${JSON.stringify(state)}${kept.marked.slice(kept.at + mark.length)}`;
   const json = (kept: Kept, now: Date) => {
     const c = kept.credentials;
-    return withState(kept, credentialsState({ method: c.method, expiresAt: c.expires_at, savedAt: c.saved_at, expiredByCheck: c.expired_by_check, now }));
+    return withState(
+      kept,
+      credentialsState({ method: c.method, expiresAt: c.expires_at, savedAt: c.saved_at, expiredByCheck: c.expired_by_check, now }),
+    );
   };
   return {
     /** The row's JSON as of `now`, if it is kept at this revision. */

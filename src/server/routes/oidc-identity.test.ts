@@ -46,7 +46,9 @@ describe('roles mapped from the e-mail domain (OIDC_ROLE_CLAIM=email_domain)', (
   it('refuses an address with several @ and a quoted local part hiding an @: neither is in corp.example', async () => {
     expect(await outcome(t, 'multiat')).toBe('/?sign_in_error=email_invalid');
     expect(await outcome(t, 'quoted')).toBe('/?sign_in_error=email_invalid');
-    const [entry] = await t.store.db.all<{ detail: string }>("SELECT detail FROM activity_log WHERE kind = 'session.sign_in_failed' ORDER BY id DESC LIMIT 1");
+    const [entry] = await t.store.db.all<{ detail: string }>(
+      "SELECT detail FROM activity_log WHERE kind = 'session.sign_in_failed' ORDER BY id DESC LIMIT 1",
+    );
     expect(entry?.detail).toMatch(/not one plain address/);
     expect(entry?.detail).not.toContain('evil.example');
   });

@@ -72,7 +72,9 @@ describe('single sign-on through an OpenID Provider', () => {
 
   it('refuses a callback whose state is not the one sent, with an activity entry', async () => {
     const { first } = await signInAs('ana', (callback) => callback.searchParams.set('state', 'not-the-state-we-sent'));
-    const [latest] = await t.store.db.all<{ detail: string }>("SELECT detail FROM activity_log WHERE kind = 'session.sign_in_failed' ORDER BY id DESC LIMIT 1");
+    const [latest] = await t.store.db.all<{ detail: string }>(
+      "SELECT detail FROM activity_log WHERE kind = 'session.sign_in_failed' ORDER BY id DESC LIMIT 1",
+    );
     expect(first.headers.location, latest?.detail).toBe('/?sign_in_error=state');
     const [entry] = await t.store.db.all<{ detail: string; client_address: string }>(
       "SELECT detail, client_address FROM activity_log WHERE kind = 'session.sign_in_failed' ORDER BY id DESC LIMIT 1",
@@ -124,7 +126,10 @@ describe('single sign-on through an OpenID Provider', () => {
 
   it('lets an admin turn the password form off once single sign-on is set up; a password sign-in is then refused', async () => {
     expect((await t.request({ method: 'PUT', url: '/api/v1/settings/sign-in', body: { password_sign_in: false } })).statusCode).toBe(200);
-    expect((await t.request({ method: 'GET', url: '/api/session', cookie: null })).json().sign_in).toEqual({ password: false, oidc: { name: 'Corp SSO' } });
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie: null })).json().sign_in).toEqual({
+      password: false,
+      oidc: { name: 'Corp SSO' },
+    });
     const refused = await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'whatever' }, cookie: null });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().detail).toBe('Password sign-in is turned off here: sign in with Corp SSO');
@@ -139,12 +144,16 @@ describe('single sign-on under a flood', () => {
       const before = await limited.store.db.all('SELECT id FROM activity_log');
       const answers: string[] = [];
       for (let i = 0; i < 6; i++) {
-        answers.push(String((await limited.request({ method: 'GET', url: '/api/auth/oidc/callback?code=x&state=y', cookie: null })).headers.location));
+        answers.push(
+          String((await limited.request({ method: 'GET', url: '/api/auth/oidc/callback?code=x&state=y', cookie: null })).headers.location),
+        );
       }
       expect(answers).toEqual([...Array(4).fill('/?sign_in_error=expired'), '/?sign_in_error=too_many', '/?sign_in_error=too_many']);
       const after = await limited.store.db.all('SELECT id FROM activity_log');
       expect(after.length - before.length).toBe(4);
-      expect(String((await limited.request({ method: 'GET', url: '/api/auth/oidc/start', cookie: null })).headers.location)).toBe('/?sign_in_error=too_many');
+      expect(String((await limited.request({ method: 'GET', url: '/api/auth/oidc/start', cookie: null })).headers.location)).toBe(
+        '/?sign_in_error=too_many',
+      );
     } finally {
       await limited.close();
     }
@@ -155,7 +164,11 @@ describe('without single sign-on', () => {
   it('keeps the password form on, and says the start of a sign-on is not set up', async () => {
     const plain = await buildTestApp();
     try {
-      expect((await plain.request({ method: 'GET', url: '/api/session', cookie: null })).json()).toEqual({ signed_in: false, sign_in: { password: true, oidc: null }, ended: null });
+      expect((await plain.request({ method: 'GET', url: '/api/session', cookie: null })).json()).toEqual({
+        signed_in: false,
+        sign_in: { password: true, oidc: null },
+        ended: null,
+      });
       const off = await plain.request({ method: 'PUT', url: '/api/v1/settings/sign-in', body: { password_sign_in: false } });
       expect(off.statusCode).toBe(409);
       expect((await plain.request({ method: 'GET', url: '/api/auth/oidc/start', cookie: null })).headers.location).toBe('/?sign_in_error=off');

@@ -36,7 +36,13 @@ export const oidcRoutes: FastifyPluginAsync<OidcRouteOptions> = async (app, opti
     if (!attempt.isAllowed && attempt.isExceeded) return toSignIn(reply, 'too_many');
     try {
       const { url, loginId } = await options.oidc.start();
-      reply.setCookie(LOGIN_COOKIE, loginId, { path: LOGIN_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: 600 });
+      reply.setCookie(LOGIN_COOKIE, loginId, {
+        path: LOGIN_COOKIE_PATH,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.secureCookies,
+        maxAge: 600,
+      });
       return reply.redirect(url, 303);
     } catch (error) {
       if (error instanceof OidcRefusal) {

@@ -8,7 +8,11 @@ import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import { credentialsOf } from '../test-support/checks.ts';
 import { buildTestApp, createApiKey, TEST_PASSWORD, type TestApp } from '../test-support/test-app.ts';
 
-type Operation = { operationId: string; responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: object }> }>; security?: unknown[] };
+type Operation = {
+  operationId: string;
+  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: object }> }>;
+  security?: unknown[];
+};
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
 
 let s3: LocalS3;
@@ -61,15 +65,24 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents If-Match on update and delete, ETag on what answers a destination, and the event stream as text/event-stream', () => {
-    for (const [path, method] of [['/api/v1/destinations/{id}', 'put'], ['/api/v1/destinations/{id}', 'delete']] as const) {
+    for (const [path, method] of [
+      ['/api/v1/destinations/{id}', 'put'],
+      ['/api/v1/destinations/{id}', 'delete'],
+    ] as const) {
       const parameters = (doc.paths[path]?.[method] as unknown as { parameters: { in: string; name: string; required?: boolean }[] }).parameters;
       expect(parameters, `${method} ${path}`).toContainEqual(expect.objectContaining({ in: 'header', name: 'if-match', required: false }));
     }
-    for (const [path, method] of [['/api/v1/destinations/{id}', 'get'], ['/api/v1/destinations/{id}', 'put'], ['/api/v1/destinations', 'post']] as const) {
+    for (const [path, method] of [
+      ['/api/v1/destinations/{id}', 'get'],
+      ['/api/v1/destinations/{id}', 'put'],
+      ['/api/v1/destinations', 'post'],
+    ] as const) {
       expect(doc.paths[path]?.[method]?.responses['200']?.headers, `${method} ${path}`).toHaveProperty('etag');
     }
     expect(Object.keys(doc.paths['/api/v1/destinations']?.post?.responses ?? {})).toContain('200');
-    expect(Object.keys(doc.paths['/api/v1/connection-checks/{check_id}/events']?.get?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(Object.keys(doc.paths['/api/v1/connection-checks/{check_id}/events']?.get?.responses['200']?.content ?? {})).toEqual([
+      'text/event-stream',
+    ]);
   });
 });
 
@@ -82,7 +95,10 @@ describe('a client generated from the document (openapi-client-axios), with an A
     const found = operations(resolved).find(({ operation }) => operation.operationId === operationId);
     if (!found) throw new Error(`${operationId} is not in the document`);
     const documented = found.operation.responses[String(response.status)];
-    expect(documented, `${operationId} answered ${response.status}, which the document does not list: ${JSON.stringify(response.data)}`).toBeDefined();
+    expect(
+      documented,
+      `${operationId} answered ${response.status}, which the document does not list: ${JSON.stringify(response.data)}`,
+    ).toBeDefined();
     if (!documented?.content) return;
     const type = String(response.headers['content-type'] ?? '').split(';')[0] ?? '';
     expect(Object.keys(documented.content), `${operationId} ${response.status} content type`).toContain(type);
@@ -104,7 +120,12 @@ describe('a client generated from the document (openapi-client-axios), with an A
     const client = (await api.init()) as OpenAPIClient;
     const called = new Set<string>();
     const call = async (operationId: string, params?: unknown, data?: unknown) => {
-      const operation = (client as unknown as Record<string, (p?: unknown, d?: unknown) => Promise<{ status: number; headers: Record<string, unknown>; data: unknown }>>)[operationId];
+      const operation = (
+        client as unknown as Record<
+          string,
+          (p?: unknown, d?: unknown) => Promise<{ status: number; headers: Record<string, unknown>; data: unknown }>
+        >
+      )[operationId];
       if (!operation) throw new Error(`the generated client has no ${operationId}`);
       const response = await operation(params, data);
       expectDocumented(operationId, response);
@@ -159,7 +180,8 @@ describe('a client generated from the document (openapi-client-axios), with an A
     expect((await call('list_users')).status).toBe(403);
     expect((await call('invite_user', null, { email: 'ana@example.com', role: 'viewer' })).status).toBe(403);
     expect((await call('change_user_role', someone, { role: 'admin' })).status).toBe(403);
-    for (const operationId of ['deactivate_user', 'reactivate_user', 'create_user_link']) expect((await call(operationId, someone)).status, operationId).toBe(403);
+    for (const operationId of ['deactivate_user', 'reactivate_user', 'create_user_link'])
+      expect((await call(operationId, someone)).status, operationId).toBe(403);
     // One-time links are public: an unknown token is a 404 with words, as documented.
     expect((await call('lookup_user_link', null, { token: 'not-a-real-token' })).status).toBe(404);
     expect((await call('use_user_link', null, { token: 'not-a-real-token', password: 'a long enough password' })).status).toBe(404);

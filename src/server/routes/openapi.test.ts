@@ -23,6 +23,8 @@ it('publishes an OpenAPI 3 document generated from the shared schemas', async ()
   // A destination's saved secret and token are documented as the mask and nothing else.
   const config = doc.components.schemas.Destination.properties.config.properties;
   for (const field of ['secret', 'token']) expect(config[field]).toMatchObject({ type: 'string', enum: ['**********', null], nullable: true });
-  expect(doc.paths['/api/v1/destinations/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Destination' });
+  expect(doc.paths['/api/v1/destinations/{id}'].get.responses['200'].content['application/json'].schema).toEqual({
+    $ref: '#/components/schemas/Destination',
+  });
   expect(Object.keys(doc.paths['/api/v1/connection-checks/{check_id}/cancel'].post.responses)).toEqual(expect.arrayContaining(['202', '409', '404']));
 });

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema, SignInSettingsSchema, type SignInOptions } from '../../shared/api-schemas.ts';
+import {
+  DetailSchema,
+  HTTPValidationErrorSchema,
+  SessionSchema,
+  SignInSchema,
+  SignInSettingsSchema,
+  type SignInOptions,
+} from '../../shared/api-schemas.ts';
 import { HttpError } from '../errors.ts';
 import { clientAddressKey, createFairQueue, perMinute, tooMany } from '../security/limits.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
@@ -50,7 +57,10 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
     {
       config: { access: 'public' },
       schema: {
-        operationId: 'get_session', summary: 'Who is signed in ({signed_in: false} when nobody is)', response: { 200: SessionSchema } },
+        operationId: 'get_session',
+        summary: 'Who is signed in ({signed_in: false} when nobody is)',
+        response: { 200: SessionSchema },
+      },
     },
     async (request) => {
       const signIn = await options.policy.options();
@@ -59,7 +69,10 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
             signed_in: true as const,
             expires_at: request.session.expiresAt.toISOString(),
             user: request.session.user,
-            settings: { ambient_credentials_allowed: options.checkOptions.allowAmbientCredentials, iam_roles_allowed: options.checkOptions.allowIamRoles === true },
+            settings: {
+              ambient_credentials_allowed: options.checkOptions.allowAmbientCredentials,
+              iam_roles_allowed: options.checkOptions.allowIamRoles === true,
+            },
             sign_in: signIn,
           }
         : { signed_in: false as const, sign_in: signIn, ended: request.sessionEnded };
@@ -106,7 +119,13 @@ export const publicSessionRoutes: FastifyPluginAsyncZod<
         // One answer for an unknown e-mail, a wrong password and a deactivated account: none says who has an account.
         throw new HttpError(401, 'That e-mail and password do not match an active account');
       }
-      await options.activity.record({ destinationId: null, kind: 'session.signed_in', outcome: 'ok', clientAddress: request.ip, actor: userActor(user) });
+      await options.activity.record({
+        destinationId: null,
+        kind: 'session.signed_in',
+        outcome: 'ok',
+        clientAddress: request.ip,
+        actor: userActor(user),
+      });
       // A fresh session id at every sign-in: a token planted before sign-in is worth nothing after it.
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
       const session = await options.sessions.start(user.id, { clientAddress: request.ip, userAgent: request.headers['user-agent'] });
@@ -152,13 +171,22 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { policy
     {
       config: { access: 'viewer' },
       schema: {
-        operationId: 'sign_out', summary: 'Sign out', response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema } },
+        operationId: 'sign_out',
+        summary: 'Sign out',
+        response: { 204: z.null(), 401: DetailSchema, 403: DetailSchema },
+      },
     },
     async (request, reply) => {
       // A request with an API key ignores the cookie: it has no session to end.
       if (!request.session) throw new HttpError(403, 'An API key has no session to sign out of: revoke the key on the API keys screen');
       await options.sessions.end(request.cookies[SESSION_COOKIE]);
-      await options.activity.record({ destinationId: null, kind: 'session.signed_out', outcome: 'ok', clientAddress: request.ip, actor: userActor(request.session.user) });
+      await options.activity.record({
+        destinationId: null,
+        kind: 'session.signed_out',
+        outcome: 'ok',
+        clientAddress: request.ip,
+        actor: userActor(request.session.user),
+      });
       reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secureCookies));
       return reply.code(204).send(null);
     },

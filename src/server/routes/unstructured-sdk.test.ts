@@ -103,12 +103,21 @@ describe("Unstructured's Python SDK, with only an API key", () => {
   it('refuses every write of a viewer key, and answers its reads', async () => {
     const { key: editor } = await createApiKey(t, { role: 'editor' });
     const created = await call(editor, 'create_destination', {
-      body: { name: 'Read only here', type: 's3', config: { remote_url: 's3://local-bucket/ro/', endpoint_url: s3.endpoint, ...credentialsOf(IDENTITIES.writer) } },
+      body: {
+        name: 'Read only here',
+        type: 's3',
+        config: { remote_url: 's3://local-bucket/ro/', endpoint_url: s3.endpoint, ...credentialsOf(IDENTITIES.writer) },
+      },
     });
     const id = (created.body as { id: string }).id;
     const { key } = await createApiKey(t, { role: 'viewer' });
     for (const op of calls.operations) {
-      const body = op.method === 'POST' && op.sdk === 'create_destination' ? { name: 'x', type: 's3', config: { remote_url: 's3://b/' } } : op.method === 'PUT' ? { config: {} } : undefined;
+      const body =
+        op.method === 'POST' && op.sdk === 'create_destination'
+          ? { name: 'x', type: 's3', config: { remote_url: 's3://b/' } }
+          : op.method === 'PUT'
+            ? { config: {} }
+            : undefined;
       const answer = await call(key, op.sdk, { destination_id: id, ...(body ? { body } : {}) });
       if (op.method === 'GET') expect([200, 404], op.sdk).toContain(answer.status);
       else expect(answer.status, op.sdk).toBe(403);

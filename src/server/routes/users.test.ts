@@ -33,10 +33,14 @@ describe('inviting someone', () => {
     const cookie = `session=${used.cookies.find((c) => c.name === 'session')?.value}`;
     const session = (await t.request({ method: 'GET', url: '/api/session', cookie })).json();
     expect(session.user).toMatchObject({ id: user.id, email: address, role: 'editor' });
-    expect((await t.request({ method: 'GET', url: '/api/v1/users' })).json()).toContainEqual(expect.objectContaining({ id: user.id, state: 'active' }));
+    expect((await t.request({ method: 'GET', url: '/api/v1/users' })).json()).toContainEqual(
+      expect.objectContaining({ id: user.id, state: 'active' }),
+    );
 
     // Spent: a second use, or a look, says so.
-    expect((await use(token)).json()).toEqual({ detail: 'This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.' });
+    expect((await use(token)).json()).toEqual({
+      detail: 'This link was used already, or a newer one replaced it: sign in, or ask an admin for a new one.',
+    });
     expect((await lookup(token)).statusCode).toBe(410);
     // And they sign in with the password they chose.
     expect(await signIn(t, 'a password of my own choosing', address.toUpperCase())).toMatch(/^session=/);
@@ -55,7 +59,9 @@ describe('inviting someone', () => {
     expect(again.json().detail).toContain('already has an account');
     const malformed = await invite({ email: 'not an address', role: 'viewer' });
     expect(malformed.statusCode).toBe(422);
-    expect(malformed.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'email'], msg: 'Enter one e-mail address, like ana@example.com' })]);
+    expect(malformed.json().detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'email'], msg: 'Enter one e-mail address, like ana@example.com' }),
+    ]);
     const noRole = await invite({ email: email() });
     expect(noRole.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'role'], msg: 'Choose Viewer, Editor or Admin' })]);
   });
@@ -68,7 +74,9 @@ describe('inviting someone', () => {
     expect(short.json().detail).toEqual([expect.objectContaining({ loc: ['body', 'password'], msg: 'Use at least 12 characters' })]);
     await t.store.db.run("UPDATE user_links SET expires_at = '2020-01-01T00:00:00.000Z'");
     expect((await use(token)).json()).toEqual({ detail: 'This link has expired: ask an admin for a new one.' });
-    expect((await lookup('x'.repeat(43))).json()).toEqual({ detail: 'This link is not one of ours: check that it was copied whole, or ask an admin for a new one.' });
+    expect((await lookup('x'.repeat(43))).json()).toEqual({
+      detail: 'This link is not one of ours: check that it was copied whole, or ask an admin for a new one.',
+    });
   });
 });
 
@@ -92,9 +100,14 @@ describe('managing people', () => {
     for (let i = 0; i < 2; i++) {
       const refused = await t.request({ method: 'GET', url: '/api/v1/destinations', cookie: person.cookie });
       expect(refused.statusCode).toBe(401);
-      expect(refused.json().detail).toBe('An admin deactivated your account, which signed you out. Ask an admin to reactivate it if you still need access.');
+      expect(refused.json().detail).toBe(
+        'An admin deactivated your account, which signed you out. Ask an admin to reactivate it if you still need access.',
+      );
     }
-    expect((await t.request({ method: 'GET', url: '/api/session', cookie: person.cookie })).json()).toMatchObject({ signed_in: false, ended: 'deactivated' });
+    expect((await t.request({ method: 'GET', url: '/api/session', cookie: person.cookie })).json()).toMatchObject({
+      signed_in: false,
+      ended: 'deactivated',
+    });
     // Their sessions are no one's live sessions any more.
     const sessions = (await t.request({ method: 'GET', url: '/api/v1/sessions' })).json() as { email: string }[];
     expect(sessions.some((session) => session.email === person.email)).toBe(false);
@@ -132,7 +145,9 @@ describe('managing people', () => {
       );
       // With a second admin, the first may step down.
       await createUser(own, 'admin');
-      expect((await own.request({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, body: { role: 'editor' } })).json()).toMatchObject({ role: 'editor' });
+      expect((await own.request({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, body: { role: 'editor' } })).json()).toMatchObject({
+        role: 'editor',
+      });
     } finally {
       await own.close();
     }
@@ -158,7 +173,9 @@ describe('managing people', () => {
   }, 30_000);
 
   it('answers 404 for an unknown user and 422 for an id that is not one', async () => {
-    expect((await t.request({ method: 'PATCH', url: '/api/v1/users/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d', body: { role: 'viewer' } })).statusCode).toBe(404);
+    expect(
+      (await t.request({ method: 'PATCH', url: '/api/v1/users/6f1c5a43-3a9b-4c56-8a55-0d3d7a1b2c3d', body: { role: 'viewer' } })).statusCode,
+    ).toBe(404);
     expect((await t.request({ method: 'POST', url: '/api/v1/users/nope/deactivate' })).statusCode).toBe(422);
   });
 

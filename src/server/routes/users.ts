@@ -68,7 +68,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
     async (request, reply) => {
       await invitations(request);
       const { user, link } = await options.users.invite(request.body).catch((error: unknown) => {
-        if (error instanceof DuplicateEmailError) throw new HttpError(409, `${error.email} already has an account: change its role or send a new link from the list`);
+        if (error instanceof DuplicateEmailError)
+          throw new HttpError(409, `${error.email} already has an account: change its role or send a new link from the list`);
         throw error;
       });
       await record(request, 'user.invited', `${user.email} as ${user.role}`);
@@ -148,7 +149,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
       config: { access: 'admin' },
       schema: {
         operationId: 'create_user_link',
-        summary: 'A new one-time link: an invitation again, or a password reset once they have a password (shown this once); it replaces their older links',
+        summary:
+          'A new one-time link: an invitation again, or a password reset once they have a password (shown this once); it replaces their older links',
         params: UserParamsSchema,
         response: { 201: UserLinkSchema, 429: DetailSchema, ...errors },
       },
@@ -183,7 +185,12 @@ export const publicUserLinkRoutes: FastifyPluginAsyncZod<{
     '/user-links/lookup',
     {
       config: { access: 'public' },
-      schema: { operationId: 'lookup_user_link', summary: 'What a one-time link is for, or why it cannot be used', body: LinkTokenSchema, response: { 200: LinkInfoSchema, ...linkErrors } },
+      schema: {
+        operationId: 'lookup_user_link',
+        summary: 'What a one-time link is for, or why it cannot be used',
+        body: LinkTokenSchema,
+        response: { 200: LinkInfoSchema, ...linkErrors },
+      },
     },
     async (request) => {
       await limited(request);

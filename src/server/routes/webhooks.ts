@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import * as z from 'zod';
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
-import { CreatedWebhookSchema, WebhookCreateSchema, WebhookDeliverySchema, WebhookParamsSchema, WebhookSchema } from '../../shared/webhook-schemas.ts';
+import {
+  CreatedWebhookSchema,
+  WebhookCreateSchema,
+  WebhookDeliverySchema,
+  WebhookParamsSchema,
+  WebhookSchema,
+} from '../../shared/webhook-schemas.ts';
 import type { Alerts } from '../alerts/alerts.ts';
 import { HttpError, UnprocessableError } from '../errors.ts';
 import { perMinute } from '../security/limits.ts';
@@ -39,7 +45,14 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
 
   app.get(
     '/v1/webhooks',
-    { config: { access: 'admin' }, schema: { operationId: 'list_webhooks', summary: 'Where alerts go: every webhook, with its state', response: { 200: z.array(WebhookSchema), ...errors } } },
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'list_webhooks',
+        summary: 'Where alerts go: every webhook, with its state',
+        response: { 200: z.array(WebhookSchema), ...errors },
+      },
+    },
     async () => webhooks.list(),
   );
 
@@ -62,15 +75,27 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
       const refused = net.isIP(host) ? refusal(host, host, port, options.allowlist) : null;
       if (refused) {
         throw new UnprocessableError([
-          { loc: ['body', 'url'], msg: `This server may not send to ${host}: ${refused}. An administrator can allow it with WEBHOOK_ALLOWLIST`, type: 'address_not_allowed' },
+          {
+            loc: ['body', 'url'],
+            msg: `This server may not send to ${host}: ${refused}. An administrator can allow it with WEBHOOK_ALLOWLIST`,
+            type: 'address_not_allowed',
+          },
         ]);
       }
       // Standard Webhooks' form: "whsec_" and the key's bytes in base64 (what its libraries take to verify).
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
       const created = await webhooks
-        .create({ name: request.body.name, url: url.href, urlHint: `${url.protocol}//${url.host}`, secret, events: request.body.events, createdBy: actorOf(request)?.label ?? null })
+        .create({
+          name: request.body.name,
+          url: url.href,
+          urlHint: `${url.protocol}//${url.host}`,
+          secret,
+          events: request.body.events,
+          createdBy: actorOf(request)?.label ?? null,
+        })
         .catch((error: unknown) => {
-          if (error instanceof DuplicateWebhookNameError) throw new HttpError(409, `A webhook named "${request.body.name}" already exists; choose another name`);
+          if (error instanceof DuplicateWebhookNameError)
+            throw new HttpError(409, `A webhook named "${request.body.name}" already exists; choose another name`);
           throw error;
         });
       await record(request, `webhook "${created.name}" added (${created.url})`);
@@ -81,7 +106,15 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
 
   app.delete(
     '/v1/webhooks/:id',
-    { config: { access: 'admin' }, schema: { operationId: 'delete_webhook', summary: 'Remove a webhook and its delivery log', params: WebhookParamsSchema, response: { 200: DetailSchema, ...errors } } },
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'delete_webhook',
+        summary: 'Remove a webhook and its delivery log',
+        params: WebhookParamsSchema,
+        response: { 200: DetailSchema, ...errors },
+      },
+    },
     async (request) => {
       const found = await webhooks.findById(request.params.id);
       if (!found || !(await webhooks.remove(found.id))) throw notFound(request.params.id);
@@ -94,7 +127,12 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
     '/v1/webhooks/:id/enable',
     {
       config: { access: 'admin' },
-      schema: { operationId: 'enable_webhook', summary: 'Turn a webhook that kept failing on again', params: WebhookParamsSchema, response: { 200: WebhookSchema, ...errors } },
+      schema: {
+        operationId: 'enable_webhook',
+        summary: 'Turn a webhook that kept failing on again',
+        params: WebhookParamsSchema,
+        response: { 200: WebhookSchema, ...errors },
+      },
     },
     async (request) => {
       const enabled = await webhooks.enable(request.params.id);

@@ -18,7 +18,10 @@ export class AllowedHostsError extends Error {}
 
 /** ALLOWED_HOSTS, or by default the host of PUBLIC_ORIGIN, plus the loopback names when the app listens on loopback. */
 export function allowedHostsFrom(raw: string | undefined, publicOrigin: string, listenHost: string): AllowedHost[] {
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const hosts = entries.map((entry) => {
     const host = parseHost(entry);
     if (!host) throw new AllowedHostsError(`ALLOWED_HOSTS entry "${entry}" is not a host name or host:port`);

@@ -87,7 +87,8 @@ export function createApiKeyService(repo: ApiKeysRepository, now: () => Date = (
       const at = now();
       const state = apiKeyState(record, at.getTime());
       if (state === 'revoked') throw new HttpError(401, `This API key ("${record.name}") was revoked: create a new one on the API keys screen`);
-      if (state === 'expired') throw new HttpError(401, `This API key ("${record.name}") expired at ${record.expires_at}: create a new one on the API keys screen`);
+      if (state === 'expired')
+        throw new HttpError(401, `This API key ("${record.name}") expired at ${record.expires_at}: create a new one on the API keys screen`);
       if (record.owner_role === null || record.owner_deactivated_at !== null) {
         throw new HttpError(401, `This API key ("${record.name}") belongs to a deactivated user: ask an admin for a key of your own`);
       }

@@ -70,7 +70,9 @@ describe('loading the key', () => {
 describe('the key with a shared database (DATABASE_URL)', () => {
   it('is never generated: APP_ENCRYPTION_KEY is asked for, and a key file already there keeps working with a warning', () => {
     const dataDir = tempDataDir();
-    expect(() => loadEncryptionKey({ encryptionKey: null, dataDir, databaseUrl: 'postgres://db.example/app' })).toThrow(/With DATABASE_URL set, set APP_ENCRYPTION_KEY too/);
+    expect(() => loadEncryptionKey({ encryptionKey: null, dataDir, databaseUrl: 'postgres://db.example/app' })).toThrow(
+      /With DATABASE_URL set, set APP_ENCRYPTION_KEY too/,
+    );
     expect(fs.readdirSync(dataDir)).toEqual([]);
     const made = loadEncryptionKey({ encryptionKey: null, dataDir });
     const kept = loadEncryptionKey({ encryptionKey: null, dataDir, databaseUrl: 'postgres://db.example/app' });

@@ -113,7 +113,11 @@ export function loadEncryptionKey(options: {
   const existing = readKeyFile(file);
   // A shared database needs one key for every instance: a key file made here would be this instance's alone, and
   // another instance starting without it would make its own.
-  const shared = options.databaseUrl ? [`DATABASE_URL is set but APP_ENCRYPTION_KEY is not: this instance reads its key from ${file}; give every instance the same key in APP_ENCRYPTION_KEY`] : [];
+  const shared = options.databaseUrl
+    ? [
+        `DATABASE_URL is set but APP_ENCRYPTION_KEY is not: this instance reads its key from ${file}; give every instance the same key in APP_ENCRYPTION_KEY`,
+      ]
+    : [];
   if (existing) return { key: existing, previous: others, source: file, warnings: shared };
   if (options.databaseUrl) {
     throw new EncryptionKeyError(

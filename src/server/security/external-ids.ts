@@ -11,7 +11,8 @@ import { freshExternalId, type ExternalIdsRepository } from '../store/external-i
  * connector still holds it or not — on create, update and both check routes.
  */
 export const EXTERNAL_ID_IN_USE = "This external ID is another connector's (or was): leave it out and the server makes one";
-const NOT_ISSUED = 'This external ID was not made by this server: leave it out and the server makes one (or ask for one: POST /api/v1/iam-role/external-ids)';
+const NOT_ISSUED =
+  'This external ID was not made by this server: leave it out and the server makes one (or ask for one: POST /api/v1/iam-role/external-ids)';
 const CHANGED = "The external ID is made by the server and stays the connector's: leave it out, or send back the one you read";
 
 /**

@@ -37,7 +37,9 @@ export async function ensureFirstAdmin(
   const outcome = await db.transaction(async (tx): Promise<FirstAdminOutcome> => {
     if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK]);
     const legacy = (await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', [LEGACY_SETTING]))?.value ?? null;
-    const admins = Number((await tx.get<{ n: number | string }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL"))?.n ?? 0);
+    const admins = Number(
+      (await tx.get<{ n: number | string }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL"))?.n ?? 0,
+    );
     if (admins > 0) {
       if (legacy !== null) await tx.run('DELETE FROM settings WHERE key = $1', [LEGACY_SETTING]);
       return { source: 'existing', ignoredPassword: configured.password !== null };
@@ -59,10 +61,23 @@ export async function ensureFirstAdmin(
     const id = taken?.id ?? randomUUID();
     if (taken) {
       // Nobody can manage the app (only a hand-edited database gets here): the user with that e-mail becomes the admin.
-      await tx.run("UPDATE users SET role = 'admin', deactivated_at = NULL, password_hash = $1, updated_at = $2 WHERE id = $3", [passwordHash, at, id]);
+      await tx.run("UPDATE users SET role = 'admin', deactivated_at = NULL, password_hash = $1, updated_at = $2 WHERE id = $3", [
+        passwordHash,
+        at,
+        id,
+      ]);
     } else {
       await store.users.create(
-        { id, email: configured.email, name: 'Admin', role: 'admin', password_hash: passwordHash, created_at: at, updated_at: at, deactivated_at: null },
+        {
+          id,
+          email: configured.email,
+          name: 'Admin',
+          role: 'admin',
+          password_hash: passwordHash,
+          created_at: at,
+          updated_at: at,
+          deactivated_at: null,
+        },
         tx,
       );
     }

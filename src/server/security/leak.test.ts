@@ -48,7 +48,11 @@ it('keeps the secret and token out of every response, the trace log and the data
   const created = await send({
     method: 'POST',
     url: '/api/v1/destinations',
-    body: { name: 'leak', type: 's3', config: { remote_url: 's3://local-bucket/leak/', key: IDENTITIES.temporary.accessKeyId, secret: SECRET, token: TOKEN } },
+    body: {
+      name: 'leak',
+      type: 's3',
+      config: { remote_url: 's3://local-bucket/leak/', key: IDENTITIES.temporary.accessKeyId, secret: SECRET, token: TOKEN },
+    },
   });
   expect(created.statusCode).toBe(200);
   const id = created.json().id as string;
@@ -56,8 +60,20 @@ it('keeps the secret and token out of every response, the trace log and the data
   await send({ method: 'GET', url: '/api/v1/destinations' });
   await send({ method: 'GET', url: '/api/v1/destinations?limit=1' });
   // Update with new markers; a refused update that names the secret field.
-  expect((await send({ method: 'PUT', url: `/api/v1/destinations/${id}`, headers: { 'if-match': '"1"' }, body: { config: { secret: SECRET_2, token: TOKEN_2 } } })).statusCode).toBe(200);
-  expect((await send({ method: 'PUT', url: `/api/v1/destinations/${id}`, headers: { 'if-match': '"2"' }, body: { config: { secret: `${SECRET}!` } } })).statusCode).toBe(422);
+  expect(
+    (
+      await send({
+        method: 'PUT',
+        url: `/api/v1/destinations/${id}`,
+        headers: { 'if-match': '"1"' },
+        body: { config: { secret: SECRET_2, token: TOKEN_2 } },
+      })
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (await send({ method: 'PUT', url: `/api/v1/destinations/${id}`, headers: { 'if-match': '"2"' }, body: { config: { secret: `${SECRET}!` } } }))
+      .statusCode,
+  ).toBe(422);
   // Failing checks: the marker secret fails the signature (SignatureDoesNotMatch); the right secret with the
   // marker token fails the token (InvalidToken); a merged unsaved check with the markers.
   const saved = await send({ method: 'POST', url: `/api/v1/destinations/${id}/connection-check` });

@@ -22,7 +22,8 @@ export function clientAddressKey(request: FastifyRequest): string {
 }
 
 /** A 429 in the API's shape, with Retry-After. */
-export const tooMany = (seconds: number, why: string) => new HttpError(429, `${why}: wait ${seconds} s and try again`, { 'retry-after': String(seconds) });
+export const tooMany = (seconds: number, why: string) =>
+  new HttpError(429, `${why}: wait ${seconds} s and try again`, { 'retry-after': String(seconds) });
 
 /**
  * A count per caller (`key`: the client's address by default) in a window of a minute, through @fastify/rate-limit's

@@ -71,10 +71,14 @@ export function createOidcService(
       const codeVerifier = client.randomPKCECodeVerifier();
       const at = now();
       await deps.db.run('DELETE FROM oidc_logins WHERE expires_at <= $1', [at.toISOString()]);
-      await deps.db.run(
-        'INSERT INTO oidc_logins (id_hash, state, nonce, code_verifier, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [hashLoginId(loginId), state, nonce, codeVerifier, at.toISOString(), new Date(at.getTime() + LOGIN_LIFETIME_MS).toISOString()],
-      );
+      await deps.db.run('INSERT INTO oidc_logins (id_hash, state, nonce, code_verifier, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        hashLoginId(loginId),
+        state,
+        nonce,
+        codeVerifier,
+        at.toISOString(),
+        new Date(at.getTime() + LOGIN_LIFETIME_MS).toISOString(),
+      ]);
       const url = client.buildAuthorizationUrl(provider, {
         redirect_uri: redirectUri,
         scope: config.scopes,
@@ -133,9 +137,20 @@ export function createOidcService(
     if (typeof claims.email !== 'string') throw new OidcRefusal('email_unverified', `the provider sent no e-mail for ${who}`);
     const parsed = parseEmail(claims.email);
     // What the provider sent is not an address: it is not repeated in the log (it may be anything), only its length.
-    if (!parsed.ok) throw new OidcRefusal('email_invalid', `the e-mail claim of ${who} is not one plain address (${claims.email.length} characters): ${parsed.problem}`);
-    const trusted = claims.email_verified === true || (claims.email_verified === undefined && config.trustedEmailIssuer !== null && claims.iss === config.trustedEmailIssuer);
-    if (!trusted) throw new OidcRefusal('email_unverified', `${parsed.email} is not verified by the provider (email_verified: ${JSON.stringify(claims.email_verified ?? null)})`, parsed.email);
+    if (!parsed.ok)
+      throw new OidcRefusal(
+        'email_invalid',
+        `the e-mail claim of ${who} is not one plain address (${claims.email.length} characters): ${parsed.problem}`,
+      );
+    const trusted =
+      claims.email_verified === true ||
+      (claims.email_verified === undefined && config.trustedEmailIssuer !== null && claims.iss === config.trustedEmailIssuer);
+    if (!trusted)
+      throw new OidcRefusal(
+        'email_unverified',
+        `${parsed.email} is not verified by the provider (email_verified: ${JSON.stringify(claims.email_verified ?? null)})`,
+        parsed.email,
+      );
     return parsed;
   }
 
@@ -157,7 +172,8 @@ export function createOidcService(
       if (user?.oidc_subject) throw new OidcRefusal('email_taken', `${email} is linked to another subject`, email);
     }
     if (user?.deactivated_at) throw new OidcRefusal('deactivated', `${user.email} is deactivated`, user.email);
-    if (role === null) throw new OidcRefusal('no_role', `no role for ${email}: no ${config.roleClaim} value is mapped, and there is no default`, user?.email ?? email);
+    if (role === null)
+      throw new OidcRefusal('no_role', `no role for ${email}: no ${config.roleClaim} value is mapped, and there is no default`, user?.email ?? email);
     if (!user) {
       // Made on first sign-in, keyed by (issuer, subject), with the verified address as the rule writes it.
       const created: NewUser = { id: randomUUID(), email, name, role, password_hash: null, created_at: at, updated_at: at, deactivated_at: null };
@@ -167,7 +183,8 @@ export function createOidcService(
       await deps.users.linkOidc(created.id, issuer, subject, at);
       return { ...created, oidc_subject: subject };
     }
-    if (linking && !(await deps.users.linkOidc(user.id, issuer, subject, at))) throw new OidcRefusal('email_taken', `${email} is linked to another subject`, email);
+    if (linking && !(await deps.users.linkOidc(user.id, issuer, subject, at)))
+      throw new OidcRefusal('email_taken', `${email} is linked to another subject`, email);
     if (user.role !== role) {
       // The provider's groups decide the role at each sign-in; the last admin is kept one rather than locked out.
       await deps.users.setRole(user.id, role, at).catch((error: unknown) => {

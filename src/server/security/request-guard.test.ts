@@ -50,7 +50,8 @@ describe('sign-in is required everywhere under /api', () => {
         ...(hasBody ? { body: {} } : {}),
       });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
-      if (route.method !== 'HEAD') expect(response.json(), `${route.method} ${route.url}`).toEqual({ detail: 'Sign in to use the API, or send an API key' });
+      if (route.method !== 'HEAD')
+        expect(response.json(), `${route.method} ${route.url}`).toEqual({ detail: 'Sign in to use the API, or send an API key' });
     }
   });
 
@@ -101,7 +102,9 @@ describe('CSRF: state-changing requests come from the app’s own page (403 befo
 
   it('refuses a foreign sign-in (login CSRF) and a foreign sign-out', async () => {
     const headers = { origin: 'https://evil.example' };
-    expect((await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'x' }, headers, cookie: null })).statusCode).toBe(403);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'x' }, headers, cookie: null })).statusCode,
+    ).toBe(403);
     expect((await t.request({ method: 'DELETE', url: '/api/session', headers })).statusCode).toBe(403);
   });
 
@@ -118,7 +121,11 @@ describe('CSRF: state-changing requests come from the app’s own page (403 befo
 
 describe('sessions', () => {
   it('refuses a wrong password and an unknown e-mail alike, with 401 and no cookie: the answer does not say who has an account', async () => {
-    for (const body of [{ email: 'admin', password: 'wrong' }, { email: 'nobody@example.com', password: TEST_PASSWORD }, { email: 'ADMIN', password: 'wrong' }]) {
+    for (const body of [
+      { email: 'admin', password: 'wrong' },
+      { email: 'nobody@example.com', password: TEST_PASSWORD },
+      { email: 'ADMIN', password: 'wrong' },
+    ]) {
       const response = await t.request({ method: 'POST', url: '/api/session', body, cookie: null });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ detail: 'That e-mail and password do not match an active account' });
@@ -134,11 +141,19 @@ describe('sessions', () => {
   it('answers 422 on each field that is missing', async () => {
     const response = await t.request({ method: 'POST', url: '/api/session', body: {}, cookie: null });
     expect(response.statusCode).toBe(422);
-    expect(response.json().detail.map((issue: { loc: string[] }) => issue.loc)).toEqual([['body', 'email'], ['body', 'password']]);
+    expect(response.json().detail.map((issue: { loc: string[] }) => issue.loc)).toEqual([
+      ['body', 'email'],
+      ['body', 'password'],
+    ]);
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie for the whole app, not Secure on http', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'correct horse battery staple' }, cookie: null });
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/session',
+      body: { email: 'admin', password: 'correct horse battery staple' },
+      cookie: null,
+    });
     const cookie = response.cookies.find((c) => c.name === 'session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(cookie?.secure).toBeFalsy();
@@ -176,7 +191,12 @@ describe('sessions', () => {
 
   it('issues a new session id at sign-in and ends the one sent along', async () => {
     const before = await signIn(t);
-    const response = await t.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'correct horse battery staple' }, cookie: before });
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/session',
+      body: { email: 'admin', password: 'correct horse battery staple' },
+      cookie: before,
+    });
     const after = `session=${response.cookies.find((c) => c.name === 'session')?.value}`;
     expect(after).not.toBe(before);
     expect(await isSignedIn(t, before)).toBe(false);
@@ -203,7 +223,9 @@ describe('session lifetime', () => {
     const apiKey = generateApiKey();
     await old.run('INSERT INTO settings (key, value) VALUES ($1, $2)', ['admin_password_hash', await hashPassword(TEST_PASSWORD)]);
     await old.run('INSERT INTO sessions (token_hash, created_at, last_seen_at, expires_at) VALUES ($1, $2, $2, $3)', [
-      hashToken(sessionToken), at, new Date(Date.now() + 3_600_000).toISOString(),
+      hashToken(sessionToken),
+      at,
+      new Date(Date.now() + 3_600_000).toISOString(),
     ]);
     await old.run(
       "INSERT INTO api_keys (id, name, key_hash, prefix, role, owner, created_at) VALUES ($1, 'deploy script', $2, $3, 'editor', 'admin', $4)",
@@ -294,7 +316,8 @@ describe('sign-in attempts are limited', () => {
   it('answers 429 with Retry-After after 10 attempts a minute from one address, even for the right password', async () => {
     const limited = await buildTestApp();
     try {
-      const attempt = (password: string) => limited.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password }, cookie: null });
+      const attempt = (password: string) =>
+        limited.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password }, cookie: null });
       // The harness signed in once: that was the first of the ten.
       for (let i = 0; i < 9; i++) expect((await attempt(`wrong ${i}`)).statusCode).toBe(401);
       const refused = await attempt('correct horse battery staple');
@@ -312,7 +335,9 @@ describe('sign-in attempts are limited', () => {
     const limited = await buildTestApp({ signInRatePerMin: 3 });
     try {
       const answers = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => limited.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: `wrong ${i}` }, cookie: null })),
+        Array.from({ length: 40 }, (_, i) =>
+          limited.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: `wrong ${i}` }, cookie: null }),
+        ),
       );
       const statuses = answers.map((a) => a.statusCode);
       expect(statuses.filter((s) => s === 401)).toHaveLength(1);
@@ -334,7 +359,13 @@ describe('sign-in attempts are limited', () => {
     const proxied = await buildTestApp({ trustProxy: 1 });
     try {
       const signIn = (from: string, password: string) =>
-        proxied.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password }, cookie: null, headers: { 'x-forwarded-for': from } });
+        proxied.request({
+          method: 'POST',
+          url: '/api/session',
+          body: { email: 'admin', password },
+          cookie: null,
+          headers: { 'x-forwarded-for': from },
+        });
       // 12 addresses, each sending 3 attempts at once (within its own per-minute limit), then 3 real sign-ins.
       const flood = Array.from({ length: 12 }, (_, a) => Array.from({ length: 3 }, (_, i) => signIn(`198.51.100.${a + 1}`, `wrong ${i}`))).flat();
       const real = ['203.0.113.7', '203.0.113.8', '2001:db8:7::1'].map((from) => signIn(from, TEST_PASSWORD));
@@ -385,7 +416,13 @@ describe('TRUST_PROXY', () => {
     }
   };
   const attemptFrom = (app: TestApp, from: string) =>
-    app.request({ method: 'POST', url: '/api/session', body: { email: 'admin', password: 'wrong again' }, cookie: null, headers: { 'x-forwarded-for': from } });
+    app.request({
+      method: 'POST',
+      url: '/api/session',
+      body: { email: 'admin', password: 'wrong again' },
+      cookie: null,
+      headers: { 'x-forwarded-for': from },
+    });
 
   it('on: the client address comes from X-Forwarded-For, so one client’s failures do not lock out another', async () => {
     const proxied = await buildTestApp({ trustProxy: 1, signInRatePerMin: 3 });

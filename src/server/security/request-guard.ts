@@ -46,7 +46,12 @@ export function csrfRefusal(request: FastifyRequest, publicOrigin: string): stri
  * learns nothing about the session). Whether the caller may use the route is decided by the hooks of the context
  * the route matched in (route-access.ts). `hold` keeps a presented key out of the logs until the request is answered.
  */
-export function apiGuard(options: { publicOrigin: string; sessions: SessionService; apiKeys: ApiKeyService; hold: (request: FastifyRequest, release: () => void) => void }) {
+export function apiGuard(options: {
+  publicOrigin: string;
+  sessions: SessionService;
+  apiKeys: ApiKeyService;
+  hold: (request: FastifyRequest, release: () => void) => void;
+}) {
   return async (request: FastifyRequest, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'no-store');
     const key = presentedApiKey(request);
@@ -79,5 +84,11 @@ const text = (value: unknown) => (typeof value === 'string' ? value : null);
 export function secretsOfBody(body: unknown): (string | null)[] {
   const config = field(body, 'config');
   // A webhook's URL (POST /api/v1/webhooks) carries a token in Slack's and Teams' form.
-  return [text(field(config, 'secret')), text(field(config, 'token')), text(field(body, 'password')), text(field(body, 'token')), text(field(body, 'url'))];
+  return [
+    text(field(config, 'secret')),
+    text(field(config, 'token')),
+    text(field(body, 'password')),
+    text(field(body, 'token')),
+    text(field(body, 'url')),
+  ];
 }

@@ -31,7 +31,9 @@ describe('the route table: every route is in the context that enforces its acces
     for (const route of protectedRoutes) {
       // Managing people, keys, settings and where alerts go is the admin's; changing anything else an editor's
       // (signing out and ending one's own sessions is anyone's); reading a viewer's.
-      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings', '/api/v1/activity', '/api/v1/webhooks'].some((prefix) => route.url.startsWith(prefix))
+      const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings', '/api/v1/activity', '/api/v1/webhooks'].some((prefix) =>
+        route.url.startsWith(prefix),
+      )
         ? 'admin'
         : STATE_CHANGING.has(route.method) && route.url !== '/api/session' && !route.url.startsWith('/api/v1/sessions')
           ? 'editor'
@@ -119,7 +121,10 @@ function spellings(route: RouteEntry): { label: string; target: string }[] {
       const encoded = `${segment.slice(0, letter.index)}%${letter[0].charCodeAt(0).toString(16)}${segment.slice(letter.index + 1)}`;
       out.push({ label: `percent-encoded letter in segment ${i}`, target: join(segments.map((s, j) => (j === i ? encoded : s))) });
       const upper = `%${letter[0].charCodeAt(0).toString(16).toUpperCase()}`;
-      out.push({ label: `upper-case escape in segment ${i}`, target: join(segments.map((s, j) => (j === i ? `${s.slice(0, letter.index)}${upper}${s.slice(letter.index + 1)}` : s))) });
+      out.push({
+        label: `upper-case escape in segment ${i}`,
+        target: join(segments.map((s, j) => (j === i ? `${s.slice(0, letter.index)}${upper}${s.slice(letter.index + 1)}` : s))),
+      });
     }
     out.push({ label: `// before segment ${i}`, target: join(segments.map((s, j) => (j === i ? `/${s}` : s))) });
     out.push({ label: `/./ before segment ${i}`, target: join(segments.map((s, j) => (j === i ? `./${s}` : s))) });
@@ -205,7 +210,13 @@ describe('every protected route, however its URL is spelled', () => {
     const viewer = await createUser(t, 'viewer');
     const editor = await createUser(t, 'editor');
     const as = (cookie: string, method: string, url: string, body?: string) =>
-      rawRequest(port, method, url, { cookie, origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...(body ? { 'content-type': 'application/json' } : {}) }, body);
+      rawRequest(
+        port,
+        method,
+        url,
+        { cookie, origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...(body ? { 'content-type': 'application/json' } : {}) },
+        body,
+      );
     expect((await as(viewer.cookie, 'GET', '/api/v1/destinations')).status).toBe(200);
     expect((await as(viewer.cookie, 'GET', '/api/session')).status).toBe(200);
     // An empty body reaches the handler's validation (422), past every access hook.
@@ -245,7 +256,13 @@ describe('every protected route, however its URL is spelled', () => {
     const read = await rawRequest(port, 'GET', '/api/v1/destinations/', { authorization: `Bearer ${viewer}` });
     expect(read.status).toBe(200);
     // An empty body reaches the handler's validation (422), past every access hook.
-    const write = await rawRequest(port, 'POST', '/api/v1/destinations/', { authorization: `Bearer ${editor}`, 'content-type': 'application/json' }, '{}');
+    const write = await rawRequest(
+      port,
+      'POST',
+      '/api/v1/destinations/',
+      { authorization: `Bearer ${editor}`, 'content-type': 'application/json' },
+      '{}',
+    );
     expect(write.status).toBe(422);
   });
 

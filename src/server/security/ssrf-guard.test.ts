@@ -67,7 +67,15 @@ describe('hostile Custom URLs pointing at this machine are refused before any co
   it.each(Array.from({ length: 16 }, (_, i) => i))('spelling #%i is refused through the SDK agent, and the listener saw nothing', async (i) => {
     const url = hostile()[i] as string;
     const before = connections;
-    await expect(get(url, createSsrfGuard([], fakeDns({ localhost: '127.0.0.1', ...{ 'internal.example.test': '127.0.0.1', 'mapped.example.test': '::ffff:127.0.0.1' } })))).rejects.toMatchObject({
+    await expect(
+      get(
+        url,
+        createSsrfGuard(
+          [],
+          fakeDns({ localhost: '127.0.0.1', ...{ 'internal.example.test': '127.0.0.1', 'mapped.example.test': '::ffff:127.0.0.1' } }),
+        ),
+      ),
+    ).rejects.toMatchObject({
       code: 'EADDRNOTALLOWED',
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -151,7 +159,10 @@ describe('the decision, for addresses no test may send a packet to', () => {
 
   it('refuses a name that resolves to a private address, through the guarded lookup', async () => {
     const guard = createSsrfGuard([], fakeDns({ 'minio.corp.test': '10.1.2.3' }));
-    await expect(guard.connect('minio.corp.test', 9000, AbortSignal.timeout(1_000))).rejects.toMatchObject({ code: 'EADDRNOTALLOWED', address: '10.1.2.3' });
+    await expect(guard.connect('minio.corp.test', 9000, AbortSignal.timeout(1_000))).rejects.toMatchObject({
+      code: 'EADDRNOTALLOWED',
+      address: '10.1.2.3',
+    });
   });
 });
 
@@ -211,9 +222,12 @@ describe('S3_ENDPOINT_ALLOWLIST', () => {
     expect(() => loadConfig({ S3_ENDPOINT_ALLOWLIST: entry })).toThrow(/metadata/);
   });
 
-  it.each(['10.0.0.0/8', '100.64.0.0/16', '64:ff9b::a00:0/104', '2002:a00::/24', 'fd12::/16', '172.16.0.0/12'])('accepts %s, which reaches no metadata address', (entry) => {
-    expect(() => parseAllowlist([entry])).not.toThrow();
-  });
+  it.each(['10.0.0.0/8', '100.64.0.0/16', '64:ff9b::a00:0/104', '2002:a00::/24', 'fd12::/16', '172.16.0.0/12'])(
+    'accepts %s, which reaches no metadata address',
+    (entry) => {
+      expect(() => parseAllowlist([entry])).not.toThrow();
+    },
+  );
 
   it.each(['10.0.0.0/8:99999', 'not a host!', 'a:b'])('refuses the malformed entry %s', (entry) => {
     expect(() => parseAllowlist([entry])).toThrow(AllowlistError);

@@ -185,12 +185,18 @@ function guardedLookup(hostname: string, port: number, allowlist: AllowEntry[], 
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
-      return first ? callback(null, first.address, first.family) : callback(Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' }));
+      return first
+        ? callback(null, first.address, first.family)
+        : callback(Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' }));
     });
   };
 }
 
-function guardOptions<T extends net.NetConnectOpts & { host?: string | null; servername?: string }>(options: T, allowlist: AllowEntry[], lookup: Lookup): T {
+function guardOptions<T extends net.NetConnectOpts & { host?: string | null; servername?: string }>(
+  options: T,
+  allowlist: AllowEntry[],
+  lookup: Lookup,
+): T {
   const host = options.host ?? 'localhost';
   const port = Number((options as { port?: number }).port ?? 0);
   if (net.isIP(host)) {
@@ -291,7 +297,9 @@ export function createSsrfGuard(
       // the S3 steps reach it through the tunnel.
       async connect(host, port) {
         await judge(host, port);
-        const proxy = getProxyForUrl(`http://${net.isIPv6(host) ? `[${host}]` : host}:${port}`) || getProxyForUrl(`https://${net.isIPv6(host) ? `[${host}]` : host}:${port}`);
+        const proxy =
+          getProxyForUrl(`http://${net.isIPv6(host) ? `[${host}]` : host}:${port}`) ||
+          getProxyForUrl(`https://${net.isIPv6(host) ? `[${host}]` : host}:${port}`);
         return proxy ? `${host} is an address this server may reach; requests go through the outbound proxy ${new URL(proxy).host}.` : undefined;
       },
     };

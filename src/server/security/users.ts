@@ -37,7 +37,14 @@ export function createUserService(repo: UsersRepository, options: { publicOrigin
     const token = randomBytes(32).toString('base64url');
     const at = now();
     const expiresAt = new Date(at.getTime() + LINK_LIFETIME_MS[purpose]).toISOString();
-    await repo.createLink({ token_hash: hashLinkToken(token), user_id: userId, purpose, created_at: at.toISOString(), expires_at: expiresAt, used_at: null });
+    await repo.createLink({
+      token_hash: hashLinkToken(token),
+      user_id: userId,
+      purpose,
+      created_at: at.toISOString(),
+      expires_at: expiresAt,
+      used_at: null,
+    });
     return { url: linkUrl(options.publicOrigin, token), expires_at: expiresAt };
   };
 

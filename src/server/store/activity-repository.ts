@@ -1,5 +1,12 @@
 import { activityGroupOf } from '../../shared/activity-labels.ts';
-import { type Activity, type ActivityEntry, type ActivityGroup, type ActivityKind, type Actor, type ActorKind } from '../../shared/activity-schemas.ts';
+import {
+  type Activity,
+  type ActivityEntry,
+  type ActivityGroup,
+  type ActivityKind,
+  type Actor,
+  type ActorKind,
+} from '../../shared/activity-schemas.ts';
 import type { Sql, SqlDatabase } from './sql.ts';
 
 /** Held by the instance sweeping old activity (PostgreSQL): one sweeps, the others skip that round. */
@@ -7,29 +14,32 @@ const RETENTION_LOCK = 7_314_004;
 
 export function createActivityRepository(db: SqlDatabase) {
   return {
-    async record(entry: {
-      destinationId: string | null;
-      kind: ActivityKind;
-      outcome: 'ok' | 'failed';
-      detail?: string | null;
-      clientAddress?: string | null;
-      /** Who acted (a user, an API key); null for the server's own work. */
-      actor?: Actor | null;
-    }, sql: Sql = db): Promise<void> {
+    async record(
+      entry: {
+        destinationId: string | null;
+        kind: ActivityKind;
+        outcome: 'ok' | 'failed';
+        detail?: string | null;
+        clientAddress?: string | null;
+        /** Who acted (a user, an API key); null for the server's own work. */
+        actor?: Actor | null;
+      },
+      sql: Sql = db,
+    ): Promise<void> {
       await sql.run(
         'INSERT INTO activity_log (destination_id, kind, outcome, detail, at, client_address, actor, actor_kind, actor_id, kind_group) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
         [
-        entry.destinationId,
-        entry.kind,
-        entry.outcome,
-        entry.detail ?? null,
-        new Date().toISOString(),
-        entry.clientAddress ?? null,
-        entry.actor?.label ?? null,
-        entry.actor?.kind ?? null,
-        entry.actor?.id ?? null,
-        activityGroupOf(entry.kind),
-      ],
+          entry.destinationId,
+          entry.kind,
+          entry.outcome,
+          entry.detail ?? null,
+          new Date().toISOString(),
+          entry.clientAddress ?? null,
+          entry.actor?.label ?? null,
+          entry.actor?.kind ?? null,
+          entry.actor?.id ?? null,
+          activityGroupOf(entry.kind),
+        ],
       );
     },
     /** Sign-ins, sign-outs and failed attempts, newest first, with the address they came from. */
@@ -52,7 +62,12 @@ export function createActivityRepository(db: SqlDatabase) {
       );
     },
     /** Everything, newest first, a page at a time: of one principal (by kind and id) or one group of kinds. */
-    async list(query: { actor?: { kind: ActorKind; id: string }; group?: ActivityGroup; before?: number; limit: number }): Promise<{ items: ActivityEntry[]; next_before: number | null }> {
+    async list(query: {
+      actor?: { kind: ActorKind; id: string };
+      group?: ActivityGroup;
+      before?: number;
+      limit: number;
+    }): Promise<{ items: ActivityEntry[]; next_before: number | null }> {
       const where: string[] = [];
       const values: (string | number)[] = [];
       const add = (clause: (at: string) => string, value: string | number) => {
@@ -85,8 +100,14 @@ export function createActivityRepository(db: SqlDatabase) {
       let deleted = 0;
       for (let i = 0; i < maxBatches; i++) {
         const removed = await db.transaction(async (tx) => {
-          if (tx.dialect === 'postgres' && !(await tx.get<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RETENTION_LOCK]))?.locked) return -1;
-          return tx.run(`DELETE FROM activity_log WHERE id IN (SELECT id FROM activity_log WHERE at < $1 ORDER BY at LIMIT ${batch})`, [before.toISOString()]);
+          if (
+            tx.dialect === 'postgres' &&
+            !(await tx.get<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RETENTION_LOCK]))?.locked
+          )
+            return -1;
+          return tx.run(`DELETE FROM activity_log WHERE id IN (SELECT id FROM activity_log WHERE at < $1 ORDER BY at LIMIT ${batch})`, [
+            before.toISOString(),
+          ]);
         });
         if (removed < 0) break;
         deleted += removed;
@@ -95,10 +116,10 @@ export function createActivityRepository(db: SqlDatabase) {
       return deleted;
     },
     async forDestination(destinationId: string, limit = 100): Promise<Activity[]> {
-      return db.all<Activity>('SELECT kind, outcome, detail, at, actor, actor_kind, actor_id FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2', [
-        destinationId,
-        limit,
-      ]);
+      return db.all<Activity>(
+        'SELECT kind, outcome, detail, at, actor, actor_kind, actor_id FROM activity_log WHERE destination_id = $1 ORDER BY id DESC LIMIT $2',
+        [destinationId, limit],
+      );
     },
   };
 }

@@ -56,7 +56,9 @@ export function createApiKeysRepository(db: Sql) {
     },
     /** Every key, live ones first, newest first, with its owner's e-mail; never the hash. */
     async list(): Promise<ApiKeyListRow[]> {
-      return db.all(`SELECT ${LISTED} FROM api_keys k LEFT JOIN users u ON u.id = k.owner ORDER BY (k.revoked_at IS NULL) DESC, k.created_at DESC, k.id DESC`);
+      return db.all(
+        `SELECT ${LISTED} FROM api_keys k LEFT JOIN users u ON u.id = k.owner ORDER BY (k.revoked_at IS NULL) DESC, k.created_at DESC, k.id DESC`,
+      );
     },
     async find(id: string): Promise<ApiKeyListRow | null> {
       return (await db.get<ApiKeyListRow>(`SELECT ${LISTED} FROM api_keys k LEFT JOIN users u ON u.id = k.owner WHERE k.id = $1`, [id])) ?? null;

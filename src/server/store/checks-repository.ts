@@ -53,7 +53,9 @@ const principalOf = (startedBy: Actor | null | undefined, trigger: 'manual' | 's
   startedBy ? `${startedBy.kind}:${startedBy.id}` : trigger === 'scheduled' ? 'schedule' : 'unknown';
 
 const startedBy = (row: Row): Actor | null =>
-  row.started_by_kind !== null && row.started_by_id !== null ? { kind: row.started_by_kind, id: row.started_by_id, label: row.started_by ?? '' } : null;
+  row.started_by_kind !== null && row.started_by_id !== null
+    ? { kind: row.started_by_kind, id: row.started_by_id, label: row.started_by ?? '' }
+    : null;
 export type CheckResult = Pick<ConnectionCheck, 'status' | 'reason' | 'steps' | 'identity' | 'region'> & {
   /** The endpoint answered ExpiredToken / TokenRefreshRequired: the saved destination's credentials are marked expired. */
   expiredToken?: boolean;
@@ -86,7 +88,17 @@ function toView(row: Row): ConnectionCheck {
  */
 export function cutOffSteps(steps: Step[], reason: string): Step[] {
   return steps.map((step) =>
-    step.status === 'running' || step.status === 'pending' ? { ...step, status: 'skipped', duration_ms: null, code: null, message: `Skipped: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, hint: null, iam_action: null } : step,
+    step.status === 'running' || step.status === 'pending'
+      ? {
+          ...step,
+          status: 'skipped',
+          duration_ms: null,
+          code: null,
+          message: `Skipped: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+          hint: null,
+          iam_action: null,
+        }
+      : step,
   );
 }
 
@@ -103,7 +115,16 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       `UPDATE connection_checks SET status = $2, reason = $3, steps = $4, identity = $5, region = $6, reported_at = $7,
          config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1, cancelled = $8
        WHERE id = $1 AND status = 'SCHEDULED'`,
-      [id, result.status, result.reason, JSON.stringify(result.steps), result.identity === null ? null : JSON.stringify(result.identity), result.region, reportedAt, result.cancelled ? 1 : 0],
+      [
+        id,
+        result.status,
+        result.reason,
+        JSON.stringify(result.steps),
+        result.identity === null ? null : JSON.stringify(result.identity),
+        result.region,
+        reportedAt,
+        result.cancelled ? 1 : 0,
+      ],
     );
 
   const insertCheck = async (tx: Sql, input: NewCheck, trigger: 'manual' | 'scheduled'): Promise<string> => {
@@ -149,7 +170,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       // The row, its destination's summary and the claim in one commit: one fsync.
       const id = await db.transaction(async (tx) => {
         const made = await insertCheck(tx, input, 'manual');
-        if (claimFor) await tx.run('UPDATE connection_checks SET claimed_by = $2, lease_until = $3 WHERE id = $1', [made, claimFor.workerId, claimFor.leaseUntil.toISOString()]);
+        if (claimFor)
+          await tx.run('UPDATE connection_checks SET claimed_by = $2, lease_until = $3 WHERE id = $1', [
+            made,
+            claimFor.workerId,
+            claimFor.leaseUntil.toISOString(),
+          ]);
         return made;
       });
       return toView((await findRow(id)) as Row);
@@ -195,15 +221,19 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     },
 
     async history(destinationId: string): Promise<ConnectionCheck[]> {
-      const rows = await db.all<Row>(`SELECT * FROM connection_checks WHERE destination_id = $1 ${NEWEST_FIRST} LIMIT $2`, [destinationId, HISTORY_LIMIT]);
+      const rows = await db.all<Row>(`SELECT * FROM connection_checks WHERE destination_id = $1 ${NEWEST_FIRST} LIMIT $2`, [
+        destinationId,
+        HISTORY_LIMIT,
+      ]);
       return rows.map(toView);
     },
 
     async latestSummary(destinationId: string): Promise<ConnectionCheckSummary | null> {
       return (
-        (await db.get<ConnectionCheckSummary>(`SELECT ${SUMMARY} FROM connection_checks WHERE destination_id = $1 AND cancelled = 0 ${NEWEST_FIRST} LIMIT 1`, [
-          destinationId,
-        ])) ?? null
+        (await db.get<ConnectionCheckSummary>(
+          `SELECT ${SUMMARY} FROM connection_checks WHERE destination_id = $1 AND cancelled = 0 ${NEWEST_FIRST} LIMIT 1`,
+          [destinationId],
+        )) ?? null
       );
     },
 
@@ -242,15 +272,19 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       );
       return claimed
         .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.seq - b.seq)
-        .map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row), startedBy: startedBy(row) }));
+        .map((row) => ({
+          id: row.id,
+          destinationId: row.destination_id ?? row.base_destination_id,
+          config: decryptConfig(row),
+          startedBy: startedBy(row),
+        }));
     },
 
     async renewLease(id: string, workerId: string, leaseUntil: Date): Promise<boolean> {
-      const renewed = await db.unsynced.run("UPDATE connection_checks SET lease_until = $1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED'", [
-        leaseUntil.toISOString(),
-        id,
-        workerId,
-      ]);
+      const renewed = await db.unsynced.run(
+        "UPDATE connection_checks SET lease_until = $1 WHERE id = $2 AND claimed_by = $3 AND status = 'SCHEDULED'",
+        [leaseUntil.toISOString(), id, workerId],
+      );
       return renewed === 1;
     },
 
@@ -272,7 +306,11 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
      * pass nor a failure: the destination's summary passes it by), and `alongside` runs in the same transaction (the
      * activity entry). 'finished' when it already has an outcome, null when unknown.
      */
-    async requestCancel(id: string, by: Actor | null = null, alongside?: (tx: Sql, destinationId: string | null) => Promise<void>): Promise<'cancelled' | 'requested' | 'finished' | null> {
+    async requestCancel(
+      id: string,
+      by: Actor | null = null,
+      alongside?: (tx: Sql, destinationId: string | null) => Promise<void>,
+    ): Promise<'cancelled' | 'requested' | 'finished' | null> {
       return db.transaction(async (tx) => {
         const row = await tx.get<Row>('SELECT * FROM connection_checks WHERE id = $1', [id]);
         if (!row) return null;
@@ -301,7 +339,9 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     },
 
     async isCancelRequested(id: string): Promise<boolean> {
-      return (await db.get<{ cancel_requested: number }>('SELECT cancel_requested FROM connection_checks WHERE id = $1', [id]))?.cancel_requested === 1;
+      return (
+        (await db.get<{ cancel_requested: number }>('SELECT cancel_requested FROM connection_checks WHERE id = $1', [id]))?.cancel_requested === 1
+      );
     },
 
     /**
@@ -373,7 +413,12 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
          RETURNING *`,
         [workerId, now.toISOString(), leaseUntil.toISOString(), limit],
       );
-      return rows.map((row) => ({ id: row.id, destinationId: row.destination_id ?? row.base_destination_id, config: decryptConfig(row), startedBy: startedBy(row) }));
+      return rows.map((row) => ({
+        id: row.id,
+        destinationId: row.destination_id ?? row.base_destination_id,
+        config: decryptConfig(row),
+        startedBy: startedBy(row),
+      }));
     },
 
     /** The probes of a cut-off check are deleted (or could not be: `cleanup` says so): its cleanup step says what was done. */
@@ -381,7 +426,9 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
       await db.transaction(async (tx) => {
         const row = await tx.get<{ steps: string }>('SELECT steps FROM connection_checks WHERE id = $1 AND cleanup_pending = 1', [id]);
         if (!row) return;
-        const steps = (JSON.parse(row.steps) as Step[]).map((step) => (step.name === 'cleanup' ? { ...step, ...cleanup, started_ms: step.started_ms ?? null } : step));
+        const steps = (JSON.parse(row.steps) as Step[]).map((step) =>
+          step.name === 'cleanup' ? { ...step, ...cleanup, started_ms: step.started_ms ?? null } : step,
+        );
         await tx.run(
           `UPDATE connection_checks SET cleanup_pending = 0, config_enc = NULL, claimed_by = NULL, lease_until = NULL, steps = $2, revision = revision + 1
            WHERE id = $1`,

@@ -74,7 +74,8 @@ const STATUS_SQL: Record<ListStatus, string> = {
 /** The credentials states as conditions on the stored expiry (`now`: the request's time), as credentialsState says them. */
 function credentialsSql(state: ListCredentials, now: string): string {
   const temporary = 'expires_key IS NOT NULL';
-  if (state === 'expired') return `(anonymous = 0 AND ambient_credentials = 0 AND role_arn IS NULL AND token_enc IS NOT NULL AND expired_by_check = 1) OR (${temporary} AND expires_key <= ${now})`;
+  if (state === 'expired')
+    return `(anonymous = 0 AND ambient_credentials = 0 AND role_arn IS NULL AND token_enc IS NOT NULL AND expired_by_check = 1) OR (${temporary} AND expires_key <= ${now})`;
   if (state === 'expiring') return `${temporary} AND expired_by_check = 0 AND expires_key > ${now} AND warn_from <= ${now}`;
   return `${temporary} AND expired_by_check = 0 AND warn_from > ${now}`;
 }
@@ -96,7 +97,8 @@ function filterWhere(dialect: Sql['dialect'], filter: ListFilter, now: Date, sea
   // A substring of the searched text, whatever characters `q` holds (its pattern characters match themselves).
   if (needle) {
     if (dialect === 'postgres') where.add(`search_text LIKE ${where.value(likeSubstring(needle))} ESCAPE '\\'`);
-    else if ([...needle].length >= 3 && searchBy === 'index') where.add(`rowid IN (SELECT rowid FROM destinations_search WHERE search_text GLOB ${where.value(globSubstring(needle))})`);
+    else if ([...needle].length >= 3 && searchBy === 'index')
+      where.add(`rowid IN (SELECT rowid FROM destinations_search WHERE search_text GLOB ${where.value(globSubstring(needle))})`);
     else where.add(`instr(search_text, ${where.value(needle)}) > 0`);
   }
   if (filter.status?.length) where.add(filter.status.map((status) => STATUS_SQL[status]).join(' OR '));
@@ -168,7 +170,10 @@ export async function selectPage<R>(
     return { where, ordering: keyed ? `${key} ${direction}, ${id} ${direction}` : `${id} ${direction}` };
   };
   const select = (where: Where, ordering: string, limit: number) =>
-    db.all<PageRow<R>>(`SELECT ${columns}, ${order.column} AS sort_key FROM destinations ${where.sql()} ORDER BY ${ordering} LIMIT ${limit}`, where.values);
+    db.all<PageRow<R>>(
+      `SELECT ${columns}, ${order.column} AS sort_key FROM destinations ${where.sql()} ORDER BY ${ordering} LIMIT ${limit}`,
+      where.values,
+    );
   const run = async (keyed: boolean, taken: number) => {
     if (search === 'index') {
       const { where, ordering } = range(keyed, 'index');
@@ -183,7 +188,8 @@ export async function selectPage<R>(
       bounds.where.values,
     );
     const { where, ordering } = range(keyed, 'scan');
-    if (last) where.add(keyed ? `(${key}, ${id}) ${within} (${where.value(last.k)}, ${where.value(last.i)})` : `${id} ${within} ${where.value(last.i)}`);
+    if (last)
+      where.add(keyed ? `(${key}, ${id}) ${within} (${where.value(last.k)}, ${where.value(last.i)})` : `${id} ${within} ${where.value(last.i)}`);
     const rows = await select(where, ordering, want - taken);
     if (rows.length >= want - taken || !last) return rows;
     const indexed = range(keyed, 'index');
@@ -212,6 +218,9 @@ export async function countFiltered(db: Sql, filter: ListFilter, now: Date, cap:
     return Number(row?.n ?? 0);
   }
   const where = filterWhere(db.dialect, filter, now);
-  const row = await db.get<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM destinations ${where.sql()} LIMIT ${cap + 1}) AS kept`, where.values);
+  const row = await db.get<{ n: number | string }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM destinations ${where.sql()} LIMIT ${cap + 1}) AS kept`,
+    where.values,
+  );
   return Number(row?.n ?? 0);
 }

@@ -6,7 +6,15 @@ import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-sched
 import type { SecretCipher } from '../security/crypto.ts';
 import { bindExternalId, spendExternalIds } from './external-ids-repository.ts';
 import { listColumnsOf } from './list-columns.ts';
-import { countFiltered, LAST_CHECK_COLUMNS, lastCheckOf, selectPage, type LastCheckColumns, type ListCursor, type ListFilter } from './destination-list-sql.ts';
+import {
+  countFiltered,
+  LAST_CHECK_COLUMNS,
+  lastCheckOf,
+  selectPage,
+  type LastCheckColumns,
+  type ListCursor,
+  type ListFilter,
+} from './destination-list-sql.ts';
 import type { ListSort } from '../../shared/list-options.ts';
 import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 import { writingSeal, type Seal } from './writing-key.ts';
@@ -35,7 +43,6 @@ export type DestinationRecord = {
 
 /** A config to store; without a provider, the one `providerFor` gives. */
 type ConfigToSave = S3Config & { provider?: Provider | null };
-
 
 /** The external ID is already another connector's. */
 export class ExternalIdInUseError extends Error {}
@@ -177,8 +184,20 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
      * its latest check as its row keeps it, and its place in the order (the next cursor).
      */
     async listPage(options: { filter: ListFilter; sort: ListSort | undefined; limit: number; cursor: ListCursor | null; now: Date }) {
-      const { rows, more } = await selectPage<PublicRow & LastCheckColumns & { row_revision: number }>(db, `${PUBLIC_COLUMNS}, ${LAST_CHECK_COLUMNS}, row_revision`, options);
-      return { entries: rows.map((row) => ({ record: toRecord(row), lastCheck: lastCheckOf(row), sortKey: row.sort_key, revision: Number(row.row_revision) })), more };
+      const { rows, more } = await selectPage<PublicRow & LastCheckColumns & { row_revision: number }>(
+        db,
+        `${PUBLIC_COLUMNS}, ${LAST_CHECK_COLUMNS}, row_revision`,
+        options,
+      );
+      return {
+        entries: rows.map((row) => ({
+          record: toRecord(row),
+          lastCheck: lastCheckOf(row),
+          sortKey: row.sort_key,
+          revision: Number(row.row_revision),
+        })),
+        more,
+      };
     },
 
     /** The same page as listPage, ids and row revisions only (migration 022): what a reader that keeps rows needs. */
@@ -214,24 +233,30 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
       const next = nextScheduledCheck(id, schedule, at)?.toISOString() ?? null;
       await writing(input.name, () =>
         shown(async (tx) =>
-          heldExternalId(tx, id, input.config, now, await tx.run(
-            `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
+          heldExternalId(
+            tx,
+            id,
+            input.config,
+            now,
+            await tx.run(
+              `INSERT INTO destinations (id, name, type, remote_url, anonymous, ambient_credentials, access_key, secret_enc, token_enc,
                endpoint_url, region, token_expires_at, provider, token_saved_at, created_at, updated_at, version, config_version,
                check_schedule, next_check_at, role_arn, external_id, name_key, search_text, expires_key, warn_from)
              VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, 1, $15, $16, $17, $18, $19, $20, $21, $22)`,
-            [
-              id,
-              input.name,
-              ...columns(id, input.config, await writingSeal(tx, cipher)),
-              input.config.token === null ? null : now,
-              now,
-              schedule,
-              next,
-              input.config.role_arn,
-              input.config.role_arn === null ? null : input.config.external_id,
-              ...listed(input.name, input.config, input.config.token === null ? null : now),
-            ],
-          )),
+              [
+                id,
+                input.name,
+                ...columns(id, input.config, await writingSeal(tx, cipher)),
+                input.config.token === null ? null : now,
+                now,
+                schedule,
+                next,
+                input.config.role_arn,
+                input.config.role_arn === null ? null : input.config.external_id,
+                ...listed(input.name, input.config, input.config.token === null ? null : now),
+              ],
+            ),
+          ),
         ),
       );
       return (await findById(id)) as DestinationRecord;
@@ -261,8 +286,13 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
       const at = new Date().toISOString();
       const changed = await writing(input.name, () =>
         shown(async (tx) =>
-          heldExternalId(tx, id, input.config, at, await tx.run(
-            `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
+          heldExternalId(
+            tx,
+            id,
+            input.config,
+            at,
+            await tx.run(
+              `UPDATE destinations SET name = $3, remote_url = $4, anonymous = $5, ambient_credentials = $6, access_key = $7,
                secret_enc = $8, token_enc = $9, endpoint_url = $10, region = $11, token_expires_at = $12, provider = $13,
                token_saved_at = $14, expired_by_check = $15, updated_at = $16, version = version + 1,
                config_version = config_version + $17,
@@ -270,22 +300,23 @@ export function createDestinationsRepository(db: SqlDatabase, cipher: SecretCiph
                check_schedule = COALESCE(CAST($18 AS TEXT), check_schedule),
                role_arn = $20, external_id = $21, name_key = $22, search_text = $23, expires_key = $24, warn_from = $25
              WHERE id = $1 AND version = $2`,
-            [
-              id,
-              version,
-              input.name,
-              ...columns(id, input.config, await writingSeal(tx, cipher)),
-              input.tokenSavedAt,
-              input.expiredByCheck ? 1 : 0,
-              at,
-              input.configChanged ? 1 : 0,
-              schedule,
-              nextIfNew,
-              input.config.role_arn,
-              input.config.role_arn === null ? null : input.config.external_id,
-              ...listed(input.name, input.config, input.tokenSavedAt),
-            ],
-          )),
+              [
+                id,
+                version,
+                input.name,
+                ...columns(id, input.config, await writingSeal(tx, cipher)),
+                input.tokenSavedAt,
+                input.expiredByCheck ? 1 : 0,
+                at,
+                input.configChanged ? 1 : 0,
+                schedule,
+                nextIfNew,
+                input.config.role_arn,
+                input.config.role_arn === null ? null : input.config.external_id,
+                ...listed(input.name, input.config, input.tokenSavedAt),
+              ],
+            ),
+          ),
         ),
       );
       if (changed === 1) return findById(id);

@@ -46,7 +46,7 @@ export type ExternalIdsRepository = ReturnType<typeof createExternalIdsRepositor
  */
 export async function bindExternalId(tx: Sql, destinationId: string, externalId: string | null, at: string): Promise<boolean> {
   await tx.run(
-    'UPDATE external_ids SET spent_at = $3 WHERE destination_id = $1 AND spent_at IS NULL AND external_id <> COALESCE(CAST($2 AS TEXT), \'\')',
+    "UPDATE external_ids SET spent_at = $3 WHERE destination_id = $1 AND spent_at IS NULL AND external_id <> COALESCE(CAST($2 AS TEXT), '')",
     [destinationId, externalId, at],
   );
   if (externalId === null) return true;

@@ -37,15 +37,27 @@ export class NoAppDataError extends Error {}
  */
 export function assertAppDataDir(options: { dataDir: string; databaseUrl: string | null }) {
   if (!options.databaseUrl && !fs.existsSync(path.join(options.dataDir, DATABASE_FILE))) {
-    throw new NoAppDataError(`There is no app database in ${options.dataDir} (no ${DATABASE_FILE}): set DATA_DIR (or DATABASE_URL) to where the app keeps its data`);
+    throw new NoAppDataError(
+      `There is no app database in ${options.dataDir} (no ${DATABASE_FILE}): set DATA_DIR (or DATABASE_URL) to where the app keeps its data`,
+    );
   }
 }
 
-export async function openStore(options: { dataDir: string; cipher: SecretCipher; databaseUrl?: string | null; poolSize?: number; mustExist?: boolean }) {
+export async function openStore(options: {
+  dataDir: string;
+  cipher: SecretCipher;
+  databaseUrl?: string | null;
+  poolSize?: number;
+  mustExist?: boolean;
+}) {
   const file = path.join(options.dataDir, DATABASE_FILE);
   if (options.mustExist) assertAppDataDir({ dataDir: options.dataDir, databaseUrl: options.databaseUrl ?? null });
   const db: SqlDatabase = options.databaseUrl ? openPostgres(options.databaseUrl, { max: options.poolSize }) : openSqlite(file);
-  if (options.mustExist && options.databaseUrl && (await db.get<{ found: string | null }>("SELECT to_regclass('schema_migrations') AS found"))?.found == null) {
+  if (
+    options.mustExist &&
+    options.databaseUrl &&
+    (await db.get<{ found: string | null }>("SELECT to_regclass('schema_migrations') AS found"))?.found == null
+  ) {
     await db.close();
     throw new NoAppDataError('The database at DATABASE_URL holds no app data (no schema_migrations table): check DATABASE_URL');
   }

@@ -21,7 +21,8 @@ type Source = {
 
 export function listColumnsOf(source: Source): ListColumns {
   const temporary = credentialsMethod(source) === 'temporary';
-  const expires = temporary && source.token_expires_at !== null && Number.isFinite(Date.parse(source.token_expires_at)) ? source.token_expires_at : null;
+  const expires =
+    temporary && source.token_expires_at !== null && Number.isFinite(Date.parse(source.token_expires_at)) ? source.token_expires_at : null;
   return {
     name_key: source.name.toLowerCase(),
     search_text: `${source.name}\n${source.remote_url}\n${source.endpoint_url ?? ''}`.toLowerCase(),
@@ -49,7 +50,9 @@ export async function refreshLastCheck(tx: Sql, destinationId: string | null): P
 export async function backfillListColumns(db: SqlDatabase, batch = 1_000): Promise<number> {
   let filled = 0;
   for (;;) {
-    const rows = await db.all<Source & { id: string; anonymous: number | boolean; ambient_credentials: number | boolean; has_token: number | boolean }>(
+    const rows = await db.all<
+      Source & { id: string; anonymous: number | boolean; ambient_credentials: number | boolean; has_token: number | boolean }
+    >(
       `SELECT id, name, remote_url, endpoint_url, anonymous, ambient_credentials, role_arn, CASE WHEN token_enc IS NULL THEN 0 ELSE 1 END AS has_token,
               token_expires_at, token_saved_at
          FROM destinations WHERE name_key IS NULL LIMIT ${batch}`,
@@ -57,7 +60,12 @@ export async function backfillListColumns(db: SqlDatabase, batch = 1_000): Promi
     if (rows.length === 0) return filled;
     await db.transaction(async (tx) => {
       for (const row of rows) {
-        const columns = listColumnsOf({ ...row, anonymous: Number(row.anonymous) === 1, ambient_credentials: Number(row.ambient_credentials) === 1, has_token: Number(row.has_token) === 1 });
+        const columns = listColumnsOf({
+          ...row,
+          anonymous: Number(row.anonymous) === 1,
+          ambient_credentials: Number(row.ambient_credentials) === 1,
+          has_token: Number(row.has_token) === 1,
+        });
         await tx.run('UPDATE destinations SET name_key = $2, search_text = $3, expires_key = $4, warn_from = $5 WHERE id = $1', [
           row.id,
           columns.name_key,

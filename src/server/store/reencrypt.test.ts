@@ -29,7 +29,14 @@ async function seeded() {
   const ids = [];
   for (let n = 0; n < 3; n++) ids.push((await store.destinations.create({ name: `d${n}`, config: config(n) })).id);
   await store.checks.create({ destinationId: null, config: config(9) });
-  const hook = await store.webhooks.create({ name: 'hook', url: 'https://hooks.example.com/T0/x', urlHint: 'https://hooks.example.com', secret: 'whsec_x', events: ['check.failing'], createdBy: null });
+  const hook = await store.webhooks.create({
+    name: 'hook',
+    url: 'https://hooks.example.com/T0/x',
+    urlHint: 'https://hooks.example.com',
+    secret: 'whsec_x',
+    events: ['check.failing'],
+    createdBy: null,
+  });
   return { dataDir, databaseUrl, oldKey, store, ids, hookId: hook.id };
 }
 
@@ -55,7 +62,9 @@ describe('key rotation', () => {
   it('knows every sealed column of the schema (a new one cannot be forgotten)', async () => {
     const { store } = await seeded();
     try {
-      const listed = SEALED.filter((entry) => entry.column.endsWith('_enc')).map((entry) => `${entry.table}.${entry.column}`).sort();
+      const listed = SEALED.filter((entry) => entry.column.endsWith('_enc'))
+        .map((entry) => `${entry.table}.${entry.column}`)
+        .sort();
       const inSchema = await sealedColumnsInSchema(store.db);
       expect(inSchema.length).toBeGreaterThanOrEqual(5);
       expect(listed).toEqual(inSchema);
@@ -82,7 +91,15 @@ describe('key rotation', () => {
       expect(await rotated.destinations.findConfigWithSecrets(id)).toMatchObject({ secret: config(n).secret, token: `token-${n}` });
     }
     await rotated.db.run("UPDATE webhook_deliveries SET status = 'pending'");
-    await rotated.webhooks.enqueueTest(hookId, { id: 'e1', type: 'test', created_at: new Date().toISOString(), text: 't', destination: null, check: null, credentials: null });
+    await rotated.webhooks.enqueueTest(hookId, {
+      id: 'e1',
+      type: 'test',
+      created_at: new Date().toISOString(),
+      text: 't',
+      destination: null,
+      check: null,
+      credentials: null,
+    });
     const [delivery] = await rotated.webhooks.claimDue('w', new Date(Date.now() + 1_000), new Date(Date.now() + 60_000), 5);
     expect(delivery).toMatchObject({ url: 'https://hooks.example.com/T0/x', secret: 'whsec_x' });
     await rotated.close();

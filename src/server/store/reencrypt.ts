@@ -36,7 +36,10 @@ const sealedRows = (entry: Sealed) => {
  */
 export async function rotateTo(db: SqlDatabase, ring: SecretCipher, targetKeyId: string): Promise<number> {
   if (!ring.holds(targetKeyId)) throw new Error(`The key ring does not hold the target key ${targetKeyId}`);
-  await db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [WRITING_KEY_SETTING, targetKeyId]);
+  await db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+    WRITING_KEY_SETTING,
+    targetKeyId,
+  ]);
   let moved = 0;
   for (const entry of SEALED) {
     for (;;) {
@@ -49,7 +52,11 @@ export async function rotateTo(db: SqlDatabase, ring: SecretCipher, targetKeyId:
       await db.transaction(async (tx) => {
         for (const row of rows) {
           const resealed = ring.encrypt(ring.decrypt(row.sealed, entry.aad(row.id)), entry.aad(row.id), targetKeyId);
-          moved += await tx.run(`UPDATE ${entry.table} SET ${entry.column} = $1 WHERE ${entry.key} = $2 AND ${entry.column} = $3`, [resealed, row.id, row.sealed]);
+          moved += await tx.run(`UPDATE ${entry.table} SET ${entry.column} = $1 WHERE ${entry.key} = $2 AND ${entry.column} = $3`, [
+            resealed,
+            row.id,
+            row.sealed,
+          ]);
         }
       });
     }

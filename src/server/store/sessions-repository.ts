@@ -22,7 +22,15 @@ export function createSessionsRepository(db: Sql) {
     async create(session: SessionRecord): Promise<void> {
       await db.run(
         'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_address, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [session.token_hash, session.user_id, session.created_at, session.last_seen_at, session.expires_at, session.client_address ?? null, session.user_agent ?? null],
+        [
+          session.token_hash,
+          session.user_id,
+          session.created_at,
+          session.last_seen_at,
+          session.expires_at,
+          session.client_address ?? null,
+          session.user_agent ?? null,
+        ],
       );
     },
     /** The session and its user's current role and state (a session of no user — none after start-up — is not found). */

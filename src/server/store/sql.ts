@@ -87,7 +87,10 @@ function openNative(file: string): Database.Database {
     return new Database(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|wrong ELF class|Could not locate the bindings file/.test((error as Error).message)) {
+    if (
+      code === 'ERR_DLOPEN_FAILED' ||
+      /NODE_MODULE_VERSION|invalid ELF|wrong ELF class|Could not locate the bindings file/.test((error as Error).message)
+    ) {
       throw new NativeModuleError(
         `The SQLite driver (better-sqlite3) was not built for this Node.js (${process.version}, ${process.platform}-${process.arch}): run npm rebuild better-sqlite3, or npm ci, with the Node.js that runs the app`,
       );
@@ -240,7 +243,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * for several round trips, each waiting its turn on a busy event loop) and the list's queries waited behind them:
  * first page p99 3.2–3.8× idle at 1,000 connectors; 2.1× at 20, 1.9× at 30 (docs/benchmarks-bursts.md).
  */
-export function openPostgres(connectionString: string, options: { max?: number } = {}): SqlDatabase & { pool: pg.Pool; notifications: Notifications } {
+export function openPostgres(
+  connectionString: string,
+  options: { max?: number } = {},
+): SqlDatabase & { pool: pg.Pool; notifications: Notifications } {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 20 });
   // An idle client that loses its connection must not take the process down; the next query gets a new one.
   pool.on('error', () => undefined);

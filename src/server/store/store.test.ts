@@ -96,38 +96,43 @@ describe('the store', () => {
     expect(sqliteHandle(t.store.db)?.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
-  it.skipIf(ON_POSTGRES)('relaxes synchronous for an unsynced write only, never inside a transaction (skipped on PostgreSQL: SQLite pragmas)', async () => {
-    const raw = sqliteHandle(t.store.db)!;
-    const pragma = raw.pragma.bind(raw);
-    const seen: string[] = [];
-    raw.pragma = ((source: string, options?: Parameters<typeof raw.pragma>[1]) => {
-      if (source.startsWith('synchronous =')) seen.push(`${source} (in a transaction: ${raw.inTransaction})`);
-      return pragma(source, options);
-    }) as typeof raw.pragma;
-    try {
-      let release = () => {};
-      let opened = () => {};
-      const open = new Promise<void>((resolve) => (opened = resolve));
-      const held = t.store.db.transaction(async (tx) => {
-        await tx.run('UPDATE list_version SET version = version WHERE id = 1');
-        opened();
-        await new Promise<void>((resolve) => (release = resolve));
-      });
-      await open;
-      const unsynced = t.store.db.unsynced.run('UPDATE list_version SET version = version WHERE id = 1');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const whileOpen = [...seen];
-      release();
-      await held;
-      expect(whileOpen).toEqual([]); // it waited for the transaction in progress
-      expect(await unsynced).toBe(1);
-      await expect(t.store.db.unsynced.run('UPDATE no_such_table SET x = 1')).rejects.toThrow();
-      expect(seen).toEqual(Array(2).fill(['synchronous = NORMAL (in a transaction: false)', 'synchronous = FULL (in a transaction: false)']).flat());
-      expect(pragma('synchronous', { simple: true })).toBe(2);
-    } finally {
-      raw.pragma = pragma;
-    }
-  });
+  it.skipIf(ON_POSTGRES)(
+    'relaxes synchronous for an unsynced write only, never inside a transaction (skipped on PostgreSQL: SQLite pragmas)',
+    async () => {
+      const raw = sqliteHandle(t.store.db)!;
+      const pragma = raw.pragma.bind(raw);
+      const seen: string[] = [];
+      raw.pragma = ((source: string, options?: Parameters<typeof raw.pragma>[1]) => {
+        if (source.startsWith('synchronous =')) seen.push(`${source} (in a transaction: ${raw.inTransaction})`);
+        return pragma(source, options);
+      }) as typeof raw.pragma;
+      try {
+        let release = () => {};
+        let opened = () => {};
+        const open = new Promise<void>((resolve) => (opened = resolve));
+        const held = t.store.db.transaction(async (tx) => {
+          await tx.run('UPDATE list_version SET version = version WHERE id = 1');
+          opened();
+          await new Promise<void>((resolve) => (release = resolve));
+        });
+        await open;
+        const unsynced = t.store.db.unsynced.run('UPDATE list_version SET version = version WHERE id = 1');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const whileOpen = [...seen];
+        release();
+        await held;
+        expect(whileOpen).toEqual([]); // it waited for the transaction in progress
+        expect(await unsynced).toBe(1);
+        await expect(t.store.db.unsynced.run('UPDATE no_such_table SET x = 1')).rejects.toThrow();
+        expect(seen).toEqual(
+          Array(2).fill(['synchronous = NORMAL (in a transaction: false)', 'synchronous = FULL (in a transaction: false)']).flat(),
+        );
+        expect(pragma('synchronous', { simple: true })).toBe(2);
+      } finally {
+        raw.pragma = pragma;
+      }
+    },
+  );
 
   it('commits transactions asked for together as one, each all or nothing', async () => {
     await t.store.db.exec('CREATE TABLE IF NOT EXISTS group_commit_probe (n INTEGER PRIMARY KEY CHECK (n >= 0))');
@@ -151,7 +156,11 @@ describe('the store', () => {
       expect(results[7]).toMatchObject({ status: 'rejected', reason: expect.any(Error) });
       expect(results[8]).toEqual({ status: 'fulfilled', value: 8 });
       const rows = await t.store.db.all<{ n: number }>('SELECT n FROM group_commit_probe ORDER BY n');
-      expect(rows.map((row) => row.n)).toEqual(Array.from({ length: 20 }, (_, n) => n).filter((n) => n !== 7).flatMap((n) => [n * 10, n * 10 + 1]));
+      expect(rows.map((row) => row.n)).toEqual(
+        Array.from({ length: 20 }, (_, n) => n)
+          .filter((n) => n !== 7)
+          .flatMap((n) => [n * 10, n * 10 + 1]),
+      );
       if (raw) expect(commits).toHaveLength(1);
     } finally {
       if (raw && exec) raw.exec = exec as typeof raw.exec;
@@ -161,7 +170,32 @@ describe('the store', () => {
 
   it('records each migration once and applies none twice', async () => {
     const applied = (await t.store.db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name);
-    expect(applied).toEqual(['001-initial.sql', '002-connection-checks.sql', '003-activity-log.sql', '004-check-order.sql', '005-list-version.sql', '006-activity-client-address.sql', '007-provider-lifetime-config-version.sql', '008-check-cancel.sql', '009-api-keys.sql', '010-users.sql', '011-oidc.sql', '012-accountability.sql', '013-check-schedules.sql', '014-check-started-by.sql', '015-iam-roles.sql', '016-webhooks.sql', '017-actor-references.sql', '018-external-ids.sql', '019-check-cleanup.sql', '020-activity-indexes.sql', '021-list-columns.sql', '022-row-revision.sql', '023-cancelled-checks.sql', '024-ended-sessions.sql']);
+    expect(applied).toEqual([
+      '001-initial.sql',
+      '002-connection-checks.sql',
+      '003-activity-log.sql',
+      '004-check-order.sql',
+      '005-list-version.sql',
+      '006-activity-client-address.sql',
+      '007-provider-lifetime-config-version.sql',
+      '008-check-cancel.sql',
+      '009-api-keys.sql',
+      '010-users.sql',
+      '011-oidc.sql',
+      '012-accountability.sql',
+      '013-check-schedules.sql',
+      '014-check-started-by.sql',
+      '015-iam-roles.sql',
+      '016-webhooks.sql',
+      '017-actor-references.sql',
+      '018-external-ids.sql',
+      '019-check-cleanup.sql',
+      '020-activity-indexes.sql',
+      '021-list-columns.sql',
+      '022-row-revision.sql',
+      '023-cancelled-checks.sql',
+      '024-ended-sessions.sql',
+    ]);
     expect(await migrate(t.store.db)).toEqual([]);
   });
 
@@ -222,7 +256,11 @@ describe('claiming checks', () => {
   // claim had changed): a worker asking for its one free slot started two checks. Seen as 2–8 of ~25,000 racing
   // claims in 8 s against PostgreSQL 15; none with the subquery materialized first.
   it('never takes more checks than asked, nor a check another claim took, with claims racing', async () => {
-    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null, cipher: createSecretCipher(randomBytes(32)) });
+    const store = await openStore({
+      dataDir: tempDataDir(),
+      databaseUrl: ON_POSTGRES ? await freshSchema() : null,
+      cipher: createSecretCipher(randomBytes(32)),
+    });
     try {
       const config = normalizeS3Config({ remote_url: 's3://bucket/claims/', endpoint_url: 'http://127.0.0.1:9/', key: 'k', secret: 's' });
       // A fixed amount of work, not a time window: the race is judged by what happened, whatever the machine's speed.
@@ -267,7 +305,11 @@ describe('claiming checks', () => {
 
 describe('the check queue shares its slots between principals', () => {
   it('claims by turns: each principal’s first waiting check before anyone’s second, counting what each has running', async () => {
-    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null, cipher: createSecretCipher(randomBytes(32)) });
+    const store = await openStore({
+      dataDir: tempDataDir(),
+      databaseUrl: ON_POSTGRES ? await freshSchema() : null,
+      cipher: createSecretCipher(randomBytes(32)),
+    });
     try {
       const config = normalizeS3Config({ remote_url: 's3://bucket/fair/', endpoint_url: 'http://127.0.0.1:9/', key: 'k', secret: 's' });
       const script = { kind: 'api_key' as const, id: '00000000-0000-4000-8000-00000000000a', label: 'API key "script"' };
@@ -296,12 +338,16 @@ describe('migration 017: actors by reference', () => {
     try {
       await migrate(db, '016-webhooks.sql');
       await db.run(`INSERT INTO users (id, email, name, role, created_at, updated_at) VALUES ('u1', 'Ana@corp.example', 'Ana', 'editor', 'x', 'x')`);
-      await db.run(`INSERT INTO api_keys (id, name, key_hash, prefix, role, owner, created_at) VALUES ('k1', 'ci', 'h', 's3dk_ab12', 'editor', 'u1', 'x')`);
+      await db.run(
+        `INSERT INTO api_keys (id, name, key_hash, prefix, role, owner, created_at) VALUES ('k1', 'ci', 'h', 's3dk_ab12', 'editor', 'u1', 'x')`,
+      );
       for (const actor of ['ana@corp.example', 'API key "ci" (s3dk_ab12…)', 'API key "gone" (s3dk_zz99…)', null]) {
         await db.run("INSERT INTO activity_log (destination_id, kind, outcome, at, actor) VALUES (NULL, 'settings.changed', 'ok', 'x', $1)", [actor]);
       }
       await migrate(db);
-      const rows = await db.all<{ actor: string | null; actor_kind: string | null; actor_id: string | null }>('SELECT actor, actor_kind, actor_id FROM activity_log ORDER BY id');
+      const rows = await db.all<{ actor: string | null; actor_kind: string | null; actor_id: string | null }>(
+        'SELECT actor, actor_kind, actor_id FROM activity_log ORDER BY id',
+      );
       expect(rows).toEqual([
         { actor: 'ana@corp.example', actor_kind: 'user', actor_id: 'u1' },
         { actor: 'API key "ci" (s3dk_ab12…)', actor_kind: 'api_key', actor_id: 'k1' },
@@ -370,18 +416,30 @@ describe('the list columns on each destination (migration 021)', () => {
 
   it('keep the name lower-cased, the searched text and the expiry of temporary credentials, on create and on update', async () => {
     const expires = new Date(Date.now() + 4 * 3_600_000).toISOString();
-    const body = destinationBody({ key: 'ASIAIOSFODNN7EXAMPLE', token: 'aTokenOfTheTests', token_expires_at: expires }, `Ünïcode Name ${randomBytes(3).toString('hex')}`);
+    const body = destinationBody(
+      { key: 'ASIAIOSFODNN7EXAMPLE', token: 'aTokenOfTheTests', token_expires_at: expires },
+      `Ünïcode Name ${randomBytes(3).toString('hex')}`,
+    );
     const response = await t.request({ method: 'POST', url: '/api/v1/destinations', body });
     expect(response.statusCode, response.body).toBe(200);
     const made = response.json();
-    const row = () => t.store.db.get<{ name_key: string; search_text: string; expires_key: string | null; warn_from: string | null }>('SELECT name_key, search_text, expires_key, warn_from FROM destinations WHERE id = $1', [made.id]);
+    const row = () =>
+      t.store.db.get<{ name_key: string; search_text: string; expires_key: string | null; warn_from: string | null }>(
+        'SELECT name_key, search_text, expires_key, warn_from FROM destinations WHERE id = $1',
+        [made.id],
+      );
     const before = await row();
     expect(before?.name_key).toBe(body.name.toLowerCase());
     expect(before?.search_text.startsWith(`${body.name.toLowerCase()}\ns3://`)).toBe(true);
     expect(before?.expires_key).toBe(expires);
     // A 4-hour lifetime warns in its last quarter: one hour before.
     expect(Math.abs(Date.parse(expires) - Date.parse(before?.warn_from ?? '') - 3_600_000)).toBeLessThan(1_000);
-    await t.request({ method: 'PUT', url: `/api/v1/destinations/${made.id}`, headers: { 'if-match': `"${made.version}"` }, body: { name: 'Renamed', config: { key: 'AKIAIOSFODNN7EXAMPLE', token: null, secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } } });
+    await t.request({
+      method: 'PUT',
+      url: `/api/v1/destinations/${made.id}`,
+      headers: { 'if-match': `"${made.version}"` },
+      body: { name: 'Renamed', config: { key: 'AKIAIOSFODNN7EXAMPLE', token: null, secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } },
+    });
     expect(await row()).toMatchObject({ name_key: 'renamed', expires_key: null, warn_from: null });
   });
 
@@ -389,8 +447,12 @@ describe('the list columns on each destination (migration 021)', () => {
     const db = ON_POSTGRES ? openPostgres(await freshSchema()) : openSqlite(path.join(tempDataDir(), 'list.sqlite'));
     try {
       await migrate(db, '020-activity-indexes.sql');
-      await db.run("INSERT INTO destinations (id, name, type, remote_url, created_at, updated_at) VALUES ('d1', 'Öld One', 's3', 's3://old/', 'x', 'x')");
-      await db.run("INSERT INTO connection_checks (id, destination_id, status, steps, created_at, seq) VALUES ('c1', 'd1', 'SUCCESS', '[]', '2026-01-01T00:00:00.000Z', 1)");
+      await db.run(
+        "INSERT INTO destinations (id, name, type, remote_url, created_at, updated_at) VALUES ('d1', 'Öld One', 's3', 's3://old/', 'x', 'x')",
+      );
+      await db.run(
+        "INSERT INTO connection_checks (id, destination_id, status, steps, created_at, seq) VALUES ('c1', 'd1', 'SUCCESS', '[]', '2026-01-01T00:00:00.000Z', 1)",
+      );
       await migrate(db);
       expect(await backfillListColumns(db)).toBe(1);
       expect(await db.get('SELECT name_key, search_text, last_check_id, last_check_status FROM destinations')).toEqual({
@@ -430,7 +492,8 @@ describe('the trigram index on PostgreSQL', () => {
       const refusing = new Proxy(own.store.db, {
         get: (target, name, receiver) =>
           name === 'exec'
-            ? async (sql: string) => (sql.startsWith('ALTER INDEX') ? Promise.reject(new Error('must be owner of index destinations_search_trgm')) : target.exec(sql))
+            ? async (sql: string) =>
+                sql.startsWith('ALTER INDEX') ? Promise.reject(new Error('must be owner of index destinations_search_trgm')) : target.exec(sql)
             : Reflect.get(target, name, receiver),
       });
       expect(await ensureSearchIndex(refusing)).toBe('pending-list');
@@ -448,39 +511,55 @@ describe('the trigram index on PostgreSQL', () => {
       )
     )?.options;
 
-  it.skipIf(!ON_POSTGRES)('has no pending list, and one made with it loses it at the next start, its entries merged (skipped on SQLite: FTS5)', async () => {
-    const first = await buildTestApp();
-    expect(first.store.searchIndex).toBe('made');
-    expect(await options(first)).toEqual(['fastupdate=off']);
-    // As an earlier version made it: with the pending list, holding a row not yet merged.
-    await first.store.db.exec('ALTER INDEX destinations_search_trgm SET (fastupdate = on)');
-    const made = await first.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, 'Pending zq9 row') });
-    expect(made.statusCode).toBe(200);
-    const pending = async (t: TestApp) => Number((await t.store.db.get<{ n: string }>("SELECT pending_tuples AS n FROM pgstatginindex('destinations_search_trgm')"))?.n);
-    const hasPgstattuple = await first.store.db.exec('CREATE EXTENSION IF NOT EXISTS pgstattuple').then(() => true, () => false);
-    if (hasPgstattuple) expect(await pending(first)).toBeGreaterThan(0);
-    await first.close({ keepData: true });
-    const again = await buildTestApp({ dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl }, { key: first.key });
-    try {
-      expect(await options(again)).toEqual(['fastupdate=off']);
-      if (hasPgstattuple) expect(await pending(again)).toBe(0);
-      const found = await again.request({ method: 'GET', url: '/api/v1/destinations?q=zq9&limit=5' });
-      expect(found.json().map((d: { name: string }) => d.name)).toEqual(['Pending zq9 row']);
-    } finally {
-      await again.close();
-    }
-  });
+  it.skipIf(!ON_POSTGRES)(
+    'has no pending list, and one made with it loses it at the next start, its entries merged (skipped on SQLite: FTS5)',
+    async () => {
+      const first = await buildTestApp();
+      expect(first.store.searchIndex).toBe('made');
+      expect(await options(first)).toEqual(['fastupdate=off']);
+      // As an earlier version made it: with the pending list, holding a row not yet merged.
+      await first.store.db.exec('ALTER INDEX destinations_search_trgm SET (fastupdate = on)');
+      const made = await first.request({ method: 'POST', url: '/api/v1/destinations', body: destinationBody({}, 'Pending zq9 row') });
+      expect(made.statusCode).toBe(200);
+      const pending = async (t: TestApp) =>
+        Number((await t.store.db.get<{ n: string }>("SELECT pending_tuples AS n FROM pgstatginindex('destinations_search_trgm')"))?.n);
+      const hasPgstattuple = await first.store.db.exec('CREATE EXTENSION IF NOT EXISTS pgstattuple').then(
+        () => true,
+        () => false,
+      );
+      if (hasPgstattuple) expect(await pending(first)).toBeGreaterThan(0);
+      await first.close({ keepData: true });
+      const again = await buildTestApp({ dataDir: first.config.dataDir, databaseUrl: first.config.databaseUrl }, { key: first.key });
+      try {
+        expect(await options(again)).toEqual(['fastupdate=off']);
+        if (hasPgstattuple) expect(await pending(again)).toBe(0);
+        const found = await again.request({ method: 'GET', url: '/api/v1/destinations?q=zq9&limit=5' });
+        expect(found.json().map((d: { name: string }) => d.name)).toEqual(['Pending zq9 row']);
+      } finally {
+        await again.close();
+      }
+    },
+  );
 });
 
 describe('row_revision (migration 022)', () => {
   it('moves with every change to a destination’s row, whatever statement made it', async () => {
     const own = await buildTestApp();
     try {
-      const { id } = await own.store.destinations.create({ name: 'Revised', config: normalizeS3Config({ remote_url: 's3://bucket/', anonymous: true }) });
-      const revision = async () => Number((await own.store.db.get<{ r: number }>('SELECT row_revision AS r FROM destinations WHERE id = $1', [id]))?.r);
+      const { id } = await own.store.destinations.create({
+        name: 'Revised',
+        config: normalizeS3Config({ remote_url: 's3://bucket/', anonymous: true }),
+      });
+      const revision = async () =>
+        Number((await own.store.db.get<{ r: number }>('SELECT row_revision AS r FROM destinations WHERE id = $1', [id]))?.r);
       const seen = [await revision()];
       // Through the app: a rename; a check queued and finished (its summary on the row).
-      const renamed = await own.request({ method: 'PUT', url: `/api/v1/destinations/${id}`, body: { name: 'Revised again' }, headers: { 'if-match': '"1"' } });
+      const renamed = await own.request({
+        method: 'PUT',
+        url: `/api/v1/destinations/${id}`,
+        body: { name: 'Revised again' },
+        headers: { 'if-match': '"1"' },
+      });
       expect(renamed.statusCode, renamed.body).toBe(200);
       seen.push(await revision());
       const check = await own.store.checks.create({ destinationId: id });

@@ -64,10 +64,16 @@ export function createUsersRepository(db: SqlDatabase) {
   return {
     async create(user: NewUser, tx: Sql = db): Promise<void> {
       try {
-        await tx.run(
-          `INSERT INTO users (${NEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [user.id, user.email, user.name, user.role, user.password_hash, user.created_at, user.updated_at, user.deactivated_at],
-        );
+        await tx.run(`INSERT INTO users (${NEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+          user.id,
+          user.email,
+          user.name,
+          user.role,
+          user.password_hash,
+          user.created_at,
+          user.updated_at,
+          user.deactivated_at,
+        ]);
       } catch (error) {
         if (error instanceof UniqueViolationError) throw new DuplicateEmailError(user.email);
         throw error;

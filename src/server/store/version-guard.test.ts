@@ -15,12 +15,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const fresh = async () => openStore({ dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null, cipher: createSecretCipher(randomBytes(32)) });
+const fresh = async () =>
+  openStore({ dataDir: tempDataDir(), databaseUrl: ON_POSTGRES ? await freshSchema() : null, cipher: createSecretCipher(randomBytes(32)) });
 
 describe('the version guard', () => {
   it('records each migration with the oldest app version that can run on it and the version that applied it', async () => {
-    const rows = await t.store.db.all<{ migration: string; oldest_app_version: string; applied_by: string }>('SELECT * FROM schema_versions ORDER BY migration');
-    expect(rows.find((row) => row.migration === '018-external-ids.sql')).toEqual({ migration: '018-external-ids.sql', oldest_app_version: '0.2.0', applied_by: APP_VERSION });
+    const rows = await t.store.db.all<{ migration: string; oldest_app_version: string; applied_by: string }>(
+      'SELECT * FROM schema_versions ORDER BY migration',
+    );
+    expect(rows.find((row) => row.migration === '018-external-ids.sql')).toEqual({
+      migration: '018-external-ids.sql',
+      oldest_app_version: '0.2.0',
+      applied_by: APP_VERSION,
+    });
     expect(rows.find((row) => row.migration === '001-initial.sql')?.oldest_app_version).toBe('0.1.0');
     expect(await schemaVersion(t.store.db)).toBe(SCHEMA_VERSION);
   });
@@ -52,7 +59,9 @@ describe('the version guard', () => {
     const store = await fresh();
     try {
       await store.db.run("INSERT INTO schema_migrations (name, applied_at) VALUES ('099-additive.sql', 'x')");
-      await store.db.run("INSERT INTO schema_versions (migration, oldest_app_version, applied_by) VALUES ('099-additive.sql', $1, '9.1.0')", [APP_VERSION]);
+      await store.db.run("INSERT INTO schema_versions (migration, oldest_app_version, applied_by) VALUES ('099-additive.sql', $1, '9.1.0')", [
+        APP_VERSION,
+      ]);
       expect(await migrate(store.db)).toEqual([]);
     } finally {
       await store.close();

@@ -35,7 +35,16 @@ type DeliveryRow = {
 };
 
 /** A delivery claimed to be sent now, with what sending needs (decrypted only here). */
-export type ClaimedDelivery = { id: string; webhookId: string; eventId: string; type: WebhookEventType; payload: string; attempts: number; url: string; secret: string };
+export type ClaimedDelivery = {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  type: WebhookEventType;
+  payload: string;
+  attempts: number;
+  url: string;
+  secret: string;
+};
 
 /** How one attempt went: delivered, to be tried again at `retryAt`, or given up. */
 export type DeliveryOutcome =
@@ -109,7 +118,14 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
     );
 
   return {
-    async create(input: { name: string; url: string; urlHint: string; secret: string; events: string[]; createdBy: string | null }): Promise<Webhook> {
+    async create(input: {
+      name: string;
+      url: string;
+      urlHint: string;
+      secret: string;
+      events: string[];
+      createdBy: string | null;
+    }): Promise<Webhook> {
       const id = randomUUID();
       try {
         await db.transaction(async (tx) => {
@@ -117,7 +133,16 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
           await tx.run(
             `INSERT INTO webhooks (id, name, url_enc, url_hint, secret_enc, events, created_at, created_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [id, input.name, seal(input.url, aad(id, 'url')), input.urlHint, seal(input.secret, aad(id, 'secret')), JSON.stringify(input.events), new Date().toISOString(), input.createdBy],
+            [
+              id,
+              input.name,
+              seal(input.url, aad(id, 'url')),
+              input.urlHint,
+              seal(input.secret, aad(id, 'secret')),
+              JSON.stringify(input.events),
+              new Date().toISOString(),
+              input.createdBy,
+            ],
           );
         });
       } catch (error) {
@@ -203,7 +228,10 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
     },
 
     async deliveries(webhookId: string): Promise<WebhookDelivery[]> {
-      const rows = await db.all<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [webhookId, KEPT]);
+      const rows = await db.all<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [
+        webhookId,
+        KEPT,
+      ]);
       return rows.map(toDelivery);
     },
 
@@ -260,7 +288,9 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
                delivered_at = $3, claimed_by = NULL, lease_until = NULL WHERE id = $1`,
             [deliveryId, outcome.statusCode, at],
           );
-          await tx.run('UPDATE webhooks SET consecutive_failures = 0, failing_since = NULL, reason = NULL WHERE id = $1 AND disabled_at IS NULL', [row.webhook_id]);
+          await tx.run('UPDATE webhooks SET consecutive_failures = 0, failing_since = NULL, reason = NULL WHERE id = $1 AND disabled_at IS NULL', [
+            row.webhook_id,
+          ]);
         } else if (outcome.kind === 'retry') {
           await tx.run(
             `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = $2, last_error = $3, next_attempt_at = $4,
@@ -299,7 +329,13 @@ export function createWebhooksRepository(db: SqlDatabase, cipher: SecretCipher) 
      * Moves what the alerts last said of a connector's check or credentials, if it still says `from`: true when this
      * call moved it (so exactly one caller, on one instance, sends the event).
      */
-    async moveAlertState(tx: Sql, destinationId: string, column: 'alert_check' | 'alert_credentials', from: string | null, to: string): Promise<boolean> {
+    async moveAlertState(
+      tx: Sql,
+      destinationId: string,
+      column: 'alert_check' | 'alert_credentials',
+      from: string | null,
+      to: string,
+    ): Promise<boolean> {
       const moved = await tx.run(
         `UPDATE destinations SET ${column} = $3 WHERE id = $1 AND COALESCE(${column}, '') = COALESCE(CAST($2 AS TEXT), '')`,
         [destinationId, from, to],

@@ -23,7 +23,9 @@ export type Seal = (plaintext: string, associatedData: string) => string;
 
 /** In a write transaction that seals secrets: the sealer for the key the database says writes now. */
 export async function writingSeal(tx: Sql, cipher: SecretCipher): Promise<Seal> {
-  const row = await tx.get<{ value: string }>(`SELECT value FROM settings WHERE key = $1${tx.dialect === 'postgres' ? ' FOR SHARE' : ''}`, [WRITING_KEY_SETTING]);
+  const row = await tx.get<{ value: string }>(`SELECT value FROM settings WHERE key = $1${tx.dialect === 'postgres' ? ' FOR SHARE' : ''}`, [
+    WRITING_KEY_SETTING,
+  ]);
   const keyId = row?.value ?? cipher.keyId;
   if (!cipher.holds(keyId)) throw new WritingKeyNotHeldError(keyId);
   return (plaintext, associatedData) => cipher.encrypt(plaintext, associatedData, keyId);

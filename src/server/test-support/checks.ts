@@ -16,8 +16,7 @@ export async function waitForCheck(t: TestApp, id: string, timeoutMs = 20_000): 
 }
 
 /** `name:status[:code]` of every step, for compact assertions. */
-export const stepSummary = (check: ConnectionCheck) =>
-  check.steps.map((s) => `${s.name}:${s.status}${s.code ? `:${s.code}` : ''}`);
+export const stepSummary = (check: ConnectionCheck) => check.steps.map((s) => `${s.name}:${s.status}${s.code ? `:${s.code}` : ''}`);
 
 export const stepOf = (check: ConnectionCheck, name: string) => {
   const step = check.steps.find((s) => s.name === name);

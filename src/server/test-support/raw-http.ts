@@ -6,13 +6,7 @@ export type RawResponse = { status: number; headers: Record<string, string>; bod
  * One HTTP/1.1 request written byte for byte, so the request target reaches the server exactly as given (an HTTP
  * client or `inject` would normalise `/./`, `//` or an absolute-form target first).
  */
-export function rawRequest(
-  port: number,
-  method: string,
-  target: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<RawResponse> {
+export function rawRequest(port: number, method: string, target: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const lines = [`${method} ${target} HTTP/1.1`];

@@ -36,7 +36,13 @@ export type ServerProcess = {
  * build too) as a child process on `port`, waits until it says it is ready, and signs in. The same DATA_DIR and
  * APP_ENCRYPTION_KEY start it again on the same data.
  */
-export async function startServerProcess(options: { dataDir: string; key: string; port: number; env?: Record<string, string>; browserApp?: boolean }) {
+export async function startServerProcess(options: {
+  dataDir: string;
+  key: string;
+  port: number;
+  env?: Record<string, string>;
+  browserApp?: boolean;
+}) {
   const origin = `http://127.0.0.1:${options.port}`;
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY, ...(options.browserApp ? [] : ['--api-only'])], {
     cwd: PROJECT_ROOT,
@@ -66,7 +72,10 @@ export async function startServerProcess(options: { dataDir: string; key: string
     headers: { ...csrf, 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'admin', password: PROCESS_PASSWORD }),
   });
-  const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('session='))?.split(';')[0];
+  const cookie = signIn.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('session='))
+    ?.split(';')[0];
   if (signIn.status !== 204 || !cookie) throw new Error(`sign-in answered ${signIn.status}`);
 
   const api: ServerProcess['api'] = (path, init = {}) =>
@@ -85,7 +94,10 @@ export async function untilReady(origin: string, exited: Promise<number | string
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (ended !== null) throw new Error(`the server exited (${ended}) before it was ready:\n${output()}`);
-    const ready = await fetch(`${origin}/api/health/ready`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${origin}/api/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

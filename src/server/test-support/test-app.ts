@@ -102,7 +102,12 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, options: 
     ...overrides,
   };
   const key = options.key ?? randomBytes(32);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, cipher: createSecretCipher(key, options.otherKeys ?? []) });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    cipher: createSecretCipher(key, options.otherKeys ?? []),
+  });
   await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, () => undefined);
   const app = await buildApp({
     config,

@@ -106,7 +106,11 @@ export function ActivityScreen() {
                     </td>
                     <td data-label="Details">
                       {entry.destination_id &&
-                        (entry.destination_name ? <Link to={`/destinations/${entry.destination_id}`}>{entry.destination_name}</Link> : <span className="muted">a deleted connector</span>)}
+                        (entry.destination_name ? (
+                          <Link to={`/destinations/${entry.destination_id}`}>{entry.destination_name}</Link>
+                        ) : (
+                          <span className="muted">a deleted connector</span>
+                        ))}
                       {entry.destination_id && entry.detail ? ': ' : ''}
                       {entry.detail}
                     </td>

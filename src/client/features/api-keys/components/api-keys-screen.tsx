@@ -52,8 +52,8 @@ function KeyUsage() {
       <h2 id="key-usage-heading">Use a key</h2>
       <p>
         Send the key in the <code>unstructured-api-key</code> header, as Unstructured's SDK does, or as <code>Authorization: Bearer</code>. The API
-        follows Unstructured's destination shapes, so scripts written for Unstructured work here: point them at <code>{origin}</code>. Keep the
-        key out of the script itself: these examples read it from <code>{API_KEY_VARIABLE}</code>.
+        follows Unstructured's destination shapes, so scripts written for Unstructured work here: point them at <code>{origin}</code>. Keep the key
+        out of the script itself: these examples read it from <code>{API_KEY_VARIABLE}</code>.
       </p>
       <CodeBlock title="curl" code={curlListDestinations(origin)} />
       <CodeBlock title="Python (unstructured-client)" code={pythonListDestinations(origin)} />
@@ -77,8 +77,8 @@ export function ApiKeysScreen() {
         </button>
       </div>
       <p className="page-intro muted">
-        Scripts and pipelines authenticate with a key instead of a password. A viewer key reads; an editor key also creates, changes, tests
-        and deletes destinations. A key never does more than the person who made it can now. Only a hash of each key is kept.
+        Scripts and pipelines authenticate with a key instead of a password. A viewer key reads; an editor key also creates, changes, tests and
+        deletes destinations. A key never does more than the person who made it can now. Only a hash of each key is kept.
       </p>
       {keys.isPending && <LoadingState label="Loading API keys…" />}
       {keys.isError && <ErrorState title="Couldn't load the API keys" message={keys.error.message} onRetry={() => void keys.refetch()} />}

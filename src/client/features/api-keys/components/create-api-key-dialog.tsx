@@ -32,7 +32,13 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
   });
   const { register, handleSubmit, formState, setError, control, reset } = form;
   const expiry = useWatch({ control, name: 'expiry' });
-  const { created, failure, close, run } = useCreateOnce<ApiKeyCreated, KeyFormValues>({ onOpenChange, reset, setError, fields: SERVER_FIELDS, conflict: 'name' });
+  const { created, failure, close, run } = useCreateOnce<ApiKeyCreated, KeyFormValues>({
+    onOpenChange,
+    reset,
+    setError,
+    fields: SERVER_FIELDS,
+    conflict: 'name',
+  });
   const submit = handleSubmit((values) =>
     run(
       () => createApiKey(toCreateRequest(values, clock())),
@@ -49,9 +55,8 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
         </p>
         <ShownOnce label="Your new API key" value={created.key} copyLabel="Copy key" />
         <p className="muted">
-          {API_KEY_ROLE_LABELS[created.role].label} key,{' '}
-          {created.expires_at ? `expires ${formatWhen(created.expires_at)}` : 'does not expire'}; listed as{' '}
-          <code>{created.prefix}…</code>
+          {API_KEY_ROLE_LABELS[created.role].label} key, {created.expires_at ? `expires ${formatWhen(created.expires_at)}` : 'does not expire'};
+          listed as <code>{created.prefix}…</code>
         </p>
         <CreatedDone close={close} />
       </Dialog>

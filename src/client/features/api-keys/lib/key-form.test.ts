@@ -25,11 +25,17 @@ describe('the new key form', () => {
     expect(issuesOf({ name: ' ', role: 'viewer', expiry: '90', date: '' })).toEqual(['name: Enter a name, so you can tell this key from the others']);
     expect(issuesOf({ name: 'ci', role: 'viewer', expiry: 'date', date: '' })).toEqual(['date: Choose the last day the key works']);
     expect(issuesOf({ name: 'ci', role: 'viewer', expiry: 'date', date: '2026-11-30' })).toEqual(['date: Choose an expiry in the future']);
-    expect(issuesOf({ name: 'ci', role: 'viewer', expiry: 'date', date: '2035-01-01' })[0]).toMatch(/^date: Choose an expiry within \d+ days, or Never$/);
+    expect(issuesOf({ name: 'ci', role: 'viewer', expiry: 'date', date: '2035-01-01' })[0]).toMatch(
+      /^date: Choose an expiry within \d+ days, or Never$/,
+    );
     expect(issuesOf({ name: 'ci', role: 'editor', expiry: 'date', date: '2027-01-15' })).toEqual([]);
   });
 
   it('sends the trimmed name, the role and the expiry', () => {
-    expect(toCreateRequest({ name: '  nightly  ', role: 'editor', expiry: 'never', date: '' }, NOW)).toEqual({ name: 'nightly', role: 'editor', expires_at: null });
+    expect(toCreateRequest({ name: '  nightly  ', role: 'editor', expiry: 'never', date: '' }, NOW)).toEqual({
+      name: 'nightly',
+      role: 'editor',
+      expires_at: null,
+    });
   });
 });

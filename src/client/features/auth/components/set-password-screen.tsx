@@ -25,8 +25,13 @@ export function SetPasswordScreen() {
   const queryClient = useQueryClient();
   const [token] = useState(() => window.location.hash.slice(1));
   const [link, setLink] = useState<LinkInfo | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(token ? null : 'This link is incomplete: copy the whole link, or ask an admin for a new one.');
-  const { register, handleSubmit, formState, setError } = useForm<FormValues>({ resolver: zodResolver(FormSchema), defaultValues: { password: '', confirm: '' } });
+  const [refusal, setRefusal] = useState<string | null>(
+    token ? null : 'This link is incomplete: copy the whole link, or ask an admin for a new one.',
+  );
+  const { register, handleSubmit, formState, setError } = useForm<FormValues>({
+    resolver: zodResolver(FormSchema),
+    defaultValues: { password: '', confirm: '' },
+  });
 
   useEffect(() => {
     document.title = 'Choose a password · S3 destinations';

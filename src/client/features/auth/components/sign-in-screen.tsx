@@ -126,7 +126,12 @@ export function SignInAgainDialog({ email }: { email?: string }) {
     );
   }
   return (
-    <Dialog open onOpenChange={() => undefined} title="Sign in again" description="Your session ended. Sign in to carry on: with your password, nothing you typed is lost.">
+    <Dialog
+      open
+      onOpenChange={() => undefined}
+      title="Sign in again"
+      description="Your session ended. Sign in to carry on: with your password, nothing you typed is lost."
+    >
       <SignInChoices email={email} />
     </Dialog>
   );

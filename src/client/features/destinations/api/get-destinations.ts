@@ -13,7 +13,12 @@ async function getPage(path: string, signal?: AbortSignal): Promise<Destinations
   const { data, headers } = await apiRequest<Destination[]>(path, { signal });
   const count = headers.get('x-total-count');
   const total = count === null ? data.length : Number.parseInt(count, 10);
-  return { items: data, total: Number.isFinite(total) ? total : data.length, totalAtLeast: count?.endsWith('+') ?? false, nextCursor: nextCursorOf(headers.get('link')) };
+  return {
+    items: data,
+    total: Number.isFinite(total) ? total : data.length,
+    totalAtLeast: count?.endsWith('+') ?? false,
+    nextCursor: nextCursorOf(headers.get('link')),
+  };
 }
 
 export const destinationsPageQueryOptions = (query: ListQuery) => {

@@ -6,7 +6,6 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
 import './activity-list.css';
 
-
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */
 export function ActivityList({ destinationId }: { destinationId: string }) {
   const activity = useActivity(destinationId);

@@ -11,7 +11,15 @@ const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as
 const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
 /** Every past check of a destination, newest first; each opens its results. */
-export function CheckHistory({ destination, checks, selected }: { destination: Pick<Destination, 'id' | 'config_version'>; checks: ConnectionCheck[]; selected: string | null }) {
+export function CheckHistory({
+  destination,
+  checks,
+  selected,
+}: {
+  destination: Pick<Destination, 'id' | 'config_version'>;
+  checks: ConnectionCheck[];
+  selected: string | null;
+}) {
   const destinationId = destination.id;
   const now = useNow(30_000);
   if (checks.length === 0) return <p className="muted">No connection checks yet.</p>;
@@ -30,7 +38,8 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
         {checks.map((check) => {
           // The same total as the check's timeline (its steps' span); a check recorded before steps had times: start to report.
           const span = timelineSpan(check.steps);
-          const duration = span > 0 && check.status !== 'SCHEDULED' ? span : check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
+          const duration =
+            span > 0 && check.status !== 'SCHEDULED' ? span : check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
           return (
             <tr key={check.id} aria-current={check.id === selected ? 'true' : undefined}>
               <td>
@@ -48,7 +57,9 @@ export function CheckHistory({ destination, checks, selected }: { destination: P
                 {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
               </td>
               <td data-label="Duration">{formatDuration(duration)}</td>
-              <td data-label="Reason">{check.cancelled ? `Cancelled${check.cancelled_by ? ` by ${check.cancelled_by}` : ''}` : (check.reason ?? '')}</td>
+              <td data-label="Reason">
+                {check.cancelled ? `Cancelled${check.cancelled_by ? ` by ${check.cancelled_by}` : ''}` : (check.reason ?? '')}
+              </td>
             </tr>
           );
         })}

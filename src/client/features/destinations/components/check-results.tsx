@@ -40,15 +40,15 @@ function Outcome({ check }: { check: ConnectionCheck }) {
     return <p className="outcome outcome-running">Testing the connection…</p>;
   }
   if (check.status === 'SUCCESS') {
-    return (
-      <p className="outcome outcome-ok">
-        Connection works{warnings > 0 ? ` — with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}.
-      </p>
-    );
+    return <p className="outcome outcome-ok">Connection works{warnings > 0 ? ` — with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}.</p>;
   }
   if (check.cancelled) {
     // Neither a pass nor a failure: the connector keeps the status of its check before.
-    return <p className="outcome outcome-cancelled">Cancelled{check.cancelled_by ? ` by ${check.cancelled_by}` : ''} before it finished: this check says nothing about the connection.</p>;
+    return (
+      <p className="outcome outcome-cancelled">
+        Cancelled{check.cancelled_by ? ` by ${check.cancelled_by}` : ''} before it finished: this check says nothing about the connection.
+      </p>
+    );
   }
   return <p className="outcome outcome-failed">Connection failed: {check.reason}</p>;
 }
@@ -58,8 +58,8 @@ function CheckWhen({ check }: { check: ConnectionCheck }) {
   const now = useNow(30_000);
   return (
     <p className="check-when muted">
-      {check.status === 'SCHEDULED' ? 'Started' : 'Ran'} <time dateTime={check.created_at}>{formatWhen(check.created_at)}</time> ({timeAgo(check.created_at, now)})
-      {check.trigger === 'scheduled' ? ', on its schedule' : ''}.
+      {check.status === 'SCHEDULED' ? 'Started' : 'Ran'} <time dateTime={check.created_at}>{formatWhen(check.created_at)}</time> (
+      {timeAgo(check.created_at, now)}){check.trigger === 'scheduled' ? ', on its schedule' : ''}.
     </p>
   );
 }
@@ -68,8 +68,17 @@ type Fix = { label: string; to: string };
 type StepRowProps = { step: Step; span: number; policy: string | null; fix: Fix | null; onUpdateCredentials?: (() => void) | undefined };
 
 /** Codes whose one fix is other credentials (offered once per result, under the first step that says so). */
-const CREDENTIAL_CODES = new Set(['ExpiredToken', 'TokenRefreshRequired', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessKeyLength', 'InvalidToken', 'InvalidClientTokenId']);
-const needsCredentials = (step: Step) => (step.status === 'failed' || step.status === 'warning') && step.code !== null && CREDENTIAL_CODES.has(step.code);
+const CREDENTIAL_CODES = new Set([
+  'ExpiredToken',
+  'TokenRefreshRequired',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessKeyLength',
+  'InvalidToken',
+  'InvalidClientTokenId',
+]);
+const needsCredentials = (step: Step) =>
+  (step.status === 'failed' || step.status === 'warning') && step.code !== null && CREDENTIAL_CODES.has(step.code);
 
 /**
  * A failure's fix as a control (issue 27), where a field of the saved connector is the fix: the edit page with that
@@ -77,7 +86,10 @@ const needsCredentials = (step: Step) => (step.status === 'failed' || step.statu
  * fields are on the screen already).
  */
 const FIXES: Partial<Record<string, (check: ConnectionCheck & { destination_id: string }) => Fix | null>> = {
-  WrongRegion: (check) => (check.region ? { label: `Set Region to ${check.region}`, to: `/destinations/${check.destination_id}/edit?region=${encodeURIComponent(check.region)}` } : null),
+  WrongRegion: (check) =>
+    check.region
+      ? { label: `Set Region to ${check.region}`, to: `/destinations/${check.destination_id}/edit?region=${encodeURIComponent(check.region)}` }
+      : null,
   NoSuchBucket: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
   InvalidBucketName: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
   AuthorizationHeaderMalformed: (check) => ({ label: 'Edit the Region', to: `/destinations/${check.destination_id}/edit?focus=region` }),
@@ -103,7 +115,11 @@ function StepRow({ step, span, policy, fix, onUpdateCredentials }: StepRowProps)
         <span className="step-duration">{formatDuration(step.duration_ms)}</span>
       </div>
       {bar && (
-        <div className="step-bar" aria-hidden="true" title={`From ${formatDuration(step.started_ms)} to ${formatDuration((step.started_ms ?? 0) + (step.duration_ms ?? 0))}`}>
+        <div
+          className="step-bar"
+          aria-hidden="true"
+          title={`From ${formatDuration(step.started_ms)} to ${formatDuration((step.started_ms ?? 0) + (step.duration_ms ?? 0))}`}
+        >
           <span style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />
         </div>
       )}
@@ -175,7 +191,10 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
   const span = timelineSpan(check.steps, check.status === 'SCHEDULED' ? Math.max(0, onServerClock(now) - Date.parse(check.created_at)) : 0);
   // Once, under the first step a missing permission stopped: write and multipart run at once and may both be denied.
   // Under the step that failed for it (a denied listing alone is a warning, and then that one).
-  const policyStep = (check.steps.find((s) => s.status === 'failed' && s.code === 'AccessDenied') ?? check.steps.find((s) => s.status === 'warning' && s.code === 'AccessDenied'))?.name;
+  const policyStep = (
+    check.steps.find((s) => s.status === 'failed' && s.code === 'AccessDenied') ??
+    check.steps.find((s) => s.status === 'warning' && s.code === 'AccessDenied')
+  )?.name;
   // One "Update credentials" per result: identity and bucket both answer ExpiredToken for the same credentials.
   const credentialsStep = check.steps.find(needsCredentials)?.name;
   // One control per fix in a result: the first step a code's fix applies to carries it.
@@ -223,8 +242,8 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
       )}
       {check.status !== 'SCHEDULED' && span > 0 && (
         <p className="timeline-total muted">
-          Steps on one timeline: each bar starts when its step started and spans its duration (identity and bucket, write and multipart run side by side).
-          Total {formatDuration(span)}.
+          Steps on one timeline: each bar starts when its step started and spans its duration (identity and bucket, write and multipart run side by
+          side). Total {formatDuration(span)}.
         </p>
       )}
       <ol className="timeline">

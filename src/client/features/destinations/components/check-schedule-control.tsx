@@ -18,7 +18,8 @@ export function CheckScheduleControl({ destination, canEdit }: { destination: De
   const now = useNow(60_000);
   const id = useId();
   const schedule = update.isPending ? (update.variables.changes.check_schedule ?? destination.check_schedule) : destination.check_schedule;
-  const next = destination.next_check_at === null ? 'Not checked by itself.' : `Next check ${relativeTime(destination.next_check_at, onServerClock(now))}.`;
+  const next =
+    destination.next_check_at === null ? 'Not checked by itself.' : `Next check ${relativeTime(destination.next_check_at, onServerClock(now))}.`;
   const change = (value: CheckSchedule) =>
     update.mutate(
       { id: destination.id, version: destination.version, changes: { check_schedule: value } },

@@ -20,7 +20,17 @@ export type FieldsProps = {
 };
 
 /** A radio option named by its title alone and described by its help, the whole card clickable. */
-function Choice({ id, title, help, children }: { id: string; title: string; help: string; children: (aria: { 'aria-labelledby': string; 'aria-describedby': string }) => ReactNode }) {
+function Choice({
+  id,
+  title,
+  help,
+  children,
+}: {
+  id: string;
+  title: string;
+  help: string;
+  children: (aria: { 'aria-labelledby': string; 'aria-describedby': string }) => ReactNode;
+}) {
   return (
     <label className="choice">
       {children({ 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-help` })}
@@ -40,7 +50,17 @@ const secretInput = { autoComplete: 'off', spellCheck: false, autoCapitalize: 'o
  * A secret typed in this form, hidden as it is typed, with Show to check it (a 40-character paste, say). Only what was
  * typed here can be shown: a saved secret never comes back to the browser, and the field starts empty.
  */
-function SecretInput({ props, label, registration, mono = false }: { props: FieldControlProps; label: string; registration: UseFormRegisterReturn; mono?: boolean }) {
+function SecretInput({
+  props,
+  label,
+  registration,
+  mono = false,
+}: {
+  props: FieldControlProps;
+  label: string;
+  registration: UseFormRegisterReturn;
+  mono?: boolean;
+}) {
   const [shown, setShown] = useState(false);
   return (
     <span className="secret-input">
@@ -68,11 +88,7 @@ export function NameField({ register, errors, onLeave }: FieldsProps & { onLeave
   );
 }
 
-export function ProviderField({
-  register,
-  setValue,
-  values,
-}: FieldsProps & { setValue: UseFormSetValue<ConnectorFormValues> }) {
+export function ProviderField({ register, setValue, values }: FieldsProps & { setValue: UseFormSetValue<ConnectorFormValues> }) {
   const choose = (provider: Provider) => {
     const previous = PROVIDERS[values.provider].region;
     // Pre-shape the region for providers that need one, unless the user typed their own.
@@ -82,7 +98,12 @@ export function ProviderField({
     <fieldset className="choices">
       <legend>Storage provider</legend>
       {(Object.keys(PROVIDERS) as Provider[]).map((provider) => (
-        <Choice key={provider} id={`provider-${provider}`} title={PROVIDERS[provider].label} help={provider === 'aws' ? PROVIDERS.aws.help : `S3-compatible. ${PROVIDERS[provider].help}`}>
+        <Choice
+          key={provider}
+          id={`provider-${provider}`}
+          title={PROVIDERS[provider].label}
+          help={provider === 'aws' ? PROVIDERS.aws.help : `S3-compatible. ${PROVIDERS[provider].help}`}
+        >
           {(aria) => (
             <input type="radio" value={provider} {...aria} {...register('provider', { onChange: (e) => choose(e.target.value as Provider) })} />
           )}
@@ -102,17 +123,25 @@ export function BucketFields({ register, errors, warnings, values }: FieldsProps
         warning={warnings.remote_url}
         hint={
           <>
-            The bucket, and optionally a folder (prefix) to write under: <code>s3://my-bucket/</code> or{' '}
-            <code>s3://my-bucket/exports/</code>.
+            The bucket, and optionally a folder (prefix) to write under: <code>s3://my-bucket/</code> or <code>s3://my-bucket/exports/</code>.
           </>
         }
       >
-        {(props) => <input {...props} type="text" autoComplete="off" spellCheck={false} placeholder="s3://my-bucket/exports/" {...register('remote_url')} />}
+        {(props) => (
+          <input {...props} type="text" autoComplete="off" spellCheck={false} placeholder="s3://my-bucket/exports/" {...register('remote_url')} />
+        )}
       </Field>
       {values.provider !== 'aws' && (
         <Field label="Custom URL" error={errors.endpoint_url?.message} warning={warnings.endpoint_url} hint={provider.help}>
           {(props) => (
-            <input {...props} type="url" autoComplete="off" spellCheck={false} placeholder={provider.endpointExample ?? ''} {...register('endpoint_url')} />
+            <input
+              {...props}
+              type="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={provider.endpointExample ?? ''}
+              {...register('endpoint_url')}
+            />
           )}
         </Field>
       )}
@@ -122,7 +151,9 @@ export function BucketFields({ register, errors, warnings, values }: FieldsProps
         warning={warnings.region}
         hint={values.provider === 'aws' ? 'Leave empty to have the bucket’s region found automatically.' : 'The region your provider signs for.'}
       >
-        {(props) => <input {...props} type="text" autoComplete="off" spellCheck={false} placeholder={provider.region ?? 'us-east-1'} {...register('region')} />}
+        {(props) => (
+          <input {...props} type="text" autoComplete="off" spellCheck={false} placeholder={provider.region ?? 'us-east-1'} {...register('region')} />
+        )}
       </Field>
     </>
   );
@@ -164,10 +195,20 @@ export function CredentialFields({
       <p className="notice notice-warning">Anonymous access is not recommended: it only works with a bucket anyone can write to.</p>
     ) : null;
   }
-  const keep = (has: boolean | undefined, what: string) => (has ? `A ${what} is saved: leave this empty to keep it, or type a new one to replace it.` : undefined);
+  const keep = (has: boolean | undefined, what: string) =>
+    has ? `A ${what} is saved: leave this empty to keep it, or type a new one to replace it.` : undefined;
   return (
     <>
-      <Field label="AWS Key" error={errors.key?.message} warning={warnings.key} hint={values.provider === 'aws' ? 'The access key ID, like AKIAIOSFODNN7EXAMPLE (ASIA… for temporary credentials).' : 'Your provider’s access key.'}>
+      <Field
+        label="AWS Key"
+        error={errors.key?.message}
+        warning={warnings.key}
+        hint={
+          values.provider === 'aws'
+            ? 'The access key ID, like AKIAIOSFODNN7EXAMPLE (ASIA… for temporary credentials).'
+            : 'Your provider’s access key.'
+        }
+      >
         {(props) => <input {...props} type="text" {...secretInput} {...register('key')} />}
       </Field>
       {onUseTemporary && values.method === 'access_key' && /^ASIA/i.test(values.key.trim()) && (
@@ -177,7 +218,12 @@ export function CredentialFields({
           </button>
         </p>
       )}
-      <Field label="AWS Secret Key" error={errors.secret?.message} warning={warnings.secret} hint={keep(saved?.hasSecret, 'secret key') ?? 'Hidden as you type; Show reveals what you typed here. Never shown again once saved.'}>
+      <Field
+        label="AWS Secret Key"
+        error={errors.secret?.message}
+        warning={warnings.secret}
+        hint={keep(saved?.hasSecret, 'secret key') ?? 'Hidden as you type; Show reveals what you typed here. Never shown again once saved.'}
+      >
         {(props) => <SecretInput props={props} label="AWS Secret Key" registration={register('secret')} />}
       </Field>
       {values.method === 'temporary' && (
@@ -186,7 +232,9 @@ export function CredentialFields({
             label="STS Token"
             error={errors.token?.message}
             warning={warnings.token}
-            hint={keep(saved?.hasToken, 'token') ?? 'The session token, hidden as the secret key is; line breaks and spaces from pasting are removed.'}
+            hint={
+              keep(saved?.hasToken, 'token') ?? 'The session token, hidden as the secret key is; line breaks and spaces from pasting are removed.'
+            }
           >
             {(props) => <SecretInput props={props} label="STS Token" registration={register('token')} mono />}
           </Field>

@@ -8,7 +8,6 @@ import '../../../ui/facts.css';
 import './destination-config.css';
 import { formatWhen } from '../../../ui/relative-time.ts';
 
-
 /** The saved configuration: secrets only as "Set", with a way to replace them. */
 export function DestinationConfig({ destination }: { destination: Destination }) {
   const { config, credentials } = destination;

@@ -62,7 +62,8 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
 
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
   if (destination.isError) {
-    if (isNotFound(destination.error)) return <NotFound title="Connector not found">There is no connector with this id; it may have been deleted.</NotFound>;
+    if (isNotFound(destination.error))
+      return <NotFound title="Connector not found">There is no connector with this id; it may have been deleted.</NotFound>;
     return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
   }
   const d = destination.data;
@@ -94,23 +95,23 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
           <PageHeading title={d.name} id="detail-title" />
         </div>
         {canEdit && (
-        <div className="actions">
-          <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
-            {/* One word whether or not it was tested before (issue 27). */}
-            {startCheck.isPending ? 'Starting…' : 'Test'}
-          </button>
-          {(d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
-            <button type="button" className="button" onClick={openUpdate}>
-              Update credentials
+          <div className="actions">
+            <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
+              {/* One word whether or not it was tested before (issue 27). */}
+              {startCheck.isPending ? 'Starting…' : 'Test'}
             </button>
-          )}
-          <Link to={`/destinations/${id}/edit`} className="button">
-            Edit
-          </Link>
-          <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
-            Delete
-          </button>
-        </div>
+            {(d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
+              <button type="button" className="button" onClick={openUpdate}>
+                Update credentials
+              </button>
+            )}
+            <Link to={`/destinations/${id}/edit`} className="button">
+              Edit
+            </Link>
+            <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
+              Delete
+            </button>
+          </div>
         )}
       </div>
       {notice && (
@@ -148,8 +149,14 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
           {selected && history[0] && selected.id !== history[0].id && (
             <p className="notice notice-info" data-testid="older-result">
               An older result. The latest check ({timeAgo(history[0].created_at, now)}){' '}
-              {history[0].cancelled ? 'was cancelled' : history[0].status === 'SCHEDULED' ? 'is running' : history[0].status === 'SUCCESS' ? 'passed' : 'failed'}:{' '}
-              <Link to={`/destinations/${id}?check=${history[0].id}`}>open the latest result</Link>.
+              {history[0].cancelled
+                ? 'was cancelled'
+                : history[0].status === 'SCHEDULED'
+                  ? 'is running'
+                  : history[0].status === 'SUCCESS'
+                    ? 'passed'
+                    : 'failed'}
+              : <Link to={`/destinations/${id}?check=${history[0].id}`}>open the latest result</Link>.
             </p>
           )}
           {selected && outdated && (
@@ -170,7 +177,9 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
           ) : checks.isPending ? (
             <LoadingState label="Loading the checks…" />
           ) : (
-            <p className="muted">{selectedId ? 'That check is no longer in the history.' : 'Not tested yet: use Test to check the bucket and credentials.'}</p>
+            <p className="muted">
+              {selectedId ? 'That check is no longer in the history.' : 'Not tested yet: use Test to check the bucket and credentials.'}
+            </p>
           )}
         </section>
       </div>

@@ -21,8 +21,6 @@ import './destinations-list.css';
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
 
-
-
 function endpointLabel(endpointUrl: string | null): string {
   if (endpointUrl === null) return 'Amazon S3';
   try {
@@ -125,8 +123,8 @@ export function DestinationsList() {
       {attention > 0 && (
         <div className="banner banner-warning attention" role="status">
           <span>
-            {attention === 1 ? '1 connector has' : `${attention.toLocaleString('en')} connectors have`} temporary credentials that have
-            expired or are in the last quarter of their lifetime.
+            {attention === 1 ? '1 connector has' : `${attention.toLocaleString('en')} connectors have`} temporary credentials that have expired or are
+            in the last quarter of their lifetime.
           </span>{' '}
           {query.credentials === 'attention' ? (
             <Link to={withChange(query, { credentials: null })}>Show all connectors</Link>
@@ -215,30 +213,34 @@ export function DestinationsList() {
                         </td>
                         <td className="row-actions">
                           {canEdit && (
-                          <div className="row-actions-inner">
-                            <button
-                              type="button"
-                              className="button button-small"
-                              onClick={() => void test(destination)}
-                              aria-label={`Test ${destination.name}`}
-                              disabled={startCheck.isPending}
-                            >
-                              Test
-                            </button>
-                            <Link to={`/destinations/${destination.id}/edit`} className="button button-small" aria-label={`Edit ${destination.name}`}>
-                              Edit
-                            </Link>
-                            <button
-                              type="button"
-                              className="button button-small button-danger-quiet"
-                              onClick={() => {
-                                deleting.show(destination);
-                              }}
-                              aria-label={`Delete ${destination.name}`}
-                            >
-                              Delete
-                            </button>
-                          </div>
+                            <div className="row-actions-inner">
+                              <button
+                                type="button"
+                                className="button button-small"
+                                onClick={() => void test(destination)}
+                                aria-label={`Test ${destination.name}`}
+                                disabled={startCheck.isPending}
+                              >
+                                Test
+                              </button>
+                              <Link
+                                to={`/destinations/${destination.id}/edit`}
+                                className="button button-small"
+                                aria-label={`Edit ${destination.name}`}
+                              >
+                                Edit
+                              </Link>
+                              <button
+                                type="button"
+                                className="button button-small button-danger-quiet"
+                                onClick={() => {
+                                  deleting.show(destination);
+                                }}
+                                aria-label={`Delete ${destination.name}`}
+                              >
+                                Delete
+                              </button>
+                            </div>
                           )}
                         </td>
                       </tr>
@@ -327,13 +329,30 @@ const SORT_LABEL: Record<ListSort | 'newest', string> = {
  * A column header that sorts the list by the contract's sort key for it: a click sorts by it, another click the other
  * way; `aria-sort` says which. The Sort by select and the URL's `sort` say the same.
  */
-function SortableHeader({ query, label, ascending, descending, newestFirst = false }: { query: ListQuery; label: string; ascending: ListSort; descending: ListSort; newestFirst?: boolean }) {
+function SortableHeader({
+  query,
+  label,
+  ascending,
+  descending,
+  newestFirst = false,
+}: {
+  query: ListQuery;
+  label: string;
+  ascending: ListSort;
+  descending: ListSort;
+  newestFirst?: boolean;
+}) {
   const current = query.sort === ascending ? 'ascending' : query.sort === descending ? 'descending' : null;
   // The first click: A to Z, soonest expiry first; times newest first.
   const next: ListSort = current === 'ascending' ? descending : current === 'descending' ? ascending : newestFirst ? descending : ascending;
   return (
     <th scope="col" aria-sort={current ?? undefined}>
-      <button type="button" className="sort-header" aria-label={`Sort by ${label}${current ? ', the other way' : ''}`} onClick={() => navigate(withChange(query, { sort: next }))}>
+      <button
+        type="button"
+        className="sort-header"
+        aria-label={`Sort by ${label}${current ? ', the other way' : ''}`}
+        onClick={() => navigate(withChange(query, { sort: next }))}
+      >
         {label}
         <span aria-hidden="true">{current === 'ascending' ? ' ▲' : current === 'descending' ? ' ▼' : ''}</span>
       </button>
@@ -370,11 +389,22 @@ function ListToolbar({ query }: { query: ListQuery }) {
     <form className="list-toolbar" role="search" aria-label="Find connectors" onSubmit={(event) => event.preventDefault()}>
       <div className="toolbar-field toolbar-search">
         <label htmlFor="list-q">Search</label>
-        <input id="list-q" type="search" value={text} maxLength={200} placeholder="Name, bucket or endpoint" onChange={(event) => setText(event.target.value)} />
+        <input
+          id="list-q"
+          type="search"
+          value={text}
+          maxLength={200}
+          placeholder="Name, bucket or endpoint"
+          onChange={(event) => setText(event.target.value)}
+        />
       </div>
       <div className="toolbar-field">
         <label htmlFor="list-status">Last check</label>
-        <select id="list-status" value={query.status ?? ''} onChange={(event) => navigate(withChange(query, { status: (event.target.value || null) as ListStatus | null }))}>
+        <select
+          id="list-status"
+          value={query.status ?? ''}
+          onChange={(event) => navigate(withChange(query, { status: (event.target.value || null) as ListStatus | null }))}
+        >
           <option value="">Any</option>
           <option value="failing">Failed</option>
           <option value="passing">Passed</option>
@@ -397,7 +427,11 @@ function ListToolbar({ query }: { query: ListQuery }) {
       </div>
       <div className="toolbar-field">
         <label htmlFor="list-sort">Sort by</label>
-        <select id="list-sort" value={query.sort ?? ''} onChange={(event) => navigate(withChange(query, { sort: (event.target.value || null) as ListSort | null }))}>
+        <select
+          id="list-sort"
+          value={query.sort ?? ''}
+          onChange={(event) => navigate(withChange(query, { sort: (event.target.value || null) as ListSort | null }))}
+        >
           {(Object.keys(SORT_LABEL) as (ListSort | 'newest')[]).map((sort) => (
             <option key={sort} value={sort === 'newest' ? '' : sort}>
               {SORT_LABEL[sort]}

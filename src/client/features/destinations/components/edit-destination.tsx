@@ -25,7 +25,8 @@ export function EditDestination({ id, checkOptions }: { id: string; checkOptions
   const destination = useDestination(id);
   if (destination.isPending) return <LoadingState label="Loading the connector…" />;
   if (destination.isError) {
-    if (isNotFound(destination.error)) return <NotFound title="Connector not found">There is no connector with this id to edit; it may have been deleted.</NotFound>;
+    if (isNotFound(destination.error))
+      return <NotFound title="Connector not found">There is no connector with this id to edit; it may have been deleted.</NotFound>;
     return <ErrorState title="Couldn't load the connector" message={destination.error.message} onRetry={() => void destination.refetch()} />;
   }
   return <EditForm key={destination.data.version} destination={destination.data} checkOptions={checkOptions} />;
@@ -115,12 +116,17 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
           Region set to {suggested}, where the check found the bucket: Save and Test to apply it.
         </p>
       )}
-      <form className="card edit-form" onSubmit={(e) => {
+      <form
+        className="card edit-form"
+        onSubmit={(e) => {
           // The button that submitted (Enter submits with the first one, Save changes).
           const test = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'test';
           setSubmitter(test ? 'test' : 'save');
           void save(test)(e);
-        }} noValidate aria-labelledby="edit-title">
+        }}
+        noValidate
+        aria-labelledby="edit-title"
+      >
         <NameField {...fieldProps} />
         <h2>Bucket</h2>
         <ProviderField {...fieldProps} setValue={form.setValue} />
@@ -129,7 +135,9 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
         <MethodField {...fieldProps} options={checkOptions} />
         {values.method === 'iam_role' && <RoleFields {...fieldProps} setValue={form.setValue} />}
         {/* As in the wizard and the credentials dialog: CLI output or a profile pasted here fills the fields. */}
-        {(values.method === 'access_key' || values.method === 'temporary') && <PasteCredentialsBox onFill={(pasted) => fillFromPaste(form.setValue, pasted)} />}
+        {(values.method === 'access_key' || values.method === 'temporary') && (
+          <PasteCredentialsBox onFill={(pasted) => fillFromPaste(form.setValue, pasted)} />
+        )}
         <CredentialFields
           {...fieldProps}
           saved={{ hasSecret: destination.config.has_secret, hasToken: destination.config.has_token }}

@@ -92,7 +92,6 @@ export function valuesOf(d: Destination): ConnectorFormValues {
   };
 }
 
-
 /** Fills the credential fields from a paste; a token means temporary credentials. */
 export function fillFromPaste(setValue: UseFormSetValue<ConnectorFormValues>, pasted: PastedCredentials) {
   const options = { shouldDirty: true, shouldValidate: true };

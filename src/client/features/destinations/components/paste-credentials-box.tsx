@@ -4,7 +4,6 @@ import { describeImport, readUnstructuredDestination, type ImportedDestination }
 import { formatWhen, relativeTime } from '../../../ui/relative-time.ts';
 import './paste-credentials-box.css';
 
-
 /** What a paste filled in, in one line: "Filled key, secret and token; expires 14:32, in 58 minutes". */
 export function describeFill(value: PastedCredentials, now: number): string {
   const filled = `Filled key, secret${value.token ? ' and token' : ''}`;

@@ -34,8 +34,8 @@ export function RoleFields({ register, errors, values, setValue }: FieldsProps &
         error={errors.role_arn?.message}
         hint={
           <>
-            The role this server assumes, in your account or another: <code>arn:aws:iam::123456789012:role/s3-writer</code>. Its permissions
-            policy grants the S3 actions (the review step shows them).
+            The role this server assumes, in your account or another: <code>arn:aws:iam::123456789012:role/s3-writer</code>. Its permissions policy
+            grants the S3 actions (the review step shows them).
           </>
         }
       >
@@ -51,7 +51,8 @@ export function TrustPolicy({ externalId, failed = false }: { externalId: string
   const settings = useIamRoleSettings(true);
   if (failed) return <p className="notice notice-error">The server did not give this connector an external ID; reload the page to try again.</p>;
   if (settings.isPending || externalId === '') return <p className="muted">Preparing the trust policy…</p>;
-  if (settings.isError) return <p className="notice notice-error">Could not ask the server which identity it assumes roles with: {settings.error.message}</p>;
+  if (settings.isError)
+    return <p className="notice notice-error">Could not ask the server which identity it assumes roles with: {settings.error.message}</p>;
   const { principal_arn: principal, caller_arn: caller, problem } = settings.data;
   if (problem !== null || principal === null) {
     return (
@@ -69,8 +70,8 @@ export function TrustPolicy({ externalId, failed = false }: { externalId: string
         <span className="muted"> — this connector’s own; not a secret.</span>
       </p>
       <p>
-        In the IAM console, open the role, then <em>Trust relationships → Edit trust policy</em>, and replace it with this. It lets this
-        server ({principal}) assume the role only with this connector’s external ID.
+        In the IAM console, open the role, then <em>Trust relationships → Edit trust policy</em>, and replace it with this. It lets this server (
+        {principal}) assume the role only with this connector’s external ID.
       </p>
       {caller !== null && isRoleSessionArn(caller) && (
         <p className="muted">

@@ -4,8 +4,20 @@ import { checkVerdict } from './check-verdict.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
-const keyed: Destination['credentials'] = { method: 'access_key', expires_at: null, saved_at: null, state: 'not_applicable', expired_by_check: false };
-const temporary = (expiresAt: string): Destination['credentials'] => ({ method: 'temporary', expires_at: expiresAt, saved_at: at(-60), state: 'ok', expired_by_check: false });
+const keyed: Destination['credentials'] = {
+  method: 'access_key',
+  expires_at: null,
+  saved_at: null,
+  state: 'not_applicable',
+  expired_by_check: false,
+};
+const temporary = (expiresAt: string): Destination['credentials'] => ({
+  method: 'temporary',
+  expires_at: expiresAt,
+  saved_at: at(-60),
+  state: 'ok',
+  expired_by_check: false,
+});
 
 describe('checkVerdict', () => {
   it.each([
@@ -16,7 +28,14 @@ describe('checkVerdict', () => {
     ['a pass of an older config', { status: 'SUCCESS', reason: null, config_version: 1 }, 2, keyed, 'Passed before the last change', 'neutral'],
     ['a failure of an older config', { status: 'FAILURE', reason: 'x', config_version: 1 }, 3, keyed, 'Failed before the last change', 'neutral'],
     ['a check from before versions were kept', { status: 'SUCCESS', reason: null, config_version: null }, 4, keyed, 'Passed', 'ok'],
-    ['a pass, credentials expired since', { status: 'SUCCESS', reason: null, config_version: 1 }, 1, temporary(at(-5)), 'Passed before expiry', 'warning'],
+    [
+      'a pass, credentials expired since',
+      { status: 'SUCCESS', reason: null, config_version: 1 },
+      1,
+      temporary(at(-5)),
+      'Passed before expiry',
+      'warning',
+    ],
     ['a pass, credentials still valid', { status: 'SUCCESS', reason: null, config_version: 1 }, 1, temporary(at(5)), 'Passed', 'ok'],
     ['a failure, credentials expired since', { status: 'FAILURE', reason: 'x', config_version: 1 }, 1, temporary(at(-5)), 'Failed', 'danger'],
   ] as const)('%s: %s', (_label, check, configVersion, credentials, label, tone) => {

@@ -9,7 +9,10 @@ const OUTCOME = { SCHEDULED: 'Testing…', SUCCESS: 'Passed', FAILURE: 'Failed' 
 const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
 
 /** Whether a finished check tested a config older than the one saved now (a rename does not count). */
-export function testedBeforeChange(check: Pick<ConnectionCheckSummary, 'status' | 'config_version'>, destination: Pick<Destination, 'config_version'>): boolean {
+export function testedBeforeChange(
+  check: Pick<ConnectionCheckSummary, 'status' | 'config_version'>,
+  destination: Pick<Destination, 'config_version'>,
+): boolean {
   return check.status !== 'SCHEDULED' && check.config_version !== null && check.config_version < destination.config_version;
 }
 
@@ -33,8 +36,13 @@ export function checkVerdict(
   }
   const { credentials } = destination;
   const expired =
-    credentialsState({ method: credentials.method, expiresAt: credentials.expires_at, savedAt: credentials.saved_at, expiredByCheck: credentials.expired_by_check, now: new Date(now) }) ===
-    'expired';
+    credentialsState({
+      method: credentials.method,
+      expiresAt: credentials.expires_at,
+      savedAt: credentials.saved_at,
+      expiredByCheck: credentials.expired_by_check,
+      now: new Date(now),
+    }) === 'expired';
   if (check.status === 'SUCCESS' && expired) {
     return {
       label: 'Passed before expiry',

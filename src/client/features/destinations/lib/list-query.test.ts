@@ -7,7 +7,10 @@ const EMPTY: ListQuery = { q: '', sort: null, status: null, credentials: null, c
 describe('the list query in the URL', () => {
   it.each<[string, Partial<ListQuery>]>([
     ['', {}],
-    ['q=invoices&sort=-last_check&status=failing&credentials=expiring', { q: 'invoices', sort: '-last_check', status: 'failing', credentials: 'expiring' }],
+    [
+      'q=invoices&sort=-last_check&status=failing&credentials=expiring',
+      { q: 'invoices', sort: '-last_check', status: 'failing', credentials: 'expiring' },
+    ],
     ['credentials=attention', { credentials: 'attention' }],
     ['sort=size&status=broken&credentials=soon', {}],
     ['cursor=abc&page=3', { cursor: 'abc', page: 3 }],

@@ -13,4 +13,8 @@ export function timelineBar(step: Pick<Step, 'started_ms' | 'duration_ms'>, span
  * (`runningFor`, ms since it started): an 8 ms first step is not drawn across the whole timeline while the rest run.
  */
 export const timelineSpan = (steps: Pick<Step, 'started_ms' | 'duration_ms'>[], runningFor = 0) =>
-  Math.max(0, runningFor, ...steps.map((s) => (s.started_ms !== null && s.duration_ms !== null ? s.started_ms + s.duration_ms : (s.started_ms ?? 0))));
+  Math.max(
+    0,
+    runningFor,
+    ...steps.map((s) => (s.started_ms !== null && s.duration_ms !== null ? s.started_ms + s.duration_ms : (s.started_ms ?? 0))),
+  );

@@ -13,7 +13,11 @@ type Props = { open: boolean; onOpenChange: (open: boolean) => void };
 type FormValues = { name: string; url: string; events: string[] };
 
 // The API's own rules, on the form's fields.
-const FormSchema = z.object({ name: WebhookCreateSchema.shape.name, url: WebhookCreateSchema.shape.url, events: z.array(z.string()).min(1, 'Choose at least one event') });
+const FormSchema = z.object({
+  name: WebhookCreateSchema.shape.name,
+  url: WebhookCreateSchema.shape.url,
+  events: z.array(z.string()).min(1, 'Choose at least one event'),
+});
 const SERVER_FIELDS: Record<string, keyof FormValues> = { name: 'name', url: 'url', events: 'events' };
 
 /**
@@ -26,7 +30,13 @@ export default function AddWebhookDialog({ open, onOpenChange }: Props) {
     resolver: zodResolver(FormSchema),
     defaultValues: { name: '', url: '', events: [...WEBHOOK_EVENTS] },
   });
-  const { created, failure, close, run } = useCreateOnce<CreatedWebhook, FormValues>({ onOpenChange, reset, setError, fields: SERVER_FIELDS, conflict: 'name' });
+  const { created, failure, close, run } = useCreateOnce<CreatedWebhook, FormValues>({
+    onOpenChange,
+    reset,
+    setError,
+    fields: SERVER_FIELDS,
+    conflict: 'name',
+  });
   const submit = handleSubmit((values) =>
     run(
       () => createWebhook({ name: values.name, url: values.url, events: values.events as CreatedWebhook['events'] }),
@@ -47,13 +57,31 @@ export default function AddWebhookDialog({ open, onOpenChange }: Props) {
     );
   }
   return (
-    <Dialog open={open} onOpenChange={close} title="Add a webhook" description="Alerts are POSTed to it as JSON, signed, with a text line Slack and Teams show.">
+    <Dialog
+      open={open}
+      onOpenChange={close}
+      title="Add a webhook"
+      description="Alerts are POSTed to it as JSON, signed, with a text line Slack and Teams show."
+    >
       <form onSubmit={(e) => void submit(e)} noValidate className="dialog-form">
         <Field label="Name" error={formState.errors.name?.message} hint="Who it reaches, for example “Data team Slack”. Unique.">
           {(props) => <input {...props} type="text" autoComplete="off" {...register('name')} />}
         </Field>
-        <Field label="Webhook URL" error={formState.errors.url?.message} hint="A Slack or Teams incoming webhook URL, or your own receiver. Kept encrypted; shown by its host only.">
-          {(props) => <input {...props} type="url" autoComplete="off" spellCheck={false} placeholder="https://hooks.slack.com/services/…" {...register('url')} />}
+        <Field
+          label="Webhook URL"
+          error={formState.errors.url?.message}
+          hint="A Slack or Teams incoming webhook URL, or your own receiver. Kept encrypted; shown by its host only."
+        >
+          {(props) => (
+            <input
+              {...props}
+              type="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="https://hooks.slack.com/services/…"
+              {...register('url')}
+            />
+          )}
         </Field>
         <fieldset className="choices" aria-describedby={formState.errors.events ? 'events-error' : undefined}>
           <legend>Send an alert when</legend>

@@ -17,14 +17,24 @@ const DELIVERY_BADGE = { pending: ['neutral', 'Sending'], delivered: ['ok', 'Del
 function DeleteDialog({ webhook, open, onOpenChange }: { webhook: Webhook; open: boolean; onOpenChange: (open: boolean) => void }) {
   const remove = useDeleteWebhook();
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title={`Remove “${webhook.name}”?`} description="No more alerts go to it; its delivery log goes with it.">
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={`Remove “${webhook.name}”?`}
+      description="No more alerts go to it; its delivery log goes with it."
+    >
       {remove.isError && (
         <p className="notice notice-error" role="alert">
           Couldn't remove the webhook: {remove.error.message}
         </p>
       )}
       <DialogActions>
-        <button type="button" className="button button-danger" disabled={remove.isPending} onClick={() => remove.mutate(webhook.id, { onSuccess: () => onOpenChange(false) })}>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={remove.isPending}
+          onClick={() => remove.mutate(webhook.id, { onSuccess: () => onOpenChange(false) })}
+        >
           {remove.isPending ? 'Removing…' : 'Remove webhook'}
         </button>
       </DialogActions>
@@ -55,7 +65,12 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
         </p>
       )}
       <div className="webhook-actions">
-        <button type="button" className="button button-small" disabled={sendTest.isPending} onClick={() => sendTest.mutate(webhook.id, { onSuccess: () => void deliveries.refetch() })}>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={sendTest.isPending}
+          onClick={() => sendTest.mutate(webhook.id, { onSuccess: () => void deliveries.refetch() })}
+        >
           {sendTest.isPending ? 'Sending…' : 'Send test event'}
         </button>
         {webhook.state === 'disabled' && (
@@ -101,7 +116,9 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
                       )}
                     </td>
                     <td data-label="Attempts">{delivery.attempts}</td>
-                    <td data-label="Answer">{delivery.last_error ?? (delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`)}</td>
+                    <td data-label="Answer">
+                      {delivery.last_error ?? (delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`)}
+                    </td>
                     <td data-label="When">
                       <When at={delivery.created_at} now={now} never="" />
                     </td>
@@ -143,7 +160,9 @@ export function NotificationsScreen() {
           <p>Add one to hear about a failing connector before a pipeline does.</p>
         </EmptyState>
       )}
-      {webhooks.data?.map((webhook) => <WebhookCard key={webhook.id} webhook={webhook} now={now} onRemove={() => removing.show(webhook)} />)}
+      {webhooks.data?.map((webhook) => (
+        <WebhookCard key={webhook.id} webhook={webhook} now={now} onRemove={() => removing.show(webhook)} />
+      ))}
       {addOpen && (
         <Suspense fallback={null}>
           <AddWebhookDialog open={addOpen} onOpenChange={setAddOpen} />

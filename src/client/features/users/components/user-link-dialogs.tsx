@@ -22,7 +22,9 @@ function LinkShownOnce({ link, who, purpose }: { link: UserLink; who: string; pu
       </p>
       <ShownOnce label={purpose === 'invitation' ? 'Invitation link' : 'Password reset link'} value={link.url} copyLabel="Copy link" />
       <p className="muted">
-        {purpose === 'invitation' ? 'Opening it, they choose a password and are signed in.' : 'Opening it, they choose a new password; their other sessions end.'}
+        {purpose === 'invitation'
+          ? 'Opening it, they choose a password and are signed in.'
+          : 'Opening it, they choose a new password; their other sessions end.'}
       </p>
     </>
   );
@@ -38,7 +40,12 @@ export default function InviteUserDialog({ open, onOpenChange }: { open: boolean
     defaultValues: { email: '', name: '', role: 'viewer' },
   });
   // Someone has that e-mail (409), or the server's rules refused a field (422): said on the field.
-  const { created: invited, failure, close, run } = useCreateOnce<{ user: User; link: UserLink }, FormValues>({
+  const {
+    created: invited,
+    failure,
+    close,
+    run,
+  } = useCreateOnce<{ user: User; link: UserLink }, FormValues>({
     onOpenChange,
     reset,
     setError,

@@ -134,7 +134,13 @@ function SignInSettings() {
     <section className="card sign-in-settings" aria-labelledby="sign-in-settings-heading">
       <h2 id="sign-in-settings-heading">Sign-in</h2>
       <label className="checkbox">
-        <input type="checkbox" checked={on} disabled={change.isPending} onChange={(event) => choose(event.target.checked)} aria-describedby="password-sign-in-help" />
+        <input
+          type="checkbox"
+          checked={on}
+          disabled={change.isPending}
+          onChange={(event) => choose(event.target.checked)}
+          aria-describedby="password-sign-in-help"
+        />
         Offer password sign-in beside “Sign in with {signIn.oidc.name}”
       </label>
       <p id="password-sign-in-help" className="field-hint">
@@ -171,8 +177,8 @@ export function UsersScreen() {
         </button>
       </div>
       <p className="page-intro muted">
-        Viewers see connectors, results and history; editors also create, change, test and delete connectors; admins also manage people and API
-        keys. A change applies from the person's next click.
+        Viewers see connectors, results and history; editors also create, change, test and delete connectors; admins also manage people and API keys.
+        A change applies from the person's next click.
       </p>
       {reactivate.isError && (
         <p className="notice notice-error" role="alert">

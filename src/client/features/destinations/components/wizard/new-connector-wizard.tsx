@@ -33,7 +33,11 @@ const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
 ];
 /** The wizard's address at a step: the step is in the URL, so the browser's Back and Forward move between steps. */
 const stepUrl = (index: number) => (index === 0 ? '/destinations/new' : `/destinations/new?step=${STEPS[index]?.slug ?? ''}`);
-const stepOfField = (field: string) => Math.max(0, STEPS.findIndex((s) => s.fields.includes(field as ConnectorFormField)));
+const stepOfField = (field: string) =>
+  Math.max(
+    0,
+    STEPS.findIndex((s) => s.fields.includes(field as ConnectorFormField)),
+  );
 
 export function NewConnectorWizard({ checkOptions }: { checkOptions: CheckOptions }) {
   const schema = useMemo(() => createConnectorFormSchema(checkOptions), [checkOptions]);
@@ -46,7 +50,10 @@ export function NewConnectorWizard({ checkOptions }: { checkOptions: CheckOption
   // nothing typed is kept in the browser) or a typed address starts at the first step.
   const { search } = useLocation();
   const [reached, setReached] = useState(0);
-  const wanted = Math.max(0, STEPS.findIndex((s) => s.slug === (search.get('step') ?? 'connector')));
+  const wanted = Math.max(
+    0,
+    STEPS.findIndex((s) => s.slug === (search.get('step') ?? 'connector')),
+  );
   const step = Math.min(wanted, reached);
   useEffect(() => {
     if (wanted !== step) navigate(stepUrl(step), { replace: true });

@@ -36,7 +36,12 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
     ...(values.method === 'temporary'
       ? ([
           ['STS Token', values.token ? 'Set' : 'Not set'],
-          ['Token expiry', values.token_expires_at && !Number.isNaN(Date.parse(values.token_expires_at)) ? formatWhen(values.token_expires_at) : values.token_expires_at || 'Unknown'],
+          [
+            'Token expiry',
+            values.token_expires_at && !Number.isNaN(Date.parse(values.token_expires_at))
+              ? formatWhen(values.token_expires_at)
+              : values.token_expires_at || 'Unknown',
+          ],
         ] as [string, string][])
       : []),
     // The server's default for a new connector; changed on its page once saved.
@@ -65,12 +70,12 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
         <details className="policy-block">
           <summary>Least-privilege IAM policy</summary>
           <p className="muted">
-            {values.method === 'iam_role'
-              ? 'Attach this to the role as its permissions policy'
-              : 'Attach this to the identity of the AWS Key'}
-            : it may list the bucket and write, abort and delete under the prefix — nothing else.
+            {values.method === 'iam_role' ? 'Attach this to the role as its permissions policy' : 'Attach this to the identity of the AWS Key'}: it
+            may list the bucket and write, abort and delete under the prefix — nothing else.
           </p>
-          <pre aria-label="IAM policy" tabIndex={0}>{policy}</pre>
+          <pre aria-label="IAM policy" tabIndex={0}>
+            {policy}
+          </pre>
           <CopyButton text={policy} label="Copy policy" />
         </details>
       )}
