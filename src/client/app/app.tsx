@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { sessionQueryOptions, useSession } from '../lib/session.ts';
 import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
 import { onSignedOut } from '../lib/api-client.ts';
-import { roleAtLeast, type UserRole } from '../../shared/roles.ts';
+import type { UserRole } from '../../shared/roles.ts';
+import { leastRoleFor, roleHolds, type Permission } from '../../shared/permissions.ts';
 import type { SessionUser } from '../../shared/user-schemas.ts';
 import type { CheckOptions } from '../../shared/s3-config.ts';
 import { matchPath, navigate, useLocation } from '../lib/router.tsx';
@@ -32,9 +33,17 @@ const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-key
 const EditDestination = lazy(() => import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })));
 
 /** A screen the signed-in role cannot use: said plainly, rather than a form whose every save is refused. */
-function NotForRole({ role, needs, what }: { role: UserRole; needs: UserRole; what: string }) {
-  return <NotFound title={`${what} needs the ${needs} role`}>Your role is {role}. Ask an admin if you need more.</NotFound>;
+function NotForRole({ role, permission, what }: { role: UserRole; permission: Permission; what: string }) {
+  return <NotFound title={`${what} needs the ${leastRoleFor(permission)} role`}>Your role is {role}. Ask an admin if you need more.</NotFound>;
 }
+
+/** The screens only some roles may use: each with the permission its API needs. */
+const GUARDED: Record<string, { permission: Permission; what: string; screen: () => ReactNode }> = {
+  '/api-keys': { permission: 'keys.manage', what: 'Managing API keys', screen: () => <ApiKeysScreen /> },
+  '/notifications': { permission: 'webhooks.manage', what: 'Managing notifications', screen: () => <NotificationsScreen /> },
+  '/activity': { permission: 'activity.read', what: "Everyone's activity", screen: () => <ActivityScreen /> },
+  '/users': { permission: 'users.manage', what: 'Managing users', screen: () => <UsersScreen /> },
+};
 
 function Routes({ checkOptions, role }: { checkOptions: CheckOptions; role: UserRole }) {
   const { pathname } = useLocation();
@@ -42,18 +51,14 @@ function Routes({ checkOptions, role }: { checkOptions: CheckOptions; role: User
     if (pathname === '/') navigate('/destinations', { replace: true });
   }, [pathname]);
   if (pathname === '/' || pathname === '/destinations') return <DestinationsList />;
-  if (pathname === '/api-keys')
-    return roleAtLeast(role, 'admin') ? <ApiKeysScreen /> : <NotForRole role={role} needs="admin" what="Managing API keys" />;
   if (pathname === '/account') return <AccountScreen />;
-  if (pathname === '/notifications') {
-    return roleAtLeast(role, 'admin') ? <NotificationsScreen /> : <NotForRole role={role} needs="admin" what="Managing notifications" />;
+  const guarded = Object.hasOwn(GUARDED, pathname) ? GUARDED[pathname] : undefined;
+  if (guarded) {
+    return roleHolds(role, guarded.permission) ? guarded.screen() : <NotForRole role={role} permission={guarded.permission} what={guarded.what} />;
   }
-  if (pathname === '/activity')
-    return roleAtLeast(role, 'admin') ? <ActivityScreen /> : <NotForRole role={role} needs="admin" what="Everyone's activity" />;
-  if (pathname === '/users') return roleAtLeast(role, 'admin') ? <UsersScreen /> : <NotForRole role={role} needs="admin" what="Managing users" />;
   const edit = matchPath('/destinations/:id/edit', pathname);
-  if ((pathname === '/destinations/new' || edit?.id) && !roleAtLeast(role, 'editor')) {
-    return <NotForRole role={role} needs="editor" what={edit ? 'Editing a connector' : 'Creating a connector'} />;
+  if ((pathname === '/destinations/new' || edit?.id) && !roleHolds(role, 'connectors.write')) {
+    return <NotForRole role={role} permission="connectors.write" what={edit ? 'Editing a connector' : 'Creating a connector'} />;
   }
   if (pathname === '/destinations/new') return <NewConnectorWizard checkOptions={checkOptions} />;
   if (edit?.id) return <EditDestination key={edit.id} id={edit.id} checkOptions={checkOptions} />;

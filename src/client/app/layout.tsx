@@ -1,9 +1,18 @@
 import type { ReactNode } from 'react';
-import { useCan, useSession } from '../lib/session.ts';
+import { useCanAll, useSession } from '../lib/session.ts';
+import type { Permission } from '../../shared/permissions.ts';
 import { useSignOut } from '../features/auth/api/sign-out.ts';
 import type { UserRole } from '../../shared/roles.ts';
 
 const ROLE_LABEL: Record<UserRole, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
+
+/** The screens beyond Destinations, each offered to the roles holding the permission its API needs. */
+const NAV: { to: string; label: string; permission: Permission }[] = [
+  { to: '/users', label: 'Users', permission: 'users.manage' },
+  { to: '/api-keys', label: 'API keys', permission: 'keys.manage' },
+  { to: '/activity', label: 'Activity', permission: 'activity.read' },
+  { to: '/notifications', label: 'Notifications', permission: 'webhooks.manage' },
+];
 import { Link, useLocation } from '../lib/router.tsx';
 import './layout.css';
 
@@ -11,7 +20,8 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
   const signOut = useSignOut();
   const { pathname } = useLocation();
   const user = useSession().data?.user;
-  const admin = useCan('admin');
+  const can = useCanAll();
+  const nav = NAV.filter((item) => can(item.permission));
   return (
     <>
       <a className="skip-link" href="#main">
@@ -26,22 +36,11 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
           <Link to="/destinations" aria-current={pathname.startsWith('/destinations') ? 'page' : undefined}>
             Destinations
           </Link>
-          {admin && (
-            <>
-              <Link to="/users" aria-current={pathname.startsWith('/users') ? 'page' : undefined}>
-                Users
-              </Link>
-              <Link to="/api-keys" aria-current={pathname.startsWith('/api-keys') ? 'page' : undefined}>
-                API keys
-              </Link>
-              <Link to="/activity" aria-current={pathname.startsWith('/activity') ? 'page' : undefined}>
-                Activity
-              </Link>
-              <Link to="/notifications" aria-current={pathname.startsWith('/notifications') ? 'page' : undefined}>
-                Notifications
-              </Link>
-            </>
-          )}
+          {nav.map((item) => (
+            <Link key={item.to} to={item.to} aria-current={pathname.startsWith(item.to) ? 'page' : undefined}>
+              {item.label}
+            </Link>
+          ))}
         </nav>
         {user && (
           <p className="signed-in-as">

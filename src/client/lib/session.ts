@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Session, SignedInSession, SignInOptions } from '../../shared/api-schemas.ts';
-import { roleAtLeast, type UserRole } from '../../shared/roles.ts';
+import { roleHolds, type Permission } from '../../shared/permissions.ts';
 import { api } from './api-client.ts';
 
 /**
@@ -23,10 +23,16 @@ export const useSessionEnded = () =>
   useQuery({ ...sessionQueryOptions(), select: (session: Session) => (session.signed_in ? null : session.ended) }).data ?? null;
 
 /**
- * Whether the signed-in person's role allows what needs `least`: the screens offer only that. The server decides
- * anyway (a stale role is refused there, 403); this only keeps buttons away that would be refused.
+ * Whether the signed-in person's role holds a permission (src/shared/permissions.ts, the table the server enforces):
+ * the screens offer only that. The server decides anyway (a stale role is refused there, 403); this only keeps
+ * buttons away that would be refused.
  */
-export function useCan(least: UserRole): boolean {
+export function useCan(permission: Permission): boolean {
+  return useCanAll()(permission);
+}
+
+/** `useCan` for a list decided at once (a menu): a function of the permission. */
+export function useCanAll(): (permission: Permission) => boolean {
   const role = useSession().data?.user.role;
-  return role !== undefined && roleAtLeast(role, least);
+  return (permission) => role !== undefined && roleHolds(role, permission);
 }

@@ -21,7 +21,7 @@ import { publicUserLinkRoutes, userRoutes } from '../routes/users.ts';
 import { createUserService } from '../security/users.ts';
 import { createApiKeyService } from '../security/api-keys.ts';
 import { apiGuard, secretsOfBody } from '../security/request-guard.ts';
-import { requireAccess, ROLES, type RouteAccess } from '../security/route-access.ts';
+import { PROTECTED, requireAccess, type RouteAccess } from '../security/route-access.ts';
 import type { SessionService } from '../security/sessions.ts';
 import type { Store } from '../store/index.ts';
 
@@ -121,7 +121,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
 
   await api.register(
     async (protectedApi) => {
-      routeAccess.claim(protectedApi, 'protected-api', ROLES);
+      routeAccess.claim(protectedApi, 'protected-api', PROTECTED);
       protectedApi.addHook('onRequest', async (request) => requireAccess(request));
       const worker = protectedApi.checkWorker;
       await protectedApi.register(sessionRoutes, { sessions, secureCookies, activity: store.activity, policy });
@@ -172,7 +172,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
       });
       await protectedApi.register(aboutRoutes, { db: store.db });
       await protectedApi.register(accountabilityRoutes, { activity: store.activity, sessions: store.sessions, users: store.users, secureCookies });
-      protectedApi.get('/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => api.swagger());
+      protectedApi.get('/openapi.json', { config: { access: 'app.use' }, schema: { hide: true } }, async () => api.swagger());
       // Unknown /api paths: after the sign-in hook, so a caller who is not signed in learns nothing of what exists.
       protectedApi.setNotFoundHandler(async (request, reply) =>
         reply.code(404).send({ detail: `Nothing here: ${request.method} ${request.url.split('?')[0]}` }),

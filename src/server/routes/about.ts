@@ -9,7 +9,7 @@ export const aboutRoutes: FastifyPluginAsyncZod<{ db: Sql }> = async (app, optio
   app.get(
     '/v1/about',
     {
-      config: { access: 'viewer' },
+      config: { access: 'app.use' },
       schema: {
         operationId: 'about',
         summary: 'The running version, the database schema version and the Node.js version',

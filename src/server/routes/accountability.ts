@@ -5,7 +5,8 @@ import { ACTOR_KINDS, ActivityPageSchema, ActivityQuerySchema, type ActorKind } 
 import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
 import { SessionsQuerySchema, SessionViewSchema } from '../../shared/user-schemas.ts';
 import { HttpError } from '../errors.ts';
-import { actorOf, roleAtLeast } from '../security/route-access.ts';
+import { roleHolds } from '../../shared/permissions.ts';
+import { actorOf } from '../security/route-access.ts';
 import { publicSessionId, SESSION_COOKIE } from '../security/sessions.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { SessionsRepository } from '../store/sessions-repository.ts';
@@ -25,7 +26,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
   app.get(
     '/v1/activity',
     {
-      config: { access: 'admin' },
+      config: { access: 'activity.read' },
       schema: {
         operationId: 'list_activity',
         summary: 'Everything that happened, newest first: sign-ins (failed ones with their address), people, keys, connectors and checks',
@@ -58,7 +59,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
   app.get(
     '/v1/sessions',
     {
-      config: { access: 'viewer' },
+      config: { access: 'app.use' },
       schema: {
         operationId: 'list_sessions',
         summary: 'Your live sessions (an admin may ask for anyone’s, or all), most recently used first',
@@ -69,7 +70,8 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
     async (request) => {
       const session = personOf(request);
       const asked = request.query.user ?? session.user.id;
-      if (asked !== session.user.id && !roleAtLeast(session.user.role, 'admin')) throw new HttpError(403, 'Only admins see other people’s sessions');
+      if (asked !== session.user.id && !roleHolds(session.user.role, 'users.manage'))
+        throw new HttpError(403, 'Only admins see other people’s sessions');
       const rows = await options.sessions.list(asked === 'all' ? null : asked, new Date().toISOString());
       return rows.map(({ token_hash, ...row }) => ({ ...row, id: publicSessionId(token_hash), current: token_hash === session.id }));
     },
@@ -78,7 +80,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
   app.delete(
     '/v1/sessions/:id',
     {
-      config: { access: 'viewer' },
+      config: { access: 'app.use' },
       schema: {
         operationId: 'end_session',
         summary: 'End a session: yours (the current one signs you out), or anyone’s for an admin',
@@ -88,7 +90,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<Options> = async (app, 
     },
     async (request, reply) => {
       const session = personOf(request);
-      const admin = roleAtLeast(session.user.role, 'admin');
+      const admin = roleHolds(session.user.role, 'users.manage');
       const rows = await options.sessions.list(admin ? null : session.user.id, new Date().toISOString());
       const target = rows.find((row) => publicSessionId(row.token_hash) === request.params.id);
       if (!target) throw new HttpError(404, 'There is no such live session (it may have ended already)');

@@ -202,9 +202,12 @@ describe('requests that present a key', () => {
     for (const [method, url, body] of writes) {
       const response = await requestWithKey(t, key, { method, url, ...(body ? { body } : {}) });
       expect(response.statusCode, `${method} ${url}`).toBe(403);
-      expect(response.json().detail).toBe(
-        'This API key has the viewer role: it cannot create, change, test or delete destinations (that needs the editor role)',
-      );
+      // The words of the permission the route declares (src/shared/permissions.ts).
+      const words =
+        method === 'POST' && url.includes('connection-check')
+          ? 'test connectors and cancel running checks'
+          : 'create, edit and delete connectors and replace credentials';
+      expect(response.json().detail).toBe(`This API key has the viewer role: it cannot ${words} (that needs the editor role)`);
     }
     for (const url of [
       '/api/v1/destinations/',

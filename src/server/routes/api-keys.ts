@@ -38,7 +38,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
   app.get(
     '/v1/api-keys',
     {
-      config: { access: 'admin' },
+      config: { access: 'keys.manage' },
       schema: {
         operationId: 'list_api_keys',
         summary: 'Every API key, live ones first (never the key itself)',
@@ -54,7 +54,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
   app.post(
     '/v1/api-keys',
     {
-      config: { access: 'admin' },
+      config: { access: 'keys.manage' },
       schema: {
         operationId: 'create_api_key',
         summary: 'Create an API key: the answer holds the key, shown this once (only its hash is kept)',
@@ -93,7 +93,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
   app.delete(
     '/v1/api-keys/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'keys.manage' },
       schema: {
         operationId: 'revoke_api_key',
         summary: 'Revoke an API key: every request with it is refused (401) from this moment, on every instance',
@@ -124,7 +124,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiKeyRouteOptions> = async (ap
   app.get(
     '/v1/api-keys/activity',
     {
-      config: { access: 'admin' },
+      config: { access: 'keys.manage' },
       schema: {
         operationId: 'list_api_key_activity',
         summary: 'API keys created and revoked, newest first',

@@ -35,7 +35,7 @@ const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: H
 export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app, options) => {
   const { checks, destinations, worker } = options;
   const { checkOptions } = options;
-  // Keyed on who asks (the admin; a user or an API key when those exist), not on a session a new sign-in replaces.
+  // Keyed on who asks (a user or an API key, principalOf), not on a session a new sign-in replaces.
   const starts = app.createRateLimit({ max: options.ratePerMinute, timeWindow: 60_000, keyGenerator: principalOf });
   // One watch per running check, shared by its streams (check-streams.ts).
   const streams = createCheckStreams({
@@ -58,7 +58,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.post(
     '/v1/destinations/:id/connection-check',
     {
-      config: { access: 'editor' },
+      config: { access: 'checks.run' },
       schema: {
         operationId: 'create_connection_check_destinations',
         summary: 'Start a connection check of a saved destination',
@@ -77,7 +77,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/destinations/:id/connection-check',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'get_connection_check_destinations',
         summary: 'The latest connection check of a destination',
@@ -96,7 +96,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/destinations/:id/connection-checks',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'list_connection_checks_destinations',
         summary: 'The connection checks of a destination, newest first (the last 50 are kept)',
@@ -113,7 +113,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.post(
     '/v1/connection-checks',
     {
-      config: { access: 'editor' },
+      config: { access: 'checks.run' },
       schema: {
         operationId: 'check_unsaved_config',
         summary:
@@ -156,7 +156,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/connection-checks/:check_id',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'get_connection_check',
         summary: 'A connection check',
@@ -174,7 +174,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.post(
     '/v1/connection-checks/:check_id/cancel',
     {
-      config: { access: 'editor' },
+      config: { access: 'checks.run' },
       schema: {
         operationId: 'cancel_connection_check',
         summary:
@@ -209,7 +209,7 @@ export const connectionCheckRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = 
   app.get(
     '/v1/connection-checks/:check_id/events',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'stream_connection_check_events',
         summary: 'Server-sent events: the check (event "check") each time a step changes, then the stream closes',

@@ -154,7 +154,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'list_destinations',
         summary:
@@ -228,7 +228,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.post(
     '/v1/destinations',
     {
-      config: { access: 'editor', etag: true },
+      config: { access: 'connectors.write', etag: true },
       schema: {
         operationId: 'create_destination',
         summary: 'Create a destination',
@@ -250,7 +250,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations/:id',
     {
-      config: { access: 'viewer', etag: true },
+      config: { access: 'connectors.read', etag: true },
       schema: {
         operationId: 'get_destination',
         summary: 'Get a destination (ETag: its version)',
@@ -269,7 +269,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.put(
     '/v1/destinations/:id',
     {
-      config: { access: 'editor', etag: true, ifMatch: true },
+      config: { access: 'connectors.write', etag: true, ifMatch: true },
       schema: {
         operationId: 'update_destination',
         summary:
@@ -350,7 +350,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.get(
     '/v1/destinations/:id/activity',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'get_destination_activity',
         summary: 'What happened to a destination, newest first: changes (field names only), checks, deletion',
@@ -367,7 +367,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
   app.delete(
     '/v1/destinations/:id',
     {
-      config: { access: 'editor', ifMatch: true },
+      config: { access: 'connectors.write', ifMatch: true },
       schema: {
         operationId: 'delete_destination',
         summary: 'Delete a destination and its connection checks (If-Match: required for a browser session, optional for an API key)',

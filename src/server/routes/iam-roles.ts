@@ -22,7 +22,7 @@ export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async 
   app.get(
     '/v1/iam-role',
     {
-      config: { access: 'viewer' },
+      config: { access: 'connectors.read' },
       schema: {
         operationId: 'get_iam_role_settings',
         summary: "Whether this server assumes IAM roles, and the principal a role's trust policy must name (or why it cannot assume roles now)",
@@ -47,7 +47,7 @@ export const iamRoleRoutes: FastifyPluginAsyncZod<IamRoleRoutesOptions> = async 
   app.post(
     '/v1/iam-role/external-ids',
     {
-      config: { access: 'editor' },
+      config: { access: 'connectors.write' },
       schema: {
         operationId: 'create_external_id',
         summary:

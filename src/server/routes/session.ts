@@ -140,7 +140,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { policy
   app.put(
     '/v1/settings/sign-in',
     {
-      config: { access: 'admin' },
+      config: { access: 'settings.manage' },
       schema: {
         operationId: 'set_sign_in_settings',
         summary: 'Turn password sign-in off (single sign-on only) or on again; off needs single sign-on set up',
@@ -169,7 +169,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions & { policy
   app.delete(
     '/session',
     {
-      config: { access: 'viewer' },
+      config: { access: 'app.use' },
       schema: {
         operationId: 'sign_out',
         summary: 'Sign out',

@@ -48,7 +48,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
   app.get(
     '/v1/users',
     {
-      config: { access: 'admin' },
+      config: { access: 'users.manage' },
       schema: { operationId: 'list_users', summary: 'Everyone who can sign in, active first', response: { 200: z.array(UserSchema), ...errors } },
     },
     async () => (await options.repository.list()).map(toUser),
@@ -57,7 +57,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
   app.post(
     '/v1/users',
     {
-      config: { access: 'admin' },
+      config: { access: 'users.manage' },
       schema: {
         operationId: 'invite_user',
         summary: 'Invite someone: the answer holds their one-time link to choose a password, shown this once',
@@ -81,7 +81,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
   app.patch(
     '/v1/users/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'users.manage' },
       schema: {
         operationId: 'change_user_role',
         summary: 'Change a role: it applies from the next request, on every instance (the last admin cannot be demoted)',
@@ -103,7 +103,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
   app.post(
     '/v1/users/:id/deactivate',
     {
-      config: { access: 'admin' },
+      config: { access: 'users.manage' },
       schema: {
         operationId: 'deactivate_user',
         summary: 'Deactivate someone: their sessions end, their API keys are revoked and their links spent, at once',
@@ -125,7 +125,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
   app.post(
     '/v1/users/:id/reactivate',
     {
-      config: { access: 'admin' },
+      config: { access: 'users.manage' },
       schema: {
         operationId: 'reactivate_user',
         summary: 'Let a deactivated user sign in again (their old API keys stay revoked)',
@@ -146,7 +146,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRouteOptions> = async (app, o
   app.post(
     '/v1/users/:id/link',
     {
-      config: { access: 'admin' },
+      config: { access: 'users.manage' },
       schema: {
         operationId: 'create_user_link',
         summary:

@@ -46,7 +46,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   app.get(
     '/v1/webhooks',
     {
-      config: { access: 'admin' },
+      config: { access: 'webhooks.manage' },
       schema: {
         operationId: 'list_webhooks',
         summary: 'Where alerts go: every webhook, with its state',
@@ -59,7 +59,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   app.post(
     '/v1/webhooks',
     {
-      config: { access: 'admin' },
+      config: { access: 'webhooks.manage' },
       schema: {
         operationId: 'create_webhook',
         summary: 'Add a webhook: the answer holds its signing secret, shown this once',
@@ -107,7 +107,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   app.delete(
     '/v1/webhooks/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'webhooks.manage' },
       schema: {
         operationId: 'delete_webhook',
         summary: 'Remove a webhook and its delivery log',
@@ -126,7 +126,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   app.post(
     '/v1/webhooks/:id/enable',
     {
-      config: { access: 'admin' },
+      config: { access: 'webhooks.manage' },
       schema: {
         operationId: 'enable_webhook',
         summary: 'Turn a webhook that kept failing on again',
@@ -145,7 +145,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   app.post(
     '/v1/webhooks/:id/test',
     {
-      config: { access: 'admin' },
+      config: { access: 'webhooks.manage' },
       schema: {
         operationId: 'test_webhook',
         summary: 'Send a test event now (signed like the others); its delivery shows in the log',
@@ -168,7 +168,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRoutesOptions> = async 
   app.get(
     '/v1/webhooks/:id/deliveries',
     {
-      config: { access: 'admin' },
+      config: { access: 'webhooks.manage' },
       schema: {
         operationId: 'list_webhook_deliveries',
         summary: "A webhook's last 50 deliveries, newest first: status, attempts, the receiver's answer",

@@ -1,24 +1,27 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Actor } from '../../shared/activity-schemas.ts';
+import { PERMISSION_NAMES, PERMISSIONS, roleHolds, type Permission } from '../../shared/permissions.ts';
 import { roleAtLeast, USER_ROLES, type UserRole } from '../../shared/roles.ts';
 import { HttpError } from '../errors.ts';
 
 /**
  * Who may call a route, declared in its options (`config: { access }`) and enforced by the hooks of the context it is
- * registered in — never derived from the URL: anyone (`public`), or the least role the caller must have. Roles rank
- * viewer < editor < admin; a browser session acts with its user's current role, an API key with the lesser of its own
- * role and its owner's current one (api-keys.ts).
+ * registered in — never derived from the URL: anyone (`public`), or a permission of src/shared/permissions.ts, held by
+ * a role at least its `least`. Roles rank viewer < editor < admin; a browser session acts with its user's current role,
+ * an API key with the lesser of its own role and its owner's current one (api-keys.ts).
  */
 export const ROLES = USER_ROLES;
 export type Role = UserRole;
 export { roleAtLeast };
-export const ACCESS_LEVELS = ['public', ...ROLES] as const;
-export type Access = (typeof ACCESS_LEVELS)[number];
+export type Access = 'public' | Permission;
+/** What a protected context serves: every permission. */
+export const PROTECTED = PERMISSION_NAMES;
 
 /** The encapsulation contexts that may hold routes: each one's hooks enforce the access its routes declare. */
 export type RouteContext = 'public-api' | 'protected-api' | 'browser-app' | 'metrics';
 
-export type RouteEntry = { method: string; url: string; access: Access; context: RouteContext };
+/** A route as registered: its declared access and, read from the permissions table, the least role calling it. */
+export type RouteEntry = { method: string; url: string; access: Access; least: Role | 'public'; context: RouteContext };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,7 +73,8 @@ export function createRouteAccess(app: FastifyInstance) {
           );
         }
         claimed.add(route);
-        for (const method of methods) table.push({ method, url: route.url, access, context });
+        const least = access === 'public' ? 'public' : PERMISSIONS[access].least;
+        for (const method of methods) table.push({ method, url: route.url, access, least, context });
       });
     },
   };
@@ -87,24 +91,19 @@ export function roleOf(request: FastifyRequest): Role | null {
 /** Said to a person whose account was deactivated while they were signed in (their session was ended by it). */
 export const DEACTIVATED = 'An admin deactivated your account, which signed you out. Ask an admin to reactivate it if you still need access.';
 
-const CANNOT: Record<Role, string> = {
-  viewer: 'read',
-  editor: 'create, change, test or delete destinations',
-  admin: 'manage users or API keys',
-};
-
 /**
- * The access the matched route declared, against the caller's role: 401 without one, 403 with too little. A context's
- * 404 handler (no route) is as protected as its context: a viewer's.
+ * The permission the matched route declared, against the caller's role: 401 without one, 403 with too little. A
+ * context's 404 handler (no route) is as protected as its context: reading connectors, a viewer's.
  */
 export function requireAccess(request: FastifyRequest) {
-  const access = request.routeOptions.config.access ?? 'viewer';
+  const access = request.routeOptions.config.access ?? 'connectors.read';
   if (access === 'public') return;
   const role = roleOf(request);
   if (role === null) throw new HttpError(401, request.sessionEnded === 'deactivated' ? DEACTIVATED : 'Sign in to use the API, or send an API key');
-  if (!roleAtLeast(role, access)) {
+  if (!roleHolds(role, access)) {
+    const { least, may } = PERMISSIONS[access];
     const who = request.apiKey ? `This API key has the ${role} role` : `Your role is ${role}`;
-    throw new HttpError(403, `${who}: it cannot ${CANNOT[access]} (that needs the ${access} role)`);
+    throw new HttpError(403, `${who}: it cannot ${may} (that needs the ${least} role)`);
   }
 }
 

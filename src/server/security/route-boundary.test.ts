@@ -4,6 +4,7 @@ import { rawRequest, type RawResponse } from '../test-support/raw-http.ts';
 import { buildTestApp, createApiKey, createUser, requestWithKey, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
 import { createRouteAccess, RouteAccessError, type RouteEntry } from './route-access.ts';
 import { PUBLIC_API_ROUTES } from '../test-support/public-routes.ts';
+import { PERMISSION_NAMES } from '../../shared/permissions.ts';
 
 let t: TestApp;
 let port: number;
@@ -24,12 +25,14 @@ describe('the route table: every route is in the context that enforces its acces
     expect(t.app.routeTable.filter((r) => r.context === 'public-api').every((r) => r.access === 'public')).toBe(true);
   });
 
-  it('puts every other /api route in the protected context, declaring the least role it needs', () => {
+  it('puts every other /api route in the protected context, declaring a permission of the table', () => {
     const api = t.app.routeTable.filter((r) => r.url === '/api' || r.url.startsWith('/api/'));
     const protectedRoutes = api.filter((r) => !PUBLIC_API_ROUTES.includes(`${r.method} ${r.url}`));
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
     for (const route of protectedRoutes) {
-      // Managing people, keys, settings and where alerts go is the admin's; changing anything else an editor's
+      expect(PERMISSION_NAMES, `${route.method} ${route.url}`).toContain(route.access);
+      // Said again here, independently of the table, so that a row changed by mistake fails: managing people, keys,
+      // settings and where alerts go, and everyone's activity, is the admin's; changing anything else an editor's
       // (signing out and ending one's own sessions is anyone's); reading a viewer's.
       const least = ['/api/v1/api-keys', '/api/v1/users', '/api/v1/settings', '/api/v1/activity', '/api/v1/webhooks'].some((prefix) =>
         route.url.startsWith(prefix),
@@ -38,8 +41,13 @@ describe('the route table: every route is in the context that enforces its acces
         : STATE_CHANGING.has(route.method) && route.url !== '/api/session' && !route.url.startsWith('/api/v1/sessions')
           ? 'editor'
           : 'viewer';
-      expect(route, `${route.method} ${route.url}`).toMatchObject({ context: 'protected-api', access: least });
+      expect(route, `${route.method} ${route.url}`).toMatchObject({ context: 'protected-api', least });
     }
+  });
+
+  it('uses every permission of the table on some route: a permission no route declares is a row nobody enforces', () => {
+    const declared = new Set(t.app.routeTable.map((r) => r.access));
+    expect(PERMISSION_NAMES.filter((name) => !declared.has(name))).toEqual([]);
   });
 
   it('keeps the browser app context free of API routes', () => {
@@ -65,7 +73,7 @@ describe('startup refuses a route whose access nobody enforces', () => {
 
   it('a route registered outside every access context', async () => {
     const error = await tryBuild(async (app) => {
-      app.get('/api/stray', { config: { access: 'viewer' } }, async () => 'x');
+      app.get('/api/stray', { config: { access: 'connectors.read' } }, async () => 'x');
     });
     expect(error).toBeInstanceOf(RouteAccessError);
     expect((error as Error).message).toContain('GET /api/stray');
@@ -74,7 +82,7 @@ describe('startup refuses a route whose access nobody enforces', () => {
   it('a route that declares no access', async () => {
     const error = await tryBuild(async (app, access) => {
       await app.register(async (api: FastifyInstance) => {
-        access.claim(api, 'protected-api', ['viewer']);
+        access.claim(api, 'protected-api', ['connectors.read']);
         api.get('/api/forgot', async () => 'x');
       });
     });
@@ -84,8 +92,8 @@ describe('startup refuses a route whose access nobody enforces', () => {
 
   it('a public route registered in the protected context, and a role-protected one in the public context', async () => {
     for (const [context, allowed, declared] of [
-      ['protected-api', 'viewer', 'public'],
-      ['public-api', 'public', 'editor'],
+      ['protected-api', 'connectors.read', 'public'],
+      ['public-api', 'public', 'connectors.write'],
     ] as const) {
       const error = await tryBuild(async (app, access) => {
         await app.register(async (api: FastifyInstance) => {
@@ -101,8 +109,8 @@ describe('startup refuses a route whose access nobody enforces', () => {
     expect(
       await tryBuild(async (app, access) => {
         await app.register(async (api: FastifyInstance) => {
-          access.claim(api, 'protected-api', ['viewer']);
-          api.get('/api/fine', { config: { access: 'viewer' } }, async () => 'x');
+          access.claim(api, 'protected-api', ['connectors.read']);
+          api.get('/api/fine', { config: { access: 'connectors.read' } }, async () => 'x');
         });
       }),
     ).toBeNull();
@@ -174,7 +182,7 @@ describe('every protected route, however its URL is spelled', () => {
     const keys = { viewer: (await createApiKey(t, { role: 'viewer' })).key, editor: (await createApiKey(t, { role: 'editor' })).key };
     let tried = 0;
     for (const role of ['viewer', 'editor'] as const) {
-      const above = protectedRoutes().filter((r) => r.access === 'admin' || (role === 'viewer' && r.access === 'editor'));
+      const above = protectedRoutes().filter((r) => r.least === 'admin' || (role === 'viewer' && r.least === 'editor'));
       expect(above.length, role).toBeGreaterThanOrEqual(role === 'viewer' ? 10 : 3);
       for (const route of above) {
         for (const { label, target } of spellings(route)) {
@@ -192,7 +200,7 @@ describe('every protected route, however its URL is spelled', () => {
     const people = { viewer: await createUser(t, 'viewer'), editor: await createUser(t, 'editor') };
     let tried = 0;
     for (const role of ['viewer', 'editor'] as const) {
-      const above = protectedRoutes().filter((r) => r.access === 'admin' || (role === 'viewer' && r.access === 'editor'));
+      const above = protectedRoutes().filter((r) => r.least === 'admin' || (role === 'viewer' && r.least === 'editor'));
       expect(above.length, role).toBeGreaterThanOrEqual(role === 'viewer' ? 15 : 8);
       for (const route of above) {
         for (const { label, target } of spellings(route)) {

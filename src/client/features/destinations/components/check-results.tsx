@@ -279,7 +279,7 @@ export function LiveCheckResults({
 }) {
   const { check, connectionLost } = useCheckEvents(initial, onFinished);
   const cancel = useCancelConnectionCheck();
-  const canCancel = useCan('editor');
+  const canCancel = useCan('checks.run');
   return (
     <>
       {connectionLost && (

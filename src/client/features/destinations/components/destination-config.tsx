@@ -13,7 +13,7 @@ export function DestinationConfig({ destination }: { destination: Destination })
   const { config, credentials } = destination;
   const usesKey = credentials.method === 'access_key' || credentials.method === 'temporary';
   // Only for those who may: a viewer would be led to a page that says it needs the editor role.
-  const canEdit = useCan('editor');
+  const canEdit = useCan('connectors.write');
   const replace = canEdit ? (
     <Link to={`/destinations/${destination.id}/edit`} className="inline-action">
       Replace

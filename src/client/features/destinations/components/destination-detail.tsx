@@ -33,7 +33,8 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
   const checks = useConnectionChecks(id);
   const { search } = useLocation();
   const startCheck = useStartConnectionCheck();
-  const canEdit = useCan('editor');
+  const canEdit = useCan('connectors.write');
+  const canTest = useCan('checks.run');
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
   // What the page that led here had to say once (a save whose check could not start).
@@ -94,23 +95,29 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
           </p>
           <PageHeading title={d.name} id="detail-title" />
         </div>
-        {canEdit && (
+        {(canEdit || canTest) && (
           <div className="actions">
-            <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
-              {/* One word whether or not it was tested before (issue 27). */}
-              {startCheck.isPending ? 'Starting…' : 'Test'}
-            </button>
-            {(d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
+            {canTest && (
+              <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
+                {/* One word whether or not it was tested before (issue 27). */}
+                {startCheck.isPending ? 'Starting…' : 'Test'}
+              </button>
+            )}
+            {canEdit && (d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
               <button type="button" className="button" onClick={openUpdate}>
                 Update credentials
               </button>
             )}
-            <Link to={`/destinations/${id}/edit`} className="button">
-              Edit
-            </Link>
-            <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
-              Delete
-            </button>
+            {canEdit && (
+              <>
+                <Link to={`/destinations/${id}/edit`} className="button">
+                  Edit
+                </Link>
+                <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
+                  Delete
+                </button>
+              </>
+            )}
           </div>
         )}
       </div>

@@ -86,7 +86,8 @@ export function DestinationsList() {
   const destinations = useDestinationsPage(query);
   const attentionCount = useAttentionCount();
   const startCheck = useStartConnectionCheck();
-  const canEdit = useCan('editor');
+  const canEdit = useCan('connectors.write');
+  const canTest = useCan('checks.run');
   const now = useNow(30_000);
   // The dialog stays mounted once opened, so closing it returns focus to the Delete button that opened it.
   const deleting = useDialogTarget<Destination>();
@@ -212,34 +213,40 @@ export function DestinationsList() {
                           <LastCheck destination={destination} now={now} />
                         </td>
                         <td className="row-actions">
-                          {canEdit && (
+                          {(canEdit || canTest) && (
                             <div className="row-actions-inner">
-                              <button
-                                type="button"
-                                className="button button-small"
-                                onClick={() => void test(destination)}
-                                aria-label={`Test ${destination.name}`}
-                                disabled={startCheck.isPending}
-                              >
-                                Test
-                              </button>
-                              <Link
-                                to={`/destinations/${destination.id}/edit`}
-                                className="button button-small"
-                                aria-label={`Edit ${destination.name}`}
-                              >
-                                Edit
-                              </Link>
-                              <button
-                                type="button"
-                                className="button button-small button-danger-quiet"
-                                onClick={() => {
-                                  deleting.show(destination);
-                                }}
-                                aria-label={`Delete ${destination.name}`}
-                              >
-                                Delete
-                              </button>
+                              {canTest && (
+                                <button
+                                  type="button"
+                                  className="button button-small"
+                                  onClick={() => void test(destination)}
+                                  aria-label={`Test ${destination.name}`}
+                                  disabled={startCheck.isPending}
+                                >
+                                  Test
+                                </button>
+                              )}
+                              {canEdit && (
+                                <>
+                                  <Link
+                                    to={`/destinations/${destination.id}/edit`}
+                                    className="button button-small"
+                                    aria-label={`Edit ${destination.name}`}
+                                  >
+                                    Edit
+                                  </Link>
+                                  <button
+                                    type="button"
+                                    className="button button-small button-danger-quiet"
+                                    onClick={() => {
+                                      deleting.show(destination);
+                                    }}
+                                    aria-label={`Delete ${destination.name}`}
+                                  >
+                                    Delete
+                                  </button>
+                                </>
+                              )}
                             </div>
                           )}
                         </td>
