@@ -79,6 +79,7 @@ test('pages a long list 50 rows at a time, asking the server for one page; the p
   await expect(page.getByRole('row', { name: /Paged 55/ })).toBeVisible();
   await expect(page.getByRole('row', { name: /Paged 05/ })).toHaveCount(0);
   await expect(pages.getByText('First page')).toHaveAttribute('aria-disabled', 'true');
+  await expect(pages.getByText('Previous page')).toHaveAttribute('aria-disabled', 'true');
   // Never the whole list: a page of 50.
   expect(asked.filter((search) => !search.includes('limit='))).toEqual([]);
   expect(asked.some((search) => search.includes('limit=50'))).toBe(true);
@@ -93,6 +94,18 @@ test('pages a long list 50 rows at a time, asking the server for one page; the p
   await expect(rows).toHaveCount(5);
   await page.goBack();
   await expect(rows).toHaveCount(50);
+
+  // Previous, from the second page: the server's rel="prev" page, here the first one (full, the newest on top).
+  await pages.getByRole('link', { name: 'Next page' }).click();
+  await expect(rows).toHaveCount(5);
+  await pages.getByRole('link', { name: 'Previous page' }).click();
+  await expect(page).toHaveURL(/\/destinations\?cursor=[\w-]+$/);
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByText('1–50 of 55 connectors.')).toBeVisible();
+  await expect(pages).toContainText('Page 1 of 2');
+  await expect(page.getByRole('row', { name: /Paged 55/ })).toBeVisible();
+  await expect(pages.getByText('Previous page')).toHaveAttribute('aria-disabled', 'true');
+  await expect(pages.getByRole('link', { name: 'Next page' })).toBeVisible();
   await deleteAllDestinations(api);
 });
 

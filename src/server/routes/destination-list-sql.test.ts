@@ -50,21 +50,46 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Every page of the list, following its Link header from `limit` rows a page; and the ids unpaged. */
-async function listed(query: Record<string, string>, limit: number): Promise<{ paged: string[]; unpaged: string[]; total: string | undefined }> {
-  const paged: string[] = [];
+/** The target of the Link header's `rel` link, as a path, or null. */
+const linked = (link: unknown, rel: 'next' | 'prev') => {
+  const target = new RegExp(`<([^>]+)>; rel="${rel}"`).exec(String(link ?? ''))?.[1];
+  return target ? `${new URL(target).pathname}${new URL(target).search}` : null;
+};
+
+/**
+ * Every page of the list, following its Link header's rel="next" from `limit` rows a page, then back from the last
+ * page through rel="prev" to the first; and the ids unpaged.
+ */
+async function listed(
+  query: Record<string, string>,
+  limit: number,
+): Promise<{ paged: string[]; unpaged: string[]; total: string | undefined; pages: string[][]; back: string[][] }> {
+  const pages: string[][] = [];
   let url: string | null = `/api/v1/destinations?${new URLSearchParams({ ...query, limit: String(limit) })}`;
   let total: string | undefined;
-  for (let pages = 0; url && pages < 50; pages++) {
+  let prev: string | null = null;
+  for (let n = 0; url && n < 50; n++) {
     const response = await t.request({ method: 'GET', url });
     expect(response.statusCode, response.body).toBe(200);
     total ??= response.headers['x-total-count'] as string | undefined;
-    paged.push(...response.json().map((d: { id: string }) => d.id));
-    const link = /<([^>]+)>; rel="next"/.exec(String(response.headers.link ?? ''))?.[1];
-    url = link ? `${new URL(link).pathname}${new URL(link).search}` : null;
+    pages.push(response.json().map((d: { id: string }) => d.id));
+    // The first page has no previous one; every later one has.
+    expect(linked(response.headers.link, 'prev') === null, `page ${n + 1}`).toBe(n === 0);
+    url = linked(response.headers.link, 'next');
+    prev = linked(response.headers.link, 'prev');
   }
+  const back: string[][] = [];
+  for (let n = 0; prev && n < 50; n++) {
+    const response = await t.request({ method: 'GET', url: prev });
+    expect(response.statusCode, response.body).toBe(200);
+    back.unshift(response.json().map((d: { id: string }) => d.id));
+    // A page reached backwards always has a next one: the page it was reached from.
+    expect(linked(response.headers.link, 'next'), `back ${n + 1}`).not.toBeNull();
+    prev = linked(response.headers.link, 'prev');
+  }
+  if (pages.length > 1) back.push(pages.at(-1) as string[]);
   const all = await t.request({ method: 'GET', url: `/api/v1/destinations?${new URLSearchParams(query)}` });
-  return { paged, unpaged: all.json().map((d: { id: string }) => d.id), total };
+  return { paged: pages.flat(), unpaged: all.json().map((d: { id: string }) => d.id), total, pages, back };
 }
 
 async function reference(sort: ListSort | undefined, filter: Pick<DestinationListQuery, 'q' | 'status' | 'credentials'>): Promise<string[]> {
@@ -87,10 +112,12 @@ const FILTERS: [string, Record<string, string>, Pick<DestinationListQuery, 'q' |
 describe.each([undefined, ...LIST_SORTS])('the list in the order %s', (sort) => {
   it.each(FILTERS)('%s: the same rows in the same order as before, paged or not', async (_label, query, filter) => {
     const expected = await reference(sort, filter);
-    const { paged, unpaged, total } = await listed({ ...query, ...(sort ? { sort } : {}) }, 3);
+    const { paged, unpaged, total, pages, back } = await listed({ ...query, ...(sort ? { sort } : {}) }, 3);
     expect(paged).toEqual(expected);
     expect(unpaged).toEqual(expected);
     expect(total).toBe(String(expected.length));
+    // Back from the last page to the first through rel="prev": the same pages, each the same rows.
+    if (pages.length > 1) expect(back).toEqual(pages);
   });
 });
 
@@ -130,6 +157,36 @@ describe('a search that matches many rows (SQLite reads them in order)', () => {
       if (!page.more || !last) break;
       cursor = { key: last.sort_key, id: last.id };
     }
+    // And back: from the last row, pages before it until none is left, each read the other way; the same rows.
+    const back: string[] = [];
+    const lastRow = ids.at(-1);
+    if (lastRow) {
+      const keys = await selectPage<{ id: string }>(t.store.db, 'id', {
+        filter: { q, status },
+        sort,
+        limit: 10_000,
+        cursor: null,
+        now: new Date(),
+        searchLimits,
+      });
+      const end = keys.rows.find((row) => row.id === lastRow);
+      let before: ListCursor | null = end ? { key: end.sort_key, id: end.id, before: true } : null;
+      for (let n = 0; before && n < 50; n++) {
+        const page = await selectPage<{ id: string }>(t.store.db, 'id', {
+          filter: { q, status },
+          sort,
+          limit: 2,
+          cursor: before,
+          now: new Date(),
+          searchLimits,
+        });
+        back.unshift(...page.rows.map((row) => row.id));
+        const first = page.rows.at(0);
+        before = page.more && first ? { key: first.sort_key, id: first.id, before: true } : null;
+      }
+      back.push(lastRow);
+    }
+    expect(back, `${q} read backwards`).toEqual(ids);
     return ids;
   }
   // `bucket`: in 12 of the 13 Bucket URIs; `alpha`: 3 rows, one by its Custom URL; `ágy` and `zz`: short or rare.
@@ -189,10 +246,36 @@ describe('the list’s cursors', () => {
     expect(names[0]?.localeCompare(first.json().at(-1).name, 'en', { sensitivity: 'base' })).toBeGreaterThan(0);
   });
 
+  it('goes back to a full first page when the rows before the cursor were deleted, with no previous page', async () => {
+    const config = normalizeS3Config({ remote_url: 's3://back/', key: 'AKIAIOSFODNN7EXAMPLE', secret: SECRET });
+    const made = [];
+    for (const name of ['000 one', '000 two', '000 three']) made.push(await t.store.destinations.create({ name, config }));
+    try {
+      const first = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=3' });
+      const second = await t.request({ method: 'GET', url: linked(first.headers.link, 'next') as string });
+      // Two of the first page's three rows go: the page before the second one is no longer three rows long.
+      for (const gone of made.slice(0, 2)) await t.store.destinations.remove(gone.id, gone.version);
+      const back = await t.request({ method: 'GET', url: linked(second.headers.link, 'prev') as string });
+      expect(back.statusCode, back.body).toBe(200);
+      const fresh = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=3' });
+      expect(back.json().map((d: { id: string }) => d.id)).toEqual(fresh.json().map((d: { id: string }) => d.id));
+      expect(back.json()).toHaveLength(3);
+      expect(linked(back.headers.link, 'prev')).toBeNull();
+      expect(linked(back.headers.link, 'next')).toBe(linked(fresh.headers.link, 'next'));
+    } finally {
+      for (const { id, version } of made.slice(2)) await t.store.destinations.remove(id, version);
+    }
+  });
+
   it('refuses a cursor of another order, or one it did not make', async () => {
     const first = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=2' });
     const cursor = new URL(/<([^>]+)>; rel="next"/.exec(String(first.headers.link))?.[1] as string).searchParams.get('cursor') as string;
-    for (const url of [`/api/v1/destinations?sort=-name&limit=2&cursor=${cursor}`, '/api/v1/destinations?limit=2&cursor=not-a-cursor']) {
+    const forged = Buffer.from(JSON.stringify(['name', null, 'x', 'after'])).toString('base64url');
+    for (const url of [
+      `/api/v1/destinations?sort=-name&limit=2&cursor=${cursor}`,
+      '/api/v1/destinations?limit=2&cursor=not-a-cursor',
+      `/api/v1/destinations?sort=name&limit=2&cursor=${forged}`,
+    ]) {
       const refused = await t.request({ method: 'GET', url });
       expect(refused.statusCode).toBe(422);
       expect(refused.json().detail[0]).toMatchObject({ loc: ['query', 'cursor'] });

@@ -192,7 +192,15 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         }
         throw error;
       }
-      const read = () => destinations.listPage({ filter, sort, limit, cursor: after, now });
+      const read = async () => {
+        const page = await destinations.listPage({ filter, sort, limit, cursor: after, now });
+        // Back to the start: the first page itself, full, rather than the few rows left before the cursor.
+        if (after?.before && !page.more) {
+          after = null;
+          return destinations.listPage({ filter, sort, limit, cursor: null, now });
+        }
+        return page;
+      };
       const count = () => destinations.countList(filter, now, TOTAL_CAP);
       let page: Awaited<ReturnType<typeof read>>;
       let total: number;
@@ -206,9 +214,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       }
       // Exact up to TOTAL_CAP, then "10000+": counting further would cost more than the page (decision 024).
       reply.header('x-total-count', total > TOTAL_CAP ? `${TOTAL_CAP}+` : String(total));
-      const last = page.entries.at(-1);
-      if (page.more && last) {
-        const next = new URL('/api/v1/destinations', options.publicOrigin);
+      // Links to the pages beside this one (RFC 8288), with the same filters: the next after its last row (when more
+      // follow, or when it was reached backwards), the previous before its first (when it is not the first page).
+      const pageLink = (row: { sortKey: string | null; record: { id: string } }, rel: 'next' | 'prev') => {
+        const target = new URL('/api/v1/destinations', options.publicOrigin);
         const params: Record<string, string | undefined> = {
           destination_type: request.query.destination_type,
           q,
@@ -216,11 +225,17 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
           status: status?.join(','),
           credentials: credentials?.join(','),
           limit: String(limit),
-          cursor: encodeListCursor(sort ?? 'newest', { key: last.sortKey, id: last.record.id }),
+          cursor: encodeListCursor(sort ?? 'newest', { key: row.sortKey, id: row.record.id, before: rel === 'prev' }),
         };
-        for (const [key, value] of Object.entries(params)) if (value !== undefined) next.searchParams.set(key, value);
-        reply.header('link', `<${next.href}>; rel="next"`);
-      }
+        for (const [key, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(key, value);
+        return `<${target.href}>; rel="${rel}"`;
+      };
+      const [first, last] = [page.entries.at(0), page.entries.at(-1)];
+      const links = [
+        ...(last && (after?.before ? true : page.more) ? [pageLink(last, 'next')] : []),
+        ...(first && after !== null && (after.before ? page.more : true) ? [pageLink(first, 'prev')] : []),
+      ];
+      if (links.length > 0) reply.header('link', links.join(', '));
       return page.entries.map((entry) => toDestination(entry.record, now, entry.lastCheck));
     },
   );

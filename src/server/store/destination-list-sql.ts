@@ -10,7 +10,11 @@ import type { Sql, SqlValue } from './sql.ts';
  * survives inserts and deletes. Keys compare byte by byte in both databases (`COLLATE "C"` on PostgreSQL).
  */
 export type ListFilter = { q?: string; status?: ListStatus[]; credentials?: ListCredentials[] };
-export type ListCursor = { key: string | null; id: string };
+/**
+ * A place in the order: the key and id of a row given. Pages go on after it, or — `before` — end before it (the
+ * previous page: read in the reverse order from the cursor, then turned round).
+ */
+export type ListCursor = { key: string | null; id: string; before?: boolean };
 
 type Order = { column: string; descending: boolean };
 export const LIST_ORDERS: Record<ListSort | 'newest', Order> = {
@@ -112,11 +116,6 @@ function filterWhere(dialect: Sql['dialect'], filter: ListFilter, now: Date, sea
 export type PageRow<R> = R & { sort_key: string | null };
 
 /**
- * One page (`limit` rows, and whether more follow) of `columns` from destinations in the order of `sort`, after
- * `cursor`. In two index ranges: the rows with a key (in order, after the cursor), then — when the page is not full —
- * those without one (in id order), so "without a key last" never sorts the table.
- */
-/**
  * When a search is dense on SQLite: `denseAt` trigram matches read to judge it so (then its rows are tested in order,
  * SearchBy `scan`), and `scanAtMost` rows read in order at most before asking the trigram table after all. A page
  * reads at most denseAt + scanAtMost rows, or denseAt + the matches when they are far down the order. Measured at
@@ -136,6 +135,13 @@ async function searchBy(db: Sql, filter: ListFilter, limits: SearchLimits): Prom
   return (found?.n ?? 0) >= limits.denseAt ? 'scan' : 'index';
 }
 
+/**
+ * One page (`limit` rows, and whether more follow) of `columns` from destinations in the order of `sort`, after
+ * `cursor`. In two index ranges: the rows with a key (in order, after the cursor), then — when the page is not full —
+ * those without one (in id order), so "without a key last" never sorts the table. A `before` cursor reads the same
+ * ranges the other way (the keyless rows first, each range in the reverse order, from the cursor back) and turns the
+ * rows round: the page that ends where the cursor is, and `more` says whether rows come before it.
+ */
 export async function selectPage<R>(
   db: Sql,
   columns: string,
@@ -146,9 +152,11 @@ export async function selectPage<R>(
   const collate = db.dialect === 'postgres' ? ' COLLATE "C"' : '';
   const key = `${order.column}${collate}`;
   const id = `id${collate}`;
-  const direction = order.descending ? 'DESC' : 'ASC';
-  const beyond = order.descending ? '<' : '>';
-  const within = order.descending ? '>=' : '<=';
+  const backward = options.cursor?.before === true;
+  const descending = order.descending !== backward;
+  const direction = descending ? 'DESC' : 'ASC';
+  const beyond = descending ? '<' : '>';
+  const within = descending ? '>=' : '<=';
   const want = options.limit + 1;
   const search = await searchBy(db, options.filter, limits);
   /** The conditions of one range (keyed or not), after the cursor, `q` matched as `by` says; and its ordering. */
@@ -195,10 +203,14 @@ export async function selectPage<R>(
     const indexed = range(keyed, 'index');
     return select(indexed.where, indexed.ordering, want - taken);
   };
-  // A cursor among the keyless rows: the keyed ones are all behind it.
-  const keyed = options.cursor && options.cursor.key === null ? [] : await run(true, 0);
-  const rows = keyed.length >= want ? keyed : [...keyed, ...(await run(false, keyed.length))];
-  return { rows: rows.slice(0, options.limit), more: rows.length > options.limit };
+  // The keyed range comes first in the order, the keyless one last; read backwards, the other way round. A cursor in
+  // one range has the other one all behind it (forwards: a keyless cursor; backwards: a keyed one).
+  const ranges = backward ? [false, true] : [true, false];
+  const skipFirst = options.cursor !== null && (options.cursor.key === null) !== backward;
+  const first = skipFirst ? [] : await run(ranges[0] as boolean, 0);
+  const rows = first.length >= want ? first : [...first, ...(await run(ranges[1] as boolean, first.length))];
+  const page = rows.slice(0, options.limit);
+  return { rows: backward ? page.reverse() : page, more: rows.length > options.limit };
 }
 
 /** How many rows the filter keeps, counted up to `cap` (then `cap`, said as "cap+" by the caller). */

@@ -1,10 +1,13 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { apiRequest } from '../../../lib/api-client.ts';
-import { listApiPath, nextCursorOf, type ListQuery } from '../lib/list-query.ts';
+import { linkCursorOf, listApiPath, type ListQuery } from '../lib/list-query.ts';
 
-/** `total`: exact, or — when `totalAtLeast` — a floor (the server counts up to 10,000 and says "10000+"). */
-export type DestinationsPage = { items: Destination[]; total: number; totalAtLeast: boolean; nextCursor: string | null };
+/**
+ * `total`: exact, or — when `totalAtLeast` — a floor (the server counts up to 10,000 and says "10000+"). No
+ * `prevCursor`: this is the first page (the server answers a previous page that reaches the start with the first).
+ */
+export type DestinationsPage = { items: Destination[]; total: number; totalAtLeast: boolean; nextCursor: string | null; prevCursor: string | null };
 
 /** The root of every list query: invalidating it refreshes the list, whatever page or filter it shows. */
 export const destinationsQueryOptions = () => ({ queryKey: ['destinations'] as const });
@@ -17,7 +20,8 @@ async function getPage(path: string, signal?: AbortSignal): Promise<Destinations
     items: data,
     total: Number.isFinite(total) ? total : data.length,
     totalAtLeast: count?.endsWith('+') ?? false,
-    nextCursor: nextCursorOf(headers.get('link')),
+    nextCursor: linkCursorOf(headers.get('link'), 'next'),
+    prevCursor: linkCursorOf(headers.get('link'), 'prev'),
   };
 }
 

@@ -100,6 +100,8 @@ export function DestinationsList() {
   };
   const attention = attentionCount.data ?? 0;
   const page = destinations.data;
+  // The number shown: the URL's, except on the first page (no previous one), which a page reached backwards can be.
+  const shownPage = page && !page.prevCursor ? 1 : query.page;
 
   const test = async (destination: Destination) => {
     const check = await startCheck.mutateAsync(destination.id);
@@ -165,7 +167,7 @@ export function DestinationsList() {
           ) : page ? (
             <>
               <p className="list-count muted" role="status" aria-live="polite">
-                {countLine(query.page, page.items.length, page.total, page.totalAtLeast)}
+                {countLine(shownPage, page.items.length, page.total, page.totalAtLeast)}
               </p>
               <div className="table-wrap" aria-busy={destinations.isPlaceholderData}>
                 <table className="table table-stack">
@@ -255,30 +257,23 @@ export function DestinationsList() {
                   </tbody>
                 </table>
               </div>
-              {(page.nextCursor || query.cursor) && (
+              {(page.nextCursor || page.prevCursor) && (
                 <nav className="pagination" aria-label="Pages of destinations">
-                  {query.cursor ? (
-                    <Link to={listUrl({ ...query, cursor: null, page: 1 })} className="button button-small">
-                      First page
-                    </Link>
-                  ) : (
-                    <span className="button button-small" aria-disabled="true">
-                      First page
-                    </span>
-                  )}
+                  <PageLink to={page.prevCursor ? listUrl({ ...query, cursor: null, page: 1 }) : null} label="First page" />
+                  <PageLink
+                    to={page.prevCursor ? listUrl({ ...query, cursor: page.prevCursor, page: Math.max(1, shownPage - 1) }) : null}
+                    label="Previous page"
+                    rel="prev"
+                  />
                   <span>
-                    Page {query.page.toLocaleString('en')} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE)).toLocaleString('en')}
+                    Page {shownPage.toLocaleString('en')} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE)).toLocaleString('en')}
                     {page.totalAtLeast ? '+' : ''}
                   </span>
-                  {page.nextCursor ? (
-                    <Link to={listUrl({ ...query, cursor: page.nextCursor, page: query.page + 1 })} className="button button-small">
-                      Next page
-                    </Link>
-                  ) : (
-                    <span className="button button-small" aria-disabled="true">
-                      Next page
-                    </span>
-                  )}
+                  <PageLink
+                    to={page.nextCursor ? listUrl({ ...query, cursor: page.nextCursor, page: shownPage + 1 }) : null}
+                    label="Next page"
+                    rel="next"
+                  />
                 </nav>
               )}
             </>
@@ -320,6 +315,19 @@ function countLine(pageNumber: number, shown: number, total: number, atLeast: bo
   const last = first + shown - 1;
   const of = `${atLeast ? 'over ' : ''}${total.toLocaleString('en')} connector${total === 1 ? '' : 's'}`;
   return shown === total ? `${of}.` : `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${of}.`;
+}
+
+/** A paging button: a link to the page, or — none that way — the same button, disabled. */
+function PageLink({ to, label, rel }: { to: string | null; label: string; rel?: 'next' | 'prev' }) {
+  return to ? (
+    <Link to={to} className="button button-small" rel={rel}>
+      {label}
+    </Link>
+  ) : (
+    <span className="button button-small" aria-disabled="true">
+      {label}
+    </span>
+  );
 }
 
 const SORT_LABEL: Record<ListSort | 'newest', string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFiltered, listApiPath, listUrl, nextCursorOf, readListQuery, withChange, type ListQuery } from './list-query.ts';
+import { isFiltered, listApiPath, listUrl, linkCursorOf, readListQuery, withChange, type ListQuery } from './list-query.ts';
 
 const read = (search: string) => readListQuery(new URLSearchParams(search));
 const EMPTY: ListQuery = { q: '', sort: null, status: null, credentials: null, cursor: null, page: 1 };
@@ -52,10 +52,16 @@ describe('the list query in the URL', () => {
   });
 
   it.each([
-    ['<https://admin.example.com/api/v1/destinations?limit=50&cursor=WyJuYW1lIl0>; rel="next"', 'WyJuYW1lIl0'],
-    [null, null],
-    ['<https://admin.example.com/api/v1/destinations?limit=50>; rel="prev"', null],
-  ])('takes the next cursor from Link %s', (link, cursor) => {
-    expect(nextCursorOf(link)).toBe(cursor);
+    ['<https://admin.example.com/api/v1/destinations?limit=50&cursor=WyJuYW1lIl0>; rel="next"', 'WyJuYW1lIl0', null],
+    [null, null, null],
+    ['<https://admin.example.com/api/v1/destinations?limit=50&cursor=QQ>; rel="prev"', null, 'QQ'],
+    [
+      '<https://admin.example.com/api/v1/destinations?limit=50&cursor=TkVYVA>; rel="next", <https://admin.example.com/api/v1/destinations?limit=50&cursor=UFJFVg>; rel="prev"',
+      'TkVYVA',
+      'UFJFVg',
+    ],
+  ])('takes the next and previous cursors from Link %s', (link, next, prev) => {
+    expect(linkCursorOf(link, 'next')).toBe(next);
+    expect(linkCursorOf(link, 'prev')).toBe(prev);
   });
 });

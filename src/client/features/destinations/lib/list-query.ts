@@ -71,9 +71,9 @@ export function listApiPath(query: ListQuery, limit = PAGE_SIZE): string {
 
 export const isFiltered = (query: ListQuery) => query.q.trim() !== '' || query.status !== null || query.credentials !== null;
 
-/** The cursor of the next page, from the API's `Link: <…>; rel="next"`. */
-export function nextCursorOf(link: string | null): string | null {
-  const target = link ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
+/** The cursor of the next or previous page, from the API's `Link: <…>; rel="next", <…>; rel="prev"`. */
+export function linkCursorOf(link: string | null, rel: 'next' | 'prev'): string | null {
+  const target = link ? new RegExp(`<([^>]+)>;\\s*rel="${rel}"`).exec(link)?.[1] : undefined;
   if (!target) return null;
   try {
     return new URL(target, 'http://localhost').searchParams.get('cursor');
