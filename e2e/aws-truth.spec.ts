@@ -46,6 +46,39 @@ test('a missing bucket offers to edit the Bucket URI, focused', async ({ signedI
   await expect(page.getByLabel('Bucket URI')).toBeFocused();
 });
 
+test('a failing row of the list offers its fix: Set Region from the list, then a passing test', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Row fix');
+  const destination = await createDestination(api, name, aws('s3://eu-bucket/e2e/', { region: 'us-east-1' }));
+  expect((await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).status()).toBe(202);
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/destinations/${destination.id}`)).json()).last_check?.status, { timeout: 15_000 })
+    .toBe('FAILURE');
+  await page.goto(`/destinations?q=${encodeURIComponent(name)}`);
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByText('The bucket "eu-bucket" is in eu-west-1, not in us-east-1.')).toBeVisible();
+  await row.getByRole('link', { name: `Set Region to eu-west-1 of ${name}` }).click();
+  await expect(page.getByLabel('Region (optional)')).toHaveValue('eu-west-1');
+  await expect(page.getByLabel('Region (optional)')).toBeFocused();
+  await page.getByRole('button', { name: 'Save and Test' }).click();
+  expect(await checkOutcome(page)).toMatch(/^Connection works/);
+});
+
+test('a failing row whose fix is other credentials offers Update credentials, once', async ({ signedInPage: page, api }) => {
+  const name = uniqueName('Row credentials');
+  const destination = await createDestination(api, name, aws('s3://eu-bucket/e2e/', { key: 'AKIAUNKNOWNKEY000000', region: 'eu-west-1' }));
+  expect((await api.post(`/api/v1/destinations/${destination.id}/connection-check`)).status()).toBe(202);
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/destinations/${destination.id}`)).json()).last_check?.status, { timeout: 15_000 })
+    .toBe('FAILURE');
+  // STS is asked first: it says InvalidClientTokenId for a key it does not know (S3 would say InvalidAccessKeyId).
+  expect((await (await api.get(`/api/v1/destinations/${destination.id}`)).json()).last_check.code).toBe('InvalidClientTokenId');
+  await page.goto(`/destinations?q=${encodeURIComponent(name)}`);
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByRole('button', { name: `Update credentials of ${name}` })).toHaveCount(1);
+  await row.getByRole('button', { name: `Update credentials of ${name}` }).click();
+  await expect(page.getByRole('dialog', { name: /Update credentials/ })).toBeVisible();
+});
+
 test('a versioned bucket without s3:DeleteObjectVersion: the cleanup warning names the action and each version left', async ({
   signedInPage: page,
   api,

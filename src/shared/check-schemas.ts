@@ -84,6 +84,10 @@ export const ConnectionCheckSummarySchema = ConnectionCheckSchema.pick({
   reported_at: true,
   config_version: true,
   trigger: true,
+  region: true,
+}).extend({
+  /** The code of the step that failed the check (its fix is offered in the list), or null. */
+  code: z.string().nullable(),
 });
 export type ConnectionCheckSummary = z.infer<typeof ConnectionCheckSummarySchema>;
 

@@ -149,6 +149,8 @@ describe('history and latest', () => {
       reported_at: second.reported_at,
       config_version: 1,
       trigger: 'manual',
+      code: null,
+      region: second.region,
     });
     const activity = (await t.request({ method: 'GET', url: `/api/v1/destinations/${destination.id}/activity` })).json();
     expect(activity.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`)).toEqual([
@@ -354,6 +356,30 @@ describe('cancel', () => {
       s3.beforeServing = null;
       release();
     }
+  });
+
+  it('keeps the failing step’s code and the bucket’s region in the list’s summary, for the row’s fix; a pass clears the code', async () => {
+    const name = `Row fix ${Date.now()}`;
+    const made = await t.request({
+      method: 'POST',
+      url: '/api/v1/destinations',
+      body: { name, type: 's3', config: { ...WRITER, endpoint_url: s3.endpoint, remote_url: 's3://no-such-bucket-here/x/' } },
+    });
+    const destination = made.json();
+    const failed = await waitForCheck(t, (await startCheck(t, destination.id)).json().id);
+    expect(failed.steps.find((step: { status: string }) => step.status === 'failed')?.code).toBe('NoSuchBucket');
+    const listed = async () => (await t.request({ method: 'GET', url: `/api/v1/destinations?q=${encodeURIComponent(name)}&limit=5` })).json()[0];
+    expect((await listed()).last_check).toMatchObject({ id: failed.id, status: 'FAILURE', code: 'NoSuchBucket' });
+    const fixed = await t.request({
+      method: 'PUT',
+      url: `/api/v1/destinations/${destination.id}`,
+      headers: { 'if-match': `"${destination.version}"` },
+      body: { config: { remote_url: 's3://local-bucket/row-fix/' } },
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    const passed = await waitForCheck(t, (await startCheck(t, destination.id)).json().id);
+    expect(passed.status).toBe('SUCCESS');
+    expect((await listed()).last_check).toMatchObject({ id: passed.id, status: 'SUCCESS', code: null, region: passed.region });
   });
 
   it('cleans up the probe already written before it ends, and aborts the multipart upload under way', async () => {

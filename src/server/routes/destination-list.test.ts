@@ -58,6 +58,8 @@ function entry(
         reported_at: null,
         config_version: 1,
         trigger: 'manual' as const,
+        code: null,
+        region: null,
       }
     : null;
   return listEntry(record, check);

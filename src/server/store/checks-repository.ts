@@ -105,7 +105,8 @@ export function cutOffSteps(steps: Step[], reason: string): Step[] {
 export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const aad = (id: string) => `connection_checks:${id}:config`;
   const NEWEST_FIRST = 'ORDER BY created_at DESC, seq DESC';
-  const SUMMARY = 'id, destination_id, status, reason, created_at, reported_at, config_version, trigger';
+  const SUMMARY = 'id, destination_id, status, reason, created_at, reported_at, config_version, trigger, failure_code AS code, region';
+  const SUMMARY_OF_RANKED = 'id, destination_id, status, reason, created_at, reported_at, config_version, trigger, code, region';
 
   const findRow = (id: string) => db.get<Row>('SELECT * FROM connection_checks WHERE id = $1', [id]);
   const decryptConfig = (row: Row): S3Config | null =>
@@ -113,7 +114,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
   const finishRow = (tx: Sql, id: string, result: CheckResult, reportedAt: string) =>
     tx.run(
       `UPDATE connection_checks SET status = $2, reason = $3, steps = $4, identity = $5, region = $6, reported_at = $7,
-         config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1, cancelled = $8
+         config_enc = NULL, claimed_by = NULL, lease_until = NULL, revision = revision + 1, cancelled = $8, failure_code = $9
        WHERE id = $1 AND status = 'SCHEDULED'`,
       [
         id,
@@ -124,6 +125,8 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
         result.region,
         reportedAt,
         result.cancelled ? 1 : 0,
+        // The step that failed it, for the fix the list offers (migration 025).
+        result.steps.find((step) => step.status === 'failed' && step.code !== null)?.code ?? null,
       ],
     );
 
@@ -240,7 +243,7 @@ export function createChecksRepository(db: SqlDatabase, cipher: SecretCipher) {
     async latestSummaries(): Promise<Map<string, ConnectionCheckSummary>> {
       const rows = await db.all<ConnectionCheckSummary & { destination_id: string }>(
         // The inner query names its columns: `*` would carry every check's steps (JSON) through the window's sort.
-        `SELECT ${SUMMARY} FROM (
+        `SELECT ${SUMMARY_OF_RANKED} FROM (
            SELECT ${SUMMARY}, ROW_NUMBER() OVER (PARTITION BY destination_id ${NEWEST_FIRST}) AS position
            FROM connection_checks WHERE destination_id IS NOT NULL AND cancelled = 0) AS ranked
          WHERE position = 1`,

@@ -36,9 +36,11 @@ export type LastCheckColumns = {
   last_check_reported_at: string | null;
   last_check_config_version: number | null;
   last_check_trigger: ConnectionCheckSummary['trigger'] | null;
+  last_check_code: string | null;
+  last_check_region: string | null;
 };
 export const LAST_CHECK_COLUMNS =
-  'last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version, last_check_trigger';
+  'last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version, last_check_trigger, last_check_code, last_check_region';
 
 export function lastCheckOf(row: LastCheckColumns): ConnectionCheckSummary | null {
   if (row.last_check_id === null || row.last_check_status === null || row.last_check_at === null) return null;
@@ -50,6 +52,8 @@ export function lastCheckOf(row: LastCheckColumns): ConnectionCheckSummary | nul
     reported_at: row.last_check_reported_at,
     config_version: row.last_check_config_version,
     trigger: row.last_check_trigger ?? 'manual',
+    code: row.last_check_code,
+    region: row.last_check_region,
   } as ConnectionCheckSummary;
 }
 

@@ -38,8 +38,9 @@ export function listColumnsOf(source: Source): ListColumns {
 export async function refreshLastCheck(tx: Sql, destinationId: string | null): Promise<void> {
   if (destinationId === null) return;
   await tx.run(
-    `UPDATE destinations SET (last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version, last_check_trigger) = (
-       SELECT c.id, c.status, c.reason, c.created_at, c.reported_at, c.config_version, c.trigger FROM connection_checks c
+    `UPDATE destinations SET (last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version,
+                              last_check_trigger, last_check_code, last_check_region) = (
+       SELECT c.id, c.status, c.reason, c.created_at, c.reported_at, c.config_version, c.trigger, c.failure_code, c.region FROM connection_checks c
         WHERE c.destination_id = $1 AND c.cancelled = 0 ORDER BY c.created_at DESC, c.seq DESC LIMIT 1)
      WHERE id = $1`,
     [destinationId],

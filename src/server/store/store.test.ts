@@ -195,6 +195,7 @@ describe('the store', () => {
       '022-row-revision.sql',
       '023-cancelled-checks.sql',
       '024-ended-sessions.sql',
+      '025-last-check-fix.sql',
     ]);
     expect(await migrate(t.store.db)).toEqual([]);
   });

@@ -1,7 +1,8 @@
+import { Duration } from '../../../ui/when.tsx';
 import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link } from '../../../lib/router.tsx';
-import { formatDuration, formatWhen, timeAgo } from '../../../ui/relative-time.ts';
+import { formatWhen, timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { testedBeforeChange } from '../lib/check-verdict.ts';
 import { timelineSpan } from '../lib/timeline.ts';
@@ -56,7 +57,9 @@ export function CheckHistory({
                 {check.trigger === 'scheduled' && <span className="muted small"> scheduled</span>}
                 {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
               </td>
-              <td data-label="Duration">{formatDuration(duration)}</td>
+              <td data-label="Duration">
+                <Duration ms={duration} />
+              </td>
               <td data-label="Reason">
                 {check.cancelled ? `Cancelled${check.cancelled_by ? ` by ${check.cancelled_by}` : ''}` : (check.reason ?? '')}
               </td>

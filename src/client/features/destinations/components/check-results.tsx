@@ -3,14 +3,16 @@ import { STEP_LABELS, type ConnectionCheck, type Step } from '../../../../shared
 import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
 import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
-import { formatDuration, formatWhen, timeAgo } from '../../../ui/relative-time.ts';
+import { formatDuration, formatWhen } from '../../../ui/relative-time.ts';
 import { ApiError } from '../../../lib/api-client.ts';
 import { Link } from '../../../lib/router.tsx';
 import { onServerClock } from '../../../lib/server-clock.ts';
 import { useNow } from '../../../ui/use-now.ts';
+import { Ago, Duration } from '../../../ui/when.tsx';
 import { useCan } from '../../../lib/session.ts';
 import { useCancelConnectionCheck } from '../api/cancel-connection-check.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
+import { editFixFor, fixedByNewCredentials, type EditFix } from '../lib/fixes.ts';
 import { timelineBar, timelineSpan } from '../lib/timeline.ts';
 import '../../../ui/facts.css';
 import './policy.css';
@@ -59,47 +61,16 @@ function CheckWhen({ check }: { check: ConnectionCheck }) {
   return (
     <p className="check-when muted">
       {check.status === 'SCHEDULED' ? 'Started' : 'Ran'} <time dateTime={check.created_at}>{formatWhen(check.created_at)}</time> (
-      {timeAgo(check.created_at, now)}){check.trigger === 'scheduled' ? ', on its schedule' : ''}.
+      <Ago at={check.created_at} now={now} />){check.trigger === 'scheduled' ? ', on its schedule' : ''}.
     </p>
   );
 }
 
-type Fix = { label: string; to: string };
-type StepRowProps = { step: Step; span: number; policy: string | null; fix: Fix | null; onUpdateCredentials?: (() => void) | undefined };
+type StepRowProps = { step: Step; span: number; policy: string | null; fix: EditFix | null; onUpdateCredentials?: (() => void) | undefined };
 
-/** Codes whose one fix is other credentials (offered once per result, under the first step that says so). */
-const CREDENTIAL_CODES = new Set([
-  'ExpiredToken',
-  'TokenRefreshRequired',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'AccessKeyLength',
-  'InvalidToken',
-  'InvalidClientTokenId',
-]);
-const needsCredentials = (step: Step) =>
-  (step.status === 'failed' || step.status === 'warning') && step.code !== null && CREDENTIAL_CODES.has(step.code);
-
-/**
- * A failure's fix as a control (issue 27), where a field of the saved connector is the fix: the edit page with that
- * field set (the region the check found) or focused. One row a code; a check of an unsaved config has none (its
- * fields are on the screen already).
- */
-const FIXES: Partial<Record<string, (check: ConnectionCheck & { destination_id: string }) => Fix | null>> = {
-  WrongRegion: (check) =>
-    check.region
-      ? { label: `Set Region to ${check.region}`, to: `/destinations/${check.destination_id}/edit?region=${encodeURIComponent(check.region)}` }
-      : null,
-  NoSuchBucket: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
-  InvalidBucketName: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
-  AuthorizationHeaderMalformed: (check) => ({ label: 'Edit the Region', to: `/destinations/${check.destination_id}/edit?focus=region` }),
-  InvalidRegion: (check) => ({ label: 'Edit the Region', to: `/destinations/${check.destination_id}/edit?focus=region` }),
-  KeyTooLongError: (check) => ({ label: 'Edit the Bucket URI', to: `/destinations/${check.destination_id}/edit?focus=remote_url` }),
-};
-const fixOf = (check: ConnectionCheck, step: Step): Fix | null => {
-  const make = step.code && (step.status === 'failed' || step.status === 'warning') ? FIXES[step.code] : undefined;
-  return make && check.destination_id !== null ? make({ ...check, destination_id: check.destination_id }) : null;
-};
+const needsCredentials = (step: Step) => (step.status === 'failed' || step.status === 'warning') && fixedByNewCredentials(step.code);
+const fixOf = (check: ConnectionCheck, step: Step): EditFix | null =>
+  step.status === 'failed' || step.status === 'warning' ? editFixFor(step.code, { destinationId: check.destination_id, region: check.region }) : null;
 
 function StepRow({ step, span, policy, fix, onUpdateCredentials }: StepRowProps) {
   const bar = timelineBar(step, span);
@@ -112,7 +83,9 @@ function StepRow({ step, span, policy, fix, onUpdateCredentials }: StepRowProps)
         </span>
         <span className="step-name">{STEP_LABELS[step.name]}</span>
         <span className="step-status">{STATUS_LABEL[step.status]}</span>
-        <span className="step-duration">{formatDuration(step.duration_ms)}</span>
+        <span className="step-duration">
+          <Duration ms={step.duration_ms} />
+        </span>
       </div>
       {bar && (
         <div
@@ -243,7 +216,7 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
       {check.status !== 'SCHEDULED' && span > 0 && (
         <p className="timeline-total muted">
           Steps on one timeline: each bar starts when its step started and spans its duration (identity and bucket, write and multipart run side by
-          side). Total {formatDuration(span)}.
+          side). Total <Duration ms={span} />.
         </p>
       )}
       <ol className="timeline">

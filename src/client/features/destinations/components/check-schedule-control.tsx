@@ -1,9 +1,9 @@
+import { Until } from '../../../ui/when.tsx';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { CHECK_SCHEDULE_LABELS, CHECK_SCHEDULES, type CheckSchedule } from '../../../../shared/check-schedule.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { onServerClock } from '../../../lib/server-clock.ts';
-import { relativeTime } from '../../../ui/relative-time.ts';
+
 import { useNow } from '../../../ui/use-now.ts';
 import { destinationQueryOptions } from '../api/get-destination.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
@@ -19,7 +19,13 @@ export function CheckScheduleControl({ destination, canEdit }: { destination: De
   const id = useId();
   const schedule = update.isPending ? (update.variables.changes.check_schedule ?? destination.check_schedule) : destination.check_schedule;
   const next =
-    destination.next_check_at === null ? 'Not checked by itself.' : `Next check ${relativeTime(destination.next_check_at, onServerClock(now))}.`;
+    destination.next_check_at === null ? (
+      'Not checked by itself.'
+    ) : (
+      <>
+        Next check <Until at={destination.next_check_at} now={now} />.
+      </>
+    );
   const change = (value: CheckSchedule) =>
     update.mutate(
       { id: destination.id, version: destination.version, changes: { check_schedule: value } },

@@ -1,6 +1,7 @@
 import { credentialsState } from '../../../../shared/credentials.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { relativeTime } from '../../../ui/relative-time.ts';
+import type { ReactNode } from 'react';
+import { formatWhen, relativeTime } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import './credentials-badge.css';
 
@@ -26,16 +27,22 @@ export function credentialsNow(credentials: Destination['credentials'], now: num
   return { state, urgent: state === 'expiring' && left !== null && left <= URGENT_WITHIN_MS };
 }
 
-function label(credentials: Destination['credentials'], now: number): { text: string; tone: string } | null {
+function label(credentials: Destination['credentials'], now: number): { text: ReactNode; tone: string } | null {
   const { state, urgent } = credentialsNow(credentials, now);
-  const when = credentials.expires_at ? relativeTime(credentials.expires_at, now) : null;
+  const at = credentials.expires_at;
+  // The expiry as a <time> (the exact moment on hover), inside the sentence that says what it means.
+  const when = at ? (
+    <time dateTime={at} title={formatWhen(at)}>
+      {relativeTime(at, now)}
+    </time>
+  ) : null;
   switch (state) {
     case 'ok':
-      return { text: `Expires ${when}`, tone: 'ok' };
+      return { text: <>Expires {when}</>, tone: 'ok' };
     case 'expiring':
-      return { text: `Expires ${when}`, tone: urgent ? 'danger' : 'warning' };
+      return { text: <>Expires {when}</>, tone: urgent ? 'danger' : 'warning' };
     case 'expired':
-      return { text: when && Date.parse(credentials.expires_at ?? '') <= now ? `Expired ${when}` : 'Expired', tone: 'danger' };
+      return { text: when && Date.parse(at ?? '') <= now ? <>Expired {when}</> : 'Expired', tone: 'danger' };
     case 'unknown':
       return { text: 'Expiry unknown', tone: 'neutral' };
     case 'not_applicable':

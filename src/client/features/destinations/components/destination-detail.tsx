@@ -1,3 +1,4 @@
+import { Ago } from '../../../ui/when.tsx';
 import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
@@ -8,7 +9,7 @@ import { PageHeading } from '../../../ui/page-heading.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import { NotFound } from '../../../ui/not-found.tsx';
 import { ErrorState, LoadingState } from '../../../ui/status-message.tsx';
-import { timeAgo } from '../../../ui/relative-time.ts';
+
 import { useNow } from '../../../ui/use-now.ts';
 import { connectionChecksQueryOptions, useConnectionChecks } from '../api/get-connection-checks.ts';
 import { destinationQueryOptions, useDestination } from '../api/get-destination.ts';
@@ -155,7 +156,7 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
           <h2 id="results-title">Test results</h2>
           {selected && history[0] && selected.id !== history[0].id && (
             <p className="notice notice-info" data-testid="older-result">
-              An older result. The latest check ({timeAgo(history[0].created_at, now)}){' '}
+              An older result. The latest check (<Ago at={history[0].created_at} now={now} />){' '}
               {history[0].cancelled
                 ? 'was cancelled'
                 : history[0].status === 'SCHEDULED'

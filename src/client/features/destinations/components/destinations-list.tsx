@@ -1,10 +1,11 @@
+import { Until } from '../../../ui/when.tsx';
 import { Fragment, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link, navigate, useLocation } from '../../../lib/router.tsx';
 import { flash } from '../../../lib/flash.ts';
 import { PageHeading } from '../../../ui/page-heading.tsx';
-import { onServerClock } from '../../../lib/server-clock.ts';
-import { relativeTime, timeAgo } from '../../../ui/relative-time.ts';
+
+import { timeAgo } from '../../../ui/relative-time.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
 import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
 import { useNow } from '../../../ui/use-now.ts';
@@ -13,6 +14,7 @@ import { useCan } from '../../../lib/session.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { checkVerdict } from '../lib/check-verdict.ts';
 import { isFiltered, listUrl, PAGE_SIZE, readListQuery, withChange, type ListQuery } from '../lib/list-query.ts';
+import { editFixFor, fixedByNewCredentials } from '../lib/fixes.ts';
 import type { ListSort, ListStatus } from '../../../../shared/list-options.ts';
 import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
 import './destinations-list.css';
@@ -35,12 +37,44 @@ function NextCheck({ destination, now }: { destination: Destination; now: number
   if (destination.next_check_at === null) return null;
   return (
     <span className="next-check muted">
-      next <time dateTime={destination.next_check_at}>{relativeTime(destination.next_check_at, onServerClock(now))}</time>
+      next <Until at={destination.next_check_at} now={now} />
     </span>
   );
 }
 
-function LastCheck({ destination, now }: { destination: Destination; now: number }) {
+type LastCheckProps = { destination: Destination; now: number; canEdit: boolean; onUpdateCredentials: (() => void) | null };
+
+/**
+ * The failure's fix, as the results panel offers it (lib/fixes.ts): the edit that fixes it, or new credentials — not
+ * when the row's Update credentials button (expired or expiring) is there already.
+ */
+function RowFix({ destination, canEdit, onUpdateCredentials }: Omit<LastCheckProps, 'now'>) {
+  const check = destination.last_check;
+  if (!canEdit || check?.status !== 'FAILURE') return null;
+  const edit = editFixFor(check.code, { destinationId: destination.id, region: check.region });
+  if (edit) {
+    return (
+      <Link to={edit.to} className="button button-small last-check-fix" aria-label={`${edit.label} of ${destination.name}`}>
+        {edit.label}
+      </Link>
+    );
+  }
+  if (onUpdateCredentials && fixedByNewCredentials(check.code)) {
+    return (
+      <button
+        type="button"
+        className="button button-small last-check-fix"
+        onClick={onUpdateCredentials}
+        aria-label={`Update credentials of ${destination.name}`}
+      >
+        Update credentials
+      </button>
+    );
+  }
+  return null;
+}
+
+function LastCheck({ destination, now, canEdit, onUpdateCredentials }: LastCheckProps) {
   const check = destination.last_check;
   const verdict = checkVerdict(check, destination, now);
   if (!check) {
@@ -61,6 +95,7 @@ function LastCheck({ destination, now }: { destination: Destination; now: number
       {check.trigger === 'scheduled' && <span className="muted"> (scheduled)</span>} <NextCheck destination={destination} now={now} />
       {/* Why it failed, in the row: the one sentence the check said, cut to two lines (its page has the rest). */}
       {check.status === 'FAILURE' && check.reason && <span className="last-check-reason">{check.reason}</span>}
+      <RowFix destination={destination} canEdit={canEdit} onUpdateCredentials={onUpdateCredentials} />
     </span>
   );
 }
@@ -98,6 +133,8 @@ export function DestinationsList() {
     const { state } = credentialsNow(d.credentials, now);
     return state === 'expired' || state === 'expiring';
   };
+  /** Whether the Update credentials dialog can replace this connector's credentials (keys, or temporary ones). */
+  const replaceable = (d: Destination) => d.credentials.method === 'access_key' || d.credentials.method === 'temporary';
   const attention = attentionCount.data ?? 0;
   const page = destinations.data;
   // The number shown: the URL's, except on the first page (no previous one), which a page reached backwards can be.
@@ -212,7 +249,14 @@ export function DestinationsList() {
                           </div>
                         </td>
                         <td data-label="Last check">
-                          <LastCheck destination={destination} now={now} />
+                          <LastCheck
+                            destination={destination}
+                            now={now}
+                            canEdit={canEdit}
+                            onUpdateCredentials={
+                              needsAttention(destination) || !replaceable(destination) ? null : () => updatingCredentials.show(destination)
+                            }
+                          />
                         </td>
                         <td className="row-actions">
                           {(canEdit || canTest) && (
