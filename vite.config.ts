@@ -4,7 +4,14 @@ import { defineConfig } from 'vite';
 // The browser app's build (dist/client) and dev server. The tests' settings are in vitest.config.ts.
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist/client', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist/client',
+    emptyOutDir: true,
+    sourcemap: true,
+    // Fonts stay files: inlined as data: URLs (Vite's default under 4 KiB) they would be refused by the Content
+    // Security Policy (font-src 'self'), and a data: exception would let any injected style load fonts.
+    assetsInlineLimit: (file) => (file.endsWith('.woff2') || file.endsWith('.woff') ? false : undefined),
+  },
   server: {
     host: '127.0.0.1',
     port: 5173,
