@@ -5,7 +5,8 @@ export default mergeConfig(
   viteConfig,
   defineConfig({
     test: {
-      include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+      // Components (*.test.tsx) run in jsdom, each file saying so (`// @vitest-environment jsdom`); the rest in Node.
+      include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'e2e/**/*.test.ts'],
       environment: 'node',
       // better-sqlite3 is a native addon: separate processes keep each test file's database handles apart.
       pool: 'forks',
