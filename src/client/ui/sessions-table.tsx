@@ -3,6 +3,7 @@ import { useEndSession, useSessions } from '../lib/sessions-api.ts';
 import { When } from './when.tsx';
 import { ErrorState, LoadingState } from './status-message.tsx';
 import { useNow } from './use-now.ts';
+import { DataTable } from './data-table.tsx';
 
 /** "Chrome on Linux", roughly, from a user agent: enough to tell one's sessions apart. */
 function describeAgent(agent: string | null): string {
@@ -49,48 +50,40 @@ export function SessionsTable({ user, caption }: { user?: string; caption: strin
           Couldn't end the session: {end.error.message}
         </p>
       )}
-      <div className="table-wrap">
-        <table className="table table-stack">
-          <caption className="visually-hidden">{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Session</th>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last active</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.data.map((session) => (
-              <tr key={session.id}>
-                <th scope="row">
-                  {label(session)}
-                  {session.current && <span className="badge badge-ok"> This browser</span>}
-                </th>
-                <td data-label="Signed in">
-                  <When at={session.created_at} now={now} />
-                </td>
-                <td data-label="Last active">
-                  <When at={session.last_seen_at} now={now} />
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button button-small button-danger-quiet"
-                    disabled={end.isPending}
-                    onClick={() => end.mutate(session.id)}
-                    aria-label={`End the session ${label(session)}${session.current ? ' (this browser: signs you out)' : ''}`}
-                  >
-                    {session.current ? 'Sign out here' : 'End'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={caption}
+        rows={sessions.data}
+        rowKey={(session) => session.id}
+        columns={[
+          {
+            label: 'Session',
+            rowHeader: true,
+            cell: (session) => (
+              <>
+                {label(session)}
+                {session.current && <span className="badge badge-ok"> This browser</span>}
+              </>
+            ),
+          },
+          { label: 'Signed in', cell: (session) => <When at={session.created_at} now={now} /> },
+          { label: 'Last active', cell: (session) => <When at={session.last_seen_at} now={now} /> },
+          {
+            label: 'Actions',
+            actions: true,
+            cell: (session) => (
+              <button
+                type="button"
+                className="button button-small button-danger-quiet"
+                disabled={end.isPending}
+                onClick={() => end.mutate(session.id)}
+                aria-label={`End the session ${label(session)}${session.current ? ' (this browser: signs you out)' : ''}`}
+              >
+                {session.current ? 'Sign out here' : 'End'}
+              </button>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

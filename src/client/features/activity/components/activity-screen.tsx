@@ -11,6 +11,7 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useActivity, type ActivityFilter } from '../api/activity.ts';
 import { ActorName } from '../../../ui/actor-name.tsx';
 import './activity-screen.css';
+import { DataTable } from '../../../ui/data-table.tsx';
 
 const GROUPS = (Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((value) => ({ value, label: ACTIVITY_GROUPS[value].label }));
 
@@ -79,47 +80,43 @@ export function ActivityScreen() {
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="table table-stack activity-table">
-              <caption className="visually-hidden">Activity, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Details</th>
-                  <th scope="col">From</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((entry) => (
-                  <tr key={entry.id} className={entry.outcome === 'failed' ? 'activity-failed' : undefined}>
-                    <td data-label="When">
-                      <When at={entry.at} now={now} />
-                    </td>
-                    <th scope="row" data-label="What">
-                      {ACTIVITY_LABELS[entry.kind]}
-                      {entry.outcome === 'failed' && <span className="badge badge-danger"> failed</span>}
-                    </th>
-                    <td data-label="Who">
-                      <ActorName entry={entry} />
-                    </td>
-                    <td data-label="Details">
-                      {entry.destination_id &&
-                        (entry.destination_name ? (
-                          <Link to={`/destinations/${entry.destination_id}`}>{entry.destination_name}</Link>
-                        ) : (
-                          <span className="muted">a deleted connector</span>
-                        ))}
-                      {entry.destination_id && entry.detail ? ': ' : ''}
-                      {entry.detail}
-                    </td>
-                    <td data-label="From">{entry.client_address ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Activity, newest first"
+            className="activity-table"
+            rows={entries}
+            rowKey={(entry) => String(entry.id)}
+            rowProps={(entry) => ({ className: entry.outcome === 'failed' ? 'activity-failed' : undefined })}
+            columns={[
+              { label: 'When', cell: (entry) => <When at={entry.at} now={now} /> },
+              {
+                label: 'What',
+                rowHeader: true,
+                cell: (entry) => (
+                  <>
+                    {ACTIVITY_LABELS[entry.kind]}
+                    {entry.outcome === 'failed' && <span className="badge badge-danger"> failed</span>}
+                  </>
+                ),
+              },
+              { label: 'Who', cell: (entry) => <ActorName entry={entry} /> },
+              {
+                label: 'Details',
+                cell: (entry) => (
+                  <>
+                    {entry.destination_id &&
+                      (entry.destination_name ? (
+                        <Link to={`/destinations/${entry.destination_id}`}>{entry.destination_name}</Link>
+                      ) : (
+                        <span className="muted">a deleted connector</span>
+                      ))}
+                    {entry.destination_id && entry.detail ? ': ' : ''}
+                    {entry.detail}
+                  </>
+                ),
+              },
+              { label: 'From', cell: (entry) => entry.client_address ?? '' },
+            ]}
+          />
           {activity.hasNextPage && (
             <button type="button" className="button" onClick={() => void activity.fetchNextPage()} disabled={activity.isFetchingNextPage}>
               {activity.isFetchingNextPage ? 'Loading…' : 'Show older'}

@@ -11,6 +11,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message
 import { useNow } from '../../../ui/use-now.ts';
 import { useApiKeys, useRevokeApiKey } from '../api/api-keys.ts';
 import './api-keys.css';
+import { DataTable } from '../../../ui/data-table.tsx';
 
 const CreateApiKeyDialog = lazy(() => import('./create-api-key-dialog.tsx'));
 
@@ -88,75 +89,56 @@ export function ApiKeysScreen() {
         </EmptyState>
       )}
       {keys.data && keys.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table-stack api-keys">
-            <caption className="visually-hidden">API keys, those in use first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((key) => {
+        <DataTable
+          caption="API keys, those in use first"
+          className="api-keys"
+          rows={keys.data}
+          rowKey={(key) => key.id}
+          columns={[
+            { label: 'Name', rowHeader: true, cell: (key) => key.name },
+            { label: 'Key', cell: (key) => <code>{key.prefix}…</code> },
+            { label: 'Role', cell: (key) => API_KEY_ROLE_LABELS[key.role].label },
+            { label: 'Created', cell: (key) => <When at={key.created_at} now={now} never="" /> },
+            { label: 'Last used', cell: (key) => <When at={key.last_used_at} now={now} never="Never used" /> },
+            { label: 'Expires', cell: (key) => <When at={key.expires_at} now={now} never="Never" expiry /> },
+            {
+              label: 'Status',
+              cell: (key) => {
                 // The state moves with the clock: a key listed as active may have expired since.
                 const state = apiKeyState(key, onServerClock(now));
                 const [tone, label] = STATE_BADGE[state];
                 return (
-                  <tr key={key.id}>
-                    <th scope="row">{key.name}</th>
-                    <td data-label="Key">
-                      <code>{key.prefix}…</code>
-                    </td>
-                    <td data-label="Role">{API_KEY_ROLE_LABELS[key.role].label}</td>
-                    <td data-label="Created">
-                      <When at={key.created_at} now={now} never="" />
-                    </td>
-                    <td data-label="Last used">
-                      <When at={key.last_used_at} now={now} never="Never used" />
-                    </td>
-                    <td data-label="Expires">
-                      <When at={key.expires_at} now={now} never="Never" expiry />
-                    </td>
-                    <td data-label="Status">
-                      <span className={`badge badge-${tone}`}>{label}</span>
-                      {state === 'revoked' && key.revoked_at && (
-                        <span className="muted">
-                          {' '}
-                          <When at={key.revoked_at} now={now} never="" />
-                        </span>
-                      )}
-                    </td>
-                    <td className="row-actions">
-                      <div className="row-actions-inner">
-                        {state !== 'revoked' && (
-                          <button
-                            type="button"
-                            className="button button-small button-danger-quiet"
-                            aria-label={`Revoke ${key.name}`}
-                            onClick={() => {
-                              revoking.show(key);
-                            }}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
+                  <>
+                    <span className={`badge badge-${tone}`}>{label}</span>
+                    {state === 'revoked' && key.revoked_at && (
+                      <span className="muted">
+                        {' '}
+                        <When at={key.revoked_at} now={now} never="" />
+                      </span>
+                    )}
+                  </>
                 );
-              })}
-            </tbody>
-          </table>
-        </div>
+              },
+            },
+            {
+              label: 'Actions',
+              actions: true,
+              cell: (key) =>
+                apiKeyState(key, onServerClock(now)) !== 'revoked' && (
+                  <button
+                    type="button"
+                    className="button button-small button-danger-quiet"
+                    aria-label={`Revoke ${key.name}`}
+                    onClick={() => {
+                      revoking.show(key);
+                    }}
+                  >
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+        />
       )}
       <KeyUsage />
       {createOpen && (

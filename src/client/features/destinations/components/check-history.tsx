@@ -7,9 +7,17 @@ import { useNow } from '../../../ui/use-now.ts';
 import { testedBeforeChange } from '../lib/check-verdict.ts';
 import { timelineSpan } from '../lib/timeline.ts';
 import './check-history.css';
+import { DataTable } from '../../../ui/data-table.tsx';
 
 const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
 const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
+
+/** The same total as the check's timeline (its steps' span); a check recorded before steps had times: start to report. */
+function durationOf(check: ConnectionCheck): number | null {
+  const span = timelineSpan(check.steps);
+  if (span > 0 && check.status !== 'SCHEDULED') return span;
+  return check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
+}
 
 /** Every past check of a destination, newest first; each opens its results. */
 export function CheckHistory({
@@ -25,48 +33,43 @@ export function CheckHistory({
   const now = useNow(30_000);
   if (checks.length === 0) return <p className="muted">No connection checks yet.</p>;
   return (
-    <table className="table history table-stack">
-      <caption className="visually-hidden">Connection check history, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Result</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Reason</th>
-        </tr>
-      </thead>
-      <tbody>
-        {checks.map((check) => {
-          // The same total as the check's timeline (its steps' span); a check recorded before steps had times: start to report.
-          const span = timelineSpan(check.steps);
-          const duration =
-            span > 0 && check.status !== 'SCHEDULED' ? span : check.reported_at ? Date.parse(check.reported_at) - Date.parse(check.created_at) : null;
-          return (
-            <tr key={check.id} aria-current={check.id === selected ? 'true' : undefined}>
-              <td>
-                <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${formatWhen(check.created_at)}`}>
-                  <time dateTime={check.created_at}>{timeAgo(check.created_at, now)}</time>
-                </Link>
-              </td>
-              <td data-label="Result">
-                {check.cancelled ? (
-                  <span className="badge badge-neutral">Cancelled</span>
-                ) : (
-                  <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
-                )}
-                {check.trigger === 'scheduled' && <span className="muted small"> scheduled</span>}
-                {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
-              </td>
-              <td data-label="Duration">
-                <Duration ms={duration} />
-              </td>
-              <td data-label="Reason">
-                {check.cancelled ? `Cancelled${check.cancelled_by ? ` by ${check.cancelled_by}` : ''}` : (check.reason ?? '')}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      caption="Connection check history, newest first"
+      className="history"
+      boxed={false}
+      rows={checks}
+      rowKey={(check) => check.id}
+      rowProps={(check) => ({ 'aria-current': check.id === selected ? 'true' : undefined })}
+      columns={[
+        {
+          label: 'When',
+          unlabelled: true,
+          cell: (check) => (
+            <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${formatWhen(check.created_at)}`}>
+              <time dateTime={check.created_at}>{timeAgo(check.created_at, now)}</time>
+            </Link>
+          ),
+        },
+        {
+          label: 'Result',
+          cell: (check) => (
+            <>
+              {check.cancelled ? (
+                <span className="badge badge-neutral">Cancelled</span>
+              ) : (
+                <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
+              )}
+              {check.trigger === 'scheduled' && <span className="muted small"> scheduled</span>}
+              {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
+            </>
+          ),
+        },
+        { label: 'Duration', cell: (check) => <Duration ms={durationOf(check)} /> },
+        {
+          label: 'Reason',
+          cell: (check) => (check.cancelled ? `Cancelled${check.cancelled_by ? ` by ${check.cancelled_by}` : ''}` : (check.reason ?? '')),
+        },
+      ]}
+    />
   );
 }

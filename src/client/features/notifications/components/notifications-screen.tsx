@@ -8,6 +8,7 @@ import { useNow } from '../../../ui/use-now.ts';
 import { When } from '../../../ui/when.tsx';
 import { useDeleteWebhook, useDeliveries, useEnableWebhook, useSendTestEvent, useWebhooks } from '../api/webhooks.ts';
 import './notifications.css';
+import { DataTable } from '../../../ui/data-table.tsx';
 
 const AddWebhookDialog = lazy(() => import('./add-webhook-dialog.tsx'));
 
@@ -88,46 +89,39 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
         </p>
       )}
       {deliveries.data && deliveries.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table table-stack deliveries">
-            <caption>Deliveries of {webhook.name}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Answer</th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.data.map((delivery) => {
-                const [dtone, dlabel] = DELIVERY_BADGE[delivery.status];
+        <DataTable
+          caption={<>Deliveries of {webhook.name}, newest first</>}
+          showCaption
+          className="deliveries"
+          rows={deliveries.data}
+          rowKey={(delivery) => delivery.id}
+          columns={[
+            { label: 'Event', rowHeader: true, cell: (delivery) => WEBHOOK_EVENT_LABELS[delivery.type] },
+            {
+              label: 'Status',
+              cell: (delivery) => {
+                const [tone, label] = DELIVERY_BADGE[delivery.status];
                 return (
-                  <tr key={delivery.id}>
-                    <th scope="row">{WEBHOOK_EVENT_LABELS[delivery.type]}</th>
-                    <td data-label="Status">
-                      <span className={`badge badge-${dtone}`}>{dlabel}</span>
-                      {delivery.status === 'pending' && delivery.attempts > 0 && delivery.next_attempt_at && (
-                        <span className="muted">
-                          {' '}
-                          next try <When at={delivery.next_attempt_at} now={now} never="" />
-                        </span>
-                      )}
-                    </td>
-                    <td data-label="Attempts">{delivery.attempts}</td>
-                    <td data-label="Answer">
-                      {delivery.last_error ?? (delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`)}
-                    </td>
-                    <td data-label="When">
-                      <When at={delivery.created_at} now={now} never="" />
-                    </td>
-                  </tr>
+                  <>
+                    <span className={`badge badge-${tone}`}>{label}</span>
+                    {delivery.status === 'pending' && delivery.attempts > 0 && delivery.next_attempt_at && (
+                      <span className="muted">
+                        {' '}
+                        next try <When at={delivery.next_attempt_at} now={now} never="" />
+                      </span>
+                    )}
+                  </>
                 );
-              })}
-            </tbody>
-          </table>
-        </div>
+              },
+            },
+            { label: 'Attempts', cell: (delivery) => delivery.attempts },
+            {
+              label: 'Answer',
+              cell: (delivery) => delivery.last_error ?? (delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`),
+            },
+            { label: 'When', cell: (delivery) => <When at={delivery.created_at} now={now} never="" /> },
+          ]}
+        />
       ) : (
         <p className="muted">{deliveries.isPending ? 'Loading deliveries…' : 'Nothing sent yet: Send test event tries it.'}</p>
       )}

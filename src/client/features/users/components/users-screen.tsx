@@ -10,6 +10,7 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useSession } from '../../../lib/session.ts';
 import { useChangeRole, useSetActive, useSetPasswordSignIn, useUsers } from '../api/users.ts';
 import './users.css';
+import { DataTable } from '../../../ui/data-table.tsx';
 
 const InviteUserDialog = lazy(() => import('./user-link-dialogs.tsx'));
 const NewLinkDialog = lazy(() => import('./user-link-dialogs.tsx').then((m) => ({ default: m.NewLinkDialog })));
@@ -188,97 +189,92 @@ export function UsersScreen() {
       {users.isPending && <LoadingState label="Loading users…" />}
       {users.isError && <ErrorState title="Couldn't load the users" message={users.error.message} onRetry={() => void users.refetch()} />}
       {users.data && (
-        <div className="table-wrap">
-          <table className="table table-stack users">
-            <caption className="visually-hidden">Users, active first</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => {
+        <DataTable
+          caption="Users, active first"
+          className="users"
+          rows={users.data}
+          rowKey={(user) => user.id}
+          columns={[
+            {
+              label: 'User',
+              rowHeader: true,
+              cell: (user) => (
+                <>
+                  <span className="user-email">{user.email}</span>
+                  {user.name && <span className="muted user-name">{user.name}</span>}
+                </>
+              ),
+            },
+            { label: 'Role', cell: (user) => <RoleSelect user={user} self={user.id === me} /> },
+            {
+              label: 'Status',
+              cell: (user) => {
                 const [tone, label] = STATE_BADGE[user.state];
+                return <span className={`badge badge-${tone}`}>{label}</span>;
+              },
+            },
+            { label: 'Added', cell: (user) => <When at={user.created_at} now={now} /> },
+            {
+              label: 'Actions',
+              actions: true,
+              cell: (user) => {
                 const self = user.id === me;
                 return (
-                  <tr key={user.id}>
-                    <th scope="row">
-                      <span className="user-email">{user.email}</span>
-                      {user.name && <span className="muted user-name">{user.name}</span>}
-                    </th>
-                    <td data-label="Role">
-                      <RoleSelect user={user} self={self} />
-                    </td>
-                    <td data-label="Status">
-                      <span className={`badge badge-${tone}`}>{label}</span>
-                    </td>
-                    <td data-label="Added">
-                      <When at={user.created_at} now={now} />
-                    </td>
-                    <td className="row-actions">
-                      <div className="row-actions-inner">
-                        {user.state === 'deactivated' ? (
+                  <>
+                    {user.state === 'deactivated' ? (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        disabled={reactivate.isPending}
+                        onClick={() => reactivate.mutate({ id: user.id, active: true })}
+                        aria-label={`Reactivate ${user.email}`}
+                      >
+                        Reactivate
+                      </button>
+                    ) : (
+                      <>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => {
+                            linkFor.show(user);
+                          }}
+                          aria-label={`${user.state === 'invited' ? 'New invitation link for' : 'Reset the password of'} ${user.email}`}
+                        >
+                          {user.state === 'invited' ? 'New invitation link' : 'Reset password'}
+                        </button>
+                        {user.state === 'active' && (
                           <button
                             type="button"
                             className="button button-small"
-                            disabled={reactivate.isPending}
-                            onClick={() => reactivate.mutate({ id: user.id, active: true })}
-                            aria-label={`Reactivate ${user.email}`}
+                            onClick={() => {
+                              sessionsOf.show(user);
+                            }}
+                            aria-label={`Sessions of ${user.email}`}
                           >
-                            Reactivate
+                            Sessions
                           </button>
-                        ) : (
-                          <>
-                            <button
-                              type="button"
-                              className="button button-small"
-                              onClick={() => {
-                                linkFor.show(user);
-                              }}
-                              aria-label={`${user.state === 'invited' ? 'New invitation link for' : 'Reset the password of'} ${user.email}`}
-                            >
-                              {user.state === 'invited' ? 'New invitation link' : 'Reset password'}
-                            </button>
-                            {user.state === 'active' && (
-                              <button
-                                type="button"
-                                className="button button-small"
-                                onClick={() => {
-                                  sessionsOf.show(user);
-                                }}
-                                aria-label={`Sessions of ${user.email}`}
-                              >
-                                Sessions
-                              </button>
-                            )}
-                            {!self && (
-                              <button
-                                type="button"
-                                className="button button-small button-danger-quiet"
-                                onClick={() => {
-                                  deactivating.show(user);
-                                }}
-                                aria-label={`Deactivate ${user.email}`}
-                              >
-                                Deactivate
-                              </button>
-                            )}
-                          </>
                         )}
-                      </div>
-                    </td>
-                  </tr>
+                        {!self && (
+                          <button
+                            type="button"
+                            className="button button-small button-danger-quiet"
+                            onClick={() => {
+                              deactivating.show(user);
+                            }}
+                            aria-label={`Deactivate ${user.email}`}
+                          >
+                            Deactivate
+                          </button>
+                        )}
+                      </>
+                    )}
+                  </>
                 );
-              })}
-            </tbody>
-          </table>
-        </div>
+              },
+            },
+          ]}
+        />
       )}
       <Suspense fallback={null}>
         {inviteOpen && <InviteUserDialog open={inviteOpen} onOpenChange={setInviteOpen} />}

@@ -1,0 +1,107 @@
+import { useEffect, useRef, useState } from 'react';
+import { LIST_CREDENTIALS, LIST_STATUSES, type ListCredentials, type ListSort, type ListStatus } from '../../../../shared/list-options.ts';
+import { navigate } from '../../../lib/router.tsx';
+import { withChange, type ListQuery } from '../lib/list-query.ts';
+
+const SORT_LABEL: Record<ListSort | 'newest', string> = {
+  newest: 'Newest first',
+  name: 'Name, A to Z',
+  '-name': 'Name, Z to A',
+  '-last_check': 'Last check, newest first',
+  last_check: 'Last check, oldest first',
+  expires_at: 'Expiry, soonest first',
+  '-expires_at': 'Expiry, latest first',
+};
+
+/** The filters' words, one for each value the API takes (list-options.ts): a new value does not compile without one. */
+const STATUS_LABEL: Record<ListStatus, string> = { failing: 'Failed', passing: 'Passed', untested: 'Not tested' };
+const CREDENTIALS_LABEL: Record<ListCredentials | 'attention', string> = {
+  attention: 'Expired or expiring',
+  expired: 'Expired',
+  expiring: 'Expiring',
+  ok: 'Valid',
+};
+
+/** Search, filters and order: each a part of the URL, so Back and links keep them. */
+export function ListToolbar({ query }: { query: ListQuery }) {
+  const [text, setText] = useState(query.q);
+  // The URL follows the box a moment after typing stops (replacing, not stacking, history entries); a URL changed
+  // elsewhere (Back, a link) puts its words back in the box.
+  const sent = useRef(query.q);
+  const latest = useRef(query);
+  useEffect(() => {
+    latest.current = query;
+  });
+  useEffect(() => {
+    if (query.q === sent.current) return;
+    sent.current = query.q;
+    setText(query.q);
+  }, [query.q]);
+  useEffect(() => {
+    if (text.trim() === sent.current) return;
+    const timer = window.setTimeout(() => {
+      sent.current = text.trim();
+      navigate(withChange(latest.current, { q: text }), { replace: true });
+    }, 250);
+    return () => window.clearTimeout(timer);
+  }, [text]);
+  return (
+    <form className="list-toolbar" role="search" aria-label="Find connectors" onSubmit={(event) => event.preventDefault()}>
+      <div className="toolbar-field toolbar-search">
+        <label htmlFor="list-q">Search</label>
+        <input
+          id="list-q"
+          type="search"
+          value={text}
+          maxLength={200}
+          placeholder="Name, bucket or endpoint"
+          onChange={(event) => setText(event.target.value)}
+        />
+      </div>
+      <div className="toolbar-field">
+        <label htmlFor="list-status">Last check</label>
+        <select
+          id="list-status"
+          value={query.status ?? ''}
+          onChange={(event) => navigate(withChange(query, { status: (event.target.value || null) as ListStatus | null }))}
+        >
+          <option value="">Any</option>
+          {LIST_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABEL[status]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="toolbar-field">
+        <label htmlFor="list-credentials">Credential expiry</label>
+        <select
+          id="list-credentials"
+          value={query.credentials ?? ''}
+          onChange={(event) => navigate(withChange(query, { credentials: (event.target.value || null) as ListQuery['credentials'] }))}
+        >
+          <option value="">Any</option>
+          {(['attention', ...LIST_CREDENTIALS] as const).map((state) => (
+            <option key={state} value={state}>
+              {CREDENTIALS_LABEL[state]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="toolbar-field">
+        <label htmlFor="list-sort">Sort by</label>
+        <select
+          id="list-sort"
+          value={query.sort ?? ''}
+          onChange={(event) => navigate(withChange(query, { sort: (event.target.value || null) as ListSort | null }))}
+        >
+          {(Object.keys(SORT_LABEL) as (ListSort | 'newest')[]).map((sort) => (
+            <option key={sort} value={sort === 'newest' ? '' : sort}>
+              {SORT_LABEL[sort]}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}
