@@ -21,6 +21,7 @@ import { publicUserLinkRoutes, userRoutes } from '../routes/users.ts';
 import { createUserService } from '../security/users.ts';
 import { createApiKeyService } from '../security/api-keys.ts';
 import { apiGuard, secretsOfBody } from '../security/request-guard.ts';
+import { enforceIfMatch } from '../security/if-match.ts';
 import { PROTECTED, requireAccess, type RouteAccess } from '../security/route-access.ts';
 import type { SessionService } from '../security/sessions.ts';
 import type { Store } from '../store/index.ts';
@@ -123,6 +124,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
     async (protectedApi) => {
       routeAccess.claim(protectedApi, 'protected-api', PROTECTED);
       protectedApi.addHook('onRequest', async (request) => requireAccess(request));
+      enforceIfMatch(protectedApi);
       const worker = protectedApi.checkWorker;
       await protectedApi.register(sessionRoutes, { sessions, secureCookies, activity: store.activity, policy });
       await protectedApi.register(destinationRoutes, {

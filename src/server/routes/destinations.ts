@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { createListRowCache } from './list-row-cache.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -14,7 +13,6 @@ import {
   UpdateDestinationSchema,
   type ListSort,
 } from '../../shared/destination-schemas.ts';
-import { providerFor } from '../../shared/providers.ts';
 import { checkS3Config, type CheckOptions } from '../../shared/s3-config.ts';
 import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
 import { collectWarnings } from '../../shared/warnings.ts';
@@ -22,11 +20,13 @@ import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
 import { EXTERNAL_ID_IN_USE, settleExternalId } from '../security/external-ids.ts';
 import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
+import { changedElsewhere as changedElsewhereOf, ensureCurrent } from '../security/if-match.ts';
 import { actorOf } from '../security/route-access.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import { DuplicateNameError, ExternalIdInUseError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
 import type { ListCursor, ListFilter } from '../store/destination-list-sql.ts';
+import { changedFields, planUpdate } from './destination-changes.ts';
 import { decodeListCursor, encodeListCursor, InvalidListCursorError } from './destination-list.ts';
 import { etagOf, toDestination } from './destination-view.ts';
 
@@ -41,10 +41,6 @@ export type DestinationRoutesOptions = {
 };
 
 const DestinationListSchema = z.array(DestinationSchema);
-// What S3 is asked with: a change to any of these makes earlier results stale. A rename, the provider label or the
-// expiry note does not.
-const TESTED_FIELDS = ['remote_url', 'anonymous', 'ambient_credentials', 'key', 'secret', 'token', 'endpoint_url', 'region', 'role_arn'] as const;
-const CONFIG_FIELDS = [...TESTED_FIELDS, 'token_expires_at'] as const;
 /** Rows read at a time when the whole list is streamed. */
 const STREAM_PAGE = 500;
 /** Characters of JSON sent at a time when the whole list is streamed (a socket's usual high-water mark). */
@@ -55,31 +51,7 @@ const TOTAL_CAP = 10_000;
 const errors = { 401: DetailSchema, 403: DetailSchema, 404: DetailSchema, 422: HTTPValidationErrorSchema };
 const notFound = (id: string) => new HttpError(404, `There is no destination with id ${id}`);
 
-/**
- * The version an `If-Match` names, '*' for any. Without the header, a browser session gets a 428 (the app's pages
- * always send it, so a page that stopped would be caught); an API key's write applies, as if it said '*' —
- * Unstructured's clients never send the header. When a key sends it, it is enforced all the same.
- */
-function requiredVersion(request: FastifyRequest): number | '*' | null {
-  const ifMatch = request.headers['if-match'];
-  if (ifMatch === undefined || ifMatch.trim() === '') {
-    if (request.apiKey) return '*';
-    throw new HttpError(428, 'Send If-Match with the ETag of your last read, so changes made elsewhere are not overwritten');
-  }
-  if (ifMatch.trim() === '*') return '*';
-  // Strong comparison (RFC 9110): a weak tag never matches.
-  const tags = ifMatch.split(',').map((tag) => /^\s*"(\d+)"\s*$/.exec(tag)?.[1]);
-  const versions = tags.filter((v): v is string => v !== undefined).map(Number);
-  return versions.length === 1 ? (versions[0] ?? null) : null;
-}
-
-const changedElsewhere = () => new HttpError(412, 'This destination was changed elsewhere since you read it; reload it and make your change again');
-
-function ensureCurrent(record: DestinationRecord, request: FastifyRequest): number {
-  const wanted = requiredVersion(request);
-  if (wanted !== '*' && wanted !== record.version) throw changedElsewhere();
-  return record.version;
-}
+const changedElsewhere = () => changedElsewhereOf('destination');
 
 function duplicateName(error: unknown): never {
   if (error instanceof DuplicateNameError) {
@@ -296,11 +268,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     },
     async (request, reply) => {
       const { id } = request.params;
-      requiredVersion(request);
       const record = await destinations.findById(id);
       const stored = await destinations.findConfigWithSecrets(id);
       if (!record || !stored) throw notFound(id);
-      const version = ensureCurrent(record, request);
+      const version = ensureCurrent(record, request, 'destination');
 
       const checkId = request.body.connection_check_id;
       if (checkId !== undefined && !(await checks.isAdoptable(checkId, id))) {
@@ -319,18 +290,15 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       if (allIssues.length > 0) throw new UnprocessableError(configIssuesToDetail(allIssues));
       const config = await settleExternalId(options.externalIds, checked, stored.external_id, id, { by: actorOf(request) });
 
-      // New credentials deserve a fresh verdict: an ExpiredToken answer was about the old ones.
-      const credentialsChanged = config.key !== stored.key || config.secret !== stored.secret || config.token !== stored.token;
       const now = new Date();
+      const plan = planUpdate({ record, stored, config, provider: patch.provider, now });
       const updated = await destinations
         .update(id, version, {
           name: request.body.name ?? record.name,
-          config: { ...config, provider: providerFor(config.endpoint_url, patch.provider === undefined ? stored.provider : patch.provider) },
-          expiredByCheck: record.expired_by_check && !credentialsChanged,
-          configChanged: TESTED_FIELDS.some((field) => config[field] !== stored[field]),
-          // A new token starts a new lifetime; an edited expiry alone does not.
-          tokenSavedAt:
-            config.token === null ? null : config.token !== stored.token ? now.toISOString() : (record.config.token_saved_at ?? now.toISOString()),
+          config: { ...config, provider: plan.provider },
+          expiredByCheck: plan.expiredByCheck,
+          configChanged: plan.configChanged,
+          tokenSavedAt: plan.tokenSavedAt,
           schedule: request.body.check_schedule,
         })
         .catch(duplicateName);
@@ -341,15 +309,10 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         await checks.adopt(checkId, id);
         await checks.prune(id);
       }
-      // Which fields changed, never their values.
-      // Which fields changed (a client may send the whole config back, as Unstructured's SDK does), never their values.
-      const provider = updated.config.provider;
-      const changed = [
-        ...(updated.name !== record.name ? ['name'] : []),
-        ...CONFIG_FIELDS.filter((field) => config[field] !== stored[field]).map((field) => `config.${field}`),
-        ...(provider !== stored.provider ? ['config.provider'] : []),
-        ...(updated.check_schedule !== record.check_schedule ? ['check_schedule'] : []),
-      ];
+      const changed = changedFields({
+        before: { name: record.name, check_schedule: record.check_schedule, config: stored },
+        after: { name: updated.name, check_schedule: updated.check_schedule, config: { ...config, provider: updated.config.provider } },
+      });
       await options.activity.record({
         destinationId: id,
         kind: 'destination.updated',
@@ -392,10 +355,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
     },
     async (request) => {
       const { id } = request.params;
-      requiredVersion(request);
       const record = await destinations.findById(id);
       if (!record) throw notFound(id);
-      const version = ensureCurrent(record, request);
+      const version = ensureCurrent(record, request, 'destination');
       const result = await destinations.remove(id, version);
       // The rows of its checks went with it (ON DELETE CASCADE); a running one must stop talking to S3 too.
       if (result === 'deleted') {

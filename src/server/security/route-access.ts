@@ -21,7 +21,7 @@ export const PROTECTED = PERMISSION_NAMES;
 export type RouteContext = 'public-api' | 'protected-api' | 'browser-app' | 'metrics';
 
 /** A route as registered: its declared access and, read from the permissions table, the least role calling it. */
-export type RouteEntry = { method: string; url: string; access: Access; least: Role | 'public'; context: RouteContext };
+export type RouteEntry = { method: string; url: string; access: Access; least: Role | 'public'; context: RouteContext; ifMatch: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -74,7 +74,7 @@ export function createRouteAccess(app: FastifyInstance) {
         }
         claimed.add(route);
         const least = access === 'public' ? 'public' : PERMISSIONS[access].least;
-        for (const method of methods) table.push({ method, url: route.url, access, least, context });
+        for (const method of methods) table.push({ method, url: route.url, access, least, context, ifMatch: route.config?.ifMatch === true });
       });
     },
   };

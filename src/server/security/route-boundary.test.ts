@@ -50,6 +50,17 @@ describe('the route table: every route is in the context that enforces its acces
     expect(PERMISSION_NAMES.filter((name) => !declared.has(name))).toEqual([]);
   });
 
+  it('reads If-Match before any handler on every route that declares it: a session without one gets a 428, whatever the id', async () => {
+    const declared = t.app.routeTable.filter((r) => r.ifMatch);
+    expect(declared.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['DELETE /api/v1/destinations/:id', 'PUT /api/v1/destinations/:id']);
+    for (const route of declared) {
+      const target = route.url.replace(/:[a-z_]+/g, SAMPLE_ID);
+      const headers = { cookie: t.cookie, origin: TEST_ORIGIN, 'x-requested-with': 'XMLHttpRequest', ...jsonHeaders(route.method) };
+      const response = await rawRequest(port, route.method, target, headers, bodyFor(route.method));
+      expect(response.status, `${route.method} ${target}`).toBe(428);
+    }
+  });
+
   it('keeps the browser app context free of API routes', () => {
     const browser = t.app.routeTable.filter((r) => r.context === 'browser-app');
     expect(browser.every((r) => !r.url.toLowerCase().startsWith('/api'))).toBe(true);
