@@ -3,7 +3,14 @@ import { CHECK_SCHEDULES, DEFAULT_CHECK_SCHEDULE } from './check-schedule.ts';
 import { ConnectionCheckSummarySchema } from './check-schemas.ts';
 import { CREDENTIALS_METHODS } from './credentials.ts';
 import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
-import { LIST_CREDENTIALS, LIST_SORTS, LIST_STATUSES, UNSTRUCTURED_DESTINATION_TYPES } from './list-options.ts';
+import {
+  LIST_FILTER_NAMES,
+  LIST_FILTERS,
+  LIST_SORTS,
+  UNSTRUCTURED_DESTINATION_TYPES,
+  type ListFilterName,
+  type ListFilterValue,
+} from './list-options.ts';
 import { PROVIDER_IDS, providerFor, type Provider } from './providers.ts';
 import { checkS3Config, normalizeS3Config, SECRET_MASK, type CheckOptions, type S3Config } from './s3-config.ts';
 
@@ -195,6 +202,14 @@ const commaList = <T extends string>(name: string, allowed: readonly [T, ...T[]]
       return values as T[];
     });
 
+/** One optional comma-list parameter per filter of LIST_FILTERS, documented with the filter's own words. */
+function filterParameters() {
+  const schemas = Object.fromEntries(
+    LIST_FILTER_NAMES.map((name) => [name, commaList(name, LIST_FILTERS[name].values).optional().meta({ description: LIST_FILTERS[name].doc })]),
+  );
+  return schemas as unknown as { [K in ListFilterName]: z.ZodOptional<z.ZodType<ListFilterValue<K>[], string>> };
+}
+
 export const DestinationListQuerySchema = z.object({
   /** One of Unstructured's destination types: s3 are all ours; any other is a list with nothing in it. */
   destination_type: z
@@ -214,10 +229,7 @@ export const DestinationListQuerySchema = z.object({
   /** Ours: a piece of the name, Bucket URI or Custom URL, regardless of case. */
   q: z.string().max(200, 'q can be at most 200 characters').optional(),
   sort: z.enum(LIST_SORTS, { error: `sort takes ${LIST_SORTS.join(', ')}` }).optional(),
-  /** The latest check: failing (FAILURE), passing (SUCCESS), untested (none yet); several separated by commas. */
-  status: commaList('status', LIST_STATUSES).optional(),
-  /** Temporary credentials that are expired, expiring (the last quarter of their lifetime) or ok; several separated by commas. */
-  credentials: commaList('credentials', LIST_CREDENTIALS).optional(),
+  ...filterParameters(),
 });
 export type DestinationListQuery = z.infer<typeof DestinationListQuerySchema>;
 export type { ListCredentials, ListSort, ListStatus } from './list-options.ts';

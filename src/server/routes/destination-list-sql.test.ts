@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationListQuery } from '../../shared/destination-schemas.ts';
-import { LIST_SORTS, type ListSort } from '../../shared/list-options.ts';
+import { LIST_FILTER_NAMES, LIST_FILTERS, LIST_SORTS, type ListSort } from '../../shared/list-options.ts';
 import { normalizeS3Config } from '../../shared/s3-config.ts';
 import { countFiltered, selectPage, type ListCursor, type SearchLimits } from '../store/destination-list-sql.ts';
 import { filterEntries, listEntry, sortEntries } from '../test-support/list-reference.ts';
@@ -118,6 +118,26 @@ describe.each([undefined, ...LIST_SORTS])('the list in the order %s', (sort) => 
     expect(total).toBe(String(expected.length));
     // Back from the last page to the first through rel="prev": the same pages, each the same rows.
     if (pages.length > 1) expect(back).toEqual(pages);
+  });
+});
+
+describe('every filter of the registry (LIST_FILTERS)', () => {
+  it('keeps each of its values, and is kept with them in the next page’s link', async () => {
+    let linked = 0;
+    for (const name of LIST_FILTER_NAMES) {
+      for (const value of LIST_FILTERS[name].values) {
+        const expected = await reference(undefined, { [name]: [value] });
+        const { paged } = await listed({ [name]: value }, 1);
+        expect(paged, `${name}=${value}`).toEqual(expected);
+        if (expected.length < 2) continue;
+        const first = await t.request({ method: 'GET', url: `/api/v1/destinations?${name}=${value}&limit=1` });
+        const next = new URL(/<([^>]+)>; rel="next"/.exec(String(first.headers.link))?.[1] as string);
+        expect(next.searchParams.get(name), `${name}=${value} in ${next.href}`).toBe(value);
+        linked += 1;
+      }
+    }
+    // Every filter had values with a next page to look at.
+    expect(linked).toBeGreaterThanOrEqual(LIST_FILTER_NAMES.length);
   });
 });
 

@@ -26,6 +26,7 @@ import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import { DuplicateNameError, ExternalIdInUseError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
 import type { ListCursor, ListFilter } from '../store/destination-list-sql.ts';
+import { LIST_FILTER_NAMES, type ListFilterValues } from '../../shared/list-options.ts';
 import { changedFields, planUpdate } from './destination-changes.ts';
 import { decodeListCursor, encodeListCursor, InvalidListCursorError } from './destination-list.ts';
 import { etagOf, toDestination } from './destination-view.ts';
@@ -136,7 +137,8 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const { limit, cursor, name, q, sort, status, credentials, destination_type: type } = request.query;
+      const { limit, cursor, name, q, sort, destination_type: type } = request.query;
+      const filters: ListFilterValues = Object.fromEntries(LIST_FILTER_NAMES.map((filter) => [filter, request.query[filter]]));
       // Another of Unstructured's connector types: none of ours is one (Unstructured answers an empty list too).
       if (type !== undefined && type !== 's3') {
         if (limit !== undefined) reply.header('x-total-count', '0');
@@ -150,7 +152,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
         throw new UnprocessableError([{ loc: ['query', 'cursor'], msg: 'A cursor needs a limit', type: 'missing' }]);
       }
       const now = new Date();
-      const filter: ListFilter = { q, status, credentials };
+      const filter: ListFilter = { q, ...filters };
       if (limit === undefined) {
         // Streamed: a stream skips the serializer, whose encoding its chunks already are (hence the cast).
         return reply.type('application/json; charset=utf-8').send(Readable.from(wholeList(filter, sort, now)) as never);
@@ -194,8 +196,8 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
           destination_type: request.query.destination_type,
           q,
           sort,
-          status: status?.join(','),
-          credentials: credentials?.join(','),
+          // Every filter of the registry, as it was asked: a page's links keep them all.
+          ...Object.fromEntries(LIST_FILTER_NAMES.map((filter) => [filter, filters[filter]?.join(',')])),
           limit: String(limit),
           cursor: encodeListCursor(sort ?? 'newest', { key: row.sortKey, id: row.record.id, before: rel === 'prev' }),
         };

@@ -1,5 +1,5 @@
 import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
-import type { ListCredentials, ListSort, ListStatus } from '../../shared/list-options.ts';
+import { LIST_FILTER_NAMES, type ListFilterName, type ListFilterValue, type ListFilterValues, type ListSort } from '../../shared/list-options.ts';
 import { globSubstring, likeSubstring } from './search-index.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
@@ -9,7 +9,7 @@ import type { Sql, SqlValue } from './sql.ts';
  * one (never tested, no expiry) last either way, then the id in the same direction — so a cursor names a place that
  * survives inserts and deletes. Keys compare byte by byte in both databases (`COLLATE "C"` on PostgreSQL).
  */
-export type ListFilter = { q?: string; status?: ListStatus[]; credentials?: ListCredentials[] };
+export type ListFilter = { q?: string } & ListFilterValues;
 /**
  * A place in the order: the key and id of a row given. Pages go on after it, or — `before` — end before it (the
  * previous page: read in the reverse order from the cursor, then turned round).
@@ -73,20 +73,26 @@ class Where {
   }
 }
 
-const STATUS_SQL: Record<ListStatus, string> = {
-  passing: "last_check_status = 'SUCCESS'",
-  failing: "last_check_status = 'FAILURE'",
-  untested: 'last_check_id IS NULL',
+const TEMPORARY = 'expires_key IS NOT NULL';
+/**
+ * Each filter of LIST_FILTERS as SQL, one condition per value (a row kept by any value of a filter is kept by it),
+ * on the columns kept on each row; `now` is the placeholder of the request's time. The type makes every filter and
+ * every value of it have one.
+ */
+const FILTER_SQL: { [K in ListFilterName]: Record<ListFilterValue<K>, (now: () => string) => string> } = {
+  status: {
+    passing: () => "last_check_status = 'SUCCESS'",
+    failing: () => "last_check_status = 'FAILURE'",
+    untested: () => 'last_check_id IS NULL',
+  },
+  // The credentials states as conditions on the stored expiry, as credentialsState says them.
+  credentials: {
+    expired: (now) =>
+      `(anonymous = 0 AND ambient_credentials = 0 AND role_arn IS NULL AND token_enc IS NOT NULL AND expired_by_check = 1) OR (${TEMPORARY} AND expires_key <= ${now()})`,
+    expiring: (now) => `${TEMPORARY} AND expired_by_check = 0 AND expires_key > ${now()} AND warn_from <= ${now()}`,
+    ok: (now) => `${TEMPORARY} AND expired_by_check = 0 AND warn_from > ${now()}`,
+  },
 };
-
-/** The credentials states as conditions on the stored expiry (`now`: the request's time), as credentialsState says them. */
-function credentialsSql(state: ListCredentials, now: string): string {
-  const temporary = 'expires_key IS NOT NULL';
-  if (state === 'expired')
-    return `(anonymous = 0 AND ambient_credentials = 0 AND role_arn IS NULL AND token_enc IS NOT NULL AND expired_by_check = 1) OR (${temporary} AND expires_key <= ${now})`;
-  if (state === 'expiring') return `${temporary} AND expired_by_check = 0 AND expires_key > ${now} AND warn_from <= ${now}`;
-  return `${temporary} AND expired_by_check = 0 AND warn_from > ${now}`;
-}
 
 const needleOf = (filter: ListFilter) => filter.q?.trim().toLowerCase() ?? '';
 
@@ -109,10 +115,14 @@ function filterWhere(dialect: Sql['dialect'], filter: ListFilter, now: Date, sea
       where.add(`rowid IN (SELECT rowid FROM destinations_search WHERE search_text GLOB ${where.value(globSubstring(needle))})`);
     else where.add(`instr(search_text, ${where.value(needle)}) > 0`);
   }
-  if (filter.status?.length) where.add(filter.status.map((status) => STATUS_SQL[status]).join(' OR '));
-  if (filter.credentials?.length) {
-    const at = where.value(now.toISOString());
-    where.add(filter.credentials.map((state) => `(${credentialsSql(state, at)})`).join(' OR '));
+  // The request's time, as one parameter, when a condition asks for it.
+  let at: string | null = null;
+  const nowParameter = () => (at ??= where.value(now.toISOString()));
+  for (const name of LIST_FILTER_NAMES) {
+    const values = filter[name] as ListFilterValue<typeof name>[] | undefined;
+    if (!values?.length) continue;
+    const sql = FILTER_SQL[name] as Record<string, (now: () => string) => string>;
+    where.add(values.map((value) => `(${(sql[value] as (now: () => string) => string)(nowParameter)})`).join(' OR '));
   }
   return where;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { LIST_CREDENTIALS, LIST_STATUSES, type ListCredentials, type ListSort, type ListStatus } from '../../../../shared/list-options.ts';
+import { LIST_FILTER_NAMES, LIST_FILTERS, type ListFilterName, type ListSort } from '../../../../shared/list-options.ts';
 import { navigate } from '../../../lib/router.tsx';
-import { withChange, type ListQuery } from '../lib/list-query.ts';
+import { ALIAS_WORDS, screenValuesOf, withChange, type ListQuery } from '../lib/list-query.ts';
 
 const SORT_LABEL: Record<ListSort | 'newest', string> = {
   newest: 'Newest first',
@@ -13,14 +13,8 @@ const SORT_LABEL: Record<ListSort | 'newest', string> = {
   '-expires_at': 'Expiry, latest first',
 };
 
-/** The filters' words, one for each value the API takes (list-options.ts): a new value does not compile without one. */
-const STATUS_LABEL: Record<ListStatus, string> = { failing: 'Failed', passing: 'Passed', untested: 'Not tested' };
-const CREDENTIALS_LABEL: Record<ListCredentials | 'attention', string> = {
-  attention: 'Expired or expiring',
-  expired: 'Expired',
-  expiring: 'Expiring',
-  ok: 'Valid',
-};
+/** The words of a filter's value or alias. */
+const wordFor = (name: ListFilterName, value: string) => ALIAS_WORDS[value] ?? (LIST_FILTERS[name].words as Record<string, string>)[value] ?? value;
 
 /** Search, filters and order: each a part of the URL, so Back and links keep them. */
 export function ListToolbar({ query }: { query: ListQuery }) {
@@ -58,36 +52,23 @@ export function ListToolbar({ query }: { query: ListQuery }) {
           onChange={(event) => setText(event.target.value)}
         />
       </div>
-      <div className="toolbar-field">
-        <label htmlFor="list-status">Last check</label>
-        <select
-          id="list-status"
-          value={query.status ?? ''}
-          onChange={(event) => navigate(withChange(query, { status: (event.target.value || null) as ListStatus | null }))}
-        >
-          <option value="">Any</option>
-          {LIST_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {STATUS_LABEL[status]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="toolbar-field">
-        <label htmlFor="list-credentials">Credential expiry</label>
-        <select
-          id="list-credentials"
-          value={query.credentials ?? ''}
-          onChange={(event) => navigate(withChange(query, { credentials: (event.target.value || null) as ListQuery['credentials'] }))}
-        >
-          <option value="">Any</option>
-          {(['attention', ...LIST_CREDENTIALS] as const).map((state) => (
-            <option key={state} value={state}>
-              {CREDENTIALS_LABEL[state]}
-            </option>
-          ))}
-        </select>
-      </div>
+      {LIST_FILTER_NAMES.map((name) => (
+        <div className="toolbar-field" key={name}>
+          <label htmlFor={`list-${name}`}>{LIST_FILTERS[name].label}</label>
+          <select
+            id={`list-${name}`}
+            value={query[name] ?? ''}
+            onChange={(event) => navigate(withChange(query, { [name]: event.target.value || null }))}
+          >
+            <option value="">Any</option>
+            {screenValuesOf(name).map((value) => (
+              <option key={value} value={value}>
+                {wordFor(name, value)}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
       <div className="toolbar-field">
         <label htmlFor="list-sort">Sort by</label>
         <select

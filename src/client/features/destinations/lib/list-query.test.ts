@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { isFiltered, listApiPath, listUrl, linkCursorOf, readListQuery, withChange, type ListQuery } from './list-query.ts';
+import { LIST_FILTER_NAMES } from '../../../../shared/list-options.ts';
+import {
+  FILTER_ALIASES,
+  isFiltered,
+  linkCursorOf,
+  listApiPath,
+  listUrl,
+  readListQuery,
+  screenValuesOf,
+  withChange,
+  type ListQuery,
+} from './list-query.ts';
 
 const read = (search: string) => readListQuery(new URLSearchParams(search));
 const EMPTY: ListQuery = { q: '', sort: null, status: null, credentials: null, cursor: null, page: 1 };
@@ -63,5 +74,22 @@ describe('the list query in the URL', () => {
   ])('takes the next and previous cursors from Link %s', (link, next, prev) => {
     expect(linkCursorOf(link, 'next')).toBe(next);
     expect(linkCursorOf(link, 'prev')).toBe(prev);
+  });
+
+  it('carries every filter of the registry, each value and alias, from the URL to the API and back', () => {
+    for (const name of LIST_FILTER_NAMES) {
+      for (const value of screenValuesOf(name)) {
+        const query = readListQuery(new URLSearchParams({ [name]: value, cursor: 'C', page: '3' }));
+        expect(query[name], `${name}=${value}`).toBe(value);
+        expect(isFiltered(query)).toBe(true);
+        expect(new URL(listUrl(query), 'http://app.test').searchParams.get(name)).toBe(value);
+        const sent = new URL(listApiPath(query), 'http://app.test').searchParams.get(name);
+        const aliases = FILTER_ALIASES as Partial<Record<string, Record<string, readonly string[]>>>;
+        expect(sent).toBe(aliases[name]?.[value]?.join(',') ?? value);
+        // A change of filter starts again at the first page.
+        expect(withChange(query, { [name]: null })).not.toContain('cursor=');
+      }
+      expect(readListQuery(new URLSearchParams({ [name]: 'not-a-value' }))[name]).toBeNull();
+    }
   });
 });
