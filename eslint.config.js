@@ -1,11 +1,17 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** The browser app's features: each stands alone; what they share lives in app/, lib/ and ui/. */
-const FEATURES = ['activity', 'api-keys', 'auth', 'destinations', 'users'];
+/**
+ * The browser app's features, read from its folders (a new feature cannot be left out): each stands alone; what they
+ * share lives in app/, lib/ and ui/.
+ */
+const FEATURES = readdirSync(new URL('./src/client/features/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'reports/', 'test-results/', 'playwright-report/'] },
