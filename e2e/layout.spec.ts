@@ -127,6 +127,18 @@ for (const [width, height] of [
     await page.getByRole('button', { name: 'Save and Test' }).click();
     await checkOutcome(page);
     await look('IAM role: test result and detail');
+    // A role that trusts this server without the external ID: the refusal quotes the role and the condition to add.
+    await page.goto('/destinations/new');
+    await page.getByLabel('Name', { exact: true }).fill(uniqueName('Layout open trust'));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Bucket URI').fill('s3://local-bucket/layout-open-trust/');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('radio', { name: 'IAM role' }).check();
+    await page.getByLabel('Role ARN').fill(`arn:aws:iam::${CUSTOMER_ACCOUNT}:role/open-trust`);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Save and Test' }).click();
+    expect(await checkOutcome(page)).toContain('without the external ID');
+    await look('IAM role: a role open to anyone using this server, refused');
 
     await page.goto('/destinations?q=nothing-matches-this');
     await expect(page.getByText(/No connectors match/)).toBeVisible();

@@ -15,6 +15,8 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
 ];
 import { Link, useLocation } from '../lib/router.tsx';
 import './layout.css';
+import { Badge } from '../ui/badge.tsx';
+import { Button } from '../ui/button.tsx';
 
 export function AppLayout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const signOut = useSignOut();
@@ -48,12 +50,11 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
             <Link to="/account" className="signed-in-email" aria-current={pathname === '/account' ? 'page' : undefined}>
               {user.email}
             </Link>{' '}
-            <span className="badge badge-neutral">{ROLE_LABEL[user.role]}</span>
+            <Badge tone="neutral">{ROLE_LABEL[user.role]}</Badge>
           </p>
         )}
-        <button
-          type="button"
-          className="button button-quiet"
+        <Button
+          variant="quiet"
           onClick={() => {
             // After the server ended the session and the cache forgot it: flipped before, the next render would see
             // the old session and flip back, leaving the "Sign in again" dialog over the app instead of sign-in.
@@ -62,7 +63,7 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
           disabled={signOut.isPending}
         >
           Sign out
-        </button>
+        </Button>
       </header>
       {signOut.isError && (
         <p className="banner banner-error" role="alert">

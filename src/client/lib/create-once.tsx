@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 import { DialogActions } from '../ui/dialog.tsx';
 import { placeServerErrors } from './server-errors.ts';
+import { Button } from '../ui/button.tsx';
 
 /**
  * A dialog whose form creates something shown once (an API key, an invitation link, a webhook's secret): what was
@@ -43,9 +44,9 @@ export function useCreateOnce<T, V extends FieldValues>(options: {
 export function CreatedDone({ close }: { close: (open: boolean) => void }) {
   return (
     <div className="dialog-actions">
-      <button type="button" className="button button-primary" onClick={() => close(false)}>
+      <Button variant="primary" onClick={() => close(false)}>
         Done
-      </button>
+      </Button>
     </div>
   );
 }
@@ -70,9 +71,9 @@ export function CreateOnceActions({
         </p>
       )}
       <DialogActions>
-        <button type="submit" className="button button-primary" disabled={submitting}>
+        <Button type="submit" variant="primary" disabled={submitting}>
           {submitting ? busyLabel : label}
-        </button>
+        </Button>
       </DialogActions>
     </>
   );

@@ -1,4 +1,5 @@
 import type { Activity } from '../../shared/activity-schemas.ts';
+import { Badge } from './badge.tsx';
 
 const KIND_LABELS = { user: 'Person', api_key: 'API key' } as const;
 
@@ -14,7 +15,7 @@ export function ActorName({ entry }: { entry: Pick<Activity, 'actor' | 'actor_ki
   const label = entry.actor_kind === 'api_key' && entry.actor.startsWith(`${kind} `) ? entry.actor.slice(kind.length + 1) : entry.actor;
   return (
     <span className="actor-name">
-      <span className="badge badge-neutral">{kind}</span> {label}
+      <Badge tone="neutral">{kind}</Badge> {label}
     </span>
   );
 }

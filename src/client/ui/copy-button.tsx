@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import './copy-button.css';
+import { Button } from './button.tsx';
 
 /** Copies `text`; says so for a moment (announced politely). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
@@ -15,9 +16,9 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   };
   return (
     <span className="copy">
-      <button type="button" className="button button-small" onClick={() => void copy()}>
+      <Button size="small" onClick={() => void copy()}>
         {label}
-      </button>
+      </Button>
       <span role="status" className="copy-status">
         {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Copy failed: select the text instead' : ''}
       </span>

@@ -1,6 +1,7 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { useRef, type ReactNode } from 'react';
 import './dialog.css';
+import { Button } from './button.tsx';
 
 type DialogProps = {
   open: boolean;
@@ -47,9 +48,7 @@ export function DialogActions({ children }: { children: ReactNode }) {
   return (
     <div className="dialog-actions">
       <RadixDialog.Close asChild>
-        <button type="button" className="button">
-          Cancel
-        </button>
+        <Button>Cancel</Button>
       </RadixDialog.Close>
       {children}
     </div>

@@ -4,6 +4,8 @@ import { When } from './when.tsx';
 import { ErrorState, LoadingState } from './status-message.tsx';
 import { useNow } from './use-now.ts';
 import { DataTable } from './data-table.tsx';
+import { Badge } from './badge.tsx';
+import { Button } from './button.tsx';
 
 /** "Chrome on Linux", roughly, from a user agent: enough to tell one's sessions apart. */
 function describeAgent(agent: string | null): string {
@@ -61,7 +63,7 @@ export function SessionsTable({ user, caption }: { user?: string; caption: strin
             cell: (session) => (
               <>
                 {label(session)}
-                {session.current && <span className="badge badge-ok"> This browser</span>}
+                {session.current && <Badge tone="ok"> This browser</Badge>}
               </>
             ),
           },
@@ -71,15 +73,15 @@ export function SessionsTable({ user, caption }: { user?: string; caption: strin
             label: 'Actions',
             actions: true,
             cell: (session) => (
-              <button
-                type="button"
-                className="button button-small button-danger-quiet"
+              <Button
+                size="small"
+                variant="danger-quiet"
                 disabled={end.isPending}
                 onClick={() => end.mutate(session.id)}
                 aria-label={`End the session ${label(session)}${session.current ? ' (this browser: signs you out)' : ''}`}
               >
                 {session.current ? 'Sign out here' : 'End'}
-              </button>
+              </Button>
             ),
           },
         ]}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import './status-message.css';
+import { Button } from './button.tsx';
 
 export function LoadingState({ label }: { label: string }) {
   return (
@@ -15,11 +16,7 @@ export function ErrorState({ title, message, onRetry }: { title: string; message
     <div className="state state-error" role="alert">
       <p className="state-title">{title}</p>
       <p>{message}</p>
-      {onRetry && (
-        <button type="button" className="button" onClick={onRetry}>
-          Try again
-        </button>
-      )}
+      {onRetry && <Button onClick={onRetry}>Try again</Button>}
     </div>
   );
 }

@@ -12,6 +12,8 @@ import { useActivity, type ActivityFilter } from '../api/activity.ts';
 import { ActorName } from '../../../ui/actor-name.tsx';
 import './activity-screen.css';
 import { DataTable } from '../../../ui/data-table.tsx';
+import { Badge } from '../../../ui/badge.tsx';
+import { Button } from '../../../ui/button.tsx';
 
 const GROUPS = (Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((value) => ({ value, label: ACTIVITY_GROUPS[value].label }));
 
@@ -94,7 +96,7 @@ export function ActivityScreen() {
                 cell: (entry) => (
                   <>
                     {ACTIVITY_LABELS[entry.kind]}
-                    {entry.outcome === 'failed' && <span className="badge badge-danger"> failed</span>}
+                    {entry.outcome === 'failed' && <Badge tone="danger"> failed</Badge>}
                   </>
                 ),
               },
@@ -118,9 +120,9 @@ export function ActivityScreen() {
             ]}
           />
           {activity.hasNextPage && (
-            <button type="button" className="button" onClick={() => void activity.fetchNextPage()} disabled={activity.isFetchingNextPage}>
+            <Button onClick={() => void activity.fetchNextPage()} disabled={activity.isFetchingNextPage}>
               {activity.isFetchingNextPage ? 'Loading…' : 'Show older'}
-            </button>
+            </Button>
           )}
         </>
       )}

@@ -12,6 +12,8 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useApiKeys, useRevokeApiKey } from '../api/api-keys.ts';
 import './api-keys.css';
 import { DataTable } from '../../../ui/data-table.tsx';
+import { Badge } from '../../../ui/badge.tsx';
+import { Button } from '../../../ui/button.tsx';
 
 const CreateApiKeyDialog = lazy(() => import('./create-api-key-dialog.tsx'));
 
@@ -32,14 +34,9 @@ function RevokeDialog({ apiKey, open, onOpenChange }: { apiKey: ApiKey; open: bo
         </p>
       )}
       <DialogActions>
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={revoke.isPending}
-          onClick={() => revoke.mutate(apiKey.id, { onSuccess: () => onOpenChange(false) })}
-        >
+        <Button variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(apiKey.id, { onSuccess: () => onOpenChange(false) })}>
           {revoke.isPending ? 'Revoking…' : 'Revoke key'}
-        </button>
+        </Button>
       </DialogActions>
     </Dialog>
   );
@@ -73,9 +70,9 @@ export function ApiKeysScreen() {
     <section aria-labelledby="api-keys-heading">
       <div className="page-header">
         <PageHeading title="API keys" id="api-keys-heading" />
-        <button type="button" className="button button-primary" onClick={() => setCreateOpen(true)}>
+        <Button variant="primary" onClick={() => setCreateOpen(true)}>
           New API key
-        </button>
+        </Button>
       </div>
       <p className="page-intro muted">
         Scripts and pipelines authenticate with a key instead of a password. A viewer key reads; an editor key also creates, changes, tests and
@@ -109,7 +106,7 @@ export function ApiKeysScreen() {
                 const [tone, label] = STATE_BADGE[state];
                 return (
                   <>
-                    <span className={`badge badge-${tone}`}>{label}</span>
+                    <Badge tone={tone}>{label}</Badge>
                     {state === 'revoked' && key.revoked_at && (
                       <span className="muted">
                         {' '}
@@ -125,16 +122,16 @@ export function ApiKeysScreen() {
               actions: true,
               cell: (key) =>
                 apiKeyState(key, onServerClock(now)) !== 'revoked' && (
-                  <button
-                    type="button"
-                    className="button button-small button-danger-quiet"
+                  <Button
+                    size="small"
+                    variant="danger-quiet"
                     aria-label={`Revoke ${key.name}`}
                     onClick={() => {
                       revoking.show(key);
                     }}
                   >
                     Revoke
-                  </button>
+                  </Button>
                 ),
             },
           ]}

@@ -11,6 +11,7 @@ import { LoadingState } from '../../../ui/status-message.tsx';
 import { lookupLink, setPasswordWithLink } from '../api/user-links.ts';
 import { sessionQueryOptions } from '../../../lib/session.ts';
 import './sign-in.css';
+import { Button, buttonClass } from '../../../ui/button.tsx';
 
 const FormSchema = z
   .object({ password: NewPasswordSchema, confirm: z.string() })
@@ -61,7 +62,7 @@ export function SetPasswordScreen() {
             <p className="notice notice-error" role="alert">
               {refusal}
             </p>
-            <a href="/" className="button button-wide">
+            <a href="/" className={buttonClass({ wide: true })}>
               Go to sign-in
             </a>
           </>
@@ -82,9 +83,9 @@ export function SetPasswordScreen() {
               <Field label="The same password again" error={formState.errors.confirm?.message}>
                 {(props) => <input {...props} type="password" autoComplete="new-password" {...register('confirm')} />}
               </Field>
-              <button type="submit" className="button button-primary button-wide" disabled={formState.isSubmitting}>
+              <Button type="submit" variant="primary" wide disabled={formState.isSubmitting}>
                 {formState.isSubmitting ? 'Saving…' : link.purpose === 'invitation' ? 'Set password and sign in' : 'Save password and sign in'}
-              </button>
+              </Button>
             </form>
           </>
         )}

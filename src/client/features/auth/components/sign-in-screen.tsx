@@ -11,6 +11,7 @@ import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { useSignIn } from '../api/sign-in.ts';
 import './sign-in.css';
+import { Button, buttonClass } from '../../../ui/button.tsx';
 
 /** The server's own rules for the two fields: the same words in the browser as in a 422. */
 function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {
@@ -49,9 +50,9 @@ function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {
       <Field label="Password" error={formState.errors.password?.message}>
         {(props) => <input {...props} type="password" autoComplete="current-password" autoFocus={Boolean(email)} {...register('password')} />}
       </Field>
-      <button type="submit" className="button button-primary button-wide" disabled={formState.isSubmitting}>
+      <Button type="submit" variant="primary" wide disabled={formState.isSubmitting}>
         {formState.isSubmitting ? 'Signing in…' : 'Sign in'}
-      </button>
+      </Button>
     </form>
   );
 }
@@ -65,7 +66,7 @@ function SignInChoices({ titleId, email }: { titleId?: string; email?: string })
   return (
     <>
       {oidc && (
-        <a href="/api/auth/oidc/start" className="button button-primary button-wide">
+        <a href="/api/auth/oidc/start" className={buttonClass({ variant: 'primary', wide: true })}>
           Sign in with {oidc.name}
         </a>
       )}

@@ -5,6 +5,7 @@ import { timeAgo } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
 import './activity-list.css';
+import { Badge } from '../../../ui/badge.tsx';
 
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */
 export function ActivityList({ destinationId }: { destinationId: string }) {
@@ -22,7 +23,7 @@ export function ActivityList({ destinationId }: { destinationId: string }) {
           </time>{' '}
           <strong>{LABEL[entry.kind]}</strong>
           {entry.kind === 'check.finished' && (
-            <span className={`badge badge-${entry.outcome === 'ok' ? 'ok' : 'danger'}`}>{entry.outcome === 'ok' ? 'Passed' : 'Failed'}</span>
+            <Badge tone={entry.outcome === 'ok' ? 'ok' : 'danger'}>{entry.outcome === 'ok' ? 'Passed' : 'Failed'}</Badge>
           )}
           {entry.detail && (
             <span className="activity-detail">

@@ -8,6 +8,7 @@ import { testedBeforeChange } from '../lib/check-verdict.ts';
 import { timelineSpan } from '../lib/timeline.ts';
 import './check-history.css';
 import { DataTable } from '../../../ui/data-table.tsx';
+import { Badge } from '../../../ui/badge.tsx';
 
 const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
 const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;
@@ -54,11 +55,7 @@ export function CheckHistory({
           label: 'Result',
           cell: (check) => (
             <>
-              {check.cancelled ? (
-                <span className="badge badge-neutral">Cancelled</span>
-              ) : (
-                <span className={`badge badge-${TONE[check.status]}`}>{STATUS[check.status]}</span>
-              )}
+              {check.cancelled ? <Badge tone="neutral">Cancelled</Badge> : <Badge tone={TONE[check.status]}>{STATUS[check.status]}</Badge>}
               {check.trigger === 'scheduled' && <span className="muted small"> scheduled</span>}
               {testedBeforeChange(check, destination) && <span className="muted small"> before a change</span>}
             </>

@@ -5,7 +5,6 @@ import { partitionOf } from '../../../../shared/s3-arn.ts';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { formatDuration, formatWhen } from '../../../ui/relative-time.ts';
 import { ApiError } from '../../../lib/api-client.ts';
-import { Link } from '../../../lib/router.tsx';
 import { onServerClock } from '../../../lib/server-clock.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { Ago, Duration } from '../../../ui/when.tsx';
@@ -18,6 +17,7 @@ import '../../../ui/facts.css';
 import './policy.css';
 import '../../../ui/status-message.css';
 import './check-results.css';
+import { Button, ButtonLink } from '../../../ui/button.tsx';
 
 const STATUS_LABEL: Record<Step['status'], string> = {
   pending: 'Waiting',
@@ -124,14 +124,14 @@ function StepRow({ step, span, policy, fix, onUpdateCredentials }: StepRowProps)
         </dl>
       )}
       {onUpdateCredentials && (
-        <button type="button" className="button button-small step-action" onClick={onUpdateCredentials}>
+        <Button size="small" className="step-action" onClick={onUpdateCredentials}>
           Update credentials
-        </button>
+        </Button>
       )}
       {fix && (
-        <Link to={fix.to} className="button button-small step-action">
+        <ButtonLink to={fix.to} size="small" className="step-action">
           {fix.label}
-        </Link>
+        </ButtonLink>
       )}
       {problem && step.code === 'AccessDenied' && policy && (
         <details className="policy">
@@ -187,9 +187,9 @@ export function CheckResults({ check, remoteUrl, title = 'Connection check', onU
             {/* Outside the live region: a counter read out every second would drown the steps. */}
             <Elapsed since={check.created_at} />
             {onCancel && (
-              <button type="button" className="button button-small" onClick={onCancel} disabled={cancelling}>
+              <Button size="small" onClick={onCancel} disabled={cancelling}>
                 {cancelling ? 'Cancelling…' : 'Cancel check'}
-              </button>
+              </Button>
             )}
           </>
         )}

@@ -11,6 +11,7 @@ import {
 import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { Field, type FieldControlProps } from '../../../ui/field.tsx';
 import './connector-fields.css';
+import { Button } from '../../../ui/button.tsx';
 
 export type FieldsProps = {
   register: UseFormRegister<ConnectorFormValues>;
@@ -65,10 +66,10 @@ function SecretInput({
   return (
     <span className="secret-input">
       <input {...props} type={shown ? 'text' : 'password'} {...secretInput} className={mono ? 'secret-text' : undefined} {...registration} />
-      <button type="button" className="button button-small" aria-pressed={shown} aria-controls={props.id} onClick={() => setShown((now) => !now)}>
+      <Button size="small" aria-pressed={shown} aria-controls={props.id} onClick={() => setShown((now) => !now)}>
         {shown ? 'Hide' : 'Show'}
         <span className="visually-hidden"> {label}</span>
-      </button>
+      </Button>
     </span>
   );
 }
@@ -213,9 +214,9 @@ export function CredentialFields({
       </Field>
       {onUseTemporary && values.method === 'access_key' && /^ASIA/i.test(values.key.trim()) && (
         <p className="field-action">
-          <button type="button" className="button button-small" onClick={onUseTemporary}>
+          <Button size="small" onClick={onUseTemporary}>
             Use Temporary credentials
-          </button>
+          </Button>
         </p>
       )}
       <Field

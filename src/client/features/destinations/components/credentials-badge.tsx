@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { formatWhen, relativeTime } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import './credentials-badge.css';
+import { Badge, type Tone } from '../../../ui/badge.tsx';
 
 export const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
   access_key: 'Access key',
@@ -27,7 +28,7 @@ export function credentialsNow(credentials: Destination['credentials'], now: num
   return { state, urgent: state === 'expiring' && left !== null && left <= URGENT_WITHIN_MS };
 }
 
-function label(credentials: Destination['credentials'], now: number): { text: ReactNode; tone: string } | null {
+function label(credentials: Destination['credentials'], now: number): { text: ReactNode; tone: Tone } | null {
   const { state, urgent } = credentialsNow(credentials, now);
   const at = credentials.expires_at;
   // The expiry as a <time> (the exact moment on hover), inside the sentence that says what it means.
@@ -57,7 +58,7 @@ export function CredentialsBadge({ credentials, showMethod = true }: { credentia
   return (
     <span className="credentials">
       {showMethod && <span>{METHOD_LABEL[credentials.method]}</span>}
-      {state && <span className={`badge badge-${state.tone}`}>{state.text}</span>}
+      {state && <Badge tone={state.tone}>{state.text}</Badge>}
     </span>
   );
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../../../lib/api-client.ts';
 import { flash } from '../../../lib/flash.ts';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { useDeleteDestination } from '../api/delete-destination.ts';
+import { Button } from '../../../ui/button.tsx';
 
 type Props = {
   destination: { id: string; name: string; version: number };
@@ -44,9 +45,9 @@ export default function DeleteDestinationDialog({ destination, open, onOpenChang
         </p>
       )}
       <DialogActions>
-        <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={remove.isPending}>
+        <Button variant="danger" onClick={() => void confirm()} disabled={remove.isPending}>
           {remove.isPending ? 'Deleting…' : 'Delete connector'}
-        </button>
+        </Button>
       </DialogActions>
     </Dialog>
   );

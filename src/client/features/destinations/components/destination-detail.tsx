@@ -24,6 +24,7 @@ import { LiveCheckResults } from './check-results.tsx';
 import { CheckScheduleControl } from './check-schedule-control.tsx';
 import { DestinationConfig } from './destination-config.tsx';
 import './destination-detail.css';
+import { Button, ButtonLink } from '../../../ui/button.tsx';
 
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
@@ -99,24 +100,20 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
         {(canEdit || canTest) && (
           <div className="actions">
             {canTest && (
-              <button type="button" className="button button-primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
+              <Button variant="primary" onClick={() => void testAgain()} disabled={startCheck.isPending}>
                 {/* One word whether or not it was tested before (issue 27). */}
                 {startCheck.isPending ? 'Starting…' : 'Test'}
-              </button>
+              </Button>
             )}
             {canEdit && (d.credentials.method === 'access_key' || d.credentials.method === 'temporary') && (
-              <button type="button" className="button" onClick={openUpdate}>
-                Update credentials
-              </button>
+              <Button onClick={openUpdate}>Update credentials</Button>
             )}
             {canEdit && (
               <>
-                <Link to={`/destinations/${id}/edit`} className="button">
-                  Edit
-                </Link>
-                <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(true)}>
+                <ButtonLink to={`/destinations/${id}/edit`}>Edit</ButtonLink>
+                <Button variant="danger-quiet" onClick={() => setDeleting(true)}>
                   Delete
-                </button>
+                </Button>
               </>
             )}
           </div>

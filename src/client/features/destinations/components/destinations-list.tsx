@@ -14,6 +14,7 @@ import { DestinationsTable } from './destinations-table.tsx';
 import { countLine, ListPagination } from './list-pagination.tsx';
 import { ListToolbar } from './list-toolbar.tsx';
 import './destinations-list.css';
+import { ButtonLink } from '../../../ui/button.tsx';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
@@ -52,9 +53,9 @@ export function DestinationsList() {
       <div className="page-header">
         <PageHeading title="Destinations" id="destinations-heading" />
         {canEdit && (
-          <Link to="/destinations/new" className="button button-primary">
+          <ButtonLink to="/destinations/new" variant="primary">
             New connector
-          </Link>
+          </ButtonLink>
         )}
       </div>
       {notice && (
@@ -84,9 +85,9 @@ export function DestinationsList() {
         <EmptyState title="No destination connectors yet">
           <p className="muted">A destination connector tells your pipelines which S3 bucket to write to, and with which credentials.</p>
           {canEdit ? (
-            <Link to="/destinations/new" className="button button-primary">
+            <ButtonLink to="/destinations/new" variant="primary">
               Create your first connector
-            </Link>
+            </ButtonLink>
           ) : (
             <p className="muted">Your role is viewer: an editor or admin creates connectors.</p>
           )}

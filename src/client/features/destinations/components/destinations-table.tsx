@@ -9,6 +9,8 @@ import { checkVerdict } from '../lib/check-verdict.ts';
 import { editFixFor, fixedByNewCredentials } from '../lib/fixes.ts';
 import { withChange, type ListQuery } from '../lib/list-query.ts';
 import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
+import { Badge } from '../../../ui/badge.tsx';
+import { Button, ButtonLink } from '../../../ui/button.tsx';
 
 function endpointLabel(endpointUrl: string | null): string {
   if (endpointUrl === null) return 'Amazon S3';
@@ -41,21 +43,16 @@ function RowFix({ destination, canEdit, onUpdateCredentials }: Omit<LastCheckPro
   const edit = editFixFor(check.code, { destinationId: destination.id, region: check.region });
   if (edit) {
     return (
-      <Link to={edit.to} className="button button-small last-check-fix" aria-label={`${edit.label} of ${destination.name}`}>
+      <ButtonLink to={edit.to} size="small" className="last-check-fix" aria-label={`${edit.label} of ${destination.name}`}>
         {edit.label}
-      </Link>
+      </ButtonLink>
     );
   }
   if (onUpdateCredentials && fixedByNewCredentials(check.code)) {
     return (
-      <button
-        type="button"
-        className="button button-small last-check-fix"
-        onClick={onUpdateCredentials}
-        aria-label={`Update credentials of ${destination.name}`}
-      >
+      <Button size="small" className="last-check-fix" onClick={onUpdateCredentials} aria-label={`Update credentials of ${destination.name}`}>
         Update credentials
-      </button>
+      </Button>
     );
   }
   return null;
@@ -67,15 +64,15 @@ function LastCheck({ destination, now, canEdit, onUpdateCredentials }: LastCheck
   if (!check) {
     return (
       <span className="last-check">
-        <span className="badge badge-neutral">{verdict.label}</span> <NextCheck destination={destination} now={now} />
+        <Badge tone="neutral">{verdict.label}</Badge> <NextCheck destination={destination} now={now} />
       </span>
     );
   }
   return (
     <span className="last-check">
-      <span className={`badge badge-${verdict.tone}`} title={verdict.explanation ?? undefined}>
+      <Badge tone={verdict.tone} title={verdict.explanation ?? undefined}>
         {verdict.label}
-      </span>{' '}
+      </Badge>{' '}
       <time dateTime={check.created_at} className="muted">
         {timeAgo(check.created_at, now)}
       </time>
@@ -199,14 +196,9 @@ export function DestinationsTable({
             <div className="credentials-cell">
               <CredentialsBadge credentials={destination.credentials} />
               {canEdit && needsAttention(destination, now) && (
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => onUpdateCredentials(destination)}
-                  aria-label={`Update credentials of ${destination.name}`}
-                >
+                <Button size="small" onClick={() => onUpdateCredentials(destination)} aria-label={`Update credentials of ${destination.name}`}>
                   Update credentials
-                </button>
+                </Button>
               )}
             </div>
           ),
@@ -231,29 +223,18 @@ export function DestinationsTable({
                 cell: (destination: Destination) => (
                   <>
                     {canTest && (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => onTest(destination)}
-                        aria-label={`Test ${destination.name}`}
-                        disabled={testing}
-                      >
+                      <Button size="small" onClick={() => onTest(destination)} aria-label={`Test ${destination.name}`} disabled={testing}>
                         Test
-                      </button>
+                      </Button>
                     )}
                     {canEdit && (
                       <>
-                        <Link to={`/destinations/${destination.id}/edit`} className="button button-small" aria-label={`Edit ${destination.name}`}>
+                        <ButtonLink to={`/destinations/${destination.id}/edit`} size="small" aria-label={`Edit ${destination.name}`}>
                           Edit
-                        </Link>
-                        <button
-                          type="button"
-                          className="button button-small button-danger-quiet"
-                          onClick={() => onDelete(destination)}
-                          aria-label={`Delete ${destination.name}`}
-                        >
+                        </ButtonLink>
+                        <Button size="small" variant="danger-quiet" onClick={() => onDelete(destination)} aria-label={`Delete ${destination.name}`}>
                           Delete
-                        </button>
+                        </Button>
                       </>
                     )}
                   </>

@@ -20,6 +20,7 @@ import { BucketFields, CredentialFields, MethodField, NameField, ProviderField }
 import { RoleFields } from './role-fields.tsx';
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
+import { Button, ButtonLink } from '../../../ui/button.tsx';
 
 export function EditDestination({ id, checkOptions }: { id: string; checkOptions: CheckOptions }) {
   const destination = useDestination(id);
@@ -150,24 +151,18 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
         {failure && (
           <div className="notice notice-error" role="alert">
             <p>{failure.message}</p>
-            {failure.stale && (
-              <button type="button" className="button" onClick={() => void reload()}>
-                Reload the saved connector
-              </button>
-            )}
+            {failure.stale && <Button onClick={() => void reload()}>Reload the saved connector</Button>}
           </div>
         )}
         <div className="wizard-actions">
-          <Link to={`/destinations/${destination.id}`} className="button">
-            Cancel
-          </Link>
+          <ButtonLink to={`/destinations/${destination.id}`}>Cancel</ButtonLink>
           <span className="spacer" />
-          <button type="submit" className="button" value="save" disabled={formState.isSubmitting}>
+          <Button type="submit" value="save" disabled={formState.isSubmitting}>
             {formState.isSubmitting && submitter === 'save' ? 'Saving…' : 'Save changes'}
-          </button>
-          <button type="submit" className="button button-primary" value="test" disabled={formState.isSubmitting}>
+          </Button>
+          <Button type="submit" variant="primary" value="test" disabled={formState.isSubmitting}>
             {formState.isSubmitting && submitter === 'test' ? 'Saving and testing…' : 'Save and Test'}
-          </button>
+          </Button>
         </div>
       </form>
     </section>

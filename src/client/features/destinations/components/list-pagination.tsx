@@ -1,6 +1,6 @@
-import { Link } from '../../../lib/router.tsx';
 import type { DestinationsPage } from '../api/get-destinations.ts';
 import { listUrl, PAGE_SIZE, type ListQuery } from '../lib/list-query.ts';
+import { ButtonLink, buttonClass } from '../../../ui/button.tsx';
 
 /** "51–100 of 1,234 connectors.", or the whole count when one page holds them. */
 export function countLine(pageNumber: number, shown: number, total: number, atLeast: boolean): string {
@@ -14,11 +14,11 @@ export function countLine(pageNumber: number, shown: number, total: number, atLe
 /** A paging button: a link to the page, or — none that way — the same button, disabled. */
 function PageLink({ to, label, rel }: { to: string | null; label: string; rel?: 'next' | 'prev' }) {
   return to ? (
-    <Link to={to} className="button button-small" rel={rel}>
+    <ButtonLink to={to} size="small" rel={rel}>
       {label}
-    </Link>
+    </ButtonLink>
   ) : (
-    <span className="button button-small" aria-disabled="true">
+    <span className={buttonClass({ size: 'small' })} aria-disabled="true">
       {label}
     </span>
   );

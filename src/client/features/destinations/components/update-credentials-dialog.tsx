@@ -14,6 +14,7 @@ import { CredentialFields } from './connector-fields.tsx';
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 import './update-credentials-dialog.css';
+import { Button } from '../../../ui/button.tsx';
 
 type Props = {
   destination: Destination;
@@ -145,13 +146,13 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
         )}
         <DialogActions>
           {check?.status === 'FAILURE' ? (
-            <button type="button" className="button" onClick={() => void save(null)} disabled={update.isPending}>
+            <Button onClick={() => void save(null)} disabled={update.isPending}>
               Save anyway
-            </button>
+            </Button>
           ) : null}
-          <button type="submit" className="button button-primary" disabled={formState.isSubmitting || update.isPending}>
+          <Button type="submit" variant="primary" disabled={formState.isSubmitting || update.isPending}>
             {update.isPending ? 'Saving…' : 'Test and save'}
-          </button>
+          </Button>
         </DialogActions>
       </form>
     </Dialog>

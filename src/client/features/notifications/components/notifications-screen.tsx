@@ -9,6 +9,8 @@ import { When } from '../../../ui/when.tsx';
 import { useDeleteWebhook, useDeliveries, useEnableWebhook, useSendTestEvent, useWebhooks } from '../api/webhooks.ts';
 import './notifications.css';
 import { DataTable } from '../../../ui/data-table.tsx';
+import { Badge } from '../../../ui/badge.tsx';
+import { Button } from '../../../ui/button.tsx';
 
 const AddWebhookDialog = lazy(() => import('./add-webhook-dialog.tsx'));
 
@@ -30,14 +32,9 @@ function DeleteDialog({ webhook, open, onOpenChange }: { webhook: Webhook; open:
         </p>
       )}
       <DialogActions>
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate(webhook.id, { onSuccess: () => onOpenChange(false) })}
-        >
+        <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate(webhook.id, { onSuccess: () => onOpenChange(false) })}>
           {remove.isPending ? 'Removing…' : 'Remove webhook'}
-        </button>
+        </Button>
       </DialogActions>
     </Dialog>
   );
@@ -54,7 +51,7 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
     <article className="card webhook" aria-labelledby={headingId}>
       <header className="webhook-header">
         <h2 id={headingId}>{webhook.name}</h2>
-        <span className={`badge badge-${tone}`}>{label}</span>
+        <Badge tone={tone}>{label}</Badge>
       </header>
       <p className="muted">
         <code>{webhook.url}</code> · {webhook.events.map((event) => WEBHOOK_EVENT_LABELS[event]).join(' · ')}
@@ -66,22 +63,21 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
         </p>
       )}
       <div className="webhook-actions">
-        <button
-          type="button"
-          className="button button-small"
+        <Button
+          size="small"
           disabled={sendTest.isPending}
           onClick={() => sendTest.mutate(webhook.id, { onSuccess: () => void deliveries.refetch() })}
         >
           {sendTest.isPending ? 'Sending…' : 'Send test event'}
-        </button>
+        </Button>
         {webhook.state === 'disabled' && (
-          <button type="button" className="button button-small" disabled={enable.isPending} onClick={() => enable.mutate(webhook.id)}>
+          <Button size="small" disabled={enable.isPending} onClick={() => enable.mutate(webhook.id)}>
             Turn on again
-          </button>
+          </Button>
         )}
-        <button type="button" className="button button-small button-danger-quiet" aria-label={`Remove ${webhook.name}`} onClick={onRemove}>
+        <Button size="small" variant="danger-quiet" aria-label={`Remove ${webhook.name}`} onClick={onRemove}>
           Remove
-        </button>
+        </Button>
       </div>
       {(sendTest.isError || enable.isError) && (
         <p className="notice notice-error" role="alert">
@@ -103,7 +99,7 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
                 const [tone, label] = DELIVERY_BADGE[delivery.status];
                 return (
                   <>
-                    <span className={`badge badge-${tone}`}>{label}</span>
+                    <Badge tone={tone}>{label}</Badge>
                     {delivery.status === 'pending' && delivery.attempts > 0 && delivery.next_attempt_at && (
                       <span className="muted">
                         {' '}
@@ -139,9 +135,9 @@ export function NotificationsScreen() {
     <section aria-labelledby="notifications-heading">
       <div className="page-header">
         <PageHeading title="Notifications" id="notifications-heading" />
-        <button type="button" className="button button-primary" onClick={() => setAddOpen(true)}>
+        <Button variant="primary" onClick={() => setAddOpen(true)}>
           Add webhook
-        </button>
+        </Button>
       </div>
       <p className="page-intro muted">
         Alerts go to webhooks — a Slack or Microsoft Teams incoming webhook, or your own receiver — when a connector goes from passing to failing or

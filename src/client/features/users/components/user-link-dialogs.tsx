@@ -10,6 +10,7 @@ import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { createUserLink, inviteUser, usersQueryOptions, type UserLink } from '../api/users.ts';
 import { formatWhen } from '../../../ui/relative-time.ts';
+import { Button } from '../../../ui/button.tsx';
 
 const until = (at: string) => formatWhen(at);
 
@@ -138,9 +139,9 @@ export function NewLinkDialog({ user, open, onOpenChange }: { user: User; open: 
         <>
           <LinkShownOnce link={link} who={user.name || user.email} purpose={purpose} />
           <div className="dialog-actions">
-            <button type="button" className="button button-primary" onClick={() => close(false)}>
+            <Button variant="primary" onClick={() => close(false)}>
               Done
-            </button>
+            </Button>
           </div>
         </>
       ) : (
@@ -151,9 +152,9 @@ export function NewLinkDialog({ user, open, onOpenChange }: { user: User; open: 
             </p>
           )}
           <DialogActions>
-            <button type="button" className="button button-primary" disabled={pending} onClick={() => void make()}>
+            <Button variant="primary" disabled={pending} onClick={() => void make()}>
               {pending ? 'Making the link…' : 'Make the link'}
-            </button>
+            </Button>
           </DialogActions>
         </>
       )}

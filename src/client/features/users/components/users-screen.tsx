@@ -11,6 +11,8 @@ import { useSession } from '../../../lib/session.ts';
 import { useChangeRole, useSetActive, useSetPasswordSignIn, useUsers } from '../api/users.ts';
 import './users.css';
 import { DataTable } from '../../../ui/data-table.tsx';
+import { Badge } from '../../../ui/badge.tsx';
+import { Button } from '../../../ui/button.tsx';
 
 const InviteUserDialog = lazy(() => import('./user-link-dialogs.tsx'));
 const NewLinkDialog = lazy(() => import('./user-link-dialogs.tsx').then((m) => ({ default: m.NewLinkDialog })));
@@ -80,9 +82,9 @@ function RoleSelect({ user, self }: { user: User; self: boolean }) {
             </p>
           )}
           <DialogActions>
-            <button type="button" className="button button-primary" disabled={change.isPending} onClick={() => confirm(wanted)}>
+            <Button variant="primary" disabled={change.isPending} onClick={() => confirm(wanted)}>
               {change.isPending ? 'Changing…' : `Make ${USER_ROLE_LABELS[wanted].label}`}
-            </button>
+            </Button>
           </DialogActions>
         </Dialog>
       )}
@@ -105,14 +107,13 @@ function DeactivateDialog({ user, open, onOpenChange }: { user: User; open: bool
         </p>
       )}
       <DialogActions>
-        <button
-          type="button"
-          className="button button-danger"
+        <Button
+          variant="danger"
           disabled={setActive.isPending}
           onClick={() => setActive.mutate({ id: user.id, active: false }, { onSuccess: () => onOpenChange(false) })}
         >
           {setActive.isPending ? 'Deactivating…' : 'Deactivate'}
-        </button>
+        </Button>
       </DialogActions>
     </Dialog>
   );
@@ -173,9 +174,9 @@ export function UsersScreen() {
     <section aria-labelledby="users-heading">
       <div className="page-header">
         <PageHeading title="Users" id="users-heading" />
-        <button type="button" className="button button-primary" onClick={() => setInviteOpen(true)}>
+        <Button variant="primary" onClick={() => setInviteOpen(true)}>
           Invite someone
-        </button>
+        </Button>
       </div>
       <p className="page-intro muted">
         Viewers see connectors, results and history; editors also create, change, test and delete connectors; admins also manage people and API keys.
@@ -210,7 +211,7 @@ export function UsersScreen() {
               label: 'Status',
               cell: (user) => {
                 const [tone, label] = STATE_BADGE[user.state];
-                return <span className={`badge badge-${tone}`}>{label}</span>;
+                return <Badge tone={tone}>{label}</Badge>;
               },
             },
             { label: 'Added', cell: (user) => <When at={user.created_at} now={now} /> },
@@ -222,50 +223,47 @@ export function UsersScreen() {
                 return (
                   <>
                     {user.state === 'deactivated' ? (
-                      <button
-                        type="button"
-                        className="button button-small"
+                      <Button
+                        size="small"
                         disabled={reactivate.isPending}
                         onClick={() => reactivate.mutate({ id: user.id, active: true })}
                         aria-label={`Reactivate ${user.email}`}
                       >
                         Reactivate
-                      </button>
+                      </Button>
                     ) : (
                       <>
-                        <button
-                          type="button"
-                          className="button button-small"
+                        <Button
+                          size="small"
                           onClick={() => {
                             linkFor.show(user);
                           }}
                           aria-label={`${user.state === 'invited' ? 'New invitation link for' : 'Reset the password of'} ${user.email}`}
                         >
                           {user.state === 'invited' ? 'New invitation link' : 'Reset password'}
-                        </button>
+                        </Button>
                         {user.state === 'active' && (
-                          <button
-                            type="button"
-                            className="button button-small"
+                          <Button
+                            size="small"
                             onClick={() => {
                               sessionsOf.show(user);
                             }}
                             aria-label={`Sessions of ${user.email}`}
                           >
                             Sessions
-                          </button>
+                          </Button>
                         )}
                         {!self && (
-                          <button
-                            type="button"
-                            className="button button-small button-danger-quiet"
+                          <Button
+                            size="small"
+                            variant="danger-quiet"
                             onClick={() => {
                               deactivating.show(user);
                             }}
                             aria-label={`Deactivate ${user.email}`}
                           >
                             Deactivate
-                          </button>
+                          </Button>
                         )}
                       </>
                     )}

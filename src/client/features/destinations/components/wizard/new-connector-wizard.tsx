@@ -24,6 +24,7 @@ import { applyServerErrors, fillFromImport, fillFromPaste, useConfigWarnings, us
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 import './new-connector-wizard.css';
+import { Button, ButtonLink } from '../../../../ui/button.tsx';
 
 const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
   { title: 'Connector', slug: 'connector', fields: ['name', 'provider'] },
@@ -222,37 +223,29 @@ export function NewConnectorWizard({ checkOptions }: { checkOptions: CheckOption
         {failure && (
           <div className="notice notice-error" role="alert">
             <p>{failure}</p>
-            {step === STEPS.length - 1 && (
-              <button type="button" className="button" onClick={() => void saveAndTest()}>
-                Retry
-              </button>
-            )}
+            {step === STEPS.length - 1 && <Button onClick={() => void saveAndTest()}>Retry</Button>}
           </div>
         )}
 
         <div className="wizard-actions">
-          {step > 0 && (
-            <button type="button" className="button" onClick={() => setStep(step - 1)}>
-              Back
-            </button>
-          )}
+          {step > 0 && <Button onClick={() => setStep(step - 1)}>Back</Button>}
           {/* Leaving asks first when anything was typed (the leave guard). */}
-          <Link to="/destinations" className="button button-quiet">
+          <ButtonLink to="/destinations" variant="quiet">
             Cancel
-          </Link>
+          </ButtonLink>
           <span className="spacer" />
           {step < STEPS.length - 1 ? (
-            <button type="submit" className="button button-primary">
+            <Button type="submit" variant="primary">
               Next
-            </button>
+            </Button>
           ) : (
             <>
-              <button type="button" className="button" onClick={() => void test()} disabled={testUnsaved.isPending}>
+              <Button onClick={() => void test()} disabled={testUnsaved.isPending}>
                 {testUnsaved.isPending ? 'Starting test…' : 'Test'}
-              </button>
-              <button type="submit" className="button button-primary" disabled={formState.isSubmitting}>
+              </Button>
+              <Button type="submit" variant="primary" disabled={formState.isSubmitting}>
                 {formState.isSubmitting ? 'Saving…' : 'Save and Test'}
-              </button>
+              </Button>
             </>
           )}
         </div>
