@@ -48,6 +48,7 @@ async function sidewaysProblems(page: Page): Promise<string[]> {
 
 for (const [width, height] of [
   [390, 844],
+  [768, 1024],
   [1440, 900],
 ] as const) {
   test(`at ${width} px no screen scrolls sideways, every action is fully visible, and axe finds nothing`, async ({

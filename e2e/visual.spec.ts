@@ -5,7 +5,7 @@ import { E2E_PASSWORD, E2E_S3_ENDPOINT, E2E_VISUAL_ORIGIN } from '../playwright.
 import { IDENTITIES } from './local-s3/identities.ts';
 
 /**
- * Every screen and its main states at 390 and 1440 px, compared with the baselines in e2e/__screenshots__/ (kept per
+ * Every screen and its main states at 390, 768 and 1440 px, compared with the baselines in e2e/__screenshots__/ (kept per
  * Chromium major version: playwright.config.ts). The app runs on an instance of its own with a fresh data directory,
  * so a screen shows only what this file made; the fonts are the app's own; the browser's clock is frozen, its time
  * zone and locale fixed; what moves anyway — every time and duration, which the app always writes as a `<time>` — is
@@ -30,7 +30,7 @@ const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: E2E_VISUAL_ORIGIN, timezoneId: 'UTC', locale: 'en-US', colorScheme: 'light', userAgent: USER_AGENT });
 
-const WIDTHS = [390, 1440] as const;
+const WIDTHS = [390, 768, 1440] as const;
 const FROZEN = new Date('2026-12-06T12:00:00Z');
 /** Times and durations: one box each, whatever they say. */
 const STEADY = fileURLToPath(new URL('./visual-steady.css', import.meta.url));
