@@ -17,6 +17,7 @@ import { Link, useLocation } from '../lib/router.tsx';
 import './layout.css';
 import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
+import { Banner } from '../ui/notice.tsx';
 
 export function AppLayout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const signOut = useSignOut();
@@ -66,9 +67,9 @@ export function AppLayout({ children, onSignOut }: { children: ReactNode; onSign
         </Button>
       </header>
       {signOut.isError && (
-        <p className="banner banner-error" role="alert">
+        <Banner tone="error" as="p" role="alert">
           Couldn't sign out: {signOut.error.message}
-        </p>
+        </Banner>
       )}
       <main id="main" className="app-main">
         {children}

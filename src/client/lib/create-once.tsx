@@ -3,6 +3,7 @@ import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 import { DialogActions } from '../ui/dialog.tsx';
 import { placeServerErrors } from './server-errors.ts';
 import { Button } from '../ui/button.tsx';
+import { Notice } from '../ui/notice.tsx';
 
 /**
  * A dialog whose form creates something shown once (an API key, an invitation link, a webhook's secret): what was
@@ -66,9 +67,9 @@ export function CreateOnceActions({
   return (
     <>
       {failure && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           {failure}
-        </p>
+        </Notice>
       )}
       <DialogActions>
         <Button type="submit" variant="primary" disabled={submitting}>

@@ -6,6 +6,7 @@ import { useNow } from './use-now.ts';
 import { DataTable } from './data-table.tsx';
 import { Badge } from './badge.tsx';
 import { Button } from './button.tsx';
+import { Notice } from './notice.tsx';
 
 /** "Chrome on Linux", roughly, from a user agent: enough to tell one's sessions apart. */
 function describeAgent(agent: string | null): string {
@@ -48,9 +49,9 @@ export function SessionsTable({ user, caption }: { user?: string; caption: strin
   return (
     <>
       {end.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't end the session: {end.error.message}
-        </p>
+        </Notice>
       )}
       <DataTable
         caption={caption}

@@ -14,6 +14,7 @@ import './api-keys.css';
 import { DataTable } from '../../../ui/data-table.tsx';
 import { Badge } from '../../../ui/badge.tsx';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const CreateApiKeyDialog = lazy(() => import('./create-api-key-dialog.tsx'));
 
@@ -29,9 +30,9 @@ function RevokeDialog({ apiKey, open, onOpenChange }: { apiKey: ApiKey; open: bo
       description="Every request with this key is refused from now on, on every instance of this app. This cannot be undone: a script that still needs access needs a new key."
     >
       {revoke.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't revoke the key: {revoke.error.message}
-        </p>
+        </Notice>
       )}
       <DialogActions>
         <Button variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(apiKey.id, { onSuccess: () => onOpenChange(false) })}>

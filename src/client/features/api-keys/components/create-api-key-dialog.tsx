@@ -10,6 +10,7 @@ import { Field } from '../../../ui/field.tsx';
 import { apiKeysQueryOptions, createApiKey } from '../api/api-keys.ts';
 import { createKeyFormSchema, EXPIRY_CHOICES, toCreateRequest, type KeyFormValues } from '../lib/key-form.ts';
 import { formatWhen } from '../../../ui/relative-time.ts';
+import { Notice } from '../../../ui/notice.tsx';
 
 type Props = { open: boolean; onOpenChange: (open: boolean) => void };
 
@@ -49,10 +50,10 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
   if (created) {
     return (
       <Dialog open={open} onOpenChange={close} title={`API key “${created.name}” created`}>
-        <p className="notice notice-warning">
+        <Notice tone="warning">
           Copy the key now: this is the only time it is shown. Store it where your script reads its secrets; if it is lost, revoke it and create
           another.
-        </p>
+        </Notice>
         <ShownOnce label="Your new API key" value={created.key} copyLabel="Copy key" />
         <p className="muted">
           {API_KEY_ROLE_LABELS[created.role].label} key, {created.expires_at ? `expires ${formatWhen(created.expires_at)}` : 'does not expire'};

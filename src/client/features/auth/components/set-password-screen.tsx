@@ -12,6 +12,7 @@ import { lookupLink, setPasswordWithLink } from '../api/user-links.ts';
 import { sessionQueryOptions } from '../../../lib/session.ts';
 import './sign-in.css';
 import { Button, buttonClass } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const FormSchema = z
   .object({ password: NewPasswordSchema, confirm: z.string() })
@@ -59,9 +60,9 @@ export function SetPasswordScreen() {
         <h1 id="set-password-title">{link?.purpose === 'password_reset' ? 'Choose a new password' : 'Choose a password'}</h1>
         {refusal ? (
           <>
-            <p className="notice notice-error" role="alert">
+            <Notice tone="error" role="alert">
               {refusal}
-            </p>
+            </Notice>
             <a href="/" className={buttonClass({ wide: true })}>
               Go to sign-in
             </a>

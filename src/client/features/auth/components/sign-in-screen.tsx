@@ -12,6 +12,7 @@ import { Field } from '../../../ui/field.tsx';
 import { useSignIn } from '../api/sign-in.ts';
 import './sign-in.css';
 import { Button, buttonClass } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 /** The server's own rules for the two fields: the same words in the browser as in a 422. */
 function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {
@@ -100,14 +101,14 @@ export function SignInScreen() {
         <h1 id="sign-in-title">Sign in</h1>
         <p className="muted">S3 destinations admin</p>
         {ended === 'deactivated' && (
-          <p className="notice notice-error" role="alert">
+          <Notice tone="error" role="alert">
             {DEACTIVATED}
-          </p>
+          </Notice>
         )}
         {isSignInErrorCode(error) && (
-          <p className="notice notice-error" role="alert">
+          <Notice tone="error" role="alert">
             {SIGN_IN_ERRORS[error]}
-          </p>
+          </Notice>
         )}
         <SignInChoices titleId="sign-in-title" />
       </div>

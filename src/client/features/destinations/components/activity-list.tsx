@@ -6,13 +6,14 @@ import { useNow } from '../../../ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
 import './activity-list.css';
 import { Badge } from '../../../ui/badge.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */
 export function ActivityList({ destinationId }: { destinationId: string }) {
   const activity = useActivity(destinationId);
   const now = useNow(30_000);
   if (activity.isPending) return <p className="muted">Loading the activity…</p>;
-  if (activity.isError) return <p className="notice notice-error">Couldn't load the activity: {activity.error.message}</p>;
+  if (activity.isError) return <Notice tone="error">Couldn't load the activity: {activity.error.message}</Notice>;
   if (activity.data.length === 0) return <p className="muted">Nothing yet.</p>;
   return (
     <ol className="activity">

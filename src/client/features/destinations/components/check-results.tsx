@@ -18,6 +18,7 @@ import './policy.css';
 import '../../../ui/status-message.css';
 import './check-results.css';
 import { Button, ButtonLink } from '../../../ui/button.tsx';
+import { Banner, Notice } from '../../../ui/notice.tsx';
 
 const STATUS_LABEL: Record<Step['status'], string> = {
   pending: 'Waiting',
@@ -256,14 +257,14 @@ export function LiveCheckResults({
   return (
     <>
       {connectionLost && (
-        <p className="banner banner-warning" role="status">
+        <Banner tone="warning" as="p" role="status">
           Lost the live connection to the server; reconnecting…
-        </p>
+        </Banner>
       )}
       {cancel.isError && !(cancel.error instanceof ApiError && cancel.error.status === 409) && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't cancel the check: {cancel.error.message}
-        </p>
+        </Notice>
       )}
       <CheckResults
         check={check}

@@ -12,6 +12,7 @@ import type { CheckOptions } from '../../../../shared/s3-config.ts';
 import { Field, type FieldControlProps } from '../../../ui/field.tsx';
 import './connector-fields.css';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 export type FieldsProps = {
   register: UseFormRegister<ConnectorFormValues>;
@@ -193,7 +194,7 @@ export function CredentialFields({
   if (values.method === 'iam_role') return null;
   if (values.method === 'anonymous' || values.method === 'ambient') {
     return values.method === 'anonymous' ? (
-      <p className="notice notice-warning">Anonymous access is not recommended: it only works with a bucket anyone can write to.</p>
+      <Notice tone="warning">Anonymous access is not recommended: it only works with a bucket anyone can write to.</Notice>
     ) : null;
   }
   const keep = (has: boolean | undefined, what: string) =>

@@ -4,6 +4,7 @@ import { flash } from '../../../lib/flash.ts';
 import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
 import { useDeleteDestination } from '../api/delete-destination.ts';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 type Props = {
   destination: { id: string; name: string; version: number };
@@ -40,9 +41,9 @@ export default function DeleteDestinationDialog({ destination, open, onOpenChang
       description="The connector and its connection check history are deleted. Pipelines using it will stop writing to this bucket. The bucket itself is not touched."
     >
       {error && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           {error}
-        </p>
+        </Notice>
       )}
       <DialogActions>
         <Button variant="danger" onClick={() => void confirm()} disabled={remove.isPending}>

@@ -25,6 +25,7 @@ import { CheckScheduleControl } from './check-schedule-control.tsx';
 import { DestinationConfig } from './destination-config.tsx';
 import './destination-detail.css';
 import { Button, ButtonLink } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
 const UpdateCredentialsDialog = lazy(() => import('./update-credentials-dialog.tsx'));
@@ -120,12 +121,12 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
         )}
       </div>
       {notice && (
-        <p className="notice notice-success" role="status">
+        <Notice tone="success" role="status">
           {notice}
-        </p>
+        </Notice>
       )}
       {problems.length > 0 && (
-        <div className="notice notice-error" role="status">
+        <Notice tone="error" as="div" role="status">
           <p>
             <strong>This connector can’t be used as it is saved.</strong>{' '}
             {canEdit ? <Link to={`/destinations/${id}/edit`}>Edit it</Link> : 'An editor can edit it'} to fix:
@@ -135,12 +136,12 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
               <li key={`${problem.field}:${problem.type}`}>{problem.message}</li>
             ))}
           </ul>
-        </div>
+        </Notice>
       )}
       {startCheck.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't start the check: {startCheck.error.message}
-        </p>
+        </Notice>
       )}
       <div className="detail-grid">
         <section className="card" aria-labelledby="config-title">
@@ -152,7 +153,7 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
         <section className="card" aria-labelledby="results-title">
           <h2 id="results-title">Test results</h2>
           {selected && history[0] && selected.id !== history[0].id && (
-            <p className="notice notice-info" data-testid="older-result">
+            <Notice tone="info" data-testid="older-result">
               An older result. The latest check (<Ago at={history[0].created_at} now={now} />){' '}
               {history[0].cancelled
                 ? 'was cancelled'
@@ -162,14 +163,14 @@ export function DestinationDetail({ id, checkOptions }: { id: string; checkOptio
                     ? 'passed'
                     : 'failed'}
               : <Link to={`/destinations/${id}?check=${history[0].id}`}>open the latest result</Link>.
-            </p>
+            </Notice>
           )}
           {selected && outdated && (
-            <p className="notice notice-warning" data-testid="outdated-result">
+            <Notice tone="warning" data-testid="outdated-result">
               {testedBeforeChange(selected, d)
                 ? 'Tested before the last change to the configuration — test again to know whether it works now.'
                 : 'This check passed, but the credentials have expired since: writes fail until they are replaced. Update the credentials, then test again.'}
-            </p>
+            </Notice>
           )}
           {selected ? (
             <LiveCheckResults

@@ -15,6 +15,7 @@ import { countLine, ListPagination } from './list-pagination.tsx';
 import { ListToolbar } from './list-toolbar.tsx';
 import './destinations-list.css';
 import { ButtonLink } from '../../../ui/button.tsx';
+import { Banner, Notice } from '../../../ui/notice.tsx';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));
@@ -59,12 +60,12 @@ export function DestinationsList() {
         )}
       </div>
       {notice && (
-        <p className="notice notice-success" role="status">
+        <Notice tone="success" role="status">
           {notice}
-        </p>
+        </Notice>
       )}
       {attention > 0 && (
-        <div className="banner banner-warning attention" role="status">
+        <Banner tone="warning" className="attention" role="status">
           <span>
             {attention === 1 ? '1 connector has' : `${attention.toLocaleString('en')} connectors have`} temporary credentials that have expired or are
             in the last quarter of their lifetime.
@@ -74,12 +75,12 @@ export function DestinationsList() {
           ) : (
             <Link to={withChange({ ...query, q: '', status: null }, { credentials: 'attention' })}>Show {attention === 1 ? 'it' : 'them'}</Link>
           )}
-        </div>
+        </Banner>
       )}
       {startCheck.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't start the check: {startCheck.error.message}
-        </p>
+        </Notice>
       )}
       {page && page.total === 0 && !isFiltered(query) ? (
         <EmptyState title="No destination connectors yet">

@@ -21,6 +21,7 @@ import { RoleFields } from './role-fields.tsx';
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 import { Button, ButtonLink } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 export function EditDestination({ id, checkOptions }: { id: string; checkOptions: CheckOptions }) {
   const destination = useDestination(id);
@@ -113,9 +114,9 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
       </p>
       <PageHeading title={`Edit ${destination.name}`} id="edit-title" />
       {suggested && (
-        <p className="notice notice-info" role="status">
+        <Notice tone="info" role="status">
           Region set to {suggested}, where the check found the bucket: Save and Test to apply it.
-        </p>
+        </Notice>
       )}
       <form
         className="card edit-form"
@@ -149,10 +150,10 @@ function EditForm({ destination, checkOptions }: { destination: Destination; che
           }}
         />
         {failure && (
-          <div className="notice notice-error" role="alert">
+          <Notice tone="error" as="div" role="alert">
             <p>{failure.message}</p>
             {failure.stale && <Button onClick={() => void reload()}>Reload the saved connector</Button>}
-          </div>
+          </Notice>
         )}
         <div className="wizard-actions">
           <ButtonLink to={`/destinations/${destination.id}`}>Cancel</ButtonLink>

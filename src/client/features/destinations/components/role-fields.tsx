@@ -6,6 +6,7 @@ import { CodeBlock } from '../../../ui/code-block.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { createExternalId, useIamRoleSettings } from '../api/iam-role.ts';
 import type { FieldsProps } from './connector-fields.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const roleInput = { autoComplete: 'off', spellCheck: false, autoCapitalize: 'off', autoCorrect: 'off' } as const;
 
@@ -49,18 +50,17 @@ export function RoleFields({ register, errors, values, setValue }: FieldsProps &
 /** The trust policy for a role this server assumes, or why it cannot be shown yet. */
 export function TrustPolicy({ externalId, failed = false }: { externalId: string; failed?: boolean }) {
   const settings = useIamRoleSettings(true);
-  if (failed) return <p className="notice notice-error">The server did not give this connector an external ID; reload the page to try again.</p>;
+  if (failed) return <Notice tone="error">The server did not give this connector an external ID; reload the page to try again.</Notice>;
   if (settings.isPending || externalId === '') return <p className="muted">Preparing the trust policy…</p>;
-  if (settings.isError)
-    return <p className="notice notice-error">Could not ask the server which identity it assumes roles with: {settings.error.message}</p>;
+  if (settings.isError) return <Notice tone="error">Could not ask the server which identity it assumes roles with: {settings.error.message}</Notice>;
   const { principal_arn: principal, caller_arn: caller, problem } = settings.data;
   if (problem !== null || principal === null) {
     return (
-      <div className="notice notice-error" role="alert">
+      <Notice tone="error" as="div" role="alert">
         <p>
           <strong>This server cannot assume roles yet.</strong> {problem}
         </p>
-      </div>
+      </Notice>
     );
   }
   return (

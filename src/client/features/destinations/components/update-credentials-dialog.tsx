@@ -15,6 +15,7 @@ import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidati
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 import './update-credentials-dialog.css';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 type Props = {
   destination: Destination;
@@ -135,9 +136,9 @@ export default function UpdateCredentialsDialog({ destination, open, onOpenChang
           }}
         />
         {failure && (
-          <p className="notice notice-error" role="alert">
+          <Notice tone="error" role="alert">
             {failure}
-          </p>
+          </Notice>
         )}
         {check && (
           <div className="dialog-check">

@@ -8,6 +8,7 @@ import { Dialog } from '../../../ui/dialog.tsx';
 import { Field } from '../../../ui/field.tsx';
 import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { createWebhook, webhooksQueryOptions } from '../api/webhooks.ts';
+import { Notice } from '../../../ui/notice.tsx';
 
 type Props = { open: boolean; onOpenChange: (open: boolean) => void };
 type FormValues = { name: string; url: string; events: string[] };
@@ -47,10 +48,10 @@ export default function AddWebhookDialog({ open, onOpenChange }: Props) {
   if (created) {
     return (
       <Dialog open={open} onOpenChange={close} title={`Webhook “${created.name}” added`}>
-        <p className="notice notice-warning">
+        <Notice tone="warning">
           Copy the signing secret now: this is the only time it is shown. Your receiver uses it to check that an event came from this server (the
           README shows how); Slack and Teams do not need it.
-        </p>
+        </Notice>
         <ShownOnce label="Signing secret" value={created.secret} copyLabel="Copy secret" />
         <CreatedDone close={close} />
       </Dialog>

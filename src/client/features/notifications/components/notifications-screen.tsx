@@ -11,6 +11,7 @@ import './notifications.css';
 import { DataTable } from '../../../ui/data-table.tsx';
 import { Badge } from '../../../ui/badge.tsx';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const AddWebhookDialog = lazy(() => import('./add-webhook-dialog.tsx'));
 
@@ -27,9 +28,9 @@ function DeleteDialog({ webhook, open, onOpenChange }: { webhook: Webhook; open:
       description="No more alerts go to it; its delivery log goes with it."
     >
       {remove.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't remove the webhook: {remove.error.message}
-        </p>
+        </Notice>
       )}
       <DialogActions>
         <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate(webhook.id, { onSuccess: () => onOpenChange(false) })}>
@@ -57,10 +58,10 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
         <code>{webhook.url}</code> · {webhook.events.map((event) => WEBHOOK_EVENT_LABELS[event]).join(' · ')}
       </p>
       {webhook.state !== 'active' && webhook.reason && (
-        <p className={`notice ${webhook.state === 'disabled' ? 'notice-error' : 'notice-warning'}`}>
+        <Notice tone={webhook.state === 'disabled' ? 'error' : 'warning'}>
           {webhook.state === 'disabled' ? 'Turned off after failing again and again: ' : 'The last alert could not be delivered: '}
           {webhook.reason}
-        </p>
+        </Notice>
       )}
       <div className="webhook-actions">
         <Button
@@ -80,9 +81,9 @@ function WebhookCard({ webhook, now, onRemove }: { webhook: Webhook; now: number
         </Button>
       </div>
       {(sendTest.isError || enable.isError) && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           {(sendTest.error ?? enable.error)?.message}
-        </p>
+        </Notice>
       )}
       {deliveries.data && deliveries.data.length > 0 ? (
         <DataTable

@@ -11,6 +11,7 @@ import { ShownOnce } from '../../../ui/shown-once.tsx';
 import { createUserLink, inviteUser, usersQueryOptions, type UserLink } from '../api/users.ts';
 import { formatWhen } from '../../../ui/relative-time.ts';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const until = (at: string) => formatWhen(at);
 
@@ -18,9 +19,9 @@ const until = (at: string) => formatWhen(at);
 function LinkShownOnce({ link, who, purpose }: { link: UserLink; who: string; purpose: 'invitation' | 'password_reset' }) {
   return (
     <>
-      <p className="notice notice-warning">
+      <Notice tone="warning">
         Send this link to {who} yourself (chat, e-mail): this is the only time it is shown. It works once, until {until(link.expires_at)}.
-      </p>
+      </Notice>
       <ShownOnce label={purpose === 'invitation' ? 'Invitation link' : 'Password reset link'} value={link.url} copyLabel="Copy link" />
       <p className="muted">
         {purpose === 'invitation'
@@ -147,9 +148,9 @@ export function NewLinkDialog({ user, open, onOpenChange }: { user: User; open: 
       ) : (
         <>
           {failure && (
-            <p className="notice notice-error" role="alert">
+            <Notice tone="error" role="alert">
               {failure}
-            </p>
+            </Notice>
           )}
           <DialogActions>
             <Button variant="primary" disabled={pending} onClick={() => void make()}>

@@ -13,6 +13,7 @@ import './users.css';
 import { DataTable } from '../../../ui/data-table.tsx';
 import { Badge } from '../../../ui/badge.tsx';
 import { Button } from '../../../ui/button.tsx';
+import { Notice } from '../../../ui/notice.tsx';
 
 const InviteUserDialog = lazy(() => import('./user-link-dialogs.tsx'));
 const NewLinkDialog = lazy(() => import('./user-link-dialogs.tsx').then((m) => ({ default: m.NewLinkDialog })));
@@ -77,9 +78,9 @@ function RoleSelect({ user, self }: { user: User; self: boolean }) {
           }
         >
           {change.isError && (
-            <p id={errorId} className="notice notice-error" role="alert">
+            <Notice id={errorId} tone="error" role="alert">
               Couldn't change the role: {change.error.message}
-            </p>
+            </Notice>
           )}
           <DialogActions>
             <Button variant="primary" disabled={change.isPending} onClick={() => confirm(wanted)}>
@@ -102,9 +103,9 @@ function DeactivateDialog({ user, open, onOpenChange }: { user: User; open: bool
       description="They are signed out everywhere at once, their API keys are revoked and their links stop working. What they did stays in the activity log. You can reactivate them later; their keys stay revoked."
     >
       {setActive.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't deactivate: {setActive.error.message}
-        </p>
+        </Notice>
       )}
       <DialogActions>
         <Button
@@ -150,9 +151,9 @@ function SignInSettings() {
         server can turn it on again with <code>npm run set-password</code>.
       </p>
       {change.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't change it: {change.error.message}
-        </p>
+        </Notice>
       )}
     </section>
   );
@@ -183,9 +184,9 @@ export function UsersScreen() {
         A change applies from the person's next click.
       </p>
       {reactivate.isError && (
-        <p className="notice notice-error" role="alert">
+        <Notice tone="error" role="alert">
           Couldn't reactivate: {reactivate.error.message}
-        </p>
+        </Notice>
       )}
       {users.isPending && <LoadingState label="Loading users…" />}
       {users.isError && <ErrorState title="Couldn't load the users" message={users.error.message} onRetry={() => void users.refetch()} />}

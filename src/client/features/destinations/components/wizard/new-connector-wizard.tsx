@@ -25,6 +25,7 @@ import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 import './new-connector-wizard.css';
 import { Button, ButtonLink } from '../../../../ui/button.tsx';
+import { Notice } from '../../../../ui/notice.tsx';
 
 const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
   { title: 'Connector', slug: 'connector', fields: ['name', 'provider'] },
@@ -221,10 +222,10 @@ export function NewConnectorWizard({ checkOptions }: { checkOptions: CheckOption
         {step === 3 && <ReviewStep values={values} warnings={warnings} />}
 
         {failure && (
-          <div className="notice notice-error" role="alert">
+          <Notice tone="error" as="div" role="alert">
             <p>{failure}</p>
             {step === STEPS.length - 1 && <Button onClick={() => void saveAndTest()}>Retry</Button>}
-          </div>
+          </Notice>
         )}
 
         <div className="wizard-actions">

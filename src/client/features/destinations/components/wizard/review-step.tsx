@@ -7,6 +7,7 @@ import { CopyButton } from '../../../../ui/copy-button.tsx';
 import '../../../../ui/facts.css';
 import '../policy.css';
 import { formatWhen } from '../../../../ui/relative-time.ts';
+import { Notice } from '../../../../ui/notice.tsx';
 
 /** Everything entered, secrets as "set" only, and the policy this bucket and prefix need. */
 export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; warnings: Partial<Record<ConnectorFormField, string>> }) {
@@ -59,11 +60,11 @@ export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; 
         ))}
       </dl>
       {warningList.length > 0 && (
-        <ul className="notice notice-warning" aria-label="Warnings">
+        <Notice tone="warning" as="ul" aria-label="Warnings">
           {warningList.map((warning) => (
             <li key={warning}>{warning}</li>
           ))}
-        </ul>
+        </Notice>
       )}
       {policy && !custom && (
         // Collapsed until asked for: at 1440×900 an open policy pushed the test results below the fold.
