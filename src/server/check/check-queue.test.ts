@@ -370,6 +370,21 @@ describe('cancel', () => {
     expect(failed.steps.find((step: { status: string }) => step.status === 'failed')?.code).toBe('NoSuchBucket');
     const listed = async () => (await t.request({ method: 'GET', url: `/api/v1/destinations?q=${encodeURIComponent(name)}&limit=5` })).json()[0];
     expect((await listed()).last_check).toMatchObject({ id: failed.id, status: 'FAILURE', code: 'NoSuchBucket' });
+    // An older instance (before migration 025) ends the next check: it copies that check's summary and not the code.
+    const older = await t.store.checks.create({ destinationId: destination.id });
+    await t.store.db.run(
+      `UPDATE connection_checks SET status = 'FAILURE', reason = 'r', reported_at = $2, claimed_by = NULL, lease_until = NULL WHERE id = $1`,
+      [older.id, new Date().toISOString()],
+    );
+    // Its summary, over the columns as the check before left them (an older instance does not know them).
+    await t.store.db.run(
+      `UPDATE destinations SET (last_check_id, last_check_status, last_check_reason, last_check_at) =
+         (SELECT id, status, reason, created_at FROM connection_checks WHERE id = $1),
+         last_check_code = 'NoSuchBucket', last_check_region = 'us-east-1', last_check_detail_of = $3 WHERE id = $2`,
+      [older.id, destination.id, failed.id],
+    );
+    // The row offers no fix rather than the one of the check before.
+    expect((await listed()).last_check).toMatchObject({ id: older.id, status: 'FAILURE', code: null, region: null });
     const fixed = await t.request({
       method: 'PUT',
       url: `/api/v1/destinations/${destination.id}`,

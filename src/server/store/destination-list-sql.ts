@@ -38,9 +38,11 @@ export type LastCheckColumns = {
   last_check_trigger: ConnectionCheckSummary['trigger'] | null;
   last_check_code: string | null;
   last_check_region: string | null;
+  /** The check the code and region were copied from (migration 025): an older instance copies a summary without them. */
+  last_check_detail_of: string | null;
 };
 export const LAST_CHECK_COLUMNS =
-  'last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version, last_check_trigger, last_check_code, last_check_region';
+  'last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version, last_check_trigger, last_check_code, last_check_region, last_check_detail_of';
 
 export function lastCheckOf(row: LastCheckColumns): ConnectionCheckSummary | null {
   if (row.last_check_id === null || row.last_check_status === null || row.last_check_at === null) return null;
@@ -52,8 +54,9 @@ export function lastCheckOf(row: LastCheckColumns): ConnectionCheckSummary | nul
     reported_at: row.last_check_reported_at,
     config_version: row.last_check_config_version,
     trigger: row.last_check_trigger ?? 'manual',
-    code: row.last_check_code,
-    region: row.last_check_region,
+    // Only the latest check's own: after an older instance wrote the summary, they are a check before's.
+    code: row.last_check_detail_of === row.last_check_id ? row.last_check_code : null,
+    region: row.last_check_detail_of === row.last_check_id ? row.last_check_region : null,
   } as ConnectionCheckSummary;
 }
 

@@ -39,8 +39,8 @@ export async function refreshLastCheck(tx: Sql, destinationId: string | null): P
   if (destinationId === null) return;
   await tx.run(
     `UPDATE destinations SET (last_check_id, last_check_status, last_check_reason, last_check_at, last_check_reported_at, last_check_config_version,
-                              last_check_trigger, last_check_code, last_check_region) = (
-       SELECT c.id, c.status, c.reason, c.created_at, c.reported_at, c.config_version, c.trigger, c.failure_code, c.region FROM connection_checks c
+                              last_check_trigger, last_check_code, last_check_region, last_check_detail_of) = (
+       SELECT c.id, c.status, c.reason, c.created_at, c.reported_at, c.config_version, c.trigger, c.failure_code, c.region, c.id FROM connection_checks c
         WHERE c.destination_id = $1 AND c.cancelled = 0 ORDER BY c.created_at DESC, c.seq DESC LIMIT 1)
      WHERE id = $1`,
     [destinationId],
