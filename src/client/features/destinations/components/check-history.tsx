@@ -1,8 +1,8 @@
-import { Duration } from '../../../ui/when.tsx';
+import { Ago, Duration } from '../../../ui/when.tsx';
 import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
 import type { Destination } from '../../../../shared/destination-schemas.ts';
 import { Link } from '../../../lib/router.tsx';
-import { formatWhen, timeAgo } from '../../../ui/relative-time.ts';
+import { formatWhen } from '../../../ui/relative-time.ts';
 import { useNow } from '../../../ui/use-now.ts';
 import { testedBeforeChange } from '../lib/check-verdict.ts';
 import { timelineSpan } from '../lib/timeline.ts';
@@ -47,7 +47,7 @@ export function CheckHistory({
           unlabelled: true,
           cell: (check) => (
             <Link to={`/destinations/${destinationId}?check=${check.id}`} aria-label={`Open the check of ${formatWhen(check.created_at)}`}>
-              <time dateTime={check.created_at}>{timeAgo(check.created_at, now)}</time>
+              <Ago at={check.created_at} now={now} />
             </Link>
           ),
         },
