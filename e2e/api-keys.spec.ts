@@ -1,4 +1,4 @@
-import { API_KEY_PREFIX } from '../src/shared/api-key-schemas.ts';
+import { API_KEY_PREFIX } from '#shared/api-key-schemas';
 import { E2E_ORIGIN } from '../playwright.config.ts';
 import { expectNoAxeViolations, expect, test, uniqueName } from './fixtures.ts';
 

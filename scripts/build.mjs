@@ -1,5 +1,7 @@
 // The production build: the browser app (Vite, into dist/client) and the server (tsc, src/server and src/shared into
-// dist/server and dist/shared, with the SQL migrations beside the code that reads them). Decision 020.
+// dist/server and dist/shared, with the SQL migrations beside the code that reads them). Decision 020. dist/ is a
+// package of its own (dist/package.json): its `imports` send the compiled server's `#shared/…` to dist/shared, as the
+// project's send the sources' to src/shared (decision 028), so `node dist/server/main.js` needs no flag.
 //
 //   node scripts/build.mjs            build both
 //   node scripts/build.mjs --if-stale build what is missing or older than its sources; with no build tools installed
@@ -36,6 +38,7 @@ const PARTS = [
   {
     name: 'the server',
     output: at('dist', 'server', 'main.js'),
+    also: [at('dist', 'package.json')],
     sources: ['src/server', 'src/shared', 'tsconfig.json', 'tsconfig.server.json', 'package.json'],
     tool: 'typescript',
     build: () => {
@@ -43,9 +46,25 @@ const PARTS = [
       for (const dir of ['server', 'shared']) fs.rmSync(at('dist', dir), { recursive: true, force: true });
       run(process.execPath, [binOf('typescript', 'tsc'), '-p', 'tsconfig.server.json']);
       fs.cpSync(at('src', 'server', 'store', 'migrations'), at('dist', 'server', 'store', 'migrations'), { recursive: true });
+      fs.writeFileSync(at('dist', 'package.json'), `${JSON.stringify(compiledManifest(), null, 2)}\n`);
     },
   },
 ];
+
+/**
+ * dist/package.json: ES modules, and the project's `imports` that lead into src/server or src/shared led to their
+ * compiled files instead (`./src/shared/*.ts` → `./shared/*.js`). Any other alias (the browser app's `#client/*`) is
+ * left out: the server must not import it, and a compiled import of it fails loudly rather than reading sources.
+ */
+function compiledManifest() {
+  const { imports = {} } = JSON.parse(fs.readFileSync(at('package.json'), 'utf8'));
+  const compiled = Object.entries(imports).flatMap(([alias, target]) => {
+    const match = typeof target === 'string' ? /^\.\/src\/((?:server|shared)\/.*)\.ts$/.exec(target) : null;
+    return match ? [[alias, `./${match[1]}.js`]] : [];
+  });
+  const description = 'The compiled server, written by scripts/build.mjs from the package.json above it';
+  return { description, private: true, type: 'module', imports: Object.fromEntries(compiled) };
+}
 
 /** A package's command, as its package.json names it (packages' `exports` may not list their bin files). */
 function binOf(name, command) {
@@ -70,7 +89,7 @@ const installed = (tool) => {
 
 function build({ ifStale }) {
   for (const part of PARTS) {
-    const built = newest(part.output);
+    const built = Math.min(...[part.output, ...(part.also ?? [])].map(newest));
     const stale = built === 0 || part.sources.some((source) => newest(at(source)) > built);
     if (ifStale && !stale) continue;
     if (!installed(part.tool)) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CLIENT_DIR, PROJECT_ROOT } from '../../src/server/paths.ts';
 import { freePort } from '../../src/server/test-support/server-process.ts';
 import { buildTestApp } from '../../src/server/test-support/test-app.ts';
-import { normalizeS3Config } from '../../src/shared/s3-config.ts';
+import { normalizeS3Config } from '#shared/s3-config';
 import { launchOptions } from '../../playwright.config.ts';
 import { startLocalS3Process } from './bench-servers.ts';
 import { listRenderFigure, listRenderTime, measureResultLatency, preparePage, reorderTime } from './browser.ts';

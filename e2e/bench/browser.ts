@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { Step } from '../../src/shared/check-schemas.ts';
+import type { Step } from '#shared/check-schemas';
 import type { TestApp } from '../../src/server/test-support/test-app.ts';
 import { whenFinished } from './check-time.ts';
 import { median, ms, percentile, ratio, type Figure } from './figures.ts';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/server/paths.ts';
 import { ON_POSTGRES } from '../../src/server/test-support/test-app.ts';
-import { normalizeS3Config } from '../../src/shared/s3-config.ts';
+import { normalizeS3Config } from '#shared/s3-config';
 import { startBurstApp, startLocalS3Process } from './bench-servers.ts';
 import { writerConfig } from './check-time.ts';
 import { fillLike } from './fill.ts';

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { randomUUID } from 'node:crypto';
-import type { ConnectionCheck } from '../../src/shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import type { TestApp } from '../../src/server/test-support/test-app.ts';
 import { IDENTITIES } from '../local-s3/identities.ts';
 import { median, ms, ratio, type Figure } from './figures.ts';

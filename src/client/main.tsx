@@ -3,16 +3,16 @@
 // nothing for the Content Security Policy to allow), each script's letters fetched only when a page shows them.
 import '@fontsource-variable/inter';
 import '@fontsource-variable/jetbrains-mono';
-import './index.css';
-import './ui/button.css';
-import './ui/card.css';
-import './ui/notice.css';
-import './ui/badge.css';
-import './ui/table.css';
+import '#client/index.css';
+import '#client/ui/button.css';
+import '#client/ui/card.css';
+import '#client/ui/notice.css';
+import '#client/ui/badge.css';
+import '#client/ui/table.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/app.tsx';
-import { AppProviders } from './app/providers.tsx';
+import { App } from '#client/app/app.tsx';
+import { AppProviders } from '#client/app/providers.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -6,8 +6,8 @@ import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './securit
 import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
 import { oidcConfig, OidcConfigError, type OidcConfig } from './oidc-config.ts';
 import type { RoleBaseKey } from './check/role-sessions.ts';
-import type { CheckOptions } from '../shared/s3-config.ts';
-import { parseEmail } from '../shared/email-address.ts';
+import type { CheckOptions } from '#shared/s3-config';
+import { parseEmail } from '#shared/email-address';
 import { FIRST_ADMIN_NAME } from './security/first-admin.ts';
 
 /** Fastify's `trustProxy` forms we accept: none, a hop count, or the proxies' addresses and CIDRs. Never `true`. */

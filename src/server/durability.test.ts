@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionCheck } from '../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { createSecretCipher } from './security/crypto.ts';
 import { INTERRUPTED_REASON } from './store/checks-repository.ts';
 import { openStore } from './store/index.ts';

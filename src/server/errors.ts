@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { ValidationError } from '../shared/api-schemas.ts';
-import type { ConfigIssue } from '../shared/s3-config.ts';
+import type { ValidationError } from '#shared/api-schemas';
+import type { ConfigIssue } from '#shared/s3-config';
 import { WritingKeyNotHeldError } from './store/writing-key.ts';
 
 /** A 422 found after schema validation (merged patches, rules that need the store), in FastAPI's shape. */

@@ -1,5 +1,5 @@
-import { parseEmail } from '../shared/email-address.ts';
-import { USER_ROLES, type UserRole } from '../shared/roles.ts';
+import { parseEmail } from '#shared/email-address';
+import { USER_ROLES, type UserRole } from '#shared/roles';
 
 /** Single sign-on through an OpenID Provider, from OIDC_* settings; null when OIDC_ISSUER is not set. */
 export type OidcConfig = {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './paths.ts';
 
 // A production install (`npm ci --omit=dev`) has the `dependencies` only: every package the compiled server imports
-// must be one of them, and every relative import must name a file that was built (the test scripts build dist/ first).
+// must be one of them, and every relative import and `#shared/…` alias must lead to a file that was built (the test
+// scripts build dist/ first).
 const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 const builtDir = path.join(PROJECT_ROOT, 'dist');
 
@@ -17,6 +18,17 @@ function builtFiles(dir: string): string[] {
 }
 const SPECIFIER =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+/** Where dist/package.json's `imports` (scripts/build.mjs writes them) send an alias, `#shared/x` → dist/shared/x.js. */
+function aliasTarget(specifier: string): string | null {
+  const { imports = {} } = JSON.parse(fs.readFileSync(path.join(builtDir, 'package.json'), 'utf8')) as { imports?: Record<string, string> };
+  for (const [alias, target] of Object.entries(imports)) {
+    const [before, after = ''] = alias.split('*') as [string, string?];
+    if (specifier.startsWith(before) && specifier.endsWith(after) && specifier.length >= before.length + after.length) {
+      return path.join(builtDir, target.replace('*', specifier.slice(before.length, specifier.length - after.length)));
+    }
+  }
+  return null;
+}
 const packageOf = (specifier: string) =>
   specifier
     .split('/')
@@ -39,8 +51,11 @@ describe('the compiled server', () => {
       for (const match of fs.readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
         const specifier = match[1] ?? match[2] ?? match[3] ?? '';
         const where = path.relative(builtDir, file);
-        seen.add(specifier.startsWith('.') ? 'relative' : packageOf(specifier));
-        if (specifier.startsWith('.')) {
+        seen.add(specifier.startsWith('.') ? 'relative' : specifier.startsWith('#') ? 'alias' : packageOf(specifier));
+        if (specifier.startsWith('#')) {
+          const target = aliasTarget(specifier);
+          if (target === null || !fs.existsSync(target)) problems.push(`${where}: ${specifier} leads to no built file (${target ?? 'no alias'})`);
+        } else if (specifier.startsWith('.')) {
           if (!fs.existsSync(path.resolve(path.dirname(file), specifier))) problems.push(`${where}: ${specifier} was not built`);
         } else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier) && !(packageOf(specifier) in manifest.dependencies)) {
           problems.push(`${where}: ${packageOf(specifier)} is not a dependency`);
@@ -49,6 +64,6 @@ describe('the compiled server', () => {
     }
     expect(problems).toEqual([]);
     // The reading itself works: it found the server's framework, its database drivers and its own modules.
-    expect([...seen]).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'pg', 'zod', 'relative']));
+    expect([...seen]).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'pg', 'zod', 'relative', 'alias']));
   });
 });

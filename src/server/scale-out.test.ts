@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../e2e/local-s3/identities.ts';
-import type { ConnectionCheck } from '../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { CANCELLED_REASON, INTERRUPTED_REASON } from './store/checks-repository.ts';
 import { checkWhenEnded, freePort, newEncryptionKey, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
 import { freshSchema, tempDataDir } from './test-support/test-app.ts';

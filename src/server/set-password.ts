@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { PASSWORD_SIGN_IN_SETTING } from './routes/session.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
 import { hashPassword } from './security/password.ts';
-import { PASSWORD_MIN_LENGTH } from '../shared/user-schemas.ts';
+import { PASSWORD_MIN_LENGTH } from '#shared/user-schemas';
 import { createSecretCipher, EncryptionKeyError, loadEncryptionKey } from './security/crypto.ts';
 import { SchemaTooNewError } from './store/db.ts';
 import { assertAppDataDir, NoAppDataError, openStore } from './store/index.ts';

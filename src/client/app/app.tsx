@@ -1,36 +1,40 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { sessionQueryOptions, useSession } from '../lib/session.ts';
-import { DestinationsList } from '../features/destinations/components/destinations-list.tsx';
-import { onSignedOut } from '../lib/api-client.ts';
-import type { UserRole } from '../../shared/roles.ts';
-import { leastRoleFor, roleHolds, type Permission } from '../../shared/permissions.ts';
-import type { SessionUser } from '../../shared/user-schemas.ts';
-import type { CheckOptions } from '../../shared/s3-config.ts';
-import { matchPath, navigate, useLocation } from '../lib/router.tsx';
-import { NotFound } from '../ui/not-found.tsx';
-import { ErrorState, LoadingState } from '../ui/status-message.tsx';
+import { sessionQueryOptions, useSession } from '#client/lib/session.ts';
+import { DestinationsList } from '#client/features/destinations/components/destinations-list.tsx';
+import { onSignedOut } from '#client/lib/api-client.ts';
+import type { UserRole } from '#shared/roles';
+import { leastRoleFor, roleHolds, type Permission } from '#shared/permissions';
+import type { SessionUser } from '#shared/user-schemas';
+import type { CheckOptions } from '#shared/s3-config';
+import { matchPath, navigate, useLocation } from '#client/lib/router.tsx';
+import { NotFound } from '#client/ui/not-found.tsx';
+import { ErrorState, LoadingState } from '#client/ui/status-message.tsx';
 import { AppLayout } from './layout.tsx';
 
 // Forms, zod and dialogs load with the screens that need them; the list route stays light. Sign-in too: a signed-in
 // admin opening the list never needs react-hook-form or the dialog code.
-const SignInScreen = lazy(() => import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInScreen })));
-const SignInAgainDialog = lazy(() => import('../features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInAgainDialog })));
+const SignInScreen = lazy(() => import('#client/features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInScreen })));
+const SignInAgainDialog = lazy(() => import('#client/features/auth/components/sign-in-screen.tsx').then((m) => ({ default: m.SignInAgainDialog })));
 const NewConnectorWizard = lazy(() =>
-  import('../features/destinations/components/wizard/new-connector-wizard.tsx').then((m) => ({ default: m.NewConnectorWizard })),
+  import('#client/features/destinations/components/wizard/new-connector-wizard.tsx').then((m) => ({ default: m.NewConnectorWizard })),
 );
 const DestinationDetail = lazy(() =>
-  import('../features/destinations/components/destination-detail.tsx').then((m) => ({ default: m.DestinationDetail })),
+  import('#client/features/destinations/components/destination-detail.tsx').then((m) => ({ default: m.DestinationDetail })),
 );
-const SetPasswordScreen = lazy(() => import('../features/auth/components/set-password-screen.tsx').then((m) => ({ default: m.SetPasswordScreen })));
-const ActivityScreen = lazy(() => import('../features/activity/components/activity-screen.tsx').then((m) => ({ default: m.ActivityScreen })));
-const AccountScreen = lazy(() => import('../features/auth/components/account-screen.tsx').then((m) => ({ default: m.AccountScreen })));
-const UsersScreen = lazy(() => import('../features/users/components/users-screen.tsx').then((m) => ({ default: m.UsersScreen })));
+const SetPasswordScreen = lazy(() =>
+  import('#client/features/auth/components/set-password-screen.tsx').then((m) => ({ default: m.SetPasswordScreen })),
+);
+const ActivityScreen = lazy(() => import('#client/features/activity/components/activity-screen.tsx').then((m) => ({ default: m.ActivityScreen })));
+const AccountScreen = lazy(() => import('#client/features/auth/components/account-screen.tsx').then((m) => ({ default: m.AccountScreen })));
+const UsersScreen = lazy(() => import('#client/features/users/components/users-screen.tsx').then((m) => ({ default: m.UsersScreen })));
 const NotificationsScreen = lazy(() =>
-  import('../features/notifications/components/notifications-screen.tsx').then((m) => ({ default: m.NotificationsScreen })),
+  import('#client/features/notifications/components/notifications-screen.tsx').then((m) => ({ default: m.NotificationsScreen })),
 );
-const ApiKeysScreen = lazy(() => import('../features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
-const EditDestination = lazy(() => import('../features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })));
+const ApiKeysScreen = lazy(() => import('#client/features/api-keys/components/api-keys-screen.tsx').then((m) => ({ default: m.ApiKeysScreen })));
+const EditDestination = lazy(() =>
+  import('#client/features/destinations/components/edit-destination.tsx').then((m) => ({ default: m.EditDestination })),
+);
 
 /** A screen the signed-in role cannot use: said plainly, rather than a form whose every save is refused. */
 function NotForRole({ role, permission, what }: { role: UserRole; permission: Permission; what: string }) {

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { useCanAll, useSession } from '../lib/session.ts';
-import type { Permission } from '../../shared/permissions.ts';
-import { useSignOut } from '../features/auth/api/sign-out.ts';
-import type { UserRole } from '../../shared/roles.ts';
+import { useCanAll, useSession } from '#client/lib/session.ts';
+import type { Permission } from '#shared/permissions';
+import { useSignOut } from '#client/features/auth/api/sign-out.ts';
+import type { UserRole } from '#shared/roles';
 
 const ROLE_LABEL: Record<UserRole, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
 
@@ -13,11 +13,11 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: '/activity', label: 'Activity', permission: 'activity.read' },
   { to: '/notifications', label: 'Notifications', permission: 'webhooks.manage' },
 ];
-import { Link, useLocation } from '../lib/router.tsx';
+import { Link, useLocation } from '#client/lib/router.tsx';
 import './layout.css';
-import { Badge } from '../ui/badge.tsx';
-import { Button } from '../ui/button.tsx';
-import { Banner } from '../ui/notice.tsx';
+import { Badge } from '#client/ui/badge.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Banner } from '#client/ui/notice.tsx';
 
 export function AppLayout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const signOut = useSignOut();

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { ApiError } from '../lib/api-client.ts';
+import { ApiError } from '#client/lib/api-client.ts';
 
 export function AppProviders({ children }: { children: ReactNode }) {
   const [queryClient] = useState(

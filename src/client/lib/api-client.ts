@@ -1,5 +1,5 @@
 import { noteServerDate } from './server-clock.ts';
-import type { ValidationError } from '../../shared/api-schemas.ts';
+import type { ValidationError } from '#shared/api-schemas';
 
 /** An answer other than 2xx: `detail` is one sentence, or FastAPI's list of field problems on a 422. */
 export class ApiError extends Error {

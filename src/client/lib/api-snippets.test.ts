@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Destination } from '../../shared/destination-schemas.ts';
+import type { Destination } from '#shared/destination-schemas';
 import { curlCreateDestination, curlListDestinations, pythonCreateDestination, pythonListDestinations, secretVariables } from './api-snippets.ts';
 
 const ORIGIN = 'https://s3admin.example.com';

@@ -1,4 +1,4 @@
-import type { Destination } from '../../shared/destination-schemas.ts';
+import type { Destination } from '#shared/destination-schemas';
 
 /**
  * Requests a script would send, as text to copy: `curl`, and Unstructured's Python SDK (`unstructured-client`), which

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
-import { DialogActions } from '../ui/dialog.tsx';
+import { DialogActions } from '#client/ui/dialog.tsx';
 import { placeServerErrors } from './server-errors.ts';
-import { Button } from '../ui/button.tsx';
-import { Notice } from '../ui/notice.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 /**
  * A dialog whose form creates something shown once (an API key, an invitation link, a webhook's secret): what was

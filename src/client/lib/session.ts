@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Session, SignedInSession, SignInOptions } from '../../shared/api-schemas.ts';
-import { roleHolds, type Permission } from '../../shared/permissions.ts';
+import type { Session, SignedInSession, SignInOptions } from '#shared/api-schemas';
+import { roleHolds, type Permission } from '#shared/permissions';
 import { api } from './api-client.ts';
 
 /**

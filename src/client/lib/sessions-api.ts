@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SessionView } from '../../shared/user-schemas.ts';
+import type { SessionView } from '#shared/user-schemas';
 import { api } from './api-client.ts';
 
 /** Live sessions: yours, or (admins) someone's by user id. Shared by the Account screen and the Users screen. */

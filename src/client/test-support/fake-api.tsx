@@ -2,10 +2,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, vi } from 'vitest';
-import type { SignedInSession } from '../../shared/api-schemas.ts';
-import { ConnectionCheckSchema, type ConnectionCheck, type Step } from '../../shared/check-schemas.ts';
-import { DestinationSchema, type Destination } from '../../shared/destination-schemas.ts';
-import type { UserRole } from '../../shared/roles.ts';
+import type { SignedInSession } from '#shared/api-schemas';
+import { ConnectionCheckSchema, type ConnectionCheck, type Step } from '#shared/check-schemas';
+import { DestinationSchema, type Destination } from '#shared/destination-schemas';
+import type { UserRole } from '#shared/roles';
 
 /**
  * The browser's API seen by a component test: the fetch the app's one API client calls (lib/api-client.ts), answered

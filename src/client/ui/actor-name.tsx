@@ -1,4 +1,4 @@
-import type { Activity } from '../../shared/activity-schemas.ts';
+import type { Activity } from '#shared/activity-schemas';
 import { Badge } from './badge.tsx';
 
 const KIND_LABELS = { user: 'Person', api_key: 'API key' } as const;

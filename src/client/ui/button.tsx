@@ -1,5 +1,5 @@
 import type { AnchorHTMLAttributes, ButtonHTMLAttributes } from 'react';
-import { Link } from '../lib/router.tsx';
+import { Link } from '#client/lib/router.tsx';
 
 /**
  * The app's one button look (button.css), for buttons and for links that act as buttons: `primary` for the one main

@@ -1,4 +1,4 @@
-import { Link } from '../lib/router.tsx';
+import { Link } from '#client/lib/router.tsx';
 import { PageHeading } from './page-heading.tsx';
 
 /** A page for what is not there: says so, and leads back to the list. Nothing to try again. */

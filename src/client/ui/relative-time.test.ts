@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noteServerDate } from '../lib/server-clock.ts';
+import { noteServerDate } from '#client/lib/server-clock.ts';
 import { formatWhen, relativeTime, timeAgo } from './relative-time.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');

@@ -1,4 +1,4 @@
-import { onServerClock } from '../lib/server-clock.ts';
+import { onServerClock } from '#client/lib/server-clock.ts';
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],

@@ -1,5 +1,5 @@
-import type { SessionView } from '../../shared/user-schemas.ts';
-import { useEndSession, useSessions } from '../lib/sessions-api.ts';
+import type { SessionView } from '#shared/user-schemas';
+import { useEndSession, useSessions } from '#client/lib/sessions-api.ts';
 import { When } from './when.tsx';
 import { ErrorState, LoadingState } from './status-message.tsx';
 import { useNow } from './use-now.ts';

@@ -1,4 +1,4 @@
-import { onServerClock } from '../lib/server-clock.ts';
+import { onServerClock } from '#client/lib/server-clock.ts';
 import { formatDuration, formatWhen, relativeTime, timeAgo } from './relative-time.ts';
 
 /**

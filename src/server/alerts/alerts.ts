@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { credentialsMethod, credentialsState } from '../../shared/credentials.ts';
-import type { WebhookEvent, WebhookEventType } from '../../shared/webhook-schemas.ts';
+import { credentialsMethod, credentialsState } from '#shared/credentials';
+import type { WebhookEvent, WebhookEventType } from '#shared/webhook-schemas';
 import { CANCELLED_REASON } from '../store/checks-repository.ts';
 import type { Sql, SqlDatabase } from '../store/sql.ts';
 import type { WebhooksRepository } from '../store/webhooks-repository.ts';

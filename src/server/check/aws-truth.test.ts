@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import type { PolicyDocument } from '../../../e2e/local-s3/policy.ts';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
-import { buildLeastPrivilegePolicy } from '../../shared/iam-policy.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
+import { buildLeastPrivilegePolicy } from '#shared/iam-policy';
 import { allPassed, credentialsOf, stepOf, stepSummary, waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 

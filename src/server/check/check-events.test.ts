@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
-import { ConnectionCheckSchema, type ConnectionCheck } from '../../shared/check-schemas.ts';
+import { ConnectionCheckSchema, type ConnectionCheck } from '#shared/check-schemas';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 
 let s3: LocalS3;

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { CANCELLED_REASON, HISTORY_LIMIT, INTERRUPTED_REASON } from '../store/checks-repository.ts';
 import { stepOf, waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';

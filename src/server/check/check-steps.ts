@@ -11,14 +11,14 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { Step, StepName } from '../../shared/check-schemas.ts';
-import { describeError } from '../../shared/error-catalogue.ts';
-import { profileOf } from '../../shared/provider-profiles.ts';
-import type { Provider } from '../../shared/providers.ts';
-import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
-import { isRoleSessionArn, parseRoleArn } from '../../shared/iam-role.ts';
-import { objectsArn, partitionOf } from '../../shared/s3-arn.ts';
-import { collectWarnings } from '../../shared/warnings.ts';
+import type { Step, StepName } from '#shared/check-schemas';
+import { describeError } from '#shared/error-catalogue';
+import { profileOf } from '#shared/provider-profiles';
+import type { Provider } from '#shared/providers';
+import { checkS3Config, type CheckOptions, type S3Config } from '#shared/s3-config';
+import { isRoleSessionArn, parseRoleArn } from '#shared/iam-role';
+import { objectsArn, partitionOf } from '#shared/s3-arn';
+import { collectWarnings } from '#shared/warnings';
 import { createSsrfGuard } from '../security/ssrf-guard.ts';
 import { classifyError } from './classify-error.ts';
 import type { Agent as HttpsAgent } from 'node:https';

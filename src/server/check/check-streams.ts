@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import type { ChecksRepository, CheckUpdate } from '../store/checks-repository.ts';
 import type { CheckEvents } from './worker.ts';
 

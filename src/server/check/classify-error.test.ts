@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../shared/error-catalogue.ts';
+import { describeError } from '#shared/error-catalogue';
 import { classifyError, MAX_CODE_LENGTH, retryAfterSeconds } from './classify-error.ts';
 
 describe('classifyError', () => {

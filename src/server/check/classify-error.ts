@@ -1,5 +1,5 @@
-import { parseAccessDenied, type Denial } from '../../shared/access-denied.ts';
-import { isKnownErrorCode } from '../../shared/error-catalogue.ts';
+import { parseAccessDenied, type Denial } from '#shared/access-denied';
+import { isKnownErrorCode } from '#shared/error-catalogue';
 
 export const MAX_CODE_LENGTH = 64;
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { CUSTOMER_ACCOUNT, IDENTITIES } from '../../../e2e/local-s3/identities.ts';
-import type { IamRoleSettings } from '../../shared/api-schemas.ts';
-import type { Destination } from '../../shared/destination-schemas.ts';
-import { trustPolicy } from '../../shared/iam-role.ts';
+import type { IamRoleSettings } from '#shared/api-schemas';
+import type { Destination } from '#shared/destination-schemas';
+import { trustPolicy } from '#shared/iam-role';
 import { stepOf, stepSummary, waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, createUser, type TestApp } from '../test-support/test-app.ts';
 

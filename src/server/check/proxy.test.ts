@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import { startTlsFronts } from '../../../e2e/local-s3/tls-fronts.ts';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { loadConfig } from '../config.ts';
 import { createSsrfGuard } from '../security/ssrf-guard.ts';
 import { stepOf, stepSummary, waitForCheck } from '../test-support/checks.ts';

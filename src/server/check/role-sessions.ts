@@ -3,7 +3,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { trustPrincipalOf } from '../../shared/iam-role.ts';
+import { trustPrincipalOf } from '#shared/iam-role';
 import { holdSecrets } from '../logger.ts';
 import { classifyError } from './classify-error.ts';
 

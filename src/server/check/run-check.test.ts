@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Step } from '../../shared/check-schemas.ts';
-import { normalizeS3Config } from '../../shared/s3-config.ts';
+import type { Step } from '#shared/check-schemas';
+import { normalizeS3Config } from '#shared/s3-config';
 import { StepFailure, type CheckStage } from './check-steps.ts';
 import { runConnectionCheck } from './run-check.ts';
 

@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { parseBucketUri } from '../../shared/bucket-uri.ts';
-import { pendingSteps, STEP_LABELS, type Step, type StepName } from '../../shared/check-schemas.ts';
-import { describeError, describeUnprovenDenial } from '../../shared/error-catalogue.ts';
-import { describeProviderMismatch, providerFromServer } from '../../shared/provider-profiles.ts';
-import { partitionOf } from '../../shared/s3-arn.ts';
-import type { CheckOptions, S3Config } from '../../shared/s3-config.ts';
+import { parseBucketUri } from '#shared/bucket-uri';
+import { pendingSteps, STEP_LABELS, type Step, type StepName } from '#shared/check-schemas';
+import { describeError, describeUnprovenDenial } from '#shared/error-catalogue';
+import { describeProviderMismatch, providerFromServer } from '#shared/provider-profiles';
+import { partitionOf } from '#shared/s3-arn';
+import type { CheckOptions, S3Config } from '#shared/s3-config';
 import type { RoleSessions } from './role-sessions.ts';
 import { CHECK_STAGES, describeContext, StepFailure, type CheckContext, type CheckStage, type CheckStep } from './check-steps.ts';
 import { classifyError } from './classify-error.ts';

@@ -3,8 +3,8 @@ import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { parseBucketUri } from '../../shared/bucket-uri.ts';
-import type { S3Config } from '../../shared/s3-config.ts';
+import { parseBucketUri } from '#shared/bucket-uri';
+import type { S3Config } from '#shared/s3-config';
 import type { ClientPool } from './client-pool.ts';
 
 /** Credentials the server obtained itself (an assumed IAM role's): they take the place of the config's. */

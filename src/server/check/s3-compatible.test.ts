@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DialectName } from '../../../e2e/local-s3/dialects.ts';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { credentialsOf, stepOf, stepSummary, waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_SCHEDULE_INTERVAL_MS, nextScheduledCheck } from '../../shared/check-schedule.ts';
+import { CHECK_SCHEDULE_INTERVAL_MS, nextScheduledCheck } from '#shared/check-schedule';
 import { buildTestApp, type TestApp } from '../test-support/test-app.ts';
 import { CheckScheduler } from './scheduler.ts';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../../e2e/local-s3/gateway.ts';
 import { IDENTITIES } from '../../../e2e/local-s3/identities.ts';
 import { startTlsFronts, type TlsFronts } from '../../../e2e/local-s3/tls-fronts.ts';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { loadConfig } from '../config.ts';
 import { allPassed, stepOf, stepSummary, waitForCheck } from '../test-support/checks.ts';
 import { buildTestApp, tempDataDir, type TestApp } from '../test-support/test-app.ts';

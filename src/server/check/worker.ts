@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ConnectionCheck, Step } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck, Step } from '#shared/check-schemas';
 import {
   CANCELLED_REASON,
   cutOffSteps,
@@ -15,7 +15,7 @@ import {
 import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { DestinationsRepository } from '../store/destinations-repository.ts';
 import { holdSecrets } from '../logger.ts';
-import type { CheckOptions } from '../../shared/s3-config.ts';
+import type { CheckOptions } from '#shared/s3-config';
 import type { Sql } from '../store/sql.ts';
 import { LEFTOVER_STAGES } from './check-steps.ts';
 import { runConnectionCheck, type RunCheckOptions } from './run-check.ts';

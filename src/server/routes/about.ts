@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AboutSchema, DetailSchema } from '../../shared/api-schemas.ts';
+import { AboutSchema, DetailSchema } from '#shared/api-schemas';
 import { schemaVersion } from '../store/db.ts';
 import type { Sql } from '../store/sql.ts';
 import { APP_VERSION } from '../version.ts';

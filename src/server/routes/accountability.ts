@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import { ACTOR_KINDS, ActivityPageSchema, ActivityQuerySchema, type ActorKind } from '../../shared/activity-schemas.ts';
-import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
-import { SessionsQuerySchema, SessionViewSchema } from '../../shared/user-schemas.ts';
+import { ACTOR_KINDS, ActivityPageSchema, ActivityQuerySchema, type ActorKind } from '#shared/activity-schemas';
+import { DetailSchema, HTTPValidationErrorSchema } from '#shared/api-schemas';
+import { SessionsQuerySchema, SessionViewSchema } from '#shared/user-schemas';
 import { HttpError } from '../errors.ts';
-import { roleHolds } from '../../shared/permissions.ts';
+import { roleHolds } from '#shared/permissions';
 import { actorOf } from '../security/route-access.ts';
 import { publicSessionId, SESSION_COOKIE } from '../security/sessions.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';

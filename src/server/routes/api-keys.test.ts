@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY_PREFIX } from '../../shared/api-key-schemas.ts';
+import { API_KEY_PREFIX } from '#shared/api-key-schemas';
 import { hashApiKey } from '../security/api-keys.ts';
 import { buildTestApp, createApiKey, destinationBody, requestWithKey, storedBytes, type TestApp } from '../test-support/test-app.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import { ActivitySchema } from '../../shared/activity-schemas.ts';
-import { ApiKeyCreatedSchema, ApiKeyCreateSchema, apiKeyExpiryProblem, ApiKeySchema, apiKeyState } from '../../shared/api-key-schemas.ts';
-import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
+import { ActivitySchema } from '#shared/activity-schemas';
+import { ApiKeyCreatedSchema, ApiKeyCreateSchema, apiKeyExpiryProblem, ApiKeySchema, apiKeyState } from '#shared/api-key-schemas';
+import { DetailSchema, HTTPValidationErrorSchema } from '#shared/api-schemas';
 import { HttpError, UnprocessableError } from '../errors.ts';
 import type { ApiKeyService } from '../security/api-keys.ts';
 import { perMinute } from '../security/limits.ts';

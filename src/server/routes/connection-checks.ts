@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
-import { CheckParamsSchema, ConnectionCheckSchema, UnsavedCheckRequestSchema, type ConnectionCheck } from '../../shared/check-schemas.ts';
-import { createS3ConfigInputSchema, DestinationParamsSchema, S3ConfigPatchSchema } from '../../shared/destination-schemas.ts';
-import { checkS3Config, type CheckOptions, type S3Config } from '../../shared/s3-config.ts';
-import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
-import { providerFor } from '../../shared/providers.ts';
+import { DetailSchema, HTTPValidationErrorSchema } from '#shared/api-schemas';
+import { CheckParamsSchema, ConnectionCheckSchema, UnsavedCheckRequestSchema, type ConnectionCheck } from '#shared/check-schemas';
+import { createS3ConfigInputSchema, DestinationParamsSchema, S3ConfigPatchSchema } from '#shared/destination-schemas';
+import { checkS3Config, type CheckOptions, type S3Config } from '#shared/s3-config';
+import { mergeS3ConfigPatch } from '#shared/s3-config-patch';
+import { providerFor } from '#shared/providers';
 import { settleExternalId } from '../security/external-ids.ts';
 import type { ExternalIdsRepository } from '../store/external-ids-repository.ts';
 import { createCheckStreams, type CheckStreamLimits } from '../check/check-streams.ts';

@@ -1,6 +1,6 @@
-import type { Provider } from '../../shared/providers.ts';
-import { providerFor } from '../../shared/providers.ts';
-import type { SavedS3Config } from '../../shared/destination-schemas.ts';
+import type { Provider } from '#shared/providers';
+import { providerFor } from '#shared/providers';
+import type { SavedS3Config } from '#shared/destination-schemas';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
 
 // What S3 is asked with: a change to any of these makes earlier results stale. A rename, the provider label or the

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DestinationListQuery } from '../../shared/destination-schemas.ts';
-import { LIST_FILTER_NAMES, LIST_FILTERS, LIST_SORTS, type ListSort } from '../../shared/list-options.ts';
-import { normalizeS3Config } from '../../shared/s3-config.ts';
+import type { DestinationListQuery } from '#shared/destination-schemas';
+import { LIST_FILTER_NAMES, LIST_FILTERS, LIST_SORTS, type ListSort } from '#shared/list-options';
+import { normalizeS3Config } from '#shared/s3-config';
 import { countFiltered, selectPage, type ListCursor, type SearchLimits } from '../store/destination-list-sql.ts';
 import { filterEntries, listEntry, sortEntries } from '../test-support/list-reference.ts';
 import { buildTestApp, ON_POSTGRES, type TestApp } from '../test-support/test-app.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
-import type { DestinationListQuery, ListSort } from '../../shared/destination-schemas.ts';
+import type { ConnectionCheckSummary } from '#shared/check-schemas';
+import type { DestinationListQuery, ListSort } from '#shared/destination-schemas';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
 import { filterEntries, InvalidListCursorError, listEntry, pageEntries, sortEntries, type ListEntry } from '../test-support/list-reference.ts';
 

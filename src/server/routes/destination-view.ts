@@ -1,7 +1,7 @@
-import { SECRET_MASK } from '../../shared/s3-config.ts';
-import { credentialsMethod, credentialsState } from '../../shared/credentials.ts';
-import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
-import type { Destination } from '../../shared/destination-schemas.ts';
+import { SECRET_MASK } from '#shared/s3-config';
+import { credentialsMethod, credentialsState } from '#shared/credentials';
+import type { ConnectionCheckSummary } from '#shared/check-schemas';
+import type { Destination } from '#shared/destination-schemas';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
 
 /** The API's view of a stored destination: credentials state computed now, never a secret. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { DestinationSchema } from '../../shared/destination-schemas.ts';
-import { normalizeS3Config } from '../../shared/s3-config.ts';
+import { DestinationSchema } from '#shared/destination-schemas';
+import { normalizeS3Config } from '#shared/s3-config';
 import { contractErrors } from '../test-support/contract.ts';
 import { AWS_KEY, buildTestApp, destinationBody, type TestApp } from '../test-support/test-app.ts';
 

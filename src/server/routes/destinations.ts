@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { createListRowCache } from './list-row-cache.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import { ActivitySchema } from '../../shared/activity-schemas.ts';
-import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
+import { ActivitySchema } from '#shared/activity-schemas';
+import { DetailSchema, HTTPValidationErrorSchema } from '#shared/api-schemas';
 import {
   createCreateDestinationSchema,
   DestinationListQuerySchema,
@@ -12,10 +12,10 @@ import {
   DestinationWithWarningsSchema,
   UpdateDestinationSchema,
   type ListSort,
-} from '../../shared/destination-schemas.ts';
-import { checkS3Config, type CheckOptions } from '../../shared/s3-config.ts';
-import { mergeS3ConfigPatch } from '../../shared/s3-config-patch.ts';
-import { collectWarnings } from '../../shared/warnings.ts';
+} from '#shared/destination-schemas';
+import { checkS3Config, type CheckOptions } from '#shared/s3-config';
+import { mergeS3ConfigPatch } from '#shared/s3-config-patch';
+import { collectWarnings } from '#shared/warnings';
 import type { CheckWorker } from '../check/worker.ts';
 import { configIssuesToDetail, HttpError, UnprocessableError } from '../errors.ts';
 import { EXTERNAL_ID_IN_USE, settleExternalId } from '../security/external-ids.ts';
@@ -26,7 +26,7 @@ import type { ActivityRepository } from '../store/activity-repository.ts';
 import type { ChecksRepository } from '../store/checks-repository.ts';
 import { DuplicateNameError, ExternalIdInUseError, type DestinationRecord, type DestinationsRepository } from '../store/destinations-repository.ts';
 import type { ListCursor, ListFilter } from '../store/destination-list-sql.ts';
-import { LIST_FILTER_NAMES, type ListFilterValues } from '../../shared/list-options.ts';
+import { LIST_FILTER_NAMES, type ListFilterValues } from '#shared/list-options';
 import { changedFields, planUpdate } from './destination-changes.ts';
 import { decodeListCursor, encodeListCursor, InvalidListCursorError } from './destination-list.ts';
 import { etagOf, toDestination } from './destination-view.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DetailSchema, HealthSchema, ReadinessSchema } from '../../shared/api-schemas.ts';
+import { DetailSchema, HealthSchema, ReadinessSchema } from '#shared/api-schemas';
 import { HttpError } from '../errors.ts';
 import { ensureCanRun, MIGRATIONS_DIR, schemaRequirement } from '../store/db.ts';
 import type { Sql } from '../store/sql.ts';

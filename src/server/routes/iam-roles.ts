@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DetailSchema, ExternalIdSchema, IamRoleSettingsSchema } from '../../shared/api-schemas.ts';
+import { DetailSchema, ExternalIdSchema, IamRoleSettingsSchema } from '#shared/api-schemas';
 import type { RoleSessions } from '../check/role-sessions.ts';
 import { HttpError } from '../errors.ts';
 import { perMinute } from '../security/limits.ts';

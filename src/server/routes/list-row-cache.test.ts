@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Destination } from '../../shared/destination-schemas.ts';
+import type { Destination } from '#shared/destination-schemas';
 import { createListRowCache } from './list-row-cache.ts';
 
 const view = (id: string, expiresAt: string | null, name = `Connector ${id}`): Destination =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { credentialsState } from '../../shared/credentials.ts';
-import type { Destination } from '../../shared/destination-schemas.ts';
+import { credentialsState } from '#shared/credentials';
+import type { Destination } from '#shared/destination-schemas';
 
 /** Rows kept at most (about 0.8 KB each: some 16 MB). */
 export const LIST_ROW_CACHE_ROWS = 20_000;

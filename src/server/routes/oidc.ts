@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { SignInErrorCode } from '../../shared/sign-in-errors.ts';
+import type { SignInErrorCode } from '#shared/sign-in-errors';
 import { clientAddressKey } from '../security/limits.ts';
 import { OidcRefusal, type OidcService } from '../security/oidc.ts';
 import { userActor } from '../security/route-access.ts';

@@ -1,16 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod';
-import {
-  DetailSchema,
-  HTTPValidationErrorSchema,
-  SessionSchema,
-  SignInSchema,
-  SignInSettingsSchema,
-  type SignInOptions,
-} from '../../shared/api-schemas.ts';
+import { DetailSchema, HTTPValidationErrorSchema, SessionSchema, SignInSchema, SignInSettingsSchema, type SignInOptions } from '#shared/api-schemas';
 import { HttpError } from '../errors.ts';
 import { clientAddressKey, createFairQueue, perMinute, tooMany } from '../security/limits.ts';
-import type { CheckOptions } from '../../shared/s3-config.ts';
+import type { CheckOptions } from '#shared/s3-config';
 import { actorOf, userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import type { UserService } from '../security/users.ts';

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ActivityKind } from '../../shared/activity-schemas.ts';
+import type { ActivityKind } from '#shared/activity-schemas';
 import * as z from 'zod';
-import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
+import { DetailSchema, HTTPValidationErrorSchema } from '#shared/api-schemas';
 import {
   LinkInfoSchema,
   LinkTokenSchema,
@@ -12,7 +12,7 @@ import {
   UserLinkSchema,
   UserRoleChangeSchema,
   UserSchema,
-} from '../../shared/user-schemas.ts';
+} from '#shared/user-schemas';
 import { HttpError } from '../errors.ts';
 import { perMinute } from '../security/limits.ts';
 import { actorOf, principalOf, userActor } from '../security/route-access.ts';

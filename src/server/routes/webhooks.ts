@@ -2,14 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import * as z from 'zod';
-import { DetailSchema, HTTPValidationErrorSchema } from '../../shared/api-schemas.ts';
-import {
-  CreatedWebhookSchema,
-  WebhookCreateSchema,
-  WebhookDeliverySchema,
-  WebhookParamsSchema,
-  WebhookSchema,
-} from '../../shared/webhook-schemas.ts';
+import { DetailSchema, HTTPValidationErrorSchema } from '#shared/api-schemas';
+import { CreatedWebhookSchema, WebhookCreateSchema, WebhookDeliverySchema, WebhookParamsSchema, WebhookSchema } from '#shared/webhook-schemas';
 import type { Alerts } from '../alerts/alerts.ts';
 import { HttpError, UnprocessableError } from '../errors.ts';
 import { perMinute } from '../security/limits.ts';

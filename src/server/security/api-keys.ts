@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { API_KEY_PREFIX, API_KEY_SHOWN_LENGTH, apiKeyState, type ApiKeyRole } from '../../shared/api-key-schemas.ts';
+import { API_KEY_PREFIX, API_KEY_SHOWN_LENGTH, apiKeyState, type ApiKeyRole } from '#shared/api-key-schemas';
 import { HttpError } from '../errors.ts';
 import type { ApiKeyRecord, ApiKeysRepository } from '../store/api-keys-repository.ts';
 import { roleAtLeast, type Role } from './route-access.ts';

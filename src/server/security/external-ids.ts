@@ -1,5 +1,5 @@
-import type { Actor } from '../../shared/activity-schemas.ts';
-import type { S3Config } from '../../shared/s3-config.ts';
+import type { Actor } from '#shared/activity-schemas';
+import type { S3Config } from '#shared/s3-config';
 import { UnprocessableError } from '../errors.ts';
 import { freshExternalId, type ExternalIdsRepository } from '../store/external-ids-repository.ts';
 

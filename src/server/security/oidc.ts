@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
-import { parseEmail } from '../../shared/email-address.ts';
-import type { SignInErrorCode } from '../../shared/sign-in-errors.ts';
+import { parseEmail } from '#shared/email-address';
+import type { SignInErrorCode } from '#shared/sign-in-errors';
 import type { OidcConfig } from '../oidc-config.ts';
 import { roleFromClaims } from '../oidc-config.ts';
 import type { Sql } from '../store/sql.ts';

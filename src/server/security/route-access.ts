@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { Actor } from '../../shared/activity-schemas.ts';
-import { PERMISSION_NAMES, PERMISSIONS, roleHolds, type Permission } from '../../shared/permissions.ts';
-import { roleAtLeast, USER_ROLES, type UserRole } from '../../shared/roles.ts';
+import type { Actor } from '#shared/activity-schemas';
+import { PERMISSION_NAMES, PERMISSIONS, roleHolds, type Permission } from '#shared/permissions';
+import { roleAtLeast, USER_ROLES, type UserRole } from '#shared/roles';
 import { HttpError } from '../errors.ts';
 
 /**

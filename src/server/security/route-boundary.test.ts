@@ -4,7 +4,7 @@ import { rawRequest, type RawResponse } from '../test-support/raw-http.ts';
 import { buildTestApp, createApiKey, createUser, requestWithKey, TEST_ORIGIN, type TestApp } from '../test-support/test-app.ts';
 import { createRouteAccess, RouteAccessError, type RouteEntry } from './route-access.ts';
 import { PUBLIC_API_ROUTES } from '../test-support/public-routes.ts';
-import { PERMISSION_NAMES } from '../../shared/permissions.ts';
+import { PERMISSION_NAMES } from '#shared/permissions';
 
 let t: TestApp;
 let port: number;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { INVITATION_DAYS, RESET_HOURS, type LinkInfo, type User, type UserInvite, type UserRole } from '../../shared/user-schemas.ts';
+import { INVITATION_DAYS, RESET_HOURS, type LinkInfo, type User, type UserInvite, type UserRole } from '#shared/user-schemas';
 import type { UserLinkPurpose, UserRecord, UsersRepository } from '../store/users-repository.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 

@@ -1,12 +1,5 @@
-import { activityGroupOf } from '../../shared/activity-labels.ts';
-import {
-  type Activity,
-  type ActivityEntry,
-  type ActivityGroup,
-  type ActivityKind,
-  type Actor,
-  type ActorKind,
-} from '../../shared/activity-schemas.ts';
+import { activityGroupOf } from '#shared/activity-labels';
+import { type Activity, type ActivityEntry, type ActivityGroup, type ActivityKind, type Actor, type ActorKind } from '#shared/activity-schemas';
 import type { Sql, SqlDatabase } from './sql.ts';
 
 /** Held by the instance sweeping old activity (PostgreSQL): one sweeps, the others skip that round. */

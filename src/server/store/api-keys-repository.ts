@@ -1,4 +1,4 @@
-import type { ApiKeyRole } from '../../shared/api-key-schemas.ts';
+import type { ApiKeyRole } from '#shared/api-key-schemas';
 import type { Role } from '../security/route-access.ts';
 import { UniqueViolationError, type Sql } from './sql.ts';
 

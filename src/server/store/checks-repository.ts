@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
-import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCheckSummary, type Step } from '../../shared/check-schemas.ts';
-import type { Actor, ActorKind } from '../../shared/activity-schemas.ts';
-import type { S3Config } from '../../shared/s3-config.ts';
+import { nextScheduledCheck, type CheckSchedule } from '#shared/check-schedule';
+import { pendingSteps, type CheckStatus, type ConnectionCheck, type ConnectionCheckSummary, type Step } from '#shared/check-schemas';
+import type { Actor, ActorKind } from '#shared/activity-schemas';
+import type { S3Config } from '#shared/s3-config';
 import type { SecretCipher } from '../security/crypto.ts';
 import type { Sql, SqlDatabase } from './sql.ts';
 import { refreshLastCheck } from './list-columns.ts';

@@ -1,5 +1,5 @@
-import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
-import { LIST_FILTER_NAMES, type ListFilterName, type ListFilterValue, type ListFilterValues, type ListSort } from '../../shared/list-options.ts';
+import type { ConnectionCheckSummary } from '#shared/check-schemas';
+import { LIST_FILTER_NAMES, type ListFilterName, type ListFilterValue, type ListFilterValues, type ListSort } from '#shared/list-options';
 import { globSubstring, likeSubstring } from './search-index.ts';
 import type { Sql, SqlValue } from './sql.ts';
 

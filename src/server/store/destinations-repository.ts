@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { SavedS3Config } from '../../shared/destination-schemas.ts';
-import { providerFor, type Provider } from '../../shared/providers.ts';
-import type { S3Config } from '../../shared/s3-config.ts';
-import { nextScheduledCheck, type CheckSchedule } from '../../shared/check-schedule.ts';
+import type { SavedS3Config } from '#shared/destination-schemas';
+import { providerFor, type Provider } from '#shared/providers';
+import type { S3Config } from '#shared/s3-config';
+import { nextScheduledCheck, type CheckSchedule } from '#shared/check-schedule';
 import type { SecretCipher } from '../security/crypto.ts';
 import { bindExternalId, spendExternalIds } from './external-ids-repository.ts';
 import { listColumnsOf } from './list-columns.ts';
@@ -15,7 +15,7 @@ import {
   type ListCursor,
   type ListFilter,
 } from './destination-list-sql.ts';
-import type { ListSort } from '../../shared/list-options.ts';
+import type { ListSort } from '#shared/list-options';
 import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 import { writingSeal, type Seal } from './writing-key.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../../shared/activity-schemas.ts';
+import type { Actor } from '#shared/activity-schemas';
 import type { Sql, SqlDatabase } from './sql.ts';
 
 /**

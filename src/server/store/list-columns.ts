@@ -1,4 +1,4 @@
-import { credentialsMethod, warningWindowMs } from '../../shared/credentials.ts';
+import { credentialsMethod, warningWindowMs } from '#shared/credentials';
 import type { Sql, SqlDatabase } from './sql.ts';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretCipher, DecryptionError, EncryptionKeyError } from '../security/crypto.ts';
-import { normalizeS3Config } from '../../shared/s3-config.ts';
+import { normalizeS3Config } from '#shared/s3-config';
 import { buildTestApp, destinationBody, freshSchema, ON_POSTGRES, storedBytes, tempDataDir, type TestApp } from '../test-support/test-app.ts';
 import { createActivityRepository } from './activity-repository.ts';
 import { migrate } from './db.ts';

@@ -1,4 +1,4 @@
-import { parseEmail } from '../../shared/email-address.ts';
+import { parseEmail } from '#shared/email-address';
 import type { Role } from '../security/route-access.ts';
 import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 

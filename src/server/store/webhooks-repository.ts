@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Webhook, WebhookDelivery, WebhookEvent, WebhookEventType } from '../../shared/webhook-schemas.ts';
+import type { Webhook, WebhookDelivery, WebhookEvent, WebhookEventType } from '#shared/webhook-schemas';
 import type { SecretCipher } from '../security/crypto.ts';
 import { UniqueViolationError, type Sql, type SqlDatabase } from './sql.ts';
 import { writingSeal } from './writing-key.ts';

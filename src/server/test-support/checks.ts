@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import type { TestApp } from './test-app.ts';
 
 /** Polls a check until it has an outcome (the events stream has its own test). */

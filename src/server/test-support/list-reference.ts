@@ -1,6 +1,6 @@
-import type { ConnectionCheckSummary } from '../../shared/check-schemas.ts';
-import { credentialsMethod, credentialsState, type CredentialsState } from '../../shared/credentials.ts';
-import type { DestinationListQuery, ListSort } from '../../shared/destination-schemas.ts';
+import type { ConnectionCheckSummary } from '#shared/check-schemas';
+import { credentialsMethod, credentialsState, type CredentialsState } from '#shared/credentials';
+import type { DestinationListQuery, ListSort } from '#shared/destination-schemas';
 import type { DestinationRecord } from '../store/destinations-repository.ts';
 import { decodeListCursor, encodeListCursor, InvalidListCursorError } from '../routes/destination-list.ts';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import type { ConnectionCheck } from '../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 import { PROJECT_ROOT } from '../paths.ts';
 import { SERVER_NODE_FLAGS } from '../runtime-flags.ts';
 

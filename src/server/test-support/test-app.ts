@@ -8,7 +8,7 @@ import { ensureFirstAdmin } from '../security/first-admin.ts';
 import { createSecretCipher } from '../security/crypto.ts';
 import { DATABASE_FILE, openStore, type Store } from '../store/index.ts';
 import { sqliteHandle } from '../store/sql.ts';
-import type { UserRole } from '../../shared/user-schemas.ts';
+import type { UserRole } from '#shared/user-schemas';
 import { tempDataDir } from './temp-dirs.ts';
 import pg from 'pg';
 

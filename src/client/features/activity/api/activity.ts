@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import type { ActivityGroup, ActivityPage } from '../../../../shared/activity-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { ActivityGroup, ActivityPage } from '#shared/activity-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 export type ActivityFilter = { actor: string; group: ActivityGroup | '' };
 

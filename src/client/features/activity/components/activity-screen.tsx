@@ -1,19 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
-import { ACTIVITY_GROUPS, ACTIVITY_LABELS, type ActivityGroup } from '../../../../shared/activity-labels.ts';
-import { actorRef } from '../../../../shared/activity-schemas.ts';
-import type { User } from '../../../../shared/user-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
-import { Link, navigate, useLocation } from '../../../lib/router.tsx';
-import { PageHeading } from '../../../ui/page-heading.tsx';
-import { When } from '../../../ui/when.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
-import { useNow } from '../../../ui/use-now.ts';
+import { ACTIVITY_GROUPS, ACTIVITY_LABELS, type ActivityGroup } from '#shared/activity-labels';
+import { actorRef } from '#shared/activity-schemas';
+import type { User } from '#shared/user-schemas';
+import { api } from '#client/lib/api-client.ts';
+import { Link, navigate, useLocation } from '#client/lib/router.tsx';
+import { PageHeading } from '#client/ui/page-heading.tsx';
+import { When } from '#client/ui/when.tsx';
+import { EmptyState, ErrorState, LoadingState } from '#client/ui/status-message.tsx';
+import { useNow } from '#client/ui/use-now.ts';
 import { useActivity, type ActivityFilter } from '../api/activity.ts';
-import { ActorName } from '../../../ui/actor-name.tsx';
+import { ActorName } from '#client/ui/actor-name.tsx';
 import './activity-screen.css';
-import { DataTable } from '../../../ui/data-table.tsx';
-import { Badge } from '../../../ui/badge.tsx';
-import { Button } from '../../../ui/button.tsx';
+import { DataTable } from '#client/ui/data-table.tsx';
+import { Badge } from '#client/ui/badge.tsx';
+import { Button } from '#client/ui/button.tsx';
 
 const GROUPS = (Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((value) => ({ value, label: ACTIVITY_GROUPS[value].label }));
 

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { ApiKey, ApiKeyCreate, ApiKeyCreated } from '#shared/api-key-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 export const apiKeysQueryOptions = () =>
   queryOptions({ queryKey: ['api-keys'], queryFn: ({ signal }) => api<ApiKey[]>('/api/v1/api-keys', { signal }) });

@@ -1,20 +1,20 @@
 import { lazy, Suspense, useState } from 'react';
-import { API_KEY_ROLE_LABELS, apiKeyState, type ApiKey } from '../../../../shared/api-key-schemas.ts';
-import { API_KEY_VARIABLE, curlListDestinations, pythonListDestinations } from '../../../lib/api-snippets.ts';
-import { CodeBlock } from '../../../ui/code-block.tsx';
-import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
-import { PageHeading } from '../../../ui/page-heading.tsx';
-import { onServerClock } from '../../../lib/server-clock.ts';
-import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
-import { When } from '../../../ui/when.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
-import { useNow } from '../../../ui/use-now.ts';
+import { API_KEY_ROLE_LABELS, apiKeyState, type ApiKey } from '#shared/api-key-schemas';
+import { API_KEY_VARIABLE, curlListDestinations, pythonListDestinations } from '#client/lib/api-snippets.ts';
+import { CodeBlock } from '#client/ui/code-block.tsx';
+import { Dialog, DialogActions } from '#client/ui/dialog.tsx';
+import { PageHeading } from '#client/ui/page-heading.tsx';
+import { onServerClock } from '#client/lib/server-clock.ts';
+import { useDialogTarget } from '#client/ui/use-dialog-target.ts';
+import { When } from '#client/ui/when.tsx';
+import { EmptyState, ErrorState, LoadingState } from '#client/ui/status-message.tsx';
+import { useNow } from '#client/ui/use-now.ts';
 import { useApiKeys, useRevokeApiKey } from '../api/api-keys.ts';
 import './api-keys.css';
-import { DataTable } from '../../../ui/data-table.tsx';
-import { Badge } from '../../../ui/badge.tsx';
-import { Button } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { DataTable } from '#client/ui/data-table.tsx';
+import { Badge } from '#client/ui/badge.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 const CreateApiKeyDialog = lazy(() => import('./create-api-key-dialog.tsx'));
 

@@ -2,15 +2,15 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '../../../../shared/api-key-schemas.ts';
-import { CreatedDone, CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
-import { ShownOnce } from '../../../ui/shown-once.tsx';
-import { Dialog } from '../../../ui/dialog.tsx';
-import { Field } from '../../../ui/field.tsx';
+import { API_KEY_ROLE_LABELS, API_KEY_ROLES, type ApiKeyCreated } from '#shared/api-key-schemas';
+import { CreatedDone, CreateOnceActions, useCreateOnce } from '#client/lib/create-once.tsx';
+import { ShownOnce } from '#client/ui/shown-once.tsx';
+import { Dialog } from '#client/ui/dialog.tsx';
+import { Field } from '#client/ui/field.tsx';
 import { apiKeysQueryOptions, createApiKey } from '../api/api-keys.ts';
 import { createKeyFormSchema, EXPIRY_CHOICES, toCreateRequest, type KeyFormValues } from '../lib/key-form.ts';
-import { formatWhen } from '../../../ui/relative-time.ts';
-import { Notice } from '../../../ui/notice.tsx';
+import { formatWhen } from '#client/ui/relative-time.ts';
+import { Notice } from '#client/ui/notice.tsx';
 
 type Props = { open: boolean; onOpenChange: (open: boolean) => void };
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiKeyCreateSchema, apiKeyExpiryProblem, type ApiKeyCreate } from '../../../../shared/api-key-schemas.ts';
+import { ApiKeyCreateSchema, apiKeyExpiryProblem, type ApiKeyCreate } from '#shared/api-key-schemas';
 
 /** How long a new key lives: a number of days, never, or until the end of a chosen day. */
 export const EXPIRY_CHOICES = [

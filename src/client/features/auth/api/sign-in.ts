@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../../lib/api-client.ts';
-import { sessionQueryOptions } from '../../../lib/session.ts';
+import { api } from '#client/lib/api-client.ts';
+import { sessionQueryOptions } from '#client/lib/session.ts';
 
-import type { SignIn } from '../../../../shared/user-schemas.ts';
+import type { SignIn } from '#shared/user-schemas';
 
 export const signIn = (credentials: SignIn) => api<null>('/api/session', { method: 'POST', body: credentials });
 

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../../lib/api-client.ts';
-import { sessionQueryOptions } from '../../../lib/session.ts';
+import { api } from '#client/lib/api-client.ts';
+import { sessionQueryOptions } from '#client/lib/session.ts';
 
 export const signOut = () => api<null>('/api/session', { method: 'DELETE' });
 

@@ -1,5 +1,5 @@
-import type { LinkInfo } from '../../../../shared/user-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { LinkInfo } from '#shared/user-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 /** What a one-time link is for; the token comes from the URL's fragment and goes in the body, never in a URL. */
 export const lookupLink = (token: string) => api<LinkInfo>('/api/user-links/lookup', { method: 'POST', body: { token } });

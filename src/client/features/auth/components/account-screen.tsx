@@ -1,7 +1,7 @@
-import { USER_ROLE_LABELS } from '../../../../shared/user-schemas.ts';
-import { useSession } from '../../../lib/session.ts';
-import { PageHeading } from '../../../ui/page-heading.tsx';
-import { SessionsTable } from '../../../ui/sessions-table.tsx';
+import { USER_ROLE_LABELS } from '#shared/user-schemas';
+import { useSession } from '#client/lib/session.ts';
+import { PageHeading } from '#client/ui/page-heading.tsx';
+import { SessionsTable } from '#client/ui/sessions-table.tsx';
 
 /** Who you are here, what your role lets you do, and where you are signed in (end what you do not recognise). */
 export function AccountScreen() {

@@ -3,16 +3,16 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import * as z from 'zod';
-import { NewPasswordSchema, type LinkInfo } from '../../../../shared/user-schemas.ts';
-import { ApiError } from '../../../lib/api-client.ts';
-import { navigate } from '../../../lib/router.tsx';
-import { Field } from '../../../ui/field.tsx';
-import { LoadingState } from '../../../ui/status-message.tsx';
+import { NewPasswordSchema, type LinkInfo } from '#shared/user-schemas';
+import { ApiError } from '#client/lib/api-client.ts';
+import { navigate } from '#client/lib/router.tsx';
+import { Field } from '#client/ui/field.tsx';
+import { LoadingState } from '#client/ui/status-message.tsx';
 import { lookupLink, setPasswordWithLink } from '../api/user-links.ts';
-import { sessionQueryOptions } from '../../../lib/session.ts';
+import { sessionQueryOptions } from '#client/lib/session.ts';
 import './sign-in.css';
-import { Button, buttonClass } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Button, buttonClass } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 const FormSchema = z
   .object({ password: NewPasswordSchema, confirm: z.string() })

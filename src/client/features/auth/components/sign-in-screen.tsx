@@ -2,17 +2,17 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
-import { isSignInErrorCode, SIGN_IN_ERRORS } from '../../../../shared/sign-in-errors.ts';
-import { SignInSchema, type SignIn } from '../../../../shared/user-schemas.ts';
-import { useLocation } from '../../../lib/router.tsx';
-import { useSessionEnded, useSignInOptions } from '../../../lib/session.ts';
-import { LoadingState } from '../../../ui/status-message.tsx';
-import { Dialog } from '../../../ui/dialog.tsx';
-import { Field } from '../../../ui/field.tsx';
+import { isSignInErrorCode, SIGN_IN_ERRORS } from '#shared/sign-in-errors';
+import { SignInSchema, type SignIn } from '#shared/user-schemas';
+import { useLocation } from '#client/lib/router.tsx';
+import { useSessionEnded, useSignInOptions } from '#client/lib/session.ts';
+import { LoadingState } from '#client/ui/status-message.tsx';
+import { Dialog } from '#client/ui/dialog.tsx';
+import { Field } from '#client/ui/field.tsx';
 import { useSignIn } from '../api/sign-in.ts';
 import './sign-in.css';
-import { Button, buttonClass } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Button, buttonClass } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 /** The server's own rules for the two fields: the same words in the browser as in a 422. */
 function SignInForm({ titleId, email }: { titleId?: string; email?: string }) {

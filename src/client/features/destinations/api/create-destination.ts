@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateDestinationInput, DestinationWithWarnings } from '../../../../shared/destination-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { CreateDestinationInput, DestinationWithWarnings } from '#shared/destination-schemas';
+import { api } from '#client/lib/api-client.ts';
 import { destinationsQueryOptions } from './get-destinations.ts';
 
 export const createDestination = (input: CreateDestinationInput) =>

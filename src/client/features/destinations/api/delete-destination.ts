@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../../lib/api-client.ts';
+import { api } from '#client/lib/api-client.ts';
 import { destinationsQueryOptions } from './get-destinations.ts';
 
 export const deleteDestination = ({ id, version }: { id: string; version: number }) =>

@@ -1,5 +1,5 @@
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { Destination } from '#shared/destination-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 /** The destination already using `name` (names are unique regardless of case), or null. */
 export async function findDestinationByName(name: string): Promise<Destination | null> {

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Activity } from '../../../../shared/activity-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { Activity } from '#shared/activity-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 export const getActivity = (destinationId: string, signal?: AbortSignal) =>
   api<Activity[]>(`/api/v1/destinations/${destinationId}/activity`, { signal });

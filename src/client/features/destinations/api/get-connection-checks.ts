@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 export const getConnectionChecks = (destinationId: string, signal?: AbortSignal) =>
   api<ConnectionCheck[]>(`/api/v1/destinations/${destinationId}/connection-checks`, { signal });

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { Destination } from '#shared/destination-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 export const getDestination = (id: string, signal?: AbortSignal) => api<Destination>(`/api/v1/destinations/${id}`, { signal });
 

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import type { Destination } from '#shared/destination-schemas';
+import { apiRequest } from '#client/lib/api-client.ts';
 import { linkCursorOf, listApiPath, type ListQuery } from '../lib/list-query.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { IamRoleSettings } from '../../../../shared/api-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { IamRoleSettings } from '#shared/api-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 /** Whether the server assumes IAM roles, and the principal a role's trust policy names (or why it cannot now). */
 export const iamRoleSettingsQueryOptions = () =>

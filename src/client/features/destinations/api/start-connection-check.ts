@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
+import { api } from '#client/lib/api-client.ts';
 import { destinationsQueryOptions } from './get-destinations.ts';
 
 export const startConnectionCheck = (destinationId: string) =>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
+import type { ConnectionCheck } from '#shared/check-schemas';
 
 /**
  * The live state of a check from the server's event stream (no timed polling): every step change as it happens;

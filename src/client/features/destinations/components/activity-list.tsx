@@ -1,12 +1,12 @@
-import { ACTIVITY_LABELS as LABEL } from '../../../../shared/activity-labels.ts';
-import { changedFieldLabels } from '../../../../shared/field-labels.ts';
-import { ActorName } from '../../../ui/actor-name.tsx';
-import { timeAgo } from '../../../ui/relative-time.ts';
-import { useNow } from '../../../ui/use-now.ts';
+import { ACTIVITY_LABELS as LABEL } from '#shared/activity-labels';
+import { changedFieldLabels } from '#shared/field-labels';
+import { ActorName } from '#client/ui/actor-name.tsx';
+import { timeAgo } from '#client/ui/relative-time.ts';
+import { useNow } from '#client/ui/use-now.ts';
 import { useActivity } from '../api/get-activity.ts';
 import './activity-list.css';
-import { Badge } from '../../../ui/badge.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Badge } from '#client/ui/badge.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 /** What happened to this connector: changes (field names, never values), checks and their outcome, and who acted. */
 export function ActivityList({ destinationId }: { destinationId: string }) {

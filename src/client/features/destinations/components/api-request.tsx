@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { curlCreateDestination, pythonCreateDestination, secretVariables } from '../../../lib/api-snippets.ts';
-import { Link } from '../../../lib/router.tsx';
-import { CodeBlock } from '../../../ui/code-block.tsx';
+import type { Destination } from '#shared/destination-schemas';
+import { curlCreateDestination, pythonCreateDestination, secretVariables } from '#client/lib/api-snippets.ts';
+import { Link } from '#client/lib/router.tsx';
+import { CodeBlock } from '#client/ui/code-block.tsx';
 
 /**
  * "Copy as API request": the curl command and the Unstructured Python SDK call that would create this destination,

@@ -1,14 +1,14 @@
-import { Ago, Duration } from '../../../ui/when.tsx';
-import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { Link } from '../../../lib/router.tsx';
-import { formatWhen } from '../../../ui/relative-time.ts';
-import { useNow } from '../../../ui/use-now.ts';
+import { Ago, Duration } from '#client/ui/when.tsx';
+import type { ConnectionCheck } from '#shared/check-schemas';
+import type { Destination } from '#shared/destination-schemas';
+import { Link } from '#client/lib/router.tsx';
+import { formatWhen } from '#client/ui/relative-time.ts';
+import { useNow } from '#client/ui/use-now.ts';
 import { testedBeforeChange } from '../lib/check-verdict.ts';
 import { timelineSpan } from '../lib/timeline.ts';
 import './check-history.css';
-import { DataTable } from '../../../ui/data-table.tsx';
-import { Badge } from '../../../ui/badge.tsx';
+import { DataTable } from '#client/ui/data-table.tsx';
+import { Badge } from '#client/ui/badge.tsx';
 
 const STATUS = { SCHEDULED: 'Running', SUCCESS: 'Passed', FAILURE: 'Failed' } as const;
 const TONE = { SCHEDULED: 'neutral', SUCCESS: 'ok', FAILURE: 'danger' } as const;

@@ -1,24 +1,24 @@
-import { parseBucketUri } from '../../../../shared/bucket-uri.ts';
-import { STEP_LABELS, type ConnectionCheck, type Step } from '../../../../shared/check-schemas.ts';
-import { buildLeastPrivilegePolicy } from '../../../../shared/iam-policy.ts';
-import { partitionOf } from '../../../../shared/s3-arn.ts';
-import { CopyButton } from '../../../ui/copy-button.tsx';
-import { formatDuration, formatWhen } from '../../../ui/relative-time.ts';
-import { ApiError } from '../../../lib/api-client.ts';
-import { onServerClock } from '../../../lib/server-clock.ts';
-import { useNow } from '../../../ui/use-now.ts';
-import { Ago, Duration } from '../../../ui/when.tsx';
-import { useCan } from '../../../lib/session.ts';
+import { parseBucketUri } from '#shared/bucket-uri';
+import { STEP_LABELS, type ConnectionCheck, type Step } from '#shared/check-schemas';
+import { buildLeastPrivilegePolicy } from '#shared/iam-policy';
+import { partitionOf } from '#shared/s3-arn';
+import { CopyButton } from '#client/ui/copy-button.tsx';
+import { formatDuration, formatWhen } from '#client/ui/relative-time.ts';
+import { ApiError } from '#client/lib/api-client.ts';
+import { onServerClock } from '#client/lib/server-clock.ts';
+import { useNow } from '#client/ui/use-now.ts';
+import { Ago, Duration } from '#client/ui/when.tsx';
+import { useCan } from '#client/lib/session.ts';
 import { useCancelConnectionCheck } from '../api/cancel-connection-check.ts';
 import { useCheckEvents } from '../api/use-check-events.ts';
 import { editFixFor, fixedByNewCredentials, type EditFix } from '../lib/fixes.ts';
 import { timelineBar, timelineSpan } from '../lib/timeline.ts';
-import '../../../ui/facts.css';
+import '#client/ui/facts.css';
 import './policy.css';
-import '../../../ui/status-message.css';
+import '#client/ui/status-message.css';
 import './check-results.css';
-import { Button, ButtonLink } from '../../../ui/button.tsx';
-import { Banner, Notice } from '../../../ui/notice.tsx';
+import { Button, ButtonLink } from '#client/ui/button.tsx';
+import { Banner, Notice } from '#client/ui/notice.tsx';
 
 const STATUS_LABEL: Record<Step['status'], string> = {
   pending: 'Waiting',

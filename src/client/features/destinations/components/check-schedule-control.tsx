@@ -1,10 +1,10 @@
-import { Until } from '../../../ui/when.tsx';
+import { Until } from '#client/ui/when.tsx';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
-import { CHECK_SCHEDULE_LABELS, CHECK_SCHEDULES, type CheckSchedule } from '../../../../shared/check-schedule.ts';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { CHECK_SCHEDULE_LABELS, CHECK_SCHEDULES, type CheckSchedule } from '#shared/check-schedule';
+import type { Destination } from '#shared/destination-schemas';
 
-import { useNow } from '../../../ui/use-now.ts';
+import { useNow } from '#client/ui/use-now.ts';
 import { destinationQueryOptions } from '../api/get-destination.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
 

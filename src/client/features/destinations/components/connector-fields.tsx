@@ -1,18 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import type { FieldErrors, UseFormRegister, UseFormRegisterReturn, UseFormSetValue } from 'react-hook-form';
-import {
-  METHODS,
-  PROVIDERS,
-  type ConnectorFormField,
-  type ConnectorFormValues,
-  type Method,
-  type Provider,
-} from '../../../../shared/connector-form.ts';
-import type { CheckOptions } from '../../../../shared/s3-config.ts';
-import { Field, type FieldControlProps } from '../../../ui/field.tsx';
+import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues, type Method, type Provider } from '#shared/connector-form';
+import type { CheckOptions } from '#shared/s3-config';
+import { Field, type FieldControlProps } from '#client/ui/field.tsx';
 import './connector-fields.css';
-import { Button } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 export type FieldsProps = {
   register: UseFormRegister<ConnectorFormValues>;

@@ -1,10 +1,10 @@
-import { credentialsState } from '../../../../shared/credentials.ts';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
+import { credentialsState } from '#shared/credentials';
+import type { Destination } from '#shared/destination-schemas';
 import type { ReactNode } from 'react';
-import { formatWhen, relativeTime } from '../../../ui/relative-time.ts';
-import { useNow } from '../../../ui/use-now.ts';
+import { formatWhen, relativeTime } from '#client/ui/relative-time.ts';
+import { useNow } from '#client/ui/use-now.ts';
 import './credentials-badge.css';
-import { Badge, type Tone } from '../../../ui/badge.tsx';
+import { Badge, type Tone } from '#client/ui/badge.tsx';
 
 export const METHOD_LABEL: Record<Destination['credentials']['method'], string> = {
   access_key: 'Access key',

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { ApiError } from '../../../lib/api-client.ts';
-import { flash } from '../../../lib/flash.ts';
-import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import { ApiError } from '#client/lib/api-client.ts';
+import { flash } from '#client/lib/flash.ts';
+import { Dialog, DialogActions } from '#client/ui/dialog.tsx';
 import { useDeleteDestination } from '../api/delete-destination.ts';
-import { Button } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 type Props = {
   destination: { id: string; name: string; version: number };

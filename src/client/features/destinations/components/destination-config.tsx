@@ -1,12 +1,12 @@
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { PROVIDERS } from '../../../../shared/providers.ts';
-import { Link } from '../../../lib/router.tsx';
-import { useCan } from '../../../lib/session.ts';
+import type { Destination } from '#shared/destination-schemas';
+import { PROVIDERS } from '#shared/providers';
+import { Link } from '#client/lib/router.tsx';
+import { useCan } from '#client/lib/session.ts';
 import { CredentialsBadge, METHOD_LABEL } from './credentials-badge.tsx';
 import { TrustPolicy } from './role-fields.tsx';
-import '../../../ui/facts.css';
+import '#client/ui/facts.css';
 import './destination-config.css';
-import { formatWhen } from '../../../ui/relative-time.ts';
+import { formatWhen } from '#client/ui/relative-time.ts';
 
 /** The saved configuration: secrets only as "Set", with a way to replace them. */
 export function DestinationConfig({ destination }: { destination: Destination }) {

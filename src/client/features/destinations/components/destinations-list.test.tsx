@@ -2,7 +2,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { destination, fakeApi, json, renderApp } from '../../../test-support/fake-api.tsx';
+import { destination, fakeApi, json, renderApp } from '#client/test-support/fake-api.tsx';
 import { DestinationsList } from './destinations-list.tsx';
 
 const link = (cursors: { next?: string; prev?: string }) =>

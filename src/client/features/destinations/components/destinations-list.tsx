@@ -1,12 +1,12 @@
 import { lazy, Suspense, useState } from 'react';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { flash } from '../../../lib/flash.ts';
-import { Link, navigate, useLocation } from '../../../lib/router.tsx';
-import { useCan } from '../../../lib/session.ts';
-import { PageHeading } from '../../../ui/page-heading.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
-import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
-import { useNow } from '../../../ui/use-now.ts';
+import type { Destination } from '#shared/destination-schemas';
+import { flash } from '#client/lib/flash.ts';
+import { Link, navigate, useLocation } from '#client/lib/router.tsx';
+import { useCan } from '#client/lib/session.ts';
+import { PageHeading } from '#client/ui/page-heading.tsx';
+import { EmptyState, ErrorState, LoadingState } from '#client/ui/status-message.tsx';
+import { useDialogTarget } from '#client/ui/use-dialog-target.ts';
+import { useNow } from '#client/ui/use-now.ts';
 import { useAttentionCount, useDestinationsPage } from '../api/get-destinations.ts';
 import { useStartConnectionCheck } from '../api/start-connection-check.ts';
 import { isFiltered, listUrl, readListQuery, withChange } from '../lib/list-query.ts';
@@ -14,8 +14,8 @@ import { DestinationsTable } from './destinations-table.tsx';
 import { countLine, ListPagination } from './list-pagination.tsx';
 import { ListToolbar } from './list-toolbar.tsx';
 import './destinations-list.css';
-import { ButtonLink } from '../../../ui/button.tsx';
-import { Banner, Notice } from '../../../ui/notice.tsx';
+import { ButtonLink } from '#client/ui/button.tsx';
+import { Banner, Notice } from '#client/ui/notice.tsx';
 
 // The dialog (and Radix) load only when someone deletes: the list stays light.
 const DeleteDestinationDialog = lazy(() => import('./delete-destination-dialog.tsx'));

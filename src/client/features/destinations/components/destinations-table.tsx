@@ -1,16 +1,16 @@
 import { Fragment, type ReactNode } from 'react';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import type { ListSort } from '../../../../shared/list-options.ts';
-import { Link, navigate } from '../../../lib/router.tsx';
-import { DataTable } from '../../../ui/data-table.tsx';
-import { timeAgo } from '../../../ui/relative-time.ts';
-import { Until } from '../../../ui/when.tsx';
+import type { Destination } from '#shared/destination-schemas';
+import type { ListSort } from '#shared/list-options';
+import { Link, navigate } from '#client/lib/router.tsx';
+import { DataTable } from '#client/ui/data-table.tsx';
+import { timeAgo } from '#client/ui/relative-time.ts';
+import { Until } from '#client/ui/when.tsx';
 import { checkVerdict } from '../lib/check-verdict.ts';
 import { editFixFor, fixedByNewCredentials } from '../lib/fixes.ts';
 import { withChange, type ListQuery } from '../lib/list-query.ts';
 import { CredentialsBadge, credentialsNow } from './credentials-badge.tsx';
-import { Badge } from '../../../ui/badge.tsx';
-import { Button, ButtonLink } from '../../../ui/button.tsx';
+import { Badge } from '#client/ui/badge.tsx';
+import { Button, ButtonLink } from '#client/ui/button.tsx';
 
 function endpointLabel(endpointUrl: string | null): string {
   if (endpointUrl === null) return 'Amazon S3';

@@ -1,13 +1,13 @@
 import { useCallback } from 'react';
 import type { FieldPath, RegisterOptions, UseFormRegister, UseFormReturn, UseFormSetError, UseFormSetValue } from 'react-hook-form';
-import type { ImportedDestination } from '../../../../shared/unstructured-import.ts';
-import type { PastedCredentials } from '../../../../shared/paste-credentials.ts';
-import { formFieldOf, placeIssue, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { normalizeS3Config, type S3ConfigField } from '../../../../shared/s3-config.ts';
-import { collectWarnings } from '../../../../shared/warnings.ts';
-import type { ApiError } from '../../../lib/api-client.ts';
-import { useNow } from '../../../ui/use-now.ts';
+import type { ImportedDestination } from '#shared/unstructured-import';
+import type { PastedCredentials } from '#shared/paste-credentials';
+import { formFieldOf, placeIssue, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '#shared/connector-form';
+import type { Destination } from '#shared/destination-schemas';
+import { normalizeS3Config, type S3ConfigField } from '#shared/s3-config';
+import { collectWarnings } from '#shared/warnings';
+import type { ApiError } from '#client/lib/api-client.ts';
+import { useNow } from '#client/ui/use-now.ts';
 
 /** The shared warnings of what is typed now, on the form field each concerns. */
 export function useConfigWarnings(values: ConnectorFormValues): Partial<Record<ConnectorFormField, string>> {

@@ -1,6 +1,6 @@
 import type { DestinationsPage } from '../api/get-destinations.ts';
 import { listUrl, PAGE_SIZE, type ListQuery } from '../lib/list-query.ts';
-import { ButtonLink, buttonClass } from '../../../ui/button.tsx';
+import { ButtonLink, buttonClass } from '#client/ui/button.tsx';
 
 /** "51–100 of 1,234 connectors.", or the whole count when one page holds them. */
 export function countLine(pageNumber: number, shown: number, total: number, atLeast: boolean): string {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { LIST_FILTER_NAMES, LIST_FILTERS, type ListFilterName, type ListSort } from '../../../../shared/list-options.ts';
-import { navigate } from '../../../lib/router.tsx';
+import { LIST_FILTER_NAMES, LIST_FILTERS, type ListFilterName, type ListSort } from '#shared/list-options';
+import { navigate } from '#client/lib/router.tsx';
 import { ALIAS_WORDS, screenValuesOf, withChange, type ListQuery } from '../lib/list-query.ts';
 
 const SORT_LABEL: Record<ListSort | 'newest', string> = {

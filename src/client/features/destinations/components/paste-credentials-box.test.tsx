@@ -2,7 +2,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeApi, renderApp } from '../../../test-support/fake-api.tsx';
+import { fakeApi, renderApp } from '#client/test-support/fake-api.tsx';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 
 const STS_OUTPUT = JSON.stringify({

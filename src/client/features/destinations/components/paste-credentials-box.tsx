@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
-import { parsePastedCredentials, PASTE_FORMAT_LABEL, type PastedCredentials } from '../../../../shared/paste-credentials.ts';
-import { describeImport, readUnstructuredDestination, type ImportedDestination } from '../../../../shared/unstructured-import.ts';
-import { formatWhen, relativeTime } from '../../../ui/relative-time.ts';
+import { parsePastedCredentials, PASTE_FORMAT_LABEL, type PastedCredentials } from '#shared/paste-credentials';
+import { describeImport, readUnstructuredDestination, type ImportedDestination } from '#shared/unstructured-import';
+import { formatWhen, relativeTime } from '#client/ui/relative-time.ts';
 import './paste-credentials-box.css';
 
 /** What a paste filled in, in one line: "Filled key, secret and token; expires 14:32, in 58 minutes". */

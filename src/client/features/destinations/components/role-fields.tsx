@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { UseFormSetValue } from 'react-hook-form';
-import type { ConnectorFormValues } from '../../../../shared/connector-form.ts';
-import { isRoleSessionArn, trustPolicy } from '../../../../shared/iam-role.ts';
-import { CodeBlock } from '../../../ui/code-block.tsx';
-import { Field } from '../../../ui/field.tsx';
+import type { ConnectorFormValues } from '#shared/connector-form';
+import { isRoleSessionArn, trustPolicy } from '#shared/iam-role';
+import { CodeBlock } from '#client/ui/code-block.tsx';
+import { Field } from '#client/ui/field.tsx';
 import { createExternalId, useIamRoleSettings } from '../api/iam-role.ts';
 import type { FieldsProps } from './connector-fields.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 const roleInput = { autoComplete: 'off', spellCheck: false, autoCapitalize: 'off', autoCorrect: 'off' } as const;
 

@@ -2,7 +2,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { connectionCheck, destination, fakeApi, json, renderApp, step } from '../../../test-support/fake-api.tsx';
+import { connectionCheck, destination, fakeApi, json, renderApp, step } from '#client/test-support/fake-api.tsx';
 import UpdateCredentialsDialog from './update-credentials-dialog.tsx';
 
 const NEW_KEY = 'AKIANEWKEY0000000001';

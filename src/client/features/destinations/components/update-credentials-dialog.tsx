@@ -2,11 +2,11 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import type { ConnectionCheck } from '../../../../shared/check-schemas.ts';
-import { createConnectorFormSchema, type ConnectorFormValues } from '../../../../shared/connector-form.ts';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
-import { ApiError, api } from '../../../lib/api-client.ts';
-import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
+import type { ConnectionCheck } from '#shared/check-schemas';
+import { createConnectorFormSchema, type ConnectorFormValues } from '#shared/connector-form';
+import type { Destination } from '#shared/destination-schemas';
+import { ApiError, api } from '#client/lib/api-client.ts';
+import { Dialog, DialogActions } from '#client/ui/dialog.tsx';
 import { destinationsQueryOptions } from '../api/get-destinations.ts';
 import { useUpdateDestination } from '../api/update-destination.ts';
 import { LiveCheckResults } from './check-results.tsx';
@@ -14,8 +14,8 @@ import { CredentialFields } from './connector-fields.tsx';
 import { applyServerErrors, fillFromPaste, useConfigWarnings, useTouchedValidation, valuesOf } from './form-support.ts';
 import { PasteCredentialsBox } from './paste-credentials-box.tsx';
 import './update-credentials-dialog.css';
-import { Button } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 type Props = {
   destination: Destination;

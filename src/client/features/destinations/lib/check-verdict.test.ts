@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
+import type { Destination } from '#shared/destination-schemas';
 import { checkVerdict } from './check-verdict.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');

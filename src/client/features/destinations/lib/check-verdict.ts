@@ -1,6 +1,6 @@
-import type { ConnectionCheckSummary } from '../../../../shared/check-schemas.ts';
-import { credentialsState } from '../../../../shared/credentials.ts';
-import type { Destination } from '../../../../shared/destination-schemas.ts';
+import type { ConnectionCheckSummary } from '#shared/check-schemas';
+import { credentialsState } from '#shared/credentials';
+import type { Destination } from '#shared/destination-schemas';
 
 export type Tone = 'ok' | 'warning' | 'danger' | 'neutral';
 export type Verdict = { label: string; tone: Tone; explanation: string | null; outdated: boolean };

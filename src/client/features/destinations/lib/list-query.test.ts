@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIST_FILTER_NAMES } from '../../../../shared/list-options.ts';
+import { LIST_FILTER_NAMES } from '#shared/list-options';
 import {
   FILTER_ALIASES,
   isFiltered,

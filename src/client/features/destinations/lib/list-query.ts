@@ -1,11 +1,4 @@
-import {
-  LIST_FILTER_NAMES,
-  LIST_FILTERS,
-  LIST_SORTS,
-  type ListFilterName,
-  type ListFilterValue,
-  type ListSort,
-} from '../../../../shared/list-options.ts';
+import { LIST_FILTER_NAMES, LIST_FILTERS, LIST_SORTS, type ListFilterName, type ListFilterValue, type ListSort } from '#shared/list-options';
 
 /** Rows per page: the screen asks the server for one page at a time, whatever the number of connectors. */
 export const PAGE_SIZE = 50;

@@ -1,4 +1,4 @@
-import type { Step } from '../../../../shared/check-schemas.ts';
+import type { Step } from '#shared/check-schemas';
 
 /** Where a step sits on the check's timeline, in percent of its whole span: its own start, then its duration. */
 export function timelineBar(step: Pick<Step, 'started_ms' | 'duration_ms'>, span: number): { left: number; width: number } | null {

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CreatedWebhook, Webhook, WebhookCreate, WebhookDelivery } from '../../../../shared/webhook-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
+import type { CreatedWebhook, Webhook, WebhookCreate, WebhookDelivery } from '#shared/webhook-schemas';
+import { api } from '#client/lib/api-client.ts';
 
 export const webhooksQueryOptions = () =>
   queryOptions({ queryKey: ['webhooks'], queryFn: ({ signal }) => api<Webhook[]>('/api/v1/webhooks', { signal }) });

@@ -1,17 +1,17 @@
 import { lazy, Suspense, useState } from 'react';
-import { WEBHOOK_EVENT_LABELS, type Webhook } from '../../../../shared/webhook-schemas.ts';
-import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
-import { PageHeading } from '../../../ui/page-heading.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../../ui/status-message.tsx';
-import { useDialogTarget } from '../../../ui/use-dialog-target.ts';
-import { useNow } from '../../../ui/use-now.ts';
-import { When } from '../../../ui/when.tsx';
+import { WEBHOOK_EVENT_LABELS, type Webhook } from '#shared/webhook-schemas';
+import { Dialog, DialogActions } from '#client/ui/dialog.tsx';
+import { PageHeading } from '#client/ui/page-heading.tsx';
+import { EmptyState, ErrorState, LoadingState } from '#client/ui/status-message.tsx';
+import { useDialogTarget } from '#client/ui/use-dialog-target.ts';
+import { useNow } from '#client/ui/use-now.ts';
+import { When } from '#client/ui/when.tsx';
 import { useDeleteWebhook, useDeliveries, useEnableWebhook, useSendTestEvent, useWebhooks } from '../api/webhooks.ts';
 import './notifications.css';
-import { DataTable } from '../../../ui/data-table.tsx';
-import { Badge } from '../../../ui/badge.tsx';
-import { Button } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { DataTable } from '#client/ui/data-table.tsx';
+import { Badge } from '#client/ui/badge.tsx';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 const AddWebhookDialog = lazy(() => import('./add-webhook-dialog.tsx'));
 

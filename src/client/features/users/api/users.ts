@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { User, UserInvite, UserRole } from '../../../../shared/user-schemas.ts';
-import { api } from '../../../lib/api-client.ts';
-import { sessionQueryOptions } from '../../../lib/session.ts';
+import type { User, UserInvite, UserRole } from '#shared/user-schemas';
+import { api } from '#client/lib/api-client.ts';
+import { sessionQueryOptions } from '#client/lib/session.ts';
 
 export type UserLink = { url: string; expires_at: string };
 

@@ -3,15 +3,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type * as z from 'zod';
-import { USER_ROLE_LABELS, USER_ROLES, UserInviteSchema, type User } from '../../../../shared/user-schemas.ts';
-import { CreatedDone, CreateOnceActions, useCreateOnce } from '../../../lib/create-once.tsx';
-import { Dialog, DialogActions } from '../../../ui/dialog.tsx';
-import { Field } from '../../../ui/field.tsx';
-import { ShownOnce } from '../../../ui/shown-once.tsx';
+import { USER_ROLE_LABELS, USER_ROLES, UserInviteSchema, type User } from '#shared/user-schemas';
+import { CreatedDone, CreateOnceActions, useCreateOnce } from '#client/lib/create-once.tsx';
+import { Dialog, DialogActions } from '#client/ui/dialog.tsx';
+import { Field } from '#client/ui/field.tsx';
+import { ShownOnce } from '#client/ui/shown-once.tsx';
 import { createUserLink, inviteUser, usersQueryOptions, type UserLink } from '../api/users.ts';
-import { formatWhen } from '../../../ui/relative-time.ts';
-import { Button } from '../../../ui/button.tsx';
-import { Notice } from '../../../ui/notice.tsx';
+import { formatWhen } from '#client/ui/relative-time.ts';
+import { Button } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 const until = (at: string) => formatWhen(at);
 

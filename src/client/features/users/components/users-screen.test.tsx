@@ -2,8 +2,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { UserSchema, type User } from '../../../../shared/user-schemas.ts';
-import { fakeApi, json, renderApp } from '../../../test-support/fake-api.tsx';
+import { UserSchema, type User } from '#shared/user-schemas';
+import { fakeApi, json, renderApp } from '#client/test-support/fake-api.tsx';
 import { UsersScreen } from './users-screen.tsx';
 
 const person = (changes: Partial<User>): User =>

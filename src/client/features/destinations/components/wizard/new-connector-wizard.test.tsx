@@ -2,7 +2,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { fakeApi, json, renderApp } from '../../../../test-support/fake-api.tsx';
+import { fakeApi, json, renderApp } from '#client/test-support/fake-api.tsx';
 import { NewConnectorWizard } from './new-connector-wizard.tsx';
 
 /** [field, value, step it is on, what the field says] — the browser suite walks three of them (e2e/new-connector.spec.ts). */

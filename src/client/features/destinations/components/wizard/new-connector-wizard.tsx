@@ -1,31 +1,25 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
-import type { ConnectionCheck } from '../../../../../shared/check-schemas.ts';
-import {
-  createConnectorFormSchema,
-  EMPTY_FORM,
-  formToDraft,
-  type ConnectorFormField,
-  type ConnectorFormValues,
-} from '../../../../../shared/connector-form.ts';
-import { ApiError, NetworkError } from '../../../../lib/api-client.ts';
-import { Link, navigate, useLeaveGuard, useLocation } from '../../../../lib/router.tsx';
-import { PageHeading } from '../../../../ui/page-heading.tsx';
+import type { ConnectionCheck } from '#shared/check-schemas';
+import { createConnectorFormSchema, EMPTY_FORM, formToDraft, type ConnectorFormField, type ConnectorFormValues } from '#shared/connector-form';
+import { ApiError, NetworkError } from '#client/lib/api-client.ts';
+import { Link, navigate, useLeaveGuard, useLocation } from '#client/lib/router.tsx';
+import { PageHeading } from '#client/ui/page-heading.tsx';
 import { useCheckUnsavedConfig } from '../../api/check-unsaved-config.ts';
 import { useCreateDestination } from '../../api/create-destination.ts';
 import { findDestinationByName } from '../../api/find-destination-by-name.ts';
 import { startConnectionCheck } from '../../api/start-connection-check.ts';
 import { LiveCheckResults } from '../check-results.tsx';
-import type { CheckOptions } from '../../../../../shared/s3-config.ts';
+import type { CheckOptions } from '#shared/s3-config';
 import { BucketFields, CredentialFields, MethodField, NameField, ProviderField } from '../connector-fields.tsx';
 import { RoleFields } from '../role-fields.tsx';
 import { applyServerErrors, fillFromImport, fillFromPaste, useConfigWarnings, useTouchedValidation } from '../form-support.ts';
 import { PasteCredentialsBox } from '../paste-credentials-box.tsx';
 import { ReviewStep } from './review-step.tsx';
 import './new-connector-wizard.css';
-import { Button, ButtonLink } from '../../../../ui/button.tsx';
-import { Notice } from '../../../../ui/notice.tsx';
+import { Button, ButtonLink } from '#client/ui/button.tsx';
+import { Notice } from '#client/ui/notice.tsx';
 
 const STEPS: { title: string; slug: string; fields: ConnectorFormField[] }[] = [
   { title: 'Connector', slug: 'connector', fields: ['name', 'provider'] },

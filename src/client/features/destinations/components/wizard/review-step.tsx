@@ -1,13 +1,13 @@
-import { parseBucketUri } from '../../../../../shared/bucket-uri.ts';
-import { CHECK_SCHEDULE_LABELS, DEFAULT_CHECK_SCHEDULE } from '../../../../../shared/check-schedule.ts';
-import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues } from '../../../../../shared/connector-form.ts';
-import { buildLeastPrivilegePolicy } from '../../../../../shared/iam-policy.ts';
-import { partitionOf } from '../../../../../shared/s3-arn.ts';
-import { CopyButton } from '../../../../ui/copy-button.tsx';
-import '../../../../ui/facts.css';
+import { parseBucketUri } from '#shared/bucket-uri';
+import { CHECK_SCHEDULE_LABELS, DEFAULT_CHECK_SCHEDULE } from '#shared/check-schedule';
+import { METHODS, PROVIDERS, type ConnectorFormField, type ConnectorFormValues } from '#shared/connector-form';
+import { buildLeastPrivilegePolicy } from '#shared/iam-policy';
+import { partitionOf } from '#shared/s3-arn';
+import { CopyButton } from '#client/ui/copy-button.tsx';
+import '#client/ui/facts.css';
 import '../policy.css';
-import { formatWhen } from '../../../../ui/relative-time.ts';
-import { Notice } from '../../../../ui/notice.tsx';
+import { formatWhen } from '#client/ui/relative-time.ts';
+import { Notice } from '#client/ui/notice.tsx';
 
 /** Everything entered, secrets as "set" only, and the policy this bucket and prefix need. */
 export function ReviewStep({ values, warnings }: { values: ConnectorFormValues; warnings: Partial<Record<ConnectorFormField, string>> }) {
