@@ -10,6 +10,7 @@ import { createSecretCipher } from './security/crypto.ts';
 import { openStore } from './store/index.ts';
 import { openSqlite } from './store/sql.ts';
 import { SERVER_NODE_FLAGS } from './runtime-flags.ts';
+import { createRuntimeSettings } from './runtime-settings.ts';
 import { freePort, newEncryptionKey, SERVER_ENTRY, startServerProcess } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
@@ -228,18 +229,24 @@ describe('npm start', () => {
 describe('npm run set-password', () => {
   const setPassword = (dataDir: string, input: string) => runScript('dist/server/set-password.js', { DATA_DIR: dataDir }, input);
 
-  it('sets the only admin’s password from standard input and signs them out everywhere', async () => {
+  it('sets the only admin’s password from standard input, signs them out everywhere and turns password sign-in on again', async () => {
     const dataDir = tempDataDir();
     expect((await start({ DATA_DIR: dataDir })).code).toBe(0);
+    const key = Buffer.from(fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64');
+    const before = await openStore({ dataDir, cipher: createSecretCipher(key) });
+    // An admin turned the password form off for single sign-on, which then broke: set-password is the way back in.
+    await createRuntimeSettings(before.settings).set('passwordSignIn', 'off');
+    await before.close();
     const run = await setPassword(dataDir, 'a brand new admin password\n');
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('The password of admin is changed');
-    const key = Buffer.from(fs.readFileSync(path.join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64');
+    expect(run.stderr).toContain('Password sign-in was turned off; it is on again.');
     const store = await openStore({ dataDir, cipher: createSecretCipher(key) });
     try {
       const admin = (await store.users.findByEmail('admin'))!;
       expect(await verifyPassword('a brand new admin password', admin.password_hash!)).toBe(true);
       expect(await verifyPassword('anything else', admin.password_hash!)).toBe(false);
+      expect(await createRuntimeSettings(store.settings).get('passwordSignIn')).toBe('on');
     } finally {
       await store.close();
     }

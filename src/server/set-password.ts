@@ -3,7 +3,7 @@
 // exactly one). The way back in for an admin who forgot their password.
 import readline from 'node:readline';
 import { ConfigError, loadConfig } from './config.ts';
-import { PASSWORD_SIGN_IN_SETTING } from './routes/session.ts';
+import { createRuntimeSettings } from './runtime-settings.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
 import { hashPassword } from './security/password.ts';
 import { PASSWORD_MIN_LENGTH } from '#shared/user-schemas';
@@ -63,8 +63,9 @@ async function main() {
     if (user.deactivated_at !== null) await store.users.reactivate(user.id, at);
     const ended = await store.sessions.removeForUser(user.id);
     // The way back in when single sign-on is the only one and it broke: the password form is offered again.
-    const wasOff = (await store.settings.get(PASSWORD_SIGN_IN_SETTING)) === 'off';
-    if (wasOff) await store.settings.set(PASSWORD_SIGN_IN_SETTING, 'on');
+    const settings = createRuntimeSettings(store.settings);
+    const wasOff = (await settings.get('passwordSignIn')) === 'off';
+    if (wasOff) await settings.set('passwordSignIn', 'on');
     process.stderr.write(
       `The password of ${user.email} is changed${user.deactivated_at !== null ? ' and the account reactivated' : ''}; ${ended} session${ended === 1 ? '' : 's'} signed out.\n`,
     );

@@ -13,6 +13,7 @@ import { aboutRoutes } from '../routes/about.ts';
 import { accountabilityRoutes } from '../routes/accountability.ts';
 import { oidcRoutes } from '../routes/oidc.ts';
 import { createSignInPolicy, publicSessionRoutes, sessionRoutes } from '../routes/session.ts';
+import { createRuntimeSettings } from '../runtime-settings.ts';
 import { createOidcService } from '../security/oidc.ts';
 import { HttpError } from '../errors.ts';
 import { holdSecrets } from '../logger.ts';
@@ -54,7 +55,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, { con
     const release = holdSecrets([config.oidc.clientSecret]);
     api.addHook('onClose', async () => release());
   }
-  const policy = createSignInPolicy(store.settings, config.oidc?.providerName ?? null);
+  const policy = createSignInPolicy(createRuntimeSettings(store.settings), config.oidc?.providerName ?? null);
   // The credentials a request carries (its API key, the AWS secrets in its body) are kept out of every log line until
   // it is answered, whatever logs them.
   const held = new WeakMap<object, (() => void)[]>();

@@ -8,7 +8,7 @@ import { actorOf, userActor } from '../security/route-access.ts';
 import { SESSION_COOKIE, type SessionService } from '../security/sessions.ts';
 import type { UserService } from '../security/users.ts';
 import type { ActivityRepository } from '../store/activity-repository.ts';
-import type { SettingsRepository } from '../store/settings-repository.ts';
+import type { RuntimeSettings } from '../runtime-settings.ts';
 
 /**
  * A password check is scrypt with 128 MiB on libuv's pool, which DNS and file reads share: one at a time keeps the
@@ -24,17 +24,14 @@ type SessionRouteOptions = { sessions: SessionService; secureCookies: boolean; a
 /** Whether the password form is on (an admin may turn it off once single sign-on is set up), and the provider's name. */
 export type SignInPolicy = { options(): Promise<SignInOptions>; setPasswordSignIn(on: boolean): Promise<void> };
 
-/** The setting an admin turns off to leave single sign-on as the only way in; `npm run set-password` turns it on. */
-export const PASSWORD_SIGN_IN_SETTING = 'password_sign_in';
-
-export function createSignInPolicy(settings: SettingsRepository, oidcName: string | null): SignInPolicy {
+export function createSignInPolicy(settings: RuntimeSettings, oidcName: string | null): SignInPolicy {
   return {
     async options() {
-      const password = oidcName === null || (await settings.get(PASSWORD_SIGN_IN_SETTING)) !== 'off';
+      const password = oidcName === null || (await settings.get('passwordSignIn')) === 'on';
       return { password, oidc: oidcName === null ? null : { name: oidcName } };
     },
     async setPasswordSignIn(on) {
-      await settings.set(PASSWORD_SIGN_IN_SETTING, on ? 'on' : 'off');
+      await settings.set('passwordSignIn', on ? 'on' : 'off');
     },
   };
 }
