@@ -24,7 +24,7 @@ test('someone sees where they are signed in on their account page and ends a ses
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: email }).click();
   await expect(page.getByRole('heading', { name: 'Your account', level: 1 })).toBeVisible();
-  await expect(page.getByText('Viewer: Sees connectors and, for each, its check results, history and activity; changes nothing.')).toBeVisible();
+  await expect(page.getByText('Viewer: May see connectors, check results, history and each connector’s activity.', { exact: true })).toBeVisible();
   const sessions = page.getByRole('table', { name: 'Your sessions' });
   await expect(sessions.getByRole('row', { name: /This browser/ })).toBeVisible();
   await expectNoAxeViolations(page);

@@ -24,7 +24,9 @@ test('an API key is created, shown once, used by a script, named in the activity
   await expect(dialog.getByLabel('Name')).toHaveAccessibleDescription(/Enter a name/);
   const name = uniqueName('Nightly export');
   await dialog.getByLabel('Name').fill(name);
-  await dialog.getByRole('radio', { name: /Editor/ }).check();
+  const editor = dialog.getByRole('radio', { name: 'Editor', exact: true });
+  await expect(editor).toHaveAccessibleDescription(/^May do all a Viewer may; also create, edit and delete connectors/);
+  await editor.check();
   await dialog.getByLabel('Expires').selectOption('date');
   await dialog.getByLabel('Last day the key works').fill('2020-01-01');
   await dialog.getByRole('button', { name: 'Create key' }).click();

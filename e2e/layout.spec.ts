@@ -4,9 +4,10 @@ import { CUSTOMER_ACCOUNT } from './local-s3/identities.ts';
 
 /**
  * What the page shows sideways: the document's own scroll, any box that scrolls or clips its content sideways, and
- * every button (or link styled as one) that is not wholly inside the window and every box that clips it.
+ * every button (or link styled as one) that is not wholly inside the window and every box that clips it. And a dialog
+ * reaching past the window's top or bottom: fixed in place, what it holds there (its buttons) is out of reach.
  */
-async function sidewaysProblems(page: Page): Promise<string[]> {
+async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const name = (el: Element) =>
@@ -29,6 +30,11 @@ async function sidewaysProblems(page: Page): Promise<string[]> {
       ) {
         problems.push(`${name(el)} scrolls or clips sideways: ${el.scrollWidth} > ${el.clientWidth}`);
       }
+    }
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      const rect = dialog.getBoundingClientRect();
+      if (rect.top < -0.5 || rect.bottom > window.innerHeight + 0.5)
+        problems.push(`${name(dialog)} reaches past the window (${Math.round(rect.top)}–${Math.round(rect.bottom)} of ${window.innerHeight})`);
     }
     for (const el of document.querySelectorAll('button, a.button, [role="button"]')) {
       const rect = el.getBoundingClientRect();
@@ -59,7 +65,7 @@ for (const [width, height] of [
     await page.setViewportSize({ width, height });
     const seen: Record<string, string[]> = {};
     const look = async (screen: string) => {
-      seen[screen] = [...(await sidewaysProblems(page)), ...(await axeViolations(page))];
+      seen[screen] = [...(await layoutProblems(page)), ...(await axeViolations(page))];
     };
 
     // The list with what makes a row widest: a long Bucket URI, a Custom URL, expired credentials (Update credentials).
@@ -167,7 +173,7 @@ for (const [width, height] of [
     const signedOut = await signedOutContext.newPage();
     await signedOut.goto('/destinations');
     await expect(signedOut.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    seen['sign-in'] = [...(await sidewaysProblems(signedOut)), ...(await axeViolations(signedOut))];
+    seen['sign-in'] = [...(await layoutProblems(signedOut)), ...(await axeViolations(signedOut))];
     await signedOutContext.close();
 
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));
@@ -182,7 +188,7 @@ for (const [width, height] of [
     await page.setViewportSize({ width, height });
     const seen: Record<string, string[]> = {};
     const look = async (screen: string) => {
-      seen[screen] = [...(await sidewaysProblems(page)), ...(await axeViolations(page))];
+      seen[screen] = [...(await layoutProblems(page)), ...(await axeViolations(page))];
     };
     // Users: a long address in the list, the invite dialog; the page an invitation link opens (signed out, at the end).
     const invited = await api.post('/api/v1/users', {
@@ -225,7 +231,7 @@ for (const [width, height] of [
     const signedOut = await signedOutContext.newPage();
     await signedOut.goto(new URL(link.url).pathname + new URL(link.url).hash);
     await expect(signedOut.getByLabel('New password')).toBeVisible();
-    seen['set password'] = [...(await sidewaysProblems(signedOut)), ...(await axeViolations(signedOut))];
+    seen['set password'] = [...(await layoutProblems(signedOut)), ...(await axeViolations(signedOut))];
     await signedOutContext.close();
 
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));

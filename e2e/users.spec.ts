@@ -38,7 +38,10 @@ test('an admin invites an editor, who sets a password through the link and can c
   await expect(dialog.getByLabel('E-mail')).toHaveAccessibleDescription(/Enter one e-mail address, like ana@example.com/);
   await dialog.getByLabel('E-mail').fill(email);
   await dialog.getByLabel('Name').fill('Edith Editor');
-  await dialog.getByRole('radio', { name: /Editor/ }).check();
+  // Each role is named by its name alone and described by what it may do (permissions.ts).
+  const editorRole = dialog.getByRole('radio', { name: 'Editor', exact: true });
+  await expect(editorRole).toHaveAccessibleDescription(/^May do all a Viewer may; also create, edit and delete connectors/);
+  await editorRole.check();
   await dialog.getByRole('button', { name: 'Invite' }).click();
 
   const shown = page.getByRole('dialog', { name: `${email} is invited` });

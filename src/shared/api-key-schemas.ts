@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
+import { ROLE_LABELS, roleSentence } from './permissions.ts';
 import { parseRfc3339 } from './s3-config.ts';
 
 /**
@@ -14,10 +15,10 @@ export const API_KEY_SHOWN_LENGTH = API_KEY_PREFIX.length + 6;
 /** The roles a key may have. The admin manages keys; no key can (a key's role is at most editor). */
 export const API_KEY_ROLES = ['viewer', 'editor'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
-export const API_KEY_ROLE_LABELS: Record<ApiKeyRole, { label: string; description: string }> = {
-  viewer: { label: 'Viewer', description: 'Reads destinations and check results; every change is refused (403).' },
-  editor: { label: 'Editor', description: 'Also creates, edits, tests and deletes destinations.' },
-};
+/** What a key of each role may do, in the words of the permissions table. */
+export const API_KEY_ROLE_LABELS = Object.fromEntries(
+  API_KEY_ROLES.map((role) => [role, { label: ROLE_LABELS[role], description: roleSentence(role) }]),
+) as Record<ApiKeyRole, { label: string; description: string }>;
 
 export const API_KEY_NAME_MAX = 100;
 /** The longest a key may live: a key that never expires is a choice ("Never"), a date beyond this one a typo. */

@@ -32,14 +32,29 @@ export const leastRoleFor = (permission: Permission): UserRole => PERMISSIONS[pe
 /** The permissions a role gains over the one below it, in the table's order. */
 export const gainedBy = (role: UserRole): Permission[] => PERMISSION_NAMES.filter((name) => PERMISSIONS[name].least === role);
 
-const ROLE_TITLE: Record<UserRole, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
+/** Each role's name as people read it. */
+export const ROLE_LABELS: Record<UserRole, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
+
+/**
+ * What a role may do, as the screens say it beside the role's name, read alone (the account page) or in a list: the
+ * lowest role's permissions, or "May do all an Editor may; also …" and what the role adds. `app.use` is not told:
+ * everyone signed in holds it (and an API key has no sessions to end), so it tells no role from another.
+ */
+export function roleSentence(role: UserRole): string {
+  const mays = gainedBy(role)
+    .filter((name) => name !== 'app.use')
+    .map((name) => PERMISSIONS[name].may);
+  const below = USER_ROLES[USER_ROLES.indexOf(role) - 1];
+  const lead = below === undefined ? 'May' : `May do all ${/^[AEIOU]/.test(ROLE_LABELS[below]) ? 'an' : 'a'} ${ROLE_LABELS[below]} may; also`;
+  return `${lead} ${mays.join('; ')}.`;
+}
 
 /** The README's roles table, written from the permissions: each role says what it adds to the one below. */
 export function rolesTableMarkdown(): string {
   const rows = USER_ROLES.map((role, i) => {
     const mays = gainedBy(role).map((name) => PERMISSIONS[name].may);
     const sentence = `${i === 0 ? '' : 'also '}${mays.join('; ')}`;
-    return `| ${ROLE_TITLE[role]} | ${sentence} |`;
+    return `| ${ROLE_LABELS[role]} | ${sentence} |`;
   });
   return ['| Role | May |', '|---|---|', ...rows].join('\n');
 }

@@ -2,19 +2,19 @@ import * as z from 'zod';
 
 import { parseEmail } from './email-address.ts';
 import { HIDDEN_CHARACTERS_MESSAGE, hasHiddenCharacters } from './human-text.ts';
+import { ROLE_LABELS, roleSentence } from './permissions.ts';
 import { USER_ROLES, type UserRole } from './roles.ts';
 
 export { roleAtLeast, USER_ROLES, type UserRole } from './roles.ts';
 
 /**
- * People who sign in, each with a role (roles.ts). The server decides (every route declares the least role it
- * needs); the browser only hides what a role cannot do.
+ * People who sign in, each with a role (roles.ts). The server decides (every route declares a permission, and
+ * permissions.ts names the least role holding it); the browser only hides what a role cannot do. What each role may
+ * do is told from the same table.
  */
-export const USER_ROLE_LABELS: Record<UserRole, { label: string; description: string }> = {
-  viewer: { label: 'Viewer', description: 'Sees connectors and, for each, its check results, history and activity; changes nothing.' },
-  editor: { label: 'Editor', description: 'Also creates, edits, tests and deletes connectors and replaces credentials.' },
-  admin: { label: 'Admin', description: 'Also manages people, API keys and notifications, and sees everyone’s activity.' },
-};
+export const USER_ROLE_LABELS = Object.fromEntries(
+  USER_ROLES.map((role) => [role, { label: ROLE_LABELS[role], description: roleSentence(role) }]),
+) as Record<UserRole, { label: string; description: string }>;
 
 export const PASSWORD_MIN_LENGTH = 12;
 const PASSWORD_MAX_LENGTH = 1024;

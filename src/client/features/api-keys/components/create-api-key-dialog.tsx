@@ -79,9 +79,9 @@ export default function CreateApiKeyDialog({ open, onOpenChange }: Props) {
           <legend>Role</legend>
           {API_KEY_ROLES.map((role) => (
             <label key={role} className="choice">
-              <input type="radio" value={role} aria-describedby={`role-${role}-help`} {...register('role')} />
+              <input type="radio" value={role} aria-labelledby={`role-${role}-name`} aria-describedby={`role-${role}-help`} {...register('role')} />
               <span>
-                <strong>{API_KEY_ROLE_LABELS[role].label}</strong>
+                <strong id={`role-${role}-name`}>{API_KEY_ROLE_LABELS[role].label}</strong>
                 <span id={`role-${role}-help`} className="muted">
                   {API_KEY_ROLE_LABELS[role].description}
                 </span>

@@ -83,9 +83,15 @@ export default function InviteUserDialog({ open, onOpenChange }: { open: boolean
           <legend>Role</legend>
           {USER_ROLES.map((role) => (
             <label key={role} className="choice">
-              <input type="radio" value={role} aria-describedby={`invite-role-${role}-help`} {...register('role')} />
+              <input
+                type="radio"
+                value={role}
+                aria-labelledby={`invite-role-${role}-name`}
+                aria-describedby={`invite-role-${role}-help`}
+                {...register('role')}
+              />
               <span>
-                <strong>{USER_ROLE_LABELS[role].label}</strong>
+                <strong id={`invite-role-${role}-name`}>{USER_ROLE_LABELS[role].label}</strong>
                 <span id={`invite-role-${role}-help`} className="muted">
                   {USER_ROLE_LABELS[role].description}
                 </span>

@@ -2,7 +2,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { UserSchema, type User } from '#shared/user-schemas';
+import { roleSentence } from '#shared/permissions';
+import { USER_ROLE_LABELS, USER_ROLES, UserSchema, type User } from '#shared/user-schemas';
 import { fakeApi, json, renderApp } from '#client/test-support/fake-api.tsx';
 import { UsersScreen } from './users-screen.tsx';
 
@@ -30,6 +31,21 @@ function usersApi() {
   return api;
 }
 
+describe('the roles', () => {
+  it('are told on asking, each with what it may do, from the permissions table', async () => {
+    usersApi();
+    renderApp(<UsersScreen />, '/users');
+    const summary = await screen.findByText('What each role may do');
+    const details = summary.closest('details')!;
+    expect(details.open).toBe(false);
+    await userEvent.click(summary);
+    expect(details.open).toBe(true);
+    const told = [...details.querySelectorAll('dt')].map((term) => `${term.textContent}: ${term.nextElementSibling?.textContent}`);
+    expect(told).toEqual(USER_ROLES.map((role) => `${USER_ROLE_LABELS[role].label}: ${roleSentence(role)}`));
+    expect(told[0]).toContain('Viewer: May see connectors, check results, history and each connector’s activity');
+  });
+});
+
 describe('changing a role', () => {
   it('asks first, saying what the role gives; Cancel changes nothing and puts the select back', async () => {
     const api = usersApi();
@@ -38,6 +54,10 @@ describe('changing a role', () => {
     await userEvent.selectOptions(select, 'editor');
     const dialog = await screen.findByRole('dialog', { name: 'Make bo@corp.example an Editor?' });
     expect(dialog.textContent).toContain('They have these rights as soon as you confirm.');
+    // What an editor adds, in the permissions table's words.
+    expect(dialog.textContent).toContain(
+      'Editor: May do all a Viewer may; also create, edit and delete connectors and replace credentials; test connectors and cancel running checks.',
+    );
     await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect((select as HTMLSelectElement).value).toBe('viewer');

@@ -179,10 +179,18 @@ export function UsersScreen() {
           Invite someone
         </Button>
       </div>
-      <p className="page-intro muted">
-        Viewers see connectors, results and history; editors also create, change, test and delete connectors; admins also manage people and API keys.
-        A change applies from the person's next click.
-      </p>
+      <p className="page-intro muted">A change of role applies from the person's next click.</p>
+      <details className="role-summary">
+        <summary>What each role may do</summary>
+        <dl>
+          {USER_ROLES.map((role) => (
+            <div key={role}>
+              <dt>{USER_ROLE_LABELS[role].label}</dt>
+              <dd>{USER_ROLE_LABELS[role].description}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
       {reactivate.isError && (
         <Notice tone="error" role="alert">
           Couldn't reactivate: {reactivate.error.message}
