@@ -16,6 +16,10 @@ export default mergeConfig(
       // A test that builds an app signs in (scrypt, 128 MiB) at least once; with three files at once on two cores a test
       // building two apps took 5.0 s, vitest's default limit, and failed CI for no fault of its own. A hung test still fails.
       testTimeout: 20_000,
+      // The same for the hooks that build those apps and start the local S3 endpoint (vitest's default is 10 s): with a
+      // core kept busy, a file's time outside its tests (its hooks, mostly) was at most 3.4 s (iam-roles.test.ts, three
+      // beforeAll), so this holds on a machine several times slower, and a hung hook still fails.
+      hookTimeout: 20_000,
       setupFiles: ['src/test-setup.ts'],
       reporters: ['default', 'json'],
       outputFile: { json: 'reports/unit.json' },

@@ -14,7 +14,7 @@ import { createRuntimeSettings } from './runtime-settings.ts';
 import { freePort, newEncryptionKey, SERVER_ENTRY, startServerProcess } from './test-support/server-process.ts';
 import { tempDataDir } from './test-support/test-app.ts';
 
-type Run = { code: number | null; stderr: string };
+type Run = { code: number | null; stderr: string; stdout?: string };
 
 /** Runs one of the project's command-line scripts to its end, `input` on standard input. */
 function runScript(script: string, env: Record<string, string>, input = '', args: string[] = []): Promise<Run> {
@@ -22,12 +22,14 @@ function runScript(script: string, env: Record<string, string>, input = '', args
     const child = spawn(process.execPath, [script, ...args], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'ignore', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => resolve({ code, stderr, stdout }));
     child.stdin.end(input);
   });
 }
@@ -223,6 +225,27 @@ describe('npm start', () => {
     // Gone, not orphaned: nothing answers on its port any more.
     await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
     expect(fs.existsSync(`/proc/${children[0]}`)).toBe(false);
+  }, 60_000);
+});
+
+describe('the compiled server', () => {
+  it('refuses to start from a dist/ copied without its package.json, which would run src/shared’s TypeScript', async () => {
+    // A project tree whose dist/ lacks package.json, with src/shared beside it (a checkout where dist/ was copied in part).
+    const root = tempDataDir();
+    fs.copyFileSync(path.join(PROJECT_ROOT, 'package.json'), path.join(root, 'package.json'));
+    fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+    fs.cpSync(path.join(PROJECT_ROOT, 'src', 'shared'), path.join(root, 'src', 'shared'), { recursive: true });
+    for (const part of ['server', 'shared']) fs.cpSync(path.join(PROJECT_ROOT, 'dist', part), path.join(root, 'dist', part), { recursive: true });
+    const run = await runScript(path.join(root, 'dist', 'server', 'main.js'), { DATA_DIR: tempDataDir(), PORT: '0' }, '', ['--api-only']);
+    expect(run.code).toBe(1);
+    // The server's refusal is its one log line (JSON, on standard output).
+    expect(run.stdout).toContain('Cannot start: the compiled server would run the TypeScript sources of src/shared');
+    expect(run.stdout).toContain('dist/package.json is missing');
+    // With the file the build writes, the same tree resolves the compiled shared code.
+    fs.copyFileSync(path.join(PROJECT_ROOT, 'dist', 'package.json'), path.join(root, 'dist', 'package.json'));
+    const fixed = await runScript(path.join(root, 'dist', 'server', 'rotate-key.js'), { DATA_DIR: tempDataDir() }, '', ['--check']);
+    expect(fixed.stderr).not.toContain('package.json');
+    expect(fixed.stderr).toContain('There is no app database');
   }, 60_000);
 });
 
