@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DestinationListQuery } from '#shared/destination-schemas';
 import { LIST_FILTER_NAMES, LIST_FILTERS, LIST_SORTS, type ListSort } from '#shared/list-options';
 import { normalizeS3Config } from '#shared/s3-config';
@@ -284,6 +284,22 @@ describe('the list’s cursors', () => {
       expect(linked(back.headers.link, 'next')).toBe(linked(fresh.headers.link, 'next'));
     } finally {
       for (const { id, version } of made.slice(2)) await t.store.destinations.remove(id, version);
+    }
+  });
+
+  it('answers a full page reached backwards at the start with one read: it is the first page', async () => {
+    const first = await t.request({ method: 'GET', url: '/api/v1/destinations?sort=name&limit=2' });
+    const second = await t.request({ method: 'GET', url: linked(first.headers.link, 'next') as string });
+    const reads = vi.spyOn(t.store.destinations, 'listPage');
+    try {
+      const back = await t.request({ method: 'GET', url: linked(second.headers.link, 'prev') as string });
+      expect(back.statusCode, back.body).toBe(200);
+      expect(back.json().map((d: { id: string }) => d.id)).toEqual(first.json().map((d: { id: string }) => d.id));
+      expect(linked(back.headers.link, 'prev')).toBeNull();
+      expect(linked(back.headers.link, 'next')).toBe(linked(first.headers.link, 'next'));
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
     }
   });
 

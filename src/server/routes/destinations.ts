@@ -168,8 +168,9 @@ export const destinationRoutes: FastifyPluginAsyncZod<DestinationRoutesOptions> 
       }
       const read = async () => {
         const page = await destinations.listPage({ filter, sort, limit, cursor: after, now });
-        // Back to the start: the first page itself, full, rather than the few rows left before the cursor.
-        if (after?.before && !page.more) {
+        // Back to the start: the first page itself, full, rather than the few rows left before the cursor. A full
+        // page with nothing before it is the first page already (its links say so: a next, no previous).
+        if (after?.before && !page.more && page.entries.length < limit) {
           after = null;
           return destinations.listPage({ filter, sort, limit, cursor: null, now });
         }
