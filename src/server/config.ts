@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AllowedHostsError, allowedHostsFrom, type AllowedHost } from './security/allowed-hosts.ts';
 import { AllowlistError, parseAllowlist } from './security/ssrf-guard.ts';
 import { oidcConfig, OidcConfigError, type OidcConfig } from './oidc-config.ts';
@@ -315,7 +316,23 @@ function roleBase(values: z.output<typeof SettingsSchema>): RoleBaseKey {
 }
 
 /** Reads the environment through SettingsSchema; a bad value stops startup with its name. */
+/**
+ * The compiled server runs the compiled shared code: dist/package.json, which the build writes, sends its `#shared/…`
+ * imports to dist/shared (decision 028). A dist/ copied without that file would send them to src/shared's TypeScript
+ * sources where those are present, beside the compiled server: refused rather than run half compiled. Every entry
+ * point (the server, set-password, rotate-key, backup) reads its configuration first, so it is checked here.
+ */
+function assertCompiledShared() {
+  const shared = import.meta.resolve('#shared/permissions');
+  if (import.meta.url.endsWith('.js') && !shared.endsWith('.js')) {
+    throw new ConfigError(
+      `the compiled server would run the TypeScript sources of src/shared (${fileURLToPath(shared)}): dist/package.json is missing; run npm run build, or copy dist/ whole`,
+    );
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  assertCompiledShared();
   // The proxy variables are honoured in lower case too (curl's and the SDK's habit).
   const withProxies = { ...env, HTTPS_PROXY: env.HTTPS_PROXY ?? env.https_proxy, HTTP_PROXY: env.HTTP_PROXY ?? env.http_proxy };
   const parsed = SettingsSchema.safeParse(withProxies);

@@ -229,7 +229,7 @@ describe('npm start', () => {
 });
 
 describe('the compiled server', () => {
-  it('refuses to start from a dist/ copied without its package.json, which would run src/shared’s TypeScript', async () => {
+  it('refuses to start, and its scripts to run, from a dist/ copied without its package.json, which would run src/shared’s TypeScript', async () => {
     // A project tree whose dist/ lacks package.json, with src/shared beside it (a checkout where dist/ was copied in part).
     const root = tempDataDir();
     fs.copyFileSync(path.join(PROJECT_ROOT, 'package.json'), path.join(root, 'package.json'));
@@ -241,6 +241,10 @@ describe('the compiled server', () => {
     // The server's refusal is its one log line (JSON, on standard output).
     expect(run.stdout).toContain('Cannot start: the compiled server would run the TypeScript sources of src/shared');
     expect(run.stdout).toContain('dist/package.json is missing');
+    // The operator's scripts read the configuration the same way, and refuse the same way.
+    const script = await runScript(path.join(root, 'dist', 'server', 'rotate-key.js'), { DATA_DIR: tempDataDir() }, '', ['--check']);
+    expect(script.code).toBe(1);
+    expect(script.stderr).toContain('Cannot rotate the key: the compiled server would run the TypeScript sources of src/shared');
     // With the file the build writes, the same tree resolves the compiled shared code.
     fs.copyFileSync(path.join(PROJECT_ROOT, 'dist', 'package.json'), path.join(root, 'dist', 'package.json'));
     const fixed = await runScript(path.join(root, 'dist', 'server', 'rotate-key.js'), { DATA_DIR: tempDataDir() }, '', ['--check']);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type AppConfig } from './config.ts';
@@ -30,22 +29,7 @@ function storeName(config: AppConfig): string {
   }
 }
 
-/**
- * The compiled server runs the compiled shared code: dist/package.json, which the build writes, sends its `#shared/…`
- * imports to dist/shared (decision 028). A dist/ copied without that file would send them to src/shared's TypeScript
- * sources where those are present, beside the compiled server: refused rather than run half compiled.
- */
-function assertCompiledShared() {
-  const shared = import.meta.resolve('#shared/permissions');
-  if (import.meta.url.endsWith('.js') && !shared.endsWith('.js')) {
-    throw new ConfigError(
-      `the compiled server would run the TypeScript sources of src/shared (${fileURLToPath(shared)}): dist/package.json is missing; run npm run build, or copy dist/ whole`,
-    );
-  }
-}
-
 async function main(log: Logger) {
-  assertCompiledShared();
   const config = loadConfig();
   log.level = config.logLevel;
   for (const { name, meant } of misspelledSettings(process.env)) {
