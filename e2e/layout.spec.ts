@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { axeViolations, checkOutcome, createDestination, E2E_S3_ENDPOINT, expect, fillWizard, IDENTITIES, test, uniqueName } from './fixtures.ts';
 import { CUSTOMER_ACCOUNT } from './local-s3/identities.ts';
 
@@ -59,6 +59,19 @@ function looker(page: Page) {
     seen[screen] = [...(await layoutProblems(page)), ...(await axeViolations(page))];
   };
   return { seen, look };
+}
+
+/** What a page shows someone signed out (a fresh browser context of the same size), once `ready` holds. */
+async function signedOutProblems(browser: Browser, viewport: { width: number; height: number }, url: string, ready: (page: Page) => Promise<void>) {
+  const context = await browser.newContext({ viewport });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await ready(page);
+    return [...(await layoutProblems(page)), ...(await axeViolations(page))];
+  } finally {
+    await context.close();
+  }
 }
 
 for (const [width, height] of [
@@ -139,12 +152,9 @@ for (const [width, height] of [
     await expect(page.getByRole('dialog', { name: 'New API key' })).toBeVisible();
     await look('api keys: new key');
 
-    const signedOutContext = await browser.newContext({ viewport: { width, height } });
-    const signedOut = await signedOutContext.newPage();
-    await signedOut.goto('/destinations');
-    await expect(signedOut.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    seen['sign-in'] = [...(await layoutProblems(signedOut)), ...(await axeViolations(signedOut))];
-    await signedOutContext.close();
+    seen['sign-in'] = await signedOutProblems(browser, { width, height }, '/destinations', (signedOut) =>
+      expect(signedOut.getByRole('button', { name: 'Sign in' })).toBeVisible(),
+    );
 
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));
   });
@@ -230,12 +240,9 @@ for (const [width, height] of [
     await look('users: invite');
     await page.keyboard.press('Escape');
 
-    const signedOutContext = await browser.newContext({ viewport: { width, height } });
-    const signedOut = await signedOutContext.newPage();
-    await signedOut.goto(new URL(link.url).pathname + new URL(link.url).hash);
-    await expect(signedOut.getByLabel('New password')).toBeVisible();
-    seen['set password'] = [...(await layoutProblems(signedOut)), ...(await axeViolations(signedOut))];
-    await signedOutContext.close();
+    seen['set password'] = await signedOutProblems(browser, { width, height }, new URL(link.url).pathname + new URL(link.url).hash, (signedOut) =>
+      expect(signedOut.getByLabel('New password')).toBeVisible(),
+    );
 
     expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((screen) => [screen, []])));
   });
